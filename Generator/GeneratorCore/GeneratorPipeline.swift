@@ -1,0 +1,87 @@
+import Foundation
+
+/// What one generation produced: file contents by path relative to the output folder, plus figures.
+public struct GeneratorOutput {
+    public var files: [String: String]
+    public var schemaCount: Int
+    public var inlineTypeCount: Int
+    public var operationCount: Int
+    public var specFiles: Int
+}
+
+/// The whole pipeline: YAML → `$ref` resolution → typed model → declarations → text. Pure: reads
+/// only through the injected reader and returns the files instead of writing them.
+public enum GeneratorPipeline {
+    public static func run(reader: any SpecFileReader, entry: String) throws(Diagnostic) -> GeneratorOutput {
+        let loader = SpecLoader(reader: reader)
+        let document = try ModelBuilder(loader: loader).build(entry: entry)
+        return try translate(document)
+    }
+
+    public static func translate(_ document: OpenAPIDocument) throws(Diagnostic) -> GeneratorOutput {
+        let schemas = SchemaTranslator(document: document)
+        let renderer = SwiftRenderer()
+
+        // Top-level names must be unique after Swift casing.
+        var owners: [String: String] = [:]
+        for component in document.schemas {
+            let name = SafeNames.typeName(component.name)
+            if let other = owners[name] {
+                throw Diagnostic(
+                    mark: component.schema.mark, context: component.name,
+                    message: "schema name collides with '\(other)' as Swift type '\(name)'")
+            }
+            owners[name] = component.name
+        }
+
+        var byFile: [(file: String, declarations: [Declaration])] = []
+        for component in document.schemas {
+            let declaration = try schemas.translateComponent(component)
+            if let index = byFile.firstIndex(where: { $0.file == component.file }) {
+                byFile[index].declarations.append(declaration)
+            } else {
+                byFile.append((component.file, [declaration]))
+            }
+        }
+
+        let operations = OperationTranslator(schemas: schemas)
+        var operationDecls: [OperationDecl] = []
+        for op in document.operations { operationDecls.append(try operations.translate(op)) }
+        for decl in operations.inlineDeclarations where owners[decl.name] != nil {
+            throw Diagnostic(
+                mark: SourceMark(file: "", line: 0, column: 0), context: decl.name,
+                message: "inline type name '\(decl.name)' collides with a component schema")
+        }
+
+        var files: [String: String] = [:]
+        for (file, declarations) in byFile {
+            files["Models+\(fileStem(file)).swift"] = renderer.renderModels(declarations)
+        }
+        if !operations.inlineDeclarations.isEmpty {
+            files["Models+OperationBodies.swift"] = renderer.renderModels(operations.inlineDeclarations)
+        }
+        var tags: [String] = []
+        var byTag: [String: [OperationDecl]] = [:]
+        for op in operationDecls {
+            if byTag[op.tag] == nil { tags.append(op.tag) }
+            byTag[op.tag, default: []].append(op)
+        }
+        for tag in tags {
+            files["Operations+\(SafeNames.typeName(tag)).swift"] = renderer.renderOperations(byTag[tag]!)
+        }
+        files["BlockingOperations.swift"] = renderer.renderBlockingOperations(operationDecls)
+        let inlineNames = schemas.inlineTypeNames + operations.inlineDeclarations.map(\.name)
+        files["SpecCatalog.swift"] = renderer.renderCatalog(
+            title: document.title, version: document.version, operations: operationDecls,
+            schemas: document.schemas.map(\.name), inlineTypes: inlineNames)
+        return GeneratorOutput(
+            files: files, schemaCount: document.schemas.count, inlineTypeCount: inlineNames.count,
+            operationCount: operationDecls.count, specFiles: document.files.count)
+    }
+
+    static func fileStem(_ file: String) -> String {
+        let last = file.split(separator: "/").last.map(String.init) ?? file
+        let stem = last.hasSuffix(".yaml") ? String(last.dropLast(5)) : last
+        return SafeNames.typeName(stem)
+    }
+}

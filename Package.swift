@@ -1,0 +1,87 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "camunda-swift-sdk",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "CamundaOrchestration", targets: ["CamundaOrchestration"]),
+        .library(name: "CamundaAPI", targets: ["CamundaAPI"]),
+        .library(name: "CamundaTesting", targets: ["CamundaTesting"]),
+        .executable(name: "camunda-generate", targets: ["camunda-generate"]),
+        .executable(name: "camunda-demo", targets: ["camunda-demo"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
+        .package(url: "https://github.com/swift-server/swift-openapi-async-http-client", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        // MARK: Generator
+        .systemLibrary(
+            name: "CYAML",
+            path: "Generator/CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        .target(name: "GeneratorCore", dependencies: ["CYAML"], path: "Generator/GeneratorCore"),
+        .executableTarget(
+            name: "camunda-generate",
+            dependencies: ["GeneratorCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Generator/camunda-generate"
+        ),
+
+        // MARK: SDK
+        .target(name: "CamundaAPI", path: "Sources/CamundaAPI"),
+        .target(
+            name: "CamundaOrchestration",
+            dependencies: [
+                "CamundaAPI",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "CamundaTesting",
+            dependencies: [
+                "CamundaAPI",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "camunda-demo",
+            dependencies: ["CamundaOrchestration", "CamundaTesting"]
+        ),
+
+        // MARK: Tests
+        .testTarget(name: "GeneratorCoreTests", dependencies: ["GeneratorCore"]),
+        .testTarget(name: "CamundaAPITests", dependencies: ["CamundaAPI"]),
+        .testTarget(
+            name: "CamundaOrchestrationTests",
+            dependencies: ["CamundaOrchestration", "CamundaTesting"]
+        ),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    target.swiftSettings = settings
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+/// The JSON conventions of the Camunda REST API: how the SDK encodes requests and decodes responses.
+///
+/// Dates are decoded leniently (fractional or whole seconds; `Z`, `+00:00` or `+0000`) and encoded
+/// as RFC 3339 with milliseconds in UTC, which is what the server sends.
+public enum CamundaJSON {
+    /// A new encoder configured with the API's conventions.
+    public static func makeEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(formatDate(date))
+        }
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    /// A new decoder configured with the API's conventions.
+    public static func makeDecoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            guard let date = parseDate(text) else {
+                throw DecodingError.dataCorruptedError(
+                    in: container, debugDescription: "Expected an RFC 3339 date-time, got \"\(text)\"")
+            }
+            return date
+        }
+        return decoder
+    }
+
+    /// Encodes a value with the API's conventions.
+    public static func encode<T: Encodable>(_ value: T) throws -> Data {
+        try sharedEncoder.encode(value)
+    }
+
+    /// Decodes a value with the API's conventions.
+    public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+        try sharedDecoder.decode(type, from: data)
+    }
+
+    private static let sharedEncoder = makeEncoder()
+    private static let sharedDecoder = makeDecoder()
+
+    /// Formats a date as RFC 3339 in UTC with milliseconds, for example `2024-06-05T08:29:15.027Z`.
+    public static func formatDate(_ date: Date) -> String {
+        date.formatted(millisecondStyle)
+    }
+
+    /// Parses an RFC 3339 date-time with or without fractional seconds and with `Z`, `±hh:mm` or `±hhmm`.
+    /// Returns `nil` when the text is not such a date.
+    public static func parseDate(_ text: String) -> Date? {
+        var text = text
+        // Normalise a `+hhmm` offset to `+hh:mm`.
+        let utf8 = Array(text.utf8)
+        if utf8.count >= 5 {
+            let tail = utf8[(utf8.count - 5)...]
+            let sign = tail.first!
+            if sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-"),
+                tail.dropFirst().allSatisfy({ $0 >= 48 && $0 <= 57 }),
+                utf8.count > 10, utf8.contains(UInt8(ascii: "T"))
+            {
+                let offset = String(decoding: tail.dropFirst(), as: UTF8.self)
+                text = String(text.dropLast(4)) + offset.prefix(2) + ":" + offset.suffix(2)
+            }
+        }
+        if let date = try? fractionalStyle.parse(text) { return date }
+        if let date = try? wholeSecondStyle.parse(text) { return date }
+        return nil
+    }
+
+    private static let millisecondStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
+    private static let fractionalStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+    private static let wholeSecondStyle = Date.ISO8601FormatStyle()
+}

@@ -1,0 +1,35 @@
+import Foundation
+
+/// A date-time field of an update request that can be set to a date or cleared.
+///
+/// The API clears such fields (for example `Changeset.dueDate`) when it receives an empty string;
+/// leaving the property `nil` keeps the stored value.
+public enum DateUpdate: Codable, Hashable, Sendable {
+    /// Sets the field to this date.
+    case set(Date)
+    /// Clears the field (sent as an empty string).
+    case clear
+
+    /// Decodes a date, or ``clear`` for an empty string.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        if text.isEmpty {
+            self = .clear
+        } else if let date = CamundaJSON.parseDate(text) {
+            self = .set(date)
+        } else {
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "Expected an RFC 3339 date-time or \"\", got \"\(text)\"")
+        }
+    }
+
+    /// Encodes the date with milliseconds, or an empty string for ``clear``.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .set(let date): try container.encode(CamundaJSON.formatDate(date))
+        case .clear: try container.encode("")
+        }
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+
+/// One HTTP request of an API operation, built by the generated client methods and sent by a
+/// ``CamundaOperations`` conformer (the SDK's `CamundaClient`, or an in-memory transport in tests).
+public struct OperationRequest: Sendable, Hashable {
+    /// Which base URL an operation's path is relative to.
+    public enum Server: Sendable, Hashable {
+        /// The REST API base, ending in `/v2` (most operations).
+        case api
+        /// The server root without `/v2` (the `/cluster/v2/...` administration operations).
+        case root
+    }
+
+    /// The request body.
+    public enum Body: Sendable, Hashable {
+        /// A JSON body.
+        case json(Data)
+        /// A `multipart/form-data` body.
+        case multipart(MultipartForm)
+    }
+
+    /// The spec's `operationId`, for example `activateJobs`.
+    public var operationID: String
+    /// The HTTP method, upper case.
+    public var method: String
+    /// The path below the server base, percent-encoded, for example `/jobs/2251799813685249/completion`.
+    public var path: String
+    /// The base the path is relative to.
+    public var server: Server
+    /// Query parameters in order.
+    public var query: [URLQueryItem]
+    /// Extra header fields (name, value).
+    public var headers: [String: String]
+    /// The body, if any.
+    public var body: Body?
+    /// The value of the `Accept` header.
+    public var accept: String
+
+    /// Creates a request.
+    public init(
+        operationID: String, method: String, path: String, server: Server = .api,
+        query: [URLQueryItem] = [], headers: [String: String] = [:], body: Body? = nil,
+        accept: String = "application/json"
+    ) {
+        self.operationID = operationID
+        self.method = method
+        self.path = path
+        self.server = server
+        self.query = query
+        self.headers = headers
+        self.body = body
+        self.accept = accept
+    }
+
+    /// The body's content type, if there is a body.
+    public var contentType: String? {
+        switch body {
+        case .json: "application/json"
+        case .multipart(let form): form.contentType
+        case nil: nil
+        }
+    }
+
+    /// The body's bytes, if there is a body.
+    public var bodyData: Data? {
+        switch body {
+        case .json(let data): data
+        case .multipart(let form): form.encoded()
+        case nil: nil
+        }
+    }
+}
+
+/// The HTTP response to an ``OperationRequest``.
+public struct OperationResponse: Sendable, Hashable {
+    /// The HTTP status code.
+    public var status: Int
+    /// Header fields with lower-cased names.
+    public var headers: [String: String]
+    /// The body bytes (empty when there is none).
+    public var body: Data
+
+    /// Creates a response.
+    public init(status: Int, headers: [String: String] = [:], body: Data = Data()) {
+        self.status = status
+        self.headers = Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { $1 })
+        self.body = body
+    }
+
+    /// The `Content-Type` header value, if any.
+    public var contentType: String? { headers["content-type"] }
+}
+
+/// Something that can send the requests of API operations: the generated client methods
+/// (one per `operationId` of the spec) are available on every conformer.
+///
+/// `CamundaClient` is the conformer you normally use; conform your own type to route operations
+/// through a custom transport.
+public protocol CamundaOperations: Sendable {
+    /// Sends one request and returns the response, whatever its status.
+    ///
+    /// - Throws: transport errors only; non-success statuses are returned, not thrown.
+    func send(_ request: OperationRequest) async throws -> OperationResponse
+}
+
+/// Marks JSON bodies and query values for the generated code.
+package enum OperationSupport {
+    package static func jsonBody<T: Encodable>(_ value: T, operationID: String) throws -> OperationRequest.Body {
+        do {
+            return .json(try CamundaJSON.encode(value))
+        } catch {
+            throw CamundaError(operationID: operationID, kind: .encoding, cause: error)
+        }
+    }
+
+    /// Percent-encodes one path segment.
+    package static func pathSegment(_ value: String) -> String {
+        value.addingPercentEncoding(withAllowedCharacters: pathAllowed) ?? value
+    }
+
+    private static let pathAllowed: CharacterSet = {
+        var set = CharacterSet.urlPathAllowed
+        set.remove(charactersIn: "/?#")
+        return set
+    }()
+
+    package static func queryValue(_ value: some CustomStringConvertible) -> String { value.description }
+}
+
+extension CamundaOperations {
+    /// Sends a request and checks that the status is one of `success`; throws ``CamundaError`` otherwise.
+    package func perform(_ request: OperationRequest, success: Set<Int>) async throws -> OperationResponse {
+        let response: OperationResponse
+        do {
+            response = try await send(request)
+        } catch let error as CamundaError {
+            throw error
+        } catch {
+            throw CamundaError(operationID: request.operationID, kind: .transport, cause: error)
+        }
+        guard success.contains(response.status) else {
+            throw CamundaError(operationID: request.operationID, response: response)
+        }
+        return response
+    }
+
+    /// Sends a request and decodes a JSON response body.
+    package func perform<T: Decodable>(
+        _ request: OperationRequest, success: Set<Int>, decoding type: T.Type
+    ) async throws -> T {
+        let response = try await perform(request, success: success)
+        return try Self.decodeBody(T.self, from: response, operationID: request.operationID)
+    }
+
+    /// Sends a request whose success may have no body (a 204 next to a 200 with JSON).
+    package func performOptional<T: Decodable>(
+        _ request: OperationRequest, success: Set<Int>, decoding type: T.Type
+    ) async throws -> T? {
+        let response = try await perform(request, success: success)
+        if response.status == 204 || response.body.isEmpty { return nil }
+        return try Self.decodeBody(T.self, from: response, operationID: request.operationID)
+    }
+
+    package static func decodeBody<T: Decodable>(
+        _ type: T.Type, from response: OperationResponse, operationID: String
+    ) throws -> T {
+        do {
+            return try CamundaJSON.decode(T.self, from: response.body)
+        } catch {
+            throw CamundaError(operationID: operationID, kind: .decoding, response: response, cause: error)
+        }
+    }
+}
