@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "CamundaTesting", targets: ["CamundaTesting"]),
         .executable(name: "camunda-generate", targets: ["camunda-generate"]),
         .executable(name: "camunda-demo", targets: ["camunda-demo"]),
+        .executable(name: "camunda-test-gateway", targets: ["camunda-test-gateway"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -68,10 +69,15 @@ let package = Package(
             name: "camunda-demo",
             dependencies: ["CamundaOrchestration", "CamundaTesting"]
         ),
+        .executableTarget(
+            name: "camunda-test-gateway",
+            dependencies: ["CamundaTesting"]
+        ),
 
         // MARK: Tests
         .testTarget(name: "GeneratorCoreTests", dependencies: ["GeneratorCore"]),
         .testTarget(name: "CamundaAPITests", dependencies: ["CamundaAPI"]),
+        .testTarget(name: "CamundaTestingTests", dependencies: ["CamundaTesting", "CamundaAPI"]),
         .testTarget(
             name: "CamundaOrchestrationTests",
             dependencies: ["CamundaOrchestration", "CamundaTesting"]

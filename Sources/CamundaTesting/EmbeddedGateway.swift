@@ -1,0 +1,1 @@
+// The embedded gateway lives here (being written).

@@ -1,0 +1,1 @@
+print("camunda-test-gateway")
