@@ -55,6 +55,11 @@ public struct SwiftRenderer {
         }
     }
 
+    /// The stored property's name: the Swift name, or `_name` behind a deprecated accessor.
+    func storedName(_ p: PropertyDecl) -> String {
+        p.doc.deprecated ? "_" + p.swiftName : p.swiftName
+    }
+
     func propertyType(_ p: PropertyDecl) -> String {
         p.type.rendered + (p.optional ? "?" : "")
     }
@@ -65,10 +70,18 @@ public struct SwiftRenderer {
         let conformances = (["Codable", "Hashable", "Sendable"] + d.conformances).joined(separator: ", ")
         w.block("public struct \(d.name): \(conformances)") {
             for p in d.properties {
-                var doc = p.doc
-                if p.doc.deprecated { doc.lines += (doc.lines.isEmpty ? [] : [""]) + ["- Important: Deprecated in the spec."] }
-                w.doc(doc)
-                w.line("public var \(SafeNames.escaped(p.swiftName)): \(propertyType(p))")
+                w.doc(p.doc)
+                if p.doc.deprecated {
+                    // Stored under a private name so the initializer and `Codable` use it without warnings.
+                    w.line("@available(*, deprecated)")
+                    w.block("public var \(SafeNames.escaped(p.swiftName)): \(propertyType(p))") {
+                        w.line("get { \(storedName(p)) }")
+                        w.line("set { \(storedName(p)) = newValue }")
+                    }
+                    w.line("private var \(storedName(p)): \(propertyType(p))")
+                } else {
+                    w.line("public var \(SafeNames.escaped(p.swiftName)): \(propertyType(p))")
+                }
             }
             if !d.properties.isEmpty { w.line() }
             w.line("/// Creates a value with every property; optional ones default to `nil`.")
@@ -80,7 +93,7 @@ public struct SwiftRenderer {
             } else {
                 w.block("public init(\(params.joined(separator: ", ")))") {
                     for p in d.properties {
-                        w.line("self.\(p.swiftName) = \(SafeNames.escaped(p.swiftName))")
+                        w.line("self.\(storedName(p)) = \(SafeNames.escaped(p.swiftName))")
                     }
                 }
             }
@@ -88,8 +101,8 @@ public struct SwiftRenderer {
                 w.line()
                 w.block("enum CodingKeys: String, CodingKey") {
                     for p in d.properties {
-                        let name = SafeNames.escaped(p.swiftName)
-                        w.line(p.swiftName == p.wireName ? "case \(name)" : "case \(name) = \(literal(p.wireName))")
+                        let name = SafeNames.escaped(storedName(p))
+                        w.line(storedName(p) == p.wireName ? "case \(name)" : "case \(name) = \(literal(p.wireName))")
                     }
                 }
             }
@@ -104,8 +117,8 @@ public struct SwiftRenderer {
         w.doc(d.doc)
         if d.doc.deprecated { w.line("@available(*, deprecated)") }
         w.block("public enum \(d.name): CamundaEnum") {
-            for c in d.cases {
-                w.line("/// `\(c.wireValue)`\(c.deprecated ? " (deprecated in the spec)" : "")")
+            for c in d.cases where !c.deprecated {
+                w.line("/// `\(c.wireValue)`")
                 w.line("case \(SafeNames.escaped(c.swiftName))")
             }
             w.line("/// A value this SDK version does not know, kept as received.")
@@ -114,7 +127,7 @@ public struct SwiftRenderer {
             w.line("/// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.")
             w.block("public init(rawValue: String)") {
                 w.block("switch rawValue") {
-                    for c in d.cases { w.line("case \(literal(c.wireValue)): self = .\(SafeNames.escaped(c.swiftName))") }
+                    for c in d.cases where !c.deprecated { w.line("case \(literal(c.wireValue)): self = .\(SafeNames.escaped(c.swiftName))") }
                     w.line("default: self = .undocumented(rawValue)")
                 }
             }
@@ -122,13 +135,20 @@ public struct SwiftRenderer {
             w.line("/// The wire string.")
             w.block("public var rawValue: String") {
                 w.block("switch self") {
-                    for c in d.cases { w.line("case .\(SafeNames.escaped(c.swiftName)): \(literal(c.wireValue))") }
+                    for c in d.cases where !c.deprecated { w.line("case .\(SafeNames.escaped(c.swiftName)): \(literal(c.wireValue))") }
                     w.line("case .undocumented(let value): value")
                 }
             }
             w.line()
             w.line("/// The documented values.")
-            w.line("public static let allCases: [Self] = [\(d.cases.map { "." + SafeNames.escaped($0.swiftName) }.joined(separator: ", "))]")
+            let all = d.cases.map { c in c.deprecated ? "Self(rawValue: \(literal(c.wireValue)))" : "." + SafeNames.escaped(c.swiftName) }
+            w.line("public static let allCases: [Self] = [\(all.joined(separator: ", "))]")
+            for c in d.cases where c.deprecated {
+                w.line()
+                w.line("/// `\(c.wireValue)`: deprecated in the spec. Kept as a value (not a case) so that matching it warns.")
+                w.line("@available(*, deprecated)")
+                w.line("public static var \(SafeNames.escaped(c.swiftName)): Self { Self(rawValue: \(literal(c.wireValue))) }")
+            }
         }
     }
 

@@ -95,9 +95,12 @@ public struct TopologyResponse: Codable, Hashable, Sendable {
 /// - Remark: Generated from `#/components/schemas/BrokerInfo`.
 public struct BrokerInfo: Codable, Hashable, Sendable {
     /// The node ID for the broker. The uniqueness of this identifier depends if the cluster is zone-aware or not. - non zone-aware: (default) nodeId is unique across the cluster - zone-aware:  (opt-in) nodeId is unique only within its zone. If you are migrating to a zone aware cluster, you must use `brokerId` instead. This property is deprecated, as it's been replaced by `brokerId`.
-    ///
-    /// - Important: Deprecated in the spec.
-    public var nodeId: Int32
+    @available(*, deprecated)
+    public var nodeId: Int32 {
+        get { _nodeId }
+        set { _nodeId = newValue }
+    }
+    private var _nodeId: Int32
     /// The unique (within a cluster) broker identifier. When the cluster is not zoned, then it's a string that represents the nodeId (an integer). When the cluster is zoned, instead, it's of the form "$zoneName_$nodeId", providing uniqueness even across zones.
     ///
     /// Added in 8.10.
@@ -113,7 +116,7 @@ public struct BrokerInfo: Codable, Hashable, Sendable {
 
     /// Creates a value with every property; optional ones default to `nil`.
     public init(nodeId: Int32, brokerId: String?, host: String, port: Int32, partitions: [Partition], version: String) {
-        self.nodeId = nodeId
+        self._nodeId = nodeId
         self.brokerId = brokerId
         self.host = host
         self.port = port
@@ -122,7 +125,7 @@ public struct BrokerInfo: Codable, Hashable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case nodeId
+        case _nodeId = "nodeId"
         case brokerId
         case host
         case port

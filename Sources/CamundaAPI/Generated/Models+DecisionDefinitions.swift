@@ -355,9 +355,12 @@ public struct EvaluateDecisionResult: Codable, Hashable, Sendable {
     /// Added in 8.8.
     public var decisionEvaluationKey: DecisionEvaluationKey
     /// Deprecated, please refer to `decisionEvaluationKey`.
-    ///
-    /// - Important: Deprecated in the spec.
-    public var decisionInstanceKey: DecisionInstanceKey
+    @available(*, deprecated)
+    public var decisionInstanceKey: DecisionInstanceKey {
+        get { _decisionInstanceKey }
+        set { _decisionInstanceKey = newValue }
+    }
+    private var _decisionInstanceKey: DecisionInstanceKey
     /// The ID of the decision requirements graph that the decision which was evaluated is part of.
     public var decisionRequirementsId: String
     /// The unique key identifying the decision requirements graph that the decision which was evaluated is part of.
@@ -380,7 +383,7 @@ public struct EvaluateDecisionResult: Codable, Hashable, Sendable {
         self.decisionDefinitionName = decisionDefinitionName
         self.decisionDefinitionVersion = decisionDefinitionVersion
         self.decisionEvaluationKey = decisionEvaluationKey
-        self.decisionInstanceKey = decisionInstanceKey
+        self._decisionInstanceKey = decisionInstanceKey
         self.decisionRequirementsId = decisionRequirementsId
         self.decisionRequirementsKey = decisionRequirementsKey
         self.evaluatedDecisions = evaluatedDecisions
@@ -396,7 +399,7 @@ public struct EvaluateDecisionResult: Codable, Hashable, Sendable {
         case decisionDefinitionName
         case decisionDefinitionVersion
         case decisionEvaluationKey
-        case decisionInstanceKey
+        case _decisionInstanceKey = "decisionInstanceKey"
         case decisionRequirementsId
         case decisionRequirementsKey
         case evaluatedDecisions

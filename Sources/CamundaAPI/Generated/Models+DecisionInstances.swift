@@ -652,8 +652,6 @@ public enum DecisionDefinitionTypeEnum: CamundaEnum {
     case decisionTable
     /// `LITERAL_EXPRESSION`
     case literalExpression
-    /// `UNSPECIFIED` (deprecated in the spec)
-    case unspecified
     /// `UNKNOWN`
     case unknown
     /// A value this SDK version does not know, kept as received.
@@ -664,7 +662,6 @@ public enum DecisionDefinitionTypeEnum: CamundaEnum {
         switch rawValue {
             case "DECISION_TABLE": self = .decisionTable
             case "LITERAL_EXPRESSION": self = .literalExpression
-            case "UNSPECIFIED": self = .unspecified
             case "UNKNOWN": self = .unknown
             default: self = .undocumented(rawValue)
         }
@@ -675,14 +672,17 @@ public enum DecisionDefinitionTypeEnum: CamundaEnum {
         switch self {
             case .decisionTable: "DECISION_TABLE"
             case .literalExpression: "LITERAL_EXPRESSION"
-            case .unspecified: "UNSPECIFIED"
             case .unknown: "UNKNOWN"
             case .undocumented(let value): value
         }
     }
 
     /// The documented values.
-    public static let allCases: [Self] = [.decisionTable, .literalExpression, .unspecified, .unknown]
+    public static let allCases: [Self] = [.decisionTable, .literalExpression, Self(rawValue: "UNSPECIFIED"), .unknown]
+
+    /// `UNSPECIFIED`: deprecated in the spec. Kept as a value (not a case) so that matching it warns.
+    @available(*, deprecated)
+    public static var unspecified: Self { Self(rawValue: "UNSPECIFIED") }
 }
 
 /// The state of the decision instance. UNSPECIFIED and UNKNOWN are deprecated and should not be used anymore, for removal in 8.10
@@ -693,10 +693,6 @@ public enum DecisionInstanceStateEnum: CamundaEnum {
     case evaluated
     /// `FAILED`
     case failed
-    /// `UNSPECIFIED` (deprecated in the spec)
-    case unspecified
-    /// `UNKNOWN` (deprecated in the spec)
-    case unknown
     /// A value this SDK version does not know, kept as received.
     case undocumented(String)
 
@@ -705,8 +701,6 @@ public enum DecisionInstanceStateEnum: CamundaEnum {
         switch rawValue {
             case "EVALUATED": self = .evaluated
             case "FAILED": self = .failed
-            case "UNSPECIFIED": self = .unspecified
-            case "UNKNOWN": self = .unknown
             default: self = .undocumented(rawValue)
         }
     }
@@ -716,14 +710,20 @@ public enum DecisionInstanceStateEnum: CamundaEnum {
         switch self {
             case .evaluated: "EVALUATED"
             case .failed: "FAILED"
-            case .unspecified: "UNSPECIFIED"
-            case .unknown: "UNKNOWN"
             case .undocumented(let value): value
         }
     }
 
     /// The documented values.
-    public static let allCases: [Self] = [.evaluated, .failed, .unspecified, .unknown]
+    public static let allCases: [Self] = [.evaluated, .failed, Self(rawValue: "UNSPECIFIED"), Self(rawValue: "UNKNOWN")]
+
+    /// `UNSPECIFIED`: deprecated in the spec. Kept as a value (not a case) so that matching it warns.
+    @available(*, deprecated)
+    public static var unspecified: Self { Self(rawValue: "UNSPECIFIED") }
+
+    /// `UNKNOWN`: deprecated in the spec. Kept as a value (not a case) so that matching it warns.
+    @available(*, deprecated)
+    public static var unknown: Self { Self(rawValue: "UNKNOWN") }
 }
 
 /// Advanced filter

@@ -506,9 +506,12 @@ public struct BaseProcessInstanceFilterFields: Codable, Hashable, Sendable {
     /// **Deprecated**: Use `batchOperationKey` instead. This field will be removed in a future release. If both `batchOperationId` and `batchOperationKey` are provided, the request will be rejected with a 400 error.
     ///
     /// Added in 8.6.
-    ///
-    /// - Important: Deprecated in the spec.
-    public var batchOperationId: StringFilterProperty?
+    @available(*, deprecated)
+    public var batchOperationId: StringFilterProperty? {
+        get { _batchOperationId }
+        set { _batchOperationId = newValue }
+    }
+    private var _batchOperationId: StringFilterProperty?
     /// The batch operation key.
     ///
     /// Added in 8.8.
@@ -558,7 +561,7 @@ public struct BaseProcessInstanceFilterFields: Codable, Hashable, Sendable {
         self.processInstanceKey = processInstanceKey
         self.parentProcessInstanceKey = parentProcessInstanceKey
         self.parentElementInstanceKey = parentElementInstanceKey
-        self.batchOperationId = batchOperationId
+        self._batchOperationId = batchOperationId
         self.batchOperationKey = batchOperationKey
         self.errorMessage = errorMessage
         self.hasRetriesLeft = hasRetriesLeft
@@ -581,7 +584,7 @@ public struct BaseProcessInstanceFilterFields: Codable, Hashable, Sendable {
         case processInstanceKey
         case parentProcessInstanceKey
         case parentElementInstanceKey
-        case batchOperationId
+        case _batchOperationId = "batchOperationId"
         case batchOperationKey
         case errorMessage
         case hasRetriesLeft
@@ -643,9 +646,12 @@ public struct ProcessDefinitionStatisticsFilter: Codable, Hashable, Sendable {
     /// **Deprecated**: Use `batchOperationKey` instead. This field will be removed in a future release. If both `batchOperationId` and `batchOperationKey` are provided, the request will be rejected with a 400 error.
     ///
     /// Added in 8.6.
-    ///
-    /// - Important: Deprecated in the spec.
-    public var batchOperationId: StringFilterProperty?
+    @available(*, deprecated)
+    public var batchOperationId: StringFilterProperty? {
+        get { _batchOperationId }
+        set { _batchOperationId = newValue }
+    }
+    private var _batchOperationId: StringFilterProperty?
     /// The batch operation key.
     ///
     /// Added in 8.8.
@@ -726,7 +732,7 @@ public struct ProcessDefinitionStatisticsFilter: Codable, Hashable, Sendable {
         self.processInstanceKey = processInstanceKey
         self.parentProcessInstanceKey = parentProcessInstanceKey
         self.parentElementInstanceKey = parentElementInstanceKey
-        self.batchOperationId = batchOperationId
+        self._batchOperationId = batchOperationId
         self.batchOperationKey = batchOperationKey
         self.errorMessage = errorMessage
         self.hasRetriesLeft = hasRetriesLeft
@@ -750,7 +756,7 @@ public struct ProcessDefinitionStatisticsFilter: Codable, Hashable, Sendable {
         case processInstanceKey
         case parentProcessInstanceKey
         case parentElementInstanceKey
-        case batchOperationId
+        case _batchOperationId = "batchOperationId"
         case batchOperationKey
         case errorMessage
         case hasRetriesLeft
@@ -813,9 +819,12 @@ public struct ProcessInstanceFilterFields: Codable, Hashable, Sendable {
     /// **Deprecated**: Use `batchOperationKey` instead. This field will be removed in a future release. If both `batchOperationId` and `batchOperationKey` are provided, the request will be rejected with a 400 error.
     ///
     /// Added in 8.6.
-    ///
-    /// - Important: Deprecated in the spec.
-    public var batchOperationId: StringFilterProperty?
+    @available(*, deprecated)
+    public var batchOperationId: StringFilterProperty? {
+        get { _batchOperationId }
+        set { _batchOperationId = newValue }
+    }
+    private var _batchOperationId: StringFilterProperty?
     /// The batch operation key.
     ///
     /// Added in 8.8.
@@ -885,7 +894,7 @@ public struct ProcessInstanceFilterFields: Codable, Hashable, Sendable {
         self.processInstanceKey = processInstanceKey
         self.parentProcessInstanceKey = parentProcessInstanceKey
         self.parentElementInstanceKey = parentElementInstanceKey
-        self.batchOperationId = batchOperationId
+        self._batchOperationId = batchOperationId
         self.batchOperationKey = batchOperationKey
         self.errorMessage = errorMessage
         self.hasRetriesLeft = hasRetriesLeft
@@ -913,7 +922,7 @@ public struct ProcessInstanceFilterFields: Codable, Hashable, Sendable {
         case processInstanceKey
         case parentProcessInstanceKey
         case parentElementInstanceKey
-        case batchOperationId
+        case _batchOperationId = "batchOperationId"
         case batchOperationKey
         case errorMessage
         case hasRetriesLeft
@@ -980,9 +989,12 @@ public struct ProcessInstanceFilter: Codable, Hashable, Sendable {
     /// **Deprecated**: Use `batchOperationKey` instead. This field will be removed in a future release. If both `batchOperationId` and `batchOperationKey` are provided, the request will be rejected with a 400 error.
     ///
     /// Added in 8.6.
-    ///
-    /// - Important: Deprecated in the spec.
-    public var batchOperationId: StringFilterProperty?
+    @available(*, deprecated)
+    public var batchOperationId: StringFilterProperty? {
+        get { _batchOperationId }
+        set { _batchOperationId = newValue }
+    }
+    private var _batchOperationId: StringFilterProperty?
     /// The batch operation key.
     ///
     /// Added in 8.8.
@@ -1085,7 +1097,7 @@ public struct ProcessInstanceFilter: Codable, Hashable, Sendable {
         self.processInstanceKey = processInstanceKey
         self.parentProcessInstanceKey = parentProcessInstanceKey
         self.parentElementInstanceKey = parentElementInstanceKey
-        self.batchOperationId = batchOperationId
+        self._batchOperationId = batchOperationId
         self.batchOperationKey = batchOperationKey
         self.errorMessage = errorMessage
         self.hasRetriesLeft = hasRetriesLeft
@@ -1114,7 +1126,7 @@ public struct ProcessInstanceFilter: Codable, Hashable, Sendable {
         case processInstanceKey
         case parentProcessInstanceKey
         case parentElementInstanceKey
-        case batchOperationId
+        case _batchOperationId = "batchOperationId"
         case batchOperationKey
         case errorMessage
         case hasRetriesLeft
