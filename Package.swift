@@ -76,7 +76,7 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "GeneratorCoreTests", dependencies: ["GeneratorCore"]),
-        .testTarget(name: "CamundaAPITests", dependencies: ["CamundaAPI"]),
+        .testTarget(name: "CamundaAPITests", dependencies: ["CamundaAPI", "GeneratorCore"]),
         .testTarget(name: "CamundaTestingTests", dependencies: ["CamundaTesting", "CamundaAPI"]),
         .testTarget(
             name: "CamundaOrchestrationTests",

@@ -406,6 +406,13 @@ public struct SwiftRenderer {
             for s in schemas { w.line(literal(s) + ",") }
             w.indent -= 1
             w.line("]")
+            w.line("/// The Swift type generated for a component schema of the spec, by the schema's name.")
+            w.block("public static func schemaType(named name: String) -> (any Codable.Type)?") {
+                w.block("switch name") {
+                    for s in schemas { w.line("case \(literal(s)): \(SafeNames.typeName(s)).self") }
+                    w.line("default: nil")
+                }
+            }
             w.line("/// The inline types the generator named, qualified by their parent.")
             w.line("public static let inlineTypes: [String] = [")
             w.indent += 1

@@ -340,7 +340,7 @@ public final class SchemaTranslator {
             }
             var resolved = try typeRef(for: propSchema, owner: name, property: wireName, nested: &nested)
             let propDoc = propertyDoc(propSchema, addedIn: flat.added[wireName])
-            if resolved.type == .named("Date"), Self.clearedByEmptyString(propSchema) {
+            if resolved.type == .named("Date"), Self.clearedByEmptyString(propSchema, name: wireName, parent: schema) {
                 resolved.type = .named("DateUpdate")
             }
             let required = flat.required.contains(wireName)
@@ -366,9 +366,14 @@ public final class SchemaTranslator {
             conformances: conformances)
     }
 
-    static func clearedByEmptyString(_ schema: Schema) -> Bool {
-        let text = (schema.description ?? "").lowercased()
-        return text.contains("empty string")
+    /// Date-time properties the spec says are cleared by sending an empty string, either in their
+    /// own description or in a bullet of the parent's (`* `dueDate` - clear by providing an empty String`).
+    static func clearedByEmptyString(_ schema: Schema, name: String, parent: Schema) -> Bool {
+        if (schema.description ?? "").lowercased().contains("empty string") { return true }
+        let parentText = parent.description ?? ""
+        return parentText.split(separator: "\n").contains { line in
+            line.contains("`\(name)`") && line.lowercased().contains("empty string")
+        }
     }
 
     static func isAfterBaseline(_ version: String) -> Bool {

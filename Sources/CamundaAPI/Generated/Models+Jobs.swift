@@ -903,9 +903,9 @@ public struct JobResultCorrections: Codable, Hashable, Sendable {
     /// Assignee of the task.
     public var assignee: String?
     /// The due date of the task.
-    public var dueDate: Date?
+    public var dueDate: DateUpdate?
     /// The follow-up date of the task.
-    public var followUpDate: Date?
+    public var followUpDate: DateUpdate?
     /// The list of candidate users of the task.
     public var candidateUsers: [String]?
     /// The list of candidate groups of the task.
@@ -914,7 +914,7 @@ public struct JobResultCorrections: Codable, Hashable, Sendable {
     public var priority: Int32?
 
     /// Creates a value with every property; optional ones default to `nil`.
-    public init(assignee: String? = nil, dueDate: Date? = nil, followUpDate: Date? = nil, candidateUsers: [String]? = nil, candidateGroups: [String]? = nil, priority: Int32? = nil) {
+    public init(assignee: String? = nil, dueDate: DateUpdate? = nil, followUpDate: DateUpdate? = nil, candidateUsers: [String]? = nil, candidateGroups: [String]? = nil, priority: Int32? = nil) {
         self.assignee = assignee
         self.dueDate = dueDate
         self.followUpDate = followUpDate
