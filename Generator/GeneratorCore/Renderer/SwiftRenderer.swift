@@ -21,6 +21,12 @@ public struct SwiftRenderer {
         func doc(_ d: Documentation) {
             for l in d.lines { line(l.isEmpty ? "///" : "/// " + l) }
         }
+        /// A `switch` whose cases sit at the switch's own indentation, as swift-format lays them out.
+        func switchBlock(_ header: String, _ body: () -> Void) {
+            line(header + " {")
+            body()
+            line("}")
+        }
         func block(_ header: String, _ body: () -> Void) {
             line(header + " {")
             indent += 1
@@ -126,7 +132,7 @@ public struct SwiftRenderer {
             w.line()
             w.line("/// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.")
             w.block("public init(rawValue: String)") {
-                w.block("switch rawValue") {
+                w.switchBlock("switch rawValue") {
                     for c in d.cases where !c.deprecated { w.line("case \(literal(c.wireValue)): self = .\(SafeNames.escaped(c.swiftName))") }
                     w.line("default: self = .undocumented(rawValue)")
                 }
@@ -134,7 +140,7 @@ public struct SwiftRenderer {
             w.line()
             w.line("/// The wire string.")
             w.block("public var rawValue: String") {
-                w.block("switch self") {
+                w.switchBlock("switch self") {
                     for c in d.cases where !c.deprecated { w.line("case .\(SafeNames.escaped(c.swiftName)): \(literal(c.wireValue))") }
                     w.line("case .undocumented(let value): value")
                 }
@@ -186,7 +192,7 @@ public struct SwiftRenderer {
             if let key = d.discriminator {
                 w.line("/// Decodes the variant named by `\(key)`.")
                 w.block("public init(from decoder: any Decoder) throws") {
-                    w.block("switch try UnionCoding.discriminator(\(literal(key)), in: decoder)") {
+                    w.switchBlock("switch try UnionCoding.discriminator(\(literal(key)), in: decoder)") {
                         for c in d.cases {
                             w.line("case \(literal(c.tag!)): self = .\(SafeNames.escaped(c.swiftName))(try \(c.payload.rendered)(from: decoder))")
                         }
@@ -196,7 +202,7 @@ public struct SwiftRenderer {
                 w.line()
                 w.line("/// Encodes the variant with its `\(key)` value.")
                 w.block("public func encode(to encoder: any Encoder) throws") {
-                    w.block("switch self") {
+                    w.switchBlock("switch self") {
                         for c in d.cases {
                             w.line("case .\(SafeNames.escaped(c.swiftName))(let value): try UnionCoding.encode(value, tag: \(literal(c.tag!)), key: \(literal(key)), to: encoder)")
                         }
@@ -213,7 +219,7 @@ public struct SwiftRenderer {
                 w.line()
                 w.line("/// Decodes the first case whose JSON shape matches (see ``UnionCoding``).")
                 w.block("public init(from decoder: any Decoder) throws") {
-                    w.block("switch try UnionCoding.choose(Self.shapes, in: decoder)") {
+                    w.switchBlock("switch try UnionCoding.choose(Self.shapes, in: decoder)") {
                         for (i, c) in d.cases.enumerated() {
                             w.line("case \(i): self = .\(SafeNames.escaped(c.swiftName))(try \(c.payload.rendered)(from: decoder))")
                         }
@@ -223,7 +229,7 @@ public struct SwiftRenderer {
                 w.line()
                 w.line("/// Encodes the payload.")
                 w.block("public func encode(to encoder: any Encoder) throws") {
-                    w.block("switch self") {
+                    w.switchBlock("switch self") {
                         for c in d.cases { w.line("case .\(SafeNames.escaped(c.swiftName))(let value): try value.encode(to: encoder)") }
                         w.line("case .undocumented(let value): try value.encode(to: encoder)")
                     }
@@ -408,7 +414,7 @@ public struct SwiftRenderer {
             w.line("]")
             w.line("/// The Swift type generated for a component schema of the spec, by the schema's name.")
             w.block("public static func schemaType(named name: String) -> (any Codable.Type)?") {
-                w.block("switch name") {
+                w.switchBlock("switch name") {
                     for s in schemas { w.line("case \(literal(s)): \(SafeNames.typeName(s)).self") }
                     w.line("default: nil")
                 }

@@ -46,32 +46,32 @@ public struct AgentDefinitionSearchQuerySortRequest: Codable, Hashable, Sendable
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "agentDefinitionKey": self = .agentDefinitionKey
-                case "agentType": self = .agentType
-                case "name": self = .name
-                case "elementId": self = .elementId
-                case "processDefinitionId": self = .processDefinitionId
-                case "processDefinitionKey": self = .processDefinitionKey
-                case "processDefinitionVersion": self = .processDefinitionVersion
-                case "processDefinitionVersionTag": self = .processDefinitionVersionTag
-                case "tenantId": self = .tenantId
-                default: self = .undocumented(rawValue)
+            case "agentDefinitionKey": self = .agentDefinitionKey
+            case "agentType": self = .agentType
+            case "name": self = .name
+            case "elementId": self = .elementId
+            case "processDefinitionId": self = .processDefinitionId
+            case "processDefinitionKey": self = .processDefinitionKey
+            case "processDefinitionVersion": self = .processDefinitionVersion
+            case "processDefinitionVersionTag": self = .processDefinitionVersionTag
+            case "tenantId": self = .tenantId
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .agentDefinitionKey: "agentDefinitionKey"
-                case .agentType: "agentType"
-                case .name: "name"
-                case .elementId: "elementId"
-                case .processDefinitionId: "processDefinitionId"
-                case .processDefinitionKey: "processDefinitionKey"
-                case .processDefinitionVersion: "processDefinitionVersion"
-                case .processDefinitionVersionTag: "processDefinitionVersionTag"
-                case .tenantId: "tenantId"
-                case .undocumented(let value): value
+            case .agentDefinitionKey: "agentDefinitionKey"
+            case .agentType: "agentType"
+            case .name: "name"
+            case .elementId: "elementId"
+            case .processDefinitionId: "processDefinitionId"
+            case .processDefinitionKey: "processDefinitionKey"
+            case .processDefinitionVersion: "processDefinitionVersion"
+            case .processDefinitionVersionTag: "processDefinitionVersionTag"
+            case .tenantId: "tenantId"
+            case .undocumented(let value): value
             }
         }
 
@@ -245,20 +245,20 @@ public enum AgentDefinitionTypeEnum: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "AI_AGENT_SUB_PROCESS": self = .aiAgentSubProcess
-            case "AI_AGENT_TASK": self = .aiAgentTask
-            case "EXTERNAL_AGENT": self = .externalAgent
-            default: self = .undocumented(rawValue)
+        case "AI_AGENT_SUB_PROCESS": self = .aiAgentSubProcess
+        case "AI_AGENT_TASK": self = .aiAgentTask
+        case "EXTERNAL_AGENT": self = .externalAgent
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .aiAgentSubProcess: "AI_AGENT_SUB_PROCESS"
-            case .aiAgentTask: "AI_AGENT_TASK"
-            case .externalAgent: "EXTERNAL_AGENT"
-            case .undocumented(let value): value
+        case .aiAgentSubProcess: "AI_AGENT_SUB_PROCESS"
+        case .aiAgentTask: "AI_AGENT_TASK"
+        case .externalAgent: "EXTERNAL_AGENT"
+        case .undocumented(let value): value
         }
     }
 

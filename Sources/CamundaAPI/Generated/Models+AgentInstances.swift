@@ -50,36 +50,36 @@ public struct AgentInstanceSearchQuerySortRequest: Codable, Hashable, Sendable {
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "agentInstanceKey": self = .agentInstanceKey
-                case "agentDefinitionKey": self = .agentDefinitionKey
-                case "status": self = .status
-                case "elementId": self = .elementId
-                case "processInstanceKey": self = .processInstanceKey
-                case "rootProcessInstanceKey": self = .rootProcessInstanceKey
-                case "processDefinitionKey": self = .processDefinitionKey
-                case "tenantId": self = .tenantId
-                case "creationDate": self = .creationDate
-                case "lastUpdatedDate": self = .lastUpdatedDate
-                case "completionDate": self = .completionDate
-                default: self = .undocumented(rawValue)
+            case "agentInstanceKey": self = .agentInstanceKey
+            case "agentDefinitionKey": self = .agentDefinitionKey
+            case "status": self = .status
+            case "elementId": self = .elementId
+            case "processInstanceKey": self = .processInstanceKey
+            case "rootProcessInstanceKey": self = .rootProcessInstanceKey
+            case "processDefinitionKey": self = .processDefinitionKey
+            case "tenantId": self = .tenantId
+            case "creationDate": self = .creationDate
+            case "lastUpdatedDate": self = .lastUpdatedDate
+            case "completionDate": self = .completionDate
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .agentInstanceKey: "agentInstanceKey"
-                case .agentDefinitionKey: "agentDefinitionKey"
-                case .status: "status"
-                case .elementId: "elementId"
-                case .processInstanceKey: "processInstanceKey"
-                case .rootProcessInstanceKey: "rootProcessInstanceKey"
-                case .processDefinitionKey: "processDefinitionKey"
-                case .tenantId: "tenantId"
-                case .creationDate: "creationDate"
-                case .lastUpdatedDate: "lastUpdatedDate"
-                case .completionDate: "completionDate"
-                case .undocumented(let value): value
+            case .agentInstanceKey: "agentInstanceKey"
+            case .agentDefinitionKey: "agentDefinitionKey"
+            case .status: "status"
+            case .elementId: "elementId"
+            case .processInstanceKey: "processInstanceKey"
+            case .rootProcessInstanceKey: "rootProcessInstanceKey"
+            case .processDefinitionKey: "processDefinitionKey"
+            case .tenantId: "tenantId"
+            case .creationDate: "creationDate"
+            case .lastUpdatedDate: "lastUpdatedDate"
+            case .completionDate: "completionDate"
+            case .undocumented(let value): value
             }
         }
 
@@ -460,28 +460,28 @@ public enum AgentInstanceStatusEnum: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "UNKNOWN": self = .unknown
-            case "COMPLETED": self = .completed
-            case "IDLE": self = .idle
-            case "INITIALIZING": self = .initializing
-            case "THINKING": self = .thinking
-            case "TOOL_CALLING": self = .toolCalling
-            case "TOOL_DISCOVERY": self = .toolDiscovery
-            default: self = .undocumented(rawValue)
+        case "UNKNOWN": self = .unknown
+        case "COMPLETED": self = .completed
+        case "IDLE": self = .idle
+        case "INITIALIZING": self = .initializing
+        case "THINKING": self = .thinking
+        case "TOOL_CALLING": self = .toolCalling
+        case "TOOL_DISCOVERY": self = .toolDiscovery
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .unknown: "UNKNOWN"
-            case .completed: "COMPLETED"
-            case .idle: "IDLE"
-            case .initializing: "INITIALIZING"
-            case .thinking: "THINKING"
-            case .toolCalling: "TOOL_CALLING"
-            case .toolDiscovery: "TOOL_DISCOVERY"
-            case .undocumented(let value): value
+        case .unknown: "UNKNOWN"
+        case .completed: "COMPLETED"
+        case .idle: "IDLE"
+        case .initializing: "INITIALIZING"
+        case .thinking: "THINKING"
+        case .toolCalling: "TOOL_CALLING"
+        case .toolDiscovery: "TOOL_DISCOVERY"
+        case .undocumented(let value): value
         }
     }
 
@@ -507,22 +507,22 @@ public enum AgentInstanceUpdateStatusEnum: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "IDLE": self = .idle
-            case "THINKING": self = .thinking
-            case "TOOL_CALLING": self = .toolCalling
-            case "TOOL_DISCOVERY": self = .toolDiscovery
-            default: self = .undocumented(rawValue)
+        case "IDLE": self = .idle
+        case "THINKING": self = .thinking
+        case "TOOL_CALLING": self = .toolCalling
+        case "TOOL_DISCOVERY": self = .toolDiscovery
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .idle: "IDLE"
-            case .thinking: "THINKING"
-            case .toolCalling: "TOOL_CALLING"
-            case .toolDiscovery: "TOOL_DISCOVERY"
-            case .undocumented(let value): value
+        case .idle: "IDLE"
+        case .thinking: "THINKING"
+        case .toolCalling: "TOOL_CALLING"
+        case .toolDiscovery: "TOOL_DISCOVERY"
+        case .undocumented(let value): value
         }
     }
 
@@ -959,20 +959,20 @@ public struct AgentInstanceHistorySearchQuerySortRequest: Codable, Hashable, Sen
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "producedAt": self = .producedAt
-                case "historyItemKey": self = .historyItemKey
-                case "loopIteration": self = .loopIteration
-                default: self = .undocumented(rawValue)
+            case "producedAt": self = .producedAt
+            case "historyItemKey": self = .historyItemKey
+            case "loopIteration": self = .loopIteration
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .producedAt: "producedAt"
-                case .historyItemKey: "historyItemKey"
-                case .loopIteration: "loopIteration"
-                case .undocumented(let value): value
+            case .producedAt: "producedAt"
+            case .historyItemKey: "historyItemKey"
+            case .loopIteration: "loopIteration"
+            case .undocumented(let value): value
             }
         }
 
@@ -1183,22 +1183,22 @@ public enum AgentInstanceHistoryRoleEnum: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "USER": self = .user
-            case "ASSISTANT": self = .assistant
-            case "TOOL_RESULT": self = .toolResult
-            case "CONFIGURATION": self = .configuration
-            default: self = .undocumented(rawValue)
+        case "USER": self = .user
+        case "ASSISTANT": self = .assistant
+        case "TOOL_RESULT": self = .toolResult
+        case "CONFIGURATION": self = .configuration
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .user: "USER"
-            case .assistant: "ASSISTANT"
-            case .toolResult: "TOOL_RESULT"
-            case .configuration: "CONFIGURATION"
-            case .undocumented(let value): value
+        case .user: "USER"
+        case .assistant: "ASSISTANT"
+        case .toolResult: "TOOL_RESULT"
+        case .configuration: "CONFIGURATION"
+        case .undocumented(let value): value
         }
     }
 
@@ -1225,20 +1225,20 @@ public enum AgentInstanceHistoryCommitStatusEnum: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "COMMITTED": self = .committed
-            case "PENDING": self = .pending
-            case "DISCARDED": self = .discarded
-            default: self = .undocumented(rawValue)
+        case "COMMITTED": self = .committed
+        case "PENDING": self = .pending
+        case "DISCARDED": self = .discarded
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .committed: "COMMITTED"
-            case .pending: "PENDING"
-            case .discarded: "DISCARDED"
-            case .undocumented(let value): value
+        case .committed: "COMMITTED"
+        case .pending: "PENDING"
+        case .discarded: "DISCARDED"
+        case .undocumented(let value): value
         }
     }
 
@@ -1262,20 +1262,20 @@ public enum AgentInstanceMessageContent: Codable, Hashable, Sendable {
     /// Decodes the variant named by `contentType`.
     public init(from decoder: any Decoder) throws {
         switch try UnionCoding.discriminator("contentType", in: decoder) {
-            case "TEXT": self = .text(try AgentInstanceTextContent(from: decoder))
-            case "DOCUMENT": self = .document(try AgentInstanceDocumentContent(from: decoder))
-            case "OBJECT": self = .object(try AgentInstanceObjectContent(from: decoder))
-            default: self = .undocumented(try JSONValue(from: decoder))
+        case "TEXT": self = .text(try AgentInstanceTextContent(from: decoder))
+        case "DOCUMENT": self = .document(try AgentInstanceDocumentContent(from: decoder))
+        case "OBJECT": self = .object(try AgentInstanceObjectContent(from: decoder))
+        default: self = .undocumented(try JSONValue(from: decoder))
         }
     }
 
     /// Encodes the variant with its `contentType` value.
     public func encode(to encoder: any Encoder) throws {
         switch self {
-            case .text(let value): try UnionCoding.encode(value, tag: "TEXT", key: "contentType", to: encoder)
-            case .document(let value): try UnionCoding.encode(value, tag: "DOCUMENT", key: "contentType", to: encoder)
-            case .object(let value): try UnionCoding.encode(value, tag: "OBJECT", key: "contentType", to: encoder)
-            case .undocumented(let value): try value.encode(to: encoder)
+        case .text(let value): try UnionCoding.encode(value, tag: "TEXT", key: "contentType", to: encoder)
+        case .document(let value): try UnionCoding.encode(value, tag: "DOCUMENT", key: "contentType", to: encoder)
+        case .object(let value): try UnionCoding.encode(value, tag: "OBJECT", key: "contentType", to: encoder)
+        case .undocumented(let value): try value.encode(to: encoder)
         }
     }
 }
@@ -1365,20 +1365,20 @@ public enum AgentInstanceMessageContentTypeEnum: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "TEXT": self = .text
-            case "DOCUMENT": self = .document
-            case "OBJECT": self = .object
-            default: self = .undocumented(rawValue)
+        case "TEXT": self = .text
+        case "DOCUMENT": self = .document
+        case "OBJECT": self = .object
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .text: "TEXT"
-            case .document: "DOCUMENT"
-            case .object: "OBJECT"
-            case .undocumented(let value): value
+        case .text: "TEXT"
+        case .document: "DOCUMENT"
+        case .object: "OBJECT"
+        case .undocumented(let value): value
         }
     }
 

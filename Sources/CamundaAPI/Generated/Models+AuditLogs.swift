@@ -232,64 +232,64 @@ public struct AuditLogSearchQuerySortRequest: Codable, Hashable, Sendable {
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "actorId": self = .actorId
-                case "actorType": self = .actorType
-                case "auditLogKey": self = .auditLogKey
-                case "batchOperationKey": self = .batchOperationKey
-                case "batchOperationType": self = .batchOperationType
-                case "category": self = .category
-                case "decisionDefinitionId": self = .decisionDefinitionId
-                case "decisionDefinitionKey": self = .decisionDefinitionKey
-                case "decisionEvaluationKey": self = .decisionEvaluationKey
-                case "decisionRequirementsId": self = .decisionRequirementsId
-                case "decisionRequirementsKey": self = .decisionRequirementsKey
-                case "elementInstanceKey": self = .elementInstanceKey
-                case "entityKey": self = .entityKey
-                case "entityType": self = .entityType
-                case "jobKey": self = .jobKey
-                case "operationType": self = .operationType
-                case "processDefinitionId": self = .processDefinitionId
-                case "processDefinitionKey": self = .processDefinitionKey
-                case "processInstanceKey": self = .processInstanceKey
-                case "inboundChannelType": self = .inboundChannelType
-                case "inboundChannelToolName": self = .inboundChannelToolName
-                case "result": self = .result
-                case "tenantId": self = .tenantId
-                case "timestamp": self = .timestamp
-                case "userTaskKey": self = .userTaskKey
-                default: self = .undocumented(rawValue)
+            case "actorId": self = .actorId
+            case "actorType": self = .actorType
+            case "auditLogKey": self = .auditLogKey
+            case "batchOperationKey": self = .batchOperationKey
+            case "batchOperationType": self = .batchOperationType
+            case "category": self = .category
+            case "decisionDefinitionId": self = .decisionDefinitionId
+            case "decisionDefinitionKey": self = .decisionDefinitionKey
+            case "decisionEvaluationKey": self = .decisionEvaluationKey
+            case "decisionRequirementsId": self = .decisionRequirementsId
+            case "decisionRequirementsKey": self = .decisionRequirementsKey
+            case "elementInstanceKey": self = .elementInstanceKey
+            case "entityKey": self = .entityKey
+            case "entityType": self = .entityType
+            case "jobKey": self = .jobKey
+            case "operationType": self = .operationType
+            case "processDefinitionId": self = .processDefinitionId
+            case "processDefinitionKey": self = .processDefinitionKey
+            case "processInstanceKey": self = .processInstanceKey
+            case "inboundChannelType": self = .inboundChannelType
+            case "inboundChannelToolName": self = .inboundChannelToolName
+            case "result": self = .result
+            case "tenantId": self = .tenantId
+            case "timestamp": self = .timestamp
+            case "userTaskKey": self = .userTaskKey
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .actorId: "actorId"
-                case .actorType: "actorType"
-                case .auditLogKey: "auditLogKey"
-                case .batchOperationKey: "batchOperationKey"
-                case .batchOperationType: "batchOperationType"
-                case .category: "category"
-                case .decisionDefinitionId: "decisionDefinitionId"
-                case .decisionDefinitionKey: "decisionDefinitionKey"
-                case .decisionEvaluationKey: "decisionEvaluationKey"
-                case .decisionRequirementsId: "decisionRequirementsId"
-                case .decisionRequirementsKey: "decisionRequirementsKey"
-                case .elementInstanceKey: "elementInstanceKey"
-                case .entityKey: "entityKey"
-                case .entityType: "entityType"
-                case .jobKey: "jobKey"
-                case .operationType: "operationType"
-                case .processDefinitionId: "processDefinitionId"
-                case .processDefinitionKey: "processDefinitionKey"
-                case .processInstanceKey: "processInstanceKey"
-                case .inboundChannelType: "inboundChannelType"
-                case .inboundChannelToolName: "inboundChannelToolName"
-                case .result: "result"
-                case .tenantId: "tenantId"
-                case .timestamp: "timestamp"
-                case .userTaskKey: "userTaskKey"
-                case .undocumented(let value): value
+            case .actorId: "actorId"
+            case .actorType: "actorType"
+            case .auditLogKey: "auditLogKey"
+            case .batchOperationKey: "batchOperationKey"
+            case .batchOperationType: "batchOperationType"
+            case .category: "category"
+            case .decisionDefinitionId: "decisionDefinitionId"
+            case .decisionDefinitionKey: "decisionDefinitionKey"
+            case .decisionEvaluationKey: "decisionEvaluationKey"
+            case .decisionRequirementsId: "decisionRequirementsId"
+            case .decisionRequirementsKey: "decisionRequirementsKey"
+            case .elementInstanceKey: "elementInstanceKey"
+            case .entityKey: "entityKey"
+            case .entityType: "entityType"
+            case .jobKey: "jobKey"
+            case .operationType: "operationType"
+            case .processDefinitionId: "processDefinitionId"
+            case .processDefinitionKey: "processDefinitionKey"
+            case .processInstanceKey: "processInstanceKey"
+            case .inboundChannelType: "inboundChannelType"
+            case .inboundChannelToolName: "inboundChannelToolName"
+            case .result: "result"
+            case .tenantId: "tenantId"
+            case .timestamp: "timestamp"
+            case .userTaskKey: "userTaskKey"
+            case .undocumented(let value): value
             }
         }
 
@@ -539,44 +539,44 @@ public enum AuditLogEntityTypeEnum: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "AUTHORIZATION": self = .authorization
-            case "BATCH": self = .batch
-            case "DECISION": self = .decision
-            case "GROUP": self = .group
-            case "INCIDENT": self = .incident
-            case "JOB": self = .job
-            case "MAPPING_RULE": self = .mappingRule
-            case "PROCESS_INSTANCE": self = .processInstance
-            case "RESOURCE": self = .resource
-            case "ROLE": self = .role
-            case "TENANT": self = .tenant
-            case "USER": self = .user
-            case "USER_TASK": self = .userTask
-            case "VARIABLE": self = .variable
-            case "CLIENT": self = .client
-            default: self = .undocumented(rawValue)
+        case "AUTHORIZATION": self = .authorization
+        case "BATCH": self = .batch
+        case "DECISION": self = .decision
+        case "GROUP": self = .group
+        case "INCIDENT": self = .incident
+        case "JOB": self = .job
+        case "MAPPING_RULE": self = .mappingRule
+        case "PROCESS_INSTANCE": self = .processInstance
+        case "RESOURCE": self = .resource
+        case "ROLE": self = .role
+        case "TENANT": self = .tenant
+        case "USER": self = .user
+        case "USER_TASK": self = .userTask
+        case "VARIABLE": self = .variable
+        case "CLIENT": self = .client
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .authorization: "AUTHORIZATION"
-            case .batch: "BATCH"
-            case .decision: "DECISION"
-            case .group: "GROUP"
-            case .incident: "INCIDENT"
-            case .job: "JOB"
-            case .mappingRule: "MAPPING_RULE"
-            case .processInstance: "PROCESS_INSTANCE"
-            case .resource: "RESOURCE"
-            case .role: "ROLE"
-            case .tenant: "TENANT"
-            case .user: "USER"
-            case .userTask: "USER_TASK"
-            case .variable: "VARIABLE"
-            case .client: "CLIENT"
-            case .undocumented(let value): value
+        case .authorization: "AUTHORIZATION"
+        case .batch: "BATCH"
+        case .decision: "DECISION"
+        case .group: "GROUP"
+        case .incident: "INCIDENT"
+        case .job: "JOB"
+        case .mappingRule: "MAPPING_RULE"
+        case .processInstance: "PROCESS_INSTANCE"
+        case .resource: "RESOURCE"
+        case .role: "ROLE"
+        case .tenant: "TENANT"
+        case .user: "USER"
+        case .userTask: "USER_TASK"
+        case .variable: "VARIABLE"
+        case .client: "CLIENT"
+        case .undocumented(let value): value
         }
     }
 
@@ -622,42 +622,42 @@ public enum AuditLogOperationTypeEnum: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "ASSIGN": self = .assign
-            case "CANCEL": self = .cancel
-            case "COMPLETE": self = .complete
-            case "CREATE": self = .create
-            case "DELETE": self = .delete
-            case "EVALUATE": self = .evaluate
-            case "MIGRATE": self = .migrate
-            case "MODIFY": self = .modify
-            case "RESOLVE": self = .resolve
-            case "RESUME": self = .resume
-            case "SUSPEND": self = .suspend
-            case "UNASSIGN": self = .unassign
-            case "UNKNOWN": self = .unknown
-            case "UPDATE": self = .update
-            default: self = .undocumented(rawValue)
+        case "ASSIGN": self = .assign
+        case "CANCEL": self = .cancel
+        case "COMPLETE": self = .complete
+        case "CREATE": self = .create
+        case "DELETE": self = .delete
+        case "EVALUATE": self = .evaluate
+        case "MIGRATE": self = .migrate
+        case "MODIFY": self = .modify
+        case "RESOLVE": self = .resolve
+        case "RESUME": self = .resume
+        case "SUSPEND": self = .suspend
+        case "UNASSIGN": self = .unassign
+        case "UNKNOWN": self = .unknown
+        case "UPDATE": self = .update
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .assign: "ASSIGN"
-            case .cancel: "CANCEL"
-            case .complete: "COMPLETE"
-            case .create: "CREATE"
-            case .delete: "DELETE"
-            case .evaluate: "EVALUATE"
-            case .migrate: "MIGRATE"
-            case .modify: "MODIFY"
-            case .resolve: "RESOLVE"
-            case .resume: "RESUME"
-            case .suspend: "SUSPEND"
-            case .unassign: "UNASSIGN"
-            case .unknown: "UNKNOWN"
-            case .update: "UPDATE"
-            case .undocumented(let value): value
+        case .assign: "ASSIGN"
+        case .cancel: "CANCEL"
+        case .complete: "COMPLETE"
+        case .create: "CREATE"
+        case .delete: "DELETE"
+        case .evaluate: "EVALUATE"
+        case .migrate: "MIGRATE"
+        case .modify: "MODIFY"
+        case .resolve: "RESOLVE"
+        case .resume: "RESUME"
+        case .suspend: "SUSPEND"
+        case .unassign: "UNASSIGN"
+        case .unknown: "UNKNOWN"
+        case .update: "UPDATE"
+        case .undocumented(let value): value
         }
     }
 
@@ -683,22 +683,22 @@ public enum AuditLogActorTypeEnum: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "ANONYMOUS": self = .anonymous
-            case "CLIENT": self = .client
-            case "UNKNOWN": self = .unknown
-            case "USER": self = .user
-            default: self = .undocumented(rawValue)
+        case "ANONYMOUS": self = .anonymous
+        case "CLIENT": self = .client
+        case "UNKNOWN": self = .unknown
+        case "USER": self = .user
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .anonymous: "ANONYMOUS"
-            case .client: "CLIENT"
-            case .unknown: "UNKNOWN"
-            case .user: "USER"
-            case .undocumented(let value): value
+        case .anonymous: "ANONYMOUS"
+        case .client: "CLIENT"
+        case .unknown: "UNKNOWN"
+        case .user: "USER"
+        case .undocumented(let value): value
         }
     }
 
@@ -720,18 +720,18 @@ public enum AuditLogResultEnum: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "FAIL": self = .fail
-            case "SUCCESS": self = .success
-            default: self = .undocumented(rawValue)
+        case "FAIL": self = .fail
+        case "SUCCESS": self = .success
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .fail: "FAIL"
-            case .success: "SUCCESS"
-            case .undocumented(let value): value
+        case .fail: "FAIL"
+        case .success: "SUCCESS"
+        case .undocumented(let value): value
         }
     }
 
@@ -755,20 +755,20 @@ public enum AuditLogCategoryEnum: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "ADMIN": self = .admin
-            case "DEPLOYED_RESOURCES": self = .deployedResources
-            case "USER_TASKS": self = .userTasks
-            default: self = .undocumented(rawValue)
+        case "ADMIN": self = .admin
+        case "DEPLOYED_RESOURCES": self = .deployedResources
+        case "USER_TASKS": self = .userTasks
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .admin: "ADMIN"
-            case .deployedResources: "DEPLOYED_RESOURCES"
-            case .userTasks: "USER_TASKS"
-            case .undocumented(let value): value
+        case .admin: "ADMIN"
+        case .deployedResources: "DEPLOYED_RESOURCES"
+        case .userTasks: "USER_TASKS"
+        case .undocumented(let value): value
         }
     }
 

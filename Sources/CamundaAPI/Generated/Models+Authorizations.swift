@@ -87,18 +87,18 @@ public enum AuthorizationRequest: Codable, Hashable, Sendable {
     /// Decodes the first case whose JSON shape matches (see ``UnionCoding``).
     public init(from decoder: any Decoder) throws {
         switch try UnionCoding.choose(Self.shapes, in: decoder) {
-            case 0: self = .authorizationIdBasedRequest(try AuthorizationIdBasedRequest(from: decoder))
-            case 1: self = .authorizationPropertyBasedRequest(try AuthorizationPropertyBasedRequest(from: decoder))
-            default: self = .undocumented(try JSONValue(from: decoder))
+        case 0: self = .authorizationIdBasedRequest(try AuthorizationIdBasedRequest(from: decoder))
+        case 1: self = .authorizationPropertyBasedRequest(try AuthorizationPropertyBasedRequest(from: decoder))
+        default: self = .undocumented(try JSONValue(from: decoder))
         }
     }
 
     /// Encodes the payload.
     public func encode(to encoder: any Encoder) throws {
         switch self {
-            case .authorizationIdBasedRequest(let value): try value.encode(to: encoder)
-            case .authorizationPropertyBasedRequest(let value): try value.encode(to: encoder)
-            case .undocumented(let value): try value.encode(to: encoder)
+        case .authorizationIdBasedRequest(let value): try value.encode(to: encoder)
+        case .authorizationPropertyBasedRequest(let value): try value.encode(to: encoder)
+        case .undocumented(let value): try value.encode(to: encoder)
         }
     }
 }
@@ -139,24 +139,24 @@ public struct AuthorizationSearchQuerySortRequest: Codable, Hashable, Sendable {
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "ownerId": self = .ownerId
-                case "ownerType": self = .ownerType
-                case "resourceId": self = .resourceId
-                case "resourcePropertyName": self = .resourcePropertyName
-                case "resourceType": self = .resourceType
-                default: self = .undocumented(rawValue)
+            case "ownerId": self = .ownerId
+            case "ownerType": self = .ownerType
+            case "resourceId": self = .resourceId
+            case "resourcePropertyName": self = .resourcePropertyName
+            case "resourceType": self = .resourceType
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .ownerId: "ownerId"
-                case .ownerType: "ownerType"
-                case .resourceId: "resourceId"
-                case .resourcePropertyName: "resourcePropertyName"
-                case .resourceType: "resourceType"
-                case .undocumented(let value): value
+            case .ownerId: "ownerId"
+            case .ownerType: "ownerType"
+            case .resourceId: "resourceId"
+            case .resourcePropertyName: "resourcePropertyName"
+            case .resourceType: "resourceType"
+            case .undocumented(let value): value
             }
         }
 
@@ -424,108 +424,108 @@ public enum PermissionTypeEnum: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "ACCESS": self = .access
-            case "CANCEL_PROCESS_INSTANCE": self = .cancelProcessInstance
-            case "CLAIM": self = .claim
-            case "CLAIM_USER_TASK": self = .claimUserTask
-            case "COMPLETE": self = .complete
-            case "COMPLETE_USER_TASK": self = .completeUserTask
-            case "CREATE": self = .create
-            case "CREATE_BATCH_OPERATION_CANCEL_PROCESS_INSTANCE": self = .createBatchOperationCancelProcessInstance
-            case "CREATE_BATCH_OPERATION_DELETE_DECISION_DEFINITION": self = .createBatchOperationDeleteDecisionDefinition
-            case "CREATE_BATCH_OPERATION_DELETE_DECISION_INSTANCE": self = .createBatchOperationDeleteDecisionInstance
-            case "CREATE_BATCH_OPERATION_DELETE_PROCESS_DEFINITION": self = .createBatchOperationDeleteProcessDefinition
-            case "CREATE_BATCH_OPERATION_DELETE_PROCESS_INSTANCE": self = .createBatchOperationDeleteProcessInstance
-            case "CREATE_BATCH_OPERATION_MIGRATE_PROCESS_INSTANCE": self = .createBatchOperationMigrateProcessInstance
-            case "CREATE_BATCH_OPERATION_MODIFY_PROCESS_INSTANCE": self = .createBatchOperationModifyProcessInstance
-            case "CREATE_BATCH_OPERATION_RESOLVE_INCIDENT": self = .createBatchOperationResolveIncident
-            case "CREATE_BATCH_OPERATION_SUSPEND_PROCESS_INSTANCE": self = .createBatchOperationSuspendProcessInstance
-            case "CREATE_BATCH_OPERATION_UPDATE_JOB": self = .createBatchOperationUpdateJob
-            case "CREATE_DECISION_INSTANCE": self = .createDecisionInstance
-            case "CREATE_PROCESS_INSTANCE": self = .createProcessInstance
-            case "CREATE_TASK_LISTENER": self = .createTaskListener
-            case "DELETE": self = .delete
-            case "DELETE_DECISION_INSTANCE": self = .deleteDecisionInstance
-            case "DELETE_DRD": self = .deleteDrd
-            case "DELETE_FORM": self = .deleteForm
-            case "DELETE_PROCESS": self = .deleteProcess
-            case "DELETE_PROCESS_INSTANCE": self = .deleteProcessInstance
-            case "DELETE_RESOURCE": self = .deleteResource
-            case "DELETE_TASK_LISTENER": self = .deleteTaskListener
-            case "EVALUATE": self = .evaluate
-            case "MODIFY_PROCESS_INSTANCE": self = .modifyProcessInstance
-            case "PAUSE": self = .pause
-            case "READ": self = .read
-            case "READ_DECISION_DEFINITION": self = .readDecisionDefinition
-            case "READ_DECISION_INSTANCE": self = .readDecisionInstance
-            case "READ_JOB_METRIC": self = .readJobMetric
-            case "READ_PROCESS_DEFINITION": self = .readProcessDefinition
-            case "READ_PROCESS_INSTANCE": self = .readProcessInstance
-            case "READ_USAGE_METRIC": self = .readUsageMetric
-            case "READ_USER_TASK": self = .readUserTask
-            case "READ_TASK_LISTENER": self = .readTaskListener
-            case "RESTORE": self = .restore
-            case "REVEAL": self = .reveal
-            case "SUSPEND_PROCESS_INSTANCE": self = .suspendProcessInstance
-            case "UPDATE": self = .update
-            case "UPDATE_PROCESS_INSTANCE": self = .updateProcessInstance
-            case "UPDATE_USER_TASK": self = .updateUserTask
-            case "UPDATE_TASK_LISTENER": self = .updateTaskListener
-            default: self = .undocumented(rawValue)
+        case "ACCESS": self = .access
+        case "CANCEL_PROCESS_INSTANCE": self = .cancelProcessInstance
+        case "CLAIM": self = .claim
+        case "CLAIM_USER_TASK": self = .claimUserTask
+        case "COMPLETE": self = .complete
+        case "COMPLETE_USER_TASK": self = .completeUserTask
+        case "CREATE": self = .create
+        case "CREATE_BATCH_OPERATION_CANCEL_PROCESS_INSTANCE": self = .createBatchOperationCancelProcessInstance
+        case "CREATE_BATCH_OPERATION_DELETE_DECISION_DEFINITION": self = .createBatchOperationDeleteDecisionDefinition
+        case "CREATE_BATCH_OPERATION_DELETE_DECISION_INSTANCE": self = .createBatchOperationDeleteDecisionInstance
+        case "CREATE_BATCH_OPERATION_DELETE_PROCESS_DEFINITION": self = .createBatchOperationDeleteProcessDefinition
+        case "CREATE_BATCH_OPERATION_DELETE_PROCESS_INSTANCE": self = .createBatchOperationDeleteProcessInstance
+        case "CREATE_BATCH_OPERATION_MIGRATE_PROCESS_INSTANCE": self = .createBatchOperationMigrateProcessInstance
+        case "CREATE_BATCH_OPERATION_MODIFY_PROCESS_INSTANCE": self = .createBatchOperationModifyProcessInstance
+        case "CREATE_BATCH_OPERATION_RESOLVE_INCIDENT": self = .createBatchOperationResolveIncident
+        case "CREATE_BATCH_OPERATION_SUSPEND_PROCESS_INSTANCE": self = .createBatchOperationSuspendProcessInstance
+        case "CREATE_BATCH_OPERATION_UPDATE_JOB": self = .createBatchOperationUpdateJob
+        case "CREATE_DECISION_INSTANCE": self = .createDecisionInstance
+        case "CREATE_PROCESS_INSTANCE": self = .createProcessInstance
+        case "CREATE_TASK_LISTENER": self = .createTaskListener
+        case "DELETE": self = .delete
+        case "DELETE_DECISION_INSTANCE": self = .deleteDecisionInstance
+        case "DELETE_DRD": self = .deleteDrd
+        case "DELETE_FORM": self = .deleteForm
+        case "DELETE_PROCESS": self = .deleteProcess
+        case "DELETE_PROCESS_INSTANCE": self = .deleteProcessInstance
+        case "DELETE_RESOURCE": self = .deleteResource
+        case "DELETE_TASK_LISTENER": self = .deleteTaskListener
+        case "EVALUATE": self = .evaluate
+        case "MODIFY_PROCESS_INSTANCE": self = .modifyProcessInstance
+        case "PAUSE": self = .pause
+        case "READ": self = .read
+        case "READ_DECISION_DEFINITION": self = .readDecisionDefinition
+        case "READ_DECISION_INSTANCE": self = .readDecisionInstance
+        case "READ_JOB_METRIC": self = .readJobMetric
+        case "READ_PROCESS_DEFINITION": self = .readProcessDefinition
+        case "READ_PROCESS_INSTANCE": self = .readProcessInstance
+        case "READ_USAGE_METRIC": self = .readUsageMetric
+        case "READ_USER_TASK": self = .readUserTask
+        case "READ_TASK_LISTENER": self = .readTaskListener
+        case "RESTORE": self = .restore
+        case "REVEAL": self = .reveal
+        case "SUSPEND_PROCESS_INSTANCE": self = .suspendProcessInstance
+        case "UPDATE": self = .update
+        case "UPDATE_PROCESS_INSTANCE": self = .updateProcessInstance
+        case "UPDATE_USER_TASK": self = .updateUserTask
+        case "UPDATE_TASK_LISTENER": self = .updateTaskListener
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .access: "ACCESS"
-            case .cancelProcessInstance: "CANCEL_PROCESS_INSTANCE"
-            case .claim: "CLAIM"
-            case .claimUserTask: "CLAIM_USER_TASK"
-            case .complete: "COMPLETE"
-            case .completeUserTask: "COMPLETE_USER_TASK"
-            case .create: "CREATE"
-            case .createBatchOperationCancelProcessInstance: "CREATE_BATCH_OPERATION_CANCEL_PROCESS_INSTANCE"
-            case .createBatchOperationDeleteDecisionDefinition: "CREATE_BATCH_OPERATION_DELETE_DECISION_DEFINITION"
-            case .createBatchOperationDeleteDecisionInstance: "CREATE_BATCH_OPERATION_DELETE_DECISION_INSTANCE"
-            case .createBatchOperationDeleteProcessDefinition: "CREATE_BATCH_OPERATION_DELETE_PROCESS_DEFINITION"
-            case .createBatchOperationDeleteProcessInstance: "CREATE_BATCH_OPERATION_DELETE_PROCESS_INSTANCE"
-            case .createBatchOperationMigrateProcessInstance: "CREATE_BATCH_OPERATION_MIGRATE_PROCESS_INSTANCE"
-            case .createBatchOperationModifyProcessInstance: "CREATE_BATCH_OPERATION_MODIFY_PROCESS_INSTANCE"
-            case .createBatchOperationResolveIncident: "CREATE_BATCH_OPERATION_RESOLVE_INCIDENT"
-            case .createBatchOperationSuspendProcessInstance: "CREATE_BATCH_OPERATION_SUSPEND_PROCESS_INSTANCE"
-            case .createBatchOperationUpdateJob: "CREATE_BATCH_OPERATION_UPDATE_JOB"
-            case .createDecisionInstance: "CREATE_DECISION_INSTANCE"
-            case .createProcessInstance: "CREATE_PROCESS_INSTANCE"
-            case .createTaskListener: "CREATE_TASK_LISTENER"
-            case .delete: "DELETE"
-            case .deleteDecisionInstance: "DELETE_DECISION_INSTANCE"
-            case .deleteDrd: "DELETE_DRD"
-            case .deleteForm: "DELETE_FORM"
-            case .deleteProcess: "DELETE_PROCESS"
-            case .deleteProcessInstance: "DELETE_PROCESS_INSTANCE"
-            case .deleteResource: "DELETE_RESOURCE"
-            case .deleteTaskListener: "DELETE_TASK_LISTENER"
-            case .evaluate: "EVALUATE"
-            case .modifyProcessInstance: "MODIFY_PROCESS_INSTANCE"
-            case .pause: "PAUSE"
-            case .read: "READ"
-            case .readDecisionDefinition: "READ_DECISION_DEFINITION"
-            case .readDecisionInstance: "READ_DECISION_INSTANCE"
-            case .readJobMetric: "READ_JOB_METRIC"
-            case .readProcessDefinition: "READ_PROCESS_DEFINITION"
-            case .readProcessInstance: "READ_PROCESS_INSTANCE"
-            case .readUsageMetric: "READ_USAGE_METRIC"
-            case .readUserTask: "READ_USER_TASK"
-            case .readTaskListener: "READ_TASK_LISTENER"
-            case .restore: "RESTORE"
-            case .reveal: "REVEAL"
-            case .suspendProcessInstance: "SUSPEND_PROCESS_INSTANCE"
-            case .update: "UPDATE"
-            case .updateProcessInstance: "UPDATE_PROCESS_INSTANCE"
-            case .updateUserTask: "UPDATE_USER_TASK"
-            case .updateTaskListener: "UPDATE_TASK_LISTENER"
-            case .undocumented(let value): value
+        case .access: "ACCESS"
+        case .cancelProcessInstance: "CANCEL_PROCESS_INSTANCE"
+        case .claim: "CLAIM"
+        case .claimUserTask: "CLAIM_USER_TASK"
+        case .complete: "COMPLETE"
+        case .completeUserTask: "COMPLETE_USER_TASK"
+        case .create: "CREATE"
+        case .createBatchOperationCancelProcessInstance: "CREATE_BATCH_OPERATION_CANCEL_PROCESS_INSTANCE"
+        case .createBatchOperationDeleteDecisionDefinition: "CREATE_BATCH_OPERATION_DELETE_DECISION_DEFINITION"
+        case .createBatchOperationDeleteDecisionInstance: "CREATE_BATCH_OPERATION_DELETE_DECISION_INSTANCE"
+        case .createBatchOperationDeleteProcessDefinition: "CREATE_BATCH_OPERATION_DELETE_PROCESS_DEFINITION"
+        case .createBatchOperationDeleteProcessInstance: "CREATE_BATCH_OPERATION_DELETE_PROCESS_INSTANCE"
+        case .createBatchOperationMigrateProcessInstance: "CREATE_BATCH_OPERATION_MIGRATE_PROCESS_INSTANCE"
+        case .createBatchOperationModifyProcessInstance: "CREATE_BATCH_OPERATION_MODIFY_PROCESS_INSTANCE"
+        case .createBatchOperationResolveIncident: "CREATE_BATCH_OPERATION_RESOLVE_INCIDENT"
+        case .createBatchOperationSuspendProcessInstance: "CREATE_BATCH_OPERATION_SUSPEND_PROCESS_INSTANCE"
+        case .createBatchOperationUpdateJob: "CREATE_BATCH_OPERATION_UPDATE_JOB"
+        case .createDecisionInstance: "CREATE_DECISION_INSTANCE"
+        case .createProcessInstance: "CREATE_PROCESS_INSTANCE"
+        case .createTaskListener: "CREATE_TASK_LISTENER"
+        case .delete: "DELETE"
+        case .deleteDecisionInstance: "DELETE_DECISION_INSTANCE"
+        case .deleteDrd: "DELETE_DRD"
+        case .deleteForm: "DELETE_FORM"
+        case .deleteProcess: "DELETE_PROCESS"
+        case .deleteProcessInstance: "DELETE_PROCESS_INSTANCE"
+        case .deleteResource: "DELETE_RESOURCE"
+        case .deleteTaskListener: "DELETE_TASK_LISTENER"
+        case .evaluate: "EVALUATE"
+        case .modifyProcessInstance: "MODIFY_PROCESS_INSTANCE"
+        case .pause: "PAUSE"
+        case .read: "READ"
+        case .readDecisionDefinition: "READ_DECISION_DEFINITION"
+        case .readDecisionInstance: "READ_DECISION_INSTANCE"
+        case .readJobMetric: "READ_JOB_METRIC"
+        case .readProcessDefinition: "READ_PROCESS_DEFINITION"
+        case .readProcessInstance: "READ_PROCESS_INSTANCE"
+        case .readUsageMetric: "READ_USAGE_METRIC"
+        case .readUserTask: "READ_USER_TASK"
+        case .readTaskListener: "READ_TASK_LISTENER"
+        case .restore: "RESTORE"
+        case .reveal: "REVEAL"
+        case .suspendProcessInstance: "SUSPEND_PROCESS_INSTANCE"
+        case .update: "UPDATE"
+        case .updateProcessInstance: "UPDATE_PROCESS_INSTANCE"
+        case .updateUserTask: "UPDATE_USER_TASK"
+        case .updateTaskListener: "UPDATE_TASK_LISTENER"
+        case .undocumented(let value): value
         }
     }
 
@@ -589,60 +589,60 @@ public enum ResourceTypeEnum: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "AUDIT_LOG": self = .auditLog
-            case "AUTHORIZATION": self = .authorization
-            case "BACKUP": self = .backup
-            case "BATCH": self = .batch
-            case "CLUSTER_VARIABLE": self = .clusterVariable
-            case "COMPONENT": self = .component
-            case "DECISION_DEFINITION": self = .decisionDefinition
-            case "DECISION_REQUIREMENTS_DEFINITION": self = .decisionRequirementsDefinition
-            case "DOCUMENT": self = .document
-            case "EXPORTER": self = .exporter
-            case "EXPRESSION": self = .expression
-            case "GLOBAL_LISTENER": self = .globalListener
-            case "GROUP": self = .group
-            case "MAPPING_RULE": self = .mappingRule
-            case "MESSAGE": self = .message
-            case "PROCESS_DEFINITION": self = .processDefinition
-            case "RESOURCE": self = .resource
-            case "ROLE": self = .role
-            case "SECRET": self = .secret
-            case "SYSTEM": self = .system
-            case "TENANT": self = .tenant
-            case "USER": self = .user
-            case "USER_TASK": self = .userTask
-            default: self = .undocumented(rawValue)
+        case "AUDIT_LOG": self = .auditLog
+        case "AUTHORIZATION": self = .authorization
+        case "BACKUP": self = .backup
+        case "BATCH": self = .batch
+        case "CLUSTER_VARIABLE": self = .clusterVariable
+        case "COMPONENT": self = .component
+        case "DECISION_DEFINITION": self = .decisionDefinition
+        case "DECISION_REQUIREMENTS_DEFINITION": self = .decisionRequirementsDefinition
+        case "DOCUMENT": self = .document
+        case "EXPORTER": self = .exporter
+        case "EXPRESSION": self = .expression
+        case "GLOBAL_LISTENER": self = .globalListener
+        case "GROUP": self = .group
+        case "MAPPING_RULE": self = .mappingRule
+        case "MESSAGE": self = .message
+        case "PROCESS_DEFINITION": self = .processDefinition
+        case "RESOURCE": self = .resource
+        case "ROLE": self = .role
+        case "SECRET": self = .secret
+        case "SYSTEM": self = .system
+        case "TENANT": self = .tenant
+        case "USER": self = .user
+        case "USER_TASK": self = .userTask
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .auditLog: "AUDIT_LOG"
-            case .authorization: "AUTHORIZATION"
-            case .backup: "BACKUP"
-            case .batch: "BATCH"
-            case .clusterVariable: "CLUSTER_VARIABLE"
-            case .component: "COMPONENT"
-            case .decisionDefinition: "DECISION_DEFINITION"
-            case .decisionRequirementsDefinition: "DECISION_REQUIREMENTS_DEFINITION"
-            case .document: "DOCUMENT"
-            case .exporter: "EXPORTER"
-            case .expression: "EXPRESSION"
-            case .globalListener: "GLOBAL_LISTENER"
-            case .group: "GROUP"
-            case .mappingRule: "MAPPING_RULE"
-            case .message: "MESSAGE"
-            case .processDefinition: "PROCESS_DEFINITION"
-            case .resource: "RESOURCE"
-            case .role: "ROLE"
-            case .secret: "SECRET"
-            case .system: "SYSTEM"
-            case .tenant: "TENANT"
-            case .user: "USER"
-            case .userTask: "USER_TASK"
-            case .undocumented(let value): value
+        case .auditLog: "AUDIT_LOG"
+        case .authorization: "AUTHORIZATION"
+        case .backup: "BACKUP"
+        case .batch: "BATCH"
+        case .clusterVariable: "CLUSTER_VARIABLE"
+        case .component: "COMPONENT"
+        case .decisionDefinition: "DECISION_DEFINITION"
+        case .decisionRequirementsDefinition: "DECISION_REQUIREMENTS_DEFINITION"
+        case .document: "DOCUMENT"
+        case .exporter: "EXPORTER"
+        case .expression: "EXPRESSION"
+        case .globalListener: "GLOBAL_LISTENER"
+        case .group: "GROUP"
+        case .mappingRule: "MAPPING_RULE"
+        case .message: "MESSAGE"
+        case .processDefinition: "PROCESS_DEFINITION"
+        case .resource: "RESOURCE"
+        case .role: "ROLE"
+        case .secret: "SECRET"
+        case .system: "SYSTEM"
+        case .tenant: "TENANT"
+        case .user: "USER"
+        case .userTask: "USER_TASK"
+        case .undocumented(let value): value
         }
     }
 
@@ -672,26 +672,26 @@ public enum OwnerTypeEnum: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "USER": self = .user
-            case "CLIENT": self = .client
-            case "ROLE": self = .role
-            case "GROUP": self = .group
-            case "MAPPING_RULE": self = .mappingRule
-            case "UNSPECIFIED": self = .unspecified
-            default: self = .undocumented(rawValue)
+        case "USER": self = .user
+        case "CLIENT": self = .client
+        case "ROLE": self = .role
+        case "GROUP": self = .group
+        case "MAPPING_RULE": self = .mappingRule
+        case "UNSPECIFIED": self = .unspecified
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .user: "USER"
-            case .client: "CLIENT"
-            case .role: "ROLE"
-            case .group: "GROUP"
-            case .mappingRule: "MAPPING_RULE"
-            case .unspecified: "UNSPECIFIED"
-            case .undocumented(let value): value
+        case .user: "USER"
+        case .client: "CLIENT"
+        case .role: "ROLE"
+        case .group: "GROUP"
+        case .mappingRule: "MAPPING_RULE"
+        case .unspecified: "UNSPECIFIED"
+        case .undocumented(let value): value
         }
     }
 

@@ -46,26 +46,26 @@ public enum StateCode: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "DOES_NOT_EXIST": self = .doesNotExist
-            case "IN_PROGRESS": self = .inProgress
-            case "COMPLETED": self = .completed
-            case "FAILED": self = .failed
-            case "INCOMPLETE": self = .incomplete
-            case "DELETED": self = .deleted
-            default: self = .undocumented(rawValue)
+        case "DOES_NOT_EXIST": self = .doesNotExist
+        case "IN_PROGRESS": self = .inProgress
+        case "COMPLETED": self = .completed
+        case "FAILED": self = .failed
+        case "INCOMPLETE": self = .incomplete
+        case "DELETED": self = .deleted
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .doesNotExist: "DOES_NOT_EXIST"
-            case .inProgress: "IN_PROGRESS"
-            case .completed: "COMPLETED"
-            case .failed: "FAILED"
-            case .incomplete: "INCOMPLETE"
-            case .deleted: "DELETED"
-            case .undocumented(let value): value
+        case .doesNotExist: "DOES_NOT_EXIST"
+        case .inProgress: "IN_PROGRESS"
+        case .completed: "COMPLETED"
+        case .failed: "FAILED"
+        case .incomplete: "INCOMPLETE"
+        case .deleted: "DELETED"
+        case .undocumented(let value): value
         }
     }
 
@@ -218,20 +218,20 @@ public enum CheckpointType: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "MARKER": self = .marker
-            case "SCHEDULED_BACKUP": self = .scheduledBackup
-            case "MANUAL_BACKUP": self = .manualBackup
-            default: self = .undocumented(rawValue)
+        case "MARKER": self = .marker
+        case "SCHEDULED_BACKUP": self = .scheduledBackup
+        case "MANUAL_BACKUP": self = .manualBackup
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .marker: "MARKER"
-            case .scheduledBackup: "SCHEDULED_BACKUP"
-            case .manualBackup: "MANUAL_BACKUP"
-            case .undocumented(let value): value
+        case .marker: "MARKER"
+        case .scheduledBackup: "SCHEDULED_BACKUP"
+        case .manualBackup: "MANUAL_BACKUP"
+        case .undocumented(let value): value
         }
     }
 
@@ -254,18 +254,18 @@ public enum BackupType: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "MANUAL_BACKUP": self = .manualBackup
-            case "SCHEDULED_BACKUP": self = .scheduledBackup
-            default: self = .undocumented(rawValue)
+        case "MANUAL_BACKUP": self = .manualBackup
+        case "SCHEDULED_BACKUP": self = .scheduledBackup
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .manualBackup: "MANUAL_BACKUP"
-            case .scheduledBackup: "SCHEDULED_BACKUP"
-            case .undocumented(let value): value
+        case .manualBackup: "MANUAL_BACKUP"
+        case .scheduledBackup: "SCHEDULED_BACKUP"
+        case .undocumented(let value): value
         }
     }
 
@@ -428,24 +428,24 @@ public enum HistoryBackupStateCode: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "IN_PROGRESS": self = .inProgress
-            case "COMPLETED": self = .completed
-            case "FAILED": self = .failed
-            case "INCOMPLETE": self = .incomplete
-            case "INCOMPATIBLE": self = .incompatible
-            default: self = .undocumented(rawValue)
+        case "IN_PROGRESS": self = .inProgress
+        case "COMPLETED": self = .completed
+        case "FAILED": self = .failed
+        case "INCOMPLETE": self = .incomplete
+        case "INCOMPATIBLE": self = .incompatible
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .inProgress: "IN_PROGRESS"
-            case .completed: "COMPLETED"
-            case .failed: "FAILED"
-            case .incomplete: "INCOMPLETE"
-            case .incompatible: "INCOMPATIBLE"
-            case .undocumented(let value): value
+        case .inProgress: "IN_PROGRESS"
+        case .completed: "COMPLETED"
+        case .failed: "FAILED"
+        case .incomplete: "INCOMPLETE"
+        case .incompatible: "INCOMPATIBLE"
+        case .undocumented(let value): value
         }
     }
 

@@ -67,28 +67,28 @@ public struct BatchOperationSearchQuerySortRequest: Codable, Hashable, Sendable 
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "batchOperationKey": self = .batchOperationKey
-                case "operationType": self = .operationType
-                case "state": self = .state
-                case "startDate": self = .startDate
-                case "endDate": self = .endDate
-                case "actorType": self = .actorType
-                case "actorId": self = .actorId
-                default: self = .undocumented(rawValue)
+            case "batchOperationKey": self = .batchOperationKey
+            case "operationType": self = .operationType
+            case "state": self = .state
+            case "startDate": self = .startDate
+            case "endDate": self = .endDate
+            case "actorType": self = .actorType
+            case "actorId": self = .actorId
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .batchOperationKey: "batchOperationKey"
-                case .operationType: "operationType"
-                case .state: "state"
-                case .startDate: "startDate"
-                case .endDate: "endDate"
-                case .actorType: "actorType"
-                case .actorId: "actorId"
-                case .undocumented(let value): value
+            case .batchOperationKey: "batchOperationKey"
+            case .operationType: "operationType"
+            case .state: "state"
+            case .startDate: "startDate"
+            case .endDate: "endDate"
+            case .actorType: "actorType"
+            case .actorId: "actorId"
+            case .undocumented(let value): value
             }
         }
 
@@ -281,18 +281,18 @@ public struct BatchOperationError: Codable, Hashable, Sendable {
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "QUERY_FAILED": self = .queryFailed
-                case "RESULT_BUFFER_SIZE_EXCEEDED": self = .resultBufferSizeExceeded
-                default: self = .undocumented(rawValue)
+            case "QUERY_FAILED": self = .queryFailed
+            case "RESULT_BUFFER_SIZE_EXCEEDED": self = .resultBufferSizeExceeded
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .queryFailed: "QUERY_FAILED"
-                case .resultBufferSizeExceeded: "RESULT_BUFFER_SIZE_EXCEEDED"
-                case .undocumented(let value): value
+            case .queryFailed: "QUERY_FAILED"
+            case .resultBufferSizeExceeded: "RESULT_BUFFER_SIZE_EXCEEDED"
+            case .undocumented(let value): value
             }
         }
 
@@ -337,24 +337,24 @@ public struct BatchOperationItemSearchQuerySortRequest: Codable, Hashable, Senda
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "batchOperationKey": self = .batchOperationKey
-                case "itemKey": self = .itemKey
-                case "processInstanceKey": self = .processInstanceKey
-                case "processedDate": self = .processedDate
-                case "state": self = .state
-                default: self = .undocumented(rawValue)
+            case "batchOperationKey": self = .batchOperationKey
+            case "itemKey": self = .itemKey
+            case "processInstanceKey": self = .processInstanceKey
+            case "processedDate": self = .processedDate
+            case "state": self = .state
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .batchOperationKey: "batchOperationKey"
-                case .itemKey: "itemKey"
-                case .processInstanceKey: "processInstanceKey"
-                case .processedDate: "processedDate"
-                case .state: "state"
-                case .undocumented(let value): value
+            case .batchOperationKey: "batchOperationKey"
+            case .itemKey: "itemKey"
+            case .processInstanceKey: "processInstanceKey"
+            case .processedDate: "processedDate"
+            case .state: "state"
+            case .undocumented(let value): value
             }
         }
 
@@ -513,24 +513,24 @@ public struct BatchOperationItemResponse: Codable, Hashable, Sendable {
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "ACTIVE": self = .active
-                case "COMPLETED": self = .completed
-                case "SKIPPED": self = .skipped
-                case "CANCELED": self = .canceled
-                case "FAILED": self = .failed
-                default: self = .undocumented(rawValue)
+            case "ACTIVE": self = .active
+            case "COMPLETED": self = .completed
+            case "SKIPPED": self = .skipped
+            case "CANCELED": self = .canceled
+            case "FAILED": self = .failed
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .active: "ACTIVE"
-                case .completed: "COMPLETED"
-                case .skipped: "SKIPPED"
-                case .canceled: "CANCELED"
-                case .failed: "FAILED"
-                case .undocumented(let value): value
+            case .active: "ACTIVE"
+            case .completed: "COMPLETED"
+            case .skipped: "SKIPPED"
+            case .canceled: "CANCELED"
+            case .failed: "FAILED"
+            case .undocumented(let value): value
             }
         }
 
@@ -793,22 +793,22 @@ public enum BatchOperationItemStateEnum: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "ACTIVE": self = .active
-            case "COMPLETED": self = .completed
-            case "CANCELED": self = .canceled
-            case "FAILED": self = .failed
-            default: self = .undocumented(rawValue)
+        case "ACTIVE": self = .active
+        case "COMPLETED": self = .completed
+        case "CANCELED": self = .canceled
+        case "FAILED": self = .failed
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .active: "ACTIVE"
-            case .completed: "COMPLETED"
-            case .canceled: "CANCELED"
-            case .failed: "FAILED"
-            case .undocumented(let value): value
+        case .active: "ACTIVE"
+        case .completed: "COMPLETED"
+        case .canceled: "CANCELED"
+        case .failed: "FAILED"
+        case .undocumented(let value): value
         }
     }
 
@@ -840,28 +840,28 @@ public enum BatchOperationStateEnum: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "ACTIVE": self = .active
-            case "CANCELED": self = .canceled
-            case "COMPLETED": self = .completed
-            case "CREATED": self = .created
-            case "FAILED": self = .failed
-            case "PARTIALLY_COMPLETED": self = .partiallyCompleted
-            case "SUSPENDED": self = .suspended
-            default: self = .undocumented(rawValue)
+        case "ACTIVE": self = .active
+        case "CANCELED": self = .canceled
+        case "COMPLETED": self = .completed
+        case "CREATED": self = .created
+        case "FAILED": self = .failed
+        case "PARTIALLY_COMPLETED": self = .partiallyCompleted
+        case "SUSPENDED": self = .suspended
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .active: "ACTIVE"
-            case .canceled: "CANCELED"
-            case .completed: "COMPLETED"
-            case .created: "CREATED"
-            case .failed: "FAILED"
-            case .partiallyCompleted: "PARTIALLY_COMPLETED"
-            case .suspended: "SUSPENDED"
-            case .undocumented(let value): value
+        case .active: "ACTIVE"
+        case .canceled: "CANCELED"
+        case .completed: "COMPLETED"
+        case .created: "CREATED"
+        case .failed: "FAILED"
+        case .partiallyCompleted: "PARTIALLY_COMPLETED"
+        case .suspended: "SUSPENDED"
+        case .undocumented(let value): value
         }
     }
 
@@ -905,40 +905,40 @@ public enum BatchOperationTypeEnum: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "ADD_VARIABLE": self = .addVariable
-            case "CANCEL_PROCESS_INSTANCE": self = .cancelProcessInstance
-            case "DELETE_DECISION_DEFINITION": self = .deleteDecisionDefinition
-            case "DELETE_DECISION_INSTANCE": self = .deleteDecisionInstance
-            case "DELETE_PROCESS_DEFINITION": self = .deleteProcessDefinition
-            case "DELETE_PROCESS_INSTANCE": self = .deleteProcessInstance
-            case "MIGRATE_PROCESS_INSTANCE": self = .migrateProcessInstance
-            case "MODIFY_PROCESS_INSTANCE": self = .modifyProcessInstance
-            case "RESOLVE_INCIDENT": self = .resolveIncident
-            case "RESUME_PROCESS_INSTANCE": self = .resumeProcessInstance
-            case "SUSPEND_PROCESS_INSTANCE": self = .suspendProcessInstance
-            case "UPDATE_JOB": self = .updateJob
-            case "UPDATE_VARIABLE": self = .updateVariable
-            default: self = .undocumented(rawValue)
+        case "ADD_VARIABLE": self = .addVariable
+        case "CANCEL_PROCESS_INSTANCE": self = .cancelProcessInstance
+        case "DELETE_DECISION_DEFINITION": self = .deleteDecisionDefinition
+        case "DELETE_DECISION_INSTANCE": self = .deleteDecisionInstance
+        case "DELETE_PROCESS_DEFINITION": self = .deleteProcessDefinition
+        case "DELETE_PROCESS_INSTANCE": self = .deleteProcessInstance
+        case "MIGRATE_PROCESS_INSTANCE": self = .migrateProcessInstance
+        case "MODIFY_PROCESS_INSTANCE": self = .modifyProcessInstance
+        case "RESOLVE_INCIDENT": self = .resolveIncident
+        case "RESUME_PROCESS_INSTANCE": self = .resumeProcessInstance
+        case "SUSPEND_PROCESS_INSTANCE": self = .suspendProcessInstance
+        case "UPDATE_JOB": self = .updateJob
+        case "UPDATE_VARIABLE": self = .updateVariable
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .addVariable: "ADD_VARIABLE"
-            case .cancelProcessInstance: "CANCEL_PROCESS_INSTANCE"
-            case .deleteDecisionDefinition: "DELETE_DECISION_DEFINITION"
-            case .deleteDecisionInstance: "DELETE_DECISION_INSTANCE"
-            case .deleteProcessDefinition: "DELETE_PROCESS_DEFINITION"
-            case .deleteProcessInstance: "DELETE_PROCESS_INSTANCE"
-            case .migrateProcessInstance: "MIGRATE_PROCESS_INSTANCE"
-            case .modifyProcessInstance: "MODIFY_PROCESS_INSTANCE"
-            case .resolveIncident: "RESOLVE_INCIDENT"
-            case .resumeProcessInstance: "RESUME_PROCESS_INSTANCE"
-            case .suspendProcessInstance: "SUSPEND_PROCESS_INSTANCE"
-            case .updateJob: "UPDATE_JOB"
-            case .updateVariable: "UPDATE_VARIABLE"
-            case .undocumented(let value): value
+        case .addVariable: "ADD_VARIABLE"
+        case .cancelProcessInstance: "CANCEL_PROCESS_INSTANCE"
+        case .deleteDecisionDefinition: "DELETE_DECISION_DEFINITION"
+        case .deleteDecisionInstance: "DELETE_DECISION_INSTANCE"
+        case .deleteProcessDefinition: "DELETE_PROCESS_DEFINITION"
+        case .deleteProcessInstance: "DELETE_PROCESS_INSTANCE"
+        case .migrateProcessInstance: "MIGRATE_PROCESS_INSTANCE"
+        case .modifyProcessInstance: "MODIFY_PROCESS_INSTANCE"
+        case .resolveIncident: "RESOLVE_INCIDENT"
+        case .resumeProcessInstance: "RESUME_PROCESS_INSTANCE"
+        case .suspendProcessInstance: "SUSPEND_PROCESS_INSTANCE"
+        case .updateJob: "UPDATE_JOB"
+        case .updateVariable: "UPDATE_VARIABLE"
+        case .undocumented(let value): value
         }
     }
 

@@ -16,18 +16,18 @@ public enum Mode: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "PROCESSING": self = .processing
-            case "RECOVERING": self = .recovering
-            default: self = .undocumented(rawValue)
+        case "PROCESSING": self = .processing
+        case "RECOVERING": self = .recovering
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .processing: "PROCESSING"
-            case .recovering: "RECOVERING"
-            case .undocumented(let value): value
+        case .processing: "PROCESSING"
+        case .recovering: "RECOVERING"
+        case .undocumented(let value): value
         }
     }
 
@@ -184,20 +184,20 @@ public struct Partition: Codable, Hashable, Sendable {
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "leader": self = .leader
-                case "follower": self = .follower
-                case "inactive": self = .inactive
-                default: self = .undocumented(rawValue)
+            case "leader": self = .leader
+            case "follower": self = .follower
+            case "inactive": self = .inactive
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .leader: "leader"
-                case .follower: "follower"
-                case .inactive: "inactive"
-                case .undocumented(let value): value
+            case .leader: "leader"
+            case .follower: "follower"
+            case .inactive: "inactive"
+            case .undocumented(let value): value
             }
         }
 
@@ -219,20 +219,20 @@ public struct Partition: Codable, Hashable, Sendable {
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "healthy": self = .healthy
-                case "unhealthy": self = .unhealthy
-                case "dead": self = .dead
-                default: self = .undocumented(rawValue)
+            case "healthy": self = .healthy
+            case "unhealthy": self = .unhealthy
+            case "dead": self = .dead
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .healthy: "healthy"
-                case .unhealthy: "unhealthy"
-                case .dead: "dead"
-                case .undocumented(let value): value
+            case .healthy: "healthy"
+            case .unhealthy: "unhealthy"
+            case .dead: "dead"
+            case .undocumented(let value): value
             }
         }
 
@@ -258,24 +258,24 @@ public struct Partition: Codable, Hashable, Sendable {
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "unknown": self = .unknown
-                case "joining": self = .joining
-                case "active": self = .active
-                case "leaving": self = .leaving
-                case "recovering": self = .recovering
-                default: self = .undocumented(rawValue)
+            case "unknown": self = .unknown
+            case "joining": self = .joining
+            case "active": self = .active
+            case "leaving": self = .leaving
+            case "recovering": self = .recovering
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .unknown: "unknown"
-                case .joining: "joining"
-                case .active: "active"
-                case .leaving: "leaving"
-                case .recovering: "recovering"
-                case .undocumented(let value): value
+            case .unknown: "unknown"
+            case .joining: "joining"
+            case .active: "active"
+            case .leaving: "leaving"
+            case .recovering: "recovering"
+            case .undocumented(let value): value
             }
         }
 
@@ -409,24 +409,24 @@ public enum ClusterRestoreOperation: Codable, Hashable, Sendable {
     /// Decodes the variant named by `operation`.
     public init(from decoder: any Decoder) throws {
         switch try UnionCoding.discriminator("operation", in: decoder) {
-            case "PartitionPreRestoreOperation": self = .partitionPreRestoreOperation(try ClusterRestorePartitionOperation(from: decoder))
-            case "PartitionRestoreOperation": self = .partitionRestoreOperation(try ClusterRestorePartitionRestoreOperation(from: decoder))
-            case "ModeChangeOperation": self = .modeChangeOperation(try ClusterRestoreModeChangeOperation(from: decoder))
-            case "AwaitModeChangeOperation": self = .awaitModeChangeOperation(try ClusterRestoreAwaitModeChangeOperation(from: decoder))
-            case "UpdateIncarnationNumberOperation": self = .updateIncarnationNumberOperation(try ClusterRestoreBrokerOperation(from: decoder))
-            default: self = .undocumented(try JSONValue(from: decoder))
+        case "PartitionPreRestoreOperation": self = .partitionPreRestoreOperation(try ClusterRestorePartitionOperation(from: decoder))
+        case "PartitionRestoreOperation": self = .partitionRestoreOperation(try ClusterRestorePartitionRestoreOperation(from: decoder))
+        case "ModeChangeOperation": self = .modeChangeOperation(try ClusterRestoreModeChangeOperation(from: decoder))
+        case "AwaitModeChangeOperation": self = .awaitModeChangeOperation(try ClusterRestoreAwaitModeChangeOperation(from: decoder))
+        case "UpdateIncarnationNumberOperation": self = .updateIncarnationNumberOperation(try ClusterRestoreBrokerOperation(from: decoder))
+        default: self = .undocumented(try JSONValue(from: decoder))
         }
     }
 
     /// Encodes the variant with its `operation` value.
     public func encode(to encoder: any Encoder) throws {
         switch self {
-            case .partitionPreRestoreOperation(let value): try UnionCoding.encode(value, tag: "PartitionPreRestoreOperation", key: "operation", to: encoder)
-            case .partitionRestoreOperation(let value): try UnionCoding.encode(value, tag: "PartitionRestoreOperation", key: "operation", to: encoder)
-            case .modeChangeOperation(let value): try UnionCoding.encode(value, tag: "ModeChangeOperation", key: "operation", to: encoder)
-            case .awaitModeChangeOperation(let value): try UnionCoding.encode(value, tag: "AwaitModeChangeOperation", key: "operation", to: encoder)
-            case .updateIncarnationNumberOperation(let value): try UnionCoding.encode(value, tag: "UpdateIncarnationNumberOperation", key: "operation", to: encoder)
-            case .undocumented(let value): try value.encode(to: encoder)
+        case .partitionPreRestoreOperation(let value): try UnionCoding.encode(value, tag: "PartitionPreRestoreOperation", key: "operation", to: encoder)
+        case .partitionRestoreOperation(let value): try UnionCoding.encode(value, tag: "PartitionRestoreOperation", key: "operation", to: encoder)
+        case .modeChangeOperation(let value): try UnionCoding.encode(value, tag: "ModeChangeOperation", key: "operation", to: encoder)
+        case .awaitModeChangeOperation(let value): try UnionCoding.encode(value, tag: "AwaitModeChangeOperation", key: "operation", to: encoder)
+        case .updateIncarnationNumberOperation(let value): try UnionCoding.encode(value, tag: "UpdateIncarnationNumberOperation", key: "operation", to: encoder)
+        case .undocumented(let value): try value.encode(to: encoder)
         }
     }
 }
@@ -625,22 +625,22 @@ public struct RestoreStatusResponse: Codable, Hashable, Sendable {
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "IN_PROGRESS": self = .inProgress
-                case "COMPLETED": self = .completed
-                case "FAILED": self = .failed
-                case "CANCELLED": self = .cancelled
-                default: self = .undocumented(rawValue)
+            case "IN_PROGRESS": self = .inProgress
+            case "COMPLETED": self = .completed
+            case "FAILED": self = .failed
+            case "CANCELLED": self = .cancelled
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .inProgress: "IN_PROGRESS"
-                case .completed: "COMPLETED"
-                case .failed: "FAILED"
-                case .cancelled: "CANCELLED"
-                case .undocumented(let value): value
+            case .inProgress: "IN_PROGRESS"
+            case .completed: "COMPLETED"
+            case .failed: "FAILED"
+            case .cancelled: "CANCELLED"
+            case .undocumented(let value): value
             }
         }
 
@@ -720,20 +720,20 @@ public struct RestorePartitionStatus: Codable, Hashable, Sendable {
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "PENDING": self = .pending
-                case "RESTORING": self = .restoring
-                case "RESTORED": self = .restored
-                default: self = .undocumented(rawValue)
+            case "PENDING": self = .pending
+            case "RESTORING": self = .restoring
+            case "RESTORED": self = .restored
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .pending: "PENDING"
-                case .restoring: "RESTORING"
-                case .restored: "RESTORED"
-                case .undocumented(let value): value
+            case .pending: "PENDING"
+            case .restoring: "RESTORING"
+            case .restored: "RESTORED"
+            case .undocumented(let value): value
             }
         }
 

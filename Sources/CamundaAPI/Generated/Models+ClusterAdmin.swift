@@ -32,20 +32,20 @@ public struct ClusterStatusResponse: Codable, Hashable, Sendable {
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "HEALTHY": self = .healthy
-                case "DEGRADED": self = .degraded
-                case "DOWN": self = .down
-                default: self = .undocumented(rawValue)
+            case "HEALTHY": self = .healthy
+            case "DEGRADED": self = .degraded
+            case "DOWN": self = .down
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .healthy: "HEALTHY"
-                case .degraded: "DEGRADED"
-                case .down: "DOWN"
-                case .undocumented(let value): value
+            case .healthy: "HEALTHY"
+            case .degraded: "DEGRADED"
+            case .down: "DOWN"
+            case .undocumented(let value): value
             }
         }
 
@@ -262,20 +262,20 @@ public enum ClusterRuntimeBackupTakeOutcome: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "TRIGGERED": self = .triggered
-            case "FAILED": self = .failed
-            case "UNKNOWN": self = .unknown
-            default: self = .undocumented(rawValue)
+        case "TRIGGERED": self = .triggered
+        case "FAILED": self = .failed
+        case "UNKNOWN": self = .unknown
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .triggered: "TRIGGERED"
-            case .failed: "FAILED"
-            case .unknown: "UNKNOWN"
-            case .undocumented(let value): value
+        case .triggered: "TRIGGERED"
+        case .failed: "FAILED"
+        case .unknown: "UNKNOWN"
+        case .undocumented(let value): value
         }
     }
 
@@ -494,26 +494,26 @@ public enum ClusterHistoryBackupTenantState: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "IN_PROGRESS": self = .inProgress
-            case "COMPLETED": self = .completed
-            case "FAILED": self = .failed
-            case "INCOMPLETE": self = .incomplete
-            case "INCOMPATIBLE": self = .incompatible
-            case "NOT_FOUND": self = .notFound
-            default: self = .undocumented(rawValue)
+        case "IN_PROGRESS": self = .inProgress
+        case "COMPLETED": self = .completed
+        case "FAILED": self = .failed
+        case "INCOMPLETE": self = .incomplete
+        case "INCOMPATIBLE": self = .incompatible
+        case "NOT_FOUND": self = .notFound
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .inProgress: "IN_PROGRESS"
-            case .completed: "COMPLETED"
-            case .failed: "FAILED"
-            case .incomplete: "INCOMPLETE"
-            case .incompatible: "INCOMPATIBLE"
-            case .notFound: "NOT_FOUND"
-            case .undocumented(let value): value
+        case .inProgress: "IN_PROGRESS"
+        case .completed: "COMPLETED"
+        case .failed: "FAILED"
+        case .incomplete: "INCOMPLETE"
+        case .incompatible: "INCOMPATIBLE"
+        case .notFound: "NOT_FOUND"
+        case .undocumented(let value): value
         }
     }
 

@@ -16,18 +16,18 @@ public enum ClusterVariableKindEnum: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "JSON": self = .json
-            case "SECRET_REFERENCE": self = .secretReference
-            default: self = .undocumented(rawValue)
+        case "JSON": self = .json
+        case "SECRET_REFERENCE": self = .secretReference
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .json: "JSON"
-            case .secretReference: "SECRET_REFERENCE"
-            case .undocumented(let value): value
+        case .json: "JSON"
+        case .secretReference: "SECRET_REFERENCE"
+        case .undocumented(let value): value
         }
     }
 
@@ -49,18 +49,18 @@ public enum ClusterVariableScopeEnum: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "GLOBAL": self = .global
-            case "TENANT": self = .tenant
-            default: self = .undocumented(rawValue)
+        case "GLOBAL": self = .global
+        case "TENANT": self = .tenant
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .global: "GLOBAL"
-            case .tenant: "TENANT"
-            case .undocumented(let value): value
+        case .global: "GLOBAL"
+        case .tenant: "TENANT"
+        case .undocumented(let value): value
         }
     }
 
@@ -115,18 +115,18 @@ public struct CreateClusterVariableRequest: Codable, Hashable, Sendable {
         /// Decodes the first case whose JSON shape matches (see ``UnionCoding``).
         public init(from decoder: any Decoder) throws {
             switch try UnionCoding.choose(Self.shapes, in: decoder) {
-                case 0: self = .string(try String(from: decoder))
-                case 1: self = .number(try Double(from: decoder))
-                default: self = .undocumented(try JSONValue(from: decoder))
+            case 0: self = .string(try String(from: decoder))
+            case 1: self = .number(try Double(from: decoder))
+            default: self = .undocumented(try JSONValue(from: decoder))
             }
         }
 
         /// Encodes the payload.
         public func encode(to encoder: any Encoder) throws {
             switch self {
-                case .string(let value): try value.encode(to: encoder)
-                case .number(let value): try value.encode(to: encoder)
-                case .undocumented(let value): try value.encode(to: encoder)
+            case .string(let value): try value.encode(to: encoder)
+            case .number(let value): try value.encode(to: encoder)
+            case .undocumented(let value): try value.encode(to: encoder)
             }
         }
     }
@@ -169,18 +169,18 @@ public struct UpdateClusterVariableRequest: Codable, Hashable, Sendable {
         /// Decodes the first case whose JSON shape matches (see ``UnionCoding``).
         public init(from decoder: any Decoder) throws {
             switch try UnionCoding.choose(Self.shapes, in: decoder) {
-                case 0: self = .string(try String(from: decoder))
-                case 1: self = .number(try Double(from: decoder))
-                default: self = .undocumented(try JSONValue(from: decoder))
+            case 0: self = .string(try String(from: decoder))
+            case 1: self = .number(try Double(from: decoder))
+            default: self = .undocumented(try JSONValue(from: decoder))
             }
         }
 
         /// Encodes the payload.
         public func encode(to encoder: any Encoder) throws {
             switch self {
-                case .string(let value): try value.encode(to: encoder)
-                case .number(let value): try value.encode(to: encoder)
-                case .undocumented(let value): try value.encode(to: encoder)
+            case .string(let value): try value.encode(to: encoder)
+            case .number(let value): try value.encode(to: encoder)
+            case .undocumented(let value): try value.encode(to: encoder)
             }
         }
     }
@@ -241,18 +241,18 @@ public struct ClusterVariableResult: Codable, Hashable, Sendable {
         /// Decodes the first case whose JSON shape matches (see ``UnionCoding``).
         public init(from decoder: any Decoder) throws {
             switch try UnionCoding.choose(Self.shapes, in: decoder) {
-                case 0: self = .string(try String(from: decoder))
-                case 1: self = .number(try Double(from: decoder))
-                default: self = .undocumented(try JSONValue(from: decoder))
+            case 0: self = .string(try String(from: decoder))
+            case 1: self = .number(try Double(from: decoder))
+            default: self = .undocumented(try JSONValue(from: decoder))
             }
         }
 
         /// Encodes the payload.
         public func encode(to encoder: any Encoder) throws {
             switch self {
-                case .string(let value): try value.encode(to: encoder)
-                case .number(let value): try value.encode(to: encoder)
-                case .undocumented(let value): try value.encode(to: encoder)
+            case .string(let value): try value.encode(to: encoder)
+            case .number(let value): try value.encode(to: encoder)
+            case .undocumented(let value): try value.encode(to: encoder)
             }
         }
     }
@@ -319,18 +319,18 @@ public struct ClusterVariableSearchResult: Codable, Hashable, Sendable {
         /// Decodes the first case whose JSON shape matches (see ``UnionCoding``).
         public init(from decoder: any Decoder) throws {
             switch try UnionCoding.choose(Self.shapes, in: decoder) {
-                case 0: self = .string(try String(from: decoder))
-                case 1: self = .number(try Double(from: decoder))
-                default: self = .undocumented(try JSONValue(from: decoder))
+            case 0: self = .string(try String(from: decoder))
+            case 1: self = .number(try Double(from: decoder))
+            default: self = .undocumented(try JSONValue(from: decoder))
             }
         }
 
         /// Encodes the payload.
         public func encode(to encoder: any Encoder) throws {
             switch self {
-                case .string(let value): try value.encode(to: encoder)
-                case .number(let value): try value.encode(to: encoder)
-                case .undocumented(let value): try value.encode(to: encoder)
+            case .string(let value): try value.encode(to: encoder)
+            case .number(let value): try value.encode(to: encoder)
+            case .undocumented(let value): try value.encode(to: encoder)
             }
         }
     }
@@ -389,18 +389,18 @@ public struct ClusterVariableResultBase: Codable, Hashable, Sendable {
         /// Decodes the first case whose JSON shape matches (see ``UnionCoding``).
         public init(from decoder: any Decoder) throws {
             switch try UnionCoding.choose(Self.shapes, in: decoder) {
-                case 0: self = .string(try String(from: decoder))
-                case 1: self = .number(try Double(from: decoder))
-                default: self = .undocumented(try JSONValue(from: decoder))
+            case 0: self = .string(try String(from: decoder))
+            case 1: self = .number(try Double(from: decoder))
+            default: self = .undocumented(try JSONValue(from: decoder))
             }
         }
 
         /// Encodes the payload.
         public func encode(to encoder: any Encoder) throws {
             switch self {
-                case .string(let value): try value.encode(to: encoder)
-                case .number(let value): try value.encode(to: encoder)
-                case .undocumented(let value): try value.encode(to: encoder)
+            case .string(let value): try value.encode(to: encoder)
+            case .number(let value): try value.encode(to: encoder)
+            case .undocumented(let value): try value.encode(to: encoder)
             }
         }
     }
@@ -467,22 +467,22 @@ public struct ClusterVariableSearchQuerySortRequest: Codable, Hashable, Sendable
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "name": self = .name
-                case "value": self = .value
-                case "tenantId": self = .tenantId
-                case "scope": self = .scope
-                default: self = .undocumented(rawValue)
+            case "name": self = .name
+            case "value": self = .value
+            case "tenantId": self = .tenantId
+            case "scope": self = .scope
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .name: "name"
-                case .value: "value"
-                case .tenantId: "tenantId"
-                case .scope: "scope"
-                case .undocumented(let value): value
+            case .name: "name"
+            case .value: "value"
+            case .tenantId: "tenantId"
+            case .scope: "scope"
+            case .undocumented(let value): value
             }
         }
 
@@ -610,18 +610,18 @@ public struct AdvancedMetadataValueFilter: Codable, Hashable, Sendable {
         /// Decodes the first case whose JSON shape matches (see ``UnionCoding``).
         public init(from decoder: any Decoder) throws {
             switch try UnionCoding.choose(Self.shapes, in: decoder) {
-                case 0: self = .string(try String(from: decoder))
-                case 1: self = .number(try Double(from: decoder))
-                default: self = .undocumented(try JSONValue(from: decoder))
+            case 0: self = .string(try String(from: decoder))
+            case 1: self = .number(try Double(from: decoder))
+            default: self = .undocumented(try JSONValue(from: decoder))
             }
         }
 
         /// Encodes the payload.
         public func encode(to encoder: any Encoder) throws {
             switch self {
-                case .string(let value): try value.encode(to: encoder)
-                case .number(let value): try value.encode(to: encoder)
-                case .undocumented(let value): try value.encode(to: encoder)
+            case .string(let value): try value.encode(to: encoder)
+            case .number(let value): try value.encode(to: encoder)
+            case .undocumented(let value): try value.encode(to: encoder)
             }
         }
     }
@@ -644,18 +644,18 @@ public struct AdvancedMetadataValueFilter: Codable, Hashable, Sendable {
         /// Decodes the first case whose JSON shape matches (see ``UnionCoding``).
         public init(from decoder: any Decoder) throws {
             switch try UnionCoding.choose(Self.shapes, in: decoder) {
-                case 0: self = .string(try String(from: decoder))
-                case 1: self = .number(try Double(from: decoder))
-                default: self = .undocumented(try JSONValue(from: decoder))
+            case 0: self = .string(try String(from: decoder))
+            case 1: self = .number(try Double(from: decoder))
+            default: self = .undocumented(try JSONValue(from: decoder))
             }
         }
 
         /// Encodes the payload.
         public func encode(to encoder: any Encoder) throws {
             switch self {
-                case .string(let value): try value.encode(to: encoder)
-                case .number(let value): try value.encode(to: encoder)
-                case .undocumented(let value): try value.encode(to: encoder)
+            case .string(let value): try value.encode(to: encoder)
+            case .number(let value): try value.encode(to: encoder)
+            case .undocumented(let value): try value.encode(to: encoder)
             }
         }
     }
@@ -677,18 +677,18 @@ public struct AdvancedMetadataValueFilter: Codable, Hashable, Sendable {
         /// Decodes the first case whose JSON shape matches (see ``UnionCoding``).
         public init(from decoder: any Decoder) throws {
             switch try UnionCoding.choose(Self.shapes, in: decoder) {
-                case 0: self = .string(try String(from: decoder))
-                case 1: self = .number(try Double(from: decoder))
-                default: self = .undocumented(try JSONValue(from: decoder))
+            case 0: self = .string(try String(from: decoder))
+            case 1: self = .number(try Double(from: decoder))
+            default: self = .undocumented(try JSONValue(from: decoder))
             }
         }
 
         /// Encodes the payload.
         public func encode(to encoder: any Encoder) throws {
             switch self {
-                case .string(let value): try value.encode(to: encoder)
-                case .number(let value): try value.encode(to: encoder)
-                case .undocumented(let value): try value.encode(to: encoder)
+            case .string(let value): try value.encode(to: encoder)
+            case .number(let value): try value.encode(to: encoder)
+            case .undocumented(let value): try value.encode(to: encoder)
             }
         }
     }

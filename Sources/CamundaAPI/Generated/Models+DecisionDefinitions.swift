@@ -46,32 +46,32 @@ public struct DecisionDefinitionSearchQuerySortRequest: Codable, Hashable, Senda
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "decisionDefinitionKey": self = .decisionDefinitionKey
-                case "decisionDefinitionId": self = .decisionDefinitionId
-                case "name": self = .name
-                case "version": self = .version
-                case "decisionRequirementsId": self = .decisionRequirementsId
-                case "decisionRequirementsKey": self = .decisionRequirementsKey
-                case "decisionRequirementsName": self = .decisionRequirementsName
-                case "decisionRequirementsVersion": self = .decisionRequirementsVersion
-                case "tenantId": self = .tenantId
-                default: self = .undocumented(rawValue)
+            case "decisionDefinitionKey": self = .decisionDefinitionKey
+            case "decisionDefinitionId": self = .decisionDefinitionId
+            case "name": self = .name
+            case "version": self = .version
+            case "decisionRequirementsId": self = .decisionRequirementsId
+            case "decisionRequirementsKey": self = .decisionRequirementsKey
+            case "decisionRequirementsName": self = .decisionRequirementsName
+            case "decisionRequirementsVersion": self = .decisionRequirementsVersion
+            case "tenantId": self = .tenantId
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .decisionDefinitionKey: "decisionDefinitionKey"
-                case .decisionDefinitionId: "decisionDefinitionId"
-                case .name: "name"
-                case .version: "version"
-                case .decisionRequirementsId: "decisionRequirementsId"
-                case .decisionRequirementsKey: "decisionRequirementsKey"
-                case .decisionRequirementsName: "decisionRequirementsName"
-                case .decisionRequirementsVersion: "decisionRequirementsVersion"
-                case .tenantId: "tenantId"
-                case .undocumented(let value): value
+            case .decisionDefinitionKey: "decisionDefinitionKey"
+            case .decisionDefinitionId: "decisionDefinitionId"
+            case .name: "name"
+            case .version: "version"
+            case .decisionRequirementsId: "decisionRequirementsId"
+            case .decisionRequirementsKey: "decisionRequirementsKey"
+            case .decisionRequirementsName: "decisionRequirementsName"
+            case .decisionRequirementsVersion: "decisionRequirementsVersion"
+            case .tenantId: "tenantId"
+            case .undocumented(let value): value
             }
         }
 
@@ -272,18 +272,18 @@ public enum DecisionEvaluationInstruction: Codable, Hashable, Sendable {
     /// Decodes the first case whose JSON shape matches (see ``UnionCoding``).
     public init(from decoder: any Decoder) throws {
         switch try UnionCoding.choose(Self.shapes, in: decoder) {
-            case 0: self = .decisionEvaluationById(try DecisionEvaluationById(from: decoder))
-            case 1: self = .decisionEvaluationByKey(try DecisionEvaluationByKey(from: decoder))
-            default: self = .undocumented(try JSONValue(from: decoder))
+        case 0: self = .decisionEvaluationById(try DecisionEvaluationById(from: decoder))
+        case 1: self = .decisionEvaluationByKey(try DecisionEvaluationByKey(from: decoder))
+        default: self = .undocumented(try JSONValue(from: decoder))
         }
     }
 
     /// Encodes the payload.
     public func encode(to encoder: any Encoder) throws {
         switch self {
-            case .decisionEvaluationById(let value): try value.encode(to: encoder)
-            case .decisionEvaluationByKey(let value): try value.encode(to: encoder)
-            case .undocumented(let value): try value.encode(to: encoder)
+        case .decisionEvaluationById(let value): try value.encode(to: encoder)
+        case .decisionEvaluationByKey(let value): try value.encode(to: encoder)
+        case .undocumented(let value): try value.encode(to: encoder)
         }
     }
 }

@@ -60,46 +60,46 @@ public struct DecisionInstanceSearchQuerySortRequest: Codable, Hashable, Sendabl
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "businessId": self = .businessId
-                case "decisionDefinitionId": self = .decisionDefinitionId
-                case "decisionDefinitionKey": self = .decisionDefinitionKey
-                case "decisionDefinitionName": self = .decisionDefinitionName
-                case "decisionDefinitionType": self = .decisionDefinitionType
-                case "decisionDefinitionVersion": self = .decisionDefinitionVersion
-                case "decisionEvaluationInstanceKey": self = .decisionEvaluationInstanceKey
-                case "decisionEvaluationKey": self = .decisionEvaluationKey
-                case "elementInstanceKey": self = .elementInstanceKey
-                case "evaluationDate": self = .evaluationDate
-                case "evaluationFailure": self = .evaluationFailure
-                case "processDefinitionKey": self = .processDefinitionKey
-                case "processInstanceKey": self = .processInstanceKey
-                case "rootDecisionDefinitionKey": self = .rootDecisionDefinitionKey
-                case "state": self = .state
-                case "tenantId": self = .tenantId
-                default: self = .undocumented(rawValue)
+            case "businessId": self = .businessId
+            case "decisionDefinitionId": self = .decisionDefinitionId
+            case "decisionDefinitionKey": self = .decisionDefinitionKey
+            case "decisionDefinitionName": self = .decisionDefinitionName
+            case "decisionDefinitionType": self = .decisionDefinitionType
+            case "decisionDefinitionVersion": self = .decisionDefinitionVersion
+            case "decisionEvaluationInstanceKey": self = .decisionEvaluationInstanceKey
+            case "decisionEvaluationKey": self = .decisionEvaluationKey
+            case "elementInstanceKey": self = .elementInstanceKey
+            case "evaluationDate": self = .evaluationDate
+            case "evaluationFailure": self = .evaluationFailure
+            case "processDefinitionKey": self = .processDefinitionKey
+            case "processInstanceKey": self = .processInstanceKey
+            case "rootDecisionDefinitionKey": self = .rootDecisionDefinitionKey
+            case "state": self = .state
+            case "tenantId": self = .tenantId
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .businessId: "businessId"
-                case .decisionDefinitionId: "decisionDefinitionId"
-                case .decisionDefinitionKey: "decisionDefinitionKey"
-                case .decisionDefinitionName: "decisionDefinitionName"
-                case .decisionDefinitionType: "decisionDefinitionType"
-                case .decisionDefinitionVersion: "decisionDefinitionVersion"
-                case .decisionEvaluationInstanceKey: "decisionEvaluationInstanceKey"
-                case .decisionEvaluationKey: "decisionEvaluationKey"
-                case .elementInstanceKey: "elementInstanceKey"
-                case .evaluationDate: "evaluationDate"
-                case .evaluationFailure: "evaluationFailure"
-                case .processDefinitionKey: "processDefinitionKey"
-                case .processInstanceKey: "processInstanceKey"
-                case .rootDecisionDefinitionKey: "rootDecisionDefinitionKey"
-                case .state: "state"
-                case .tenantId: "tenantId"
-                case .undocumented(let value): value
+            case .businessId: "businessId"
+            case .decisionDefinitionId: "decisionDefinitionId"
+            case .decisionDefinitionKey: "decisionDefinitionKey"
+            case .decisionDefinitionName: "decisionDefinitionName"
+            case .decisionDefinitionType: "decisionDefinitionType"
+            case .decisionDefinitionVersion: "decisionDefinitionVersion"
+            case .decisionEvaluationInstanceKey: "decisionEvaluationInstanceKey"
+            case .decisionEvaluationKey: "decisionEvaluationKey"
+            case .elementInstanceKey: "elementInstanceKey"
+            case .evaluationDate: "evaluationDate"
+            case .evaluationFailure: "evaluationFailure"
+            case .processDefinitionKey: "processDefinitionKey"
+            case .processInstanceKey: "processInstanceKey"
+            case .rootDecisionDefinitionKey: "rootDecisionDefinitionKey"
+            case .state: "state"
+            case .tenantId: "tenantId"
+            case .undocumented(let value): value
             }
         }
 
@@ -660,20 +660,20 @@ public enum DecisionDefinitionTypeEnum: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "DECISION_TABLE": self = .decisionTable
-            case "LITERAL_EXPRESSION": self = .literalExpression
-            case "UNKNOWN": self = .unknown
-            default: self = .undocumented(rawValue)
+        case "DECISION_TABLE": self = .decisionTable
+        case "LITERAL_EXPRESSION": self = .literalExpression
+        case "UNKNOWN": self = .unknown
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .decisionTable: "DECISION_TABLE"
-            case .literalExpression: "LITERAL_EXPRESSION"
-            case .unknown: "UNKNOWN"
-            case .undocumented(let value): value
+        case .decisionTable: "DECISION_TABLE"
+        case .literalExpression: "LITERAL_EXPRESSION"
+        case .unknown: "UNKNOWN"
+        case .undocumented(let value): value
         }
     }
 
@@ -699,18 +699,18 @@ public enum DecisionInstanceStateEnum: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "EVALUATED": self = .evaluated
-            case "FAILED": self = .failed
-            default: self = .undocumented(rawValue)
+        case "EVALUATED": self = .evaluated
+        case "FAILED": self = .failed
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .evaluated: "EVALUATED"
-            case .failed: "FAILED"
-            case .undocumented(let value): value
+        case .evaluated: "EVALUATED"
+        case .failed: "FAILED"
+        case .undocumented(let value): value
         }
     }
 

@@ -38,24 +38,24 @@ public struct DecisionRequirementsSearchQuerySortRequest: Codable, Hashable, Sen
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "decisionRequirementsKey": self = .decisionRequirementsKey
-                case "decisionRequirementsName": self = .decisionRequirementsName
-                case "version": self = .version
-                case "decisionRequirementsId": self = .decisionRequirementsId
-                case "tenantId": self = .tenantId
-                default: self = .undocumented(rawValue)
+            case "decisionRequirementsKey": self = .decisionRequirementsKey
+            case "decisionRequirementsName": self = .decisionRequirementsName
+            case "version": self = .version
+            case "decisionRequirementsId": self = .decisionRequirementsId
+            case "tenantId": self = .tenantId
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .decisionRequirementsKey: "decisionRequirementsKey"
-                case .decisionRequirementsName: "decisionRequirementsName"
-                case .version: "version"
-                case .decisionRequirementsId: "decisionRequirementsId"
-                case .tenantId: "tenantId"
-                case .undocumented(let value): value
+            case .decisionRequirementsKey: "decisionRequirementsKey"
+            case .decisionRequirementsName: "decisionRequirementsName"
+            case .version: "version"
+            case .decisionRequirementsId: "decisionRequirementsId"
+            case .tenantId: "tenantId"
+            case .undocumented(let value): value
             }
         }
 

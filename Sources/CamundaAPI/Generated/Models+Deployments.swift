@@ -513,28 +513,28 @@ public struct ResourceSearchQuerySortRequest: Codable, Hashable, Sendable {
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "resourceKey": self = .resourceKey
-                case "resourceName": self = .resourceName
-                case "resourceId": self = .resourceId
-                case "version": self = .version
-                case "versionTag": self = .versionTag
-                case "deploymentKey": self = .deploymentKey
-                case "tenantId": self = .tenantId
-                default: self = .undocumented(rawValue)
+            case "resourceKey": self = .resourceKey
+            case "resourceName": self = .resourceName
+            case "resourceId": self = .resourceId
+            case "version": self = .version
+            case "versionTag": self = .versionTag
+            case "deploymentKey": self = .deploymentKey
+            case "tenantId": self = .tenantId
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .resourceKey: "resourceKey"
-                case .resourceName: "resourceName"
-                case .resourceId: "resourceId"
-                case .version: "version"
-                case .versionTag: "versionTag"
-                case .deploymentKey: "deploymentKey"
-                case .tenantId: "tenantId"
-                case .undocumented(let value): value
+            case .resourceKey: "resourceKey"
+            case .resourceName: "resourceName"
+            case .resourceId: "resourceId"
+            case .version: "version"
+            case .versionTag: "versionTag"
+            case .deploymentKey: "deploymentKey"
+            case .tenantId: "tenantId"
+            case .undocumented(let value): value
             }
         }
 

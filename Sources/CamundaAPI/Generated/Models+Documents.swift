@@ -52,16 +52,16 @@ public struct DocumentReference: Codable, Hashable, Sendable {
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "camunda": self = .camunda
-                default: self = .undocumented(rawValue)
+            case "camunda": self = .camunda
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .camunda: "camunda"
-                case .undocumented(let value): value
+            case .camunda: "camunda"
+            case .undocumented(let value): value
             }
         }
 

@@ -52,38 +52,38 @@ public struct ElementInstanceSearchQuerySortRequest: Codable, Hashable, Sendable
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "elementInstanceKey": self = .elementInstanceKey
-                case "processInstanceKey": self = .processInstanceKey
-                case "processDefinitionKey": self = .processDefinitionKey
-                case "processDefinitionId": self = .processDefinitionId
-                case "startDate": self = .startDate
-                case "endDate": self = .endDate
-                case "elementId": self = .elementId
-                case "elementName": self = .elementName
-                case "type": self = .type
-                case "state": self = .state
-                case "incidentKey": self = .incidentKey
-                case "tenantId": self = .tenantId
-                default: self = .undocumented(rawValue)
+            case "elementInstanceKey": self = .elementInstanceKey
+            case "processInstanceKey": self = .processInstanceKey
+            case "processDefinitionKey": self = .processDefinitionKey
+            case "processDefinitionId": self = .processDefinitionId
+            case "startDate": self = .startDate
+            case "endDate": self = .endDate
+            case "elementId": self = .elementId
+            case "elementName": self = .elementName
+            case "type": self = .type
+            case "state": self = .state
+            case "incidentKey": self = .incidentKey
+            case "tenantId": self = .tenantId
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .elementInstanceKey: "elementInstanceKey"
-                case .processInstanceKey: "processInstanceKey"
-                case .processDefinitionKey: "processDefinitionKey"
-                case .processDefinitionId: "processDefinitionId"
-                case .startDate: "startDate"
-                case .endDate: "endDate"
-                case .elementId: "elementId"
-                case .elementName: "elementName"
-                case .type: "type"
-                case .state: "state"
-                case .incidentKey: "incidentKey"
-                case .tenantId: "tenantId"
-                case .undocumented(let value): value
+            case .elementInstanceKey: "elementInstanceKey"
+            case .processInstanceKey: "processInstanceKey"
+            case .processDefinitionKey: "processDefinitionKey"
+            case .processDefinitionId: "processDefinitionId"
+            case .startDate: "startDate"
+            case .endDate: "endDate"
+            case .elementId: "elementId"
+            case .elementName: "elementName"
+            case .type: "type"
+            case .state: "state"
+            case .incidentKey: "incidentKey"
+            case .tenantId: "tenantId"
+            case .undocumented(let value): value
             }
         }
 
@@ -126,22 +126,22 @@ public struct ElementInstanceWaitStateQuerySortRequest: Codable, Hashable, Senda
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "elementInstanceKey": self = .elementInstanceKey
-                case "processInstanceKey": self = .processInstanceKey
-                case "rootProcessInstanceKey": self = .rootProcessInstanceKey
-                case "elementId": self = .elementId
-                default: self = .undocumented(rawValue)
+            case "elementInstanceKey": self = .elementInstanceKey
+            case "processInstanceKey": self = .processInstanceKey
+            case "rootProcessInstanceKey": self = .rootProcessInstanceKey
+            case "elementId": self = .elementId
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .elementInstanceKey: "elementInstanceKey"
-                case .processInstanceKey: "processInstanceKey"
-                case .rootProcessInstanceKey: "rootProcessInstanceKey"
-                case .elementId: "elementId"
-                case .undocumented(let value): value
+            case .elementInstanceKey: "elementInstanceKey"
+            case .processInstanceKey: "processInstanceKey"
+            case .rootProcessInstanceKey: "rootProcessInstanceKey"
+            case .elementId: "elementId"
+            case .undocumented(let value): value
             }
         }
 
@@ -335,68 +335,68 @@ public struct ElementInstanceFilter: Codable, Hashable, Sendable {
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "UNSPECIFIED": self = .unspecified
-                case "PROCESS": self = .process
-                case "SUB_PROCESS": self = .subProcess
-                case "EVENT_SUB_PROCESS": self = .eventSubProcess
-                case "AD_HOC_SUB_PROCESS": self = .adHocSubProcess
-                case "AD_HOC_SUB_PROCESS_INNER_INSTANCE": self = .adHocSubProcessInnerInstance
-                case "START_EVENT": self = .startEvent
-                case "INTERMEDIATE_CATCH_EVENT": self = .intermediateCatchEvent
-                case "INTERMEDIATE_THROW_EVENT": self = .intermediateThrowEvent
-                case "BOUNDARY_EVENT": self = .boundaryEvent
-                case "END_EVENT": self = .endEvent
-                case "SERVICE_TASK": self = .serviceTask
-                case "RECEIVE_TASK": self = .receiveTask
-                case "USER_TASK": self = .userTask
-                case "MANUAL_TASK": self = .manualTask
-                case "TASK": self = .task
-                case "EXCLUSIVE_GATEWAY": self = .exclusiveGateway
-                case "INCLUSIVE_GATEWAY": self = .inclusiveGateway
-                case "PARALLEL_GATEWAY": self = .parallelGateway
-                case "EVENT_BASED_GATEWAY": self = .eventBasedGateway
-                case "SEQUENCE_FLOW": self = .sequenceFlow
-                case "MULTI_INSTANCE_BODY": self = .multiInstanceBody
-                case "CALL_ACTIVITY": self = .callActivity
-                case "BUSINESS_RULE_TASK": self = .businessRuleTask
-                case "SCRIPT_TASK": self = .scriptTask
-                case "SEND_TASK": self = .sendTask
-                case "UNKNOWN": self = .unknown
-                default: self = .undocumented(rawValue)
+            case "UNSPECIFIED": self = .unspecified
+            case "PROCESS": self = .process
+            case "SUB_PROCESS": self = .subProcess
+            case "EVENT_SUB_PROCESS": self = .eventSubProcess
+            case "AD_HOC_SUB_PROCESS": self = .adHocSubProcess
+            case "AD_HOC_SUB_PROCESS_INNER_INSTANCE": self = .adHocSubProcessInnerInstance
+            case "START_EVENT": self = .startEvent
+            case "INTERMEDIATE_CATCH_EVENT": self = .intermediateCatchEvent
+            case "INTERMEDIATE_THROW_EVENT": self = .intermediateThrowEvent
+            case "BOUNDARY_EVENT": self = .boundaryEvent
+            case "END_EVENT": self = .endEvent
+            case "SERVICE_TASK": self = .serviceTask
+            case "RECEIVE_TASK": self = .receiveTask
+            case "USER_TASK": self = .userTask
+            case "MANUAL_TASK": self = .manualTask
+            case "TASK": self = .task
+            case "EXCLUSIVE_GATEWAY": self = .exclusiveGateway
+            case "INCLUSIVE_GATEWAY": self = .inclusiveGateway
+            case "PARALLEL_GATEWAY": self = .parallelGateway
+            case "EVENT_BASED_GATEWAY": self = .eventBasedGateway
+            case "SEQUENCE_FLOW": self = .sequenceFlow
+            case "MULTI_INSTANCE_BODY": self = .multiInstanceBody
+            case "CALL_ACTIVITY": self = .callActivity
+            case "BUSINESS_RULE_TASK": self = .businessRuleTask
+            case "SCRIPT_TASK": self = .scriptTask
+            case "SEND_TASK": self = .sendTask
+            case "UNKNOWN": self = .unknown
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .unspecified: "UNSPECIFIED"
-                case .process: "PROCESS"
-                case .subProcess: "SUB_PROCESS"
-                case .eventSubProcess: "EVENT_SUB_PROCESS"
-                case .adHocSubProcess: "AD_HOC_SUB_PROCESS"
-                case .adHocSubProcessInnerInstance: "AD_HOC_SUB_PROCESS_INNER_INSTANCE"
-                case .startEvent: "START_EVENT"
-                case .intermediateCatchEvent: "INTERMEDIATE_CATCH_EVENT"
-                case .intermediateThrowEvent: "INTERMEDIATE_THROW_EVENT"
-                case .boundaryEvent: "BOUNDARY_EVENT"
-                case .endEvent: "END_EVENT"
-                case .serviceTask: "SERVICE_TASK"
-                case .receiveTask: "RECEIVE_TASK"
-                case .userTask: "USER_TASK"
-                case .manualTask: "MANUAL_TASK"
-                case .task: "TASK"
-                case .exclusiveGateway: "EXCLUSIVE_GATEWAY"
-                case .inclusiveGateway: "INCLUSIVE_GATEWAY"
-                case .parallelGateway: "PARALLEL_GATEWAY"
-                case .eventBasedGateway: "EVENT_BASED_GATEWAY"
-                case .sequenceFlow: "SEQUENCE_FLOW"
-                case .multiInstanceBody: "MULTI_INSTANCE_BODY"
-                case .callActivity: "CALL_ACTIVITY"
-                case .businessRuleTask: "BUSINESS_RULE_TASK"
-                case .scriptTask: "SCRIPT_TASK"
-                case .sendTask: "SEND_TASK"
-                case .unknown: "UNKNOWN"
-                case .undocumented(let value): value
+            case .unspecified: "UNSPECIFIED"
+            case .process: "PROCESS"
+            case .subProcess: "SUB_PROCESS"
+            case .eventSubProcess: "EVENT_SUB_PROCESS"
+            case .adHocSubProcess: "AD_HOC_SUB_PROCESS"
+            case .adHocSubProcessInnerInstance: "AD_HOC_SUB_PROCESS_INNER_INSTANCE"
+            case .startEvent: "START_EVENT"
+            case .intermediateCatchEvent: "INTERMEDIATE_CATCH_EVENT"
+            case .intermediateThrowEvent: "INTERMEDIATE_THROW_EVENT"
+            case .boundaryEvent: "BOUNDARY_EVENT"
+            case .endEvent: "END_EVENT"
+            case .serviceTask: "SERVICE_TASK"
+            case .receiveTask: "RECEIVE_TASK"
+            case .userTask: "USER_TASK"
+            case .manualTask: "MANUAL_TASK"
+            case .task: "TASK"
+            case .exclusiveGateway: "EXCLUSIVE_GATEWAY"
+            case .inclusiveGateway: "INCLUSIVE_GATEWAY"
+            case .parallelGateway: "PARALLEL_GATEWAY"
+            case .eventBasedGateway: "EVENT_BASED_GATEWAY"
+            case .sequenceFlow: "SEQUENCE_FLOW"
+            case .multiInstanceBody: "MULTI_INSTANCE_BODY"
+            case .callActivity: "CALL_ACTIVITY"
+            case .businessRuleTask: "BUSINESS_RULE_TASK"
+            case .scriptTask: "SCRIPT_TASK"
+            case .sendTask: "SEND_TASK"
+            case .unknown: "UNKNOWN"
+            case .undocumented(let value): value
             }
         }
 
@@ -547,68 +547,68 @@ public struct ElementInstanceFilterFields: Codable, Hashable, Sendable {
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "UNSPECIFIED": self = .unspecified
-                case "PROCESS": self = .process
-                case "SUB_PROCESS": self = .subProcess
-                case "EVENT_SUB_PROCESS": self = .eventSubProcess
-                case "AD_HOC_SUB_PROCESS": self = .adHocSubProcess
-                case "AD_HOC_SUB_PROCESS_INNER_INSTANCE": self = .adHocSubProcessInnerInstance
-                case "START_EVENT": self = .startEvent
-                case "INTERMEDIATE_CATCH_EVENT": self = .intermediateCatchEvent
-                case "INTERMEDIATE_THROW_EVENT": self = .intermediateThrowEvent
-                case "BOUNDARY_EVENT": self = .boundaryEvent
-                case "END_EVENT": self = .endEvent
-                case "SERVICE_TASK": self = .serviceTask
-                case "RECEIVE_TASK": self = .receiveTask
-                case "USER_TASK": self = .userTask
-                case "MANUAL_TASK": self = .manualTask
-                case "TASK": self = .task
-                case "EXCLUSIVE_GATEWAY": self = .exclusiveGateway
-                case "INCLUSIVE_GATEWAY": self = .inclusiveGateway
-                case "PARALLEL_GATEWAY": self = .parallelGateway
-                case "EVENT_BASED_GATEWAY": self = .eventBasedGateway
-                case "SEQUENCE_FLOW": self = .sequenceFlow
-                case "MULTI_INSTANCE_BODY": self = .multiInstanceBody
-                case "CALL_ACTIVITY": self = .callActivity
-                case "BUSINESS_RULE_TASK": self = .businessRuleTask
-                case "SCRIPT_TASK": self = .scriptTask
-                case "SEND_TASK": self = .sendTask
-                case "UNKNOWN": self = .unknown
-                default: self = .undocumented(rawValue)
+            case "UNSPECIFIED": self = .unspecified
+            case "PROCESS": self = .process
+            case "SUB_PROCESS": self = .subProcess
+            case "EVENT_SUB_PROCESS": self = .eventSubProcess
+            case "AD_HOC_SUB_PROCESS": self = .adHocSubProcess
+            case "AD_HOC_SUB_PROCESS_INNER_INSTANCE": self = .adHocSubProcessInnerInstance
+            case "START_EVENT": self = .startEvent
+            case "INTERMEDIATE_CATCH_EVENT": self = .intermediateCatchEvent
+            case "INTERMEDIATE_THROW_EVENT": self = .intermediateThrowEvent
+            case "BOUNDARY_EVENT": self = .boundaryEvent
+            case "END_EVENT": self = .endEvent
+            case "SERVICE_TASK": self = .serviceTask
+            case "RECEIVE_TASK": self = .receiveTask
+            case "USER_TASK": self = .userTask
+            case "MANUAL_TASK": self = .manualTask
+            case "TASK": self = .task
+            case "EXCLUSIVE_GATEWAY": self = .exclusiveGateway
+            case "INCLUSIVE_GATEWAY": self = .inclusiveGateway
+            case "PARALLEL_GATEWAY": self = .parallelGateway
+            case "EVENT_BASED_GATEWAY": self = .eventBasedGateway
+            case "SEQUENCE_FLOW": self = .sequenceFlow
+            case "MULTI_INSTANCE_BODY": self = .multiInstanceBody
+            case "CALL_ACTIVITY": self = .callActivity
+            case "BUSINESS_RULE_TASK": self = .businessRuleTask
+            case "SCRIPT_TASK": self = .scriptTask
+            case "SEND_TASK": self = .sendTask
+            case "UNKNOWN": self = .unknown
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .unspecified: "UNSPECIFIED"
-                case .process: "PROCESS"
-                case .subProcess: "SUB_PROCESS"
-                case .eventSubProcess: "EVENT_SUB_PROCESS"
-                case .adHocSubProcess: "AD_HOC_SUB_PROCESS"
-                case .adHocSubProcessInnerInstance: "AD_HOC_SUB_PROCESS_INNER_INSTANCE"
-                case .startEvent: "START_EVENT"
-                case .intermediateCatchEvent: "INTERMEDIATE_CATCH_EVENT"
-                case .intermediateThrowEvent: "INTERMEDIATE_THROW_EVENT"
-                case .boundaryEvent: "BOUNDARY_EVENT"
-                case .endEvent: "END_EVENT"
-                case .serviceTask: "SERVICE_TASK"
-                case .receiveTask: "RECEIVE_TASK"
-                case .userTask: "USER_TASK"
-                case .manualTask: "MANUAL_TASK"
-                case .task: "TASK"
-                case .exclusiveGateway: "EXCLUSIVE_GATEWAY"
-                case .inclusiveGateway: "INCLUSIVE_GATEWAY"
-                case .parallelGateway: "PARALLEL_GATEWAY"
-                case .eventBasedGateway: "EVENT_BASED_GATEWAY"
-                case .sequenceFlow: "SEQUENCE_FLOW"
-                case .multiInstanceBody: "MULTI_INSTANCE_BODY"
-                case .callActivity: "CALL_ACTIVITY"
-                case .businessRuleTask: "BUSINESS_RULE_TASK"
-                case .scriptTask: "SCRIPT_TASK"
-                case .sendTask: "SEND_TASK"
-                case .unknown: "UNKNOWN"
-                case .undocumented(let value): value
+            case .unspecified: "UNSPECIFIED"
+            case .process: "PROCESS"
+            case .subProcess: "SUB_PROCESS"
+            case .eventSubProcess: "EVENT_SUB_PROCESS"
+            case .adHocSubProcess: "AD_HOC_SUB_PROCESS"
+            case .adHocSubProcessInnerInstance: "AD_HOC_SUB_PROCESS_INNER_INSTANCE"
+            case .startEvent: "START_EVENT"
+            case .intermediateCatchEvent: "INTERMEDIATE_CATCH_EVENT"
+            case .intermediateThrowEvent: "INTERMEDIATE_THROW_EVENT"
+            case .boundaryEvent: "BOUNDARY_EVENT"
+            case .endEvent: "END_EVENT"
+            case .serviceTask: "SERVICE_TASK"
+            case .receiveTask: "RECEIVE_TASK"
+            case .userTask: "USER_TASK"
+            case .manualTask: "MANUAL_TASK"
+            case .task: "TASK"
+            case .exclusiveGateway: "EXCLUSIVE_GATEWAY"
+            case .inclusiveGateway: "INCLUSIVE_GATEWAY"
+            case .parallelGateway: "PARALLEL_GATEWAY"
+            case .eventBasedGateway: "EVENT_BASED_GATEWAY"
+            case .sequenceFlow: "SEQUENCE_FLOW"
+            case .multiInstanceBody: "MULTI_INSTANCE_BODY"
+            case .callActivity: "CALL_ACTIVITY"
+            case .businessRuleTask: "BUSINESS_RULE_TASK"
+            case .scriptTask: "SCRIPT_TASK"
+            case .sendTask: "SEND_TASK"
+            case .unknown: "UNKNOWN"
+            case .undocumented(let value): value
             }
         }
 
@@ -828,68 +828,68 @@ public struct ElementInstanceResult: Codable, Hashable, Sendable {
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "UNSPECIFIED": self = .unspecified
-                case "PROCESS": self = .process
-                case "SUB_PROCESS": self = .subProcess
-                case "EVENT_SUB_PROCESS": self = .eventSubProcess
-                case "AD_HOC_SUB_PROCESS": self = .adHocSubProcess
-                case "AD_HOC_SUB_PROCESS_INNER_INSTANCE": self = .adHocSubProcessInnerInstance
-                case "START_EVENT": self = .startEvent
-                case "INTERMEDIATE_CATCH_EVENT": self = .intermediateCatchEvent
-                case "INTERMEDIATE_THROW_EVENT": self = .intermediateThrowEvent
-                case "BOUNDARY_EVENT": self = .boundaryEvent
-                case "END_EVENT": self = .endEvent
-                case "SERVICE_TASK": self = .serviceTask
-                case "RECEIVE_TASK": self = .receiveTask
-                case "USER_TASK": self = .userTask
-                case "MANUAL_TASK": self = .manualTask
-                case "TASK": self = .task
-                case "EXCLUSIVE_GATEWAY": self = .exclusiveGateway
-                case "INCLUSIVE_GATEWAY": self = .inclusiveGateway
-                case "PARALLEL_GATEWAY": self = .parallelGateway
-                case "EVENT_BASED_GATEWAY": self = .eventBasedGateway
-                case "SEQUENCE_FLOW": self = .sequenceFlow
-                case "MULTI_INSTANCE_BODY": self = .multiInstanceBody
-                case "CALL_ACTIVITY": self = .callActivity
-                case "BUSINESS_RULE_TASK": self = .businessRuleTask
-                case "SCRIPT_TASK": self = .scriptTask
-                case "SEND_TASK": self = .sendTask
-                case "UNKNOWN": self = .unknown
-                default: self = .undocumented(rawValue)
+            case "UNSPECIFIED": self = .unspecified
+            case "PROCESS": self = .process
+            case "SUB_PROCESS": self = .subProcess
+            case "EVENT_SUB_PROCESS": self = .eventSubProcess
+            case "AD_HOC_SUB_PROCESS": self = .adHocSubProcess
+            case "AD_HOC_SUB_PROCESS_INNER_INSTANCE": self = .adHocSubProcessInnerInstance
+            case "START_EVENT": self = .startEvent
+            case "INTERMEDIATE_CATCH_EVENT": self = .intermediateCatchEvent
+            case "INTERMEDIATE_THROW_EVENT": self = .intermediateThrowEvent
+            case "BOUNDARY_EVENT": self = .boundaryEvent
+            case "END_EVENT": self = .endEvent
+            case "SERVICE_TASK": self = .serviceTask
+            case "RECEIVE_TASK": self = .receiveTask
+            case "USER_TASK": self = .userTask
+            case "MANUAL_TASK": self = .manualTask
+            case "TASK": self = .task
+            case "EXCLUSIVE_GATEWAY": self = .exclusiveGateway
+            case "INCLUSIVE_GATEWAY": self = .inclusiveGateway
+            case "PARALLEL_GATEWAY": self = .parallelGateway
+            case "EVENT_BASED_GATEWAY": self = .eventBasedGateway
+            case "SEQUENCE_FLOW": self = .sequenceFlow
+            case "MULTI_INSTANCE_BODY": self = .multiInstanceBody
+            case "CALL_ACTIVITY": self = .callActivity
+            case "BUSINESS_RULE_TASK": self = .businessRuleTask
+            case "SCRIPT_TASK": self = .scriptTask
+            case "SEND_TASK": self = .sendTask
+            case "UNKNOWN": self = .unknown
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .unspecified: "UNSPECIFIED"
-                case .process: "PROCESS"
-                case .subProcess: "SUB_PROCESS"
-                case .eventSubProcess: "EVENT_SUB_PROCESS"
-                case .adHocSubProcess: "AD_HOC_SUB_PROCESS"
-                case .adHocSubProcessInnerInstance: "AD_HOC_SUB_PROCESS_INNER_INSTANCE"
-                case .startEvent: "START_EVENT"
-                case .intermediateCatchEvent: "INTERMEDIATE_CATCH_EVENT"
-                case .intermediateThrowEvent: "INTERMEDIATE_THROW_EVENT"
-                case .boundaryEvent: "BOUNDARY_EVENT"
-                case .endEvent: "END_EVENT"
-                case .serviceTask: "SERVICE_TASK"
-                case .receiveTask: "RECEIVE_TASK"
-                case .userTask: "USER_TASK"
-                case .manualTask: "MANUAL_TASK"
-                case .task: "TASK"
-                case .exclusiveGateway: "EXCLUSIVE_GATEWAY"
-                case .inclusiveGateway: "INCLUSIVE_GATEWAY"
-                case .parallelGateway: "PARALLEL_GATEWAY"
-                case .eventBasedGateway: "EVENT_BASED_GATEWAY"
-                case .sequenceFlow: "SEQUENCE_FLOW"
-                case .multiInstanceBody: "MULTI_INSTANCE_BODY"
-                case .callActivity: "CALL_ACTIVITY"
-                case .businessRuleTask: "BUSINESS_RULE_TASK"
-                case .scriptTask: "SCRIPT_TASK"
-                case .sendTask: "SEND_TASK"
-                case .unknown: "UNKNOWN"
-                case .undocumented(let value): value
+            case .unspecified: "UNSPECIFIED"
+            case .process: "PROCESS"
+            case .subProcess: "SUB_PROCESS"
+            case .eventSubProcess: "EVENT_SUB_PROCESS"
+            case .adHocSubProcess: "AD_HOC_SUB_PROCESS"
+            case .adHocSubProcessInnerInstance: "AD_HOC_SUB_PROCESS_INNER_INSTANCE"
+            case .startEvent: "START_EVENT"
+            case .intermediateCatchEvent: "INTERMEDIATE_CATCH_EVENT"
+            case .intermediateThrowEvent: "INTERMEDIATE_THROW_EVENT"
+            case .boundaryEvent: "BOUNDARY_EVENT"
+            case .endEvent: "END_EVENT"
+            case .serviceTask: "SERVICE_TASK"
+            case .receiveTask: "RECEIVE_TASK"
+            case .userTask: "USER_TASK"
+            case .manualTask: "MANUAL_TASK"
+            case .task: "TASK"
+            case .exclusiveGateway: "EXCLUSIVE_GATEWAY"
+            case .inclusiveGateway: "INCLUSIVE_GATEWAY"
+            case .parallelGateway: "PARALLEL_GATEWAY"
+            case .eventBasedGateway: "EVENT_BASED_GATEWAY"
+            case .sequenceFlow: "SEQUENCE_FLOW"
+            case .multiInstanceBody: "MULTI_INSTANCE_BODY"
+            case .callActivity: "CALL_ACTIVITY"
+            case .businessRuleTask: "BUSINESS_RULE_TASK"
+            case .scriptTask: "SCRIPT_TASK"
+            case .sendTask: "SEND_TASK"
+            case .unknown: "UNKNOWN"
+            case .undocumented(let value): value
             }
         }
 
@@ -914,20 +914,20 @@ public enum ElementInstanceStateEnum: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "ACTIVE": self = .active
-            case "COMPLETED": self = .completed
-            case "TERMINATED": self = .terminated
-            default: self = .undocumented(rawValue)
+        case "ACTIVE": self = .active
+        case "COMPLETED": self = .completed
+        case "TERMINATED": self = .terminated
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .active: "ACTIVE"
-            case .completed: "COMPLETED"
-            case .terminated: "TERMINATED"
-            case .undocumented(let value): value
+        case .active: "ACTIVE"
+        case .completed: "COMPLETED"
+        case .terminated: "TERMINATED"
+        case .undocumented(let value): value
         }
     }
 
@@ -1128,68 +1128,68 @@ public enum WaitStateElementTypeEnum: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "AD_HOC_SUB_PROCESS": self = .adHocSubProcess
-            case "AD_HOC_SUB_PROCESS_INNER_INSTANCE": self = .adHocSubProcessInnerInstance
-            case "BOUNDARY_EVENT": self = .boundaryEvent
-            case "BUSINESS_RULE_TASK": self = .businessRuleTask
-            case "CALL_ACTIVITY": self = .callActivity
-            case "END_EVENT": self = .endEvent
-            case "EVENT_BASED_GATEWAY": self = .eventBasedGateway
-            case "EVENT_SUB_PROCESS": self = .eventSubProcess
-            case "EXCLUSIVE_GATEWAY": self = .exclusiveGateway
-            case "INCLUSIVE_GATEWAY": self = .inclusiveGateway
-            case "INTERMEDIATE_CATCH_EVENT": self = .intermediateCatchEvent
-            case "INTERMEDIATE_THROW_EVENT": self = .intermediateThrowEvent
-            case "MANUAL_TASK": self = .manualTask
-            case "MULTI_INSTANCE_BODY": self = .multiInstanceBody
-            case "PARALLEL_GATEWAY": self = .parallelGateway
-            case "PROCESS": self = .process
-            case "RECEIVE_TASK": self = .receiveTask
-            case "SCRIPT_TASK": self = .scriptTask
-            case "SEND_TASK": self = .sendTask
-            case "SEQUENCE_FLOW": self = .sequenceFlow
-            case "SERVICE_TASK": self = .serviceTask
-            case "START_EVENT": self = .startEvent
-            case "SUB_PROCESS": self = .subProcess
-            case "TASK": self = .task
-            case "UNKNOWN": self = .unknown
-            case "UNSPECIFIED": self = .unspecified
-            case "USER_TASK": self = .userTask
-            default: self = .undocumented(rawValue)
+        case "AD_HOC_SUB_PROCESS": self = .adHocSubProcess
+        case "AD_HOC_SUB_PROCESS_INNER_INSTANCE": self = .adHocSubProcessInnerInstance
+        case "BOUNDARY_EVENT": self = .boundaryEvent
+        case "BUSINESS_RULE_TASK": self = .businessRuleTask
+        case "CALL_ACTIVITY": self = .callActivity
+        case "END_EVENT": self = .endEvent
+        case "EVENT_BASED_GATEWAY": self = .eventBasedGateway
+        case "EVENT_SUB_PROCESS": self = .eventSubProcess
+        case "EXCLUSIVE_GATEWAY": self = .exclusiveGateway
+        case "INCLUSIVE_GATEWAY": self = .inclusiveGateway
+        case "INTERMEDIATE_CATCH_EVENT": self = .intermediateCatchEvent
+        case "INTERMEDIATE_THROW_EVENT": self = .intermediateThrowEvent
+        case "MANUAL_TASK": self = .manualTask
+        case "MULTI_INSTANCE_BODY": self = .multiInstanceBody
+        case "PARALLEL_GATEWAY": self = .parallelGateway
+        case "PROCESS": self = .process
+        case "RECEIVE_TASK": self = .receiveTask
+        case "SCRIPT_TASK": self = .scriptTask
+        case "SEND_TASK": self = .sendTask
+        case "SEQUENCE_FLOW": self = .sequenceFlow
+        case "SERVICE_TASK": self = .serviceTask
+        case "START_EVENT": self = .startEvent
+        case "SUB_PROCESS": self = .subProcess
+        case "TASK": self = .task
+        case "UNKNOWN": self = .unknown
+        case "UNSPECIFIED": self = .unspecified
+        case "USER_TASK": self = .userTask
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .adHocSubProcess: "AD_HOC_SUB_PROCESS"
-            case .adHocSubProcessInnerInstance: "AD_HOC_SUB_PROCESS_INNER_INSTANCE"
-            case .boundaryEvent: "BOUNDARY_EVENT"
-            case .businessRuleTask: "BUSINESS_RULE_TASK"
-            case .callActivity: "CALL_ACTIVITY"
-            case .endEvent: "END_EVENT"
-            case .eventBasedGateway: "EVENT_BASED_GATEWAY"
-            case .eventSubProcess: "EVENT_SUB_PROCESS"
-            case .exclusiveGateway: "EXCLUSIVE_GATEWAY"
-            case .inclusiveGateway: "INCLUSIVE_GATEWAY"
-            case .intermediateCatchEvent: "INTERMEDIATE_CATCH_EVENT"
-            case .intermediateThrowEvent: "INTERMEDIATE_THROW_EVENT"
-            case .manualTask: "MANUAL_TASK"
-            case .multiInstanceBody: "MULTI_INSTANCE_BODY"
-            case .parallelGateway: "PARALLEL_GATEWAY"
-            case .process: "PROCESS"
-            case .receiveTask: "RECEIVE_TASK"
-            case .scriptTask: "SCRIPT_TASK"
-            case .sendTask: "SEND_TASK"
-            case .sequenceFlow: "SEQUENCE_FLOW"
-            case .serviceTask: "SERVICE_TASK"
-            case .startEvent: "START_EVENT"
-            case .subProcess: "SUB_PROCESS"
-            case .task: "TASK"
-            case .unknown: "UNKNOWN"
-            case .unspecified: "UNSPECIFIED"
-            case .userTask: "USER_TASK"
-            case .undocumented(let value): value
+        case .adHocSubProcess: "AD_HOC_SUB_PROCESS"
+        case .adHocSubProcessInnerInstance: "AD_HOC_SUB_PROCESS_INNER_INSTANCE"
+        case .boundaryEvent: "BOUNDARY_EVENT"
+        case .businessRuleTask: "BUSINESS_RULE_TASK"
+        case .callActivity: "CALL_ACTIVITY"
+        case .endEvent: "END_EVENT"
+        case .eventBasedGateway: "EVENT_BASED_GATEWAY"
+        case .eventSubProcess: "EVENT_SUB_PROCESS"
+        case .exclusiveGateway: "EXCLUSIVE_GATEWAY"
+        case .inclusiveGateway: "INCLUSIVE_GATEWAY"
+        case .intermediateCatchEvent: "INTERMEDIATE_CATCH_EVENT"
+        case .intermediateThrowEvent: "INTERMEDIATE_THROW_EVENT"
+        case .manualTask: "MANUAL_TASK"
+        case .multiInstanceBody: "MULTI_INSTANCE_BODY"
+        case .parallelGateway: "PARALLEL_GATEWAY"
+        case .process: "PROCESS"
+        case .receiveTask: "RECEIVE_TASK"
+        case .scriptTask: "SCRIPT_TASK"
+        case .sendTask: "SEND_TASK"
+        case .sequenceFlow: "SEQUENCE_FLOW"
+        case .serviceTask: "SERVICE_TASK"
+        case .startEvent: "START_EVENT"
+        case .subProcess: "SUB_PROCESS"
+        case .task: "TASK"
+        case .unknown: "UNKNOWN"
+        case .unspecified: "UNSPECIFIED"
+        case .userTask: "USER_TASK"
+        case .undocumented(let value): value
         }
     }
 
@@ -1331,26 +1331,26 @@ public enum WaitStateDetails: Codable, Hashable, Sendable {
     /// Decodes the variant named by `waitStateType`.
     public init(from decoder: any Decoder) throws {
         switch try UnionCoding.discriminator("waitStateType", in: decoder) {
-            case "JOB": self = .job(try JobWaitStateDetails(from: decoder))
-            case "MESSAGE": self = .message(try MessageWaitStateDetails(from: decoder))
-            case "USER_TASK": self = .userTask(try UserTaskWaitStateDetails(from: decoder))
-            case "TIMER": self = .timer(try TimerWaitStateDetails(from: decoder))
-            case "SIGNAL": self = .signal(try SignalWaitStateDetails(from: decoder))
-            case "CONDITION": self = .condition(try ConditionWaitStateDetails(from: decoder))
-            default: self = .undocumented(try JSONValue(from: decoder))
+        case "JOB": self = .job(try JobWaitStateDetails(from: decoder))
+        case "MESSAGE": self = .message(try MessageWaitStateDetails(from: decoder))
+        case "USER_TASK": self = .userTask(try UserTaskWaitStateDetails(from: decoder))
+        case "TIMER": self = .timer(try TimerWaitStateDetails(from: decoder))
+        case "SIGNAL": self = .signal(try SignalWaitStateDetails(from: decoder))
+        case "CONDITION": self = .condition(try ConditionWaitStateDetails(from: decoder))
+        default: self = .undocumented(try JSONValue(from: decoder))
         }
     }
 
     /// Encodes the variant with its `waitStateType` value.
     public func encode(to encoder: any Encoder) throws {
         switch self {
-            case .job(let value): try UnionCoding.encode(value, tag: "JOB", key: "waitStateType", to: encoder)
-            case .message(let value): try UnionCoding.encode(value, tag: "MESSAGE", key: "waitStateType", to: encoder)
-            case .userTask(let value): try UnionCoding.encode(value, tag: "USER_TASK", key: "waitStateType", to: encoder)
-            case .timer(let value): try UnionCoding.encode(value, tag: "TIMER", key: "waitStateType", to: encoder)
-            case .signal(let value): try UnionCoding.encode(value, tag: "SIGNAL", key: "waitStateType", to: encoder)
-            case .condition(let value): try UnionCoding.encode(value, tag: "CONDITION", key: "waitStateType", to: encoder)
-            case .undocumented(let value): try value.encode(to: encoder)
+        case .job(let value): try UnionCoding.encode(value, tag: "JOB", key: "waitStateType", to: encoder)
+        case .message(let value): try UnionCoding.encode(value, tag: "MESSAGE", key: "waitStateType", to: encoder)
+        case .userTask(let value): try UnionCoding.encode(value, tag: "USER_TASK", key: "waitStateType", to: encoder)
+        case .timer(let value): try UnionCoding.encode(value, tag: "TIMER", key: "waitStateType", to: encoder)
+        case .signal(let value): try UnionCoding.encode(value, tag: "SIGNAL", key: "waitStateType", to: encoder)
+        case .condition(let value): try UnionCoding.encode(value, tag: "CONDITION", key: "waitStateType", to: encoder)
+        case .undocumented(let value): try value.encode(to: encoder)
         }
     }
 }
@@ -1377,26 +1377,26 @@ public enum WaitStateTypeEnum: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "JOB": self = .job
-            case "MESSAGE": self = .message
-            case "USER_TASK": self = .userTask
-            case "TIMER": self = .timer
-            case "SIGNAL": self = .signal
-            case "CONDITION": self = .condition
-            default: self = .undocumented(rawValue)
+        case "JOB": self = .job
+        case "MESSAGE": self = .message
+        case "USER_TASK": self = .userTask
+        case "TIMER": self = .timer
+        case "SIGNAL": self = .signal
+        case "CONDITION": self = .condition
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .job: "JOB"
-            case .message: "MESSAGE"
-            case .userTask: "USER_TASK"
-            case .timer: "TIMER"
-            case .signal: "SIGNAL"
-            case .condition: "CONDITION"
-            case .undocumented(let value): value
+        case .job: "JOB"
+        case .message: "MESSAGE"
+        case .userTask: "USER_TASK"
+        case .timer: "TIMER"
+        case .signal: "SIGNAL"
+        case .condition: "CONDITION"
+        case .undocumented(let value): value
         }
     }
 
@@ -1579,18 +1579,18 @@ public struct ConditionWaitStateDetails: Codable, Hashable, Sendable {
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "create": self = .create
-                case "update": self = .update
-                default: self = .undocumented(rawValue)
+            case "create": self = .create
+            case "update": self = .update
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .create: "create"
-                case .update: "update"
-                case .undocumented(let value): value
+            case .create: "create"
+            case .update: "update"
+            case .undocumented(let value): value
             }
         }
 

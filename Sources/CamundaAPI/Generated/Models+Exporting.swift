@@ -26,22 +26,22 @@ public enum ExportingStatusCode: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "EXPORTING": self = .exporting
-            case "PAUSED": self = .paused
-            case "SOFT_PAUSED": self = .softPaused
-            case "MIXED": self = .mixed
-            default: self = .undocumented(rawValue)
+        case "EXPORTING": self = .exporting
+        case "PAUSED": self = .paused
+        case "SOFT_PAUSED": self = .softPaused
+        case "MIXED": self = .mixed
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .exporting: "EXPORTING"
-            case .paused: "PAUSED"
-            case .softPaused: "SOFT_PAUSED"
-            case .mixed: "MIXED"
-            case .undocumented(let value): value
+        case .exporting: "EXPORTING"
+        case .paused: "PAUSED"
+        case .softPaused: "SOFT_PAUSED"
+        case .mixed: "MIXED"
+        case .undocumented(let value): value
         }
     }
 

@@ -135,18 +135,18 @@ public enum BasicStringFilterProperty: Codable, Hashable, Sendable {
     /// Decodes the first case whose JSON shape matches (see ``UnionCoding``).
     public init(from decoder: any Decoder) throws {
         switch try UnionCoding.choose(Self.shapes, in: decoder) {
-            case 0: self = .exactMatch(try String(from: decoder))
-            case 1: self = .basicStringFilter(try BasicStringFilter(from: decoder))
-            default: self = .undocumented(try JSONValue(from: decoder))
+        case 0: self = .exactMatch(try String(from: decoder))
+        case 1: self = .basicStringFilter(try BasicStringFilter(from: decoder))
+        default: self = .undocumented(try JSONValue(from: decoder))
         }
     }
 
     /// Encodes the payload.
     public func encode(to encoder: any Encoder) throws {
         switch self {
-            case .exactMatch(let value): try value.encode(to: encoder)
-            case .basicStringFilter(let value): try value.encode(to: encoder)
-            case .undocumented(let value): try value.encode(to: encoder)
+        case .exactMatch(let value): try value.encode(to: encoder)
+        case .basicStringFilter(let value): try value.encode(to: encoder)
+        case .undocumented(let value): try value.encode(to: encoder)
         }
     }
 }

@@ -16,18 +16,18 @@ public enum GlobalListenerSourceEnum: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "CONFIGURATION": self = .configuration
-            case "API": self = .api
-            default: self = .undocumented(rawValue)
+        case "CONFIGURATION": self = .configuration
+        case "API": self = .api
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .configuration: "CONFIGURATION"
-            case .api: "API"
-            case .undocumented(let value): value
+        case .configuration: "CONFIGURATION"
+        case .api: "API"
+        case .undocumented(let value): value
         }
     }
 
@@ -57,26 +57,26 @@ public enum GlobalTaskListenerEventTypeEnum: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "all": self = .all
-            case "creating": self = .creating
-            case "assigning": self = .assigning
-            case "updating": self = .updating
-            case "completing": self = .completing
-            case "canceling": self = .canceling
-            default: self = .undocumented(rawValue)
+        case "all": self = .all
+        case "creating": self = .creating
+        case "assigning": self = .assigning
+        case "updating": self = .updating
+        case "completing": self = .completing
+        case "canceling": self = .canceling
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .all: "all"
-            case .creating: "creating"
-            case .assigning: "assigning"
-            case .updating: "updating"
-            case .completing: "completing"
-            case .canceling: "canceling"
-            case .undocumented(let value): value
+        case .all: "all"
+        case .creating: "creating"
+        case .assigning: "assigning"
+        case .updating: "updating"
+        case .completing: "completing"
+        case .canceling: "canceling"
+        case .undocumented(let value): value
         }
     }
 
@@ -287,24 +287,24 @@ public struct GlobalTaskListenerSearchQuerySortRequest: Codable, Hashable, Senda
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "id": self = .id
-                case "type": self = .type
-                case "afterNonGlobal": self = .afterNonGlobal
-                case "priority": self = .priority
-                case "source": self = .source
-                default: self = .undocumented(rawValue)
+            case "id": self = .id
+            case "type": self = .type
+            case "afterNonGlobal": self = .afterNonGlobal
+            case "priority": self = .priority
+            case "source": self = .source
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .id: "id"
-                case .type: "type"
-                case .afterNonGlobal: "afterNonGlobal"
-                case .priority: "priority"
-                case .source: "source"
-                case .undocumented(let value): value
+            case .id: "id"
+            case .type: "type"
+            case .afterNonGlobal: "afterNonGlobal"
+            case .priority: "priority"
+            case .source: "source"
+            case .undocumented(let value): value
             }
         }
 

@@ -145,18 +145,18 @@ public struct GroupSearchQuerySortRequest: Codable, Hashable, Sendable {
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "name": self = .name
-                case "groupId": self = .groupId
-                default: self = .undocumented(rawValue)
+            case "name": self = .name
+            case "groupId": self = .groupId
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .name: "name"
-                case .groupId: "groupId"
-                case .undocumented(let value): value
+            case .name: "name"
+            case .groupId: "groupId"
+            case .undocumented(let value): value
             }
         }
 
@@ -321,16 +321,16 @@ public struct GroupUserSearchQuerySortRequest: Codable, Hashable, Sendable {
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "username": self = .username
-                default: self = .undocumented(rawValue)
+            case "username": self = .username
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .username: "username"
-                case .undocumented(let value): value
+            case .username: "username"
+            case .undocumented(let value): value
             }
         }
 
@@ -466,16 +466,16 @@ public struct GroupClientSearchQuerySortRequest: Codable, Hashable, Sendable {
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "clientId": self = .clientId
-                default: self = .undocumented(rawValue)
+            case "clientId": self = .clientId
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .clientId: "clientId"
-                case .undocumented(let value): value
+            case .clientId: "clientId"
+            case .undocumented(let value): value
             }
         }
 

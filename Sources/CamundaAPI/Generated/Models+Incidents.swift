@@ -204,48 +204,48 @@ public enum IncidentErrorTypeEnum: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "AD_HOC_SUB_PROCESS_NO_RETRIES": self = .adHocSubProcessNoRetries
-            case "CALLED_DECISION_ERROR": self = .calledDecisionError
-            case "CALLED_ELEMENT_ERROR": self = .calledElementError
-            case "CONDITION_ERROR": self = .conditionError
-            case "DECISION_EVALUATION_ERROR": self = .decisionEvaluationError
-            case "EXECUTION_LISTENER_NO_RETRIES": self = .executionListenerNoRetries
-            case "EXTRACT_VALUE_ERROR": self = .extractValueError
-            case "FORM_NOT_FOUND": self = .formNotFound
-            case "IO_MAPPING_ERROR": self = .ioMappingError
-            case "JOB_NO_RETRIES": self = .jobNoRetries
-            case "MESSAGE_SIZE_EXCEEDED": self = .messageSizeExceeded
-            case "RESOURCE_NOT_FOUND": self = .resourceNotFound
-            case "SECRET_RESOLUTION_ERROR": self = .secretResolutionError
-            case "TASK_LISTENER_NO_RETRIES": self = .taskListenerNoRetries
-            case "UNHANDLED_ERROR_EVENT": self = .unhandledErrorEvent
-            case "UNKNOWN": self = .unknown
-            case "UNSPECIFIED": self = .unspecified
-            default: self = .undocumented(rawValue)
+        case "AD_HOC_SUB_PROCESS_NO_RETRIES": self = .adHocSubProcessNoRetries
+        case "CALLED_DECISION_ERROR": self = .calledDecisionError
+        case "CALLED_ELEMENT_ERROR": self = .calledElementError
+        case "CONDITION_ERROR": self = .conditionError
+        case "DECISION_EVALUATION_ERROR": self = .decisionEvaluationError
+        case "EXECUTION_LISTENER_NO_RETRIES": self = .executionListenerNoRetries
+        case "EXTRACT_VALUE_ERROR": self = .extractValueError
+        case "FORM_NOT_FOUND": self = .formNotFound
+        case "IO_MAPPING_ERROR": self = .ioMappingError
+        case "JOB_NO_RETRIES": self = .jobNoRetries
+        case "MESSAGE_SIZE_EXCEEDED": self = .messageSizeExceeded
+        case "RESOURCE_NOT_FOUND": self = .resourceNotFound
+        case "SECRET_RESOLUTION_ERROR": self = .secretResolutionError
+        case "TASK_LISTENER_NO_RETRIES": self = .taskListenerNoRetries
+        case "UNHANDLED_ERROR_EVENT": self = .unhandledErrorEvent
+        case "UNKNOWN": self = .unknown
+        case "UNSPECIFIED": self = .unspecified
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .adHocSubProcessNoRetries: "AD_HOC_SUB_PROCESS_NO_RETRIES"
-            case .calledDecisionError: "CALLED_DECISION_ERROR"
-            case .calledElementError: "CALLED_ELEMENT_ERROR"
-            case .conditionError: "CONDITION_ERROR"
-            case .decisionEvaluationError: "DECISION_EVALUATION_ERROR"
-            case .executionListenerNoRetries: "EXECUTION_LISTENER_NO_RETRIES"
-            case .extractValueError: "EXTRACT_VALUE_ERROR"
-            case .formNotFound: "FORM_NOT_FOUND"
-            case .ioMappingError: "IO_MAPPING_ERROR"
-            case .jobNoRetries: "JOB_NO_RETRIES"
-            case .messageSizeExceeded: "MESSAGE_SIZE_EXCEEDED"
-            case .resourceNotFound: "RESOURCE_NOT_FOUND"
-            case .secretResolutionError: "SECRET_RESOLUTION_ERROR"
-            case .taskListenerNoRetries: "TASK_LISTENER_NO_RETRIES"
-            case .unhandledErrorEvent: "UNHANDLED_ERROR_EVENT"
-            case .unknown: "UNKNOWN"
-            case .unspecified: "UNSPECIFIED"
-            case .undocumented(let value): value
+        case .adHocSubProcessNoRetries: "AD_HOC_SUB_PROCESS_NO_RETRIES"
+        case .calledDecisionError: "CALLED_DECISION_ERROR"
+        case .calledElementError: "CALLED_ELEMENT_ERROR"
+        case .conditionError: "CONDITION_ERROR"
+        case .decisionEvaluationError: "DECISION_EVALUATION_ERROR"
+        case .executionListenerNoRetries: "EXECUTION_LISTENER_NO_RETRIES"
+        case .extractValueError: "EXTRACT_VALUE_ERROR"
+        case .formNotFound: "FORM_NOT_FOUND"
+        case .ioMappingError: "IO_MAPPING_ERROR"
+        case .jobNoRetries: "JOB_NO_RETRIES"
+        case .messageSizeExceeded: "MESSAGE_SIZE_EXCEEDED"
+        case .resourceNotFound: "RESOURCE_NOT_FOUND"
+        case .secretResolutionError: "SECRET_RESOLUTION_ERROR"
+        case .taskListenerNoRetries: "TASK_LISTENER_NO_RETRIES"
+        case .unhandledErrorEvent: "UNHANDLED_ERROR_EVENT"
+        case .unknown: "UNKNOWN"
+        case .unspecified: "UNSPECIFIED"
+        case .undocumented(let value): value
         }
     }
 
@@ -335,24 +335,24 @@ public enum IncidentStateEnum: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "ACTIVE": self = .active
-            case "MIGRATED": self = .migrated
-            case "PENDING": self = .pending
-            case "RESOLVED": self = .resolved
-            case "UNKNOWN": self = .unknown
-            default: self = .undocumented(rawValue)
+        case "ACTIVE": self = .active
+        case "MIGRATED": self = .migrated
+        case "PENDING": self = .pending
+        case "RESOLVED": self = .resolved
+        case "UNKNOWN": self = .unknown
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .active: "ACTIVE"
-            case .migrated: "MIGRATED"
-            case .pending: "PENDING"
-            case .resolved: "RESOLVED"
-            case .unknown: "UNKNOWN"
-            case .undocumented(let value): value
+        case .active: "ACTIVE"
+        case .migrated: "MIGRATED"
+        case .pending: "PENDING"
+        case .resolved: "RESOLVED"
+        case .unknown: "UNKNOWN"
+        case .undocumented(let value): value
         }
     }
 
@@ -408,36 +408,36 @@ public struct IncidentSearchQuerySortRequest: Codable, Hashable, Sendable {
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "incidentKey": self = .incidentKey
-                case "processDefinitionKey": self = .processDefinitionKey
-                case "processDefinitionId": self = .processDefinitionId
-                case "processInstanceKey": self = .processInstanceKey
-                case "errorType": self = .errorType
-                case "elementId": self = .elementId
-                case "elementInstanceKey": self = .elementInstanceKey
-                case "creationTime": self = .creationTime
-                case "state": self = .state
-                case "jobKey": self = .jobKey
-                case "tenantId": self = .tenantId
-                default: self = .undocumented(rawValue)
+            case "incidentKey": self = .incidentKey
+            case "processDefinitionKey": self = .processDefinitionKey
+            case "processDefinitionId": self = .processDefinitionId
+            case "processInstanceKey": self = .processInstanceKey
+            case "errorType": self = .errorType
+            case "elementId": self = .elementId
+            case "elementInstanceKey": self = .elementInstanceKey
+            case "creationTime": self = .creationTime
+            case "state": self = .state
+            case "jobKey": self = .jobKey
+            case "tenantId": self = .tenantId
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .incidentKey: "incidentKey"
-                case .processDefinitionKey: "processDefinitionKey"
-                case .processDefinitionId: "processDefinitionId"
-                case .processInstanceKey: "processInstanceKey"
-                case .errorType: "errorType"
-                case .elementId: "elementId"
-                case .elementInstanceKey: "elementInstanceKey"
-                case .creationTime: "creationTime"
-                case .state: "state"
-                case .jobKey: "jobKey"
-                case .tenantId: "tenantId"
-                case .undocumented(let value): value
+            case .incidentKey: "incidentKey"
+            case .processDefinitionKey: "processDefinitionKey"
+            case .processDefinitionId: "processDefinitionId"
+            case .processInstanceKey: "processInstanceKey"
+            case .errorType: "errorType"
+            case .elementId: "elementId"
+            case .elementInstanceKey: "elementInstanceKey"
+            case .creationTime: "creationTime"
+            case .state: "state"
+            case .jobKey: "jobKey"
+            case .tenantId: "tenantId"
+            case .undocumented(let value): value
             }
         }
 
@@ -671,18 +671,18 @@ public struct IncidentProcessInstanceStatisticsByErrorQuerySortRequest: Codable,
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "errorMessage": self = .errorMessage
-                case "activeInstancesWithErrorCount": self = .activeInstancesWithErrorCount
-                default: self = .undocumented(rawValue)
+            case "errorMessage": self = .errorMessage
+            case "activeInstancesWithErrorCount": self = .activeInstancesWithErrorCount
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .errorMessage: "errorMessage"
-                case .activeInstancesWithErrorCount: "activeInstancesWithErrorCount"
-                case .undocumented(let value): value
+            case .errorMessage: "errorMessage"
+            case .activeInstancesWithErrorCount: "activeInstancesWithErrorCount"
+            case .undocumented(let value): value
             }
         }
 
@@ -821,20 +821,20 @@ public struct IncidentProcessInstanceStatisticsByDefinitionQuerySortRequest: Cod
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "activeInstancesWithErrorCount": self = .activeInstancesWithErrorCount
-                case "processDefinitionKey": self = .processDefinitionKey
-                case "tenantId": self = .tenantId
-                default: self = .undocumented(rawValue)
+            case "activeInstancesWithErrorCount": self = .activeInstancesWithErrorCount
+            case "processDefinitionKey": self = .processDefinitionKey
+            case "tenantId": self = .tenantId
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .activeInstancesWithErrorCount: "activeInstancesWithErrorCount"
-                case .processDefinitionKey: "processDefinitionKey"
-                case .tenantId: "tenantId"
-                case .undocumented(let value): value
+            case .activeInstancesWithErrorCount: "activeInstancesWithErrorCount"
+            case .processDefinitionKey: "processDefinitionKey"
+            case .tenantId: "tenantId"
+            case .undocumented(let value): value
             }
         }
 

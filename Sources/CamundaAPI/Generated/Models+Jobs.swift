@@ -347,58 +347,58 @@ public struct JobSearchQuerySortRequest: Codable, Hashable, Sendable {
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "creationTime": self = .creationTime
-                case "deadline": self = .deadline
-                case "deniedReason": self = .deniedReason
-                case "elementId": self = .elementId
-                case "elementInstanceKey": self = .elementInstanceKey
-                case "endTime": self = .endTime
-                case "errorCode": self = .errorCode
-                case "errorMessage": self = .errorMessage
-                case "hasFailedWithRetriesLeft": self = .hasFailedWithRetriesLeft
-                case "isDenied": self = .isDenied
-                case "jobKey": self = .jobKey
-                case "kind": self = .kind
-                case "listenerEventType": self = .listenerEventType
-                case "priority": self = .priority
-                case "processDefinitionId": self = .processDefinitionId
-                case "processDefinitionKey": self = .processDefinitionKey
-                case "processInstanceKey": self = .processInstanceKey
-                case "retries": self = .retries
-                case "state": self = .state
-                case "tenantId": self = .tenantId
-                case "type": self = .type
-                case "worker": self = .worker
-                default: self = .undocumented(rawValue)
+            case "creationTime": self = .creationTime
+            case "deadline": self = .deadline
+            case "deniedReason": self = .deniedReason
+            case "elementId": self = .elementId
+            case "elementInstanceKey": self = .elementInstanceKey
+            case "endTime": self = .endTime
+            case "errorCode": self = .errorCode
+            case "errorMessage": self = .errorMessage
+            case "hasFailedWithRetriesLeft": self = .hasFailedWithRetriesLeft
+            case "isDenied": self = .isDenied
+            case "jobKey": self = .jobKey
+            case "kind": self = .kind
+            case "listenerEventType": self = .listenerEventType
+            case "priority": self = .priority
+            case "processDefinitionId": self = .processDefinitionId
+            case "processDefinitionKey": self = .processDefinitionKey
+            case "processInstanceKey": self = .processInstanceKey
+            case "retries": self = .retries
+            case "state": self = .state
+            case "tenantId": self = .tenantId
+            case "type": self = .type
+            case "worker": self = .worker
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .creationTime: "creationTime"
-                case .deadline: "deadline"
-                case .deniedReason: "deniedReason"
-                case .elementId: "elementId"
-                case .elementInstanceKey: "elementInstanceKey"
-                case .endTime: "endTime"
-                case .errorCode: "errorCode"
-                case .errorMessage: "errorMessage"
-                case .hasFailedWithRetriesLeft: "hasFailedWithRetriesLeft"
-                case .isDenied: "isDenied"
-                case .jobKey: "jobKey"
-                case .kind: "kind"
-                case .listenerEventType: "listenerEventType"
-                case .priority: "priority"
-                case .processDefinitionId: "processDefinitionId"
-                case .processDefinitionKey: "processDefinitionKey"
-                case .processInstanceKey: "processInstanceKey"
-                case .retries: "retries"
-                case .state: "state"
-                case .tenantId: "tenantId"
-                case .type: "type"
-                case .worker: "worker"
-                case .undocumented(let value): value
+            case .creationTime: "creationTime"
+            case .deadline: "deadline"
+            case .deniedReason: "deniedReason"
+            case .elementId: "elementId"
+            case .elementInstanceKey: "elementInstanceKey"
+            case .endTime: "endTime"
+            case .errorCode: "errorCode"
+            case .errorMessage: "errorMessage"
+            case .hasFailedWithRetriesLeft: "hasFailedWithRetriesLeft"
+            case .isDenied: "isDenied"
+            case .jobKey: "jobKey"
+            case .kind: "kind"
+            case .listenerEventType: "listenerEventType"
+            case .priority: "priority"
+            case .processDefinitionId: "processDefinitionId"
+            case .processDefinitionKey: "processDefinitionKey"
+            case .processInstanceKey: "processInstanceKey"
+            case .retries: "retries"
+            case .state: "state"
+            case .tenantId: "tenantId"
+            case .type: "type"
+            case .worker: "worker"
+            case .undocumented(let value): value
             }
         }
 
@@ -827,18 +827,18 @@ public enum JobResult: Codable, Hashable, Sendable {
     /// Decodes the variant named by `type`.
     public init(from decoder: any Decoder) throws {
         switch try UnionCoding.discriminator("type", in: decoder) {
-            case "userTask": self = .userTask(try JobResultUserTask(from: decoder))
-            case "adHocSubProcess": self = .adHocSubProcess(try JobResultAdHocSubProcess(from: decoder))
-            default: self = .undocumented(try JSONValue(from: decoder))
+        case "userTask": self = .userTask(try JobResultUserTask(from: decoder))
+        case "adHocSubProcess": self = .adHocSubProcess(try JobResultAdHocSubProcess(from: decoder))
+        default: self = .undocumented(try JSONValue(from: decoder))
         }
     }
 
     /// Encodes the variant with its `type` value.
     public func encode(to encoder: any Encoder) throws {
         switch self {
-            case .userTask(let value): try UnionCoding.encode(value, tag: "userTask", key: "type", to: encoder)
-            case .adHocSubProcess(let value): try UnionCoding.encode(value, tag: "adHocSubProcess", key: "type", to: encoder)
-            case .undocumented(let value): try value.encode(to: encoder)
+        case .userTask(let value): try UnionCoding.encode(value, tag: "userTask", key: "type", to: encoder)
+        case .adHocSubProcess(let value): try UnionCoding.encode(value, tag: "adHocSubProcess", key: "type", to: encoder)
+        case .undocumented(let value): try value.encode(to: encoder)
         }
     }
 }
@@ -1087,18 +1087,18 @@ public enum TenantFilterEnum: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "PROVIDED": self = .provided
-            case "ASSIGNED": self = .assigned
-            default: self = .undocumented(rawValue)
+        case "PROVIDED": self = .provided
+        case "ASSIGNED": self = .assigned
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .provided: "PROVIDED"
-            case .assigned: "ASSIGNED"
-            case .undocumented(let value): value
+        case .provided: "PROVIDED"
+        case .assigned: "ASSIGNED"
+        case .undocumented(let value): value
         }
     }
 
@@ -1136,34 +1136,34 @@ public enum JobStateEnum: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "CANCELED": self = .canceled
-            case "COMPLETED": self = .completed
-            case "CREATED": self = .created
-            case "ERROR_THROWN": self = .errorThrown
-            case "FAILED": self = .failed
-            case "MIGRATED": self = .migrated
-            case "PRIORITY_UPDATED": self = .priorityUpdated
-            case "RETRIES_UPDATED": self = .retriesUpdated
-            case "TIMEOUT_UPDATED": self = .timeoutUpdated
-            case "TIMED_OUT": self = .timedOut
-            default: self = .undocumented(rawValue)
+        case "CANCELED": self = .canceled
+        case "COMPLETED": self = .completed
+        case "CREATED": self = .created
+        case "ERROR_THROWN": self = .errorThrown
+        case "FAILED": self = .failed
+        case "MIGRATED": self = .migrated
+        case "PRIORITY_UPDATED": self = .priorityUpdated
+        case "RETRIES_UPDATED": self = .retriesUpdated
+        case "TIMEOUT_UPDATED": self = .timeoutUpdated
+        case "TIMED_OUT": self = .timedOut
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .canceled: "CANCELED"
-            case .completed: "COMPLETED"
-            case .created: "CREATED"
-            case .errorThrown: "ERROR_THROWN"
-            case .failed: "FAILED"
-            case .migrated: "MIGRATED"
-            case .priorityUpdated: "PRIORITY_UPDATED"
-            case .retriesUpdated: "RETRIES_UPDATED"
-            case .timeoutUpdated: "TIMEOUT_UPDATED"
-            case .timedOut: "TIMED_OUT"
-            case .undocumented(let value): value
+        case .canceled: "CANCELED"
+        case .completed: "COMPLETED"
+        case .created: "CREATED"
+        case .errorThrown: "ERROR_THROWN"
+        case .failed: "FAILED"
+        case .migrated: "MIGRATED"
+        case .priorityUpdated: "PRIORITY_UPDATED"
+        case .retriesUpdated: "RETRIES_UPDATED"
+        case .timeoutUpdated: "TIMEOUT_UPDATED"
+        case .timedOut: "TIMED_OUT"
+        case .undocumented(let value): value
         }
     }
 
@@ -1189,22 +1189,22 @@ public enum JobKindEnum: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "BPMN_ELEMENT": self = .bpmnElement
-            case "EXECUTION_LISTENER": self = .executionListener
-            case "TASK_LISTENER": self = .taskListener
-            case "AD_HOC_SUB_PROCESS": self = .adHocSubProcess
-            default: self = .undocumented(rawValue)
+        case "BPMN_ELEMENT": self = .bpmnElement
+        case "EXECUTION_LISTENER": self = .executionListener
+        case "TASK_LISTENER": self = .taskListener
+        case "AD_HOC_SUB_PROCESS": self = .adHocSubProcess
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .bpmnElement: "BPMN_ELEMENT"
-            case .executionListener: "EXECUTION_LISTENER"
-            case .taskListener: "TASK_LISTENER"
-            case .adHocSubProcess: "AD_HOC_SUB_PROCESS"
-            case .undocumented(let value): value
+        case .bpmnElement: "BPMN_ELEMENT"
+        case .executionListener: "EXECUTION_LISTENER"
+        case .taskListener: "TASK_LISTENER"
+        case .adHocSubProcess: "AD_HOC_SUB_PROCESS"
+        case .undocumented(let value): value
         }
     }
 
@@ -1242,34 +1242,34 @@ public enum JobListenerEventTypeEnum: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "ASSIGNING": self = .assigning
-            case "BEFORE_ALL": self = .beforeAll
-            case "CANCEL": self = .cancel
-            case "CANCELING": self = .canceling
-            case "COMPLETING": self = .completing
-            case "CREATING": self = .creating
-            case "END": self = .end
-            case "START": self = .start
-            case "UNSPECIFIED": self = .unspecified
-            case "UPDATING": self = .updating
-            default: self = .undocumented(rawValue)
+        case "ASSIGNING": self = .assigning
+        case "BEFORE_ALL": self = .beforeAll
+        case "CANCEL": self = .cancel
+        case "CANCELING": self = .canceling
+        case "COMPLETING": self = .completing
+        case "CREATING": self = .creating
+        case "END": self = .end
+        case "START": self = .start
+        case "UNSPECIFIED": self = .unspecified
+        case "UPDATING": self = .updating
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .assigning: "ASSIGNING"
-            case .beforeAll: "BEFORE_ALL"
-            case .cancel: "CANCEL"
-            case .canceling: "CANCELING"
-            case .completing: "COMPLETING"
-            case .creating: "CREATING"
-            case .end: "END"
-            case .start: "START"
-            case .unspecified: "UNSPECIFIED"
-            case .updating: "UPDATING"
-            case .undocumented(let value): value
+        case .assigning: "ASSIGNING"
+        case .beforeAll: "BEFORE_ALL"
+        case .cancel: "CANCEL"
+        case .canceling: "CANCELING"
+        case .completing: "COMPLETING"
+        case .creating: "CREATING"
+        case .end: "END"
+        case .start: "START"
+        case .unspecified: "UNSPECIFIED"
+        case .updating: "UPDATING"
+        case .undocumented(let value): value
         }
     }
 

@@ -170,22 +170,22 @@ public struct MappingRuleSearchQuerySortRequest: Codable, Hashable, Sendable {
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "mappingRuleId": self = .mappingRuleId
-                case "claimName": self = .claimName
-                case "claimValue": self = .claimValue
-                case "name": self = .name
-                default: self = .undocumented(rawValue)
+            case "mappingRuleId": self = .mappingRuleId
+            case "claimName": self = .claimName
+            case "claimValue": self = .claimValue
+            case "name": self = .name
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .mappingRuleId: "mappingRuleId"
-                case .claimName: "claimName"
-                case .claimValue: "claimValue"
-                case .name: "name"
-                case .undocumented(let value): value
+            case .mappingRuleId: "mappingRuleId"
+            case .claimName: "claimName"
+            case .claimValue: "claimValue"
+            case .name: "name"
+            case .undocumented(let value): value
             }
         }
 

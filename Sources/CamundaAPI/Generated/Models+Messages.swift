@@ -322,44 +322,44 @@ public struct MessageSubscriptionSearchQuerySortRequest: Codable, Hashable, Send
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "messageSubscriptionKey": self = .messageSubscriptionKey
-                case "processDefinitionId": self = .processDefinitionId
-                case "processDefinitionName": self = .processDefinitionName
-                case "processDefinitionVersion": self = .processDefinitionVersion
-                case "processInstanceKey": self = .processInstanceKey
-                case "elementId": self = .elementId
-                case "elementInstanceKey": self = .elementInstanceKey
-                case "messageSubscriptionState": self = .messageSubscriptionState
-                case "messageSubscriptionType": self = .messageSubscriptionType
-                case "lastUpdatedDate": self = .lastUpdatedDate
-                case "messageName": self = .messageName
-                case "correlationKey": self = .correlationKey
-                case "tenantId": self = .tenantId
-                case "toolName": self = .toolName
-                case "inboundConnectorType": self = .inboundConnectorType
-                default: self = .undocumented(rawValue)
+            case "messageSubscriptionKey": self = .messageSubscriptionKey
+            case "processDefinitionId": self = .processDefinitionId
+            case "processDefinitionName": self = .processDefinitionName
+            case "processDefinitionVersion": self = .processDefinitionVersion
+            case "processInstanceKey": self = .processInstanceKey
+            case "elementId": self = .elementId
+            case "elementInstanceKey": self = .elementInstanceKey
+            case "messageSubscriptionState": self = .messageSubscriptionState
+            case "messageSubscriptionType": self = .messageSubscriptionType
+            case "lastUpdatedDate": self = .lastUpdatedDate
+            case "messageName": self = .messageName
+            case "correlationKey": self = .correlationKey
+            case "tenantId": self = .tenantId
+            case "toolName": self = .toolName
+            case "inboundConnectorType": self = .inboundConnectorType
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .messageSubscriptionKey: "messageSubscriptionKey"
-                case .processDefinitionId: "processDefinitionId"
-                case .processDefinitionName: "processDefinitionName"
-                case .processDefinitionVersion: "processDefinitionVersion"
-                case .processInstanceKey: "processInstanceKey"
-                case .elementId: "elementId"
-                case .elementInstanceKey: "elementInstanceKey"
-                case .messageSubscriptionState: "messageSubscriptionState"
-                case .messageSubscriptionType: "messageSubscriptionType"
-                case .lastUpdatedDate: "lastUpdatedDate"
-                case .messageName: "messageName"
-                case .correlationKey: "correlationKey"
-                case .tenantId: "tenantId"
-                case .toolName: "toolName"
-                case .inboundConnectorType: "inboundConnectorType"
-                case .undocumented(let value): value
+            case .messageSubscriptionKey: "messageSubscriptionKey"
+            case .processDefinitionId: "processDefinitionId"
+            case .processDefinitionName: "processDefinitionName"
+            case .processDefinitionVersion: "processDefinitionVersion"
+            case .processInstanceKey: "processInstanceKey"
+            case .elementId: "elementId"
+            case .elementInstanceKey: "elementInstanceKey"
+            case .messageSubscriptionState: "messageSubscriptionState"
+            case .messageSubscriptionType: "messageSubscriptionType"
+            case .lastUpdatedDate: "lastUpdatedDate"
+            case .messageName: "messageName"
+            case .correlationKey: "correlationKey"
+            case .tenantId: "tenantId"
+            case .toolName: "toolName"
+            case .inboundConnectorType: "inboundConnectorType"
+            case .undocumented(let value): value
             }
         }
 
@@ -681,40 +681,40 @@ public struct CorrelatedMessageSubscriptionSearchQuerySortRequest: Codable, Hash
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "businessId": self = .businessId
-                case "correlationKey": self = .correlationKey
-                case "correlationTime": self = .correlationTime
-                case "elementId": self = .elementId
-                case "elementInstanceKey": self = .elementInstanceKey
-                case "messageKey": self = .messageKey
-                case "messageName": self = .messageName
-                case "partitionId": self = .partitionId
-                case "processDefinitionId": self = .processDefinitionId
-                case "processDefinitionKey": self = .processDefinitionKey
-                case "processInstanceKey": self = .processInstanceKey
-                case "subscriptionKey": self = .subscriptionKey
-                case "tenantId": self = .tenantId
-                default: self = .undocumented(rawValue)
+            case "businessId": self = .businessId
+            case "correlationKey": self = .correlationKey
+            case "correlationTime": self = .correlationTime
+            case "elementId": self = .elementId
+            case "elementInstanceKey": self = .elementInstanceKey
+            case "messageKey": self = .messageKey
+            case "messageName": self = .messageName
+            case "partitionId": self = .partitionId
+            case "processDefinitionId": self = .processDefinitionId
+            case "processDefinitionKey": self = .processDefinitionKey
+            case "processInstanceKey": self = .processInstanceKey
+            case "subscriptionKey": self = .subscriptionKey
+            case "tenantId": self = .tenantId
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .businessId: "businessId"
-                case .correlationKey: "correlationKey"
-                case .correlationTime: "correlationTime"
-                case .elementId: "elementId"
-                case .elementInstanceKey: "elementInstanceKey"
-                case .messageKey: "messageKey"
-                case .messageName: "messageName"
-                case .partitionId: "partitionId"
-                case .processDefinitionId: "processDefinitionId"
-                case .processDefinitionKey: "processDefinitionKey"
-                case .processInstanceKey: "processInstanceKey"
-                case .subscriptionKey: "subscriptionKey"
-                case .tenantId: "tenantId"
-                case .undocumented(let value): value
+            case .businessId: "businessId"
+            case .correlationKey: "correlationKey"
+            case .correlationTime: "correlationTime"
+            case .elementId: "elementId"
+            case .elementInstanceKey: "elementInstanceKey"
+            case .messageKey: "messageKey"
+            case .messageName: "messageName"
+            case .partitionId: "partitionId"
+            case .processDefinitionId: "processDefinitionId"
+            case .processDefinitionKey: "processDefinitionKey"
+            case .processInstanceKey: "processInstanceKey"
+            case .subscriptionKey: "subscriptionKey"
+            case .tenantId: "tenantId"
+            case .undocumented(let value): value
             }
         }
 
@@ -745,22 +745,22 @@ public enum MessageSubscriptionStateEnum: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "CORRELATED": self = .correlated
-            case "CREATED": self = .created
-            case "DELETED": self = .deleted
-            case "MIGRATED": self = .migrated
-            default: self = .undocumented(rawValue)
+        case "CORRELATED": self = .correlated
+        case "CREATED": self = .created
+        case "DELETED": self = .deleted
+        case "MIGRATED": self = .migrated
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .correlated: "CORRELATED"
-            case .created: "CREATED"
-            case .deleted: "DELETED"
-            case .migrated: "MIGRATED"
-            case .undocumented(let value): value
+        case .correlated: "CORRELATED"
+        case .created: "CREATED"
+        case .deleted: "DELETED"
+        case .migrated: "MIGRATED"
+        case .undocumented(let value): value
         }
     }
 
@@ -786,18 +786,18 @@ public enum MessageSubscriptionTypeEnum: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "START_EVENT": self = .startEvent
-            case "PROCESS_EVENT": self = .processEvent
-            default: self = .undocumented(rawValue)
+        case "START_EVENT": self = .startEvent
+        case "PROCESS_EVENT": self = .processEvent
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .startEvent: "START_EVENT"
-            case .processEvent: "PROCESS_EVENT"
-            case .undocumented(let value): value
+        case .startEvent: "START_EVENT"
+        case .processEvent: "PROCESS_EVENT"
+        case .undocumented(let value): value
         }
     }
 

@@ -42,28 +42,28 @@ public struct ProcessDefinitionSearchQuerySortRequest: Codable, Hashable, Sendab
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "processDefinitionKey": self = .processDefinitionKey
-                case "name": self = .name
-                case "resourceName": self = .resourceName
-                case "version": self = .version
-                case "versionTag": self = .versionTag
-                case "processDefinitionId": self = .processDefinitionId
-                case "tenantId": self = .tenantId
-                default: self = .undocumented(rawValue)
+            case "processDefinitionKey": self = .processDefinitionKey
+            case "name": self = .name
+            case "resourceName": self = .resourceName
+            case "version": self = .version
+            case "versionTag": self = .versionTag
+            case "processDefinitionId": self = .processDefinitionId
+            case "tenantId": self = .tenantId
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .processDefinitionKey: "processDefinitionKey"
-                case .name: "name"
-                case .resourceName: "resourceName"
-                case .version: "version"
-                case .versionTag: "versionTag"
-                case .processDefinitionId: "processDefinitionId"
-                case .tenantId: "tenantId"
-                case .undocumented(let value): value
+            case .processDefinitionKey: "processDefinitionKey"
+            case .name: "name"
+            case .resourceName: "resourceName"
+            case .version: "version"
+            case .versionTag: "versionTag"
+            case .processDefinitionId: "processDefinitionId"
+            case .tenantId: "tenantId"
+            case .undocumented(let value): value
             }
         }
 
@@ -180,20 +180,20 @@ public struct ProcessDefinitionFilter: Codable, Hashable, Sendable {
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "ACTIVE": self = .active
-                case "DRAINING": self = .draining
-                case "DELETED": self = .deleted
-                default: self = .undocumented(rawValue)
+            case "ACTIVE": self = .active
+            case "DRAINING": self = .draining
+            case "DELETED": self = .deleted
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .active: "ACTIVE"
-                case .draining: "DRAINING"
-                case .deleted: "DELETED"
-                case .undocumented(let value): value
+            case .active: "ACTIVE"
+            case .draining: "DRAINING"
+            case .deleted: "DELETED"
+            case .undocumented(let value): value
             }
         }
 
@@ -289,20 +289,20 @@ public struct ProcessDefinitionResult: Codable, Hashable, Sendable {
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "ACTIVE": self = .active
-                case "DRAINING": self = .draining
-                case "DELETED": self = .deleted
-                default: self = .undocumented(rawValue)
+            case "ACTIVE": self = .active
+            case "DRAINING": self = .draining
+            case "DELETED": self = .deleted
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .active: "ACTIVE"
-                case .draining: "DRAINING"
-                case .deleted: "DELETED"
-                case .undocumented(let value): value
+            case .active: "ACTIVE"
+            case .draining: "DRAINING"
+            case .deleted: "DELETED"
+            case .undocumented(let value): value
             }
         }
 
@@ -638,20 +638,20 @@ public struct ProcessDefinitionInstanceStatisticsQuerySortRequest: Codable, Hash
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "processDefinitionId": self = .processDefinitionId
-                case "activeInstancesWithIncidentCount": self = .activeInstancesWithIncidentCount
-                case "activeInstancesWithoutIncidentCount": self = .activeInstancesWithoutIncidentCount
-                default: self = .undocumented(rawValue)
+            case "processDefinitionId": self = .processDefinitionId
+            case "activeInstancesWithIncidentCount": self = .activeInstancesWithIncidentCount
+            case "activeInstancesWithoutIncidentCount": self = .activeInstancesWithoutIncidentCount
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .processDefinitionId: "processDefinitionId"
-                case .activeInstancesWithIncidentCount: "activeInstancesWithIncidentCount"
-                case .activeInstancesWithoutIncidentCount: "activeInstancesWithoutIncidentCount"
-                case .undocumented(let value): value
+            case .processDefinitionId: "processDefinitionId"
+            case .activeInstancesWithIncidentCount: "activeInstancesWithIncidentCount"
+            case .activeInstancesWithoutIncidentCount: "activeInstancesWithoutIncidentCount"
+            case .undocumented(let value): value
             }
         }
 
@@ -804,26 +804,26 @@ public struct ProcessDefinitionInstanceVersionStatisticsQuerySortRequest: Codabl
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "processDefinitionId": self = .processDefinitionId
-                case "processDefinitionKey": self = .processDefinitionKey
-                case "processDefinitionName": self = .processDefinitionName
-                case "processDefinitionVersion": self = .processDefinitionVersion
-                case "activeInstancesWithIncidentCount": self = .activeInstancesWithIncidentCount
-                case "activeInstancesWithoutIncidentCount": self = .activeInstancesWithoutIncidentCount
-                default: self = .undocumented(rawValue)
+            case "processDefinitionId": self = .processDefinitionId
+            case "processDefinitionKey": self = .processDefinitionKey
+            case "processDefinitionName": self = .processDefinitionName
+            case "processDefinitionVersion": self = .processDefinitionVersion
+            case "activeInstancesWithIncidentCount": self = .activeInstancesWithIncidentCount
+            case "activeInstancesWithoutIncidentCount": self = .activeInstancesWithoutIncidentCount
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .processDefinitionId: "processDefinitionId"
-                case .processDefinitionKey: "processDefinitionKey"
-                case .processDefinitionName: "processDefinitionName"
-                case .processDefinitionVersion: "processDefinitionVersion"
-                case .activeInstancesWithIncidentCount: "activeInstancesWithIncidentCount"
-                case .activeInstancesWithoutIncidentCount: "activeInstancesWithoutIncidentCount"
-                case .undocumented(let value): value
+            case .processDefinitionId: "processDefinitionId"
+            case .processDefinitionKey: "processDefinitionKey"
+            case .processDefinitionName: "processDefinitionName"
+            case .processDefinitionVersion: "processDefinitionVersion"
+            case .activeInstancesWithIncidentCount: "activeInstancesWithIncidentCount"
+            case .activeInstancesWithoutIncidentCount: "activeInstancesWithoutIncidentCount"
+            case .undocumented(let value): value
             }
         }
 

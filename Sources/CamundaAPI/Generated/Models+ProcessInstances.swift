@@ -23,18 +23,18 @@ public enum ProcessInstanceCreationInstruction: Codable, Hashable, Sendable {
     /// Decodes the first case whose JSON shape matches (see ``UnionCoding``).
     public init(from decoder: any Decoder) throws {
         switch try UnionCoding.choose(Self.shapes, in: decoder) {
-            case 0: self = .processInstanceCreationInstructionByKey(try ProcessInstanceCreationInstructionByKey(from: decoder))
-            case 1: self = .processInstanceCreationInstructionById(try ProcessInstanceCreationInstructionById(from: decoder))
-            default: self = .undocumented(try JSONValue(from: decoder))
+        case 0: self = .processInstanceCreationInstructionByKey(try ProcessInstanceCreationInstructionByKey(from: decoder))
+        case 1: self = .processInstanceCreationInstructionById(try ProcessInstanceCreationInstructionById(from: decoder))
+        default: self = .undocumented(try JSONValue(from: decoder))
         }
     }
 
     /// Encodes the payload.
     public func encode(to encoder: any Encoder) throws {
         switch self {
-            case .processInstanceCreationInstructionByKey(let value): try value.encode(to: encoder)
-            case .processInstanceCreationInstructionById(let value): try value.encode(to: encoder)
-            case .undocumented(let value): try value.encode(to: encoder)
+        case .processInstanceCreationInstructionByKey(let value): try value.encode(to: encoder)
+        case .processInstanceCreationInstructionById(let value): try value.encode(to: encoder)
+        case .undocumented(let value): try value.encode(to: encoder)
         }
     }
 }
@@ -242,16 +242,16 @@ public enum ProcessInstanceCreationRuntimeInstruction: Codable, Hashable, Sendab
     /// Decodes the variant named by `type`.
     public init(from decoder: any Decoder) throws {
         switch try UnionCoding.discriminator("type", in: decoder) {
-            case "TERMINATE_PROCESS_INSTANCE": self = .terminateProcessInstance(try ProcessInstanceCreationTerminateInstruction(from: decoder))
-            default: self = .undocumented(try JSONValue(from: decoder))
+        case "TERMINATE_PROCESS_INSTANCE": self = .terminateProcessInstance(try ProcessInstanceCreationTerminateInstruction(from: decoder))
+        default: self = .undocumented(try JSONValue(from: decoder))
         }
     }
 
     /// Encodes the variant with its `type` value.
     public func encode(to encoder: any Encoder) throws {
         switch self {
-            case .terminateProcessInstance(let value): try UnionCoding.encode(value, tag: "TERMINATE_PROCESS_INSTANCE", key: "type", to: encoder)
-            case .undocumented(let value): try value.encode(to: encoder)
+        case .terminateProcessInstance(let value): try UnionCoding.encode(value, tag: "TERMINATE_PROCESS_INSTANCE", key: "type", to: encoder)
+        case .undocumented(let value): try value.encode(to: encoder)
         }
     }
 }
@@ -384,44 +384,44 @@ public struct ProcessInstanceSearchQuerySortRequest: Codable, Hashable, Sendable
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "processInstanceKey": self = .processInstanceKey
-                case "processDefinitionId": self = .processDefinitionId
-                case "processDefinitionName": self = .processDefinitionName
-                case "processDefinitionVersion": self = .processDefinitionVersion
-                case "processDefinitionVersionTag": self = .processDefinitionVersionTag
-                case "processDefinitionKey": self = .processDefinitionKey
-                case "parentProcessInstanceKey": self = .parentProcessInstanceKey
-                case "parentElementInstanceKey": self = .parentElementInstanceKey
-                case "startDate": self = .startDate
-                case "endDate": self = .endDate
-                case "suspendedDate": self = .suspendedDate
-                case "state": self = .state
-                case "hasIncident": self = .hasIncident
-                case "tenantId": self = .tenantId
-                case "businessId": self = .businessId
-                default: self = .undocumented(rawValue)
+            case "processInstanceKey": self = .processInstanceKey
+            case "processDefinitionId": self = .processDefinitionId
+            case "processDefinitionName": self = .processDefinitionName
+            case "processDefinitionVersion": self = .processDefinitionVersion
+            case "processDefinitionVersionTag": self = .processDefinitionVersionTag
+            case "processDefinitionKey": self = .processDefinitionKey
+            case "parentProcessInstanceKey": self = .parentProcessInstanceKey
+            case "parentElementInstanceKey": self = .parentElementInstanceKey
+            case "startDate": self = .startDate
+            case "endDate": self = .endDate
+            case "suspendedDate": self = .suspendedDate
+            case "state": self = .state
+            case "hasIncident": self = .hasIncident
+            case "tenantId": self = .tenantId
+            case "businessId": self = .businessId
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .processInstanceKey: "processInstanceKey"
-                case .processDefinitionId: "processDefinitionId"
-                case .processDefinitionName: "processDefinitionName"
-                case .processDefinitionVersion: "processDefinitionVersion"
-                case .processDefinitionVersionTag: "processDefinitionVersionTag"
-                case .processDefinitionKey: "processDefinitionKey"
-                case .parentProcessInstanceKey: "parentProcessInstanceKey"
-                case .parentElementInstanceKey: "parentElementInstanceKey"
-                case .startDate: "startDate"
-                case .endDate: "endDate"
-                case .suspendedDate: "suspendedDate"
-                case .state: "state"
-                case .hasIncident: "hasIncident"
-                case .tenantId: "tenantId"
-                case .businessId: "businessId"
-                case .undocumented(let value): value
+            case .processInstanceKey: "processInstanceKey"
+            case .processDefinitionId: "processDefinitionId"
+            case .processDefinitionName: "processDefinitionName"
+            case .processDefinitionVersion: "processDefinitionVersion"
+            case .processDefinitionVersionTag: "processDefinitionVersionTag"
+            case .processDefinitionKey: "processDefinitionKey"
+            case .parentProcessInstanceKey: "parentProcessInstanceKey"
+            case .parentElementInstanceKey: "parentElementInstanceKey"
+            case .startDate: "startDate"
+            case .endDate: "endDate"
+            case .suspendedDate: "suspendedDate"
+            case .state: "state"
+            case .hasIncident: "hasIncident"
+            case .tenantId: "tenantId"
+            case .businessId: "businessId"
+            case .undocumented(let value): value
             }
         }
 
@@ -1690,18 +1690,18 @@ public enum SourceElementInstruction: Codable, Hashable, Sendable {
     /// Decodes the variant named by `sourceType`.
     public init(from decoder: any Decoder) throws {
         switch try UnionCoding.discriminator("sourceType", in: decoder) {
-            case "byId": self = .byId(try SourceElementIdInstruction(from: decoder))
-            case "byKey": self = .byKey(try SourceElementInstanceKeyInstruction(from: decoder))
-            default: self = .undocumented(try JSONValue(from: decoder))
+        case "byId": self = .byId(try SourceElementIdInstruction(from: decoder))
+        case "byKey": self = .byKey(try SourceElementInstanceKeyInstruction(from: decoder))
+        default: self = .undocumented(try JSONValue(from: decoder))
         }
     }
 
     /// Encodes the variant with its `sourceType` value.
     public func encode(to encoder: any Encoder) throws {
         switch self {
-            case .byId(let value): try UnionCoding.encode(value, tag: "byId", key: "sourceType", to: encoder)
-            case .byKey(let value): try UnionCoding.encode(value, tag: "byKey", key: "sourceType", to: encoder)
-            case .undocumented(let value): try value.encode(to: encoder)
+        case .byId(let value): try UnionCoding.encode(value, tag: "byId", key: "sourceType", to: encoder)
+        case .byKey(let value): try UnionCoding.encode(value, tag: "byKey", key: "sourceType", to: encoder)
+        case .undocumented(let value): try value.encode(to: encoder)
         }
     }
 }
@@ -1768,20 +1768,20 @@ public enum AncestorScopeInstruction: Codable, Hashable, Sendable {
     /// Decodes the variant named by `ancestorScopeType`.
     public init(from decoder: any Decoder) throws {
         switch try UnionCoding.discriminator("ancestorScopeType", in: decoder) {
-            case "direct": self = .direct(try DirectAncestorKeyInstruction(from: decoder))
-            case "inferred": self = .inferred(try InferredAncestorKeyInstruction(from: decoder))
-            case "sourceParent": self = .sourceParent(try UseSourceParentKeyInstruction(from: decoder))
-            default: self = .undocumented(try JSONValue(from: decoder))
+        case "direct": self = .direct(try DirectAncestorKeyInstruction(from: decoder))
+        case "inferred": self = .inferred(try InferredAncestorKeyInstruction(from: decoder))
+        case "sourceParent": self = .sourceParent(try UseSourceParentKeyInstruction(from: decoder))
+        default: self = .undocumented(try JSONValue(from: decoder))
         }
     }
 
     /// Encodes the variant with its `ancestorScopeType` value.
     public func encode(to encoder: any Encoder) throws {
         switch self {
-            case .direct(let value): try UnionCoding.encode(value, tag: "direct", key: "ancestorScopeType", to: encoder)
-            case .inferred(let value): try UnionCoding.encode(value, tag: "inferred", key: "ancestorScopeType", to: encoder)
-            case .sourceParent(let value): try UnionCoding.encode(value, tag: "sourceParent", key: "ancestorScopeType", to: encoder)
-            case .undocumented(let value): try value.encode(to: encoder)
+        case .direct(let value): try UnionCoding.encode(value, tag: "direct", key: "ancestorScopeType", to: encoder)
+        case .inferred(let value): try UnionCoding.encode(value, tag: "inferred", key: "ancestorScopeType", to: encoder)
+        case .sourceParent(let value): try UnionCoding.encode(value, tag: "sourceParent", key: "ancestorScopeType", to: encoder)
+        case .undocumented(let value): try value.encode(to: encoder)
         }
     }
 }
@@ -1864,18 +1864,18 @@ public enum ProcessInstanceModificationTerminateInstruction: Codable, Hashable, 
     /// Decodes the first case whose JSON shape matches (see ``UnionCoding``).
     public init(from decoder: any Decoder) throws {
         switch try UnionCoding.choose(Self.shapes, in: decoder) {
-            case 0: self = .processInstanceModificationTerminateByIdInstruction(try ProcessInstanceModificationTerminateByIdInstruction(from: decoder))
-            case 1: self = .processInstanceModificationTerminateByKeyInstruction(try ProcessInstanceModificationTerminateByKeyInstruction(from: decoder))
-            default: self = .undocumented(try JSONValue(from: decoder))
+        case 0: self = .processInstanceModificationTerminateByIdInstruction(try ProcessInstanceModificationTerminateByIdInstruction(from: decoder))
+        case 1: self = .processInstanceModificationTerminateByKeyInstruction(try ProcessInstanceModificationTerminateByKeyInstruction(from: decoder))
+        default: self = .undocumented(try JSONValue(from: decoder))
         }
     }
 
     /// Encodes the payload.
     public func encode(to encoder: any Encoder) throws {
         switch self {
-            case .processInstanceModificationTerminateByIdInstruction(let value): try value.encode(to: encoder)
-            case .processInstanceModificationTerminateByKeyInstruction(let value): try value.encode(to: encoder)
-            case .undocumented(let value): try value.encode(to: encoder)
+        case .processInstanceModificationTerminateByIdInstruction(let value): try value.encode(to: encoder)
+        case .processInstanceModificationTerminateByKeyInstruction(let value): try value.encode(to: encoder)
+        case .undocumented(let value): try value.encode(to: encoder)
         }
     }
 }
@@ -1935,22 +1935,22 @@ public enum ProcessInstanceStateEnum: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "ACTIVE": self = .active
-            case "COMPLETED": self = .completed
-            case "SUSPENDED": self = .suspended
-            case "TERMINATED": self = .terminated
-            default: self = .undocumented(rawValue)
+        case "ACTIVE": self = .active
+        case "COMPLETED": self = .completed
+        case "SUSPENDED": self = .suspended
+        case "TERMINATED": self = .terminated
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .active: "ACTIVE"
-            case .completed: "COMPLETED"
-            case .suspended: "SUSPENDED"
-            case .terminated: "TERMINATED"
-            case .undocumented(let value): value
+        case .active: "ACTIVE"
+        case .completed: "COMPLETED"
+        case .suspended: "SUSPENDED"
+        case .terminated: "TERMINATED"
+        case .undocumented(let value): value
         }
     }
 

@@ -145,18 +145,18 @@ public struct RoleSearchQuerySortRequest: Codable, Hashable, Sendable {
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "name": self = .name
-                case "roleId": self = .roleId
-                default: self = .undocumented(rawValue)
+            case "name": self = .name
+            case "roleId": self = .roleId
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .name: "name"
-                case .roleId: "roleId"
-                case .undocumented(let value): value
+            case .name: "name"
+            case .roleId: "roleId"
+            case .undocumented(let value): value
             }
         }
 
@@ -321,16 +321,16 @@ public struct RoleUserSearchQuerySortRequest: Codable, Hashable, Sendable {
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "username": self = .username
-                default: self = .undocumented(rawValue)
+            case "username": self = .username
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .username: "username"
-                case .undocumented(let value): value
+            case .username: "username"
+            case .undocumented(let value): value
             }
         }
 
@@ -424,16 +424,16 @@ public struct RoleClientSearchQuerySortRequest: Codable, Hashable, Sendable {
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "clientId": self = .clientId
-                default: self = .undocumented(rawValue)
+            case "clientId": self = .clientId
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .clientId: "clientId"
-                case .undocumented(let value): value
+            case .clientId: "clientId"
+            case .undocumented(let value): value
             }
         }
 
@@ -548,16 +548,16 @@ public struct RoleGroupSearchQuerySortRequest: Codable, Hashable, Sendable {
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "groupId": self = .groupId
-                default: self = .undocumented(rawValue)
+            case "groupId": self = .groupId
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .groupId: "groupId"
-                case .undocumented(let value): value
+            case .groupId: "groupId"
+            case .undocumented(let value): value
             }
         }
 

@@ -45,22 +45,22 @@ public enum SearchQueryPageRequest: Codable, Hashable, Sendable {
     /// Decodes the first case whose JSON shape matches (see ``UnionCoding``).
     public init(from decoder: any Decoder) throws {
         switch try UnionCoding.choose(Self.shapes, in: decoder) {
-            case 0: self = .limitPagination(try LimitPagination(from: decoder))
-            case 1: self = .offsetPagination(try OffsetPagination(from: decoder))
-            case 2: self = .cursorForwardPagination(try CursorForwardPagination(from: decoder))
-            case 3: self = .cursorBackwardPagination(try CursorBackwardPagination(from: decoder))
-            default: self = .undocumented(try JSONValue(from: decoder))
+        case 0: self = .limitPagination(try LimitPagination(from: decoder))
+        case 1: self = .offsetPagination(try OffsetPagination(from: decoder))
+        case 2: self = .cursorForwardPagination(try CursorForwardPagination(from: decoder))
+        case 3: self = .cursorBackwardPagination(try CursorBackwardPagination(from: decoder))
+        default: self = .undocumented(try JSONValue(from: decoder))
         }
     }
 
     /// Encodes the payload.
     public func encode(to encoder: any Encoder) throws {
         switch self {
-            case .limitPagination(let value): try value.encode(to: encoder)
-            case .offsetPagination(let value): try value.encode(to: encoder)
-            case .cursorForwardPagination(let value): try value.encode(to: encoder)
-            case .cursorBackwardPagination(let value): try value.encode(to: encoder)
-            case .undocumented(let value): try value.encode(to: encoder)
+        case .limitPagination(let value): try value.encode(to: encoder)
+        case .offsetPagination(let value): try value.encode(to: encoder)
+        case .cursorForwardPagination(let value): try value.encode(to: encoder)
+        case .cursorBackwardPagination(let value): try value.encode(to: encoder)
+        case .undocumented(let value): try value.encode(to: encoder)
         }
     }
 }
@@ -186,18 +186,18 @@ public enum SortOrderEnum: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "ASC": self = .asc
-            case "DESC": self = .desc
-            default: self = .undocumented(rawValue)
+        case "ASC": self = .asc
+        case "DESC": self = .desc
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .asc: "ASC"
-            case .desc: "DESC"
-            case .undocumented(let value): value
+        case .asc: "ASC"
+        case .desc: "DESC"
+        case .undocumented(let value): value
         }
     }
 

@@ -117,22 +117,22 @@ public enum SecretErrorCode: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "NOT_FOUND": self = .notFound
-            case "ACCESS_DENIED": self = .accessDenied
-            case "INVALID_REFERENCE": self = .invalidReference
-            case "UNREADABLE": self = .unreadable
-            default: self = .undocumented(rawValue)
+        case "NOT_FOUND": self = .notFound
+        case "ACCESS_DENIED": self = .accessDenied
+        case "INVALID_REFERENCE": self = .invalidReference
+        case "UNREADABLE": self = .unreadable
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .notFound: "NOT_FOUND"
-            case .accessDenied: "ACCESS_DENIED"
-            case .invalidReference: "INVALID_REFERENCE"
-            case .unreadable: "UNREADABLE"
-            case .undocumented(let value): value
+        case .notFound: "NOT_FOUND"
+        case .accessDenied: "ACCESS_DENIED"
+        case .invalidReference: "INVALID_REFERENCE"
+        case .unreadable: "UNREADABLE"
+        case .undocumented(let value): value
         }
     }
 

@@ -227,20 +227,20 @@ public enum WebappComponent: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "operate": self = .operate
-            case "tasklist": self = .tasklist
-            case "admin": self = .admin
-            default: self = .undocumented(rawValue)
+        case "operate": self = .operate
+        case "tasklist": self = .tasklist
+        case "admin": self = .admin
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .operate: "operate"
-            case .tasklist: "tasklist"
-            case .admin: "admin"
-            case .undocumented(let value): value
+        case .operate: "operate"
+        case .tasklist: "tasklist"
+        case .admin: "admin"
+        case .undocumented(let value): value
         }
     }
 
@@ -264,20 +264,20 @@ public enum CloudStage: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "dev": self = .dev
-            case "int": self = .int
-            case "prod": self = .prod
-            default: self = .undocumented(rawValue)
+        case "dev": self = .dev
+        case "int": self = .int
+        case "prod": self = .prod
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .dev: "dev"
-            case .int: "int"
-            case .prod: "prod"
-            case .undocumented(let value): value
+        case .dev: "dev"
+        case .int: "int"
+        case .prod: "prod"
+        case .undocumented(let value): value
         }
     }
 

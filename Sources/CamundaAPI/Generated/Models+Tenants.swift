@@ -149,20 +149,20 @@ public struct TenantSearchQuerySortRequest: Codable, Hashable, Sendable {
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "key": self = .key
-                case "name": self = .name
-                case "tenantId": self = .tenantId
-                default: self = .undocumented(rawValue)
+            case "key": self = .key
+            case "name": self = .name
+            case "tenantId": self = .tenantId
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .key: "key"
-                case .name: "name"
-                case .tenantId: "tenantId"
-                case .undocumented(let value): value
+            case .key: "key"
+            case .name: "name"
+            case .tenantId: "tenantId"
+            case .undocumented(let value): value
             }
         }
 
@@ -327,16 +327,16 @@ public struct TenantUserSearchQuerySortRequest: Codable, Hashable, Sendable {
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "username": self = .username
-                default: self = .undocumented(rawValue)
+            case "username": self = .username
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .username: "username"
-                case .undocumented(let value): value
+            case .username: "username"
+            case .undocumented(let value): value
             }
         }
 
@@ -430,16 +430,16 @@ public struct TenantClientSearchQuerySortRequest: Codable, Hashable, Sendable {
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "clientId": self = .clientId
-                default: self = .undocumented(rawValue)
+            case "clientId": self = .clientId
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .clientId: "clientId"
-                case .undocumented(let value): value
+            case .clientId: "clientId"
+            case .undocumented(let value): value
             }
         }
 
@@ -575,16 +575,16 @@ public struct TenantGroupSearchQuerySortRequest: Codable, Hashable, Sendable {
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "groupId": self = .groupId
-                default: self = .undocumented(rawValue)
+            case "groupId": self = .groupId
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .groupId: "groupId"
-                case .undocumented(let value): value
+            case .groupId: "groupId"
+            case .undocumented(let value): value
             }
         }
 

@@ -42,28 +42,28 @@ public struct UserTaskSearchQuerySortRequest: Codable, Hashable, Sendable {
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "creationDate": self = .creationDate
-                case "completionDate": self = .completionDate
-                case "followUpDate": self = .followUpDate
-                case "dueDate": self = .dueDate
-                case "priority": self = .priority
-                case "name": self = .name
-                case "businessId": self = .businessId
-                default: self = .undocumented(rawValue)
+            case "creationDate": self = .creationDate
+            case "completionDate": self = .completionDate
+            case "followUpDate": self = .followUpDate
+            case "dueDate": self = .dueDate
+            case "priority": self = .priority
+            case "name": self = .name
+            case "businessId": self = .businessId
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .creationDate: "creationDate"
-                case .completionDate: "completionDate"
-                case .followUpDate: "followUpDate"
-                case .dueDate: "dueDate"
-                case .priority: "priority"
-                case .name: "name"
-                case .businessId: "businessId"
-                case .undocumented(let value): value
+            case .creationDate: "creationDate"
+            case .completionDate: "completionDate"
+            case .followUpDate: "followUpDate"
+            case .dueDate: "dueDate"
+            case .priority: "priority"
+            case .name: "name"
+            case .businessId: "businessId"
+            case .undocumented(let value): value
             }
         }
 
@@ -576,26 +576,26 @@ public struct UserTaskVariableSearchQuerySortRequest: Codable, Hashable, Sendabl
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "value": self = .value
-                case "name": self = .name
-                case "tenantId": self = .tenantId
-                case "variableKey": self = .variableKey
-                case "scopeKey": self = .scopeKey
-                case "processInstanceKey": self = .processInstanceKey
-                default: self = .undocumented(rawValue)
+            case "value": self = .value
+            case "name": self = .name
+            case "tenantId": self = .tenantId
+            case "variableKey": self = .variableKey
+            case "scopeKey": self = .scopeKey
+            case "processInstanceKey": self = .processInstanceKey
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .value: "value"
-                case .name: "name"
-                case .tenantId: "tenantId"
-                case .variableKey: "variableKey"
-                case .scopeKey: "scopeKey"
-                case .processInstanceKey: "processInstanceKey"
-                case .undocumented(let value): value
+            case .value: "value"
+            case .name: "name"
+            case .tenantId: "tenantId"
+            case .variableKey: "variableKey"
+            case .scopeKey: "scopeKey"
+            case .processInstanceKey: "processInstanceKey"
+            case .undocumented(let value): value
             }
         }
 
@@ -712,32 +712,32 @@ public enum UserTaskStateEnum: CamundaEnum {
     /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
     public init(rawValue: String) {
         switch rawValue {
-            case "CREATING": self = .creating
-            case "CREATED": self = .created
-            case "ASSIGNING": self = .assigning
-            case "UPDATING": self = .updating
-            case "COMPLETING": self = .completing
-            case "COMPLETED": self = .completed
-            case "CANCELING": self = .canceling
-            case "CANCELED": self = .canceled
-            case "FAILED": self = .failed
-            default: self = .undocumented(rawValue)
+        case "CREATING": self = .creating
+        case "CREATED": self = .created
+        case "ASSIGNING": self = .assigning
+        case "UPDATING": self = .updating
+        case "COMPLETING": self = .completing
+        case "COMPLETED": self = .completed
+        case "CANCELING": self = .canceling
+        case "CANCELED": self = .canceled
+        case "FAILED": self = .failed
+        default: self = .undocumented(rawValue)
         }
     }
 
     /// The wire string.
     public var rawValue: String {
         switch self {
-            case .creating: "CREATING"
-            case .created: "CREATED"
-            case .assigning: "ASSIGNING"
-            case .updating: "UPDATING"
-            case .completing: "COMPLETING"
-            case .completed: "COMPLETED"
-            case .canceling: "CANCELING"
-            case .canceled: "CANCELED"
-            case .failed: "FAILED"
-            case .undocumented(let value): value
+        case .creating: "CREATING"
+        case .created: "CREATED"
+        case .assigning: "ASSIGNING"
+        case .updating: "UPDATING"
+        case .completing: "COMPLETING"
+        case .completed: "COMPLETED"
+        case .canceling: "CANCELING"
+        case .canceled: "CANCELED"
+        case .failed: "FAILED"
+        case .undocumented(let value): value
         }
     }
 

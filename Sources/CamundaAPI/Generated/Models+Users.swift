@@ -153,20 +153,20 @@ public struct UserSearchQuerySortRequest: Codable, Hashable, Sendable {
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "username": self = .username
-                case "name": self = .name
-                case "email": self = .email
-                default: self = .undocumented(rawValue)
+            case "username": self = .username
+            case "name": self = .name
+            case "email": self = .email
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .username: "username"
-                case .name: "name"
-                case .email: "email"
-                case .undocumented(let value): value
+            case .username: "username"
+            case .name: "name"
+            case .email: "email"
+            case .undocumented(let value): value
             }
         }
 

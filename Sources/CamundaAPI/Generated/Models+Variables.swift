@@ -40,26 +40,26 @@ public struct VariableSearchQuerySortRequest: Codable, Hashable, Sendable {
         /// Creates the value for a wire string; unknown strings become ``undocumented(_:)``.
         public init(rawValue: String) {
             switch rawValue {
-                case "value": self = .value
-                case "name": self = .name
-                case "tenantId": self = .tenantId
-                case "variableKey": self = .variableKey
-                case "scopeKey": self = .scopeKey
-                case "processInstanceKey": self = .processInstanceKey
-                default: self = .undocumented(rawValue)
+            case "value": self = .value
+            case "name": self = .name
+            case "tenantId": self = .tenantId
+            case "variableKey": self = .variableKey
+            case "scopeKey": self = .scopeKey
+            case "processInstanceKey": self = .processInstanceKey
+            default: self = .undocumented(rawValue)
             }
         }
 
         /// The wire string.
         public var rawValue: String {
             switch self {
-                case .value: "value"
-                case .name: "name"
-                case .tenantId: "tenantId"
-                case .variableKey: "variableKey"
-                case .scopeKey: "scopeKey"
-                case .processInstanceKey: "processInstanceKey"
-                case .undocumented(let value): value
+            case .value: "value"
+            case .name: "name"
+            case .tenantId: "tenantId"
+            case .variableKey: "variableKey"
+            case .scopeKey: "scopeKey"
+            case .processInstanceKey: "processInstanceKey"
+            case .undocumented(let value): value
             }
         }
 

@@ -1,0 +1,156 @@
+import Foundation
+@testable import GeneratorCore
+import Testing
+
+/// Tests over the real Camunda specs (read from openapi/spec or ../shared/openapi).
+@Suite struct FullSpecTests {
+    static func folder(_ version: String = "camunda-2026-08-21") throws -> URL {
+        try #require(
+            SpecLocator.currentSpecFolder(projectRoot: projectRoot, version: version),
+            "spec \(version) not found: run openapi/fetch-spec.sh")
+    }
+
+    static func load(_ version: String = "camunda-2026-08-21") throws -> (OpenAPIDocument, SpecLoader) {
+        let loader = SpecLoader(reader: DiskFileReader(root: try folder(version)))
+        return (try ModelBuilder(loader: loader).build(entry: "rest-api.yaml"), loader)
+    }
+
+    @Test func currentSpecGeneratesEverySchemaWithZeroDiagnostics() throws {
+        let output = try GeneratorPipeline.run(reader: DiskFileReader(root: try Self.folder()), entry: "rest-api.yaml")
+        #expect(output.operationCount == 241)
+        #expect(output.schemaCount == 692)
+        // Count the spec's component schemas independently of the model, straight from the YAML files.
+        var specNames: Set<String> = []
+        let files = try FileManager.default.contentsOfDirectory(atPath: try Self.folder().path).filter { $0.hasSuffix(".yaml") }
+        for file in files {
+            let node = try YAMLParser.parse(Array(try Data(contentsOf: try Self.folder().appendingPathComponent(file))), file: file)
+            for (name, _) in node["components"]?["schemas"]?.pairs ?? [] { specNames.insert(name) }
+        }
+        #expect(specNames.count == 692)
+        // Each component schema produced exactly one declaration with its provenance remark.
+        var generated: [String] = []
+        for text in output.files.values {
+            for line in text.split(separator: "\n") where line.contains("- Remark: Generated from `#/components/schemas/") {
+                generated.append(String(line.split(separator: "/").last!.dropLast(2)))
+            }
+        }
+        #expect(generated.count == 692)
+        #expect(Set(generated) == specNames)
+        print("current spec: \(specNames.count) component schemas, \(output.inlineTypeCount) inline types, \(output.operationCount) operations")
+    }
+
+    @Test func committedOutputIsFreshAndGenerationIsDeterministic() throws {
+        let reader = DiskFileReader(root: try Self.folder())
+        let first = try GeneratorPipeline.run(reader: reader, entry: "rest-api.yaml")
+        let second = try GeneratorPipeline.run(reader: reader, entry: "rest-api.yaml")
+        #expect(first.files == second.files)
+        let report = try OutputWriter(folder: projectRoot.appendingPathComponent("Sources/CamundaAPI/Generated"))
+            .apply(first.files, check: true)
+        #expect(report.isClean, "Sources/CamundaAPI/Generated is stale: \(report.written + report.removed)")
+    }
+
+    @Test func olderSpecGeneratesWithZeroDiagnostics() throws {
+        let output = try GeneratorPipeline.run(reader: DiskFileReader(root: try Self.folder("camunda-2026-04-30")), entry: "rest-api.yaml")
+        #expect(output.operationCount == 184)
+        #expect(output.schemaCount == 521)
+    }
+
+    /// No property of the spec is lost: every property of every component schema (with `allOf`
+    /// followed, walked here independently of the translator) has a Swift counterpart with the right
+    /// wire name, optionality and type family.
+    @Test func noPropertyIsLost() throws {
+        let (document, _) = try Self.load()
+        let translator = SchemaTranslator(document: document)
+        var checked = 0
+        for component in document.schemas {
+            let declaration = try translator.translateComponent(component)
+            guard case .structure(let decl) = declaration else { continue }
+            var required: Set<String> = []
+            let expected = walk(component.schema, document: document, required: &required)
+            let byWire = Dictionary(decl.properties.map { ($0.wireName, $0) }, uniquingKeysWith: { a, _ in a })
+            #expect(decl.properties.count == Set(expected.map(\.name)).count, "\(component.name)")
+            for (name, schema) in expected {
+                guard let property = byWire[name] else {
+                    Issue.record("\(component.name).\(name) has no Swift property")
+                    continue
+                }
+                checked += 1
+                let nullable = isNullable(schema, document: document)
+                if !required.contains(name) || nullable {
+                    #expect(property.optional, "\(component.name).\(name) must be optional")
+                }
+                #expect(
+                    family(of: schema, document: document).accepts(property.type, document: document),
+                    "\(component.name).\(name): \(property.type.rendered) does not fit \(family(of: schema, document: document))")
+            }
+        }
+        #expect(checked > 1900)
+        print("checked \(checked) properties")
+    }
+
+    // MARK: An independent walk of the spec
+
+    func walk(_ schema: Schema, document: OpenAPIDocument, required: inout Set<String>) -> [(name: String, schema: Schema)] {
+        var result: [(String, Schema)] = []
+        for member in schema.allOf {
+            let target = member.ref.flatMap { document.schema(named: $0)?.schema } ?? member
+            result += walk(target, document: document, required: &required)
+        }
+        required.formUnion(schema.required)
+        return result + schema.properties
+    }
+
+    func isNullable(_ schema: Schema, document: OpenAPIDocument) -> Bool {
+        if schema.nullable { return true }
+        if let ref = schema.ref { return document.schema(named: ref)?.schema.nullable ?? false }
+        return false
+    }
+
+    enum Family: CustomStringConvertible {
+        case string, integer, number, boolean, array, object, any, union
+        var description: String { "\(self)" as String }
+
+        func accepts(_ type: TypeRef, document: OpenAPIDocument) -> Bool {
+            switch (self, type) {
+            case (.array, .array), (.object, .dictionary), (.any, _), (.union, _): return true
+            case (.object, .named(let n)): return n != "String" && n != "Date" && !["Int", "Int32", "Int64", "Double", "Bool"].contains(n)
+            case (.string, .named(let n)):
+                return ["String", "Date", "DateUpdate"].contains(n) || n.hasSuffix("Key") || n.hasSuffix("Id") || n.hasSuffix("Enum")
+                    || isStringType(n, document: document)
+            case (.integer, .named(let n)): return ["Int", "Int32", "Int64"].contains(n) || n == "LoopIterationId"
+            case (.number, .named(let n)): return n == "Double"
+            case (.boolean, .named(let n)): return n == "Bool"
+            default: return false
+            }
+        }
+
+        func isStringType(_ name: String, document: OpenAPIDocument) -> Bool {
+            // Identifiers, enums and string aliases of the spec, plus nested inline enums.
+            if let schema = document.schemas.first(where: { SafeNames.typeName($0.name) == name })?.schema {
+                return schema.type == "string" || schema.enumValues != nil || schema.semanticType != nil || !schema.oneOf.isEmpty
+            }
+            return name.first?.isUppercase == true
+        }
+    }
+
+    func family(of schema: Schema, document: OpenAPIDocument) -> Family {
+        if let ref = schema.ref, let target = document.schema(named: ref)?.schema {
+            if !target.oneOf.isEmpty { return .union }
+            if target.type == nil, !target.allOf.isEmpty, target.properties.isEmpty {
+                return target.allOf.count == 1 ? family(of: target.allOf[0], document: document) : .object
+            }
+            return family(of: target, document: document)
+        }
+        if !schema.oneOf.isEmpty { return .union }
+        if schema.allOf.count == 1, schema.properties.isEmpty { return family(of: schema.allOf[0], document: document) }
+        switch schema.type {
+        case "string": return .string
+        case "integer": return .integer
+        case "number": return .number
+        case "boolean": return .boolean
+        case "array": return .array
+        case "object": return .object
+        default: return schema.properties.isEmpty && schema.allOf.isEmpty ? .any : .object
+        }
+    }
+}
