@@ -75,7 +75,7 @@ let package = Package(
         ),
 
         // MARK: Tests
-        .testTarget(name: "GeneratorCoreTests", dependencies: ["GeneratorCore"]),
+        .testTarget(name: "GeneratorCoreTests", dependencies: ["GeneratorCore"], exclude: ["Fixtures"]),
         .testTarget(name: "CamundaAPITests", dependencies: ["CamundaAPI", "GeneratorCore"]),
         .testTarget(name: "CamundaTestingTests", dependencies: ["CamundaTesting", "CamundaAPI"]),
         .testTarget(
