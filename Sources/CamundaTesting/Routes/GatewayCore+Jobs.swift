@@ -1,0 +1,143 @@
+import CamundaAPI
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Synchronization
+import NIOCore
+
+extension GatewayCore {
+    /// `POST /v2/jobs/activation`, with long polling.
+    func activateJobs(
+        _ request: GatewayRequest, responder: Responder, finish: @escaping @Sendable (GatewayResponse) -> Void
+    ) -> RouteOutcome {
+        let body: JobActivationRequest
+        switch decode(JobActivationRequest.self, request) {
+        case .failure(let response): return .respond(response)
+        case .success(let value): body = value!
+        }
+        if body.type.isEmpty { return .respond(Self.invalid("No type provided.", request)) }
+        if body.maxJobsToActivate < 1 {
+            return .respond(
+                Self.invalid("The value for maxJobsToActivate is '\(body.maxJobsToActivate)' but must be greater than 0.", request))
+        }
+        if body.timeout < 1 {
+            return .respond(Self.invalid("The value for timeout is '\(body.timeout)' but must be greater than 0.", request))
+        }
+        let parameters = ActivationParameters(body)
+        var requestTimeout = body.requestTimeout ?? 0
+        if requestTimeout == 0 { requestTimeout = configuration.defaultRequestTimeout.milliseconds }
+        let longPoll = requestTimeout > 0
+
+        let eventLoop = responder.eventLoop
+        let timeoutTask = NIOLoopBoundBox<Scheduled<Void>?>(nil, eventLoop: eventLoop)
+        let deliver: @Sendable (JobActivationResult) -> Void = { result in
+            eventLoop.execute {
+                timeoutTask.value?.cancel()
+                timeoutTask.value = nil
+                finish(.json(result))
+            }
+        }
+        let now = Self.nowMillis()
+        let (jobs, waiterID): ([ActivatedJobResult], Int?) = mutate { state, effects in
+            state.sweep(now: now, effects: &effects)
+            let jobs = state.activate(parameters, now: now, effects: &effects)
+            guard jobs.isEmpty, longPoll else { return (jobs, nil) }
+            let id = state.nextWaiterID
+            state.nextWaiterID += 1
+            state.addWaiter(
+                ActivationWaiter(id: id, connection: responder.connection, parameters: parameters, deliver: deliver))
+            return (jobs, id)
+        }
+        guard let waiterID else { return .respond(.json(JobActivationResult(jobs: jobs))) }
+        timeoutTask.value = eventLoop.scheduleTask(in: .milliseconds(requestTimeout)) { [self] in
+            if state.withLock({ $0.removeWaiter(id: waiterID) }) {
+                finish(.json(JobActivationResult(jobs: [])))
+            }
+        }
+        return .deferred
+    }
+
+    /// The job key of a path, or a 400 problem.
+    func jobKey(_ raw: String, _ request: GatewayRequest) -> Checked<Int64> {
+        guard let key = Int64(raw), key > 0 else {
+            return .failure(
+                Self.invalid("The provided jobKey '\(raw)' is not a valid key. Expected a numeric value.", request))
+        }
+        return .success(key)
+    }
+
+    func rejectionResponse(_ rejection: Rejection?, _ request: GatewayRequest) -> GatewayResponse {
+        guard let rejection else { return .noContent }
+        return .problem(status: rejection.status, title: rejection.title, detail: rejection.detail, instance: request.path)
+    }
+
+    func completeJob(_ raw: String, _ request: GatewayRequest) -> GatewayResponse {
+        let key: Int64
+        switch jobKey(raw, request) {
+        case .failure(let response): return response
+        case .success(let value): key = value
+        }
+        let body: JobCompletionRequest
+        switch decode(JobCompletionRequest.self, request, allowEmpty: true) {
+        case .failure(let response): return response
+        case .success(let value): body = value ?? JobCompletionRequest()
+        }
+        let now = Self.nowMillis()
+        return rejectionResponse(mutate { $0.complete(key, rawKey: raw, body, now: now, effects: &$1) }, request)
+    }
+
+    func failJob(_ raw: String, _ request: GatewayRequest) -> GatewayResponse {
+        let key: Int64
+        switch jobKey(raw, request) {
+        case .failure(let response): return response
+        case .success(let value): key = value
+        }
+        let body: JobFailRequest
+        switch decode(JobFailRequest.self, request, allowEmpty: true) {
+        case .failure(let response): return response
+        case .success(let value): body = value ?? JobFailRequest()
+        }
+        if let retries = body.retries, retries < 0 {
+            return Self.invalid("The value for retries is '\(retries)' but must be greater than or equal to 0.", request)
+        }
+        if let backOff = body.retryBackOff, backOff < 0 {
+            return Self.invalid("The value for retryBackOff is '\(backOff)' but must be greater than or equal to 0.", request)
+        }
+        let now = Self.nowMillis()
+        return rejectionResponse(mutate { $0.fail(key, rawKey: raw, body, now: now, effects: &$1) }, request)
+    }
+
+    func throwJobError(_ raw: String, _ request: GatewayRequest) -> GatewayResponse {
+        let key: Int64
+        switch jobKey(raw, request) {
+        case .failure(let response): return response
+        case .success(let value): key = value
+        }
+        let body: JobErrorRequest
+        switch decode(JobErrorRequest.self, request) {
+        case .failure(let response): return response
+        case .success(let value): body = value!
+        }
+        if body.errorCode.isEmpty { return Self.invalid("No errorCode provided.", request) }
+        let now = Self.nowMillis()
+        return rejectionResponse(mutate { $0.throwError(key, rawKey: raw, body, now: now, effects: &$1) }, request)
+    }
+
+    func updateJob(_ raw: String, _ request: GatewayRequest) -> GatewayResponse {
+        let key: Int64
+        switch jobKey(raw, request) {
+        case .failure(let response): return response
+        case .success(let value): key = value
+        }
+        let body: JobUpdateRequest
+        switch decode(JobUpdateRequest.self, request) {
+        case .failure(let response): return response
+        case .success(let value): body = value!
+        }
+        if body.changeset.retries == nil, body.changeset.timeout == nil, body.changeset.priority == nil {
+            return Self.invalid("At least one of [retries, timeout, priority] is required.", request)
+        }
+        let now = Self.nowMillis()
+        return rejectionResponse(mutate { $0.update(key, rawKey: raw, body, now: now, effects: &$1) }, request)
+    }
+}
