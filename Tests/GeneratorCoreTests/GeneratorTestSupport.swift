@@ -47,7 +47,8 @@ func expectSame(_ actual: String, _ expected: String, sourceLocation: SourceLoca
         let r = i < e.count ? String(e[i]) : "<none>"
         if l != r { diff.append("line \(i + 1):\n  actual:   \(l)\n  expected: \(r)") }
     }
-    Issue.record("generated text differs:\n" + diff.prefix(10).joined(separator: "\n") + "\n--- actual ---\n\(actual)", sourceLocation: sourceLocation)
+    let summary = diff.prefix(10).joined(separator: "\n")
+    Issue.record("generated text differs:\n\(summary)\n--- actual ---\n\(actual)", sourceLocation: sourceLocation)
 }
 
 let projectRoot = SpecLocator.projectRoot(from: #filePath)

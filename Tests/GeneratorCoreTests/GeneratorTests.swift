@@ -44,14 +44,14 @@ import Testing
         let yaml = spec(schemas: "    A:\n      type: object\n      properties:\n        b:\n          $ref: 'missing.yaml#/components/schemas/B'\n")
         let d = try #require(diagnostic(["api.yaml": yaml]))
         #expect(d.mark.file == "api.yaml")
-        #expect(d.mark.line == 12)
+        #expect(d.mark.line == 11)
         #expect(d.message.contains("missing.yaml"))
     }
 
     @Test func refToMissingPointer() throws {
         let yaml = spec(schemas: "    A:\n      type: object\n      properties:\n        b:\n          $ref: '#/components/schemas/Nope'\n")
         let d = try #require(diagnostic(["api.yaml": yaml]))
-        #expect(d.mark == SourceMark(file: "api.yaml", line: 12, column: 11))
+        #expect(d.mark == SourceMark(file: "api.yaml", line: 11, column: 11))
         #expect(d.context == "api.yaml#/components/schemas/Nope")
         #expect(d.message.contains("not found"))
     }
@@ -60,7 +60,7 @@ import Testing
         let yaml = spec(schemas: "    A:\n      anyOf:\n        - type: string\n        - type: integer\n")
         let d = try #require(diagnostic(["api.yaml": yaml]))
         #expect(d.context == "A")
-        #expect(d.mark.line == 9)
+        #expect(d.mark.line == 8)
         #expect(d.message.contains("anyOf"))
     }
 

@@ -46,7 +46,20 @@ public enum CamundaJSON {
 
     /// Formats a date as RFC 3339 in UTC with milliseconds, for example `2024-06-05T08:29:15.027Z`.
     public static func formatDate(_ date: Date) -> String {
-        date.formatted(millisecondStyle)
+        // Round to whole milliseconds first: formatting the binary fraction would truncate .027 to .026.
+        let totalMilliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        var seconds = Int(totalMilliseconds.quotientAndRemainder(dividingBy: 1000).quotient)
+        var millis = Int(totalMilliseconds - Int64(seconds) * 1000)
+        if millis < 0 {
+            millis += 1000
+            seconds -= 1
+        }
+        var time = time_t(seconds)
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+            Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), millis)
     }
 
     /// Parses an RFC 3339 date-time with or without fractional seconds and with `Z`, `±hh:mm` or `±hhmm`.
@@ -71,7 +84,6 @@ public enum CamundaJSON {
         return nil
     }
 
-    private static let millisecondStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
     private static let fractionalStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
     private static let wholeSecondStyle = Date.ISO8601FormatStyle()
 }
