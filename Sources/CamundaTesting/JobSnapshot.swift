@@ -106,6 +106,8 @@ public struct JobCounts: Hashable, Sendable, Codable, CustomStringConvertible {
     public var timedOut: Int = 0
     /// The most jobs activated and not yet acknowledged at the same time.
     public var peakActivated: Int = 0
+    /// Activation requests waiting (long polling) for jobs now.
+    public var waitingRequests: Int = 0
 
     /// Creates zero counts.
     public init() {}
@@ -120,6 +122,6 @@ public struct JobCounts: Hashable, Sendable, Codable, CustomStringConvertible {
         "seeded=\(seeded) activatable=\(activatable) activated=\(activated) retrying=\(retrying) "
             + "completed=\(completed) failed=\(failed) errorThrown=\(errorThrown) incidents=\(incidents) "
             + "duplicateCompletions=\(duplicateCompletions) rejected=\(rejectedCommands) "
-            + "activations=\(activations) timedOut=\(timedOut) peakActivated=\(peakActivated)"
+            + "activations=\(activations) timedOut=\(timedOut) peakActivated=\(peakActivated) waiting=\(waitingRequests)"
     }
 }

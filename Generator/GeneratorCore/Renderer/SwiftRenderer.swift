@@ -313,6 +313,21 @@ public struct SwiftRenderer {
                 w.block("public func \(op.methodName)(\(signature(op))) async throws\(returnClause(op))") {
                     renderBody(op, w)
                 }
+                for branch in op.bodyBranches {
+                    w.line()
+                    w.line("/// ``\(op.operationID)(\(selectorLabels(op)))`` with a ``\(branch.payload.rendered)`` body.")
+                    if op.doc.deprecated { w.line("@available(*, deprecated)") }
+                    var variant = op
+                    variant.parameters = op.parameters.map { p in
+                        var p = p
+                        if p.role == .jsonBody { p.type = branch.payload }
+                        return p
+                    }
+                    let args = forwardedArguments(op, body: ".\(SafeNames.escaped(branch.caseName))(body)")
+                    w.block("public func \(op.methodName)(\(signature(variant))) async throws\(returnClause(op))") {
+                        w.line("try await \(op.methodName)(\(args))")
+                    }
+                }
             }
         }
         return w.text
@@ -368,6 +383,18 @@ public struct SwiftRenderer {
         case .binary:
             w.line("return try await perform(request, success: \(success)).body")
         }
+    }
+
+    func selectorLabels(_ op: OperationDecl) -> String {
+        op.parameters.map { "\($0.label ?? $0.swiftName):" }.joined()
+    }
+
+    /// The argument list that forwards a method's parameters to another overload.
+    func forwardedArguments(_ op: OperationDecl, body: String? = nil) -> String {
+        op.parameters.map { p in
+            let value = p.role == .jsonBody ? (body ?? SafeNames.escaped(p.swiftName)) : SafeNames.escaped(p.swiftName)
+            return p.label == "_" ? value : "\(p.swiftName): \(value)"
+        }.joined(separator: ", ")
     }
 
     public func renderBlockingOperations(_ ops: [OperationDecl]) -> String {

@@ -148,4 +148,11 @@ public struct OperationDecl: Hashable {
     public var successStatuses: [Int]
     public var accept: String
     public var eventuallyConsistent: Bool
+    /// For a body that is a union of objects: overloads taking each branch directly.
+    public var bodyBranches: [BodyBranch] = []
+}
+
+public struct BodyBranch: Hashable {
+    public var caseName: String
+    public var payload: TypeRef
 }

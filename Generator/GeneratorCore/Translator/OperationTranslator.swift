@@ -128,11 +128,17 @@ public final class OperationTranslator {
             }
         }
 
-        return OperationDecl(
+        var branches: [BodyBranch] = []
+        if let body = parameters.first(where: { $0.role == .jsonBody }), !body.optional {
+            branches = schemas.bodyUnionBranches(body.type).map { BodyBranch(caseName: $0.caseName, payload: $0.payload) }
+        }
+        var decl = OperationDecl(
             operationID: op.operationID, methodName: SafeNames.escaped(op.operationID), httpMethod: op.method,
             pathTemplate: op.path, fromRoot: op.servedFromRoot, tag: op.tags.first ?? "Default",
             doc: documentation(op), parameters: parameters, result: result, successStatuses: statuses.sorted(),
             accept: accept, eventuallyConsistent: op.eventuallyConsistent)
+        decl.bodyBranches = branches
+        return decl
     }
 
     func isScalar(_ type: TypeRef) -> Bool {

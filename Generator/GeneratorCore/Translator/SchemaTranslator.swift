@@ -382,6 +382,21 @@ public final class SchemaTranslator {
             && parts.count >= 2
     }
 
+    /// The object cases of a component union used as a request body, for convenience overloads:
+    /// (case name, payload type).
+    public func bodyUnionBranches(_ type: TypeRef) -> [(caseName: String, payload: TypeRef)] {
+        guard case .named(let name) = type, let component = document.schemas.first(where: { SafeNames.typeName($0.name) == name }),
+            case .union? = try? kind(of: component.name, at: component.schema.mark),
+            let decl = try? translateUnion(component.schema, name: name)
+        else { return [] }
+        return decl.cases.filter { c in
+            if case .named(let payload) = c.payload, document.schemas.contains(where: { SafeNames.typeName($0.name) == payload }) {
+                return c.shape.map { if case .object = $0 { true } else { false } } ?? true
+            }
+            return false
+        }.map { ($0.swiftName, $0.payload) }
+    }
+
     func translateUnion(_ schema: Schema, name: String) throws(Diagnostic) -> UnionDecl {
         var cases: [UnionCaseDecl] = []
         var nested: [Declaration] = []
@@ -404,7 +419,10 @@ public final class SchemaTranslator {
             let shape = try self.shape(of: branch, context: name)
             let swiftName: String
             if let ref = branch.ref {
-                swiftName = SafeNames.memberName(SafeNames.typeName(ref))
+                // `ProcessInstanceCreationInstructionById` in `ProcessInstanceCreationInstruction` → `byId`.
+                let typeName = SafeNames.typeName(ref)
+                let remainder = typeName.hasPrefix(name) ? String(typeName.dropFirst(name.count)) : ""
+                swiftName = SafeNames.memberName(remainder.first?.isUppercase == true ? remainder : typeName)
             } else if let title = branch.title, !title.isEmpty {
                 swiftName = SafeNames.memberName(title)
             } else {

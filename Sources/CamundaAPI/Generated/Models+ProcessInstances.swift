@@ -8,9 +8,9 @@ import Foundation
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceCreationInstruction`.
 public enum ProcessInstanceCreationInstruction: Codable, Hashable, Sendable {
     /// A ``ProcessInstanceCreationInstructionByKey`` value.
-    case processInstanceCreationInstructionByKey(ProcessInstanceCreationInstructionByKey)
+    case byKey(ProcessInstanceCreationInstructionByKey)
     /// A ``ProcessInstanceCreationInstructionById`` value.
-    case processInstanceCreationInstructionById(ProcessInstanceCreationInstructionById)
+    case byId(ProcessInstanceCreationInstructionById)
     /// A payload this SDK version does not recognise, kept as received.
     case undocumented(JSONValue)
 
@@ -23,8 +23,8 @@ public enum ProcessInstanceCreationInstruction: Codable, Hashable, Sendable {
     /// Decodes the first case whose JSON shape matches (see ``UnionCoding``).
     public init(from decoder: any Decoder) throws {
         switch try UnionCoding.choose(Self.shapes, in: decoder) {
-        case 0: self = .processInstanceCreationInstructionByKey(try ProcessInstanceCreationInstructionByKey(from: decoder))
-        case 1: self = .processInstanceCreationInstructionById(try ProcessInstanceCreationInstructionById(from: decoder))
+        case 0: self = .byKey(try ProcessInstanceCreationInstructionByKey(from: decoder))
+        case 1: self = .byId(try ProcessInstanceCreationInstructionById(from: decoder))
         default: self = .undocumented(try JSONValue(from: decoder))
         }
     }
@@ -32,8 +32,8 @@ public enum ProcessInstanceCreationInstruction: Codable, Hashable, Sendable {
     /// Encodes the payload.
     public func encode(to encoder: any Encoder) throws {
         switch self {
-        case .processInstanceCreationInstructionByKey(let value): try value.encode(to: encoder)
-        case .processInstanceCreationInstructionById(let value): try value.encode(to: encoder)
+        case .byKey(let value): try value.encode(to: encoder)
+        case .byId(let value): try value.encode(to: encoder)
         case .undocumented(let value): try value.encode(to: encoder)
         }
     }

@@ -20,6 +20,16 @@ extension CamundaOperations {
         return try await perform(request, success: [201], decoding: AuthorizationCreateResult.self)
     }
 
+    /// ``createAuthorization(_:)`` with a ``AuthorizationIdBasedRequest`` body.
+    public func createAuthorization(_ body: AuthorizationIdBasedRequest) async throws -> AuthorizationCreateResult {
+        try await createAuthorization(.authorizationIdBasedRequest(body))
+    }
+
+    /// ``createAuthorization(_:)`` with a ``AuthorizationPropertyBasedRequest`` body.
+    public func createAuthorization(_ body: AuthorizationPropertyBasedRequest) async throws -> AuthorizationCreateResult {
+        try await createAuthorization(.authorizationPropertyBasedRequest(body))
+    }
+
     /// Search authorizations
     ///
     /// Search for authorizations based on given criteria.
@@ -53,6 +63,16 @@ extension CamundaOperations {
             server: .api, accept: "application/json, application/problem+json")
         request.body = try OperationSupport.jsonBody(body, operationID: "updateAuthorization")
         _ = try await perform(request, success: [204])
+    }
+
+    /// ``updateAuthorization(authorizationKey:_:)`` with a ``AuthorizationIdBasedRequest`` body.
+    public func updateAuthorization(authorizationKey: AuthorizationKey, _ body: AuthorizationIdBasedRequest) async throws {
+        try await updateAuthorization(authorizationKey: authorizationKey, .authorizationIdBasedRequest(body))
+    }
+
+    /// ``updateAuthorization(authorizationKey:_:)`` with a ``AuthorizationPropertyBasedRequest`` body.
+    public func updateAuthorization(authorizationKey: AuthorizationKey, _ body: AuthorizationPropertyBasedRequest) async throws {
+        try await updateAuthorization(authorizationKey: authorizationKey, .authorizationPropertyBasedRequest(body))
     }
 
     /// Get authorization

@@ -23,6 +23,16 @@ extension CamundaOperations {
         return try await perform(request, success: [200], decoding: EvaluateDecisionResult.self)
     }
 
+    /// ``evaluateDecision(_:)`` with a ``DecisionEvaluationById`` body.
+    public func evaluateDecision(_ body: DecisionEvaluationById) async throws -> EvaluateDecisionResult {
+        try await evaluateDecision(.decisionEvaluationById(body))
+    }
+
+    /// ``evaluateDecision(_:)`` with a ``DecisionEvaluationByKey`` body.
+    public func evaluateDecision(_ body: DecisionEvaluationByKey) async throws -> EvaluateDecisionResult {
+        try await evaluateDecision(.decisionEvaluationByKey(body))
+    }
+
     /// Search decision definitions
     ///
     /// Search for decision definitions based on given criteria.

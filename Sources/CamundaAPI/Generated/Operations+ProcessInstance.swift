@@ -25,6 +25,16 @@ extension CamundaOperations {
         return try await perform(request, success: [200], decoding: CreateProcessInstanceResult.self)
     }
 
+    /// ``createProcessInstance(_:)`` with a ``ProcessInstanceCreationInstructionByKey`` body.
+    public func createProcessInstance(_ body: ProcessInstanceCreationInstructionByKey) async throws -> CreateProcessInstanceResult {
+        try await createProcessInstance(.byKey(body))
+    }
+
+    /// ``createProcessInstance(_:)`` with a ``ProcessInstanceCreationInstructionById`` body.
+    public func createProcessInstance(_ body: ProcessInstanceCreationInstructionById) async throws -> CreateProcessInstanceResult {
+        try await createProcessInstance(.byId(body))
+    }
+
     /// Cancel process instances (batch)
     ///
     /// Cancels multiple running process instances.

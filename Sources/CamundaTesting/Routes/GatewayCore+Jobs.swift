@@ -46,13 +46,17 @@ extension GatewayCore {
             state.nextWaiterID += 1
             state.addWaiter(
                 ActivationWaiter(id: id, connection: responder.connection, parameters: parameters, deliver: deliver))
+            state.checkConditions(effects: &effects)
             return (jobs, id)
         }
         guard let waiterID else { return .respond(.json(JobActivationResult(jobs: jobs))) }
         timeoutTask.value = eventLoop.scheduleTask(in: .milliseconds(requestTimeout)) { [self] in
-            if state.withLock({ $0.removeWaiter(id: waiterID) }) {
-                finish(.json(JobActivationResult(jobs: [])))
+            let removed = mutate { state, effects in
+                let removed = state.removeWaiter(id: waiterID)
+                if removed { state.checkConditions(effects: &effects) }
+                return removed
             }
+            if removed { finish(.json(JobActivationResult(jobs: []))) }
         }
         return .deferred
     }

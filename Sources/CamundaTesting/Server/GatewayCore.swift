@@ -39,7 +39,10 @@ final class GatewayCore: Sendable {
 
     func connectionClosed(_ id: Int) {
         connections.withLock { $0[id] = nil }
-        state.withLock { $0.removeWaiters(connection: id) }
+        mutate { state, effects in
+            state.removeWaiters(connection: id)
+            state.checkConditions(effects: &effects)
+        }
     }
 
     func closeAllConnections() {

@@ -161,7 +161,7 @@ extension GatewayState {
         let tags: TagSet
         let businessId: BusinessId?
         switch instruction {
-        case .processInstanceCreationInstructionById(let byID):
+        case .byId(let byID):
             let tenant = byID.tenantId ?? Self.defaultTenant
             let versionKey = "\(tenant.rawValue)/\(byID.processDefinitionId.rawValue)"
             var found: ProcessDefinitionRecord?
@@ -192,7 +192,7 @@ extension GatewayState {
             variables = byID.variables ?? [:]
             tags = byID.tags ?? []
             businessId = byID.businessId
-        case .processInstanceCreationInstructionByKey(let byKey):
+        case .byKey(let byKey):
             guard let key = Int64(byKey.processDefinitionKey.rawValue), let found = definitions[key] else {
                 return .failure(
                     Rejection(

@@ -166,6 +166,7 @@ struct GatewayState: ~Copyable {
             }
             let waiter = list.remove(at: index)
             waiterTypes[waiter.id] = nil
+            count(type: type) { $0.waitingRequests -= 1 }
             effects.deliveries.append((waiter.deliver, JobActivationResult(jobs: jobs)))
         }
         waiters[type] = list.isEmpty ? nil : list
@@ -174,18 +175,23 @@ struct GatewayState: ~Copyable {
     mutating func addWaiter(_ waiter: ActivationWaiter) {
         waiters[waiter.parameters.type, default: []].append(waiter)
         waiterTypes[waiter.id] = waiter.parameters.type
+        count(type: waiter.parameters.type) { $0.waitingRequests += 1 }
     }
 
     /// Removes a waiter; returns whether it was still waiting.
     mutating func removeWaiter(id: Int) -> Bool {
         guard let type = waiterTypes.removeValue(forKey: id) else { return false }
         waiters[type]?.removeAll { $0.id == id }
+        count(type: type) { $0.waitingRequests -= 1 }
         return true
     }
 
     mutating func removeWaiters(connection: Int) {
         for (type, list) in waiters where list.contains(where: { $0.connection == connection }) {
-            for waiter in list where waiter.connection == connection { waiterTypes[waiter.id] = nil }
+            for waiter in list where waiter.connection == connection {
+                waiterTypes[waiter.id] = nil
+                count(type: type) { $0.waitingRequests -= 1 }
+            }
             waiters[type] = list.filter { $0.connection != connection }
         }
     }
