@@ -1,0 +1,229 @@
+import Foundation
+import Logging
+
+/// The fields of an activated job, shared by ``JobContext``, ``ConnectedJobContext`` and ``SyncJobContext``.
+///
+/// Every field of the spec's ``ActivatedJobResult`` is available with its typed key, plus ``log``,
+/// a logger carrying `camunda.job.type`, `camunda.worker.name` and `camunda.job.key`.
+public protocol ActivatedJobContext: Sendable {
+    /// The job as the server sent it.
+    var job: ActivatedJobResult { get }
+    /// A logger for this job, derived from the client's logger, with the job's type, worker name
+    /// and key as metadata. A no-op logger in `.process` handlers.
+    var log: Logger { get }
+}
+
+extension ActivatedJobContext {
+    /// The job's key.
+    public var jobKey: JobKey { job.jobKey }
+    /// The job type.
+    public var type: String { job.type }
+    /// The key of the process instance the job belongs to.
+    public var processInstanceKey: ProcessInstanceKey { job.processInstanceKey }
+    /// The key of the root process instance, when the server sends it.
+    public var rootProcessInstanceKey: ProcessInstanceKey? { job.rootProcessInstanceKey }
+    /// The BPMN process id of the job's process definition.
+    public var processDefinitionId: ProcessDefinitionId { job.processDefinitionId }
+    /// The version of the job's process definition.
+    public var processDefinitionVersion: Int32 { job.processDefinitionVersion }
+    /// The key of the job's process definition.
+    public var processDefinitionKey: ProcessDefinitionKey { job.processDefinitionKey }
+    /// The id of the BPMN element that created the job.
+    public var elementId: ElementId { job.elementId }
+    /// The key of the element instance that created the job.
+    public var elementInstanceKey: ElementInstanceKey { job.elementInstanceKey }
+    /// The task headers of the BPMN element.
+    public var customHeaders: [String: JSONValue] { job.customHeaders }
+    /// The worker name the job was activated for.
+    public var worker: String { job.worker }
+    /// The retries the job has left.
+    public var retries: Int32 { job.retries }
+    /// When the job's activation expires, in milliseconds since the epoch.
+    public var deadline: Int64 { job.deadline }
+    /// When the job's activation expires.
+    public var deadlineDate: Date { Date(timeIntervalSince1970: Double(job.deadline) / 1000) }
+    /// The job's variables (those of ``WorkerConfig/fetchVariables`` when it is set).
+    public var variables: [String: JSONValue] { job.variables }
+    /// The tenant of the job.
+    public var tenantId: TenantId { job.tenantId }
+    /// The physical tenant, when the server sends it.
+    public var physicalTenantId: String? { job.physicalTenantId }
+    /// What created the job: a BPMN element, an execution listener, a task listener, ...
+    public var kind: JobKindEnum { job.kind }
+    /// The listener event that created the job, for listener jobs.
+    public var listenerEventType: JobListenerEventTypeEnum { job.listenerEventType }
+    /// The user task's properties, for user-task-listener jobs.
+    public var userTask: UserTaskProperties? { job.userTask }
+    /// The tags of the process instance.
+    public var tags: TagSet { job.tags }
+    /// The business id of the process instance, when it has one.
+    public var businessId: BusinessId? { job.businessId }
+    /// The job's priority, when the server sends it.
+    public var priority: Int32? { job.priority }
+    /// The lease token, for jobs activated with ``WorkerConfig/withLease``.
+    public var leaseToken: String? { job.leaseToken }
+
+    /// Decodes the job's variables into your own `Decodable` type.
+    ///
+    /// ```swift
+    /// struct Order: Decodable { var orderId: String; var amount: Double }
+    /// let order = try job.variables(as: Order.self)
+    /// ```
+    /// - Throws: `DecodingError` when the variables do not match `T`.
+    public func variables<T: Decodable>(as type: T.Type = T.self) throws -> T {
+        try job.variables.decode(as: T.self)
+    }
+
+    /// Decodes one variable; `nil` when it is absent.
+    ///
+    /// - Throws: `DecodingError` when the variable does not match `T`.
+    public func variable<T: Decodable>(_ name: String, as type: T.Type = T.self) throws -> T? {
+        guard let value = job.variables[name] else { return nil }
+        return try value.decode(as: T.self)
+    }
+}
+
+/// The job handed to a `.process` handler: every field of the job and a no-op ``log``, but no
+/// client, because the handler runs in another process.
+public struct JobContext: ActivatedJobContext {
+    /// The job as the server sent it.
+    public let job: ActivatedJobResult
+    /// The job's logger (a no-op logger in `.process` handlers; the parent process logs the job's lifecycle).
+    public let log: Logger
+
+    /// Creates a context, for example to call a handler from a unit test.
+    public init(job: ActivatedJobResult, log: Logger = Logger(label: "camunda.job", factory: { _ in SwiftLogNoOpLogHandler() })) {
+        self.job = job
+        self.log = log
+    }
+}
+
+/// The job handed to an `.async` handler, with ``client``: the client the worker runs on.
+public struct ConnectedJobContext: ActivatedJobContext {
+    /// The job as the server sent it.
+    public let job: ActivatedJobResult
+    /// The job's logger.
+    public let log: Logger
+    /// The client, for calls from the handler (`try await job.client.publishMessage(...)`).
+    ///
+    /// It sends through the worker's client; when the handler completes, fails or throws an error
+    /// for this job itself, the worker sends nothing more for it.
+    public let client: JobClient
+
+    /// Creates a context, for example to call a handler from a unit test.
+    public init(job: ActivatedJobResult, log: Logger, client: JobClient) {
+        self.job = job
+        self.log = log
+        self.client = client
+    }
+
+    /// The same job without the client.
+    public var isolated: JobContext { JobContext(job: job, log: log) }
+}
+
+/// The job handed to a `.thread` handler, with a blocking ``client`` that is safe to call on the
+/// handler's thread.
+public struct SyncJobContext: ActivatedJobContext {
+    /// The job as the server sent it.
+    public let job: ActivatedJobResult
+    /// The job's logger.
+    public let log: Logger
+    /// A blocking client (`try job.client.publishMessage(...)`, no `await`).
+    ///
+    /// When the handler completes, fails or throws an error for this job itself, the worker sends
+    /// nothing more for it.
+    public let client: JobBlockingClient
+
+    /// Creates a context, for example to call a handler from a unit test.
+    public init(job: ActivatedJobResult, log: Logger, client: JobBlockingClient) {
+        self.job = job
+        self.log = log
+        self.client = client
+    }
+
+    /// The same job without the client.
+    public var isolated: JobContext { JobContext(job: job, log: log) }
+}
+
+/// The client a handler gets as `job.client`: every API operation, sent through the worker's
+/// client (its authentication, retries and backpressure).
+///
+/// It notices when the handler acknowledges its own job (`completeJob`, `failJob`, `throwJobError`
+/// with the job's key succeeds), so the worker does not acknowledge it a second time, and it adds
+/// the job's lease token to those calls when the job was activated with a lease.
+public struct JobClient: CamundaOperations {
+    /// The client the worker runs on (a `CamundaClient` unless you built the worker on your own operations).
+    public let underlying: any CamundaOperations
+    let tracker: AcknowledgementTracker
+
+    init(underlying: any CamundaOperations, tracker: AcknowledgementTracker) {
+        self.underlying = underlying
+        self.tracker = tracker
+    }
+
+    /// Creates a client that tracks acknowledgements of `jobKey`, for example to call a handler from a unit test.
+    public init(underlying: any CamundaOperations, jobKey: JobKey, leaseToken: String? = nil) {
+        self.init(underlying: underlying, tracker: AcknowledgementTracker(jobKey: jobKey, leaseToken: leaseToken))
+    }
+
+    /// Whether the handler has acknowledged its own job through this client.
+    public var hasAcknowledgedJob: Bool { tracker.isAcknowledged }
+
+    /// Sends a request through the worker's client, noting acknowledgements of the context's job.
+    public func send(_ request: OperationRequest) async throws -> OperationResponse {
+        let isOwnAck = tracker.isOwnAcknowledgement(request)
+        let request = isOwnAck ? tracker.fenced(request) : request
+        let response = try await underlying.send(request)
+        if isOwnAck, (200..<300).contains(response.status) { tracker.markAcknowledged() }
+        return response
+    }
+}
+
+/// The blocking client a `.thread` handler gets as `job.client`: every API operation, synchronous.
+public struct JobBlockingClient: CamundaBlockingOperations {
+    /// The asynchronous client the blocking calls run on.
+    public let asyncOperations: JobClient
+
+    /// Creates a blocking client over a job's client.
+    public init(_ client: JobClient) { self.asyncOperations = client }
+}
+
+/// Remembers whether a handler acknowledged its own job.
+final class AcknowledgementTracker: Sendable {
+    let jobKey: JobKey
+    let leaseToken: String?
+    private let acknowledged: LockedValue<Bool>
+    private let paths: Set<String>
+
+    init(jobKey: JobKey, leaseToken: String?) {
+        self.jobKey = jobKey
+        self.leaseToken = leaseToken
+        self.acknowledged = LockedValue(false)
+        let segment = "/jobs/\(OperationSupport.pathSegment(jobKey.description))"
+        self.paths = [segment + "/completion", segment + "/failure", segment + "/error"]
+    }
+
+    var isAcknowledged: Bool { acknowledged.value }
+    func markAcknowledged() { acknowledged.value = true }
+
+    func isOwnAcknowledgement(_ request: OperationRequest) -> Bool {
+        switch request.operationID {
+        case "completeJob", "failJob", "throwJobError": paths.contains(request.path)
+        default: false
+        }
+    }
+
+    /// Adds the lease token to an acknowledgement of the tracked job (JSON body `leaseToken`).
+    func fenced(_ request: OperationRequest) -> OperationRequest {
+        guard let leaseToken else { return request }
+        var object: [String: JSONValue] = [:]
+        if case .json(let data) = request.body {
+            guard let decoded = try? CamundaJSON.decode([String: JSONValue].self, from: data) else { return request }
+            object = decoded
+        }
+        object["leaseToken"] = .string(leaseToken)
+        var copy = request
+        if let data = try? CamundaJSON.encode(object) { copy.body = .json(data) }
+        return copy
+    }
+}

@@ -1,0 +1,175 @@
+/// The worker's shared state: a value type behind a `Mutex`. Its methods change the state and return
+/// the side effects to perform, which the caller performs after unlocking.
+struct WorkerStateMachine {
+    enum Phase: Equatable {
+        case idle
+        case running
+        case stopping
+    }
+
+    enum Health: Equatable {
+        case healthy
+        /// Consecutive activation failures and the category of the last one.
+        case failing(attempts: Int, category: String)
+    }
+
+    let capacity: Int
+    private(set) var phase: Phase = .idle
+    /// Jobs activated and not yet acknowledged (running, waiting to be acknowledged, or being handed back).
+    private(set) var inFlight = 0
+    private(set) var peakInFlight = 0
+    private(set) var health: Health = .healthy
+    /// Cancels the activation request or back-off sleep under way, so that stopping interrupts it.
+    private var interruptCurrentWait: (@Sendable () -> Void)?
+    private var capacityWaiter: CheckedContinuation<Bool, Never>?
+    private var drainWaiter: CheckedContinuation<Bool, Never>?
+    private var handlers: [JobKey: Task<HandlerOutcome, Never>] = [:]
+    private var drainTimedOut = false
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    var freeSlots: Int { max(capacity - inFlight, 0) }
+    var isStopping: Bool { phase == .stopping }
+
+    // MARK: Lifecycle
+
+    /// Starts a run; `false` when the worker is already running.
+    mutating func start() -> Bool {
+        guard phase == .idle else { return false }
+        phase = .running
+        health = .healthy
+        drainTimedOut = false
+        return true
+    }
+
+    struct StopActions {
+        var interrupt: (@Sendable () -> Void)?
+        var capacityWaiter: CheckedContinuation<Bool, Never>?
+    }
+
+    /// Stops polling: interrupts the request or sleep under way and wakes a poller waiting for capacity.
+    mutating func stop() -> StopActions {
+        guard phase == .running else { return StopActions() }
+        phase = .stopping
+        defer {
+            interruptCurrentWait = nil
+            capacityWaiter = nil
+        }
+        return StopActions(interrupt: interruptCurrentWait, capacityWaiter: capacityWaiter)
+    }
+
+    /// The run finished: ready to run again.
+    mutating func finish() {
+        phase = .idle
+        inFlight = 0
+    }
+
+    // MARK: Polling
+
+    /// Registers the interrupt of a wait; `false` (and the caller interrupts at once) when stopping.
+    mutating func beginWait(_ interrupt: @escaping @Sendable () -> Void) -> Bool {
+        guard phase == .running else { return false }
+        interruptCurrentWait = interrupt
+        return true
+    }
+
+    mutating func endWait() { interruptCurrentWait = nil }
+
+    enum CapacityDecision {
+        /// Poll for this many jobs.
+        case poll(Int)
+        /// Wait for a slot; the caller suspends with ``waitForCapacity(_:)``.
+        case wait
+        /// Stop polling.
+        case stop
+    }
+
+    func nextPoll() -> CapacityDecision {
+        guard phase == .running else { return .stop }
+        return freeSlots > 0 ? .poll(freeSlots) : .wait
+    }
+
+    /// Suspends the poller until a slot frees (`true`) or the worker stops (`false`). Returns the
+    /// continuation to resume at once when nothing needs waiting for.
+    mutating func waitForCapacity(_ continuation: CheckedContinuation<Bool, Never>) -> (CheckedContinuation<Bool, Never>, Bool)? {
+        guard phase == .running else { return (continuation, false) }
+        guard freeSlots == 0 else { return (continuation, true) }
+        capacityWaiter = continuation
+        return nil
+    }
+
+    /// Jobs arrived: counts them in flight. Returns whether they may start (`false` when stopping:
+    /// hand them back).
+    mutating func activated(_ count: Int) -> Bool {
+        inFlight += count
+        peakInFlight = max(peakInFlight, inFlight)
+        return phase == .running
+    }
+
+    /// An activation failed; returns the consecutive attempt number and whether this is a change of
+    /// state worth logging.
+    mutating func activationFailed(category: String) -> (attempt: Int, changed: Bool) {
+        switch health {
+        case .healthy:
+            health = .failing(attempts: 1, category: category)
+            return (1, true)
+        case .failing(let attempts, let previous):
+            health = .failing(attempts: attempts + 1, category: category)
+            return (attempts + 1, previous != category)
+        }
+    }
+
+    /// An activation succeeded; returns the number of failures it ends, if it ends a failing streak.
+    mutating func activationSucceeded() -> Int? {
+        guard case .failing(let attempts, _) = health else { return nil }
+        health = .healthy
+        return attempts
+    }
+
+    // MARK: Jobs
+
+    /// Registers a running handler; returns `false` when the drain bound already passed (cancel it).
+    mutating func handlerStarted(_ key: JobKey, _ task: Task<HandlerOutcome, Never>) -> Bool {
+        handlers[key] = task
+        return !drainTimedOut
+    }
+
+    mutating func handlerFinished(_ key: JobKey) { handlers[key] = nil }
+
+    struct FinishActions {
+        var capacityWaiter: CheckedContinuation<Bool, Never>?
+        var drainWaiter: CheckedContinuation<Bool, Never>?
+    }
+
+    /// A job was acknowledged (or given up on): frees its slot.
+    mutating func jobFinished() -> FinishActions {
+        inFlight -= 1
+        var actions = FinishActions()
+        if let waiter = capacityWaiter {
+            capacityWaiter = nil
+            actions.capacityWaiter = waiter
+        }
+        if inFlight == 0, let waiter = drainWaiter {
+            drainWaiter = nil
+            actions.drainWaiter = waiter
+        }
+        return actions
+    }
+
+    // MARK: Drain
+
+    /// Waits for in-flight jobs to finish; returns the continuation to resume at once when none are left.
+    mutating func waitForDrain(_ continuation: CheckedContinuation<Bool, Never>) -> CheckedContinuation<Bool, Never>? {
+        if inFlight == 0 { return continuation }
+        drainWaiter = continuation
+        return nil
+    }
+
+    /// The drain bound passed: returns the waiter to resume with `false` and the handlers to cancel.
+    mutating func drainTimeout() -> (CheckedContinuation<Bool, Never>?, [Task<HandlerOutcome, Never>]) {
+        guard let waiter = drainWaiter else { return (nil, []) }
+        drainWaiter = nil
+        drainTimedOut = true
+        return (waiter, Array(handlers.values))
+    }
+}

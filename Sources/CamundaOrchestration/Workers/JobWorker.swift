@@ -1,0 +1,448 @@
+import Foundation
+import Logging
+import Metrics
+import ServiceLifecycle
+import Synchronization
+
+/// How a worker runs its handler, with the handler's type erased.
+enum JobRunner: Sendable {
+    /// In a child task, with a connected context.
+    case async(@Sendable (ActivatedJobResult, Logger, JobClient) async -> HandlerOutcome)
+    /// On a pool thread, with a blocking client.
+    case thread(@Sendable (ActivatedJobResult, Logger, JobBlockingClient) -> HandlerOutcome)
+    /// In a child process; the closure is what the child runs.
+    case process(@Sendable (JobContext) -> HandlerOutcome)
+
+    var kind: JobExecutionKind {
+        switch self {
+        case .async: .async
+        case .thread: .thread
+        case .process: .process
+        }
+    }
+}
+
+/// Hooks that tests use to step the worker without real time.
+package struct JobWorkerHooks: Sendable {
+    /// Sleeps (back-off, start-up jitter, shutdown bound).
+    package var sleep: @Sendable (Duration) async throws -> Void
+    /// A random number in 0..<1 (jitter).
+    package var random: @Sendable () -> Double
+
+    package init(
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+    ) {
+        self.sleep = sleep
+        self.random = random
+    }
+}
+
+/// A job worker: activates jobs of one type and runs a handler for each, within
+/// ``ResolvedWorkerConfig/maxConcurrentJobs``.
+///
+/// Create workers with `CamundaClient.createJobWorker(config:executionStrategy:startupJitterMaxSeconds:callback:)`
+/// and run them all with `runWorkers()`, or run one as a swift-service-lifecycle `Service` in your
+/// own `ServiceGroup`: ``run()`` polls until graceful shutdown or cancellation, then stops polling,
+/// lets running handlers finish within ``shutdownGracePeriod``, hands back jobs that were activated but
+/// not started, and returns.
+public final class JobWorker: Service, Sendable, CustomStringConvertible {
+    /// The worker's configuration with every inherited value filled in.
+    public let config: ResolvedWorkerConfig
+    /// Where the handler runs.
+    public let executionStrategy: JobExecutionKind
+
+    let operations: any CamundaOperations
+    let logger: Logger
+    let runner: JobRunner
+    let hooks: JobWorkerHooks
+    let metrics: WorkerMetrics
+    /// For `.process` workers: the n-th `.process` worker created in this process (how a child finds it).
+    let processOrdinal: Int?
+    private let state: Mutex<WorkerStateMachine>
+    private let gracePeriod: Mutex<Duration>
+
+    init(
+        config: ResolvedWorkerConfig, runner: JobRunner, operations: any CamundaOperations, logger: Logger,
+        hooks: JobWorkerHooks = JobWorkerHooks()
+    ) {
+        self.config = config
+        self.executionStrategy = runner.kind
+        self.operations = operations
+        self.runner = runner
+        self.hooks = hooks
+        var logger = logger
+        logger[metadataKey: "camunda.job.type"] = .string(config.jobType)
+        logger[metadataKey: "camunda.worker.name"] = .string(config.workerName)
+        self.logger = logger
+        self.metrics = WorkerMetrics(jobType: config.jobType, workerName: config.workerName)
+        self.processOrdinal = runner.kind == .process ? ProcessWorkerChild.nextOrdinal() : nil
+        self.state = Mutex(WorkerStateMachine(capacity: config.maxConcurrentJobs))
+        self.gracePeriod = Mutex(.seconds(30))
+    }
+
+    /// How long running handlers may take to finish once the worker stops (default 30 s). Handlers
+    /// still running then are cancelled and their jobs handed back.
+    public var shutdownGracePeriod: Duration {
+        get { gracePeriod.withLock { $0 } }
+        set { gracePeriod.withLock { $0 = newValue } }
+    }
+
+    /// The most jobs this worker has held at once (activated, not yet acknowledged) since it was created.
+    public var peakJobsInFlight: Int { state.withLock { $0.peakInFlight } }
+
+    /// The jobs this worker holds now.
+    public var jobsInFlight: Int { state.withLock { $0.inFlight } }
+
+    /// A one-line summary: job type, worker name, strategy, concurrency.
+    public var description: String {
+        "JobWorker(type: \(config.jobType), name: \(config.workerName), strategy: \(executionStrategy), "
+            + "maxConcurrentJobs: \(config.maxConcurrentJobs))"
+    }
+
+    // MARK: Running
+
+    /// Polls for jobs and handles them until graceful shutdown or cancellation; then drains and returns.
+    ///
+    /// In a `.process` child (see ``JobWorker/isChildProcess``) it serves jobs from the parent instead
+    /// and never returns.
+    public func run() async throws {
+        if ProcessWorkerChild.current != nil {
+            try await ProcessWorkerChild.serve(candidates: [self])
+        }
+        guard state.withLock({ $0.start() }) else {
+            throw JobWorkerConfigurationError(jobType: config.jobType, message: "the worker is already running")
+        }
+        defer { state.withLock { $0.finish() } }
+        let resources = try startResources()
+        logger.info(
+            "Job worker started",
+            metadata: [
+                "camunda.worker.strategy": .string(executionStrategy.rawValue),
+                "camunda.worker.max_concurrent_jobs": .stringConvertible(config.maxConcurrentJobs),
+            ])
+        await withTaskCancellationOrGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                await self.pollLoop(resources: resources, group: &group)
+                await self.drain()
+            }
+        } onCancelOrGracefulShutdown: {
+            self.stop()
+        }
+        resources.close()
+        logger.info("Job worker stopped")
+    }
+
+    /// Asks the worker to stop polling and drain; ``run()`` returns once it has.
+    public func stop() {
+        let actions = state.withLock { $0.stop() }
+        actions.interrupt?()
+        actions.capacityWaiter?.resume(returning: false)
+    }
+
+    private func startResources() throws -> WorkerResources {
+        switch runner {
+        case .async:
+            return WorkerResources(threads: nil, processes: nil)
+        case .thread:
+            return WorkerResources(
+                threads: JobThreadPool(size: config.maxConcurrentJobs, name: "camunda-worker-\(config.jobType)"),
+                processes: nil)
+        case .process:
+            let threads = JobThreadPool(size: config.maxConcurrentJobs, name: "camunda-worker-\(config.jobType)")
+            let processes = try ProcessChildPool(
+                ordinal: processOrdinal ?? 0, jobType: config.jobType, logger: logger)
+            return WorkerResources(threads: threads, processes: processes)
+        }
+    }
+
+    private func pollLoop(resources: WorkerResources, group: inout DiscardingTaskGroup) async {
+        if config.startupJitterMaxSeconds > 0 {
+            let delay = config.startupJitterMaxSeconds * hooks.random()
+            logger.debug("Delaying the first poll by \(String(format: "%.2f", delay)) s (start-up jitter)")
+            let sleep = hooks.sleep
+            _ = await interruptible { try await sleep(.milliseconds(Int64(delay * 1000))) }
+        }
+        while true {
+            let capacity: Int
+            switch state.withLock({ $0.nextPoll() }) {
+            case .stop:
+                return
+            case .poll(let free):
+                capacity = free
+            case .wait:
+                let hasCapacity = await withCheckedContinuation { continuation in
+                    let immediate = state.withLock { $0.waitForCapacity(continuation) }
+                    if let (continuation, value) = immediate { continuation.resume(returning: value) }
+                }
+                if !hasCapacity { return }
+                continue
+            }
+            let request = activationRequest(capacity: capacity)
+            let operations = self.operations
+            guard let result = await interruptible({ try await operations.activateJobs(request) }) else { return }
+            switch result {
+            case .success(let response):
+                if let failures = state.withLock({ $0.activationSucceeded() }) {
+                    logger.info("Job activation recovered after \(failures) failed attempt(s)")
+                }
+                handle(response.jobs, resources: resources, group: &group)
+            case .failure(let error):
+                if state.withLock({ $0.isStopping }) { return }
+                await activationFailed(error)
+            }
+        }
+    }
+
+    private func activationRequest(capacity: Int) -> JobActivationRequest {
+        JobActivationRequest(
+            type: config.jobType, worker: config.workerName, timeout: config.jobTimeoutMilliseconds,
+            maxJobsToActivate: Int32(clamping: capacity), fetchVariable: config.fetchVariables,
+            requestTimeout: config.requestTimeoutMilliseconds, tenantIds: config.tenantIds,
+            withLease: config.withLease ? true : nil)
+    }
+
+    private func handle(_ jobs: [ActivatedJobResult], resources: WorkerResources, group: inout DiscardingTaskGroup) {
+        guard !jobs.isEmpty else { return }
+        let mayStart = state.withLock { $0.activated(jobs.count) }
+        metrics.activated.increment(by: jobs.count)
+        metrics.inFlight.record(jobsInFlight)
+        logger.debug("Activated \(jobs.count) job(s)")
+        if config.withLease, jobs.contains(where: { $0.leaseToken == nil }) {
+            logger.error(
+                "The server returned jobs without a lease token although the worker asked for leases; handing them back")
+            for job in jobs {
+                group.addTask { await self.handBack(job, reason: "the server did not honour the job lease") }
+            }
+            return
+        }
+        for job in jobs {
+            if mayStart {
+                group.addTask { await self.process(job, resources: resources) }
+            } else {
+                group.addTask { await self.handBack(job, reason: "the job worker is shutting down") }
+            }
+        }
+    }
+
+    private func activationFailed(_ error: any Error) async {
+        metrics.activationErrors.increment()
+        let category = Self.category(of: error)
+        let (attempt, changed) = state.withLock { $0.activationFailed(category: category) }
+        let delay = WorkerBackoff.activationDelay(attempt: attempt, jitter: hooks.random())
+        if changed {
+            let level: Logger.Level = category.hasPrefix("HTTP 401") || category.hasPrefix("HTTP 403") ? .error : .warning
+            logger.log(
+                level: level,
+                "Job activation failing (\(category)); retrying with back-off up to 30 s, logging again when this changes",
+                metadata: ["error": .string(String(describing: error))])
+        } else {
+            logger.debug("Job activation failed again (attempt \(attempt), next in \(delay)): \(error)")
+        }
+        let sleep = hooks.sleep
+        _ = await interruptible { try await sleep(delay) }
+    }
+
+    static func category(of error: any Error) -> String {
+        if let error = error as? CamundaError {
+            if let status = error.status { return "HTTP \(status)" }
+            return error.kind.description
+        }
+        return String(describing: type(of: error))
+    }
+
+    /// Runs `body` in a task that ``stop()`` cancels; `nil` when the worker stopped before it began.
+    private func interruptible<T: Sendable>(
+        _ body: @escaping @Sendable () async throws -> T
+    ) async -> Result<T, any Error>? {
+        let task = Task { try await body() }
+        guard state.withLock({ $0.beginWait({ task.cancel() }) }) else {
+            task.cancel()
+            return nil
+        }
+        let result = await withTaskCancellationHandler {
+            await task.result
+        } onCancel: {
+            task.cancel()
+        }
+        state.withLock { $0.endWait() }
+        return result
+    }
+
+    // MARK: Jobs
+
+    private func jobLogger(_ job: ActivatedJobResult) -> Logger {
+        var logger = self.logger
+        logger[metadataKey: "camunda.job.key"] = .string(job.jobKey.description)
+        return logger
+    }
+
+    /// Runs the handler in a task that outer cancellation does not reach, then acknowledges in
+    /// another such task, so an acknowledgement is never cut off half-way.
+    private func process(_ job: ActivatedJobResult, resources: WorkerResources) async {
+        let logger = jobLogger(job)
+        let tracker = AcknowledgementTracker(jobKey: job.jobKey, leaseToken: job.leaseToken)
+        let runner = self.runner
+        let operations = self.operations
+        let started = ContinuousClock.now
+        let handlerTask = Task<HandlerOutcome, Never> {
+            let client = JobClient(underlying: operations, tracker: tracker)
+            switch runner {
+            case .async(let handler):
+                return await handler(job, logger, client)
+            case .thread(let handler):
+                guard let threads = resources.threads else { return .handBack(reason: "no thread pool") }
+                return await threads.run { handler(job, logger, JobBlockingClient(client)) }
+                    ?? .handBack(reason: "the job worker shut down before the handler finished")
+            case .process:
+                guard let threads = resources.threads, let processes = resources.processes else {
+                    return .handBack(reason: "no process pool")
+                }
+                return await processes.execute(job, on: threads, logger: logger)
+            }
+        }
+        if !state.withLock({ $0.handlerStarted(job.jobKey, handlerTask) }) { handlerTask.cancel() }
+        let outcome = await handlerTask.value
+        state.withLock { $0.handlerFinished(job.jobKey) }
+        let elapsed = ContinuousClock.now - started
+        metrics.handlerDuration.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        await Task { await self.acknowledge(job, outcome: outcome, tracker: tracker, logger: logger) }.value
+        finishJob()
+    }
+
+    private func handBack(_ job: ActivatedJobResult, reason: String) async {
+        let logger = jobLogger(job)
+        let tracker = AcknowledgementTracker(jobKey: job.jobKey, leaseToken: job.leaseToken)
+        await Task {
+            await self.acknowledge(job, outcome: .handBack(reason: reason), tracker: tracker, logger: logger)
+        }.value
+        finishJob()
+    }
+
+    private func finishJob() {
+        let actions = state.withLock { $0.jobFinished() }
+        metrics.inFlight.record(jobsInFlight)
+        actions.capacityWaiter?.resume(returning: true)
+        actions.drainWaiter?.resume(returning: true)
+    }
+
+    private func acknowledge(
+        _ job: ActivatedJobResult, outcome: HandlerOutcome, tracker: AcknowledgementTracker, logger: Logger
+    ) async {
+        if tracker.isAcknowledged {
+            logger.debug("The handler acknowledged the job itself; sending nothing more")
+            return
+        }
+        let operations = self.operations
+        let lease = job.leaseToken
+        switch outcome {
+        case .complete(let returned):
+            var request = returned
+            if let lease { request.leaseToken = lease }
+            let completion = request
+            let ok = await send("completeJob", logger: logger) {
+                try await operations.completeJob(jobKey: job.jobKey, completion)
+            }
+            if ok {
+                metrics.completed.increment()
+                logger.debug("Job completed")
+            }
+        case .fail(let message, let retries, let backOff, let variables):
+            let retries = retries ?? max(job.retries - 1, 0)
+            let request = JobFailRequest(
+                retries: retries, errorMessage: message, retryBackOff: backOff, variables: variables, leaseToken: lease)
+            let ok = await send("failJob", logger: logger) { try await operations.failJob(jobKey: job.jobKey, request) }
+            if ok {
+                metrics.failed.increment()
+                logger.info(
+                    "Job failed: \(message)",
+                    metadata: ["camunda.job.retries": .stringConvertible(retries), "camunda.job.retry_back_off": .stringConvertible(backOff)])
+            }
+        case .bpmnError(let code, let message, let variables):
+            let request = JobErrorRequest(
+                errorCode: code, errorMessage: message.isEmpty ? nil : message, variables: variables, leaseToken: lease)
+            let ok = await send("throwJobError", logger: logger) {
+                try await operations.throwJobError(jobKey: job.jobKey, request)
+            }
+            if ok {
+                metrics.errored.increment()
+                logger.info("BPMN error thrown: \(code)", metadata: ["camunda.job.error_code": .string(code)])
+            }
+        case .handBack(let reason):
+            let request = JobFailRequest(retries: job.retries, errorMessage: reason, retryBackOff: 0, leaseToken: lease)
+            let ok = await send("failJob", logger: logger) { try await operations.failJob(jobKey: job.jobKey, request) }
+            if ok {
+                metrics.handedBack.increment()
+                logger.info("Job handed back unchanged: \(reason)")
+            }
+        }
+    }
+
+    /// Sends an acknowledgement, retrying transient failures with back-off; `true` when it arrived.
+    private func send(_ operation: String, logger: Logger, _ body: @escaping @Sendable () async throws -> Void) async -> Bool {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                try await body()
+                return true
+            } catch let error as CamundaError where error.status == 404 || error.status == 409 {
+                logger.warning(
+                    "\(operation) rejected: the job is gone (timed out, cancelled or acknowledged elsewhere); not retrying",
+                    metadata: ["error": .string(error.description)])
+                return false
+            } catch {
+                guard Self.isTransient(error), attempt < WorkerBackoff.acknowledgementAttempts else {
+                    logger.error(
+                        "\(operation) failed after \(attempt) attempt(s); the job will be retried by the server after its timeout",
+                        metadata: ["error": .string(String(describing: error))])
+                    return false
+                }
+                let delay = WorkerBackoff.acknowledgementDelay(attempt: attempt, jitter: hooks.random())
+                logger.debug("\(operation) failed transiently (attempt \(attempt)); retrying in \(delay): \(error)")
+                try? await hooks.sleep(delay)
+            }
+        }
+    }
+
+    static func isTransient(_ error: any Error) -> Bool {
+        guard let error = error as? CamundaError else { return true }
+        if error.kind == .transport || error.kind == .timeout { return true }
+        if let status = error.status { return status == 429 || status == 408 || (500...599).contains(status) && status != 501 }
+        return false
+    }
+
+    // MARK: Drain
+
+    private func drain() async {
+        let pending = jobsInFlight
+        if pending > 0 { logger.info("Waiting for \(pending) job(s) in flight to finish") }
+        let bound = shutdownGracePeriod
+        let sleep = hooks.sleep
+        let timer = Task {
+            try? await sleep(bound)
+            if Task.isCancelled { return }
+            let (waiter, handlers) = self.state.withLock { $0.drainTimeout() }
+            guard let waiter else { return }
+            self.logger.warning(
+                "\(handlers.count) handler(s) still running after the shutdown grace period of \(bound); cancelling them and handing their jobs back")
+            for handler in handlers { handler.cancel() }
+            waiter.resume(returning: false)
+        }
+        _ = await withCheckedContinuation { continuation in
+            if let immediate = state.withLock({ $0.waitForDrain(continuation) }) { immediate.resume(returning: true) }
+        }
+        timer.cancel()
+    }
+}
+
+/// The pools a running worker uses.
+struct WorkerResources: Sendable {
+    let threads: JobThreadPool?
+    let processes: ProcessChildPool?
+
+    func close() {
+        threads?.close()
+        processes?.close()
+    }
+}
