@@ -26,7 +26,7 @@ struct CamundaGenerate: ParsableCommand {
             generated = try GeneratorPipeline.run(reader: DiskFileReader(root: folder), entry: specURL.lastPathComponent)
         } catch {
             var stderr = StandardError()
-            print("error: \(folder.path)/\(error)", to: &stderr)
+            print("\(folder.path)/\(error)", to: &stderr)
             print("camunda-generate: generation failed; the output folder was not touched.", to: &stderr)
             throw ExitCode(1)
         }
