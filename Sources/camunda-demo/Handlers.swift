@@ -27,7 +27,9 @@ func publishOrderProcessedBlocking(_ job: SyncJobContext) throws -> [String: JSO
 }
 
 /// A CPU-bound `.process` handler: counts the primes below `limit`.
+/// A job with `crash: true` crashes its child process, to show that only that job fails.
 func countPrimes(_ job: JobContext) throws -> [String: JSONValue] {
+    if job.variables["crash"] == true { fatalError("count-primes was asked to crash") }
     let limit = Int(job.variables["limit"]?.intValue ?? 50_000)
     var sieve = [Bool](repeating: true, count: max(limit, 2))
     sieve[0] = false

@@ -44,6 +44,9 @@ let demoJobs: [DemoJob] = [
         variables: ["orderId": "order-thread"]),
     DemoJob(type: "count-primes", title: "process handler, CPU-bound", count: 8, variables: ["limit": 200_000]),
     DemoJob(
+        type: "count-primes-crash", title: "process handler, crashes (fatalError)", count: 1, variables: ["crash": true],
+        retries: 1, done: { counts, count in counts.incidents >= count }),
+    DemoJob(
         type: "validate-order", title: "throws JobFailure (retries 2, back-off 5 s)", count: 4,
         done: { counts, count in counts.failed >= count }),
     DemoJob(
@@ -71,6 +74,9 @@ func registerWorkers(on client: CamundaClient) throws {
         config: WorkerConfig(jobType: "count-primes", jobTimeoutMilliseconds: timeout, maxConcurrentJobs: 2),
         executionStrategy: .process, callback: countPrimes)
     try client.createJobWorker(
+        config: WorkerConfig(jobType: "count-primes-crash", jobTimeoutMilliseconds: timeout, maxConcurrentJobs: 1),
+        executionStrategy: .process, callback: countPrimes)
+    try client.createJobWorker(
         config: WorkerConfig(jobType: "validate-order", jobTimeoutMilliseconds: timeout), callback: validateOrder)
     try client.createJobWorker(
         config: WorkerConfig(jobType: "check-amount", jobTimeoutMilliseconds: timeout), callback: checkAmount)
@@ -79,6 +85,9 @@ func registerWorkers(on client: CamundaClient) throws {
     try client.createJobWorker(
         config: WorkerConfig(jobType: "user-task-deny", jobTimeoutMilliseconds: timeout), callback: denyUserTask)
 }
+
+// The crash example's child would otherwise print a long symbolicated backtrace (children inherit this).
+setenv("SWIFT_BACKTRACE", "enable=no", 0)
 
 let environment = ProcessInfo.processInfo.environment
 let remoteAddress = environment["CAMUNDA_REST_ADDRESS"] ?? environment["ZEEBE_REST_ADDRESS"]
@@ -145,16 +154,16 @@ print("camunda-demo: progress \(accounted())/\(total) jobs accounted for; worker
 
 // The table of what the gateway recorded.
 func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: width, withPad: " ", startingAt: 0) }
-let header = [pad("job type", 22), pad("handler", 44), "seeded", "done", "failed", "bpmnErr", "dup"]
+let header = [pad("job type", 22), pad("handler", 44), "seeded", "done", "failed", "bpmnErr", "incident", "dup"]
 print("")
 print(header.joined(separator: "  "))
-print(String(repeating: "-", count: 110))
+print(String(repeating: "-", count: 120))
 for job in demoJobs {
     let c = gateway.counts(type: job.type)
     print(
         [
             pad(job.type, 22), pad(job.title, 44), pad("\(c.seeded)", 6), pad("\(c.completed)", 4), pad("\(c.failed)", 6),
-            pad("\(c.errorThrown)", 7), "\(c.duplicateCompletions)",
+            pad("\(c.errorThrown)", 7), pad("\(c.incidents)", 8), "\(c.duplicateCompletions)",
         ].joined(separator: "  "))
 }
 let messages = gateway.messages()
@@ -170,6 +179,8 @@ if let denial = gateway.jobs(type: "user-task-deny").first?.lastCompletion?.resu
 }
 let failure = gateway.jobs(type: "validate-order").first?.lastFailure
 print("job failure: \(failure?.errorMessage ?? "-") retries=\(failure?.retries.map(String.init) ?? "-") retryBackOff=\(failure?.retryBackOff.map(String.init) ?? "-") ms")
+let crash = gateway.jobs(type: "count-primes-crash").first
+print("process crash: state=\(crash?.state.rawValue ?? "-") message=\(crash?.lastFailure?.errorMessage ?? "-")")
 let pids = Set(gateway.jobs(type: "count-primes").compactMap { $0.lastCompletion?.variables?["pid"]?.intValue })
 print("process handler ran in \(pids.count) child process(es): \(pids.sorted().map(String.init).joined(separator: ", "))")
 

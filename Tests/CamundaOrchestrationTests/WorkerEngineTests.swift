@@ -203,7 +203,7 @@ struct WorkerEngineTests {
             WorkerConfig(jobType: "test", jobTimeoutMilliseconds: 1000, maxConcurrentJobs: 4),
             runner: .blocking(.thread) { (job: SyncJobContext) throws in
                 names.withLock { _ = $0.insert(Thread.current.name ?? "") }
-                try job.client.publishMessage(MessagePublicationRequest(name: "order-processed"))
+                _ = try job.client.publishMessage(MessagePublicationRequest(name: "order-processed"))
             }, operations: server)
         let task = Task { try await worker.run() }
         await server.wait { $0.completions.count == 20 }
@@ -263,7 +263,7 @@ struct WorkerEngineTests {
             WorkerConfig(jobType: "test", jobTimeoutMilliseconds: 1000),
             runner: .connected(.auto) { (_: ConnectedJobContext) async throws in }, operations: server)
         // An activation that returns jobs although the worker stopped while it was under way.
-        let stopping = StopOnActivation(server: server, worker: Mutex(nil))
+        let stopping = StopOnActivation(server: server)
         let stoppingWorker = try registry.testWorker(
             WorkerConfig(jobType: "test", jobTimeoutMilliseconds: 1000),
             runner: .connected(.auto) { (_: ConnectedJobContext) async throws in Issue.record("must not start") },
@@ -299,10 +299,9 @@ struct WorkerEngineTests {
 /// Stops the worker while its first activation is under way, then answers it with the server's jobs.
 final class StopOnActivation: CamundaOperations {
     let server: InMemoryJobServer
-    let worker: Mutex<JobWorker?>
-    init(server: InMemoryJobServer, worker: Mutex<JobWorker?>) {
+    let worker = Mutex<JobWorker?>(nil)
+    init(server: InMemoryJobServer) {
         self.server = server
-        self.worker = worker
     }
     func send(_ request: OperationRequest) async throws -> OperationResponse {
         if request.operationID == "activateJobs" {

@@ -69,13 +69,12 @@ final class InMemoryJobServer: CamundaOperations {
         let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             body(&state)
             var ready: [CheckedContinuation<Void, Never>] = []
-            state.changeWaiters.removeAll { waiter in
-                if waiter.predicate(state) {
-                    ready.append(waiter.continuation)
-                    return true
-                }
-                return false
+            var remaining: [(predicate: @Sendable (State) -> Bool, continuation: CheckedContinuation<Void, Never>)] = []
+            let snapshot = state
+            for waiter in state.changeWaiters {
+                if waiter.predicate(snapshot) { ready.append(waiter.continuation) } else { remaining.append(waiter) }
             }
+            state.changeWaiters = remaining
             return ready
         }
         for continuation in ready { continuation.resume() }

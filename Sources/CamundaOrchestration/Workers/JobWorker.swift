@@ -61,6 +61,13 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
     let processOrdinal: Int?
     private let state: Mutex<WorkerStateMachine>
     private let gracePeriod: Mutex<Duration>
+    private let childCommand = Mutex<ProcessChildCommand?>(nil)
+
+    /// For tests: spawn `.process` children from another executable that registers a `.process`
+    /// worker for the same job type as its `ordinal`-th `.process` worker.
+    package func useProcessChildren(executable: String, arguments: [String] = [], ordinal: Int) {
+        childCommand.withLock { $0 = ProcessChildCommand(executable: executable, arguments: arguments, ordinal: ordinal) }
+    }
 
     init(
         config: ResolvedWorkerConfig, runner: JobRunner, operations: any CamundaOperations, logger: Logger,
@@ -150,8 +157,12 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
                 processes: nil)
         case .process:
             let threads = JobThreadPool(size: config.maxConcurrentJobs, name: "camunda-worker-\(config.jobType)")
-            let processes = try ProcessChildPool(
-                ordinal: processOrdinal ?? 0, jobType: config.jobType, logger: logger)
+            let command =
+                childCommand.withLock { $0 }
+                ?? ProcessChildCommand(
+                    executable: ProcessChildPool.executablePath(), arguments: Array(CommandLine.arguments.dropFirst()),
+                    ordinal: processOrdinal ?? 0)
+            let processes = try ProcessChildPool(command: command, jobType: config.jobType, logger: logger)
             return WorkerResources(threads: threads, processes: processes)
         }
     }

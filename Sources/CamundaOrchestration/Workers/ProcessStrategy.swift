@@ -201,17 +201,27 @@ final class ChildProcess: Sendable {
 
 private func Glibc_kill(_ pid: pid_t, _ signal: Int32) -> Int32 { kill(pid, signal) }
 
+/// What a `.process` worker spawns.
+struct ProcessChildCommand: Sendable {
+    /// The executable (the running one, unless a test says otherwise).
+    var executable: String
+    /// The arguments after `argv[0]`.
+    var arguments: [String]
+    /// Which `.process` worker the child serves: the n-th created in the child's `main`.
+    var ordinal: Int
+}
+
 /// The parent side: a pool of child processes, at most one job each at a time.
 final class ProcessChildPool: Sendable {
-    let ordinal: Int
+    let command: ProcessChildCommand
     let jobType: String
     let logger: Logger
     private let idle = Mutex<[ChildProcess]>([])
     private let live = Mutex<[pid_t: ChildProcess]>([:])
     private let closed = Mutex(false)
 
-    init(ordinal: Int, jobType: String, logger: Logger) throws {
-        self.ordinal = ordinal
+    init(command: ProcessChildCommand, jobType: String, logger: Logger) throws {
+        self.command = command
         self.jobType = jobType
         self.logger = logger
     }
@@ -307,11 +317,11 @@ final class ProcessChildPool: Sendable {
         Glibc_close(fds[1])
         guard parentEnd >= 0, childEnd >= 0 else { throw ProcessSpawnError("fcntl", errno) }
 
-        let path = Self.executablePath()
+        let path = command.executable
         var environment = ProcessInfo.processInfo.environment
-        environment[ProcessWorkerChild.environmentKey] = "\(ordinal):\(jobType)"
-        let arguments = CommandLine.arguments
-        let argv = (arguments.isEmpty ? [path] : arguments).map { strdup($0) } + [nil]
+        environment[ProcessWorkerChild.environmentKey] = "\(command.ordinal):\(jobType)"
+        let argv0 = command.executable == Self.executablePath() ? (CommandLine.arguments.first ?? path) : path
+        let argv = ([argv0] + command.arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             for pointer in argv { free(pointer) }
