@@ -75,8 +75,9 @@ let package = Package(
         ),
 
         // MARK: Tests
-        .testTarget(name: "GeneratorCoreTests", dependencies: ["GeneratorCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "CamundaAPITests", dependencies: ["CamundaAPI", "GeneratorCore"]),
+        .testTarget(name: "GeneratorCoreTests", dependencies: ["GeneratorCore", "FuzzSupport"], exclude: ["Fixtures"]),
+        .target(name: "FuzzSupport", path: "Tests/FuzzSupport"),
+        .testTarget(name: "CamundaAPITests", dependencies: ["CamundaAPI", "GeneratorCore", "FuzzSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "CamundaTestingTests", dependencies: ["CamundaTesting", "CamundaAPI"]),
         .testTarget(
             name: "CamundaOrchestrationTests",

@@ -68,6 +68,16 @@ public final class SchemaTranslator {
         return .alias
     }
 
+    /// The pattern of an identifier, its own or the one of the schema it extends (`LongKey`).
+    func identifierPattern(_ schema: Schema) throws(Diagnostic) -> String? {
+        if let pattern = schema.pattern { return pattern }
+        for member in schema.allOf {
+            if let ref = member.ref, let pattern = try component(ref, at: member.mark).schema.pattern { return pattern }
+            if let pattern = member.pattern { return pattern }
+        }
+        return nil
+    }
+
     /// A `oneOf` whose branches are all string identifiers (`ResourceKey`): no decoder can tell them
     /// apart, so it becomes an identifier of its own that converts from each branch.
     func isIdentifierUnion(_ schema: Schema) throws(Diagnostic) -> Bool {
@@ -234,7 +244,7 @@ public final class SchemaTranslator {
             return .identifier(
                 IdentifierDecl(
                     name: name, doc: doc(for: schema, component: component.name), integer: integer,
-                    convertibleFrom: convertible, pattern: schema.pattern))
+                    convertibleFrom: convertible, pattern: try identifierPattern(schema)))
         case .stringEnum:
             var decl = try translateEnum(schema, name: name)
             decl.doc = doc(for: schema, component: component.name)

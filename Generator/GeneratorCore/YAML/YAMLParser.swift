@@ -46,6 +46,7 @@ public enum YAMLParser {
         var anchors: [String: YAMLNode] = [:]
         var root: YAMLNode?
         var documents = 0
+        var aliasCount = 0
 
         init(file: String) { self.file = file }
 
@@ -69,6 +70,10 @@ public enum YAMLParser {
                 let anchor = s.anchor.map { String(cString: $0) }
                 try add(YAMLNode(kind: .scalar(text, plain: plain), mark: start), anchor: anchor)
             case YAML_ALIAS_EVENT:
+                aliasCount += 1
+                if aliasCount > 10_000 {
+                    throw Diagnostic(mark: start, message: "more than 10000 YAML aliases (possible alias bomb)")
+                }
                 let name = String(cString: event.data.alias.anchor)
                 guard let node = anchors[name] else {
                     throw Diagnostic(mark: start, message: "unknown YAML alias *\(name)")

@@ -707,4 +707,6 @@ public struct AuthorizationKey: CamundaIdentifier {
     public let rawValue: String
     /// Creates the identifier from its raw value.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// The pattern valid values match.
+    public static let pattern = #"^-?[0-9]+$"#
 }

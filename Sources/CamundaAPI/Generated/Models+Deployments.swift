@@ -355,6 +355,8 @@ public struct DeploymentKey: CamundaIdentifier {
     public let rawValue: String
     /// Creates the identifier from its raw value.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// The pattern valid values match.
+    public static let pattern = #"^-?[0-9]+$"#
 }
 
 /// The system-assigned key for this resource.

@@ -15,6 +15,8 @@ public struct ProcessInstanceKey: CamundaIdentifier {
     public let rawValue: String
     /// Creates the identifier from its raw value.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// The pattern valid values match.
+    public static let pattern = #"^-?[0-9]+$"#
 }
 
 /// System-generated key for a deployed process definition.
@@ -25,6 +27,8 @@ public struct ProcessDefinitionKey: CamundaIdentifier {
     public let rawValue: String
     /// Creates the identifier from its raw value.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// The pattern valid values match.
+    public static let pattern = #"^-?[0-9]+$"#
 }
 
 /// System-generated key for a element instance.
@@ -35,6 +39,8 @@ public struct ElementInstanceKey: CamundaIdentifier {
     public let rawValue: String
     /// Creates the identifier from its raw value.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// The pattern valid values match.
+    public static let pattern = #"^-?[0-9]+$"#
 }
 
 /// System-generated key for a user task.
@@ -45,6 +51,8 @@ public struct UserTaskKey: CamundaIdentifier {
     public let rawValue: String
     /// Creates the identifier from its raw value.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// The pattern valid values match.
+    public static let pattern = #"^-?[0-9]+$"#
 }
 
 /// System-generated key for a deployed form.
@@ -55,6 +63,8 @@ public struct FormKey: CamundaIdentifier {
     public let rawValue: String
     /// Creates the identifier from its raw value.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// The pattern valid values match.
+    public static let pattern = #"^-?[0-9]+$"#
 }
 
 /// System-generated key for a variable.
@@ -65,6 +75,8 @@ public struct VariableKey: CamundaIdentifier {
     public let rawValue: String
     /// Creates the identifier from its raw value.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// The pattern valid values match.
+    public static let pattern = #"^-?[0-9]+$"#
 }
 
 /// System-generated key for a scope. A scope can hold variables and represents either an
@@ -90,6 +102,8 @@ public struct IncidentKey: CamundaIdentifier {
     public let rawValue: String
     /// Creates the identifier from its raw value.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// The pattern valid values match.
+    public static let pattern = #"^-?[0-9]+$"#
 }
 
 /// System-generated key for a job.
@@ -100,6 +114,8 @@ public struct JobKey: CamundaIdentifier {
     public let rawValue: String
     /// Creates the identifier from its raw value.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// The pattern valid values match.
+    public static let pattern = #"^-?[0-9]+$"#
 }
 
 /// System-generated key for a decision definition.
@@ -110,6 +126,8 @@ public struct DecisionDefinitionKey: CamundaIdentifier {
     public let rawValue: String
     /// Creates the identifier from its raw value.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// The pattern valid values match.
+    public static let pattern = #"^-?[0-9]+$"#
 }
 
 /// System-generated identifier for a decision evaluation instance. It is composed of the
@@ -134,6 +152,8 @@ public struct DecisionEvaluationKey: CamundaIdentifier {
     public let rawValue: String
     /// Creates the identifier from its raw value.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// The pattern valid values match.
+    public static let pattern = #"^-?[0-9]+$"#
 }
 
 /// System-generated key for a deployed decision requirements definition.
@@ -144,6 +164,8 @@ public struct DecisionRequirementsKey: CamundaIdentifier {
     public let rawValue: String
     /// Creates the identifier from its raw value.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// The pattern valid values match.
+    public static let pattern = #"^-?[0-9]+$"#
 }
 
 /// System-generated key for a deployed decision instance.
@@ -154,6 +176,8 @@ public struct DecisionInstanceKey: CamundaIdentifier {
     public let rawValue: String
     /// Creates the identifier from its raw value.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// The pattern valid values match.
+    public static let pattern = #"^-?[0-9]+$"#
 }
 
 /// System-generated key for an batch operation.
@@ -180,6 +204,8 @@ public struct AgentDefinitionKey: CamundaIdentifier {
     public let rawValue: String
     /// Creates the identifier from its raw value.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// The pattern valid values match.
+    public static let pattern = #"^-?[0-9]+$"#
 }
 
 /// System-generated key for an agent instance.
@@ -190,6 +216,8 @@ public struct AgentInstanceKey: CamundaIdentifier {
     public let rawValue: String
     /// Creates the identifier from its raw value.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// The pattern valid values match.
+    public static let pattern = #"^-?[0-9]+$"#
 }
 
 /// System-generated key for an agent history item.
@@ -200,6 +228,8 @@ public struct AgentHistoryItemKey: CamundaIdentifier {
     public let rawValue: String
     /// Creates the identifier from its raw value.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// The pattern valid values match.
+    public static let pattern = #"^-?[0-9]+$"#
 }
 
 /// System-generated key for an audit log entry.
@@ -210,6 +240,8 @@ public struct AuditLogKey: CamundaIdentifier {
     public let rawValue: String
     /// Creates the identifier from its raw value.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// The pattern valid values match.
+    public static let pattern = #"^-?[0-9]+$"#
 }
 
 /// ProcessDefinitionKey property with full advanced search capabilities.

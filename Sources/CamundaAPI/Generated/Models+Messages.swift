@@ -1014,6 +1014,8 @@ public struct MessageSubscriptionKey: CamundaIdentifier {
     public let rawValue: String
     /// Creates the identifier from its raw value.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// The pattern valid values match.
+    public static let pattern = #"^-?[0-9]+$"#
 }
 
 /// System-generated key for an message.
@@ -1024,4 +1026,6 @@ public struct MessageKey: CamundaIdentifier {
     public let rawValue: String
     /// Creates the identifier from its raw value.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// The pattern valid values match.
+    public static let pattern = #"^-?[0-9]+$"#
 }

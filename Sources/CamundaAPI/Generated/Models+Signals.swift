@@ -52,4 +52,6 @@ public struct SignalKey: CamundaIdentifier {
     public let rawValue: String
     /// Creates the identifier from its raw value.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// The pattern valid values match.
+    public static let pattern = #"^-?[0-9]+$"#
 }

@@ -1,0 +1,72 @@
+import CamundaAPI
+import Foundation
+import Testing
+
+/// Hostile or unusual job payloads: each is handled exactly or rejected with a clear error, never a crash.
+@Suite struct InputHygiene {
+    @Test func multiMegabyteVariablesAndHeaders() throws {
+        let big = String(repeating: "x", count: 3 << 20)
+        let json = activatedJobJSON.replacingOccurrences(of: #""orderId":"A-1""#, with: #""orderId":"\#(big)""#)
+            .replacingOccurrences(of: #""region":"eu""#, with: #""region":"\#(big)""#)
+        let job = try CamundaJSON.decode(ActivatedJobResult.self, from: Data(json.utf8))
+        #expect(job.variables["orderId"]?.stringValue?.count == 3 << 20)
+        #expect(job.customHeaders["region"]?.stringValue?.count == 3 << 20)
+        let reencoded = try CamundaJSON.encode(job)
+        #expect(reencoded.count > 6 << 20)
+    }
+
+    @Test func deepNestingIsRejectedCleanly() throws {
+        let depth = 10_000
+        let json = #"{"a":"# + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}"
+        do {
+            let value = try CamundaJSON.decode([String: JSONValue].self, from: Data(json.utf8))
+            // If the parser accepts it, the value must be exact.
+            var depthSeen = 0
+            var current = value["a"]
+            while case .array(let elements)? = current {
+                depthSeen += 1
+                current = elements.first
+            }
+            #expect(depthSeen == depth)
+        } catch let error as DecodingError {
+            let wrapped = CamundaError(operationID: "activateJobs", kind: .decoding, status: 200, cause: error)
+            #expect(wrapped.description.contains("activateJobs"))
+        }
+    }
+
+    @Test func invalidUTF8IsADecodingError() {
+        var bytes = Array(#"{"jobs":[{"type":""#.utf8)
+        bytes += [0xC3, 0x28, 0xFF]
+        bytes += Array(#""}]}"#.utf8)
+        #expect(throws: DecodingError.self) { try CamundaJSON.decode(JobActivationResult.self, from: Data(bytes)) }
+    }
+
+    @Test func numbersAreExactUpToInt64AndPredictableBeyond() throws {
+        let json = #"{"max":9223372036854775807,"min":-9223372036854775808,"over":9223372036854775808,"frac":0.1,"exp":1e300,"negzero":-0}"#
+        let value = try CamundaJSON.decode([String: JSONValue].self, from: Data(json.utf8))
+        #expect(value["max"] == .int(.max))
+        #expect(value["min"] == .int(.min))
+        #expect(value["over"] == .double(9_223_372_036_854_775_808))  // beyond Int64: a Double, as the engine stores it
+        #expect(value["frac"] == .double(0.1))
+        #expect(value["exp"] == .double(1e300))
+        #expect(value["negzero"] == .int(0))
+        let text = String(decoding: try CamundaJSON.encode(value), as: UTF8.self)
+        #expect(text.contains("9223372036854775807") && text.contains("-9223372036854775808"))
+    }
+
+    @Test func keysOutsideTheSpecPatternAreKeptVerbatim() throws {
+        // The spec's LongKey pattern is ^-?[0-9]+$; the SDK does not second-guess the server on decode.
+        let json = activatedJobJSON.replacingOccurrences(of: #""jobKey":"2251799813685249""#, with: #""jobKey":"not-a-number ✓""#)
+        let job = try CamundaJSON.decode(ActivatedJobResult.self, from: Data(json.utf8))
+        #expect(job.jobKey.rawValue == "not-a-number ✓")
+        // A key given as a JSON number (not the spec's string) is a clear decoding error naming the path.
+        let numeric = activatedJobJSON.replacingOccurrences(of: #""jobKey":"2251799813685249""#, with: #""jobKey":2251799813685249"#)
+        do {
+            _ = try CamundaJSON.decode(ActivatedJobResult.self, from: Data(numeric.utf8))
+            Issue.record("a numeric key must not decode silently")
+        } catch {
+            let wrapped = CamundaError(operationID: "activateJobs", kind: .decoding, status: 200, cause: error)
+            #expect(wrapped.codingPath == "jobKey")
+        }
+    }
+}
