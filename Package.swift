@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "camunda-generate", targets: ["camunda-generate"]),
         .executable(name: "camunda-demo", targets: ["camunda-demo"]),
         .executable(name: "camunda-test-gateway", targets: ["camunda-test-gateway"]),
+        .executable(name: "camunda-bench", targets: ["camunda-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -72,6 +73,17 @@ let package = Package(
         .executableTarget(
             name: "camunda-test-gateway",
             dependencies: ["CamundaTesting"]
+        ),
+        .executableTarget(
+            name: "camunda-bench",
+            dependencies: [
+                "CamundaOrchestration", "CamundaTesting", "GeneratorCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ]
         ),
 
         // MARK: Tests
