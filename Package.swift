@@ -95,6 +95,17 @@ let package = Package(
             name: "CamundaOrchestrationTests",
             dependencies: ["CamundaOrchestration", "CamundaTesting"]
         ),
+
+        // MARK: Examples
+        .target(name: "OperationExamples", dependencies: ["CamundaOrchestration"], path: "Examples/OperationExamples"),
+        .testTarget(
+            name: "ExamplesTests",
+            dependencies: [
+                "OperationExamples", "CamundaOrchestration", "CamundaTesting",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+            ]
+        ),
     ]
 )
 
