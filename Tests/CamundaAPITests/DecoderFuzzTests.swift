@@ -10,7 +10,8 @@ import Testing
 /// exercised a new outcome are kept in `Fixtures/decoder-corpus/` (set `CAMUNDA_FUZZ_SAVE=1`) and
 /// replayed by `replayCorpus`.
 @Suite struct DecoderFuzz {
-    static let seeds: [(name: String, type: any Decodable.Type, json: String)] = [
+    static var seeds: [(name: String, type: any Decodable.Type, json: String)] {
+        [
         ("activation", JobActivationResult.self, #"{"jobs":[\#(activatedJobJSON)]}"#),
         ("job", ActivatedJobResult.self, activatedJobJSON),
         ("problem", ProblemDetail.self, #"{"type":"about:blank","title":"NOT_FOUND","status":404,"detail":"Job not found","instance":"/v2/jobs/1"}"#),
@@ -23,11 +24,12 @@ import Testing
             #"{"deploymentKey":"1","tenantId":"<default>","deployments":[{"processDefinition":{"processDefinitionId":"p","processDefinitionVersion":1,"resourceName":"p.bpmn","tenantId":"<default>","processDefinitionKey":"2"}}]}"#
         ),
         ("completion", JobCompletionRequest.self, #"{"variables":{"a":1},"result":{"type":"userTask","denied":true,"corrections":{"assignee":"u","dueDate":""}}}"#),
-    ]
+        ]
+    }
 
-    static func decodeOutcome(_ type: any Decodable.Type, _ bytes: [UInt8]) -> String {
+    static func decodeOutcome(_ decodable: any Decodable.Type, _ bytes: [UInt8]) -> String {
         do {
-            _ = try CamundaJSON.decode(type, from: Data(bytes))
+            _ = try CamundaJSON.decode(decodable, from: Data(bytes))
             return "ok"
         } catch let error as DecodingError {
             let wrapped = CamundaError(operationID: "fuzz", kind: .decoding, status: 200, cause: error)
@@ -41,7 +43,7 @@ import Testing
         }
     }
 
-    @Test(arguments: seeds.indices)
+    @Test(arguments: 0..<6)
     func mutatedResponsesNeverCrash(index: Int) throws {
         let seed = Self.seeds[index]
         var rng = SplitMix64(seed: 0xC0FFEE &+ UInt64(index))

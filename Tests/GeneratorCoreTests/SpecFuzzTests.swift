@@ -75,7 +75,7 @@ import Testing
 
     @Test func replayCorpus() throws {
         let folder = Self.fixtures.appendingPathComponent("yaml-corpus")
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix(".") }.sorted()
         #expect(names.count >= 5, "the corpus is committed")
         let originals = try Self.originals()
         for name in names {
