@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "camunda-demo", targets: ["camunda-demo"]),
         .executable(name: "camunda-test-gateway", targets: ["camunda-test-gateway"]),
         .executable(name: "camunda-bench", targets: ["camunda-bench"]),
+        .executable(name: "camunda-soak", targets: ["camunda-soak"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -83,6 +84,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ]
+        ),
+
+        .executableTarget(
+            name: "camunda-soak",
+            dependencies: [
+                "CamundaOrchestration",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
             ]
         ),
 
