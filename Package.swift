@@ -105,7 +105,13 @@ let package = Package(
         .testTarget(name: "CamundaTestingTests", dependencies: ["CamundaTesting", "CamundaAPI"]),
         .testTarget(
             name: "CamundaOrchestrationTests",
-            dependencies: ["CamundaOrchestration", "CamundaTesting"]
+            dependencies: [
+                "CamundaOrchestration", "CamundaTesting",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
         ),
 
         // MARK: Examples
