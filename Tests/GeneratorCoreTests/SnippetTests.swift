@@ -206,6 +206,8 @@ import Testing
                 public let rawValue: String
                 /// Creates the identifier from its raw value.
                 public init(rawValue: String) { self.rawValue = rawValue }
+                /// The pattern valid values match.
+                public static let pattern = #"^-?[0-9]+$"#
             }
 
             /// - Remark: Generated from `#/components/schemas/Holder`.
