@@ -947,699 +947,699 @@ public enum CamundaSpecCatalog {
     /// The Swift type generated for a component schema of the spec, by the schema's name.
     public static func schemaType(named name: String) -> (any Codable.Type)? {
         switch name {
-        case "AgentDefinitionSearchQuerySortRequest": AgentDefinitionSearchQuerySortRequest.self
-        case "AgentDefinitionSearchQuery": AgentDefinitionSearchQuery.self
-        case "AgentDefinitionFilter": AgentDefinitionFilter.self
-        case "AgentDefinitionSearchQueryResult": AgentDefinitionSearchQueryResult.self
-        case "AgentDefinitionResult": AgentDefinitionResult.self
-        case "AgentDefinitionTypeEnum": AgentDefinitionTypeEnum.self
-        case "AgentDefinitionTypeFilterProperty": AgentDefinitionTypeFilterProperty.self
-        case "AdvancedAgentDefinitionTypeFilter": AdvancedAgentDefinitionTypeFilter.self
-        case "AgentInstanceSearchQuerySortRequest": AgentInstanceSearchQuerySortRequest.self
-        case "AgentInstanceSearchQuery": AgentInstanceSearchQuery.self
-        case "AgentInstanceFilter": AgentInstanceFilter.self
-        case "AgentInstanceSearchQueryResult": AgentInstanceSearchQueryResult.self
-        case "AgentInstanceResult": AgentInstanceResult.self
-        case "AgentInstanceDefinition": AgentInstanceDefinition.self
-        case "AgentInstanceDefinitionResult": AgentInstanceDefinitionResult.self
-        case "AgentTool": AgentTool.self
-        case "AgentInstanceMetrics": AgentInstanceMetrics.self
-        case "AgentInstanceLimits": AgentInstanceLimits.self
-        case "AgentInstanceStatusEnum": AgentInstanceStatusEnum.self
-        case "AgentInstanceUpdateStatusEnum": AgentInstanceUpdateStatusEnum.self
-        case "AgentInstanceCreationRequest": AgentInstanceCreationRequest.self
-        case "AgentInstanceCreationResult": AgentInstanceCreationResult.self
-        case "AgentInstanceMetricsDelta": AgentInstanceMetricsDelta.self
-        case "AgentInstanceUpdateRequest": AgentInstanceUpdateRequest.self
-        case "AgentInstanceUpdateResult": AgentInstanceUpdateResult.self
-        case "AgentInstanceCreatedHistoryItem": AgentInstanceCreatedHistoryItem.self
-        case "AgentInstanceStatusFilterProperty": AgentInstanceStatusFilterProperty.self
-        case "AdvancedAgentInstanceStatusFilter": AdvancedAgentInstanceStatusFilter.self
-        case "AgentInstanceHistoryItemRequest": AgentInstanceHistoryItemRequest.self
-        case "AgentInstanceHistoryItem": AgentInstanceHistoryItem.self
-        case "AgentInstanceHistoryItemCreationResult": AgentInstanceHistoryItemCreationResult.self
-        case "AgentInstanceHistorySearchQuerySortRequest": AgentInstanceHistorySearchQuerySortRequest.self
-        case "AgentInstanceHistorySearchQuery": AgentInstanceHistorySearchQuery.self
-        case "AgentInstanceHistoryFilter": AgentInstanceHistoryFilter.self
-        case "AgentInstanceHistorySearchQueryResult": AgentInstanceHistorySearchQueryResult.self
-        case "AgentInstanceHistoryItemResult": AgentInstanceHistoryItemResult.self
-        case "AgentInstanceHistoryRoleEnum": AgentInstanceHistoryRoleEnum.self
-        case "AgentInstanceHistoryCommitStatusEnum": AgentInstanceHistoryCommitStatusEnum.self
-        case "AgentInstanceMessageContent": AgentInstanceMessageContent.self
-        case "AgentInstanceTextContent": AgentInstanceTextContent.self
-        case "AgentInstanceDocumentContent": AgentInstanceDocumentContent.self
-        case "AgentInstanceObjectContent": AgentInstanceObjectContent.self
-        case "AgentInstanceMessageContentTypeEnum": AgentInstanceMessageContentTypeEnum.self
-        case "AgentInstanceToolCall": AgentInstanceToolCall.self
-        case "AgentInstanceHistoryItemMetrics": AgentInstanceHistoryItemMetrics.self
-        case "AgentInstanceHistoryRoleFilterProperty": AgentInstanceHistoryRoleFilterProperty.self
-        case "AdvancedAgentInstanceHistoryRoleFilter": AdvancedAgentInstanceHistoryRoleFilter.self
-        case "AgentInstanceHistoryCommitStatusFilterProperty": AgentInstanceHistoryCommitStatusFilterProperty.self
-        case "AdvancedAgentInstanceHistoryCommitStatusFilter": AdvancedAgentInstanceHistoryCommitStatusFilter.self
-        case "AuditLogResult": AuditLogResult.self
-        case "AuditLogSearchQuerySortRequest": AuditLogSearchQuerySortRequest.self
-        case "AuditLogSearchQueryRequest": AuditLogSearchQueryRequest.self
-        case "AuditLogFilter": AuditLogFilter.self
-        case "AuditLogSearchQueryResult": AuditLogSearchQueryResult.self
-        case "AuditLogEntityKey": AuditLogEntityKey.self
-        case "AuditLogEntityTypeEnum": AuditLogEntityTypeEnum.self
-        case "AuditLogOperationTypeEnum": AuditLogOperationTypeEnum.self
-        case "AuditLogActorTypeEnum": AuditLogActorTypeEnum.self
-        case "AuditLogResultEnum": AuditLogResultEnum.self
-        case "AuditLogCategoryEnum": AuditLogCategoryEnum.self
-        case "AuditLogEntityKeyFilterProperty": AuditLogEntityKeyFilterProperty.self
-        case "AdvancedAuditLogEntityKeyFilter": AdvancedAuditLogEntityKeyFilter.self
-        case "EntityTypeFilterProperty": EntityTypeFilterProperty.self
-        case "AdvancedEntityTypeFilter": AdvancedEntityTypeFilter.self
-        case "OperationTypeFilterProperty": OperationTypeFilterProperty.self
-        case "AdvancedOperationTypeFilter": AdvancedOperationTypeFilter.self
-        case "CategoryFilterProperty": CategoryFilterProperty.self
-        case "AdvancedCategoryFilter": AdvancedCategoryFilter.self
-        case "AuditLogResultFilterProperty": AuditLogResultFilterProperty.self
-        case "AdvancedResultFilter": AdvancedResultFilter.self
-        case "AuditLogActorTypeFilterProperty": AuditLogActorTypeFilterProperty.self
-        case "AdvancedActorTypeFilter": AdvancedActorTypeFilter.self
-        case "OwnAuthorizationSearchResult": OwnAuthorizationSearchResult.self
-        case "CamundaUserResult": CamundaUserResult.self
-        case "AuthorizationIdBasedRequest": AuthorizationIdBasedRequest.self
-        case "AuthorizationPropertyBasedRequest": AuthorizationPropertyBasedRequest.self
-        case "AuthorizationRequest": AuthorizationRequest.self
-        case "AuthorizationSearchQuerySortRequest": AuthorizationSearchQuerySortRequest.self
-        case "AuthorizationSearchQuery": AuthorizationSearchQuery.self
-        case "AuthorizationFilter": AuthorizationFilter.self
-        case "AuthorizationResult": AuthorizationResult.self
-        case "AuthorizationSearchResult": AuthorizationSearchResult.self
-        case "AuthorizationCreateResult": AuthorizationCreateResult.self
-        case "PermissionTypeEnum": PermissionTypeEnum.self
-        case "ResourceTypeEnum": ResourceTypeEnum.self
-        case "OwnerTypeEnum": OwnerTypeEnum.self
-        case "AuthorizationKey": AuthorizationKey.self
-        case "BackupId": BackupId.self
-        case "BackupIdPrefix": BackupIdPrefix.self
-        case "PartitionId": PartitionId.self
-        case "StateCode": StateCode.self
-        case "TakeRuntimeBackupRequest": TakeRuntimeBackupRequest.self
-        case "TakeRuntimeBackupResponse": TakeRuntimeBackupResponse.self
-        case "BackupInfo": BackupInfo.self
-        case "PartitionBackupInfo": PartitionBackupInfo.self
-        case "CheckpointType": CheckpointType.self
-        case "BackupType": BackupType.self
-        case "CheckpointId": CheckpointId.self
-        case "PartitionCheckpointState": PartitionCheckpointState.self
-        case "PartitionBackupState": PartitionBackupState.self
-        case "PartitionBackupRange": PartitionBackupRange.self
-        case "RuntimeBackupState": RuntimeBackupState.self
-        case "HistoryBackupStateCode": HistoryBackupStateCode.self
-        case "TakeHistoryBackupRequest": TakeHistoryBackupRequest.self
-        case "TakeHistoryBackupResponse": TakeHistoryBackupResponse.self
-        case "HistoryBackupInfo": HistoryBackupInfo.self
-        case "HistoryBackupSnapshotInfo": HistoryBackupSnapshotInfo.self
-        case "BatchOperationCreatedResult": BatchOperationCreatedResult.self
-        case "BatchOperationSearchQuerySortRequest": BatchOperationSearchQuerySortRequest.self
-        case "BatchOperationSearchQuery": BatchOperationSearchQuery.self
-        case "BatchOperationFilter": BatchOperationFilter.self
-        case "BatchOperationSearchQueryResult": BatchOperationSearchQueryResult.self
-        case "BatchOperationResponse": BatchOperationResponse.self
-        case "BatchOperationError": BatchOperationError.self
-        case "BatchOperationItemSearchQuerySortRequest": BatchOperationItemSearchQuerySortRequest.self
-        case "BatchOperationItemSearchQuery": BatchOperationItemSearchQuery.self
-        case "BatchOperationItemFilter": BatchOperationItemFilter.self
-        case "BatchOperationItemSearchQueryResult": BatchOperationItemSearchQueryResult.self
-        case "BatchOperationItemResponse": BatchOperationItemResponse.self
-        case "DecisionInstanceDeletionBatchOperationRequest": DecisionInstanceDeletionBatchOperationRequest.self
-        case "ProcessInstanceCancellationBatchOperationRequest": ProcessInstanceCancellationBatchOperationRequest.self
-        case "ProcessInstanceIncidentResolutionBatchOperationRequest": ProcessInstanceIncidentResolutionBatchOperationRequest.self
-        case "ProcessInstanceDeletionBatchOperationRequest": ProcessInstanceDeletionBatchOperationRequest.self
-        case "ProcessInstanceMigrationBatchOperationRequest": ProcessInstanceMigrationBatchOperationRequest.self
-        case "ProcessInstanceMigrationBatchOperationPlan": ProcessInstanceMigrationBatchOperationPlan.self
-        case "ProcessInstanceModificationBatchOperationRequest": ProcessInstanceModificationBatchOperationRequest.self
-        case "ProcessInstanceModificationMoveBatchOperationInstruction": ProcessInstanceModificationMoveBatchOperationInstruction.self
-        case "ProcessInstanceSuspensionBatchOperationRequest": ProcessInstanceSuspensionBatchOperationRequest.self
-        case "ProcessInstanceResumptionBatchOperationRequest": ProcessInstanceResumptionBatchOperationRequest.self
-        case "BatchOperationItemStateEnum": BatchOperationItemStateEnum.self
-        case "BatchOperationStateEnum": BatchOperationStateEnum.self
-        case "BatchOperationTypeEnum": BatchOperationTypeEnum.self
-        case "BatchOperationTypeFilterProperty": BatchOperationTypeFilterProperty.self
-        case "AdvancedBatchOperationTypeFilter": AdvancedBatchOperationTypeFilter.self
-        case "BatchOperationStateFilterProperty": BatchOperationStateFilterProperty.self
-        case "AdvancedBatchOperationStateFilter": AdvancedBatchOperationStateFilter.self
-        case "BatchOperationItemStateFilterProperty": BatchOperationItemStateFilterProperty.self
-        case "AdvancedBatchOperationItemStateFilter": AdvancedBatchOperationItemStateFilter.self
-        case "ClockPinRequest": ClockPinRequest.self
-        case "ClusterVariableKindEnum": ClusterVariableKindEnum.self
-        case "ClusterVariableScopeEnum": ClusterVariableScopeEnum.self
-        case "CreateClusterVariableRequest": CreateClusterVariableRequest.self
-        case "UpdateClusterVariableRequest": UpdateClusterVariableRequest.self
-        case "ClusterVariableResult": ClusterVariableResult.self
-        case "ClusterVariableSearchResult": ClusterVariableSearchResult.self
-        case "ClusterVariableResultBase": ClusterVariableResultBase.self
-        case "ClusterVariableSearchQueryRequest": ClusterVariableSearchQueryRequest.self
-        case "ClusterVariableSearchQuerySortRequest": ClusterVariableSearchQuerySortRequest.self
-        case "ClusterVariableSearchQueryFilterRequest": ClusterVariableSearchQueryFilterRequest.self
-        case "AdvancedMetadataValueFilter": AdvancedMetadataValueFilter.self
-        case "ClusterVariableScopeFilterProperty": ClusterVariableScopeFilterProperty.self
-        case "AdvancedClusterVariableScopeFilter": AdvancedClusterVariableScopeFilter.self
-        case "ClusterVariableKindFilterProperty": ClusterVariableKindFilterProperty.self
-        case "AdvancedClusterVariableKindFilter": AdvancedClusterVariableKindFilter.self
-        case "ClusterVariableSearchQueryResult": ClusterVariableSearchQueryResult.self
-        case "ConditionalEvaluationInstruction": ConditionalEvaluationInstruction.self
-        case "EvaluateConditionalResult": EvaluateConditionalResult.self
-        case "ConditionalEvaluationKey": ConditionalEvaluationKey.self
-        case "ProcessInstanceReference": ProcessInstanceReference.self
-        case "MessageCorrelationRequest": MessageCorrelationRequest.self
-        case "MessageCorrelationResult": MessageCorrelationResult.self
-        case "MessagePublicationRequest": MessagePublicationRequest.self
-        case "MessagePublicationResult": MessagePublicationResult.self
-        case "MessageSubscriptionSearchQueryResult": MessageSubscriptionSearchQueryResult.self
-        case "MessageSubscriptionResult": MessageSubscriptionResult.self
-        case "MessageSubscriptionSearchQuerySortRequest": MessageSubscriptionSearchQuerySortRequest.self
-        case "MessageSubscriptionSearchQuery": MessageSubscriptionSearchQuery.self
-        case "MessageSubscriptionFilter": MessageSubscriptionFilter.self
-        case "CorrelatedMessageSubscriptionSearchQueryResult": CorrelatedMessageSubscriptionSearchQueryResult.self
-        case "CorrelatedMessageSubscriptionResult": CorrelatedMessageSubscriptionResult.self
-        case "CorrelatedMessageSubscriptionSearchQuery": CorrelatedMessageSubscriptionSearchQuery.self
-        case "CorrelatedMessageSubscriptionSearchQuerySortRequest": CorrelatedMessageSubscriptionSearchQuerySortRequest.self
-        case "MessageSubscriptionStateEnum": MessageSubscriptionStateEnum.self
-        case "MessageSubscriptionTypeEnum": MessageSubscriptionTypeEnum.self
-        case "CorrelatedMessageSubscriptionFilter": CorrelatedMessageSubscriptionFilter.self
-        case "MessageSubscriptionTypeFilterProperty": MessageSubscriptionTypeFilterProperty.self
-        case "AdvancedMessageSubscriptionTypeFilter": AdvancedMessageSubscriptionTypeFilter.self
-        case "MessageSubscriptionStateFilterProperty": MessageSubscriptionStateFilterProperty.self
-        case "AdvancedMessageSubscriptionStateFilter": AdvancedMessageSubscriptionStateFilter.self
-        case "AdvancedMessageSubscriptionKeyFilter": AdvancedMessageSubscriptionKeyFilter.self
-        case "MessageSubscriptionKeyFilterProperty": MessageSubscriptionKeyFilterProperty.self
-        case "MessageSubscriptionKey": MessageSubscriptionKey.self
-        case "MessageKey": MessageKey.self
-        case "DecisionDefinitionSearchQuerySortRequest": DecisionDefinitionSearchQuerySortRequest.self
-        case "DecisionDefinitionSearchQuery": DecisionDefinitionSearchQuery.self
-        case "DecisionDefinitionFilter": DecisionDefinitionFilter.self
-        case "DecisionDefinitionSearchQueryResult": DecisionDefinitionSearchQueryResult.self
-        case "DecisionDefinitionResult": DecisionDefinitionResult.self
-        case "DecisionEvaluationInstruction": DecisionEvaluationInstruction.self
-        case "DecisionEvaluationById": DecisionEvaluationById.self
-        case "DecisionEvaluationByKey": DecisionEvaluationByKey.self
-        case "EvaluateDecisionResult": EvaluateDecisionResult.self
-        case "EvaluatedDecisionResult": EvaluatedDecisionResult.self
-        case "DecisionInstanceSearchQuerySortRequest": DecisionInstanceSearchQuerySortRequest.self
-        case "DecisionInstanceSearchQuery": DecisionInstanceSearchQuery.self
-        case "DecisionInstanceFilter": DecisionInstanceFilter.self
-        case "DeleteDecisionInstanceRequest": DeleteDecisionInstanceRequest.self
-        case "DecisionInstanceSearchQueryResult": DecisionInstanceSearchQueryResult.self
-        case "DecisionInstanceResult": DecisionInstanceResult.self
-        case "DecisionInstanceGetQueryResult": DecisionInstanceGetQueryResult.self
-        case "EvaluatedDecisionInputItem": EvaluatedDecisionInputItem.self
-        case "EvaluatedDecisionOutputItem": EvaluatedDecisionOutputItem.self
-        case "MatchedDecisionRuleItem": MatchedDecisionRuleItem.self
-        case "DecisionDefinitionTypeEnum": DecisionDefinitionTypeEnum.self
-        case "DecisionInstanceStateEnum": DecisionInstanceStateEnum.self
-        case "AdvancedDecisionInstanceStateFilter": AdvancedDecisionInstanceStateFilter.self
-        case "DecisionInstanceStateFilterProperty": DecisionInstanceStateFilterProperty.self
-        case "DecisionRequirementsSearchQuerySortRequest": DecisionRequirementsSearchQuerySortRequest.self
-        case "DecisionRequirementsSearchQuery": DecisionRequirementsSearchQuery.self
-        case "DecisionRequirementsFilter": DecisionRequirementsFilter.self
-        case "DecisionRequirementsSearchQueryResult": DecisionRequirementsSearchQueryResult.self
-        case "DecisionRequirementsResult": DecisionRequirementsResult.self
-        case "DeploymentResult": DeploymentResult.self
-        case "DeploymentMetadataResult": DeploymentMetadataResult.self
-        case "DeploymentProcessResult": DeploymentProcessResult.self
-        case "DeploymentDecisionResult": DeploymentDecisionResult.self
-        case "DeploymentDecisionRequirementsResult": DeploymentDecisionRequirementsResult.self
-        case "DeploymentFormResult": DeploymentFormResult.self
-        case "DeploymentResourceResult": DeploymentResourceResult.self
-        case "DeleteResourceRequest": DeleteResourceRequest.self
-        case "DeleteResourceResponse": DeleteResourceResponse.self
-        case "ResourceResult": ResourceResult.self
-        case "DeploymentKey": DeploymentKey.self
-        case "ResourceKey": ResourceKey.self
-        case "DeploymentKeyFilterProperty": DeploymentKeyFilterProperty.self
-        case "AdvancedDeploymentKeyFilter": AdvancedDeploymentKeyFilter.self
-        case "ResourceKeyFilterProperty": ResourceKeyFilterProperty.self
-        case "AdvancedResourceKeyFilter": AdvancedResourceKeyFilter.self
-        case "ResourceSearchQuerySortRequest": ResourceSearchQuerySortRequest.self
-        case "ResourceSearchQuery": ResourceSearchQuery.self
-        case "ResourceFilter": ResourceFilter.self
-        case "ResourceSearchQueryResult": ResourceSearchQueryResult.self
-        case "DocumentReference": DocumentReference.self
-        case "DocumentCreationFailureDetail": DocumentCreationFailureDetail.self
-        case "DocumentCreationBatchResponse": DocumentCreationBatchResponse.self
-        case "DocumentMetadata": DocumentMetadata.self
-        case "DocumentMetadataResponse": DocumentMetadataResponse.self
-        case "DocumentLinkRequest": DocumentLinkRequest.self
-        case "DocumentLink": DocumentLink.self
-        case "DocumentId": DocumentId.self
-        case "ElementInstanceSearchQuerySortRequest": ElementInstanceSearchQuerySortRequest.self
-        case "ElementInstanceWaitStateQuerySortRequest": ElementInstanceWaitStateQuerySortRequest.self
-        case "ElementInstanceSearchQuery": ElementInstanceSearchQuery.self
-        case "ElementInstanceFilter": ElementInstanceFilter.self
-        case "ElementInstanceFilterFields": ElementInstanceFilterFields.self
-        case "ElementInstanceStateFilterProperty": ElementInstanceStateFilterProperty.self
-        case "AdvancedElementInstanceStateFilter": AdvancedElementInstanceStateFilter.self
-        case "ElementInstanceSearchQueryResult": ElementInstanceSearchQueryResult.self
-        case "ElementInstanceResult": ElementInstanceResult.self
-        case "ElementInstanceStateEnum": ElementInstanceStateEnum.self
-        case "AdHocSubProcessActivateActivitiesInstruction": AdHocSubProcessActivateActivitiesInstruction.self
-        case "ElementInstanceWaitStateQuery": ElementInstanceWaitStateQuery.self
-        case "ElementInstanceWaitStateFilter": ElementInstanceWaitStateFilter.self
-        case "WaitStateElementTypeFilterProperty": WaitStateElementTypeFilterProperty.self
-        case "AdvancedWaitStateElementTypeFilter": AdvancedWaitStateElementTypeFilter.self
-        case "WaitStateElementTypeEnum": WaitStateElementTypeEnum.self
-        case "WaitStateTypeFilterProperty": WaitStateTypeFilterProperty.self
-        case "AdvancedWaitStateTypeFilter": AdvancedWaitStateTypeFilter.self
-        case "ElementInstanceWaitStateQueryResult": ElementInstanceWaitStateQueryResult.self
-        case "ElementInstanceWaitStateResult": ElementInstanceWaitStateResult.self
-        case "WaitStateDetails": WaitStateDetails.self
-        case "WaitStateTypeEnum": WaitStateTypeEnum.self
-        case "BaseWaitStateDetails": BaseWaitStateDetails.self
-        case "JobWaitStateDetails": JobWaitStateDetails.self
-        case "MessageWaitStateDetails": MessageWaitStateDetails.self
-        case "UserTaskWaitStateDetails": UserTaskWaitStateDetails.self
-        case "TimerWaitStateDetails": TimerWaitStateDetails.self
-        case "SignalWaitStateDetails": SignalWaitStateDetails.self
-        case "ConditionWaitStateDetails": ConditionWaitStateDetails.self
-        case "AdHocSubProcessActivateActivityReference": AdHocSubProcessActivateActivityReference.self
-        case "ExportingStatusCode": ExportingStatusCode.self
-        case "ExportingStatusResponse": ExportingStatusResponse.self
-        case "ExpressionEvaluationRequest": ExpressionEvaluationRequest.self
-        case "ExpressionEvaluationResult": ExpressionEvaluationResult.self
-        case "ExpressionSecretReferenceItem": ExpressionSecretReferenceItem.self
-        case "ExpressionEvaluationWarningItem": ExpressionEvaluationWarningItem.self
-        case "GlobalListenerSourceEnum": GlobalListenerSourceEnum.self
-        case "GlobalTaskListenerEventTypeEnum": GlobalTaskListenerEventTypeEnum.self
-        case "GlobalListenerBase": GlobalListenerBase.self
-        case "GlobalTaskListenerBase": GlobalTaskListenerBase.self
-        case "GlobalTaskListenerEventTypes": GlobalTaskListenerEventTypes.self
-        case "CreateGlobalTaskListenerRequest": CreateGlobalTaskListenerRequest.self
-        case "UpdateGlobalTaskListenerRequest": UpdateGlobalTaskListenerRequest.self
-        case "GlobalTaskListenerResult": GlobalTaskListenerResult.self
-        case "GlobalTaskListenerSearchQueryRequest": GlobalTaskListenerSearchQueryRequest.self
-        case "GlobalTaskListenerSearchQuerySortRequest": GlobalTaskListenerSearchQuerySortRequest.self
-        case "GlobalTaskListenerSearchQueryFilterRequest": GlobalTaskListenerSearchQueryFilterRequest.self
-        case "GlobalListenerSourceFilterProperty": GlobalListenerSourceFilterProperty.self
-        case "AdvancedGlobalListenerSourceFilter": AdvancedGlobalListenerSourceFilter.self
-        case "GlobalTaskListenerEventTypeFilterProperty": GlobalTaskListenerEventTypeFilterProperty.self
-        case "AdvancedGlobalTaskListenerEventTypeFilter": AdvancedGlobalTaskListenerEventTypeFilter.self
-        case "GlobalTaskListenerSearchQueryResult": GlobalTaskListenerSearchQueryResult.self
-        case "GroupCreateRequest": GroupCreateRequest.self
-        case "GroupCreateResult": GroupCreateResult.self
-        case "GroupUpdateRequest": GroupUpdateRequest.self
-        case "GroupUpdateResult": GroupUpdateResult.self
-        case "GroupResult": GroupResult.self
-        case "GroupSearchQuerySortRequest": GroupSearchQuerySortRequest.self
-        case "GroupSearchQueryRequest": GroupSearchQueryRequest.self
-        case "GroupFilter": GroupFilter.self
-        case "GroupSearchQueryResult": GroupSearchQueryResult.self
-        case "GroupUserResult": GroupUserResult.self
-        case "GroupUserSearchResult": GroupUserSearchResult.self
-        case "GroupUserSearchQueryRequest": GroupUserSearchQueryRequest.self
-        case "GroupUserSearchQuerySortRequest": GroupUserSearchQuerySortRequest.self
-        case "GroupClientResult": GroupClientResult.self
-        case "GroupClientSearchResult": GroupClientSearchResult.self
-        case "GroupClientSearchQueryRequest": GroupClientSearchQueryRequest.self
-        case "GroupMappingRuleSearchResult": GroupMappingRuleSearchResult.self
-        case "GroupRoleSearchResult": GroupRoleSearchResult.self
-        case "GroupClientSearchQuerySortRequest": GroupClientSearchQuerySortRequest.self
-        case "IncidentSearchQuery": IncidentSearchQuery.self
-        case "IncidentFilter": IncidentFilter.self
-        case "IncidentErrorTypeFilterProperty": IncidentErrorTypeFilterProperty.self
-        case "AdvancedIncidentErrorTypeFilter": AdvancedIncidentErrorTypeFilter.self
-        case "IncidentErrorTypeEnum": IncidentErrorTypeEnum.self
-        case "IncidentStateFilterProperty": IncidentStateFilterProperty.self
-        case "AdvancedIncidentStateFilter": AdvancedIncidentStateFilter.self
-        case "IncidentStateEnum": IncidentStateEnum.self
-        case "IncidentSearchQuerySortRequest": IncidentSearchQuerySortRequest.self
-        case "IncidentSearchQueryResult": IncidentSearchQueryResult.self
-        case "IncidentResult": IncidentResult.self
-        case "IncidentResolutionRequest": IncidentResolutionRequest.self
-        case "IncidentProcessInstanceStatisticsByErrorQuery": IncidentProcessInstanceStatisticsByErrorQuery.self
-        case "IncidentProcessInstanceStatisticsByErrorQueryResult": IncidentProcessInstanceStatisticsByErrorQueryResult.self
-        case "IncidentProcessInstanceStatisticsByErrorResult": IncidentProcessInstanceStatisticsByErrorResult.self
-        case "IncidentProcessInstanceStatisticsByErrorQuerySortRequest": IncidentProcessInstanceStatisticsByErrorQuerySortRequest.self
-        case "IncidentProcessInstanceStatisticsByDefinitionQuery": IncidentProcessInstanceStatisticsByDefinitionQuery.self
-        case "IncidentProcessInstanceStatisticsByDefinitionQueryResult": IncidentProcessInstanceStatisticsByDefinitionQueryResult.self
-        case "IncidentProcessInstanceStatisticsByDefinitionResult": IncidentProcessInstanceStatisticsByDefinitionResult.self
-        case "IncidentProcessInstanceStatisticsByDefinitionFilter": IncidentProcessInstanceStatisticsByDefinitionFilter.self
-        case "IncidentProcessInstanceStatisticsByDefinitionQuerySortRequest": IncidentProcessInstanceStatisticsByDefinitionQuerySortRequest.self
-        case "JobActivationRequest": JobActivationRequest.self
-        case "JobActivationResult": JobActivationResult.self
-        case "ActivatedJobResult": ActivatedJobResult.self
-        case "UserTaskProperties": UserTaskProperties.self
-        case "JobSearchQuery": JobSearchQuery.self
-        case "JobSearchQuerySortRequest": JobSearchQuerySortRequest.self
-        case "JobFilter": JobFilter.self
-        case "JobSearchQueryResult": JobSearchQueryResult.self
-        case "JobSearchResult": JobSearchResult.self
-        case "JobFailRequest": JobFailRequest.self
-        case "JobErrorRequest": JobErrorRequest.self
-        case "JobCompletionRequest": JobCompletionRequest.self
-        case "JobResult": JobResult.self
-        case "JobResultUserTask": JobResultUserTask.self
-        case "JobResultCorrections": JobResultCorrections.self
-        case "JobResultAdHocSubProcess": JobResultAdHocSubProcess.self
-        case "JobResultActivateElement": JobResultActivateElement.self
-        case "JobUpdateRequest": JobUpdateRequest.self
-        case "JobChangeset": JobChangeset.self
-        case "JobBatchUpdateRequest": JobBatchUpdateRequest.self
-        case "TenantFilterEnum": TenantFilterEnum.self
-        case "JobStateEnum": JobStateEnum.self
-        case "JobKindEnum": JobKindEnum.self
-        case "JobListenerEventTypeEnum": JobListenerEventTypeEnum.self
-        case "JobKindFilterProperty": JobKindFilterProperty.self
-        case "AdvancedJobKindFilter": AdvancedJobKindFilter.self
-        case "JobListenerEventTypeFilterProperty": JobListenerEventTypeFilterProperty.self
-        case "AdvancedJobListenerEventTypeFilter": AdvancedJobListenerEventTypeFilter.self
-        case "JobStateFilterProperty": JobStateFilterProperty.self
-        case "AdvancedJobStateFilter": AdvancedJobStateFilter.self
-        case "GlobalJobStatisticsQueryResult": GlobalJobStatisticsQueryResult.self
-        case "StatusMetric": StatusMetric.self
-        case "JobTypeStatisticsQuery": JobTypeStatisticsQuery.self
-        case "JobTypeStatisticsFilter": JobTypeStatisticsFilter.self
-        case "JobTypeStatisticsQueryResult": JobTypeStatisticsQueryResult.self
-        case "JobTypeStatisticsItem": JobTypeStatisticsItem.self
-        case "JobWorkerStatisticsQuery": JobWorkerStatisticsQuery.self
-        case "JobWorkerStatisticsFilter": JobWorkerStatisticsFilter.self
-        case "JobWorkerStatisticsQueryResult": JobWorkerStatisticsQueryResult.self
-        case "JobWorkerStatisticsItem": JobWorkerStatisticsItem.self
-        case "JobTimeSeriesStatisticsQuery": JobTimeSeriesStatisticsQuery.self
-        case "JobTimeSeriesStatisticsFilter": JobTimeSeriesStatisticsFilter.self
-        case "JobTimeSeriesStatisticsQueryResult": JobTimeSeriesStatisticsQueryResult.self
-        case "JobTimeSeriesStatisticsItem": JobTimeSeriesStatisticsItem.self
-        case "JobErrorStatisticsQuery": JobErrorStatisticsQuery.self
-        case "JobErrorStatisticsFilter": JobErrorStatisticsFilter.self
-        case "JobErrorStatisticsQueryResult": JobErrorStatisticsQueryResult.self
-        case "JobErrorStatisticsItem": JobErrorStatisticsItem.self
-        case "LicenseResponse": LicenseResponse.self
-        case "MappingRuleCreateUpdateRequest": MappingRuleCreateUpdateRequest.self
-        case "MappingRuleCreateRequest": MappingRuleCreateRequest.self
-        case "MappingRuleUpdateRequest": MappingRuleUpdateRequest.self
-        case "MappingRuleCreateUpdateResult": MappingRuleCreateUpdateResult.self
-        case "MappingRuleCreateResult": MappingRuleCreateResult.self
-        case "MappingRuleUpdateResult": MappingRuleUpdateResult.self
-        case "MappingRuleSearchQueryResult": MappingRuleSearchQueryResult.self
-        case "MappingRuleResult": MappingRuleResult.self
-        case "MappingRuleSearchQuerySortRequest": MappingRuleSearchQuerySortRequest.self
-        case "MappingRuleSearchQueryRequest": MappingRuleSearchQueryRequest.self
-        case "MappingRuleFilter": MappingRuleFilter.self
-        case "ProcessDefinitionSearchQuerySortRequest": ProcessDefinitionSearchQuerySortRequest.self
-        case "ProcessDefinitionSearchQuery": ProcessDefinitionSearchQuery.self
-        case "ProcessDefinitionFilter": ProcessDefinitionFilter.self
-        case "ProcessDefinitionSearchQueryResult": ProcessDefinitionSearchQueryResult.self
-        case "ProcessDefinitionResult": ProcessDefinitionResult.self
-        case "ProcessDefinitionElementStatisticsQuery": ProcessDefinitionElementStatisticsQuery.self
-        case "ProcessDefinitionElementStatisticsQueryResult": ProcessDefinitionElementStatisticsQueryResult.self
-        case "ProcessElementStatisticsResult": ProcessElementStatisticsResult.self
-        case "ProcessDefinitionVariableNameSearchQuery": ProcessDefinitionVariableNameSearchQuery.self
-        case "ProcessDefinitionVariableNameFilter": ProcessDefinitionVariableNameFilter.self
-        case "ProcessDefinitionVariableNameSearchQueryResult": ProcessDefinitionVariableNameSearchQueryResult.self
-        case "ProcessDefinitionVariableNameSearchResult": ProcessDefinitionVariableNameSearchResult.self
-        case "ProcessDefinitionMessageSubscriptionStatisticsQuery": ProcessDefinitionMessageSubscriptionStatisticsQuery.self
-        case "ProcessDefinitionMessageSubscriptionStatisticsQueryResult": ProcessDefinitionMessageSubscriptionStatisticsQueryResult.self
-        case "ProcessDefinitionMessageSubscriptionStatisticsResult": ProcessDefinitionMessageSubscriptionStatisticsResult.self
-        case "ProcessDefinitionInstanceStatisticsQuery": ProcessDefinitionInstanceStatisticsQuery.self
-        case "ProcessDefinitionInstanceStatisticsQueryResult": ProcessDefinitionInstanceStatisticsQueryResult.self
-        case "ProcessDefinitionInstanceStatisticsResult": ProcessDefinitionInstanceStatisticsResult.self
-        case "ProcessDefinitionInstanceStatisticsQuerySortRequest": ProcessDefinitionInstanceStatisticsQuerySortRequest.self
-        case "ProcessDefinitionInstanceVersionStatisticsQuery": ProcessDefinitionInstanceVersionStatisticsQuery.self
-        case "ProcessDefinitionInstanceVersionStatisticsFilter": ProcessDefinitionInstanceVersionStatisticsFilter.self
-        case "ProcessDefinitionInstanceVersionStatisticsQueryResult": ProcessDefinitionInstanceVersionStatisticsQueryResult.self
-        case "ProcessDefinitionInstanceVersionStatisticsResult": ProcessDefinitionInstanceVersionStatisticsResult.self
-        case "ProcessDefinitionInstanceVersionStatisticsQuerySortRequest": ProcessDefinitionInstanceVersionStatisticsQuerySortRequest.self
-        case "ProcessInstanceCreationInstruction": ProcessInstanceCreationInstruction.self
-        case "ProcessInstanceCreationInstructionById": ProcessInstanceCreationInstructionById.self
-        case "ProcessInstanceCreationInstructionByKey": ProcessInstanceCreationInstructionByKey.self
-        case "ProcessInstanceCreationStartInstruction": ProcessInstanceCreationStartInstruction.self
-        case "ProcessInstanceCreationRuntimeInstruction": ProcessInstanceCreationRuntimeInstruction.self
-        case "ProcessInstanceCreationTerminateInstruction": ProcessInstanceCreationTerminateInstruction.self
-        case "CreateProcessInstanceResult": CreateProcessInstanceResult.self
-        case "ProcessInstanceSearchQuerySortRequest": ProcessInstanceSearchQuerySortRequest.self
-        case "ProcessInstanceSearchQuery": ProcessInstanceSearchQuery.self
-        case "BaseProcessInstanceFilterFields": BaseProcessInstanceFilterFields.self
-        case "ProcessDefinitionStatisticsFilter": ProcessDefinitionStatisticsFilter.self
-        case "ProcessInstanceFilterFields": ProcessInstanceFilterFields.self
-        case "ProcessInstanceFilter": ProcessInstanceFilter.self
-        case "ProcessInstanceSearchQueryResult": ProcessInstanceSearchQueryResult.self
-        case "ProcessInstanceResult": ProcessInstanceResult.self
-        case "CancelProcessInstanceRequest": CancelProcessInstanceRequest.self
-        case "DeleteProcessInstanceRequest": DeleteProcessInstanceRequest.self
-        case "SuspendProcessInstanceRequest": SuspendProcessInstanceRequest.self
-        case "ResumeProcessInstanceRequest": ResumeProcessInstanceRequest.self
-        case "ProcessInstanceCallHierarchyEntry": ProcessInstanceCallHierarchyEntry.self
-        case "ProcessInstanceSequenceFlowsQueryResult": ProcessInstanceSequenceFlowsQueryResult.self
-        case "ProcessInstanceSequenceFlowResult": ProcessInstanceSequenceFlowResult.self
-        case "ProcessInstanceElementStatisticsQueryResult": ProcessInstanceElementStatisticsQueryResult.self
-        case "ProcessInstanceWaitStateStatisticsQueryResult": ProcessInstanceWaitStateStatisticsQueryResult.self
-        case "ProcessInstanceWaitStateStatisticsResult": ProcessInstanceWaitStateStatisticsResult.self
-        case "ProcessInstanceMigrationInstruction": ProcessInstanceMigrationInstruction.self
-        case "MigrateProcessInstanceMappingInstruction": MigrateProcessInstanceMappingInstruction.self
-        case "ProcessInstanceBusinessIdAssignmentInstruction": ProcessInstanceBusinessIdAssignmentInstruction.self
-        case "ProcessInstanceModificationInstruction": ProcessInstanceModificationInstruction.self
-        case "ProcessInstanceModificationActivateInstruction": ProcessInstanceModificationActivateInstruction.self
-        case "ModifyProcessInstanceVariableInstruction": ModifyProcessInstanceVariableInstruction.self
-        case "ProcessInstanceModificationMoveInstruction": ProcessInstanceModificationMoveInstruction.self
-        case "SourceElementInstruction": SourceElementInstruction.self
-        case "SourceElementIdInstruction": SourceElementIdInstruction.self
-        case "SourceElementInstanceKeyInstruction": SourceElementInstanceKeyInstruction.self
-        case "AncestorScopeInstruction": AncestorScopeInstruction.self
-        case "DirectAncestorKeyInstruction": DirectAncestorKeyInstruction.self
-        case "InferredAncestorKeyInstruction": InferredAncestorKeyInstruction.self
-        case "UseSourceParentKeyInstruction": UseSourceParentKeyInstruction.self
-        case "ProcessInstanceModificationTerminateInstruction": ProcessInstanceModificationTerminateInstruction.self
-        case "ProcessInstanceModificationTerminateByIdInstruction": ProcessInstanceModificationTerminateByIdInstruction.self
-        case "ProcessInstanceModificationTerminateByKeyInstruction": ProcessInstanceModificationTerminateByKeyInstruction.self
-        case "ProcessInstanceStateEnum": ProcessInstanceStateEnum.self
-        case "AdvancedProcessInstanceStateFilter": AdvancedProcessInstanceStateFilter.self
-        case "ProcessInstanceStateFilterProperty": ProcessInstanceStateFilterProperty.self
-        case "RoleCreateRequest": RoleCreateRequest.self
-        case "RoleCreateResult": RoleCreateResult.self
-        case "RoleUpdateRequest": RoleUpdateRequest.self
-        case "RoleUpdateResult": RoleUpdateResult.self
-        case "RoleResult": RoleResult.self
-        case "RoleSearchQuerySortRequest": RoleSearchQuerySortRequest.self
-        case "RoleSearchQueryRequest": RoleSearchQueryRequest.self
-        case "RoleFilter": RoleFilter.self
-        case "RoleSearchQueryResult": RoleSearchQueryResult.self
-        case "RoleUserResult": RoleUserResult.self
-        case "RoleUserSearchResult": RoleUserSearchResult.self
-        case "RoleUserSearchQueryRequest": RoleUserSearchQueryRequest.self
-        case "RoleUserSearchQuerySortRequest": RoleUserSearchQuerySortRequest.self
-        case "RoleClientResult": RoleClientResult.self
-        case "RoleClientSearchResult": RoleClientSearchResult.self
-        case "RoleClientSearchQueryRequest": RoleClientSearchQueryRequest.self
-        case "RoleClientSearchQuerySortRequest": RoleClientSearchQuerySortRequest.self
-        case "RoleGroupResult": RoleGroupResult.self
-        case "RoleGroupSearchResult": RoleGroupSearchResult.self
-        case "RoleGroupSearchQueryRequest": RoleGroupSearchQueryRequest.self
-        case "RoleMappingRuleSearchResult": RoleMappingRuleSearchResult.self
-        case "RoleGroupSearchQuerySortRequest": RoleGroupSearchQuerySortRequest.self
-        case "SecretResolveRequest": SecretResolveRequest.self
-        case "SecretResolveResult": SecretResolveResult.self
-        case "ResolvedSecret": ResolvedSecret.self
-        case "SecretResolutionError": SecretResolutionError.self
-        case "SecretErrorCode": SecretErrorCode.self
-        case "SecretListRequest": SecretListRequest.self
-        case "SecretListResult": SecretListResult.self
-        case "SignalBroadcastRequest": SignalBroadcastRequest.self
-        case "SignalBroadcastResult": SignalBroadcastResult.self
-        case "SignalKey": SignalKey.self
-        case "Mode": Mode.self
-        case "TopologyResponse": TopologyResponse.self
-        case "BrokerInfo": BrokerInfo.self
-        case "Partition": Partition.self
-        case "ClusterModeChangeResponse": ClusterModeChangeResponse.self
-        case "ClusterModeChangePlannedChange": ClusterModeChangePlannedChange.self
-        case "ClusterModeChangeOperation": ClusterModeChangeOperation.self
-        case "ClusterRestoreResponse": ClusterRestoreResponse.self
-        case "ClusterRestorePlannedChange": ClusterRestorePlannedChange.self
-        case "ClusterRestoreOperation": ClusterRestoreOperation.self
-        case "ClusterRestoreBrokerOperation": ClusterRestoreBrokerOperation.self
-        case "ClusterRestorePartitionOperation": ClusterRestorePartitionOperation.self
-        case "ClusterRestorePartitionRestoreOperation": ClusterRestorePartitionRestoreOperation.self
-        case "ClusterRestoreModeChangeOperation": ClusterRestoreModeChangeOperation.self
-        case "ClusterRestoreAwaitModeChangeOperation": ClusterRestoreAwaitModeChangeOperation.self
-        case "RestoreRequest": RestoreRequest.self
-        case "RestoreStatusResponse": RestoreStatusResponse.self
-        case "RestoreBrokerStatus": RestoreBrokerStatus.self
-        case "RestorePartitionStatus": RestorePartitionStatus.self
-        case "UsageMetricsResponse": UsageMetricsResponse.self
-        case "UsageMetricsResponseItem": UsageMetricsResponseItem.self
-        case "SystemConfigurationResponse": SystemConfigurationResponse.self
-        case "JobMetricsConfigurationResponse": JobMetricsConfigurationResponse.self
-        case "ComponentsConfigurationResponse": ComponentsConfigurationResponse.self
-        case "DeploymentConfigurationResponse": DeploymentConfigurationResponse.self
-        case "AuthenticationConfigurationResponse": AuthenticationConfigurationResponse.self
-        case "CloudConfigurationResponse": CloudConfigurationResponse.self
-        case "WebappComponent": WebappComponent.self
-        case "CloudStage": CloudStage.self
-        case "TenantCreateRequest": TenantCreateRequest.self
-        case "TenantCreateResult": TenantCreateResult.self
-        case "TenantUpdateRequest": TenantUpdateRequest.self
-        case "TenantUpdateResult": TenantUpdateResult.self
-        case "TenantResult": TenantResult.self
-        case "TenantSearchQuerySortRequest": TenantSearchQuerySortRequest.self
-        case "TenantSearchQueryRequest": TenantSearchQueryRequest.self
-        case "TenantFilter": TenantFilter.self
-        case "TenantSearchQueryResult": TenantSearchQueryResult.self
-        case "TenantUserResult": TenantUserResult.self
-        case "TenantUserSearchResult": TenantUserSearchResult.self
-        case "TenantUserSearchQueryRequest": TenantUserSearchQueryRequest.self
-        case "TenantUserSearchQuerySortRequest": TenantUserSearchQuerySortRequest.self
-        case "TenantClientResult": TenantClientResult.self
-        case "TenantClientSearchResult": TenantClientSearchResult.self
-        case "TenantClientSearchQueryRequest": TenantClientSearchQueryRequest.self
-        case "TenantClientSearchQuerySortRequest": TenantClientSearchQuerySortRequest.self
-        case "TenantGroupResult": TenantGroupResult.self
-        case "TenantGroupSearchResult": TenantGroupSearchResult.self
-        case "TenantGroupSearchQueryRequest": TenantGroupSearchQueryRequest.self
-        case "TenantRoleSearchResult": TenantRoleSearchResult.self
-        case "TenantMappingRuleSearchResult": TenantMappingRuleSearchResult.self
-        case "TenantGroupSearchQuerySortRequest": TenantGroupSearchQuerySortRequest.self
-        case "ClusterStatusResponse": ClusterStatusResponse.self
-        case "ClusterRestoreRequest": ClusterRestoreRequest.self
-        case "ClusterTopologyResponse": ClusterTopologyResponse.self
-        case "ClusterBrokerInfo": ClusterBrokerInfo.self
-        case "PhysicalTenantTopology": PhysicalTenantTopology.self
-        case "PhysicalTenantBrokerTopology": PhysicalTenantBrokerTopology.self
-        case "ClusterTakeRuntimeBackupResponse": ClusterTakeRuntimeBackupResponse.self
-        case "ClusterRuntimeBackupTakeResult": ClusterRuntimeBackupTakeResult.self
-        case "ClusterRuntimeBackupTakeOutcome": ClusterRuntimeBackupTakeOutcome.self
-        case "ClusterRuntimeBackupInfo": ClusterRuntimeBackupInfo.self
-        case "ClusterRuntimeBackupTenantInfo": ClusterRuntimeBackupTenantInfo.self
-        case "ClusterRuntimeBackupState": ClusterRuntimeBackupState.self
-        case "ClusterRuntimeBackupTenantState": ClusterRuntimeBackupTenantState.self
-        case "ClusterTakeHistoryBackupResponse": ClusterTakeHistoryBackupResponse.self
-        case "ClusterHistoryBackupTakeResult": ClusterHistoryBackupTakeResult.self
-        case "ClusterHistoryBackupInfo": ClusterHistoryBackupInfo.self
-        case "ClusterHistoryBackupTenantInfo": ClusterHistoryBackupTenantInfo.self
-        case "ClusterHistoryBackupTenantState": ClusterHistoryBackupTenantState.self
-        case "UserRequest": UserRequest.self
-        case "UserCreateResult": UserCreateResult.self
-        case "UserUpdateRequest": UserUpdateRequest.self
-        case "UserUpdateResult": UserUpdateResult.self
-        case "UserResult": UserResult.self
-        case "UserSearchQuerySortRequest": UserSearchQuerySortRequest.self
-        case "UserSearchQueryRequest": UserSearchQueryRequest.self
-        case "UserFilter": UserFilter.self
-        case "UserSearchResult": UserSearchResult.self
-        case "UserTaskSearchQuerySortRequest": UserTaskSearchQuerySortRequest.self
-        case "UserTaskSearchQuery": UserTaskSearchQuery.self
-        case "UserTaskFilter": UserTaskFilter.self
-        case "UserTaskSearchQueryResult": UserTaskSearchQueryResult.self
-        case "UserTaskResult": UserTaskResult.self
-        case "UserTaskCompletionRequest": UserTaskCompletionRequest.self
-        case "UserTaskAssignmentRequest": UserTaskAssignmentRequest.self
-        case "UserTaskUpdateRequest": UserTaskUpdateRequest.self
-        case "Changeset": Changeset.self
-        case "UserTaskVariableSearchQuerySortRequest": UserTaskVariableSearchQuerySortRequest.self
-        case "UserTaskVariableSearchQueryRequest": UserTaskVariableSearchQueryRequest.self
-        case "UserTaskEffectiveVariableSearchQueryRequest": UserTaskEffectiveVariableSearchQueryRequest.self
-        case "UserTaskAuditLogSearchQueryRequest": UserTaskAuditLogSearchQueryRequest.self
-        case "UserTaskStateEnum": UserTaskStateEnum.self
-        case "UserTaskVariableFilter": UserTaskVariableFilter.self
-        case "UserTaskStateFilterProperty": UserTaskStateFilterProperty.self
-        case "AdvancedUserTaskStateFilter": AdvancedUserTaskStateFilter.self
-        case "UserTaskAuditLogFilter": UserTaskAuditLogFilter.self
-        case "VariableSearchQuerySortRequest": VariableSearchQuerySortRequest.self
-        case "VariableSearchQuery": VariableSearchQuery.self
-        case "VariableFilter": VariableFilter.self
-        case "VariableSearchQueryResult": VariableSearchQueryResult.self
-        case "VariableSearchResult": VariableSearchResult.self
-        case "VariableResult": VariableResult.self
-        case "VariableResultBase": VariableResultBase.self
-        case "VariableValueFilterProperty": VariableValueFilterProperty.self
-        case "SetVariableRequest": SetVariableRequest.self
-        case "SearchQueryRequest": SearchQueryRequest.self
-        case "SearchQueryPageRequest": SearchQueryPageRequest.self
-        case "LimitPagination": LimitPagination.self
-        case "OffsetPagination": OffsetPagination.self
-        case "CursorForwardPagination": CursorForwardPagination.self
-        case "CursorBackwardPagination": CursorBackwardPagination.self
-        case "SearchQueryResponse": SearchQueryResponse.self
-        case "SortOrderEnum": SortOrderEnum.self
-        case "SearchQueryPageResponse": SearchQueryPageResponse.self
-        case "LongKey": LongKey.self
-        case "ProcessInstanceKey": ProcessInstanceKey.self
-        case "ProcessDefinitionKey": ProcessDefinitionKey.self
-        case "ElementInstanceKey": ElementInstanceKey.self
-        case "UserTaskKey": UserTaskKey.self
-        case "FormKey": FormKey.self
-        case "VariableKey": VariableKey.self
-        case "ScopeKey": ScopeKey.self
-        case "IncidentKey": IncidentKey.self
-        case "JobKey": JobKey.self
-        case "DecisionDefinitionKey": DecisionDefinitionKey.self
-        case "DecisionEvaluationInstanceKey": DecisionEvaluationInstanceKey.self
-        case "DecisionEvaluationKey": DecisionEvaluationKey.self
-        case "DecisionRequirementsKey": DecisionRequirementsKey.self
-        case "DecisionInstanceKey": DecisionInstanceKey.self
-        case "BatchOperationKey": BatchOperationKey.self
-        case "OperationReference": OperationReference.self
-        case "AgentDefinitionKey": AgentDefinitionKey.self
-        case "AgentInstanceKey": AgentInstanceKey.self
-        case "AgentHistoryItemKey": AgentHistoryItemKey.self
-        case "AuditLogKey": AuditLogKey.self
-        case "ProcessDefinitionKeyFilterProperty": ProcessDefinitionKeyFilterProperty.self
-        case "AdvancedProcessDefinitionKeyFilter": AdvancedProcessDefinitionKeyFilter.self
-        case "ProcessInstanceKeyFilterProperty": ProcessInstanceKeyFilterProperty.self
-        case "AdvancedProcessInstanceKeyFilter": AdvancedProcessInstanceKeyFilter.self
-        case "ElementInstanceKeyFilterProperty": ElementInstanceKeyFilterProperty.self
-        case "AdvancedElementInstanceKeyFilter": AdvancedElementInstanceKeyFilter.self
-        case "JobKeyFilterProperty": JobKeyFilterProperty.self
-        case "AdvancedJobKeyFilter": AdvancedJobKeyFilter.self
-        case "DecisionDefinitionKeyFilterProperty": DecisionDefinitionKeyFilterProperty.self
-        case "AdvancedDecisionDefinitionKeyFilter": AdvancedDecisionDefinitionKeyFilter.self
-        case "ScopeKeyFilterProperty": ScopeKeyFilterProperty.self
-        case "AdvancedScopeKeyFilter": AdvancedScopeKeyFilter.self
-        case "VariableKeyFilterProperty": VariableKeyFilterProperty.self
-        case "AdvancedVariableKeyFilter": AdvancedVariableKeyFilter.self
-        case "DecisionEvaluationInstanceKeyFilterProperty": DecisionEvaluationInstanceKeyFilterProperty.self
-        case "AdvancedDecisionEvaluationInstanceKeyFilter": AdvancedDecisionEvaluationInstanceKeyFilter.self
-        case "AgentDefinitionKeyFilterProperty": AgentDefinitionKeyFilterProperty.self
-        case "AdvancedAgentDefinitionKeyFilter": AdvancedAgentDefinitionKeyFilter.self
-        case "AgentInstanceKeyFilterProperty": AgentInstanceKeyFilterProperty.self
-        case "AdvancedAgentInstanceKeyFilter": AdvancedAgentInstanceKeyFilter.self
-        case "AgentHistoryItemKeyFilterProperty": AgentHistoryItemKeyFilterProperty.self
-        case "AdvancedAgentHistoryItemKeyFilter": AdvancedAgentHistoryItemKeyFilter.self
-        case "AuditLogKeyFilterProperty": AuditLogKeyFilterProperty.self
-        case "AdvancedAuditLogKeyFilter": AdvancedAuditLogKeyFilter.self
-        case "FormKeyFilterProperty": FormKeyFilterProperty.self
-        case "AdvancedFormKeyFilter": AdvancedFormKeyFilter.self
-        case "DecisionEvaluationKeyFilterProperty": DecisionEvaluationKeyFilterProperty.self
-        case "AdvancedDecisionEvaluationKeyFilter": AdvancedDecisionEvaluationKeyFilter.self
-        case "DecisionRequirementsKeyFilterProperty": DecisionRequirementsKeyFilterProperty.self
-        case "AdvancedDecisionRequirementsKeyFilter": AdvancedDecisionRequirementsKeyFilter.self
-        case "LikeFilter": LikeFilter.self
-        case "BasicStringFilter": BasicStringFilter.self
-        case "AdvancedStringFilter": AdvancedStringFilter.self
-        case "BasicStringFilterProperty": BasicStringFilterProperty.self
-        case "StringFilterProperty": StringFilterProperty.self
-        case "AdvancedIntegerFilter": AdvancedIntegerFilter.self
-        case "IntegerFilterProperty": IntegerFilterProperty.self
-        case "AdvancedDateTimeFilter": AdvancedDateTimeFilter.self
-        case "DateTimeFilterProperty": DateTimeFilterProperty.self
-        case "ProcessDefinitionId": ProcessDefinitionId.self
-        case "ElementId": ElementId.self
-        case "FormId": FormId.self
-        case "DecisionDefinitionId": DecisionDefinitionId.self
-        case "GlobalListenerId": GlobalListenerId.self
-        case "TenantId": TenantId.self
-        case "Username": Username.self
-        case "RoleId": RoleId.self
-        case "GroupId": GroupId.self
-        case "MappingRuleId": MappingRuleId.self
-        case "ClientId": ClientId.self
-        case "ClusterVariableName": ClusterVariableName.self
-        case "Tag": TagValue.self
-        case "TagSet": TagSet.self
-        case "BusinessId": BusinessId.self
-        case "LoopIterationId": LoopIterationId.self
-        case "ElementIdFilterProperty": ElementIdFilterProperty.self
-        case "AdvancedElementIdFilter": AdvancedElementIdFilter.self
-        case "ProcessDefinitionIdFilterProperty": ProcessDefinitionIdFilterProperty.self
-        case "AdvancedProcessDefinitionIdFilter": AdvancedProcessDefinitionIdFilter.self
-        case "ProblemDetail": ProblemDetail.self
-        case "FormResult": FormResult.self
-        case "StartCursor": StartCursor.self
-        case "EndCursor": EndCursor.self
-        default: nil
+        case "AgentDefinitionSearchQuerySortRequest": return AgentDefinitionSearchQuerySortRequest.self
+        case "AgentDefinitionSearchQuery": return AgentDefinitionSearchQuery.self
+        case "AgentDefinitionFilter": return AgentDefinitionFilter.self
+        case "AgentDefinitionSearchQueryResult": return AgentDefinitionSearchQueryResult.self
+        case "AgentDefinitionResult": return AgentDefinitionResult.self
+        case "AgentDefinitionTypeEnum": return AgentDefinitionTypeEnum.self
+        case "AgentDefinitionTypeFilterProperty": return AgentDefinitionTypeFilterProperty.self
+        case "AdvancedAgentDefinitionTypeFilter": return AdvancedAgentDefinitionTypeFilter.self
+        case "AgentInstanceSearchQuerySortRequest": return AgentInstanceSearchQuerySortRequest.self
+        case "AgentInstanceSearchQuery": return AgentInstanceSearchQuery.self
+        case "AgentInstanceFilter": return AgentInstanceFilter.self
+        case "AgentInstanceSearchQueryResult": return AgentInstanceSearchQueryResult.self
+        case "AgentInstanceResult": return AgentInstanceResult.self
+        case "AgentInstanceDefinition": return AgentInstanceDefinition.self
+        case "AgentInstanceDefinitionResult": return AgentInstanceDefinitionResult.self
+        case "AgentTool": return AgentTool.self
+        case "AgentInstanceMetrics": return AgentInstanceMetrics.self
+        case "AgentInstanceLimits": return AgentInstanceLimits.self
+        case "AgentInstanceStatusEnum": return AgentInstanceStatusEnum.self
+        case "AgentInstanceUpdateStatusEnum": return AgentInstanceUpdateStatusEnum.self
+        case "AgentInstanceCreationRequest": return AgentInstanceCreationRequest.self
+        case "AgentInstanceCreationResult": return AgentInstanceCreationResult.self
+        case "AgentInstanceMetricsDelta": return AgentInstanceMetricsDelta.self
+        case "AgentInstanceUpdateRequest": return AgentInstanceUpdateRequest.self
+        case "AgentInstanceUpdateResult": return AgentInstanceUpdateResult.self
+        case "AgentInstanceCreatedHistoryItem": return AgentInstanceCreatedHistoryItem.self
+        case "AgentInstanceStatusFilterProperty": return AgentInstanceStatusFilterProperty.self
+        case "AdvancedAgentInstanceStatusFilter": return AdvancedAgentInstanceStatusFilter.self
+        case "AgentInstanceHistoryItemRequest": return AgentInstanceHistoryItemRequest.self
+        case "AgentInstanceHistoryItem": return AgentInstanceHistoryItem.self
+        case "AgentInstanceHistoryItemCreationResult": return AgentInstanceHistoryItemCreationResult.self
+        case "AgentInstanceHistorySearchQuerySortRequest": return AgentInstanceHistorySearchQuerySortRequest.self
+        case "AgentInstanceHistorySearchQuery": return AgentInstanceHistorySearchQuery.self
+        case "AgentInstanceHistoryFilter": return AgentInstanceHistoryFilter.self
+        case "AgentInstanceHistorySearchQueryResult": return AgentInstanceHistorySearchQueryResult.self
+        case "AgentInstanceHistoryItemResult": return AgentInstanceHistoryItemResult.self
+        case "AgentInstanceHistoryRoleEnum": return AgentInstanceHistoryRoleEnum.self
+        case "AgentInstanceHistoryCommitStatusEnum": return AgentInstanceHistoryCommitStatusEnum.self
+        case "AgentInstanceMessageContent": return AgentInstanceMessageContent.self
+        case "AgentInstanceTextContent": return AgentInstanceTextContent.self
+        case "AgentInstanceDocumentContent": return AgentInstanceDocumentContent.self
+        case "AgentInstanceObjectContent": return AgentInstanceObjectContent.self
+        case "AgentInstanceMessageContentTypeEnum": return AgentInstanceMessageContentTypeEnum.self
+        case "AgentInstanceToolCall": return AgentInstanceToolCall.self
+        case "AgentInstanceHistoryItemMetrics": return AgentInstanceHistoryItemMetrics.self
+        case "AgentInstanceHistoryRoleFilterProperty": return AgentInstanceHistoryRoleFilterProperty.self
+        case "AdvancedAgentInstanceHistoryRoleFilter": return AdvancedAgentInstanceHistoryRoleFilter.self
+        case "AgentInstanceHistoryCommitStatusFilterProperty": return AgentInstanceHistoryCommitStatusFilterProperty.self
+        case "AdvancedAgentInstanceHistoryCommitStatusFilter": return AdvancedAgentInstanceHistoryCommitStatusFilter.self
+        case "AuditLogResult": return AuditLogResult.self
+        case "AuditLogSearchQuerySortRequest": return AuditLogSearchQuerySortRequest.self
+        case "AuditLogSearchQueryRequest": return AuditLogSearchQueryRequest.self
+        case "AuditLogFilter": return AuditLogFilter.self
+        case "AuditLogSearchQueryResult": return AuditLogSearchQueryResult.self
+        case "AuditLogEntityKey": return AuditLogEntityKey.self
+        case "AuditLogEntityTypeEnum": return AuditLogEntityTypeEnum.self
+        case "AuditLogOperationTypeEnum": return AuditLogOperationTypeEnum.self
+        case "AuditLogActorTypeEnum": return AuditLogActorTypeEnum.self
+        case "AuditLogResultEnum": return AuditLogResultEnum.self
+        case "AuditLogCategoryEnum": return AuditLogCategoryEnum.self
+        case "AuditLogEntityKeyFilterProperty": return AuditLogEntityKeyFilterProperty.self
+        case "AdvancedAuditLogEntityKeyFilter": return AdvancedAuditLogEntityKeyFilter.self
+        case "EntityTypeFilterProperty": return EntityTypeFilterProperty.self
+        case "AdvancedEntityTypeFilter": return AdvancedEntityTypeFilter.self
+        case "OperationTypeFilterProperty": return OperationTypeFilterProperty.self
+        case "AdvancedOperationTypeFilter": return AdvancedOperationTypeFilter.self
+        case "CategoryFilterProperty": return CategoryFilterProperty.self
+        case "AdvancedCategoryFilter": return AdvancedCategoryFilter.self
+        case "AuditLogResultFilterProperty": return AuditLogResultFilterProperty.self
+        case "AdvancedResultFilter": return AdvancedResultFilter.self
+        case "AuditLogActorTypeFilterProperty": return AuditLogActorTypeFilterProperty.self
+        case "AdvancedActorTypeFilter": return AdvancedActorTypeFilter.self
+        case "OwnAuthorizationSearchResult": return OwnAuthorizationSearchResult.self
+        case "CamundaUserResult": return CamundaUserResult.self
+        case "AuthorizationIdBasedRequest": return AuthorizationIdBasedRequest.self
+        case "AuthorizationPropertyBasedRequest": return AuthorizationPropertyBasedRequest.self
+        case "AuthorizationRequest": return AuthorizationRequest.self
+        case "AuthorizationSearchQuerySortRequest": return AuthorizationSearchQuerySortRequest.self
+        case "AuthorizationSearchQuery": return AuthorizationSearchQuery.self
+        case "AuthorizationFilter": return AuthorizationFilter.self
+        case "AuthorizationResult": return AuthorizationResult.self
+        case "AuthorizationSearchResult": return AuthorizationSearchResult.self
+        case "AuthorizationCreateResult": return AuthorizationCreateResult.self
+        case "PermissionTypeEnum": return PermissionTypeEnum.self
+        case "ResourceTypeEnum": return ResourceTypeEnum.self
+        case "OwnerTypeEnum": return OwnerTypeEnum.self
+        case "AuthorizationKey": return AuthorizationKey.self
+        case "BackupId": return BackupId.self
+        case "BackupIdPrefix": return BackupIdPrefix.self
+        case "PartitionId": return PartitionId.self
+        case "StateCode": return StateCode.self
+        case "TakeRuntimeBackupRequest": return TakeRuntimeBackupRequest.self
+        case "TakeRuntimeBackupResponse": return TakeRuntimeBackupResponse.self
+        case "BackupInfo": return BackupInfo.self
+        case "PartitionBackupInfo": return PartitionBackupInfo.self
+        case "CheckpointType": return CheckpointType.self
+        case "BackupType": return BackupType.self
+        case "CheckpointId": return CheckpointId.self
+        case "PartitionCheckpointState": return PartitionCheckpointState.self
+        case "PartitionBackupState": return PartitionBackupState.self
+        case "PartitionBackupRange": return PartitionBackupRange.self
+        case "RuntimeBackupState": return RuntimeBackupState.self
+        case "HistoryBackupStateCode": return HistoryBackupStateCode.self
+        case "TakeHistoryBackupRequest": return TakeHistoryBackupRequest.self
+        case "TakeHistoryBackupResponse": return TakeHistoryBackupResponse.self
+        case "HistoryBackupInfo": return HistoryBackupInfo.self
+        case "HistoryBackupSnapshotInfo": return HistoryBackupSnapshotInfo.self
+        case "BatchOperationCreatedResult": return BatchOperationCreatedResult.self
+        case "BatchOperationSearchQuerySortRequest": return BatchOperationSearchQuerySortRequest.self
+        case "BatchOperationSearchQuery": return BatchOperationSearchQuery.self
+        case "BatchOperationFilter": return BatchOperationFilter.self
+        case "BatchOperationSearchQueryResult": return BatchOperationSearchQueryResult.self
+        case "BatchOperationResponse": return BatchOperationResponse.self
+        case "BatchOperationError": return BatchOperationError.self
+        case "BatchOperationItemSearchQuerySortRequest": return BatchOperationItemSearchQuerySortRequest.self
+        case "BatchOperationItemSearchQuery": return BatchOperationItemSearchQuery.self
+        case "BatchOperationItemFilter": return BatchOperationItemFilter.self
+        case "BatchOperationItemSearchQueryResult": return BatchOperationItemSearchQueryResult.self
+        case "BatchOperationItemResponse": return BatchOperationItemResponse.self
+        case "DecisionInstanceDeletionBatchOperationRequest": return DecisionInstanceDeletionBatchOperationRequest.self
+        case "ProcessInstanceCancellationBatchOperationRequest": return ProcessInstanceCancellationBatchOperationRequest.self
+        case "ProcessInstanceIncidentResolutionBatchOperationRequest": return ProcessInstanceIncidentResolutionBatchOperationRequest.self
+        case "ProcessInstanceDeletionBatchOperationRequest": return ProcessInstanceDeletionBatchOperationRequest.self
+        case "ProcessInstanceMigrationBatchOperationRequest": return ProcessInstanceMigrationBatchOperationRequest.self
+        case "ProcessInstanceMigrationBatchOperationPlan": return ProcessInstanceMigrationBatchOperationPlan.self
+        case "ProcessInstanceModificationBatchOperationRequest": return ProcessInstanceModificationBatchOperationRequest.self
+        case "ProcessInstanceModificationMoveBatchOperationInstruction": return ProcessInstanceModificationMoveBatchOperationInstruction.self
+        case "ProcessInstanceSuspensionBatchOperationRequest": return ProcessInstanceSuspensionBatchOperationRequest.self
+        case "ProcessInstanceResumptionBatchOperationRequest": return ProcessInstanceResumptionBatchOperationRequest.self
+        case "BatchOperationItemStateEnum": return BatchOperationItemStateEnum.self
+        case "BatchOperationStateEnum": return BatchOperationStateEnum.self
+        case "BatchOperationTypeEnum": return BatchOperationTypeEnum.self
+        case "BatchOperationTypeFilterProperty": return BatchOperationTypeFilterProperty.self
+        case "AdvancedBatchOperationTypeFilter": return AdvancedBatchOperationTypeFilter.self
+        case "BatchOperationStateFilterProperty": return BatchOperationStateFilterProperty.self
+        case "AdvancedBatchOperationStateFilter": return AdvancedBatchOperationStateFilter.self
+        case "BatchOperationItemStateFilterProperty": return BatchOperationItemStateFilterProperty.self
+        case "AdvancedBatchOperationItemStateFilter": return AdvancedBatchOperationItemStateFilter.self
+        case "ClockPinRequest": return ClockPinRequest.self
+        case "ClusterVariableKindEnum": return ClusterVariableKindEnum.self
+        case "ClusterVariableScopeEnum": return ClusterVariableScopeEnum.self
+        case "CreateClusterVariableRequest": return CreateClusterVariableRequest.self
+        case "UpdateClusterVariableRequest": return UpdateClusterVariableRequest.self
+        case "ClusterVariableResult": return ClusterVariableResult.self
+        case "ClusterVariableSearchResult": return ClusterVariableSearchResult.self
+        case "ClusterVariableResultBase": return ClusterVariableResultBase.self
+        case "ClusterVariableSearchQueryRequest": return ClusterVariableSearchQueryRequest.self
+        case "ClusterVariableSearchQuerySortRequest": return ClusterVariableSearchQuerySortRequest.self
+        case "ClusterVariableSearchQueryFilterRequest": return ClusterVariableSearchQueryFilterRequest.self
+        case "AdvancedMetadataValueFilter": return AdvancedMetadataValueFilter.self
+        case "ClusterVariableScopeFilterProperty": return ClusterVariableScopeFilterProperty.self
+        case "AdvancedClusterVariableScopeFilter": return AdvancedClusterVariableScopeFilter.self
+        case "ClusterVariableKindFilterProperty": return ClusterVariableKindFilterProperty.self
+        case "AdvancedClusterVariableKindFilter": return AdvancedClusterVariableKindFilter.self
+        case "ClusterVariableSearchQueryResult": return ClusterVariableSearchQueryResult.self
+        case "ConditionalEvaluationInstruction": return ConditionalEvaluationInstruction.self
+        case "EvaluateConditionalResult": return EvaluateConditionalResult.self
+        case "ConditionalEvaluationKey": return ConditionalEvaluationKey.self
+        case "ProcessInstanceReference": return ProcessInstanceReference.self
+        case "MessageCorrelationRequest": return MessageCorrelationRequest.self
+        case "MessageCorrelationResult": return MessageCorrelationResult.self
+        case "MessagePublicationRequest": return MessagePublicationRequest.self
+        case "MessagePublicationResult": return MessagePublicationResult.self
+        case "MessageSubscriptionSearchQueryResult": return MessageSubscriptionSearchQueryResult.self
+        case "MessageSubscriptionResult": return MessageSubscriptionResult.self
+        case "MessageSubscriptionSearchQuerySortRequest": return MessageSubscriptionSearchQuerySortRequest.self
+        case "MessageSubscriptionSearchQuery": return MessageSubscriptionSearchQuery.self
+        case "MessageSubscriptionFilter": return MessageSubscriptionFilter.self
+        case "CorrelatedMessageSubscriptionSearchQueryResult": return CorrelatedMessageSubscriptionSearchQueryResult.self
+        case "CorrelatedMessageSubscriptionResult": return CorrelatedMessageSubscriptionResult.self
+        case "CorrelatedMessageSubscriptionSearchQuery": return CorrelatedMessageSubscriptionSearchQuery.self
+        case "CorrelatedMessageSubscriptionSearchQuerySortRequest": return CorrelatedMessageSubscriptionSearchQuerySortRequest.self
+        case "MessageSubscriptionStateEnum": return MessageSubscriptionStateEnum.self
+        case "MessageSubscriptionTypeEnum": return MessageSubscriptionTypeEnum.self
+        case "CorrelatedMessageSubscriptionFilter": return CorrelatedMessageSubscriptionFilter.self
+        case "MessageSubscriptionTypeFilterProperty": return MessageSubscriptionTypeFilterProperty.self
+        case "AdvancedMessageSubscriptionTypeFilter": return AdvancedMessageSubscriptionTypeFilter.self
+        case "MessageSubscriptionStateFilterProperty": return MessageSubscriptionStateFilterProperty.self
+        case "AdvancedMessageSubscriptionStateFilter": return AdvancedMessageSubscriptionStateFilter.self
+        case "AdvancedMessageSubscriptionKeyFilter": return AdvancedMessageSubscriptionKeyFilter.self
+        case "MessageSubscriptionKeyFilterProperty": return MessageSubscriptionKeyFilterProperty.self
+        case "MessageSubscriptionKey": return MessageSubscriptionKey.self
+        case "MessageKey": return MessageKey.self
+        case "DecisionDefinitionSearchQuerySortRequest": return DecisionDefinitionSearchQuerySortRequest.self
+        case "DecisionDefinitionSearchQuery": return DecisionDefinitionSearchQuery.self
+        case "DecisionDefinitionFilter": return DecisionDefinitionFilter.self
+        case "DecisionDefinitionSearchQueryResult": return DecisionDefinitionSearchQueryResult.self
+        case "DecisionDefinitionResult": return DecisionDefinitionResult.self
+        case "DecisionEvaluationInstruction": return DecisionEvaluationInstruction.self
+        case "DecisionEvaluationById": return DecisionEvaluationById.self
+        case "DecisionEvaluationByKey": return DecisionEvaluationByKey.self
+        case "EvaluateDecisionResult": return EvaluateDecisionResult.self
+        case "EvaluatedDecisionResult": return EvaluatedDecisionResult.self
+        case "DecisionInstanceSearchQuerySortRequest": return DecisionInstanceSearchQuerySortRequest.self
+        case "DecisionInstanceSearchQuery": return DecisionInstanceSearchQuery.self
+        case "DecisionInstanceFilter": return DecisionInstanceFilter.self
+        case "DeleteDecisionInstanceRequest": return DeleteDecisionInstanceRequest.self
+        case "DecisionInstanceSearchQueryResult": return DecisionInstanceSearchQueryResult.self
+        case "DecisionInstanceResult": return DecisionInstanceResult.self
+        case "DecisionInstanceGetQueryResult": return DecisionInstanceGetQueryResult.self
+        case "EvaluatedDecisionInputItem": return EvaluatedDecisionInputItem.self
+        case "EvaluatedDecisionOutputItem": return EvaluatedDecisionOutputItem.self
+        case "MatchedDecisionRuleItem": return MatchedDecisionRuleItem.self
+        case "DecisionDefinitionTypeEnum": return DecisionDefinitionTypeEnum.self
+        case "DecisionInstanceStateEnum": return DecisionInstanceStateEnum.self
+        case "AdvancedDecisionInstanceStateFilter": return AdvancedDecisionInstanceStateFilter.self
+        case "DecisionInstanceStateFilterProperty": return DecisionInstanceStateFilterProperty.self
+        case "DecisionRequirementsSearchQuerySortRequest": return DecisionRequirementsSearchQuerySortRequest.self
+        case "DecisionRequirementsSearchQuery": return DecisionRequirementsSearchQuery.self
+        case "DecisionRequirementsFilter": return DecisionRequirementsFilter.self
+        case "DecisionRequirementsSearchQueryResult": return DecisionRequirementsSearchQueryResult.self
+        case "DecisionRequirementsResult": return DecisionRequirementsResult.self
+        case "DeploymentResult": return DeploymentResult.self
+        case "DeploymentMetadataResult": return DeploymentMetadataResult.self
+        case "DeploymentProcessResult": return DeploymentProcessResult.self
+        case "DeploymentDecisionResult": return DeploymentDecisionResult.self
+        case "DeploymentDecisionRequirementsResult": return DeploymentDecisionRequirementsResult.self
+        case "DeploymentFormResult": return DeploymentFormResult.self
+        case "DeploymentResourceResult": return DeploymentResourceResult.self
+        case "DeleteResourceRequest": return DeleteResourceRequest.self
+        case "DeleteResourceResponse": return DeleteResourceResponse.self
+        case "ResourceResult": return ResourceResult.self
+        case "DeploymentKey": return DeploymentKey.self
+        case "ResourceKey": return ResourceKey.self
+        case "DeploymentKeyFilterProperty": return DeploymentKeyFilterProperty.self
+        case "AdvancedDeploymentKeyFilter": return AdvancedDeploymentKeyFilter.self
+        case "ResourceKeyFilterProperty": return ResourceKeyFilterProperty.self
+        case "AdvancedResourceKeyFilter": return AdvancedResourceKeyFilter.self
+        case "ResourceSearchQuerySortRequest": return ResourceSearchQuerySortRequest.self
+        case "ResourceSearchQuery": return ResourceSearchQuery.self
+        case "ResourceFilter": return ResourceFilter.self
+        case "ResourceSearchQueryResult": return ResourceSearchQueryResult.self
+        case "DocumentReference": return DocumentReference.self
+        case "DocumentCreationFailureDetail": return DocumentCreationFailureDetail.self
+        case "DocumentCreationBatchResponse": return DocumentCreationBatchResponse.self
+        case "DocumentMetadata": return DocumentMetadata.self
+        case "DocumentMetadataResponse": return DocumentMetadataResponse.self
+        case "DocumentLinkRequest": return DocumentLinkRequest.self
+        case "DocumentLink": return DocumentLink.self
+        case "DocumentId": return DocumentId.self
+        case "ElementInstanceSearchQuerySortRequest": return ElementInstanceSearchQuerySortRequest.self
+        case "ElementInstanceWaitStateQuerySortRequest": return ElementInstanceWaitStateQuerySortRequest.self
+        case "ElementInstanceSearchQuery": return ElementInstanceSearchQuery.self
+        case "ElementInstanceFilter": return ElementInstanceFilter.self
+        case "ElementInstanceFilterFields": return ElementInstanceFilterFields.self
+        case "ElementInstanceStateFilterProperty": return ElementInstanceStateFilterProperty.self
+        case "AdvancedElementInstanceStateFilter": return AdvancedElementInstanceStateFilter.self
+        case "ElementInstanceSearchQueryResult": return ElementInstanceSearchQueryResult.self
+        case "ElementInstanceResult": return ElementInstanceResult.self
+        case "ElementInstanceStateEnum": return ElementInstanceStateEnum.self
+        case "AdHocSubProcessActivateActivitiesInstruction": return AdHocSubProcessActivateActivitiesInstruction.self
+        case "ElementInstanceWaitStateQuery": return ElementInstanceWaitStateQuery.self
+        case "ElementInstanceWaitStateFilter": return ElementInstanceWaitStateFilter.self
+        case "WaitStateElementTypeFilterProperty": return WaitStateElementTypeFilterProperty.self
+        case "AdvancedWaitStateElementTypeFilter": return AdvancedWaitStateElementTypeFilter.self
+        case "WaitStateElementTypeEnum": return WaitStateElementTypeEnum.self
+        case "WaitStateTypeFilterProperty": return WaitStateTypeFilterProperty.self
+        case "AdvancedWaitStateTypeFilter": return AdvancedWaitStateTypeFilter.self
+        case "ElementInstanceWaitStateQueryResult": return ElementInstanceWaitStateQueryResult.self
+        case "ElementInstanceWaitStateResult": return ElementInstanceWaitStateResult.self
+        case "WaitStateDetails": return WaitStateDetails.self
+        case "WaitStateTypeEnum": return WaitStateTypeEnum.self
+        case "BaseWaitStateDetails": return BaseWaitStateDetails.self
+        case "JobWaitStateDetails": return JobWaitStateDetails.self
+        case "MessageWaitStateDetails": return MessageWaitStateDetails.self
+        case "UserTaskWaitStateDetails": return UserTaskWaitStateDetails.self
+        case "TimerWaitStateDetails": return TimerWaitStateDetails.self
+        case "SignalWaitStateDetails": return SignalWaitStateDetails.self
+        case "ConditionWaitStateDetails": return ConditionWaitStateDetails.self
+        case "AdHocSubProcessActivateActivityReference": return AdHocSubProcessActivateActivityReference.self
+        case "ExportingStatusCode": return ExportingStatusCode.self
+        case "ExportingStatusResponse": return ExportingStatusResponse.self
+        case "ExpressionEvaluationRequest": return ExpressionEvaluationRequest.self
+        case "ExpressionEvaluationResult": return ExpressionEvaluationResult.self
+        case "ExpressionSecretReferenceItem": return ExpressionSecretReferenceItem.self
+        case "ExpressionEvaluationWarningItem": return ExpressionEvaluationWarningItem.self
+        case "GlobalListenerSourceEnum": return GlobalListenerSourceEnum.self
+        case "GlobalTaskListenerEventTypeEnum": return GlobalTaskListenerEventTypeEnum.self
+        case "GlobalListenerBase": return GlobalListenerBase.self
+        case "GlobalTaskListenerBase": return GlobalTaskListenerBase.self
+        case "GlobalTaskListenerEventTypes": return GlobalTaskListenerEventTypes.self
+        case "CreateGlobalTaskListenerRequest": return CreateGlobalTaskListenerRequest.self
+        case "UpdateGlobalTaskListenerRequest": return UpdateGlobalTaskListenerRequest.self
+        case "GlobalTaskListenerResult": return GlobalTaskListenerResult.self
+        case "GlobalTaskListenerSearchQueryRequest": return GlobalTaskListenerSearchQueryRequest.self
+        case "GlobalTaskListenerSearchQuerySortRequest": return GlobalTaskListenerSearchQuerySortRequest.self
+        case "GlobalTaskListenerSearchQueryFilterRequest": return GlobalTaskListenerSearchQueryFilterRequest.self
+        case "GlobalListenerSourceFilterProperty": return GlobalListenerSourceFilterProperty.self
+        case "AdvancedGlobalListenerSourceFilter": return AdvancedGlobalListenerSourceFilter.self
+        case "GlobalTaskListenerEventTypeFilterProperty": return GlobalTaskListenerEventTypeFilterProperty.self
+        case "AdvancedGlobalTaskListenerEventTypeFilter": return AdvancedGlobalTaskListenerEventTypeFilter.self
+        case "GlobalTaskListenerSearchQueryResult": return GlobalTaskListenerSearchQueryResult.self
+        case "GroupCreateRequest": return GroupCreateRequest.self
+        case "GroupCreateResult": return GroupCreateResult.self
+        case "GroupUpdateRequest": return GroupUpdateRequest.self
+        case "GroupUpdateResult": return GroupUpdateResult.self
+        case "GroupResult": return GroupResult.self
+        case "GroupSearchQuerySortRequest": return GroupSearchQuerySortRequest.self
+        case "GroupSearchQueryRequest": return GroupSearchQueryRequest.self
+        case "GroupFilter": return GroupFilter.self
+        case "GroupSearchQueryResult": return GroupSearchQueryResult.self
+        case "GroupUserResult": return GroupUserResult.self
+        case "GroupUserSearchResult": return GroupUserSearchResult.self
+        case "GroupUserSearchQueryRequest": return GroupUserSearchQueryRequest.self
+        case "GroupUserSearchQuerySortRequest": return GroupUserSearchQuerySortRequest.self
+        case "GroupClientResult": return GroupClientResult.self
+        case "GroupClientSearchResult": return GroupClientSearchResult.self
+        case "GroupClientSearchQueryRequest": return GroupClientSearchQueryRequest.self
+        case "GroupMappingRuleSearchResult": return GroupMappingRuleSearchResult.self
+        case "GroupRoleSearchResult": return GroupRoleSearchResult.self
+        case "GroupClientSearchQuerySortRequest": return GroupClientSearchQuerySortRequest.self
+        case "IncidentSearchQuery": return IncidentSearchQuery.self
+        case "IncidentFilter": return IncidentFilter.self
+        case "IncidentErrorTypeFilterProperty": return IncidentErrorTypeFilterProperty.self
+        case "AdvancedIncidentErrorTypeFilter": return AdvancedIncidentErrorTypeFilter.self
+        case "IncidentErrorTypeEnum": return IncidentErrorTypeEnum.self
+        case "IncidentStateFilterProperty": return IncidentStateFilterProperty.self
+        case "AdvancedIncidentStateFilter": return AdvancedIncidentStateFilter.self
+        case "IncidentStateEnum": return IncidentStateEnum.self
+        case "IncidentSearchQuerySortRequest": return IncidentSearchQuerySortRequest.self
+        case "IncidentSearchQueryResult": return IncidentSearchQueryResult.self
+        case "IncidentResult": return IncidentResult.self
+        case "IncidentResolutionRequest": return IncidentResolutionRequest.self
+        case "IncidentProcessInstanceStatisticsByErrorQuery": return IncidentProcessInstanceStatisticsByErrorQuery.self
+        case "IncidentProcessInstanceStatisticsByErrorQueryResult": return IncidentProcessInstanceStatisticsByErrorQueryResult.self
+        case "IncidentProcessInstanceStatisticsByErrorResult": return IncidentProcessInstanceStatisticsByErrorResult.self
+        case "IncidentProcessInstanceStatisticsByErrorQuerySortRequest": return IncidentProcessInstanceStatisticsByErrorQuerySortRequest.self
+        case "IncidentProcessInstanceStatisticsByDefinitionQuery": return IncidentProcessInstanceStatisticsByDefinitionQuery.self
+        case "IncidentProcessInstanceStatisticsByDefinitionQueryResult": return IncidentProcessInstanceStatisticsByDefinitionQueryResult.self
+        case "IncidentProcessInstanceStatisticsByDefinitionResult": return IncidentProcessInstanceStatisticsByDefinitionResult.self
+        case "IncidentProcessInstanceStatisticsByDefinitionFilter": return IncidentProcessInstanceStatisticsByDefinitionFilter.self
+        case "IncidentProcessInstanceStatisticsByDefinitionQuerySortRequest": return IncidentProcessInstanceStatisticsByDefinitionQuerySortRequest.self
+        case "JobActivationRequest": return JobActivationRequest.self
+        case "JobActivationResult": return JobActivationResult.self
+        case "ActivatedJobResult": return ActivatedJobResult.self
+        case "UserTaskProperties": return UserTaskProperties.self
+        case "JobSearchQuery": return JobSearchQuery.self
+        case "JobSearchQuerySortRequest": return JobSearchQuerySortRequest.self
+        case "JobFilter": return JobFilter.self
+        case "JobSearchQueryResult": return JobSearchQueryResult.self
+        case "JobSearchResult": return JobSearchResult.self
+        case "JobFailRequest": return JobFailRequest.self
+        case "JobErrorRequest": return JobErrorRequest.self
+        case "JobCompletionRequest": return JobCompletionRequest.self
+        case "JobResult": return JobResult.self
+        case "JobResultUserTask": return JobResultUserTask.self
+        case "JobResultCorrections": return JobResultCorrections.self
+        case "JobResultAdHocSubProcess": return JobResultAdHocSubProcess.self
+        case "JobResultActivateElement": return JobResultActivateElement.self
+        case "JobUpdateRequest": return JobUpdateRequest.self
+        case "JobChangeset": return JobChangeset.self
+        case "JobBatchUpdateRequest": return JobBatchUpdateRequest.self
+        case "TenantFilterEnum": return TenantFilterEnum.self
+        case "JobStateEnum": return JobStateEnum.self
+        case "JobKindEnum": return JobKindEnum.self
+        case "JobListenerEventTypeEnum": return JobListenerEventTypeEnum.self
+        case "JobKindFilterProperty": return JobKindFilterProperty.self
+        case "AdvancedJobKindFilter": return AdvancedJobKindFilter.self
+        case "JobListenerEventTypeFilterProperty": return JobListenerEventTypeFilterProperty.self
+        case "AdvancedJobListenerEventTypeFilter": return AdvancedJobListenerEventTypeFilter.self
+        case "JobStateFilterProperty": return JobStateFilterProperty.self
+        case "AdvancedJobStateFilter": return AdvancedJobStateFilter.self
+        case "GlobalJobStatisticsQueryResult": return GlobalJobStatisticsQueryResult.self
+        case "StatusMetric": return StatusMetric.self
+        case "JobTypeStatisticsQuery": return JobTypeStatisticsQuery.self
+        case "JobTypeStatisticsFilter": return JobTypeStatisticsFilter.self
+        case "JobTypeStatisticsQueryResult": return JobTypeStatisticsQueryResult.self
+        case "JobTypeStatisticsItem": return JobTypeStatisticsItem.self
+        case "JobWorkerStatisticsQuery": return JobWorkerStatisticsQuery.self
+        case "JobWorkerStatisticsFilter": return JobWorkerStatisticsFilter.self
+        case "JobWorkerStatisticsQueryResult": return JobWorkerStatisticsQueryResult.self
+        case "JobWorkerStatisticsItem": return JobWorkerStatisticsItem.self
+        case "JobTimeSeriesStatisticsQuery": return JobTimeSeriesStatisticsQuery.self
+        case "JobTimeSeriesStatisticsFilter": return JobTimeSeriesStatisticsFilter.self
+        case "JobTimeSeriesStatisticsQueryResult": return JobTimeSeriesStatisticsQueryResult.self
+        case "JobTimeSeriesStatisticsItem": return JobTimeSeriesStatisticsItem.self
+        case "JobErrorStatisticsQuery": return JobErrorStatisticsQuery.self
+        case "JobErrorStatisticsFilter": return JobErrorStatisticsFilter.self
+        case "JobErrorStatisticsQueryResult": return JobErrorStatisticsQueryResult.self
+        case "JobErrorStatisticsItem": return JobErrorStatisticsItem.self
+        case "LicenseResponse": return LicenseResponse.self
+        case "MappingRuleCreateUpdateRequest": return MappingRuleCreateUpdateRequest.self
+        case "MappingRuleCreateRequest": return MappingRuleCreateRequest.self
+        case "MappingRuleUpdateRequest": return MappingRuleUpdateRequest.self
+        case "MappingRuleCreateUpdateResult": return MappingRuleCreateUpdateResult.self
+        case "MappingRuleCreateResult": return MappingRuleCreateResult.self
+        case "MappingRuleUpdateResult": return MappingRuleUpdateResult.self
+        case "MappingRuleSearchQueryResult": return MappingRuleSearchQueryResult.self
+        case "MappingRuleResult": return MappingRuleResult.self
+        case "MappingRuleSearchQuerySortRequest": return MappingRuleSearchQuerySortRequest.self
+        case "MappingRuleSearchQueryRequest": return MappingRuleSearchQueryRequest.self
+        case "MappingRuleFilter": return MappingRuleFilter.self
+        case "ProcessDefinitionSearchQuerySortRequest": return ProcessDefinitionSearchQuerySortRequest.self
+        case "ProcessDefinitionSearchQuery": return ProcessDefinitionSearchQuery.self
+        case "ProcessDefinitionFilter": return ProcessDefinitionFilter.self
+        case "ProcessDefinitionSearchQueryResult": return ProcessDefinitionSearchQueryResult.self
+        case "ProcessDefinitionResult": return ProcessDefinitionResult.self
+        case "ProcessDefinitionElementStatisticsQuery": return ProcessDefinitionElementStatisticsQuery.self
+        case "ProcessDefinitionElementStatisticsQueryResult": return ProcessDefinitionElementStatisticsQueryResult.self
+        case "ProcessElementStatisticsResult": return ProcessElementStatisticsResult.self
+        case "ProcessDefinitionVariableNameSearchQuery": return ProcessDefinitionVariableNameSearchQuery.self
+        case "ProcessDefinitionVariableNameFilter": return ProcessDefinitionVariableNameFilter.self
+        case "ProcessDefinitionVariableNameSearchQueryResult": return ProcessDefinitionVariableNameSearchQueryResult.self
+        case "ProcessDefinitionVariableNameSearchResult": return ProcessDefinitionVariableNameSearchResult.self
+        case "ProcessDefinitionMessageSubscriptionStatisticsQuery": return ProcessDefinitionMessageSubscriptionStatisticsQuery.self
+        case "ProcessDefinitionMessageSubscriptionStatisticsQueryResult": return ProcessDefinitionMessageSubscriptionStatisticsQueryResult.self
+        case "ProcessDefinitionMessageSubscriptionStatisticsResult": return ProcessDefinitionMessageSubscriptionStatisticsResult.self
+        case "ProcessDefinitionInstanceStatisticsQuery": return ProcessDefinitionInstanceStatisticsQuery.self
+        case "ProcessDefinitionInstanceStatisticsQueryResult": return ProcessDefinitionInstanceStatisticsQueryResult.self
+        case "ProcessDefinitionInstanceStatisticsResult": return ProcessDefinitionInstanceStatisticsResult.self
+        case "ProcessDefinitionInstanceStatisticsQuerySortRequest": return ProcessDefinitionInstanceStatisticsQuerySortRequest.self
+        case "ProcessDefinitionInstanceVersionStatisticsQuery": return ProcessDefinitionInstanceVersionStatisticsQuery.self
+        case "ProcessDefinitionInstanceVersionStatisticsFilter": return ProcessDefinitionInstanceVersionStatisticsFilter.self
+        case "ProcessDefinitionInstanceVersionStatisticsQueryResult": return ProcessDefinitionInstanceVersionStatisticsQueryResult.self
+        case "ProcessDefinitionInstanceVersionStatisticsResult": return ProcessDefinitionInstanceVersionStatisticsResult.self
+        case "ProcessDefinitionInstanceVersionStatisticsQuerySortRequest": return ProcessDefinitionInstanceVersionStatisticsQuerySortRequest.self
+        case "ProcessInstanceCreationInstruction": return ProcessInstanceCreationInstruction.self
+        case "ProcessInstanceCreationInstructionById": return ProcessInstanceCreationInstructionById.self
+        case "ProcessInstanceCreationInstructionByKey": return ProcessInstanceCreationInstructionByKey.self
+        case "ProcessInstanceCreationStartInstruction": return ProcessInstanceCreationStartInstruction.self
+        case "ProcessInstanceCreationRuntimeInstruction": return ProcessInstanceCreationRuntimeInstruction.self
+        case "ProcessInstanceCreationTerminateInstruction": return ProcessInstanceCreationTerminateInstruction.self
+        case "CreateProcessInstanceResult": return CreateProcessInstanceResult.self
+        case "ProcessInstanceSearchQuerySortRequest": return ProcessInstanceSearchQuerySortRequest.self
+        case "ProcessInstanceSearchQuery": return ProcessInstanceSearchQuery.self
+        case "BaseProcessInstanceFilterFields": return BaseProcessInstanceFilterFields.self
+        case "ProcessDefinitionStatisticsFilter": return ProcessDefinitionStatisticsFilter.self
+        case "ProcessInstanceFilterFields": return ProcessInstanceFilterFields.self
+        case "ProcessInstanceFilter": return ProcessInstanceFilter.self
+        case "ProcessInstanceSearchQueryResult": return ProcessInstanceSearchQueryResult.self
+        case "ProcessInstanceResult": return ProcessInstanceResult.self
+        case "CancelProcessInstanceRequest": return CancelProcessInstanceRequest.self
+        case "DeleteProcessInstanceRequest": return DeleteProcessInstanceRequest.self
+        case "SuspendProcessInstanceRequest": return SuspendProcessInstanceRequest.self
+        case "ResumeProcessInstanceRequest": return ResumeProcessInstanceRequest.self
+        case "ProcessInstanceCallHierarchyEntry": return ProcessInstanceCallHierarchyEntry.self
+        case "ProcessInstanceSequenceFlowsQueryResult": return ProcessInstanceSequenceFlowsQueryResult.self
+        case "ProcessInstanceSequenceFlowResult": return ProcessInstanceSequenceFlowResult.self
+        case "ProcessInstanceElementStatisticsQueryResult": return ProcessInstanceElementStatisticsQueryResult.self
+        case "ProcessInstanceWaitStateStatisticsQueryResult": return ProcessInstanceWaitStateStatisticsQueryResult.self
+        case "ProcessInstanceWaitStateStatisticsResult": return ProcessInstanceWaitStateStatisticsResult.self
+        case "ProcessInstanceMigrationInstruction": return ProcessInstanceMigrationInstruction.self
+        case "MigrateProcessInstanceMappingInstruction": return MigrateProcessInstanceMappingInstruction.self
+        case "ProcessInstanceBusinessIdAssignmentInstruction": return ProcessInstanceBusinessIdAssignmentInstruction.self
+        case "ProcessInstanceModificationInstruction": return ProcessInstanceModificationInstruction.self
+        case "ProcessInstanceModificationActivateInstruction": return ProcessInstanceModificationActivateInstruction.self
+        case "ModifyProcessInstanceVariableInstruction": return ModifyProcessInstanceVariableInstruction.self
+        case "ProcessInstanceModificationMoveInstruction": return ProcessInstanceModificationMoveInstruction.self
+        case "SourceElementInstruction": return SourceElementInstruction.self
+        case "SourceElementIdInstruction": return SourceElementIdInstruction.self
+        case "SourceElementInstanceKeyInstruction": return SourceElementInstanceKeyInstruction.self
+        case "AncestorScopeInstruction": return AncestorScopeInstruction.self
+        case "DirectAncestorKeyInstruction": return DirectAncestorKeyInstruction.self
+        case "InferredAncestorKeyInstruction": return InferredAncestorKeyInstruction.self
+        case "UseSourceParentKeyInstruction": return UseSourceParentKeyInstruction.self
+        case "ProcessInstanceModificationTerminateInstruction": return ProcessInstanceModificationTerminateInstruction.self
+        case "ProcessInstanceModificationTerminateByIdInstruction": return ProcessInstanceModificationTerminateByIdInstruction.self
+        case "ProcessInstanceModificationTerminateByKeyInstruction": return ProcessInstanceModificationTerminateByKeyInstruction.self
+        case "ProcessInstanceStateEnum": return ProcessInstanceStateEnum.self
+        case "AdvancedProcessInstanceStateFilter": return AdvancedProcessInstanceStateFilter.self
+        case "ProcessInstanceStateFilterProperty": return ProcessInstanceStateFilterProperty.self
+        case "RoleCreateRequest": return RoleCreateRequest.self
+        case "RoleCreateResult": return RoleCreateResult.self
+        case "RoleUpdateRequest": return RoleUpdateRequest.self
+        case "RoleUpdateResult": return RoleUpdateResult.self
+        case "RoleResult": return RoleResult.self
+        case "RoleSearchQuerySortRequest": return RoleSearchQuerySortRequest.self
+        case "RoleSearchQueryRequest": return RoleSearchQueryRequest.self
+        case "RoleFilter": return RoleFilter.self
+        case "RoleSearchQueryResult": return RoleSearchQueryResult.self
+        case "RoleUserResult": return RoleUserResult.self
+        case "RoleUserSearchResult": return RoleUserSearchResult.self
+        case "RoleUserSearchQueryRequest": return RoleUserSearchQueryRequest.self
+        case "RoleUserSearchQuerySortRequest": return RoleUserSearchQuerySortRequest.self
+        case "RoleClientResult": return RoleClientResult.self
+        case "RoleClientSearchResult": return RoleClientSearchResult.self
+        case "RoleClientSearchQueryRequest": return RoleClientSearchQueryRequest.self
+        case "RoleClientSearchQuerySortRequest": return RoleClientSearchQuerySortRequest.self
+        case "RoleGroupResult": return RoleGroupResult.self
+        case "RoleGroupSearchResult": return RoleGroupSearchResult.self
+        case "RoleGroupSearchQueryRequest": return RoleGroupSearchQueryRequest.self
+        case "RoleMappingRuleSearchResult": return RoleMappingRuleSearchResult.self
+        case "RoleGroupSearchQuerySortRequest": return RoleGroupSearchQuerySortRequest.self
+        case "SecretResolveRequest": return SecretResolveRequest.self
+        case "SecretResolveResult": return SecretResolveResult.self
+        case "ResolvedSecret": return ResolvedSecret.self
+        case "SecretResolutionError": return SecretResolutionError.self
+        case "SecretErrorCode": return SecretErrorCode.self
+        case "SecretListRequest": return SecretListRequest.self
+        case "SecretListResult": return SecretListResult.self
+        case "SignalBroadcastRequest": return SignalBroadcastRequest.self
+        case "SignalBroadcastResult": return SignalBroadcastResult.self
+        case "SignalKey": return SignalKey.self
+        case "Mode": return Mode.self
+        case "TopologyResponse": return TopologyResponse.self
+        case "BrokerInfo": return BrokerInfo.self
+        case "Partition": return Partition.self
+        case "ClusterModeChangeResponse": return ClusterModeChangeResponse.self
+        case "ClusterModeChangePlannedChange": return ClusterModeChangePlannedChange.self
+        case "ClusterModeChangeOperation": return ClusterModeChangeOperation.self
+        case "ClusterRestoreResponse": return ClusterRestoreResponse.self
+        case "ClusterRestorePlannedChange": return ClusterRestorePlannedChange.self
+        case "ClusterRestoreOperation": return ClusterRestoreOperation.self
+        case "ClusterRestoreBrokerOperation": return ClusterRestoreBrokerOperation.self
+        case "ClusterRestorePartitionOperation": return ClusterRestorePartitionOperation.self
+        case "ClusterRestorePartitionRestoreOperation": return ClusterRestorePartitionRestoreOperation.self
+        case "ClusterRestoreModeChangeOperation": return ClusterRestoreModeChangeOperation.self
+        case "ClusterRestoreAwaitModeChangeOperation": return ClusterRestoreAwaitModeChangeOperation.self
+        case "RestoreRequest": return RestoreRequest.self
+        case "RestoreStatusResponse": return RestoreStatusResponse.self
+        case "RestoreBrokerStatus": return RestoreBrokerStatus.self
+        case "RestorePartitionStatus": return RestorePartitionStatus.self
+        case "UsageMetricsResponse": return UsageMetricsResponse.self
+        case "UsageMetricsResponseItem": return UsageMetricsResponseItem.self
+        case "SystemConfigurationResponse": return SystemConfigurationResponse.self
+        case "JobMetricsConfigurationResponse": return JobMetricsConfigurationResponse.self
+        case "ComponentsConfigurationResponse": return ComponentsConfigurationResponse.self
+        case "DeploymentConfigurationResponse": return DeploymentConfigurationResponse.self
+        case "AuthenticationConfigurationResponse": return AuthenticationConfigurationResponse.self
+        case "CloudConfigurationResponse": return CloudConfigurationResponse.self
+        case "WebappComponent": return WebappComponent.self
+        case "CloudStage": return CloudStage.self
+        case "TenantCreateRequest": return TenantCreateRequest.self
+        case "TenantCreateResult": return TenantCreateResult.self
+        case "TenantUpdateRequest": return TenantUpdateRequest.self
+        case "TenantUpdateResult": return TenantUpdateResult.self
+        case "TenantResult": return TenantResult.self
+        case "TenantSearchQuerySortRequest": return TenantSearchQuerySortRequest.self
+        case "TenantSearchQueryRequest": return TenantSearchQueryRequest.self
+        case "TenantFilter": return TenantFilter.self
+        case "TenantSearchQueryResult": return TenantSearchQueryResult.self
+        case "TenantUserResult": return TenantUserResult.self
+        case "TenantUserSearchResult": return TenantUserSearchResult.self
+        case "TenantUserSearchQueryRequest": return TenantUserSearchQueryRequest.self
+        case "TenantUserSearchQuerySortRequest": return TenantUserSearchQuerySortRequest.self
+        case "TenantClientResult": return TenantClientResult.self
+        case "TenantClientSearchResult": return TenantClientSearchResult.self
+        case "TenantClientSearchQueryRequest": return TenantClientSearchQueryRequest.self
+        case "TenantClientSearchQuerySortRequest": return TenantClientSearchQuerySortRequest.self
+        case "TenantGroupResult": return TenantGroupResult.self
+        case "TenantGroupSearchResult": return TenantGroupSearchResult.self
+        case "TenantGroupSearchQueryRequest": return TenantGroupSearchQueryRequest.self
+        case "TenantRoleSearchResult": return TenantRoleSearchResult.self
+        case "TenantMappingRuleSearchResult": return TenantMappingRuleSearchResult.self
+        case "TenantGroupSearchQuerySortRequest": return TenantGroupSearchQuerySortRequest.self
+        case "ClusterStatusResponse": return ClusterStatusResponse.self
+        case "ClusterRestoreRequest": return ClusterRestoreRequest.self
+        case "ClusterTopologyResponse": return ClusterTopologyResponse.self
+        case "ClusterBrokerInfo": return ClusterBrokerInfo.self
+        case "PhysicalTenantTopology": return PhysicalTenantTopology.self
+        case "PhysicalTenantBrokerTopology": return PhysicalTenantBrokerTopology.self
+        case "ClusterTakeRuntimeBackupResponse": return ClusterTakeRuntimeBackupResponse.self
+        case "ClusterRuntimeBackupTakeResult": return ClusterRuntimeBackupTakeResult.self
+        case "ClusterRuntimeBackupTakeOutcome": return ClusterRuntimeBackupTakeOutcome.self
+        case "ClusterRuntimeBackupInfo": return ClusterRuntimeBackupInfo.self
+        case "ClusterRuntimeBackupTenantInfo": return ClusterRuntimeBackupTenantInfo.self
+        case "ClusterRuntimeBackupState": return ClusterRuntimeBackupState.self
+        case "ClusterRuntimeBackupTenantState": return ClusterRuntimeBackupTenantState.self
+        case "ClusterTakeHistoryBackupResponse": return ClusterTakeHistoryBackupResponse.self
+        case "ClusterHistoryBackupTakeResult": return ClusterHistoryBackupTakeResult.self
+        case "ClusterHistoryBackupInfo": return ClusterHistoryBackupInfo.self
+        case "ClusterHistoryBackupTenantInfo": return ClusterHistoryBackupTenantInfo.self
+        case "ClusterHistoryBackupTenantState": return ClusterHistoryBackupTenantState.self
+        case "UserRequest": return UserRequest.self
+        case "UserCreateResult": return UserCreateResult.self
+        case "UserUpdateRequest": return UserUpdateRequest.self
+        case "UserUpdateResult": return UserUpdateResult.self
+        case "UserResult": return UserResult.self
+        case "UserSearchQuerySortRequest": return UserSearchQuerySortRequest.self
+        case "UserSearchQueryRequest": return UserSearchQueryRequest.self
+        case "UserFilter": return UserFilter.self
+        case "UserSearchResult": return UserSearchResult.self
+        case "UserTaskSearchQuerySortRequest": return UserTaskSearchQuerySortRequest.self
+        case "UserTaskSearchQuery": return UserTaskSearchQuery.self
+        case "UserTaskFilter": return UserTaskFilter.self
+        case "UserTaskSearchQueryResult": return UserTaskSearchQueryResult.self
+        case "UserTaskResult": return UserTaskResult.self
+        case "UserTaskCompletionRequest": return UserTaskCompletionRequest.self
+        case "UserTaskAssignmentRequest": return UserTaskAssignmentRequest.self
+        case "UserTaskUpdateRequest": return UserTaskUpdateRequest.self
+        case "Changeset": return Changeset.self
+        case "UserTaskVariableSearchQuerySortRequest": return UserTaskVariableSearchQuerySortRequest.self
+        case "UserTaskVariableSearchQueryRequest": return UserTaskVariableSearchQueryRequest.self
+        case "UserTaskEffectiveVariableSearchQueryRequest": return UserTaskEffectiveVariableSearchQueryRequest.self
+        case "UserTaskAuditLogSearchQueryRequest": return UserTaskAuditLogSearchQueryRequest.self
+        case "UserTaskStateEnum": return UserTaskStateEnum.self
+        case "UserTaskVariableFilter": return UserTaskVariableFilter.self
+        case "UserTaskStateFilterProperty": return UserTaskStateFilterProperty.self
+        case "AdvancedUserTaskStateFilter": return AdvancedUserTaskStateFilter.self
+        case "UserTaskAuditLogFilter": return UserTaskAuditLogFilter.self
+        case "VariableSearchQuerySortRequest": return VariableSearchQuerySortRequest.self
+        case "VariableSearchQuery": return VariableSearchQuery.self
+        case "VariableFilter": return VariableFilter.self
+        case "VariableSearchQueryResult": return VariableSearchQueryResult.self
+        case "VariableSearchResult": return VariableSearchResult.self
+        case "VariableResult": return VariableResult.self
+        case "VariableResultBase": return VariableResultBase.self
+        case "VariableValueFilterProperty": return VariableValueFilterProperty.self
+        case "SetVariableRequest": return SetVariableRequest.self
+        case "SearchQueryRequest": return SearchQueryRequest.self
+        case "SearchQueryPageRequest": return SearchQueryPageRequest.self
+        case "LimitPagination": return LimitPagination.self
+        case "OffsetPagination": return OffsetPagination.self
+        case "CursorForwardPagination": return CursorForwardPagination.self
+        case "CursorBackwardPagination": return CursorBackwardPagination.self
+        case "SearchQueryResponse": return SearchQueryResponse.self
+        case "SortOrderEnum": return SortOrderEnum.self
+        case "SearchQueryPageResponse": return SearchQueryPageResponse.self
+        case "LongKey": return LongKey.self
+        case "ProcessInstanceKey": return ProcessInstanceKey.self
+        case "ProcessDefinitionKey": return ProcessDefinitionKey.self
+        case "ElementInstanceKey": return ElementInstanceKey.self
+        case "UserTaskKey": return UserTaskKey.self
+        case "FormKey": return FormKey.self
+        case "VariableKey": return VariableKey.self
+        case "ScopeKey": return ScopeKey.self
+        case "IncidentKey": return IncidentKey.self
+        case "JobKey": return JobKey.self
+        case "DecisionDefinitionKey": return DecisionDefinitionKey.self
+        case "DecisionEvaluationInstanceKey": return DecisionEvaluationInstanceKey.self
+        case "DecisionEvaluationKey": return DecisionEvaluationKey.self
+        case "DecisionRequirementsKey": return DecisionRequirementsKey.self
+        case "DecisionInstanceKey": return DecisionInstanceKey.self
+        case "BatchOperationKey": return BatchOperationKey.self
+        case "OperationReference": return OperationReference.self
+        case "AgentDefinitionKey": return AgentDefinitionKey.self
+        case "AgentInstanceKey": return AgentInstanceKey.self
+        case "AgentHistoryItemKey": return AgentHistoryItemKey.self
+        case "AuditLogKey": return AuditLogKey.self
+        case "ProcessDefinitionKeyFilterProperty": return ProcessDefinitionKeyFilterProperty.self
+        case "AdvancedProcessDefinitionKeyFilter": return AdvancedProcessDefinitionKeyFilter.self
+        case "ProcessInstanceKeyFilterProperty": return ProcessInstanceKeyFilterProperty.self
+        case "AdvancedProcessInstanceKeyFilter": return AdvancedProcessInstanceKeyFilter.self
+        case "ElementInstanceKeyFilterProperty": return ElementInstanceKeyFilterProperty.self
+        case "AdvancedElementInstanceKeyFilter": return AdvancedElementInstanceKeyFilter.self
+        case "JobKeyFilterProperty": return JobKeyFilterProperty.self
+        case "AdvancedJobKeyFilter": return AdvancedJobKeyFilter.self
+        case "DecisionDefinitionKeyFilterProperty": return DecisionDefinitionKeyFilterProperty.self
+        case "AdvancedDecisionDefinitionKeyFilter": return AdvancedDecisionDefinitionKeyFilter.self
+        case "ScopeKeyFilterProperty": return ScopeKeyFilterProperty.self
+        case "AdvancedScopeKeyFilter": return AdvancedScopeKeyFilter.self
+        case "VariableKeyFilterProperty": return VariableKeyFilterProperty.self
+        case "AdvancedVariableKeyFilter": return AdvancedVariableKeyFilter.self
+        case "DecisionEvaluationInstanceKeyFilterProperty": return DecisionEvaluationInstanceKeyFilterProperty.self
+        case "AdvancedDecisionEvaluationInstanceKeyFilter": return AdvancedDecisionEvaluationInstanceKeyFilter.self
+        case "AgentDefinitionKeyFilterProperty": return AgentDefinitionKeyFilterProperty.self
+        case "AdvancedAgentDefinitionKeyFilter": return AdvancedAgentDefinitionKeyFilter.self
+        case "AgentInstanceKeyFilterProperty": return AgentInstanceKeyFilterProperty.self
+        case "AdvancedAgentInstanceKeyFilter": return AdvancedAgentInstanceKeyFilter.self
+        case "AgentHistoryItemKeyFilterProperty": return AgentHistoryItemKeyFilterProperty.self
+        case "AdvancedAgentHistoryItemKeyFilter": return AdvancedAgentHistoryItemKeyFilter.self
+        case "AuditLogKeyFilterProperty": return AuditLogKeyFilterProperty.self
+        case "AdvancedAuditLogKeyFilter": return AdvancedAuditLogKeyFilter.self
+        case "FormKeyFilterProperty": return FormKeyFilterProperty.self
+        case "AdvancedFormKeyFilter": return AdvancedFormKeyFilter.self
+        case "DecisionEvaluationKeyFilterProperty": return DecisionEvaluationKeyFilterProperty.self
+        case "AdvancedDecisionEvaluationKeyFilter": return AdvancedDecisionEvaluationKeyFilter.self
+        case "DecisionRequirementsKeyFilterProperty": return DecisionRequirementsKeyFilterProperty.self
+        case "AdvancedDecisionRequirementsKeyFilter": return AdvancedDecisionRequirementsKeyFilter.self
+        case "LikeFilter": return LikeFilter.self
+        case "BasicStringFilter": return BasicStringFilter.self
+        case "AdvancedStringFilter": return AdvancedStringFilter.self
+        case "BasicStringFilterProperty": return BasicStringFilterProperty.self
+        case "StringFilterProperty": return StringFilterProperty.self
+        case "AdvancedIntegerFilter": return AdvancedIntegerFilter.self
+        case "IntegerFilterProperty": return IntegerFilterProperty.self
+        case "AdvancedDateTimeFilter": return AdvancedDateTimeFilter.self
+        case "DateTimeFilterProperty": return DateTimeFilterProperty.self
+        case "ProcessDefinitionId": return ProcessDefinitionId.self
+        case "ElementId": return ElementId.self
+        case "FormId": return FormId.self
+        case "DecisionDefinitionId": return DecisionDefinitionId.self
+        case "GlobalListenerId": return GlobalListenerId.self
+        case "TenantId": return TenantId.self
+        case "Username": return Username.self
+        case "RoleId": return RoleId.self
+        case "GroupId": return GroupId.self
+        case "MappingRuleId": return MappingRuleId.self
+        case "ClientId": return ClientId.self
+        case "ClusterVariableName": return ClusterVariableName.self
+        case "Tag": return TagValue.self
+        case "TagSet": return TagSet.self
+        case "BusinessId": return BusinessId.self
+        case "LoopIterationId": return LoopIterationId.self
+        case "ElementIdFilterProperty": return ElementIdFilterProperty.self
+        case "AdvancedElementIdFilter": return AdvancedElementIdFilter.self
+        case "ProcessDefinitionIdFilterProperty": return ProcessDefinitionIdFilterProperty.self
+        case "AdvancedProcessDefinitionIdFilter": return AdvancedProcessDefinitionIdFilter.self
+        case "ProblemDetail": return ProblemDetail.self
+        case "FormResult": return FormResult.self
+        case "StartCursor": return StartCursor.self
+        case "EndCursor": return EndCursor.self
+        default: return nil
         }
     }
     /// The inline types the generator named, qualified by their parent.
