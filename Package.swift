@@ -81,9 +81,11 @@ let package = Package(
                 "CamundaOrchestration", "CamundaTesting", "GeneratorCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
             ]
         ),
 
@@ -94,6 +96,8 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
             ]
         ),
@@ -116,10 +120,37 @@ let package = Package(
 
         // MARK: Examples
         .target(name: "OperationExamples", dependencies: ["CamundaOrchestration"], path: "Examples/OperationExamples"),
+        .target(
+            name: "ExampleSupport",
+            dependencies: ["CamundaOrchestration", "CamundaTesting", .product(name: "Logging", package: "swift-log")],
+            path: "Examples/ExampleSupport"
+        ),
+        .executableTarget(
+            name: "example-deploy-and-start",
+            dependencies: ["ExampleSupport", "CamundaOrchestration"],
+            path: "Examples/DeployAndStart",
+            resources: [.copy("order-process.bpmn")]
+        ),
+        .executableTarget(
+            name: "example-order-workers", dependencies: ["ExampleSupport", "CamundaOrchestration"],
+            path: "Examples/OrderWorkers"
+        ),
+        .executableTarget(
+            name: "example-user-task-listener", dependencies: ["ExampleSupport", "CamundaOrchestration", "CamundaTesting"],
+            path: "Examples/UserTaskListener"
+        ),
+        .executableTarget(
+            name: "example-service-lifecycle",
+            dependencies: [
+                "ExampleSupport", "CamundaOrchestration", .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Examples/ServiceLifecycleWorker"
+        ),
         .testTarget(
             name: "ExamplesTests",
             dependencies: [
-                "OperationExamples", "CamundaOrchestration", "CamundaTesting",
+                "OperationExamples", "ExampleSupport", "CamundaOrchestration", "CamundaTesting",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
             ]

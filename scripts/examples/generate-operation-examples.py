@@ -149,6 +149,7 @@ class Operation:
     path: str
     tag: str
     summary: str = ""
+    deprecated: bool = False
     signatures: list[tuple[list[Param], str | None]] = field(default_factory=list)
 
 
@@ -162,16 +163,22 @@ def parse_operations() -> list[Operation]:
     for path in sorted(GENERATED_API.glob("Operations+*.swift")):
         lines = path.read_text().splitlines()
         doc: list[str] = []
+        deprecated = False
         for index, line in enumerate(lines):
             if line.strip().startswith("///"):
                 doc.append(line.strip()[3:].strip())
+                continue
+            if line.strip().startswith("@available(*, deprecated"):
+                deprecated = True
                 continue
             if (m := FUNC.match(line)):
                 op_id = re.search(r'operationID: "(\w+)"', lines[index + 2] + lines[index + 1])
                 operation = operations[op_id.group(1) if op_id else m.group(1)]
                 operation.summary = doc[0] if doc else operation.id
                 operation.signatures.append((parse_params(m.group(2)), m.group(3)))
+                operation.deprecated = operation.deprecated or deprecated
             doc = []
+            deprecated = False
     return list(operations.values())
 
 
@@ -446,7 +453,8 @@ class Renderer:
             if param.label == "_" or param.has_default:
                 continue
             value = self.synth.value(param.type, param.label)
-            lines.append(f"let {param.label} = {value.render(0, 8 + len(param.label) + 7)}")
+            annotation = "" if value.head == param.type else f": {param.type}"
+            lines.append(f"let {param.label}{annotation} = {value.render(0, 8 + len(param.label) + 7)}")
             arguments.append((param.label, param.label))
             if "{" + param.label + "}" in operation.path:
                 path_values.append(param.label)
@@ -544,8 +552,12 @@ class Renderer:
 
     def function(self, operation: Operation, lines: list[str]) -> str:
         body = "\n".join("        " + line.replace("\n", "\n        ") for line in lines)
+        attribute = (
+            f'    @available(*, deprecated, message: "The spec deprecates {operation.id}.")\n' if operation.deprecated else ""
+        )
         return (
             f"    /// {operation.summary}: `{operation.method} /v2{operation.path}` (`{operation.id}`).\n"
+            + attribute +
             f"    public static func {operation.id}(_ client: CamundaClient) async throws {{\n"
             f"{body}\n"
             f"    }}\n"
@@ -597,13 +609,35 @@ def main() -> int:
         "    public static let examples: [String: Example] = [\n"
     )
     for operation in sorted(operations, key=lambda op: op.id):
-        registry.append(f'        "{operation.id}": {namespace(operation.tag)}.{operation.id},\n')
+        if operation.deprecated:
+            # Called through a protocol so that the registry itself compiles without deprecation warnings.
+            wrapper = f"{operation.id[:1].upper()}{operation.id[1:]}DeprecatedExample"
+            registry.append(
+                f'        "{operation.id}": {{ try await ({wrapper}.self as any DeprecatedOperationExample.Type).run($0) }},\n')
+        else:
+            registry.append(f'        "{operation.id}": {namespace(operation.tag)}.{operation.id},\n')
     registry.append("    ]\n\n")
     registry.append("    /// Operation ids with a hand-written example (the others are generated).\n")
     registry.append("    public static let handWritten: Set<String> = [\n")
     for op_id in sorted(handwritten):
         registry.append(f'        "{op_id}",\n')
     registry.append("    ]\n}\n")
+    deprecated = [op for op in operations if op.deprecated]
+    if deprecated:
+        registry.append(
+            "\n/// The example of a deprecated operation, called through this protocol so that the registry compiles\n"
+            "/// without deprecation warnings.\n"
+            "protocol DeprecatedOperationExample {\n"
+            "    static func run(_ client: CamundaClient) async throws\n"
+            "}\n")
+        for operation in deprecated:
+            wrapper = f"{operation.id[:1].upper()}{operation.id[1:]}DeprecatedExample"
+            registry.append(
+                f"\nenum {wrapper}: DeprecatedOperationExample {{\n"
+                f'    @available(*, deprecated, message: "The spec deprecates {operation.id}.")\n'
+                f"    static func run(_ client: CamundaClient) async throws {{\n"
+                f"        try await {namespace(operation.tag)}.{operation.id}(client)\n"
+                f"    }}\n}}\n")
     outputs[OUTPUT / "OperationExampleRegistry.swift"] = "".join(registry)
 
     stale = []

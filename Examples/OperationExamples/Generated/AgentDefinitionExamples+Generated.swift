@@ -17,9 +17,7 @@ extension AgentDefinitionExamples {
 
     /// Search agent definitions: `POST /v2/agent-definitions/search` (`searchAgentDefinitions`).
     public static func searchAgentDefinitions(_ client: CamundaClient) async throws {
-        let query = AgentDefinitionSearchQuery(
-            filter: AgentDefinitionFilter(processDefinitionId: .exact("order-process"))
-        )
+        let query = AgentDefinitionSearchQuery(filter: AgentDefinitionFilter(processDefinitionId: "order-process"))
         for try await item in client.paginate(query, pageSize: 50, { client, query in
             try await client.searchAgentDefinitions(query)
         }) {

@@ -32,9 +32,7 @@ extension AgentInstanceExamples {
 
     /// Search agent instances: `POST /v2/agent-instances/search` (`searchAgentInstances`).
     public static func searchAgentInstances(_ client: CamundaClient) async throws {
-        let query = AgentInstanceSearchQuery(
-            filter: AgentInstanceFilter(processDefinitionId: .exact("order-process"))
-        )
+        let query = AgentInstanceSearchQuery(filter: AgentInstanceFilter(processDefinitionId: "order-process"))
         for try await item in client.paginate(query, pageSize: 50, { client, query in
             try await client.searchAgentInstances(query)
         }) {

@@ -6,7 +6,7 @@ import Foundation
 extension AuditLogExamples {
     /// Search audit logs: `POST /v2/audit-logs/search` (`searchAuditLogs`).
     public static func searchAuditLogs(_ client: CamundaClient) async throws {
-        let query = AuditLogSearchQueryRequest(filter: AuditLogFilter(processDefinitionId: .exact("order-process")))
+        let query = AuditLogSearchQueryRequest(filter: AuditLogFilter(processDefinitionId: "order-process"))
         for try await item in client.paginate(query, pageSize: 50, { client, query in
             try await client.searchAuditLogs(query)
         }) {

@@ -36,7 +36,7 @@ extension BackupExamples {
 
     /// Get runtime backup: `GET /v2/backups/runtime/{backupId}` (`getRuntimeBackup`).
     public static func getRuntimeBackup(_ client: CamundaClient) async throws {
-        let backupId = 1
+        let backupId: BackupId = 1
         do {
             let backupInfo = try await client.getRuntimeBackup(backupId: backupId)
             print("Get runtime backup: \(backupInfo)")
@@ -47,7 +47,7 @@ extension BackupExamples {
 
     /// Delete runtime backup: `DELETE /v2/backups/runtime/{backupId}` (`deleteRuntimeBackup`).
     public static func deleteRuntimeBackup(_ client: CamundaClient) async throws {
-        let backupId = 1
+        let backupId: BackupId = 1
         try await client.deleteRuntimeBackup(backupId: backupId)
         print("Deleted runtime backup \(backupId)")
     }
@@ -67,7 +67,7 @@ extension BackupExamples {
 
     /// Get history backup: `GET /v2/backups/history/{backupId}` (`getHistoryBackup`).
     public static func getHistoryBackup(_ client: CamundaClient) async throws {
-        let backupId = 1
+        let backupId: BackupId = 1
         do {
             let historyBackupInfo = try await client.getHistoryBackup(backupId: backupId)
             print("Get history backup: \(historyBackupInfo)")
@@ -78,7 +78,7 @@ extension BackupExamples {
 
     /// Delete history backup: `DELETE /v2/backups/history/{backupId}` (`deleteHistoryBackup`).
     public static func deleteHistoryBackup(_ client: CamundaClient) async throws {
-        let backupId = 1
+        let backupId: BackupId = 1
         try await client.deleteHistoryBackup(backupId: backupId)
         print("Deleted history backup \(backupId)")
     }
@@ -115,7 +115,7 @@ extension BackupExamples {
 
     /// Get a runtime backup across physical tenants: `GET /v2/cluster/v2/backups/runtime/{backupId}` (`getRuntimeBackupAsClusterAdmin`).
     public static func getRuntimeBackupAsClusterAdmin(_ client: CamundaClient) async throws {
-        let backupId = 1
+        let backupId: BackupId = 1
         do {
             let clusterRuntimeBackupInfo = try await client.getRuntimeBackupAsClusterAdmin(backupId: backupId)
             print("Get a runtime backup across physical tenants: \(clusterRuntimeBackupInfo)")
@@ -126,7 +126,7 @@ extension BackupExamples {
 
     /// Delete a runtime backup across physical tenants: `DELETE /v2/cluster/v2/backups/runtime/{backupId}` (`deleteRuntimeBackupAsClusterAdmin`).
     public static func deleteRuntimeBackupAsClusterAdmin(_ client: CamundaClient) async throws {
-        let backupId = 1
+        let backupId: BackupId = 1
         try await client.deleteRuntimeBackupAsClusterAdmin(backupId: backupId)
         print("Deleted a runtime backup across physical tenants \(backupId)")
     }
@@ -146,7 +146,7 @@ extension BackupExamples {
 
     /// Get a history backup across physical tenants: `GET /v2/cluster/v2/backups/history/{backupId}` (`getHistoryBackupAsClusterAdmin`).
     public static func getHistoryBackupAsClusterAdmin(_ client: CamundaClient) async throws {
-        let backupId = 1
+        let backupId: BackupId = 1
         do {
             let clusterHistoryBackupInfo = try await client.getHistoryBackupAsClusterAdmin(backupId: backupId)
             print("Get a history backup across physical tenants: \(clusterHistoryBackupInfo)")
@@ -157,7 +157,7 @@ extension BackupExamples {
 
     /// Delete a history backup across physical tenants: `DELETE /v2/cluster/v2/backups/history/{backupId}` (`deleteHistoryBackupAsClusterAdmin`).
     public static func deleteHistoryBackupAsClusterAdmin(_ client: CamundaClient) async throws {
-        let backupId = 1
+        let backupId: BackupId = 1
         try await client.deleteHistoryBackupAsClusterAdmin(backupId: backupId)
         print("Deleted a history backup across physical tenants \(backupId)")
     }

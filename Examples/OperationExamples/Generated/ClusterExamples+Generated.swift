@@ -10,12 +10,6 @@ extension ClusterExamples {
         print("Get physical tenant status: done")
     }
 
-    /// Get cluster topology: `GET /v2/topology` (`getTopology`).
-    public static func getTopology(_ client: CamundaClient) async throws {
-        let topology = try await client.getTopology()
-        print("Get cluster topology: clusterSize \(topology.clusterSize)")
-    }
-
     /// Get the status of the whole cluster: `GET /v2/cluster/v2/status` (`getClusterStatus`).
     public static func getClusterStatus(_ client: CamundaClient) async throws {
         let clusterStatus = try await client.getClusterStatus()

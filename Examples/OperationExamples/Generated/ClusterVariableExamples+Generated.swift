@@ -13,7 +13,7 @@ extension ClusterVariableExamples {
 
     /// Get a global-scoped cluster variable: `GET /v2/cluster-variables/global/{name}` (`getGlobalClusterVariable`).
     public static func getGlobalClusterVariable(_ client: CamundaClient) async throws {
-        let name = "order-paid"
+        let name: ClusterVariableName = "order-paid"
         do {
             let clusterVariable = try await client.getGlobalClusterVariable(name: name)
             print("Get a global-scoped cluster variable: name \(clusterVariable.name)")
@@ -24,7 +24,7 @@ extension ClusterVariableExamples {
 
     /// Update a global-scoped cluster variable: `PUT /v2/cluster-variables/global/{name}` (`updateGlobalClusterVariable`).
     public static func updateGlobalClusterVariable(_ client: CamundaClient) async throws {
-        let name = "order-paid"
+        let name: ClusterVariableName = "order-paid"
         let request = UpdateClusterVariableRequest(value: ["orderId": "A-1"])
         let clusterVariable = try await client.updateGlobalClusterVariable(name: name, request)
         print("Update a global-scoped cluster variable: name \(clusterVariable.name)")
@@ -32,7 +32,7 @@ extension ClusterVariableExamples {
 
     /// Delete a global-scoped cluster variable: `DELETE /v2/cluster-variables/global/{name}` (`deleteGlobalClusterVariable`).
     public static func deleteGlobalClusterVariable(_ client: CamundaClient) async throws {
-        let name = "order-paid"
+        let name: ClusterVariableName = "order-paid"
         try await client.deleteGlobalClusterVariable(name: name)
         print("Deleted a global-scoped cluster variable \(name)")
     }
@@ -40,7 +40,7 @@ extension ClusterVariableExamples {
     /// Search for cluster variables based on given criteria. By default, long variable values in the response are truncated.: `POST /v2/cluster-variables/search` (`searchClusterVariables`).
     public static func searchClusterVariables(_ client: CamundaClient) async throws {
         let query = ClusterVariableSearchQueryRequest(
-            filter: ClusterVariableSearchQueryFilterRequest(name: .exact("order-paid"))
+            filter: ClusterVariableSearchQueryFilterRequest(name: "order-paid")
         )
         for try await item in client.paginate(query, pageSize: 50, { client, query in
             try await client.searchClusterVariables(query)
@@ -51,7 +51,7 @@ extension ClusterVariableExamples {
 
     /// Create a tenant-scoped cluster variable: `POST /v2/cluster-variables/tenants/{tenantId}` (`createTenantClusterVariable`).
     public static func createTenantClusterVariable(_ client: CamundaClient) async throws {
-        let tenantId = "acme"
+        let tenantId: TenantId = "acme"
         let request = CreateClusterVariableRequest(name: "order-paid", value: ["orderId": "A-1"])
         let clusterVariable = try await client.createTenantClusterVariable(tenantId: tenantId, request)
         print("Create a tenant-scoped cluster variable: name \(clusterVariable.name)")
@@ -59,8 +59,8 @@ extension ClusterVariableExamples {
 
     /// Get a tenant-scoped cluster variable: `GET /v2/cluster-variables/tenants/{tenantId}/{name}` (`getTenantClusterVariable`).
     public static func getTenantClusterVariable(_ client: CamundaClient) async throws {
-        let tenantId = "acme"
-        let name = "order-paid"
+        let tenantId: TenantId = "acme"
+        let name: ClusterVariableName = "order-paid"
         do {
             let clusterVariable = try await client.getTenantClusterVariable(tenantId: tenantId, name: name)
             print("Get a tenant-scoped cluster variable: name \(clusterVariable.name)")
@@ -71,8 +71,8 @@ extension ClusterVariableExamples {
 
     /// Update a tenant-scoped cluster variable: `PUT /v2/cluster-variables/tenants/{tenantId}/{name}` (`updateTenantClusterVariable`).
     public static func updateTenantClusterVariable(_ client: CamundaClient) async throws {
-        let tenantId = "acme"
-        let name = "order-paid"
+        let tenantId: TenantId = "acme"
+        let name: ClusterVariableName = "order-paid"
         let request = UpdateClusterVariableRequest(value: ["orderId": "A-1"])
         let clusterVariable = try await client.updateTenantClusterVariable(tenantId: tenantId, name: name, request)
         print("Update a tenant-scoped cluster variable: name \(clusterVariable.name)")
@@ -80,8 +80,8 @@ extension ClusterVariableExamples {
 
     /// Delete a tenant-scoped cluster variable: `DELETE /v2/cluster-variables/tenants/{tenantId}/{name}` (`deleteTenantClusterVariable`).
     public static func deleteTenantClusterVariable(_ client: CamundaClient) async throws {
-        let tenantId = "acme"
-        let name = "order-paid"
+        let tenantId: TenantId = "acme"
+        let name: ClusterVariableName = "order-paid"
         try await client.deleteTenantClusterVariable(tenantId: tenantId, name: name)
         print("Deleted a tenant-scoped cluster variable \(name)")
     }

@@ -6,14 +6,14 @@ import Foundation
 extension DocumentExamples {
     /// Upload document: `POST /v2/documents` (`createDocument`).
     public static func createDocument(_ client: CamundaClient) async throws {
-        let file = MultipartFile(fileName: "invoice.pdf", data: Data("%PDF-1.7".utf8), contentType: "application/pdf")
+        let file: MultipartFile = MultipartFile(fileName: "invoice.pdf", data: Data("%PDF-1.7".utf8), contentType: "application/pdf")
         let documentReference = try await client.createDocument(file: file)
         print("Upload document: storeId \(documentReference.storeId)")
     }
 
     /// Upload multiple documents: `POST /v2/documents/batch` (`createDocuments`).
     public static func createDocuments(_ client: CamundaClient) async throws {
-        let files = [
+        let files: [MultipartFile] = [
             MultipartFile(fileName: "invoice.pdf", data: Data("%PDF-1.7".utf8), contentType: "application/pdf")
         ]
         let documentCreationBatch = try await client.createDocuments(files: files)
@@ -22,7 +22,7 @@ extension DocumentExamples {
 
     /// Download document: `GET /v2/documents/{documentId}` (`getDocument`).
     public static func getDocument(_ client: CamundaClient) async throws {
-        let documentId = "invoice-2025-001"
+        let documentId: DocumentId = "invoice-2025-001"
         do {
             let content = try await client.getDocument(documentId: documentId)
             print("Download document: \(content.count) bytes")
@@ -33,14 +33,14 @@ extension DocumentExamples {
 
     /// Delete document: `DELETE /v2/documents/{documentId}` (`deleteDocument`).
     public static func deleteDocument(_ client: CamundaClient) async throws {
-        let documentId = "invoice-2025-001"
+        let documentId: DocumentId = "invoice-2025-001"
         try await client.deleteDocument(documentId: documentId)
         print("Deleted document \(documentId)")
     }
 
     /// Create document link: `POST /v2/documents/{documentId}/links` (`createDocumentLink`).
     public static func createDocumentLink(_ client: CamundaClient) async throws {
-        let documentId = "invoice-2025-001"
+        let documentId: DocumentId = "invoice-2025-001"
         let documentLink = try await client.createDocumentLink(documentId: documentId)
         print("Create document link: url \(documentLink.url)")
     }

@@ -6,9 +6,7 @@ import Foundation
 extension ElementInstanceExamples {
     /// Search element instance wait states: `POST /v2/element-instances/wait-states/search` (`searchElementInstanceWaitStates`).
     public static func searchElementInstanceWaitStates(_ client: CamundaClient) async throws {
-        let query = ElementInstanceWaitStateQuery(
-            filter: ElementInstanceWaitStateFilter(elementId: .exact("review-order"))
-        )
+        let query = ElementInstanceWaitStateQuery(filter: ElementInstanceWaitStateFilter(elementId: "review-order"))
         for try await item in client.paginate(query, pageSize: 50, { client, query in
             try await client.searchElementInstanceWaitStates(query)
         }) {

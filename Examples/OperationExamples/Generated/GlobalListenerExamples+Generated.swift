@@ -13,7 +13,7 @@ extension GlobalListenerExamples {
 
     /// Get global user task listener: `GET /v2/global-task-listeners/{id}` (`getGlobalTaskListener`).
     public static func getGlobalTaskListener(_ client: CamundaClient) async throws {
-        let id = "audit-listener"
+        let id: GlobalListenerId = "audit-listener"
         do {
             let globalTaskListener = try await client.getGlobalTaskListener(id: id)
             print("Get global user task listener: type \(globalTaskListener.type)")
@@ -24,7 +24,7 @@ extension GlobalListenerExamples {
 
     /// Update global user task listener: `PUT /v2/global-task-listeners/{id}` (`updateGlobalTaskListener`).
     public static func updateGlobalTaskListener(_ client: CamundaClient) async throws {
-        let id = "audit-listener"
+        let id: GlobalListenerId = "audit-listener"
         let request = GlobalTaskListenerBase()
         let globalTaskListener = try await client.updateGlobalTaskListener(id: id, request)
         print("Update global user task listener: type \(globalTaskListener.type)")
@@ -32,7 +32,7 @@ extension GlobalListenerExamples {
 
     /// Delete global user task listener: `DELETE /v2/global-task-listeners/{id}` (`deleteGlobalTaskListener`).
     public static func deleteGlobalTaskListener(_ client: CamundaClient) async throws {
-        let id = "audit-listener"
+        let id: GlobalListenerId = "audit-listener"
         try await client.deleteGlobalTaskListener(id: id)
         print("Deleted global user task listener \(id)")
     }
@@ -40,7 +40,7 @@ extension GlobalListenerExamples {
     /// Search global user task listeners: `POST /v2/global-task-listeners/search` (`searchGlobalTaskListeners`).
     public static func searchGlobalTaskListeners(_ client: CamundaClient) async throws {
         let query = GlobalTaskListenerSearchQueryRequest(
-            filter: GlobalTaskListenerSearchQueryFilterRequest(type: .exact("payment"))
+            filter: GlobalTaskListenerSearchQueryFilterRequest(type: "payment")
         )
         for try await item in client.paginate(query, pageSize: 50, { client, query in
             try await client.searchGlobalTaskListeners(query)

@@ -22,7 +22,7 @@ extension GroupExamples {
 
     /// Get group: `GET /v2/groups/{groupId}` (`getGroup`).
     public static func getGroup(_ client: CamundaClient) async throws {
-        let groupId = "accounting"
+        let groupId: GroupId = "accounting"
         do {
             let group = try await client.getGroup(groupId: groupId)
             print("Get group: name \(group.name)")
@@ -33,7 +33,7 @@ extension GroupExamples {
 
     /// Update group: `PUT /v2/groups/{groupId}` (`updateGroup`).
     public static func updateGroup(_ client: CamundaClient) async throws {
-        let groupId = "accounting"
+        let groupId: GroupId = "accounting"
         let request = GroupUpdateRequest(name: "order-paid")
         let group = try await client.updateGroup(groupId: groupId, request)
         print("Update group: groupId \(group.groupId)")
@@ -41,14 +41,14 @@ extension GroupExamples {
 
     /// Delete group: `DELETE /v2/groups/{groupId}` (`deleteGroup`).
     public static func deleteGroup(_ client: CamundaClient) async throws {
-        let groupId = "accounting"
+        let groupId: GroupId = "accounting"
         try await client.deleteGroup(groupId: groupId)
         print("Deleted group \(groupId)")
     }
 
     /// Search group clients: `POST /v2/groups/{groupId}/clients/search` (`searchClientsForGroup`).
     public static func searchClientsForGroup(_ client: CamundaClient) async throws {
-        let groupId = "accounting"
+        let groupId: GroupId = "accounting"
         let query = GroupClientSearchQueryRequest()
         for try await item in client.paginate(query, pageSize: 50, { client, query in
             try await client.searchClientsForGroup(groupId: groupId, query)
@@ -59,23 +59,23 @@ extension GroupExamples {
 
     /// Assign a client to a group: `PUT /v2/groups/{groupId}/clients/{clientId}` (`assignClientToGroup`).
     public static func assignClientToGroup(_ client: CamundaClient) async throws {
-        let groupId = "accounting"
-        let clientId = "order-service"
+        let groupId: GroupId = "accounting"
+        let clientId: ClientId = "order-service"
         try await client.assignClientToGroup(groupId: groupId, clientId: clientId)
         print("Assigned a client to a group \(clientId)")
     }
 
     /// Unassign a client from a group: `DELETE /v2/groups/{groupId}/clients/{clientId}` (`unassignClientFromGroup`).
     public static func unassignClientFromGroup(_ client: CamundaClient) async throws {
-        let groupId = "accounting"
-        let clientId = "order-service"
+        let groupId: GroupId = "accounting"
+        let clientId: ClientId = "order-service"
         try await client.unassignClientFromGroup(groupId: groupId, clientId: clientId)
         print("Unassigned a client from a group \(clientId)")
     }
 
     /// Search group mapping rules: `POST /v2/groups/{groupId}/mapping-rules/search` (`searchMappingRulesForGroup`).
     public static func searchMappingRulesForGroup(_ client: CamundaClient) async throws {
-        let groupId = "accounting"
+        let groupId: GroupId = "accounting"
         let query = MappingRuleSearchQueryRequest(filter: MappingRuleFilter(name: "order-paid"))
         for try await item in client.paginate(query, pageSize: 50, { client, query in
             try await client.searchMappingRulesForGroup(groupId: groupId, query)
@@ -86,23 +86,23 @@ extension GroupExamples {
 
     /// Assign a mapping rule to a group: `PUT /v2/groups/{groupId}/mapping-rules/{mappingRuleId}` (`assignMappingRuleToGroup`).
     public static func assignMappingRuleToGroup(_ client: CamundaClient) async throws {
-        let groupId = "accounting"
-        let mappingRuleId = "accounting-rule"
+        let groupId: GroupId = "accounting"
+        let mappingRuleId: MappingRuleId = "accounting-rule"
         try await client.assignMappingRuleToGroup(groupId: groupId, mappingRuleId: mappingRuleId)
         print("Assigned a mapping rule to a group \(mappingRuleId)")
     }
 
     /// Unassign a mapping rule from a group: `DELETE /v2/groups/{groupId}/mapping-rules/{mappingRuleId}` (`unassignMappingRuleFromGroup`).
     public static func unassignMappingRuleFromGroup(_ client: CamundaClient) async throws {
-        let groupId = "accounting"
-        let mappingRuleId = "accounting-rule"
+        let groupId: GroupId = "accounting"
+        let mappingRuleId: MappingRuleId = "accounting-rule"
         try await client.unassignMappingRuleFromGroup(groupId: groupId, mappingRuleId: mappingRuleId)
         print("Unassigned a mapping rule from a group \(mappingRuleId)")
     }
 
     /// Search group roles: `POST /v2/groups/{groupId}/roles/search` (`searchRolesForGroup`).
     public static func searchRolesForGroup(_ client: CamundaClient) async throws {
-        let groupId = "accounting"
+        let groupId: GroupId = "accounting"
         let query = RoleSearchQueryRequest(filter: RoleFilter(name: "order-paid"))
         for try await item in client.paginate(query, pageSize: 50, { client, query in
             try await client.searchRolesForGroup(groupId: groupId, query)
@@ -113,7 +113,7 @@ extension GroupExamples {
 
     /// Search group users: `POST /v2/groups/{groupId}/users/search` (`searchUsersForGroup`).
     public static func searchUsersForGroup(_ client: CamundaClient) async throws {
-        let groupId = "accounting"
+        let groupId: GroupId = "accounting"
         let query = GroupUserSearchQueryRequest()
         for try await item in client.paginate(query, pageSize: 50, { client, query in
             try await client.searchUsersForGroup(groupId: groupId, query)
@@ -124,16 +124,16 @@ extension GroupExamples {
 
     /// Assign a user to a group: `PUT /v2/groups/{groupId}/users/{username}` (`assignUserToGroup`).
     public static func assignUserToGroup(_ client: CamundaClient) async throws {
-        let groupId = "accounting"
-        let username = "demo"
+        let groupId: GroupId = "accounting"
+        let username: Username = "demo"
         try await client.assignUserToGroup(groupId: groupId, username: username)
         print("Assigned a user to a group \(username)")
     }
 
     /// Unassign a user from a group: `DELETE /v2/groups/{groupId}/users/{username}` (`unassignUserFromGroup`).
     public static func unassignUserFromGroup(_ client: CamundaClient) async throws {
-        let groupId = "accounting"
-        let username = "demo"
+        let groupId: GroupId = "accounting"
+        let username: Username = "demo"
         try await client.unassignUserFromGroup(groupId: groupId, username: username)
         print("Unassigned a user from a group \(username)")
     }

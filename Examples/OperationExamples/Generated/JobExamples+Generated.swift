@@ -4,53 +4,6 @@ import CamundaOrchestration
 import Foundation
 
 extension JobExamples {
-    /// Activate jobs: `POST /v2/jobs/activation` (`activateJobs`).
-    public static func activateJobs(_ client: CamundaClient) async throws {
-        let request = JobActivationRequest(type: "payment", timeout: 30_000, maxJobsToActivate: 10)
-        let jobActivation = try await client.activateJobs(request)
-        print("Activate jobs: \(jobActivation)")
-    }
-
-    /// Search jobs: `POST /v2/jobs/search` (`searchJobs`).
-    public static func searchJobs(_ client: CamundaClient) async throws {
-        let query = JobSearchQuery(filter: JobFilter(type: .exact("payment")))
-        for try await item in client.paginate(query, pageSize: 50, { client, query in
-            try await client.searchJobs(query)
-        }) {
-            print("\(item.jobKey)")
-        }
-    }
-
-    /// Update job: `PATCH /v2/jobs/{jobKey}` (`updateJob`).
-    public static func updateJob(_ client: CamundaClient) async throws {
-        let jobKey = JobKey("2251799813685249")
-        let request = JobUpdateRequest(changeset: JobChangeset())
-        try await client.updateJob(jobKey: jobKey, request)
-        print("Updated job \(jobKey)")
-    }
-
-    /// Complete job: `POST /v2/jobs/{jobKey}/completion` (`completeJob`).
-    public static func completeJob(_ client: CamundaClient) async throws {
-        let jobKey = JobKey("2251799813685249")
-        try await client.completeJob(jobKey: jobKey)
-        print("Completed job \(jobKey)")
-    }
-
-    /// Throw error for job: `POST /v2/jobs/{jobKey}/error` (`throwJobError`).
-    public static func throwJobError(_ client: CamundaClient) async throws {
-        let jobKey = JobKey("2251799813685249")
-        let request = JobErrorRequest(errorCode: "PAYMENT_DECLINED")
-        try await client.throwJobError(jobKey: jobKey, request)
-        print("Threw error for job \(jobKey)")
-    }
-
-    /// Fail job: `POST /v2/jobs/{jobKey}/failure` (`failJob`).
-    public static func failJob(_ client: CamundaClient) async throws {
-        let jobKey = JobKey("2251799813685249")
-        try await client.failJob(jobKey: jobKey)
-        print("Failed job \(jobKey)")
-    }
-
     /// Update jobs (batch): `POST /v2/jobs/batch-update` (`updateJobsBatchOperation`).
     public static func updateJobsBatchOperation(_ client: CamundaClient) async throws {
         let request = JobBatchUpdateRequest(filter: JobFilter(), changeset: JobChangeset())
@@ -60,8 +13,8 @@ extension JobExamples {
 
     /// Global job statistics: `GET /v2/jobs/statistics/global` (`getGlobalJobStatistics`).
     public static func getGlobalJobStatistics(_ client: CamundaClient) async throws {
-        let from = Date()
-        let to = Date()
+        let from: Date = Date()
+        let to: Date = Date()
         let globalJobStatistics = try await client.getGlobalJobStatistics(from: from, to: to)
         print("Global job statistics: isIncomplete \(globalJobStatistics.isIncomplete)")
     }

@@ -22,21 +22,21 @@ extension MappingRuleExamples {
 
     /// Update mapping rule: `PUT /v2/mapping-rules/{mappingRuleId}` (`updateMappingRule`).
     public static func updateMappingRule(_ client: CamundaClient) async throws {
-        let mappingRuleId = "accounting-rule"
+        let mappingRuleId: MappingRuleId = "accounting-rule"
         let mappingRule = try await client.updateMappingRule(mappingRuleId: mappingRuleId)
         print("Update mapping rule: \(mappingRule)")
     }
 
     /// Delete a mapping rule: `DELETE /v2/mapping-rules/{mappingRuleId}` (`deleteMappingRule`).
     public static func deleteMappingRule(_ client: CamundaClient) async throws {
-        let mappingRuleId = "accounting-rule"
+        let mappingRuleId: MappingRuleId = "accounting-rule"
         try await client.deleteMappingRule(mappingRuleId: mappingRuleId)
         print("Deleted a mapping rule \(mappingRuleId)")
     }
 
     /// Get a mapping rule: `GET /v2/mapping-rules/{mappingRuleId}` (`getMappingRule`).
     public static func getMappingRule(_ client: CamundaClient) async throws {
-        let mappingRuleId = "accounting-rule"
+        let mappingRuleId: MappingRuleId = "accounting-rule"
         do {
             let mappingRule = try await client.getMappingRule(mappingRuleId: mappingRuleId)
             print("Get a mapping rule: claimName \(mappingRule.claimName)")

@@ -7,7 +7,7 @@ extension MessageSubscriptionExamples {
     /// Search correlated message subscriptions: `POST /v2/correlated-message-subscriptions/search` (`searchCorrelatedMessageSubscriptions`).
     public static func searchCorrelatedMessageSubscriptions(_ client: CamundaClient) async throws {
         let query = CorrelatedMessageSubscriptionSearchQuery(
-            filter: CorrelatedMessageSubscriptionFilter(processDefinitionId: .exact("order-process"))
+            filter: CorrelatedMessageSubscriptionFilter(processDefinitionId: "order-process")
         )
         for try await item in client.paginate(query, pageSize: 50, { client, query in
             try await client.searchCorrelatedMessageSubscriptions(query)
@@ -19,7 +19,7 @@ extension MessageSubscriptionExamples {
     /// Search message subscriptions: `POST /v2/message-subscriptions/search` (`searchMessageSubscriptions`).
     public static func searchMessageSubscriptions(_ client: CamundaClient) async throws {
         let query = MessageSubscriptionSearchQuery(
-            filter: MessageSubscriptionFilter(processDefinitionId: .exact("order-process"))
+            filter: MessageSubscriptionFilter(processDefinitionId: "order-process")
         )
         for try await item in client.paginate(query, pageSize: 50, { client, query in
             try await client.searchMessageSubscriptions(query)

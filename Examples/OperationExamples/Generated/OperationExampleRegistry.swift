@@ -245,7 +245,7 @@ public enum OperationExampleRegistry {
         "getProcessInstanceStatisticsByError": IncidentExamples.getProcessInstanceStatisticsByError,
         "getProcessInstanceWaitStateStatistics": ProcessInstanceExamples.getProcessInstanceWaitStateStatistics,
         "getResource": ResourceExamples.getResource,
-        "getResourceContent": ResourceExamples.getResourceContent,
+        "getResourceContent": { try await (GetResourceContentDeprecatedExample.self as any DeprecatedOperationExample.Type).run($0) },
         "getResourceContentBinary": ResourceExamples.getResourceContentBinary,
         "getRestoreStatus": RecoveryExamples.getRestoreStatus,
         "getRole": RoleExamples.getRole,
@@ -377,5 +377,39 @@ public enum OperationExampleRegistry {
 
     /// Operation ids with a hand-written example (the others are generated).
     public static let handWritten: Set<String> = [
+        "activateJobs",
+        "assignUserTask",
+        "cancelProcessInstance",
+        "completeJob",
+        "completeUserTask",
+        "correlateMessage",
+        "createDeployment",
+        "createProcessInstance",
+        "deleteResource",
+        "failJob",
+        "getProcessInstance",
+        "getTopology",
+        "getUserTask",
+        "publishMessage",
+        "searchJobs",
+        "searchProcessInstances",
+        "searchUserTasks",
+        "throwJobError",
+        "unassignUserTask",
+        "updateJob",
+        "updateUserTask",
     ]
+}
+
+/// The example of a deprecated operation, called through this protocol so that the registry compiles
+/// without deprecation warnings.
+protocol DeprecatedOperationExample {
+    static func run(_ client: CamundaClient) async throws
+}
+
+enum GetResourceContentDeprecatedExample: DeprecatedOperationExample {
+    @available(*, deprecated, message: "The spec deprecates getResourceContent.")
+    static func run(_ client: CamundaClient) async throws {
+        try await ResourceExamples.getResourceContent(client)
+    }
 }

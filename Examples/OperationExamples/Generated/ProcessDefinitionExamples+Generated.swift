@@ -59,7 +59,7 @@ extension ProcessDefinitionExamples {
     public static func searchProcessDefinitionVariableNames(_ client: CamundaClient) async throws {
         let processDefinitionKey = ProcessDefinitionKey("2251799813685249")
         let query = ProcessDefinitionVariableNameSearchQuery(
-            filter: ProcessDefinitionVariableNameFilter(name: .exact("order-paid"))
+            filter: ProcessDefinitionVariableNameFilter(name: "order-paid")
         )
         for try await item in client.paginate(query, pageSize: 50, { client, query in
             try await client.searchProcessDefinitionVariableNames(processDefinitionKey: processDefinitionKey, query)

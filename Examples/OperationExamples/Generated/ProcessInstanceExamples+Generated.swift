@@ -4,13 +4,6 @@ import CamundaOrchestration
 import Foundation
 
 extension ProcessInstanceExamples {
-    /// ``createProcessInstance(_:)`` with a ``ProcessInstanceCreationInstructionById`` body.: `POST /v2/process-instances` (`createProcessInstance`).
-    public static func createProcessInstance(_ client: CamundaClient) async throws {
-        let request = ProcessInstanceCreationInstructionById(processDefinitionId: "order-process")
-        let createProcessInstance = try await client.createProcessInstance(request)
-        print("``createProcessInstance(_:)`` with a ``ProcessInstanceCreationInstructionById`` body.: processDefinitionId \(createProcessInstance.processDefinitionId)")
-    }
-
     /// Cancel process instances (batch): `POST /v2/process-instances/cancellation` (`cancelProcessInstancesBatchOperation`).
     public static func cancelProcessInstancesBatchOperation(_ client: CamundaClient) async throws {
         let request = ProcessInstanceCancellationBatchOperationRequest(filter: ProcessInstanceFilter())
@@ -71,32 +64,11 @@ extension ProcessInstanceExamples {
         print("Resume process instances (batch): batchOperationKey \(batchOperationCreated.batchOperationKey)")
     }
 
-    /// Search process instances: `POST /v2/process-instances/search` (`searchProcessInstances`).
-    public static func searchProcessInstances(_ client: CamundaClient) async throws {
-        let query = ProcessInstanceSearchQuery(filter: ProcessInstanceFilter(state: .exact(.active)))
-        for try await item in client.paginate(query, pageSize: 50, { client, query in
-            try await client.searchProcessInstances(query)
-        }) {
-            print("\(item.processInstanceKey)")
-        }
-    }
-
     /// Suspend process instances (batch): `POST /v2/process-instances/suspension` (`suspendProcessInstancesBatchOperation`).
     public static func suspendProcessInstancesBatchOperation(_ client: CamundaClient) async throws {
         let request = ProcessInstanceSuspensionBatchOperationRequest(filter: ProcessInstanceFilter())
         let batchOperationCreated = try await client.suspendProcessInstancesBatchOperation(request)
         print("Suspend process instances (batch): batchOperationKey \(batchOperationCreated.batchOperationKey)")
-    }
-
-    /// Get process instance: `GET /v2/process-instances/{processInstanceKey}` (`getProcessInstance`).
-    public static func getProcessInstance(_ client: CamundaClient) async throws {
-        let processInstanceKey = ProcessInstanceKey("2251799813685249")
-        do {
-            let processInstance = try await client.getProcessInstance(processInstanceKey: processInstanceKey)
-            print("Get process instance: processDefinitionId \(processInstance.processDefinitionId)")
-        } catch let error as CamundaError where error.status == 404 {
-            print("Not found: \(processInstanceKey) (\(error.problem?.detail ?? "no detail"))")
-        }
     }
 
     /// Assign business id to process instance: `POST /v2/process-instances/{processInstanceKey}/business-id-assignment` (`assignProcessInstanceBusinessId`).
@@ -116,13 +88,6 @@ extension ProcessInstanceExamples {
         } catch let error as CamundaError where error.status == 404 {
             print("Not found: \(processInstanceKey) (\(error.problem?.detail ?? "no detail"))")
         }
-    }
-
-    /// Cancel process instance: `POST /v2/process-instances/{processInstanceKey}/cancellation` (`cancelProcessInstance`).
-    public static func cancelProcessInstance(_ client: CamundaClient) async throws {
-        let processInstanceKey = ProcessInstanceKey("2251799813685249")
-        try await client.cancelProcessInstance(processInstanceKey: processInstanceKey)
-        print("Cancelled process instance \(processInstanceKey)")
     }
 
     /// Delete process instance: `POST /v2/process-instances/{processInstanceKey}/deletion` (`deleteProcessInstance`).

@@ -6,7 +6,7 @@ import Foundation
 extension RecoveryExamples {
     /// Change cluster mode: `PATCH /v2/mode` (`changeClusterMode`).
     public static func changeClusterMode(_ client: CamundaClient) async throws {
-        let mode = .processing
+        let mode: Mode = .processing
         let clusterModeChange = try await client.changeClusterMode(mode: mode)
         print("Change cluster mode: changeId \(clusterModeChange.changeId)")
     }
@@ -26,7 +26,7 @@ extension RecoveryExamples {
 
     /// Change the cluster mode of one or every physical tenant: `PATCH /v2/cluster/v2/mode` (`changeClusterModeAsClusterAdmin`).
     public static func changeClusterModeAsClusterAdmin(_ client: CamundaClient) async throws {
-        let mode = .processing
+        let mode: Mode = .processing
         let clusterModeChange = try await client.changeClusterModeAsClusterAdmin(mode: mode)
         print("Change the cluster mode of one or every physical tenant: changeId \(clusterModeChange.changeId)")
     }

@@ -4,15 +4,6 @@ import CamundaOrchestration
 import Foundation
 
 extension ResourceExamples {
-    /// Deploy resources: `POST /v2/deployments` (`createDeployment`).
-    public static func createDeployment(_ client: CamundaClient) async throws {
-        let resources = [
-            MultipartFile(fileName: "invoice.pdf", data: Data("%PDF-1.7".utf8), contentType: "application/pdf")
-        ]
-        let deployment = try await client.createDeployment(resources: resources)
-        print("Deploy resources: deploymentKey \(deployment.deploymentKey)")
-    }
-
     /// Search resources: `POST /v2/resources/search` (`searchResources`).
     public static func searchResources(_ client: CamundaClient) async throws {
         let query = ResourceSearchQuery(
@@ -36,12 +27,13 @@ extension ResourceExamples {
         }
     }
 
-    /// getResourceContent: `GET /v2/resources/{resourceKey}/content` (`getResourceContent`).
+    /// Get RPA resource content (deprecated): `GET /v2/resources/{resourceKey}/content` (`getResourceContent`).
+    @available(*, deprecated, message: "The spec deprecates getResourceContent.")
     public static func getResourceContent(_ client: CamundaClient) async throws {
         let resourceKey = ResourceKey("2251799813685249")
         do {
             let items = try await client.getResourceContent(resourceKey: resourceKey)
-            print("getResourceContent: \(items.count) entries")
+            print("Get RPA resource content (deprecated): \(items.count) entries")
         } catch let error as CamundaError where error.status == 404 {
             print("Not found: \(resourceKey) (\(error.problem?.detail ?? "no detail"))")
         }
@@ -56,12 +48,5 @@ extension ResourceExamples {
         } catch let error as CamundaError where error.status == 404 {
             print("Not found: \(resourceKey) (\(error.problem?.detail ?? "no detail"))")
         }
-    }
-
-    /// Delete resource: `POST /v2/resources/{resourceKey}/deletion` (`deleteResource`).
-    public static func deleteResource(_ client: CamundaClient) async throws {
-        let resourceKey = ResourceKey("2251799813685249")
-        let deleteResource = try await client.deleteResource(resourceKey: resourceKey)
-        print("Delete resource: \(deleteResource)")
     }
 }

@@ -22,7 +22,7 @@ extension RoleExamples {
 
     /// Get role: `GET /v2/roles/{roleId}` (`getRole`).
     public static func getRole(_ client: CamundaClient) async throws {
-        let roleId = "auditor"
+        let roleId: RoleId = "auditor"
         do {
             let role = try await client.getRole(roleId: roleId)
             print("Get role: name \(role.name)")
@@ -33,7 +33,7 @@ extension RoleExamples {
 
     /// Update role: `PUT /v2/roles/{roleId}` (`updateRole`).
     public static func updateRole(_ client: CamundaClient) async throws {
-        let roleId = "auditor"
+        let roleId: RoleId = "auditor"
         let request = RoleUpdateRequest(name: "order-paid")
         let role = try await client.updateRole(roleId: roleId, request)
         print("Update role: name \(role.name)")
@@ -41,14 +41,14 @@ extension RoleExamples {
 
     /// Delete role: `DELETE /v2/roles/{roleId}` (`deleteRole`).
     public static func deleteRole(_ client: CamundaClient) async throws {
-        let roleId = "auditor"
+        let roleId: RoleId = "auditor"
         try await client.deleteRole(roleId: roleId)
         print("Deleted role \(roleId)")
     }
 
     /// Search role clients: `POST /v2/roles/{roleId}/clients/search` (`searchClientsForRole`).
     public static func searchClientsForRole(_ client: CamundaClient) async throws {
-        let roleId = "auditor"
+        let roleId: RoleId = "auditor"
         let query = RoleClientSearchQueryRequest()
         for try await item in client.paginate(query, pageSize: 50, { client, query in
             try await client.searchClientsForRole(roleId: roleId, query)
@@ -59,23 +59,23 @@ extension RoleExamples {
 
     /// Assign a role to a client: `PUT /v2/roles/{roleId}/clients/{clientId}` (`assignRoleToClient`).
     public static func assignRoleToClient(_ client: CamundaClient) async throws {
-        let roleId = "auditor"
-        let clientId = "order-service"
+        let roleId: RoleId = "auditor"
+        let clientId: ClientId = "order-service"
         try await client.assignRoleToClient(roleId: roleId, clientId: clientId)
         print("Assigned a role to a client \(clientId)")
     }
 
     /// Unassign a role from a client: `DELETE /v2/roles/{roleId}/clients/{clientId}` (`unassignRoleFromClient`).
     public static func unassignRoleFromClient(_ client: CamundaClient) async throws {
-        let roleId = "auditor"
-        let clientId = "order-service"
+        let roleId: RoleId = "auditor"
+        let clientId: ClientId = "order-service"
         try await client.unassignRoleFromClient(roleId: roleId, clientId: clientId)
         print("Unassigned a role from a client \(clientId)")
     }
 
     /// Search role groups: `POST /v2/roles/{roleId}/groups/search` (`searchGroupsForRole`).
     public static func searchGroupsForRole(_ client: CamundaClient) async throws {
-        let roleId = "auditor"
+        let roleId: RoleId = "auditor"
         let query = RoleGroupSearchQueryRequest()
         for try await item in client.paginate(query, pageSize: 50, { client, query in
             try await client.searchGroupsForRole(roleId: roleId, query)
@@ -86,23 +86,23 @@ extension RoleExamples {
 
     /// Assign a role to a group: `PUT /v2/roles/{roleId}/groups/{groupId}` (`assignRoleToGroup`).
     public static func assignRoleToGroup(_ client: CamundaClient) async throws {
-        let roleId = "auditor"
-        let groupId = "accounting"
+        let roleId: RoleId = "auditor"
+        let groupId: GroupId = "accounting"
         try await client.assignRoleToGroup(roleId: roleId, groupId: groupId)
         print("Assigned a role to a group \(groupId)")
     }
 
     /// Unassign a role from a group: `DELETE /v2/roles/{roleId}/groups/{groupId}` (`unassignRoleFromGroup`).
     public static func unassignRoleFromGroup(_ client: CamundaClient) async throws {
-        let roleId = "auditor"
-        let groupId = "accounting"
+        let roleId: RoleId = "auditor"
+        let groupId: GroupId = "accounting"
         try await client.unassignRoleFromGroup(roleId: roleId, groupId: groupId)
         print("Unassigned a role from a group \(groupId)")
     }
 
     /// Search role mapping rules: `POST /v2/roles/{roleId}/mapping-rules/search` (`searchMappingRulesForRole`).
     public static func searchMappingRulesForRole(_ client: CamundaClient) async throws {
-        let roleId = "auditor"
+        let roleId: RoleId = "auditor"
         let query = MappingRuleSearchQueryRequest(filter: MappingRuleFilter(name: "order-paid"))
         for try await item in client.paginate(query, pageSize: 50, { client, query in
             try await client.searchMappingRulesForRole(roleId: roleId, query)
@@ -113,23 +113,23 @@ extension RoleExamples {
 
     /// Assign a role to a mapping rule: `PUT /v2/roles/{roleId}/mapping-rules/{mappingRuleId}` (`assignRoleToMappingRule`).
     public static func assignRoleToMappingRule(_ client: CamundaClient) async throws {
-        let roleId = "auditor"
-        let mappingRuleId = "accounting-rule"
+        let roleId: RoleId = "auditor"
+        let mappingRuleId: MappingRuleId = "accounting-rule"
         try await client.assignRoleToMappingRule(roleId: roleId, mappingRuleId: mappingRuleId)
         print("Assigned a role to a mapping rule \(mappingRuleId)")
     }
 
     /// Unassign a role from a mapping rule: `DELETE /v2/roles/{roleId}/mapping-rules/{mappingRuleId}` (`unassignRoleFromMappingRule`).
     public static func unassignRoleFromMappingRule(_ client: CamundaClient) async throws {
-        let roleId = "auditor"
-        let mappingRuleId = "accounting-rule"
+        let roleId: RoleId = "auditor"
+        let mappingRuleId: MappingRuleId = "accounting-rule"
         try await client.unassignRoleFromMappingRule(roleId: roleId, mappingRuleId: mappingRuleId)
         print("Unassigned a role from a mapping rule \(mappingRuleId)")
     }
 
     /// Search role users: `POST /v2/roles/{roleId}/users/search` (`searchUsersForRole`).
     public static func searchUsersForRole(_ client: CamundaClient) async throws {
-        let roleId = "auditor"
+        let roleId: RoleId = "auditor"
         let query = RoleUserSearchQueryRequest()
         for try await item in client.paginate(query, pageSize: 50, { client, query in
             try await client.searchUsersForRole(roleId: roleId, query)
@@ -140,16 +140,16 @@ extension RoleExamples {
 
     /// Assign a role to a user: `PUT /v2/roles/{roleId}/users/{username}` (`assignRoleToUser`).
     public static func assignRoleToUser(_ client: CamundaClient) async throws {
-        let roleId = "auditor"
-        let username = "demo"
+        let roleId: RoleId = "auditor"
+        let username: Username = "demo"
         try await client.assignRoleToUser(roleId: roleId, username: username)
         print("Assigned a role to a user \(username)")
     }
 
     /// Unassign a role from a user: `DELETE /v2/roles/{roleId}/users/{username}` (`unassignRoleFromUser`).
     public static func unassignRoleFromUser(_ client: CamundaClient) async throws {
-        let roleId = "auditor"
-        let username = "demo"
+        let roleId: RoleId = "auditor"
+        let username: Username = "demo"
         try await client.unassignRoleFromUser(roleId: roleId, username: username)
         print("Unassigned a role from a user \(username)")
     }

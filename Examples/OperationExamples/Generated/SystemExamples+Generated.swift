@@ -6,8 +6,8 @@ import Foundation
 extension SystemExamples {
     /// Get usage metrics: `GET /v2/system/usage-metrics` (`getUsageMetrics`).
     public static func getUsageMetrics(_ client: CamundaClient) async throws {
-        let startTime = Date()
-        let endTime = Date()
+        let startTime: Date = Date()
+        let endTime: Date = Date()
         let usageMetrics = try await client.getUsageMetrics(startTime: startTime, endTime: endTime)
         print("Get usage metrics: processInstances \(usageMetrics.processInstances)")
     }

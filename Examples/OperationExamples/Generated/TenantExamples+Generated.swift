@@ -23,7 +23,7 @@ extension TenantExamples {
 
     /// Get tenant: `GET /v2/tenants/{tenantId}` (`getTenant`).
     public static func getTenant(_ client: CamundaClient) async throws {
-        let tenantId = "acme"
+        let tenantId: TenantId = "acme"
         do {
             let tenant = try await client.getTenant(tenantId: tenantId)
             print("Get tenant: name \(tenant.name)")
@@ -34,7 +34,7 @@ extension TenantExamples {
 
     /// Update tenant: `PUT /v2/tenants/{tenantId}` (`updateTenant`).
     public static func updateTenant(_ client: CamundaClient) async throws {
-        let tenantId = "acme"
+        let tenantId: TenantId = "acme"
         let request = TenantUpdateRequest(name: "order-paid")
         let tenant = try await client.updateTenant(tenantId: tenantId, request)
         print("Update tenant: tenantId \(tenant.tenantId)")
@@ -42,14 +42,14 @@ extension TenantExamples {
 
     /// Delete tenant: `DELETE /v2/tenants/{tenantId}` (`deleteTenant`).
     public static func deleteTenant(_ client: CamundaClient) async throws {
-        let tenantId = "acme"
+        let tenantId: TenantId = "acme"
         try await client.deleteTenant(tenantId: tenantId)
         print("Deleted tenant \(tenantId)")
     }
 
     /// Search clients for tenant: `POST /v2/tenants/{tenantId}/clients/search` (`searchClientsForTenant`).
     public static func searchClientsForTenant(_ client: CamundaClient) async throws {
-        let tenantId = "acme"
+        let tenantId: TenantId = "acme"
         let query = TenantClientSearchQueryRequest()
         for try await item in client.paginate(query, pageSize: 50, { client, query in
             try await client.searchClientsForTenant(tenantId: tenantId, query)
@@ -60,23 +60,23 @@ extension TenantExamples {
 
     /// Assign a client to a tenant: `PUT /v2/tenants/{tenantId}/clients/{clientId}` (`assignClientToTenant`).
     public static func assignClientToTenant(_ client: CamundaClient) async throws {
-        let tenantId = "acme"
-        let clientId = "order-service"
+        let tenantId: TenantId = "acme"
+        let clientId: ClientId = "order-service"
         try await client.assignClientToTenant(tenantId: tenantId, clientId: clientId)
         print("Assigned a client to a tenant \(clientId)")
     }
 
     /// Unassign a client from a tenant: `DELETE /v2/tenants/{tenantId}/clients/{clientId}` (`unassignClientFromTenant`).
     public static func unassignClientFromTenant(_ client: CamundaClient) async throws {
-        let tenantId = "acme"
-        let clientId = "order-service"
+        let tenantId: TenantId = "acme"
+        let clientId: ClientId = "order-service"
         try await client.unassignClientFromTenant(tenantId: tenantId, clientId: clientId)
         print("Unassigned a client from a tenant \(clientId)")
     }
 
     /// Search groups for tenant: `POST /v2/tenants/{tenantId}/groups/search` (`searchGroupIdsForTenant`).
     public static func searchGroupIdsForTenant(_ client: CamundaClient) async throws {
-        let tenantId = "acme"
+        let tenantId: TenantId = "acme"
         let query = TenantGroupSearchQueryRequest()
         for try await item in client.paginate(query, pageSize: 50, { client, query in
             try await client.searchGroupIdsForTenant(tenantId: tenantId, query)
@@ -87,23 +87,23 @@ extension TenantExamples {
 
     /// Assign a group to a tenant: `PUT /v2/tenants/{tenantId}/groups/{groupId}` (`assignGroupToTenant`).
     public static func assignGroupToTenant(_ client: CamundaClient) async throws {
-        let tenantId = "acme"
-        let groupId = "accounting"
+        let tenantId: TenantId = "acme"
+        let groupId: GroupId = "accounting"
         try await client.assignGroupToTenant(tenantId: tenantId, groupId: groupId)
         print("Assigned a group to a tenant \(groupId)")
     }
 
     /// Unassign a group from a tenant: `DELETE /v2/tenants/{tenantId}/groups/{groupId}` (`unassignGroupFromTenant`).
     public static func unassignGroupFromTenant(_ client: CamundaClient) async throws {
-        let tenantId = "acme"
-        let groupId = "accounting"
+        let tenantId: TenantId = "acme"
+        let groupId: GroupId = "accounting"
         try await client.unassignGroupFromTenant(tenantId: tenantId, groupId: groupId)
         print("Unassigned a group from a tenant \(groupId)")
     }
 
     /// Search mapping rules for tenant: `POST /v2/tenants/{tenantId}/mapping-rules/search` (`searchMappingRulesForTenant`).
     public static func searchMappingRulesForTenant(_ client: CamundaClient) async throws {
-        let tenantId = "acme"
+        let tenantId: TenantId = "acme"
         let query = MappingRuleSearchQueryRequest(filter: MappingRuleFilter(name: "order-paid"))
         for try await item in client.paginate(query, pageSize: 50, { client, query in
             try await client.searchMappingRulesForTenant(tenantId: tenantId, query)
@@ -114,23 +114,23 @@ extension TenantExamples {
 
     /// Assign a mapping rule to a tenant: `PUT /v2/tenants/{tenantId}/mapping-rules/{mappingRuleId}` (`assignMappingRuleToTenant`).
     public static func assignMappingRuleToTenant(_ client: CamundaClient) async throws {
-        let tenantId = "acme"
-        let mappingRuleId = "accounting-rule"
+        let tenantId: TenantId = "acme"
+        let mappingRuleId: MappingRuleId = "accounting-rule"
         try await client.assignMappingRuleToTenant(tenantId: tenantId, mappingRuleId: mappingRuleId)
         print("Assigned a mapping rule to a tenant \(mappingRuleId)")
     }
 
     /// Unassign a mapping rule from a tenant: `DELETE /v2/tenants/{tenantId}/mapping-rules/{mappingRuleId}` (`unassignMappingRuleFromTenant`).
     public static func unassignMappingRuleFromTenant(_ client: CamundaClient) async throws {
-        let tenantId = "acme"
-        let mappingRuleId = "accounting-rule"
+        let tenantId: TenantId = "acme"
+        let mappingRuleId: MappingRuleId = "accounting-rule"
         try await client.unassignMappingRuleFromTenant(tenantId: tenantId, mappingRuleId: mappingRuleId)
         print("Unassigned a mapping rule from a tenant \(mappingRuleId)")
     }
 
     /// Search roles for tenant: `POST /v2/tenants/{tenantId}/roles/search` (`searchRolesForTenant`).
     public static func searchRolesForTenant(_ client: CamundaClient) async throws {
-        let tenantId = "acme"
+        let tenantId: TenantId = "acme"
         let query = RoleSearchQueryRequest(filter: RoleFilter(name: "order-paid"))
         for try await item in client.paginate(query, pageSize: 50, { client, query in
             try await client.searchRolesForTenant(tenantId: tenantId, query)
@@ -141,23 +141,23 @@ extension TenantExamples {
 
     /// Assign a role to a tenant: `PUT /v2/tenants/{tenantId}/roles/{roleId}` (`assignRoleToTenant`).
     public static func assignRoleToTenant(_ client: CamundaClient) async throws {
-        let tenantId = "acme"
-        let roleId = "auditor"
+        let tenantId: TenantId = "acme"
+        let roleId: RoleId = "auditor"
         try await client.assignRoleToTenant(tenantId: tenantId, roleId: roleId)
         print("Assigned a role to a tenant \(roleId)")
     }
 
     /// Unassign a role from a tenant: `DELETE /v2/tenants/{tenantId}/roles/{roleId}` (`unassignRoleFromTenant`).
     public static func unassignRoleFromTenant(_ client: CamundaClient) async throws {
-        let tenantId = "acme"
-        let roleId = "auditor"
+        let tenantId: TenantId = "acme"
+        let roleId: RoleId = "auditor"
         try await client.unassignRoleFromTenant(tenantId: tenantId, roleId: roleId)
         print("Unassigned a role from a tenant \(roleId)")
     }
 
     /// Search users for tenant: `POST /v2/tenants/{tenantId}/users/search` (`searchUsersForTenant`).
     public static func searchUsersForTenant(_ client: CamundaClient) async throws {
-        let tenantId = "acme"
+        let tenantId: TenantId = "acme"
         let query = TenantUserSearchQueryRequest()
         for try await item in client.paginate(query, pageSize: 50, { client, query in
             try await client.searchUsersForTenant(tenantId: tenantId, query)
@@ -168,16 +168,16 @@ extension TenantExamples {
 
     /// Assign a user to a tenant: `PUT /v2/tenants/{tenantId}/users/{username}` (`assignUserToTenant`).
     public static func assignUserToTenant(_ client: CamundaClient) async throws {
-        let tenantId = "acme"
-        let username = "demo"
+        let tenantId: TenantId = "acme"
+        let username: Username = "demo"
         try await client.assignUserToTenant(tenantId: tenantId, username: username)
         print("Assigned a user to a tenant \(username)")
     }
 
     /// Unassign a user from a tenant: `DELETE /v2/tenants/{tenantId}/users/{username}` (`unassignUserFromTenant`).
     public static func unassignUserFromTenant(_ client: CamundaClient) async throws {
-        let tenantId = "acme"
-        let username = "demo"
+        let tenantId: TenantId = "acme"
+        let username: Username = "demo"
         try await client.unassignUserFromTenant(tenantId: tenantId, username: username)
         print("Unassigned a user from a tenant \(username)")
     }

@@ -13,7 +13,7 @@ extension UserExamples {
 
     /// Search users: `POST /v2/users/search` (`searchUsers`).
     public static func searchUsers(_ client: CamundaClient) async throws {
-        let query = UserSearchQueryRequest(filter: UserFilter(name: .exact("order-paid")))
+        let query = UserSearchQueryRequest(filter: UserFilter(name: "order-paid"))
         for try await item in client.paginate(query, pageSize: 50, { client, query in
             try await client.searchUsers(query)
         }) {
@@ -23,7 +23,7 @@ extension UserExamples {
 
     /// Get user: `GET /v2/users/{username}` (`getUser`).
     public static func getUser(_ client: CamundaClient) async throws {
-        let username = "demo"
+        let username: Username = "demo"
         do {
             let user = try await client.getUser(username: username)
             print("Get user: username \(user.username)")
@@ -34,7 +34,7 @@ extension UserExamples {
 
     /// Update user: `PUT /v2/users/{username}` (`updateUser`).
     public static func updateUser(_ client: CamundaClient) async throws {
-        let username = "demo"
+        let username: Username = "demo"
         let request = UserUpdateRequest()
         let user = try await client.updateUser(username: username, request)
         print("Update user: username \(user.username)")
@@ -42,7 +42,7 @@ extension UserExamples {
 
     /// Delete user: `DELETE /v2/users/{username}` (`deleteUser`).
     public static func deleteUser(_ client: CamundaClient) async throws {
-        let username = "demo"
+        let username: Username = "demo"
         try await client.deleteUser(username: username)
         print("Deleted user \(username)")
     }

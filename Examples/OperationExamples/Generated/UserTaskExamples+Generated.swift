@@ -4,49 +4,6 @@ import CamundaOrchestration
 import Foundation
 
 extension UserTaskExamples {
-    /// Search user tasks: `POST /v2/user-tasks/search` (`searchUserTasks`).
-    public static func searchUserTasks(_ client: CamundaClient) async throws {
-        let query = UserTaskSearchQuery(filter: UserTaskFilter(state: .exact(.created)))
-        for try await item in client.paginate(query, pageSize: 50, { client, query in
-            try await client.searchUserTasks(query)
-        }) {
-            print("\(item.userTaskKey)")
-        }
-    }
-
-    /// Get user task: `GET /v2/user-tasks/{userTaskKey}` (`getUserTask`).
-    public static func getUserTask(_ client: CamundaClient) async throws {
-        let userTaskKey = UserTaskKey("2251799813685249")
-        do {
-            let userTask = try await client.getUserTask(userTaskKey: userTaskKey)
-            print("Get user task: elementId \(userTask.elementId)")
-        } catch let error as CamundaError where error.status == 404 {
-            print("Not found: \(userTaskKey) (\(error.problem?.detail ?? "no detail"))")
-        }
-    }
-
-    /// Update user task: `PATCH /v2/user-tasks/{userTaskKey}` (`updateUserTask`).
-    public static func updateUserTask(_ client: CamundaClient) async throws {
-        let userTaskKey = UserTaskKey("2251799813685249")
-        try await client.updateUserTask(userTaskKey: userTaskKey)
-        print("Updated user task \(userTaskKey)")
-    }
-
-    /// Unassign user task: `DELETE /v2/user-tasks/{userTaskKey}/assignee` (`unassignUserTask`).
-    public static func unassignUserTask(_ client: CamundaClient) async throws {
-        let userTaskKey = UserTaskKey("2251799813685249")
-        try await client.unassignUserTask(userTaskKey: userTaskKey)
-        print("Unassigned user task \(userTaskKey)")
-    }
-
-    /// Assign user task: `POST /v2/user-tasks/{userTaskKey}/assignment` (`assignUserTask`).
-    public static func assignUserTask(_ client: CamundaClient) async throws {
-        let userTaskKey = UserTaskKey("2251799813685249")
-        let request = UserTaskAssignmentRequest()
-        try await client.assignUserTask(userTaskKey: userTaskKey, request)
-        print("Assigned user task \(userTaskKey)")
-    }
-
     /// Search user task audit logs: `POST /v2/user-tasks/{userTaskKey}/audit-logs/search` (`searchUserTaskAuditLogs`).
     public static func searchUserTaskAuditLogs(_ client: CamundaClient) async throws {
         let userTaskKey = UserTaskKey("2251799813685249")
@@ -58,13 +15,6 @@ extension UserTaskExamples {
         }) {
             print("\(item.auditLogKey)")
         }
-    }
-
-    /// Complete user task: `POST /v2/user-tasks/{userTaskKey}/completion` (`completeUserTask`).
-    public static func completeUserTask(_ client: CamundaClient) async throws {
-        let userTaskKey = UserTaskKey("2251799813685249")
-        try await client.completeUserTask(userTaskKey: userTaskKey)
-        print("Completed user task \(userTaskKey)")
     }
 
     /// Search user task effective variables: `POST /v2/user-tasks/{userTaskKey}/effective-variables/search` (`searchUserTaskEffectiveVariables`).
@@ -88,7 +38,7 @@ extension UserTaskExamples {
     /// Search user task variables: `POST /v2/user-tasks/{userTaskKey}/variables/search` (`searchUserTaskVariables`).
     public static func searchUserTaskVariables(_ client: CamundaClient) async throws {
         let userTaskKey = UserTaskKey("2251799813685249")
-        let query = UserTaskVariableSearchQueryRequest(filter: UserTaskVariableFilter(name: .exact("order-paid")))
+        let query = UserTaskVariableSearchQueryRequest(filter: UserTaskVariableFilter(name: "order-paid"))
         for try await item in client.paginate(query, pageSize: 50, { client, query in
             try await client.searchUserTaskVariables(userTaskKey: userTaskKey, query)
         }) {

@@ -6,7 +6,7 @@ import Foundation
 extension VariableExamples {
     /// Search variables: `POST /v2/variables/search` (`searchVariables`).
     public static func searchVariables(_ client: CamundaClient) async throws {
-        let query = VariableSearchQuery(filter: VariableFilter(name: .exact("order-paid")))
+        let query = VariableSearchQuery(filter: VariableFilter(name: "order-paid"))
         for try await item in client.paginate(query, pageSize: 50, { client, query in
             try await client.searchVariables(query)
         }) {
