@@ -132,7 +132,7 @@ let package = Package(
             resources: [.copy("order-process.bpmn")]
         ),
         .executableTarget(
-            name: "example-order-workers", dependencies: ["ExampleSupport", "CamundaOrchestration"],
+            name: "example-order-workers", dependencies: ["ExampleSupport", "CamundaOrchestration", "CamundaTesting"],
             path: "Examples/OrderWorkers"
         ),
         .executableTarget(
@@ -142,8 +142,9 @@ let package = Package(
         .executableTarget(
             name: "example-service-lifecycle",
             dependencies: [
-                "ExampleSupport", "CamundaOrchestration", .product(name: "Logging", package: "swift-log"),
+                "ExampleSupport", "CamundaOrchestration", "CamundaTesting", .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             path: "Examples/ServiceLifecycleWorker"
         ),
