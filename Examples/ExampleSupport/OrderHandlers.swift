@@ -1,5 +1,6 @@
 import CamundaOrchestration
 import Foundation
+import Logging
 
 // The order-processing handlers (the seed examples of the job worker documentation), shared by the
 // example executables and tested in Tests/ExamplesTests.

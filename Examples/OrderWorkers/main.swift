@@ -1,4 +1,5 @@
 import CamundaOrchestration
+import CamundaTesting
 import ExampleSupport
 import Foundation
 

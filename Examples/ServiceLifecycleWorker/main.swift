@@ -1,8 +1,10 @@
 import CamundaOrchestration
+import CamundaTesting
 import ExampleSupport
 import Foundation
 import Logging
 import ServiceLifecycle
+import UnixSignals
 
 // `swift run example-service-lifecycle`: a job worker as a swift-service-lifecycle `Service` in your
 // own `ServiceGroup`, shut down gracefully on SIGTERM: the worker stops polling, lets the handlers
