@@ -136,9 +136,9 @@ final class SleepLog: Sendable {
 }
 
 extension CamundaClient {
-    /// A client over a stub transport with manual time and instant sleeps.
+    /// A client over a stub transport (or the default one when `nil`) with manual time and instant sleeps.
     static func testing(
-        _ values: [String: String] = [:], transport: any ClientTransport, time: ManualTime = ManualTime(),
+        _ values: [String: String] = [:], transport: (any ClientTransport)?, time: ManualTime = ManualTime(),
         sleeps: SleepLog? = nil, logger: Logger = Logger(label: "camunda-test"), jitter: Double = 1,
         middlewares: [any ClientMiddleware] = []
     ) throws -> CamundaClient {
