@@ -14,7 +14,7 @@ import Testing
     static var articleURL: URL {
         URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Sources/CamundaOrchestration/Documentation.docc/Configuration.md")
+            .appendingPathComponent("Sources/CamundaOrchestration/Documentation.docc/ConfiguringTheClient.md")
     }
 
     /// The reference table, one row per variable, in the order of `CamundaConfiguration.variables`.
@@ -39,7 +39,7 @@ import Testing
 
     @Test func committedConfigurationArticleMatchesTheCode() throws {
         let article = try String(contentsOf: Self.articleURL, encoding: .utf8)
-        let start = try #require(article.range(of: Self.begin), "no \(Self.begin) marker in Configuration.md")
+        let start = try #require(article.range(of: Self.begin), "no \(Self.begin) marker in ConfiguringTheClient.md")
         let stop = try #require(article.range(of: Self.end, range: start.upperBound..<article.endIndex))
         let expected = "\n" + Self.renderTable(CamundaConfiguration.variables) + "\n"
         let committed = String(article[start.upperBound..<stop.lowerBound])
@@ -50,7 +50,7 @@ import Testing
         }
         #expect(
             committed == expected,
-            "Configuration.md is stale; run scripts/examples/update-configuration-doc.sh. Expected:\n\(expected)")
+            "ConfiguringTheClient.md is stale; run scripts/examples/update-configuration-doc.sh. Expected:\n\(expected)")
     }
 
     @Test func everyVariableIsDocumentedOnce() {

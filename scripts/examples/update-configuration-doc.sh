@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates the variable table of Sources/CamundaOrchestration/Documentation.docc/Configuration.md
+# Regenerates the variable table of Sources/CamundaOrchestration/Documentation.docc/ConfiguringTheClient.md
 # from CamundaConfiguration.variables (the test that checks it writes it when asked to).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
