@@ -5,1207 +5,2117 @@ import Foundation
 extension CamundaBlockingOperations {
     /// Blocking variant of ``CamundaOperations/getAgentDefinition(agentDefinitionKey:)``: Get agent definition
     public func getAgentDefinition(agentDefinitionKey: AgentDefinitionKey) throws -> AgentDefinitionResult {
-        try runBlocking { try await $0.getAgentDefinition(agentDefinitionKey: agentDefinitionKey) }
+        let request = OperationRequest(
+            operationID: "getAgentDefinition", method: "GET", path: "/agent-definitions/\(OperationSupport.pathSegment(agentDefinitionKey.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: AgentDefinitionResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/searchAgentDefinitions(_:)``: Search agent definitions
     public func searchAgentDefinitions(_ body: AgentDefinitionSearchQuery? = nil) throws -> AgentDefinitionSearchQueryResult {
-        try runBlocking { try await $0.searchAgentDefinitions(body) }
+        var request = OperationRequest(
+            operationID: "searchAgentDefinitions", method: "POST", path: "/agent-definitions/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchAgentDefinitions") }
+        return try performBlocking(request, success: [200], decoding: AgentDefinitionSearchQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/createAgentInstance(_:)``: Create agent instance
     public func createAgentInstance(_ body: AgentInstanceCreationRequest) throws -> AgentInstanceCreationResult {
-        try runBlocking { try await $0.createAgentInstance(body) }
+        var request = OperationRequest(
+            operationID: "createAgentInstance", method: "POST", path: "/agent-instances",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "createAgentInstance")
+        return try performBlocking(request, success: [200], decoding: AgentInstanceCreationResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getAgentInstance(agentInstanceKey:)``: Get agent instance
     public func getAgentInstance(agentInstanceKey: AgentInstanceKey) throws -> AgentInstanceResult {
-        try runBlocking { try await $0.getAgentInstance(agentInstanceKey: agentInstanceKey) }
+        let request = OperationRequest(
+            operationID: "getAgentInstance", method: "GET", path: "/agent-instances/\(OperationSupport.pathSegment(agentInstanceKey.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: AgentInstanceResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/updateAgentInstance(agentInstanceKey:_:)``: Update agent instance
     public func updateAgentInstance(agentInstanceKey: AgentInstanceKey, _ body: AgentInstanceUpdateRequest) throws -> AgentInstanceUpdateResult {
-        try runBlocking { try await $0.updateAgentInstance(agentInstanceKey: agentInstanceKey, body) }
+        var request = OperationRequest(
+            operationID: "updateAgentInstance", method: "PATCH", path: "/agent-instances/\(OperationSupport.pathSegment(agentInstanceKey.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "updateAgentInstance")
+        return try performBlocking(request, success: [200], decoding: AgentInstanceUpdateResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/searchAgentInstances(_:)``: Search agent instances
     public func searchAgentInstances(_ body: AgentInstanceSearchQuery? = nil) throws -> AgentInstanceSearchQueryResult {
-        try runBlocking { try await $0.searchAgentInstances(body) }
+        var request = OperationRequest(
+            operationID: "searchAgentInstances", method: "POST", path: "/agent-instances/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchAgentInstances") }
+        return try performBlocking(request, success: [200], decoding: AgentInstanceSearchQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/createAgentInstanceHistoryItem(agentInstanceKey:_:)``: Create agent instance history item
     public func createAgentInstanceHistoryItem(agentInstanceKey: AgentInstanceKey, _ body: AgentInstanceHistoryItemRequest) throws -> AgentInstanceHistoryItemCreationResult {
-        try runBlocking { try await $0.createAgentInstanceHistoryItem(agentInstanceKey: agentInstanceKey, body) }
+        var request = OperationRequest(
+            operationID: "createAgentInstanceHistoryItem", method: "POST", path: "/agent-instances/\(OperationSupport.pathSegment(agentInstanceKey.description))/history",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "createAgentInstanceHistoryItem")
+        return try performBlocking(request, success: [201], decoding: AgentInstanceHistoryItemCreationResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/searchAgentInstanceHistory(agentInstanceKey:_:)``: Search agent instance history
     public func searchAgentInstanceHistory(agentInstanceKey: AgentInstanceKey, _ body: AgentInstanceHistorySearchQuery? = nil) throws -> AgentInstanceHistorySearchQueryResult {
-        try runBlocking { try await $0.searchAgentInstanceHistory(agentInstanceKey: agentInstanceKey, body) }
+        var request = OperationRequest(
+            operationID: "searchAgentInstanceHistory", method: "POST", path: "/agent-instances/\(OperationSupport.pathSegment(agentInstanceKey.description))/history/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchAgentInstanceHistory") }
+        return try performBlocking(request, success: [200], decoding: AgentInstanceHistorySearchQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/searchAuditLogs(_:)``: Search audit logs
     public func searchAuditLogs(_ body: AuditLogSearchQueryRequest? = nil) throws -> AuditLogSearchQueryResult {
-        try runBlocking { try await $0.searchAuditLogs(body) }
+        var request = OperationRequest(
+            operationID: "searchAuditLogs", method: "POST", path: "/audit-logs/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchAuditLogs") }
+        return try performBlocking(request, success: [200], decoding: AuditLogSearchQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getAuditLog(auditLogKey:)``: Get audit log
     public func getAuditLog(auditLogKey: AuditLogKey) throws -> AuditLogResult {
-        try runBlocking { try await $0.getAuditLog(auditLogKey: auditLogKey) }
+        let request = OperationRequest(
+            operationID: "getAuditLog", method: "GET", path: "/audit-logs/\(OperationSupport.pathSegment(auditLogKey.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: AuditLogResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getAuthentication()``: Get current user
     public func getAuthentication() throws -> CamundaUserResult {
-        try runBlocking { try await $0.getAuthentication() }
+        let request = OperationRequest(
+            operationID: "getAuthentication", method: "GET", path: "/authentication/me",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: CamundaUserResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/searchOwnAuthorizations(_:)``: Search own authorizations
     public func searchOwnAuthorizations(_ body: AuthorizationSearchQuery? = nil) throws -> OwnAuthorizationSearchResult {
-        try runBlocking { try await $0.searchOwnAuthorizations(body) }
+        var request = OperationRequest(
+            operationID: "searchOwnAuthorizations", method: "POST", path: "/authentication/me/authorizations/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchOwnAuthorizations") }
+        return try performBlocking(request, success: [200], decoding: OwnAuthorizationSearchResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/createAuthorization(_:)``: Create authorization
     public func createAuthorization(_ body: AuthorizationRequest) throws -> AuthorizationCreateResult {
-        try runBlocking { try await $0.createAuthorization(body) }
+        var request = OperationRequest(
+            operationID: "createAuthorization", method: "POST", path: "/authorizations",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "createAuthorization")
+        return try performBlocking(request, success: [201], decoding: AuthorizationCreateResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/searchAuthorizations(_:)``: Search authorizations
     public func searchAuthorizations(_ body: AuthorizationSearchQuery? = nil) throws -> AuthorizationSearchResult {
-        try runBlocking { try await $0.searchAuthorizations(body) }
+        var request = OperationRequest(
+            operationID: "searchAuthorizations", method: "POST", path: "/authorizations/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchAuthorizations") }
+        return try performBlocking(request, success: [200], decoding: AuthorizationSearchResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/updateAuthorization(authorizationKey:_:)``: Update authorization
     public func updateAuthorization(authorizationKey: AuthorizationKey, _ body: AuthorizationRequest) throws {
-        try runBlocking { try await $0.updateAuthorization(authorizationKey: authorizationKey, body) }
+        var request = OperationRequest(
+            operationID: "updateAuthorization", method: "PUT", path: "/authorizations/\(OperationSupport.pathSegment(authorizationKey.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "updateAuthorization")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/getAuthorization(authorizationKey:)``: Get authorization
     public func getAuthorization(authorizationKey: AuthorizationKey) throws -> AuthorizationResult {
-        try runBlocking { try await $0.getAuthorization(authorizationKey: authorizationKey) }
+        let request = OperationRequest(
+            operationID: "getAuthorization", method: "GET", path: "/authorizations/\(OperationSupport.pathSegment(authorizationKey.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: AuthorizationResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/deleteAuthorization(authorizationKey:)``: Delete authorization
     public func deleteAuthorization(authorizationKey: AuthorizationKey) throws {
-        try runBlocking { try await $0.deleteAuthorization(authorizationKey: authorizationKey) }
+        let request = OperationRequest(
+            operationID: "deleteAuthorization", method: "DELETE", path: "/authorizations/\(OperationSupport.pathSegment(authorizationKey.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/takeRuntimeBackup(_:)``: Take a runtime backup
     public func takeRuntimeBackup(_ body: TakeRuntimeBackupRequest? = nil) throws -> TakeRuntimeBackupResponse {
-        try runBlocking { try await $0.takeRuntimeBackup(body) }
+        var request = OperationRequest(
+            operationID: "takeRuntimeBackup", method: "POST", path: "/backups/runtime",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "takeRuntimeBackup") }
+        return try performBlocking(request, success: [202], decoding: TakeRuntimeBackupResponse.self)
     }
 
     /// Blocking variant of ``CamundaOperations/listRuntimeBackups(prefix:)``: List runtime backups
     public func listRuntimeBackups(prefix: BackupIdPrefix? = nil) throws -> [BackupInfo] {
-        try runBlocking { try await $0.listRuntimeBackups(prefix: prefix) }
+        var request = OperationRequest(
+            operationID: "listRuntimeBackups", method: "GET", path: "/backups/runtime",
+            server: .api, accept: "application/json, application/problem+json")
+        if let prefix { request.query.append(URLQueryItem(name: "prefix", value: OperationSupport.queryValue(prefix))) }
+        return try performBlocking(request, success: [200], decoding: [BackupInfo].self)
     }
 
     /// Blocking variant of ``CamundaOperations/getRuntimeBackupState()``: Get runtime backup state
     public func getRuntimeBackupState() throws -> RuntimeBackupState {
-        try runBlocking { try await $0.getRuntimeBackupState() }
+        let request = OperationRequest(
+            operationID: "getRuntimeBackupState", method: "GET", path: "/backups/runtime/state",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: RuntimeBackupState.self)
     }
 
     /// Blocking variant of ``CamundaOperations/deleteRuntimeBackupState()``: Delete runtime backup state
     public func deleteRuntimeBackupState() throws {
-        try runBlocking { try await $0.deleteRuntimeBackupState() }
+        let request = OperationRequest(
+            operationID: "deleteRuntimeBackupState", method: "DELETE", path: "/backups/runtime/state",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/syncRuntimeBackupState()``: Force-write runtime backup state
     public func syncRuntimeBackupState() throws -> RuntimeBackupState {
-        try runBlocking { try await $0.syncRuntimeBackupState() }
+        let request = OperationRequest(
+            operationID: "syncRuntimeBackupState", method: "POST", path: "/backups/runtime/state/sync",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: RuntimeBackupState.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getRuntimeBackup(backupId:)``: Get runtime backup
     public func getRuntimeBackup(backupId: BackupId) throws -> BackupInfo {
-        try runBlocking { try await $0.getRuntimeBackup(backupId: backupId) }
+        let request = OperationRequest(
+            operationID: "getRuntimeBackup", method: "GET", path: "/backups/runtime/\(OperationSupport.pathSegment(backupId.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: BackupInfo.self)
     }
 
     /// Blocking variant of ``CamundaOperations/deleteRuntimeBackup(backupId:)``: Delete runtime backup
     public func deleteRuntimeBackup(backupId: BackupId) throws {
-        try runBlocking { try await $0.deleteRuntimeBackup(backupId: backupId) }
+        let request = OperationRequest(
+            operationID: "deleteRuntimeBackup", method: "DELETE", path: "/backups/runtime/\(OperationSupport.pathSegment(backupId.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/takeHistoryBackup(_:)``: Take a history backup
     public func takeHistoryBackup(_ body: TakeHistoryBackupRequest) throws -> TakeHistoryBackupResponse {
-        try runBlocking { try await $0.takeHistoryBackup(body) }
+        var request = OperationRequest(
+            operationID: "takeHistoryBackup", method: "POST", path: "/backups/history",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "takeHistoryBackup")
+        return try performBlocking(request, success: [202], decoding: TakeHistoryBackupResponse.self)
     }
 
     /// Blocking variant of ``CamundaOperations/listHistoryBackups(prefix:verbose:)``: List history backups
     public func listHistoryBackups(prefix: BackupIdPrefix? = nil, verbose: Bool? = nil) throws -> [HistoryBackupInfo] {
-        try runBlocking { try await $0.listHistoryBackups(prefix: prefix, verbose: verbose) }
+        var request = OperationRequest(
+            operationID: "listHistoryBackups", method: "GET", path: "/backups/history",
+            server: .api, accept: "application/json, application/problem+json")
+        if let prefix { request.query.append(URLQueryItem(name: "prefix", value: OperationSupport.queryValue(prefix))) }
+        if let verbose { request.query.append(URLQueryItem(name: "verbose", value: OperationSupport.queryValue(verbose))) }
+        return try performBlocking(request, success: [200], decoding: [HistoryBackupInfo].self)
     }
 
     /// Blocking variant of ``CamundaOperations/getHistoryBackup(backupId:)``: Get history backup
     public func getHistoryBackup(backupId: BackupId) throws -> HistoryBackupInfo {
-        try runBlocking { try await $0.getHistoryBackup(backupId: backupId) }
+        let request = OperationRequest(
+            operationID: "getHistoryBackup", method: "GET", path: "/backups/history/\(OperationSupport.pathSegment(backupId.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: HistoryBackupInfo.self)
     }
 
     /// Blocking variant of ``CamundaOperations/deleteHistoryBackup(backupId:)``: Delete history backup
     public func deleteHistoryBackup(backupId: BackupId) throws {
-        try runBlocking { try await $0.deleteHistoryBackup(backupId: backupId) }
+        let request = OperationRequest(
+            operationID: "deleteHistoryBackup", method: "DELETE", path: "/backups/history/\(OperationSupport.pathSegment(backupId.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/searchBatchOperationItems(_:)``: Search batch operation items
     public func searchBatchOperationItems(_ body: BatchOperationItemSearchQuery? = nil) throws -> BatchOperationItemSearchQueryResult {
-        try runBlocking { try await $0.searchBatchOperationItems(body) }
+        var request = OperationRequest(
+            operationID: "searchBatchOperationItems", method: "POST", path: "/batch-operation-items/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchBatchOperationItems") }
+        return try performBlocking(request, success: [200], decoding: BatchOperationItemSearchQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/searchBatchOperations(_:)``: Search batch operations
     public func searchBatchOperations(_ body: BatchOperationSearchQuery? = nil) throws -> BatchOperationSearchQueryResult {
-        try runBlocking { try await $0.searchBatchOperations(body) }
+        var request = OperationRequest(
+            operationID: "searchBatchOperations", method: "POST", path: "/batch-operations/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchBatchOperations") }
+        return try performBlocking(request, success: [200], decoding: BatchOperationSearchQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getBatchOperation(batchOperationKey:)``: Get batch operation
     public func getBatchOperation(batchOperationKey: BatchOperationKey) throws -> BatchOperationResponse {
-        try runBlocking { try await $0.getBatchOperation(batchOperationKey: batchOperationKey) }
+        let request = OperationRequest(
+            operationID: "getBatchOperation", method: "GET", path: "/batch-operations/\(OperationSupport.pathSegment(batchOperationKey.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: BatchOperationResponse.self)
     }
 
     /// Blocking variant of ``CamundaOperations/cancelBatchOperation(batchOperationKey:)``: Cancel Batch operation
     public func cancelBatchOperation(batchOperationKey: BatchOperationKey) throws {
-        try runBlocking { try await $0.cancelBatchOperation(batchOperationKey: batchOperationKey) }
+        let request = OperationRequest(
+            operationID: "cancelBatchOperation", method: "POST", path: "/batch-operations/\(OperationSupport.pathSegment(batchOperationKey.description))/cancellation",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/resumeBatchOperation(batchOperationKey:)``: Resume Batch operation
     public func resumeBatchOperation(batchOperationKey: BatchOperationKey) throws {
-        try runBlocking { try await $0.resumeBatchOperation(batchOperationKey: batchOperationKey) }
+        let request = OperationRequest(
+            operationID: "resumeBatchOperation", method: "POST", path: "/batch-operations/\(OperationSupport.pathSegment(batchOperationKey.description))/resumption",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/suspendBatchOperation(batchOperationKey:)``: Suspend Batch operation
     public func suspendBatchOperation(batchOperationKey: BatchOperationKey) throws {
-        try runBlocking { try await $0.suspendBatchOperation(batchOperationKey: batchOperationKey) }
+        let request = OperationRequest(
+            operationID: "suspendBatchOperation", method: "POST", path: "/batch-operations/\(OperationSupport.pathSegment(batchOperationKey.description))/suspension",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/pinClock(_:)``: Pin internal clock (alpha)
     public func pinClock(_ body: ClockPinRequest) throws {
-        try runBlocking { try await $0.pinClock(body) }
+        var request = OperationRequest(
+            operationID: "pinClock", method: "PUT", path: "/clock",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "pinClock")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/resetClock()``: Reset internal clock (alpha)
     public func resetClock() throws {
-        try runBlocking { try await $0.resetClock() }
+        let request = OperationRequest(
+            operationID: "resetClock", method: "POST", path: "/clock/reset",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/createGlobalClusterVariable(_:)``: Create a global-scoped cluster variable
     public func createGlobalClusterVariable(_ body: CreateClusterVariableRequest) throws -> ClusterVariableResult {
-        try runBlocking { try await $0.createGlobalClusterVariable(body) }
+        var request = OperationRequest(
+            operationID: "createGlobalClusterVariable", method: "POST", path: "/cluster-variables/global",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "createGlobalClusterVariable")
+        return try performBlocking(request, success: [200], decoding: ClusterVariableResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getGlobalClusterVariable(name:)``: Get a global-scoped cluster variable
     public func getGlobalClusterVariable(name: ClusterVariableName) throws -> ClusterVariableResult {
-        try runBlocking { try await $0.getGlobalClusterVariable(name: name) }
+        let request = OperationRequest(
+            operationID: "getGlobalClusterVariable", method: "GET", path: "/cluster-variables/global/\(OperationSupport.pathSegment(name.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: ClusterVariableResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/updateGlobalClusterVariable(name:_:)``: Update a global-scoped cluster variable
     public func updateGlobalClusterVariable(name: ClusterVariableName, _ body: UpdateClusterVariableRequest) throws -> ClusterVariableResult {
-        try runBlocking { try await $0.updateGlobalClusterVariable(name: name, body) }
+        var request = OperationRequest(
+            operationID: "updateGlobalClusterVariable", method: "PUT", path: "/cluster-variables/global/\(OperationSupport.pathSegment(name.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "updateGlobalClusterVariable")
+        return try performBlocking(request, success: [200], decoding: ClusterVariableResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/deleteGlobalClusterVariable(name:)``: Delete a global-scoped cluster variable
     public func deleteGlobalClusterVariable(name: ClusterVariableName) throws {
-        try runBlocking { try await $0.deleteGlobalClusterVariable(name: name) }
+        let request = OperationRequest(
+            operationID: "deleteGlobalClusterVariable", method: "DELETE", path: "/cluster-variables/global/\(OperationSupport.pathSegment(name.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/searchClusterVariables(_:truncateValues:)``: Search for cluster variables based on given criteria. By default, long variable values in the response are truncated.
     public func searchClusterVariables(_ body: ClusterVariableSearchQueryRequest? = nil, truncateValues: Bool? = nil) throws -> ClusterVariableSearchQueryResult {
-        try runBlocking { try await $0.searchClusterVariables(body, truncateValues: truncateValues) }
+        var request = OperationRequest(
+            operationID: "searchClusterVariables", method: "POST", path: "/cluster-variables/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchClusterVariables") }
+        if let truncateValues { request.query.append(URLQueryItem(name: "truncateValues", value: OperationSupport.queryValue(truncateValues))) }
+        return try performBlocking(request, success: [200], decoding: ClusterVariableSearchQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/createTenantClusterVariable(tenantId:_:)``: Create a tenant-scoped cluster variable
     public func createTenantClusterVariable(tenantId: TenantId, _ body: CreateClusterVariableRequest) throws -> ClusterVariableResult {
-        try runBlocking { try await $0.createTenantClusterVariable(tenantId: tenantId, body) }
+        var request = OperationRequest(
+            operationID: "createTenantClusterVariable", method: "POST", path: "/cluster-variables/tenants/\(OperationSupport.pathSegment(tenantId.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "createTenantClusterVariable")
+        return try performBlocking(request, success: [200], decoding: ClusterVariableResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getTenantClusterVariable(tenantId:name:)``: Get a tenant-scoped cluster variable
     public func getTenantClusterVariable(tenantId: TenantId, name: ClusterVariableName) throws -> ClusterVariableResult {
-        try runBlocking { try await $0.getTenantClusterVariable(tenantId: tenantId, name: name) }
+        let request = OperationRequest(
+            operationID: "getTenantClusterVariable", method: "GET", path: "/cluster-variables/tenants/\(OperationSupport.pathSegment(tenantId.description))/\(OperationSupport.pathSegment(name.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: ClusterVariableResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/updateTenantClusterVariable(tenantId:name:_:)``: Update a tenant-scoped cluster variable
     public func updateTenantClusterVariable(tenantId: TenantId, name: ClusterVariableName, _ body: UpdateClusterVariableRequest) throws -> ClusterVariableResult {
-        try runBlocking { try await $0.updateTenantClusterVariable(tenantId: tenantId, name: name, body) }
+        var request = OperationRequest(
+            operationID: "updateTenantClusterVariable", method: "PUT", path: "/cluster-variables/tenants/\(OperationSupport.pathSegment(tenantId.description))/\(OperationSupport.pathSegment(name.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "updateTenantClusterVariable")
+        return try performBlocking(request, success: [200], decoding: ClusterVariableResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/deleteTenantClusterVariable(tenantId:name:)``: Delete a tenant-scoped cluster variable
     public func deleteTenantClusterVariable(tenantId: TenantId, name: ClusterVariableName) throws {
-        try runBlocking { try await $0.deleteTenantClusterVariable(tenantId: tenantId, name: name) }
+        let request = OperationRequest(
+            operationID: "deleteTenantClusterVariable", method: "DELETE", path: "/cluster-variables/tenants/\(OperationSupport.pathSegment(tenantId.description))/\(OperationSupport.pathSegment(name.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/evaluateConditionals(_:)``: Evaluate root level conditional start events
     public func evaluateConditionals(_ body: ConditionalEvaluationInstruction) throws -> EvaluateConditionalResult {
-        try runBlocking { try await $0.evaluateConditionals(body) }
+        var request = OperationRequest(
+            operationID: "evaluateConditionals", method: "POST", path: "/conditionals/evaluation",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "evaluateConditionals")
+        return try performBlocking(request, success: [200], decoding: EvaluateConditionalResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/searchCorrelatedMessageSubscriptions(_:)``: Search correlated message subscriptions
     public func searchCorrelatedMessageSubscriptions(_ body: CorrelatedMessageSubscriptionSearchQuery? = nil) throws -> CorrelatedMessageSubscriptionSearchQueryResult {
-        try runBlocking { try await $0.searchCorrelatedMessageSubscriptions(body) }
+        var request = OperationRequest(
+            operationID: "searchCorrelatedMessageSubscriptions", method: "POST", path: "/correlated-message-subscriptions/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchCorrelatedMessageSubscriptions") }
+        return try performBlocking(request, success: [200], decoding: CorrelatedMessageSubscriptionSearchQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/evaluateDecision(_:)``: Evaluate decision
     public func evaluateDecision(_ body: DecisionEvaluationInstruction) throws -> EvaluateDecisionResult {
-        try runBlocking { try await $0.evaluateDecision(body) }
+        var request = OperationRequest(
+            operationID: "evaluateDecision", method: "POST", path: "/decision-definitions/evaluation",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "evaluateDecision")
+        return try performBlocking(request, success: [200], decoding: EvaluateDecisionResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/searchDecisionDefinitions(_:)``: Search decision definitions
     public func searchDecisionDefinitions(_ body: DecisionDefinitionSearchQuery? = nil) throws -> DecisionDefinitionSearchQueryResult {
-        try runBlocking { try await $0.searchDecisionDefinitions(body) }
+        var request = OperationRequest(
+            operationID: "searchDecisionDefinitions", method: "POST", path: "/decision-definitions/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchDecisionDefinitions") }
+        return try performBlocking(request, success: [200], decoding: DecisionDefinitionSearchQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getDecisionDefinition(decisionDefinitionKey:)``: Get decision definition
     public func getDecisionDefinition(decisionDefinitionKey: DecisionDefinitionKey) throws -> DecisionDefinitionResult {
-        try runBlocking { try await $0.getDecisionDefinition(decisionDefinitionKey: decisionDefinitionKey) }
+        let request = OperationRequest(
+            operationID: "getDecisionDefinition", method: "GET", path: "/decision-definitions/\(OperationSupport.pathSegment(decisionDefinitionKey.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: DecisionDefinitionResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getDecisionDefinitionXML(decisionDefinitionKey:)``: Get decision definition XML
     public func getDecisionDefinitionXML(decisionDefinitionKey: DecisionDefinitionKey) throws -> String {
-        try runBlocking { try await $0.getDecisionDefinitionXML(decisionDefinitionKey: decisionDefinitionKey) }
+        let request = OperationRequest(
+            operationID: "getDecisionDefinitionXML", method: "GET", path: "/decision-definitions/\(OperationSupport.pathSegment(decisionDefinitionKey.description))/xml",
+            server: .api, accept: "text/xml, application/problem+json")
+        let response = try performBlocking(request, success: [200])
+        return String(decoding: response.body, as: UTF8.self)
     }
 
     /// Blocking variant of ``CamundaOperations/searchDecisionInstances(_:)``: Search decision instances
     public func searchDecisionInstances(_ body: DecisionInstanceSearchQuery? = nil) throws -> DecisionInstanceSearchQueryResult {
-        try runBlocking { try await $0.searchDecisionInstances(body) }
+        var request = OperationRequest(
+            operationID: "searchDecisionInstances", method: "POST", path: "/decision-instances/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchDecisionInstances") }
+        return try performBlocking(request, success: [200], decoding: DecisionInstanceSearchQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getDecisionInstance(decisionEvaluationInstanceKey:)``: Get decision instance
     public func getDecisionInstance(decisionEvaluationInstanceKey: DecisionEvaluationInstanceKey) throws -> DecisionInstanceGetQueryResult {
-        try runBlocking { try await $0.getDecisionInstance(decisionEvaluationInstanceKey: decisionEvaluationInstanceKey) }
+        let request = OperationRequest(
+            operationID: "getDecisionInstance", method: "GET", path: "/decision-instances/\(OperationSupport.pathSegment(decisionEvaluationInstanceKey.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: DecisionInstanceGetQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/deleteDecisionInstance(decisionEvaluationKey:_:)``: Delete decision instance
     public func deleteDecisionInstance(decisionEvaluationKey: DecisionEvaluationKey, _ body: DeleteDecisionInstanceRequest? = nil) throws {
-        try runBlocking { try await $0.deleteDecisionInstance(decisionEvaluationKey: decisionEvaluationKey, body) }
+        var request = OperationRequest(
+            operationID: "deleteDecisionInstance", method: "POST", path: "/decision-instances/\(OperationSupport.pathSegment(decisionEvaluationKey.description))/deletion",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "deleteDecisionInstance") }
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/deleteDecisionInstancesBatchOperation(_:)``: Delete decision instances (batch)
     public func deleteDecisionInstancesBatchOperation(_ body: DecisionInstanceDeletionBatchOperationRequest) throws -> BatchOperationCreatedResult {
-        try runBlocking { try await $0.deleteDecisionInstancesBatchOperation(body) }
+        var request = OperationRequest(
+            operationID: "deleteDecisionInstancesBatchOperation", method: "POST", path: "/decision-instances/deletion",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "deleteDecisionInstancesBatchOperation")
+        return try performBlocking(request, success: [200], decoding: BatchOperationCreatedResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/searchDecisionRequirements(_:)``: Search decision requirements
     public func searchDecisionRequirements(_ body: DecisionRequirementsSearchQuery? = nil) throws -> DecisionRequirementsSearchQueryResult {
-        try runBlocking { try await $0.searchDecisionRequirements(body) }
+        var request = OperationRequest(
+            operationID: "searchDecisionRequirements", method: "POST", path: "/decision-requirements/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchDecisionRequirements") }
+        return try performBlocking(request, success: [200], decoding: DecisionRequirementsSearchQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getDecisionRequirements(decisionRequirementsKey:)``: Get decision requirements
     public func getDecisionRequirements(decisionRequirementsKey: DecisionRequirementsKey) throws -> DecisionRequirementsResult {
-        try runBlocking { try await $0.getDecisionRequirements(decisionRequirementsKey: decisionRequirementsKey) }
+        let request = OperationRequest(
+            operationID: "getDecisionRequirements", method: "GET", path: "/decision-requirements/\(OperationSupport.pathSegment(decisionRequirementsKey.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: DecisionRequirementsResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getDecisionRequirementsXML(decisionRequirementsKey:)``: Get decision requirements XML
     public func getDecisionRequirementsXML(decisionRequirementsKey: DecisionRequirementsKey) throws -> String {
-        try runBlocking { try await $0.getDecisionRequirementsXML(decisionRequirementsKey: decisionRequirementsKey) }
+        let request = OperationRequest(
+            operationID: "getDecisionRequirementsXML", method: "GET", path: "/decision-requirements/\(OperationSupport.pathSegment(decisionRequirementsKey.description))/xml",
+            server: .api, accept: "text/xml, application/problem+json")
+        let response = try performBlocking(request, success: [200])
+        return String(decoding: response.body, as: UTF8.self)
     }
 
     /// Blocking variant of ``CamundaOperations/createDeployment(resources:tenantId:)``: Deploy resources
     public func createDeployment(resources: [MultipartFile], tenantId: TenantId? = nil) throws -> DeploymentResult {
-        try runBlocking { try await $0.createDeployment(resources: resources, tenantId: tenantId) }
+        var request = OperationRequest(
+            operationID: "createDeployment", method: "POST", path: "/deployments",
+            server: .api, accept: "application/json, application/problem+json")
+        var form = MultipartForm()
+        for file in resources { form.append(name: "resources", file: file) }
+        if let tenantId { try form.append(name: "tenantId", json: tenantId) }
+        request.body = .multipart(form)
+        return try performBlocking(request, success: [200], decoding: DeploymentResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/createDocument(file:metadata:storeId:documentId:)``: Upload document
     public func createDocument(file: MultipartFile, metadata: DocumentMetadata? = nil, storeId: String? = nil, documentId: DocumentId? = nil) throws -> DocumentReference {
-        try runBlocking { try await $0.createDocument(file: file, metadata: metadata, storeId: storeId, documentId: documentId) }
+        var request = OperationRequest(
+            operationID: "createDocument", method: "POST", path: "/documents",
+            server: .api, accept: "application/json, application/problem+json")
+        var form = MultipartForm()
+        form.append(name: "file", file: file)
+        if let metadata { try form.append(name: "metadata", json: metadata) }
+        if let storeId { request.query.append(URLQueryItem(name: "storeId", value: OperationSupport.queryValue(storeId))) }
+        if let documentId { request.query.append(URLQueryItem(name: "documentId", value: OperationSupport.queryValue(documentId))) }
+        request.body = .multipart(form)
+        return try performBlocking(request, success: [201], decoding: DocumentReference.self)
     }
 
     /// Blocking variant of ``CamundaOperations/createDocuments(files:metadataList:storeId:)``: Upload multiple documents
     public func createDocuments(files: [MultipartFile], metadataList: [DocumentMetadata]? = nil, storeId: String? = nil) throws -> DocumentCreationBatchResponse {
-        try runBlocking { try await $0.createDocuments(files: files, metadataList: metadataList, storeId: storeId) }
+        var request = OperationRequest(
+            operationID: "createDocuments", method: "POST", path: "/documents/batch",
+            server: .api, accept: "application/json, application/problem+json")
+        var form = MultipartForm()
+        for file in files { form.append(name: "files", file: file) }
+        if let metadataList { try form.append(name: "metadataList", json: metadataList) }
+        if let storeId { request.query.append(URLQueryItem(name: "storeId", value: OperationSupport.queryValue(storeId))) }
+        request.body = .multipart(form)
+        return try performBlocking(request, success: [201, 207], decoding: DocumentCreationBatchResponse.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getDocument(documentId:storeId:contentHash:)``: Download document
     public func getDocument(documentId: DocumentId, storeId: String? = nil, contentHash: String? = nil) throws -> Data {
-        try runBlocking { try await $0.getDocument(documentId: documentId, storeId: storeId, contentHash: contentHash) }
+        var request = OperationRequest(
+            operationID: "getDocument", method: "GET", path: "/documents/\(OperationSupport.pathSegment(documentId.description))",
+            server: .api, accept: "application/octet-stream, application/problem+json")
+        if let storeId { request.query.append(URLQueryItem(name: "storeId", value: OperationSupport.queryValue(storeId))) }
+        if let contentHash { request.query.append(URLQueryItem(name: "contentHash", value: OperationSupport.queryValue(contentHash))) }
+        return try performBlocking(request, success: [200]).body
     }
 
     /// Blocking variant of ``CamundaOperations/deleteDocument(documentId:storeId:)``: Delete document
     public func deleteDocument(documentId: DocumentId, storeId: String? = nil) throws {
-        try runBlocking { try await $0.deleteDocument(documentId: documentId, storeId: storeId) }
+        var request = OperationRequest(
+            operationID: "deleteDocument", method: "DELETE", path: "/documents/\(OperationSupport.pathSegment(documentId.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        if let storeId { request.query.append(URLQueryItem(name: "storeId", value: OperationSupport.queryValue(storeId))) }
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/createDocumentLink(documentId:_:storeId:contentHash:)``: Create document link
     public func createDocumentLink(documentId: DocumentId, _ body: DocumentLinkRequest? = nil, storeId: String? = nil, contentHash: String? = nil) throws -> DocumentLink {
-        try runBlocking { try await $0.createDocumentLink(documentId: documentId, body, storeId: storeId, contentHash: contentHash) }
+        var request = OperationRequest(
+            operationID: "createDocumentLink", method: "POST", path: "/documents/\(OperationSupport.pathSegment(documentId.description))/links",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "createDocumentLink") }
+        if let storeId { request.query.append(URLQueryItem(name: "storeId", value: OperationSupport.queryValue(storeId))) }
+        if let contentHash { request.query.append(URLQueryItem(name: "contentHash", value: OperationSupport.queryValue(contentHash))) }
+        return try performBlocking(request, success: [201], decoding: DocumentLink.self)
     }
 
     /// Blocking variant of ``CamundaOperations/activateAdHocSubProcessActivities(adHocSubProcessInstanceKey:_:)``: Activate activities within an ad-hoc sub-process
     public func activateAdHocSubProcessActivities(adHocSubProcessInstanceKey: ElementInstanceKey, _ body: AdHocSubProcessActivateActivitiesInstruction) throws {
-        try runBlocking { try await $0.activateAdHocSubProcessActivities(adHocSubProcessInstanceKey: adHocSubProcessInstanceKey, body) }
+        var request = OperationRequest(
+            operationID: "activateAdHocSubProcessActivities", method: "POST", path: "/element-instances/ad-hoc-activities/\(OperationSupport.pathSegment(adHocSubProcessInstanceKey.description))/activation",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "activateAdHocSubProcessActivities")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/searchElementInstanceWaitStates(_:)``: Search element instance wait states
     public func searchElementInstanceWaitStates(_ body: ElementInstanceWaitStateQuery? = nil) throws -> ElementInstanceWaitStateQueryResult {
-        try runBlocking { try await $0.searchElementInstanceWaitStates(body) }
+        var request = OperationRequest(
+            operationID: "searchElementInstanceWaitStates", method: "POST", path: "/element-instances/wait-states/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchElementInstanceWaitStates") }
+        return try performBlocking(request, success: [200], decoding: ElementInstanceWaitStateQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/searchElementInstances(_:)``: Search element instances
     public func searchElementInstances(_ body: ElementInstanceSearchQuery? = nil) throws -> ElementInstanceSearchQueryResult {
-        try runBlocking { try await $0.searchElementInstances(body) }
+        var request = OperationRequest(
+            operationID: "searchElementInstances", method: "POST", path: "/element-instances/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchElementInstances") }
+        return try performBlocking(request, success: [200], decoding: ElementInstanceSearchQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getElementInstance(elementInstanceKey:)``: Get element instance
     public func getElementInstance(elementInstanceKey: ElementInstanceKey) throws -> ElementInstanceResult {
-        try runBlocking { try await $0.getElementInstance(elementInstanceKey: elementInstanceKey) }
+        let request = OperationRequest(
+            operationID: "getElementInstance", method: "GET", path: "/element-instances/\(OperationSupport.pathSegment(elementInstanceKey.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: ElementInstanceResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/searchElementInstanceIncidents(elementInstanceKey:_:)``: Search for incidents of a specific element instance
     public func searchElementInstanceIncidents(elementInstanceKey: ElementInstanceKey, _ body: IncidentSearchQuery) throws -> IncidentSearchQueryResult {
-        try runBlocking { try await $0.searchElementInstanceIncidents(elementInstanceKey: elementInstanceKey, body) }
+        var request = OperationRequest(
+            operationID: "searchElementInstanceIncidents", method: "POST", path: "/element-instances/\(OperationSupport.pathSegment(elementInstanceKey.description))/incidents/search",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "searchElementInstanceIncidents")
+        return try performBlocking(request, success: [200], decoding: IncidentSearchQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/createElementInstanceVariables(elementInstanceKey:_:)``: Update element instance variables
     public func createElementInstanceVariables(elementInstanceKey: ElementInstanceKey, _ body: SetVariableRequest) throws {
-        try runBlocking { try await $0.createElementInstanceVariables(elementInstanceKey: elementInstanceKey, body) }
+        var request = OperationRequest(
+            operationID: "createElementInstanceVariables", method: "PUT", path: "/element-instances/\(OperationSupport.pathSegment(elementInstanceKey.description))/variables",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "createElementInstanceVariables")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/getExportingStatus()``: Get exporting status
     public func getExportingStatus() throws -> ExportingStatusResponse {
-        try runBlocking { try await $0.getExportingStatus() }
+        let request = OperationRequest(
+            operationID: "getExportingStatus", method: "GET", path: "/exporting",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: ExportingStatusResponse.self)
     }
 
     /// Blocking variant of ``CamundaOperations/pauseExporting(soft:)``: Pause exporting
     public func pauseExporting(soft: Bool? = nil) throws {
-        try runBlocking { try await $0.pauseExporting(soft: soft) }
+        var request = OperationRequest(
+            operationID: "pauseExporting", method: "POST", path: "/exporting/pause",
+            server: .api, accept: "application/json, application/problem+json")
+        if let soft { request.query.append(URLQueryItem(name: "soft", value: OperationSupport.queryValue(soft))) }
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/resumeExporting()``: Resume exporting
     public func resumeExporting() throws {
-        try runBlocking { try await $0.resumeExporting() }
+        let request = OperationRequest(
+            operationID: "resumeExporting", method: "POST", path: "/exporting/resume",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/evaluateExpression(_:)``: Evaluate an expression
     public func evaluateExpression(_ body: ExpressionEvaluationRequest) throws -> ExpressionEvaluationResult {
-        try runBlocking { try await $0.evaluateExpression(body) }
+        var request = OperationRequest(
+            operationID: "evaluateExpression", method: "POST", path: "/expression/evaluation",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "evaluateExpression")
+        return try performBlocking(request, success: [200], decoding: ExpressionEvaluationResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getFormByKey(formKey:)``: Get form by key
     public func getFormByKey(formKey: FormKey) throws -> FormResult {
-        try runBlocking { try await $0.getFormByKey(formKey: formKey) }
+        let request = OperationRequest(
+            operationID: "getFormByKey", method: "GET", path: "/forms/\(OperationSupport.pathSegment(formKey.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: FormResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/createGlobalTaskListener(_:)``: Create global user task listener
     public func createGlobalTaskListener(_ body: CreateGlobalTaskListenerRequest) throws -> GlobalTaskListenerResult {
-        try runBlocking { try await $0.createGlobalTaskListener(body) }
+        var request = OperationRequest(
+            operationID: "createGlobalTaskListener", method: "POST", path: "/global-task-listeners",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "createGlobalTaskListener")
+        return try performBlocking(request, success: [201], decoding: GlobalTaskListenerResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getGlobalTaskListener(id:)``: Get global user task listener
     public func getGlobalTaskListener(id: GlobalListenerId) throws -> GlobalTaskListenerResult {
-        try runBlocking { try await $0.getGlobalTaskListener(id: id) }
+        let request = OperationRequest(
+            operationID: "getGlobalTaskListener", method: "GET", path: "/global-task-listeners/\(OperationSupport.pathSegment(id.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: GlobalTaskListenerResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/updateGlobalTaskListener(id:_:)``: Update global user task listener
     public func updateGlobalTaskListener(id: GlobalListenerId, _ body: UpdateGlobalTaskListenerRequest) throws -> GlobalTaskListenerResult {
-        try runBlocking { try await $0.updateGlobalTaskListener(id: id, body) }
+        var request = OperationRequest(
+            operationID: "updateGlobalTaskListener", method: "PUT", path: "/global-task-listeners/\(OperationSupport.pathSegment(id.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "updateGlobalTaskListener")
+        return try performBlocking(request, success: [200], decoding: GlobalTaskListenerResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/deleteGlobalTaskListener(id:)``: Delete global user task listener
     public func deleteGlobalTaskListener(id: GlobalListenerId) throws {
-        try runBlocking { try await $0.deleteGlobalTaskListener(id: id) }
+        let request = OperationRequest(
+            operationID: "deleteGlobalTaskListener", method: "DELETE", path: "/global-task-listeners/\(OperationSupport.pathSegment(id.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/searchGlobalTaskListeners(_:)``: Search global user task listeners
     public func searchGlobalTaskListeners(_ body: GlobalTaskListenerSearchQueryRequest? = nil) throws -> GlobalTaskListenerSearchQueryResult {
-        try runBlocking { try await $0.searchGlobalTaskListeners(body) }
+        var request = OperationRequest(
+            operationID: "searchGlobalTaskListeners", method: "POST", path: "/global-task-listeners/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchGlobalTaskListeners") }
+        return try performBlocking(request, success: [200], decoding: GlobalTaskListenerSearchQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/createGroup(_:)``: Create group
     public func createGroup(_ body: GroupCreateRequest? = nil) throws -> GroupCreateResult {
-        try runBlocking { try await $0.createGroup(body) }
+        var request = OperationRequest(
+            operationID: "createGroup", method: "POST", path: "/groups",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "createGroup") }
+        return try performBlocking(request, success: [201], decoding: GroupCreateResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/searchGroups(_:)``: Search groups
     public func searchGroups(_ body: GroupSearchQueryRequest? = nil) throws -> GroupSearchQueryResult {
-        try runBlocking { try await $0.searchGroups(body) }
+        var request = OperationRequest(
+            operationID: "searchGroups", method: "POST", path: "/groups/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchGroups") }
+        return try performBlocking(request, success: [200], decoding: GroupSearchQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getGroup(groupId:)``: Get group
     public func getGroup(groupId: GroupId) throws -> GroupResult {
-        try runBlocking { try await $0.getGroup(groupId: groupId) }
+        let request = OperationRequest(
+            operationID: "getGroup", method: "GET", path: "/groups/\(OperationSupport.pathSegment(groupId.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: GroupResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/updateGroup(groupId:_:)``: Update group
     public func updateGroup(groupId: GroupId, _ body: GroupUpdateRequest) throws -> GroupUpdateResult {
-        try runBlocking { try await $0.updateGroup(groupId: groupId, body) }
+        var request = OperationRequest(
+            operationID: "updateGroup", method: "PUT", path: "/groups/\(OperationSupport.pathSegment(groupId.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "updateGroup")
+        return try performBlocking(request, success: [200], decoding: GroupUpdateResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/deleteGroup(groupId:)``: Delete group
     public func deleteGroup(groupId: GroupId) throws {
-        try runBlocking { try await $0.deleteGroup(groupId: groupId) }
+        let request = OperationRequest(
+            operationID: "deleteGroup", method: "DELETE", path: "/groups/\(OperationSupport.pathSegment(groupId.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/searchClientsForGroup(groupId:_:)``: Search group clients
     public func searchClientsForGroup(groupId: GroupId, _ body: GroupClientSearchQueryRequest? = nil) throws -> GroupClientSearchResult {
-        try runBlocking { try await $0.searchClientsForGroup(groupId: groupId, body) }
+        var request = OperationRequest(
+            operationID: "searchClientsForGroup", method: "POST", path: "/groups/\(OperationSupport.pathSegment(groupId.description))/clients/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchClientsForGroup") }
+        return try performBlocking(request, success: [200], decoding: GroupClientSearchResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/assignClientToGroup(groupId:clientId:)``: Assign a client to a group
     public func assignClientToGroup(groupId: GroupId, clientId: ClientId) throws {
-        try runBlocking { try await $0.assignClientToGroup(groupId: groupId, clientId: clientId) }
+        let request = OperationRequest(
+            operationID: "assignClientToGroup", method: "PUT", path: "/groups/\(OperationSupport.pathSegment(groupId.description))/clients/\(OperationSupport.pathSegment(clientId.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/unassignClientFromGroup(groupId:clientId:)``: Unassign a client from a group
     public func unassignClientFromGroup(groupId: GroupId, clientId: ClientId) throws {
-        try runBlocking { try await $0.unassignClientFromGroup(groupId: groupId, clientId: clientId) }
+        let request = OperationRequest(
+            operationID: "unassignClientFromGroup", method: "DELETE", path: "/groups/\(OperationSupport.pathSegment(groupId.description))/clients/\(OperationSupport.pathSegment(clientId.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/searchMappingRulesForGroup(groupId:_:)``: Search group mapping rules
     public func searchMappingRulesForGroup(groupId: GroupId, _ body: MappingRuleSearchQueryRequest? = nil) throws -> GroupMappingRuleSearchResult {
-        try runBlocking { try await $0.searchMappingRulesForGroup(groupId: groupId, body) }
+        var request = OperationRequest(
+            operationID: "searchMappingRulesForGroup", method: "POST", path: "/groups/\(OperationSupport.pathSegment(groupId.description))/mapping-rules/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchMappingRulesForGroup") }
+        return try performBlocking(request, success: [200], decoding: GroupMappingRuleSearchResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/assignMappingRuleToGroup(groupId:mappingRuleId:)``: Assign a mapping rule to a group
     public func assignMappingRuleToGroup(groupId: GroupId, mappingRuleId: MappingRuleId) throws {
-        try runBlocking { try await $0.assignMappingRuleToGroup(groupId: groupId, mappingRuleId: mappingRuleId) }
+        let request = OperationRequest(
+            operationID: "assignMappingRuleToGroup", method: "PUT", path: "/groups/\(OperationSupport.pathSegment(groupId.description))/mapping-rules/\(OperationSupport.pathSegment(mappingRuleId.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/unassignMappingRuleFromGroup(groupId:mappingRuleId:)``: Unassign a mapping rule from a group
     public func unassignMappingRuleFromGroup(groupId: GroupId, mappingRuleId: MappingRuleId) throws {
-        try runBlocking { try await $0.unassignMappingRuleFromGroup(groupId: groupId, mappingRuleId: mappingRuleId) }
+        let request = OperationRequest(
+            operationID: "unassignMappingRuleFromGroup", method: "DELETE", path: "/groups/\(OperationSupport.pathSegment(groupId.description))/mapping-rules/\(OperationSupport.pathSegment(mappingRuleId.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/searchRolesForGroup(groupId:_:)``: Search group roles
     public func searchRolesForGroup(groupId: GroupId, _ body: RoleSearchQueryRequest? = nil) throws -> GroupRoleSearchResult {
-        try runBlocking { try await $0.searchRolesForGroup(groupId: groupId, body) }
+        var request = OperationRequest(
+            operationID: "searchRolesForGroup", method: "POST", path: "/groups/\(OperationSupport.pathSegment(groupId.description))/roles/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchRolesForGroup") }
+        return try performBlocking(request, success: [200], decoding: GroupRoleSearchResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/searchUsersForGroup(groupId:_:)``: Search group users
     public func searchUsersForGroup(groupId: GroupId, _ body: GroupUserSearchQueryRequest? = nil) throws -> GroupUserSearchResult {
-        try runBlocking { try await $0.searchUsersForGroup(groupId: groupId, body) }
+        var request = OperationRequest(
+            operationID: "searchUsersForGroup", method: "POST", path: "/groups/\(OperationSupport.pathSegment(groupId.description))/users/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchUsersForGroup") }
+        return try performBlocking(request, success: [200], decoding: GroupUserSearchResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/assignUserToGroup(groupId:username:)``: Assign a user to a group
     public func assignUserToGroup(groupId: GroupId, username: Username) throws {
-        try runBlocking { try await $0.assignUserToGroup(groupId: groupId, username: username) }
+        let request = OperationRequest(
+            operationID: "assignUserToGroup", method: "PUT", path: "/groups/\(OperationSupport.pathSegment(groupId.description))/users/\(OperationSupport.pathSegment(username.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/unassignUserFromGroup(groupId:username:)``: Unassign a user from a group
     public func unassignUserFromGroup(groupId: GroupId, username: Username) throws {
-        try runBlocking { try await $0.unassignUserFromGroup(groupId: groupId, username: username) }
+        let request = OperationRequest(
+            operationID: "unassignUserFromGroup", method: "DELETE", path: "/groups/\(OperationSupport.pathSegment(groupId.description))/users/\(OperationSupport.pathSegment(username.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/searchIncidents(_:)``: Search incidents
     public func searchIncidents(_ body: IncidentSearchQuery? = nil) throws -> IncidentSearchQueryResult {
-        try runBlocking { try await $0.searchIncidents(body) }
+        var request = OperationRequest(
+            operationID: "searchIncidents", method: "POST", path: "/incidents/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchIncidents") }
+        return try performBlocking(request, success: [200], decoding: IncidentSearchQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getIncident(incidentKey:)``: Get incident
     public func getIncident(incidentKey: IncidentKey) throws -> IncidentResult {
-        try runBlocking { try await $0.getIncident(incidentKey: incidentKey) }
+        let request = OperationRequest(
+            operationID: "getIncident", method: "GET", path: "/incidents/\(OperationSupport.pathSegment(incidentKey.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: IncidentResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/resolveIncident(incidentKey:_:)``: Resolve incident
     public func resolveIncident(incidentKey: IncidentKey, _ body: IncidentResolutionRequest? = nil) throws {
-        try runBlocking { try await $0.resolveIncident(incidentKey: incidentKey, body) }
+        var request = OperationRequest(
+            operationID: "resolveIncident", method: "POST", path: "/incidents/\(OperationSupport.pathSegment(incidentKey.description))/resolution",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "resolveIncident") }
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/getProcessInstanceStatisticsByDefinition(_:)``: Get process instance statistics by definition
     public func getProcessInstanceStatisticsByDefinition(_ body: IncidentProcessInstanceStatisticsByDefinitionQuery) throws -> IncidentProcessInstanceStatisticsByDefinitionQueryResult {
-        try runBlocking { try await $0.getProcessInstanceStatisticsByDefinition(body) }
+        var request = OperationRequest(
+            operationID: "getProcessInstanceStatisticsByDefinition", method: "POST", path: "/incidents/statistics/process-instances-by-definition",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "getProcessInstanceStatisticsByDefinition")
+        return try performBlocking(request, success: [200], decoding: IncidentProcessInstanceStatisticsByDefinitionQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getProcessInstanceStatisticsByError(_:)``: Get process instance statistics by error
     public func getProcessInstanceStatisticsByError(_ body: IncidentProcessInstanceStatisticsByErrorQuery? = nil) throws -> IncidentProcessInstanceStatisticsByErrorQueryResult {
-        try runBlocking { try await $0.getProcessInstanceStatisticsByError(body) }
+        var request = OperationRequest(
+            operationID: "getProcessInstanceStatisticsByError", method: "POST", path: "/incidents/statistics/process-instances-by-error",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "getProcessInstanceStatisticsByError") }
+        return try performBlocking(request, success: [200], decoding: IncidentProcessInstanceStatisticsByErrorQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/activateJobs(_:)``: Activate jobs
     public func activateJobs(_ body: JobActivationRequest) throws -> JobActivationResult {
-        try runBlocking { try await $0.activateJobs(body) }
+        var request = OperationRequest(
+            operationID: "activateJobs", method: "POST", path: "/jobs/activation",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "activateJobs")
+        return try performBlocking(request, success: [200], decoding: JobActivationResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/searchJobs(_:)``: Search jobs
     public func searchJobs(_ body: JobSearchQuery? = nil) throws -> JobSearchQueryResult {
-        try runBlocking { try await $0.searchJobs(body) }
+        var request = OperationRequest(
+            operationID: "searchJobs", method: "POST", path: "/jobs/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchJobs") }
+        return try performBlocking(request, success: [200], decoding: JobSearchQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/updateJob(jobKey:_:)``: Update job
     public func updateJob(jobKey: JobKey, _ body: JobUpdateRequest) throws {
-        try runBlocking { try await $0.updateJob(jobKey: jobKey, body) }
+        var request = OperationRequest(
+            operationID: "updateJob", method: "PATCH", path: "/jobs/\(OperationSupport.pathSegment(jobKey.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "updateJob")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/completeJob(jobKey:_:)``: Complete job
     public func completeJob(jobKey: JobKey, _ body: JobCompletionRequest? = nil) throws {
-        try runBlocking { try await $0.completeJob(jobKey: jobKey, body) }
+        var request = OperationRequest(
+            operationID: "completeJob", method: "POST", path: "/jobs/\(OperationSupport.pathSegment(jobKey.description))/completion",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "completeJob") }
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/throwJobError(jobKey:_:)``: Throw error for job
     public func throwJobError(jobKey: JobKey, _ body: JobErrorRequest) throws {
-        try runBlocking { try await $0.throwJobError(jobKey: jobKey, body) }
+        var request = OperationRequest(
+            operationID: "throwJobError", method: "POST", path: "/jobs/\(OperationSupport.pathSegment(jobKey.description))/error",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "throwJobError")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/failJob(jobKey:_:)``: Fail job
     public func failJob(jobKey: JobKey, _ body: JobFailRequest? = nil) throws {
-        try runBlocking { try await $0.failJob(jobKey: jobKey, body) }
+        var request = OperationRequest(
+            operationID: "failJob", method: "POST", path: "/jobs/\(OperationSupport.pathSegment(jobKey.description))/failure",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "failJob") }
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/updateJobsBatchOperation(_:)``: Update jobs (batch)
     public func updateJobsBatchOperation(_ body: JobBatchUpdateRequest) throws -> BatchOperationCreatedResult {
-        try runBlocking { try await $0.updateJobsBatchOperation(body) }
+        var request = OperationRequest(
+            operationID: "updateJobsBatchOperation", method: "POST", path: "/jobs/batch-update",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "updateJobsBatchOperation")
+        return try performBlocking(request, success: [200], decoding: BatchOperationCreatedResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getGlobalJobStatistics(from:to:jobType:)``: Global job statistics
     public func getGlobalJobStatistics(from: Date, to: Date, jobType: String? = nil) throws -> GlobalJobStatisticsQueryResult {
-        try runBlocking { try await $0.getGlobalJobStatistics(from: from, to: to, jobType: jobType) }
+        var request = OperationRequest(
+            operationID: "getGlobalJobStatistics", method: "GET", path: "/jobs/statistics/global",
+            server: .api, accept: "application/json, application/problem+json")
+        request.query.append(URLQueryItem(name: "from", value: OperationSupport.queryValue(from)))
+        request.query.append(URLQueryItem(name: "to", value: OperationSupport.queryValue(to)))
+        if let jobType { request.query.append(URLQueryItem(name: "jobType", value: OperationSupport.queryValue(jobType))) }
+        return try performBlocking(request, success: [200], decoding: GlobalJobStatisticsQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getJobTypeStatistics(_:)``: Get job statistics by type
     public func getJobTypeStatistics(_ body: JobTypeStatisticsQuery) throws -> JobTypeStatisticsQueryResult {
-        try runBlocking { try await $0.getJobTypeStatistics(body) }
+        var request = OperationRequest(
+            operationID: "getJobTypeStatistics", method: "POST", path: "/jobs/statistics/by-types",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "getJobTypeStatistics")
+        return try performBlocking(request, success: [200], decoding: JobTypeStatisticsQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getJobWorkerStatistics(_:)``: Get job statistics by worker
     public func getJobWorkerStatistics(_ body: JobWorkerStatisticsQuery) throws -> JobWorkerStatisticsQueryResult {
-        try runBlocking { try await $0.getJobWorkerStatistics(body) }
+        var request = OperationRequest(
+            operationID: "getJobWorkerStatistics", method: "POST", path: "/jobs/statistics/by-workers",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "getJobWorkerStatistics")
+        return try performBlocking(request, success: [200], decoding: JobWorkerStatisticsQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getJobTimeSeriesStatistics(_:)``: Get time-series metrics for a job type
     public func getJobTimeSeriesStatistics(_ body: JobTimeSeriesStatisticsQuery) throws -> JobTimeSeriesStatisticsQueryResult {
-        try runBlocking { try await $0.getJobTimeSeriesStatistics(body) }
+        var request = OperationRequest(
+            operationID: "getJobTimeSeriesStatistics", method: "POST", path: "/jobs/statistics/time-series",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "getJobTimeSeriesStatistics")
+        return try performBlocking(request, success: [200], decoding: JobTimeSeriesStatisticsQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getJobErrorStatistics(_:)``: Get error metrics for a job type
     public func getJobErrorStatistics(_ body: JobErrorStatisticsQuery) throws -> JobErrorStatisticsQueryResult {
-        try runBlocking { try await $0.getJobErrorStatistics(body) }
+        var request = OperationRequest(
+            operationID: "getJobErrorStatistics", method: "POST", path: "/jobs/statistics/errors",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "getJobErrorStatistics")
+        return try performBlocking(request, success: [200], decoding: JobErrorStatisticsQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getLicense()``: Get license status
     public func getLicense() throws -> LicenseResponse {
-        try runBlocking { try await $0.getLicense() }
+        let request = OperationRequest(
+            operationID: "getLicense", method: "GET", path: "/license",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: LicenseResponse.self)
     }
 
     /// Blocking variant of ``CamundaOperations/createMappingRule(_:)``: Create mapping rule
     public func createMappingRule(_ body: MappingRuleCreateRequest? = nil) throws -> MappingRuleCreateResult {
-        try runBlocking { try await $0.createMappingRule(body) }
+        var request = OperationRequest(
+            operationID: "createMappingRule", method: "POST", path: "/mapping-rules",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "createMappingRule") }
+        return try performBlocking(request, success: [201], decoding: MappingRuleCreateResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/searchMappingRule(_:)``: Search mapping rules
     public func searchMappingRule(_ body: MappingRuleSearchQueryRequest? = nil) throws -> MappingRuleSearchQueryResult {
-        try runBlocking { try await $0.searchMappingRule(body) }
+        var request = OperationRequest(
+            operationID: "searchMappingRule", method: "POST", path: "/mapping-rules/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchMappingRule") }
+        return try performBlocking(request, success: [200], decoding: MappingRuleSearchQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/updateMappingRule(mappingRuleId:_:)``: Update mapping rule
     public func updateMappingRule(mappingRuleId: MappingRuleId, _ body: MappingRuleUpdateRequest? = nil) throws -> MappingRuleUpdateResult {
-        try runBlocking { try await $0.updateMappingRule(mappingRuleId: mappingRuleId, body) }
+        var request = OperationRequest(
+            operationID: "updateMappingRule", method: "PUT", path: "/mapping-rules/\(OperationSupport.pathSegment(mappingRuleId.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "updateMappingRule") }
+        return try performBlocking(request, success: [200], decoding: MappingRuleUpdateResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/deleteMappingRule(mappingRuleId:)``: Delete a mapping rule
     public func deleteMappingRule(mappingRuleId: MappingRuleId) throws {
-        try runBlocking { try await $0.deleteMappingRule(mappingRuleId: mappingRuleId) }
+        let request = OperationRequest(
+            operationID: "deleteMappingRule", method: "DELETE", path: "/mapping-rules/\(OperationSupport.pathSegment(mappingRuleId.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/getMappingRule(mappingRuleId:)``: Get a mapping rule
     public func getMappingRule(mappingRuleId: MappingRuleId) throws -> MappingRuleResult {
-        try runBlocking { try await $0.getMappingRule(mappingRuleId: mappingRuleId) }
+        let request = OperationRequest(
+            operationID: "getMappingRule", method: "GET", path: "/mapping-rules/\(OperationSupport.pathSegment(mappingRuleId.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: MappingRuleResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/searchMessageSubscriptions(_:)``: Search message subscriptions
     public func searchMessageSubscriptions(_ body: MessageSubscriptionSearchQuery? = nil) throws -> MessageSubscriptionSearchQueryResult {
-        try runBlocking { try await $0.searchMessageSubscriptions(body) }
+        var request = OperationRequest(
+            operationID: "searchMessageSubscriptions", method: "POST", path: "/message-subscriptions/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchMessageSubscriptions") }
+        return try performBlocking(request, success: [200], decoding: MessageSubscriptionSearchQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/correlateMessage(_:)``: Correlate message
     public func correlateMessage(_ body: MessageCorrelationRequest) throws -> MessageCorrelationResult {
-        try runBlocking { try await $0.correlateMessage(body) }
+        var request = OperationRequest(
+            operationID: "correlateMessage", method: "POST", path: "/messages/correlation",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "correlateMessage")
+        return try performBlocking(request, success: [200], decoding: MessageCorrelationResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/publishMessage(_:)``: Publish message
     public func publishMessage(_ body: MessagePublicationRequest) throws -> MessagePublicationResult {
-        try runBlocking { try await $0.publishMessage(body) }
+        var request = OperationRequest(
+            operationID: "publishMessage", method: "POST", path: "/messages/publication",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "publishMessage")
+        return try performBlocking(request, success: [200], decoding: MessagePublicationResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/searchProcessDefinitions(_:)``: Search process definitions
     public func searchProcessDefinitions(_ body: ProcessDefinitionSearchQuery? = nil) throws -> ProcessDefinitionSearchQueryResult {
-        try runBlocking { try await $0.searchProcessDefinitions(body) }
+        var request = OperationRequest(
+            operationID: "searchProcessDefinitions", method: "POST", path: "/process-definitions/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchProcessDefinitions") }
+        return try performBlocking(request, success: [200], decoding: ProcessDefinitionSearchQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getProcessDefinitionMessageSubscriptionStatistics(_:)``: Get message subscription statistics
     public func getProcessDefinitionMessageSubscriptionStatistics(_ body: ProcessDefinitionMessageSubscriptionStatisticsQuery? = nil) throws -> ProcessDefinitionMessageSubscriptionStatisticsQueryResult {
-        try runBlocking { try await $0.getProcessDefinitionMessageSubscriptionStatistics(body) }
+        var request = OperationRequest(
+            operationID: "getProcessDefinitionMessageSubscriptionStatistics", method: "POST", path: "/process-definitions/statistics/message-subscriptions",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "getProcessDefinitionMessageSubscriptionStatistics") }
+        return try performBlocking(request, success: [200], decoding: ProcessDefinitionMessageSubscriptionStatisticsQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getProcessDefinitionInstanceStatistics(_:)``: Get process instance statistics
     public func getProcessDefinitionInstanceStatistics(_ body: ProcessDefinitionInstanceStatisticsQuery? = nil) throws -> ProcessDefinitionInstanceStatisticsQueryResult {
-        try runBlocking { try await $0.getProcessDefinitionInstanceStatistics(body) }
+        var request = OperationRequest(
+            operationID: "getProcessDefinitionInstanceStatistics", method: "POST", path: "/process-definitions/statistics/process-instances",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "getProcessDefinitionInstanceStatistics") }
+        return try performBlocking(request, success: [200], decoding: ProcessDefinitionInstanceStatisticsQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getProcessDefinition(processDefinitionKey:)``: Get process definition
     public func getProcessDefinition(processDefinitionKey: ProcessDefinitionKey) throws -> ProcessDefinitionResult {
-        try runBlocking { try await $0.getProcessDefinition(processDefinitionKey: processDefinitionKey) }
+        let request = OperationRequest(
+            operationID: "getProcessDefinition", method: "GET", path: "/process-definitions/\(OperationSupport.pathSegment(processDefinitionKey.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: ProcessDefinitionResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getStartProcessForm(processDefinitionKey:)``: Get process start form
     public func getStartProcessForm(processDefinitionKey: ProcessDefinitionKey) throws -> FormResult? {
-        try runBlocking { try await $0.getStartProcessForm(processDefinitionKey: processDefinitionKey) }
+        let request = OperationRequest(
+            operationID: "getStartProcessForm", method: "GET", path: "/process-definitions/\(OperationSupport.pathSegment(processDefinitionKey.description))/form",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performOptionalBlocking(request, success: [200, 204], decoding: FormResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getProcessDefinitionStatistics(processDefinitionKey:_:)``: Get process definition statistics
     public func getProcessDefinitionStatistics(processDefinitionKey: ProcessDefinitionKey, _ body: ProcessDefinitionElementStatisticsQuery? = nil) throws -> ProcessDefinitionElementStatisticsQueryResult {
-        try runBlocking { try await $0.getProcessDefinitionStatistics(processDefinitionKey: processDefinitionKey, body) }
+        var request = OperationRequest(
+            operationID: "getProcessDefinitionStatistics", method: "POST", path: "/process-definitions/\(OperationSupport.pathSegment(processDefinitionKey.description))/statistics/element-instances",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "getProcessDefinitionStatistics") }
+        return try performBlocking(request, success: [200], decoding: ProcessDefinitionElementStatisticsQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/searchProcessDefinitionVariableNames(processDefinitionKey:_:)``: Search process definition variable names
     public func searchProcessDefinitionVariableNames(processDefinitionKey: ProcessDefinitionKey, _ body: ProcessDefinitionVariableNameSearchQuery? = nil) throws -> ProcessDefinitionVariableNameSearchQueryResult {
-        try runBlocking { try await $0.searchProcessDefinitionVariableNames(processDefinitionKey: processDefinitionKey, body) }
+        var request = OperationRequest(
+            operationID: "searchProcessDefinitionVariableNames", method: "POST", path: "/process-definitions/\(OperationSupport.pathSegment(processDefinitionKey.description))/variable-names/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchProcessDefinitionVariableNames") }
+        return try performBlocking(request, success: [200], decoding: ProcessDefinitionVariableNameSearchQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getProcessDefinitionXML(processDefinitionKey:)``: Get process definition XML
     public func getProcessDefinitionXML(processDefinitionKey: ProcessDefinitionKey) throws -> String? {
-        try runBlocking { try await $0.getProcessDefinitionXML(processDefinitionKey: processDefinitionKey) }
+        let request = OperationRequest(
+            operationID: "getProcessDefinitionXML", method: "GET", path: "/process-definitions/\(OperationSupport.pathSegment(processDefinitionKey.description))/xml",
+            server: .api, accept: "text/xml, application/problem+json")
+        let response = try performBlocking(request, success: [200, 204])
+        return response.status == 204 ? nil : String(decoding: response.body, as: UTF8.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getProcessDefinitionInstanceVersionStatistics(_:)``: Get process instance statistics by version
     public func getProcessDefinitionInstanceVersionStatistics(_ body: ProcessDefinitionInstanceVersionStatisticsQuery) throws -> ProcessDefinitionInstanceVersionStatisticsQueryResult {
-        try runBlocking { try await $0.getProcessDefinitionInstanceVersionStatistics(body) }
+        var request = OperationRequest(
+            operationID: "getProcessDefinitionInstanceVersionStatistics", method: "POST", path: "/process-definitions/statistics/process-instances-by-version",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "getProcessDefinitionInstanceVersionStatistics")
+        return try performBlocking(request, success: [200], decoding: ProcessDefinitionInstanceVersionStatisticsQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/createProcessInstance(_:)``: Create process instance
     public func createProcessInstance(_ body: ProcessInstanceCreationInstruction) throws -> CreateProcessInstanceResult {
-        try runBlocking { try await $0.createProcessInstance(body) }
+        var request = OperationRequest(
+            operationID: "createProcessInstance", method: "POST", path: "/process-instances",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "createProcessInstance")
+        return try performBlocking(request, success: [200], decoding: CreateProcessInstanceResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/cancelProcessInstancesBatchOperation(_:)``: Cancel process instances (batch)
     public func cancelProcessInstancesBatchOperation(_ body: ProcessInstanceCancellationBatchOperationRequest) throws -> BatchOperationCreatedResult {
-        try runBlocking { try await $0.cancelProcessInstancesBatchOperation(body) }
+        var request = OperationRequest(
+            operationID: "cancelProcessInstancesBatchOperation", method: "POST", path: "/process-instances/cancellation",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "cancelProcessInstancesBatchOperation")
+        return try performBlocking(request, success: [200], decoding: BatchOperationCreatedResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/deleteProcessInstancesBatchOperation(_:)``: Delete process instances (batch)
     public func deleteProcessInstancesBatchOperation(_ body: ProcessInstanceDeletionBatchOperationRequest) throws -> BatchOperationCreatedResult {
-        try runBlocking { try await $0.deleteProcessInstancesBatchOperation(body) }
+        var request = OperationRequest(
+            operationID: "deleteProcessInstancesBatchOperation", method: "POST", path: "/process-instances/deletion",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "deleteProcessInstancesBatchOperation")
+        return try performBlocking(request, success: [200], decoding: BatchOperationCreatedResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/resolveIncidentsBatchOperation(_:)``: Resolve related incidents (batch)
     public func resolveIncidentsBatchOperation(_ body: ProcessInstanceIncidentResolutionBatchOperationRequest? = nil) throws -> BatchOperationCreatedResult {
-        try runBlocking { try await $0.resolveIncidentsBatchOperation(body) }
+        var request = OperationRequest(
+            operationID: "resolveIncidentsBatchOperation", method: "POST", path: "/process-instances/incident-resolution",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "resolveIncidentsBatchOperation") }
+        return try performBlocking(request, success: [200], decoding: BatchOperationCreatedResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/migrateProcessInstancesBatchOperation(_:)``: Migrate process instances (batch)
     public func migrateProcessInstancesBatchOperation(_ body: ProcessInstanceMigrationBatchOperationRequest) throws -> BatchOperationCreatedResult {
-        try runBlocking { try await $0.migrateProcessInstancesBatchOperation(body) }
+        var request = OperationRequest(
+            operationID: "migrateProcessInstancesBatchOperation", method: "POST", path: "/process-instances/migration",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "migrateProcessInstancesBatchOperation")
+        return try performBlocking(request, success: [200], decoding: BatchOperationCreatedResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/modifyProcessInstancesBatchOperation(_:)``: Modify process instances (batch)
     public func modifyProcessInstancesBatchOperation(_ body: ProcessInstanceModificationBatchOperationRequest) throws -> BatchOperationCreatedResult {
-        try runBlocking { try await $0.modifyProcessInstancesBatchOperation(body) }
+        var request = OperationRequest(
+            operationID: "modifyProcessInstancesBatchOperation", method: "POST", path: "/process-instances/modification",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "modifyProcessInstancesBatchOperation")
+        return try performBlocking(request, success: [200], decoding: BatchOperationCreatedResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/resumeProcessInstancesBatchOperation(_:)``: Resume process instances (batch)
     public func resumeProcessInstancesBatchOperation(_ body: ProcessInstanceResumptionBatchOperationRequest) throws -> BatchOperationCreatedResult {
-        try runBlocking { try await $0.resumeProcessInstancesBatchOperation(body) }
+        var request = OperationRequest(
+            operationID: "resumeProcessInstancesBatchOperation", method: "POST", path: "/process-instances/resumption",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "resumeProcessInstancesBatchOperation")
+        return try performBlocking(request, success: [200], decoding: BatchOperationCreatedResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/searchProcessInstances(_:)``: Search process instances
     public func searchProcessInstances(_ body: ProcessInstanceSearchQuery? = nil) throws -> ProcessInstanceSearchQueryResult {
-        try runBlocking { try await $0.searchProcessInstances(body) }
+        var request = OperationRequest(
+            operationID: "searchProcessInstances", method: "POST", path: "/process-instances/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchProcessInstances") }
+        return try performBlocking(request, success: [200], decoding: ProcessInstanceSearchQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/suspendProcessInstancesBatchOperation(_:)``: Suspend process instances (batch)
     public func suspendProcessInstancesBatchOperation(_ body: ProcessInstanceSuspensionBatchOperationRequest) throws -> BatchOperationCreatedResult {
-        try runBlocking { try await $0.suspendProcessInstancesBatchOperation(body) }
+        var request = OperationRequest(
+            operationID: "suspendProcessInstancesBatchOperation", method: "POST", path: "/process-instances/suspension",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "suspendProcessInstancesBatchOperation")
+        return try performBlocking(request, success: [200], decoding: BatchOperationCreatedResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getProcessInstance(processInstanceKey:)``: Get process instance
     public func getProcessInstance(processInstanceKey: ProcessInstanceKey) throws -> ProcessInstanceResult {
-        try runBlocking { try await $0.getProcessInstance(processInstanceKey: processInstanceKey) }
+        let request = OperationRequest(
+            operationID: "getProcessInstance", method: "GET", path: "/process-instances/\(OperationSupport.pathSegment(processInstanceKey.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: ProcessInstanceResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/assignProcessInstanceBusinessId(processInstanceKey:_:)``: Assign business id to process instance
     public func assignProcessInstanceBusinessId(processInstanceKey: ProcessInstanceKey, _ body: ProcessInstanceBusinessIdAssignmentInstruction) throws {
-        try runBlocking { try await $0.assignProcessInstanceBusinessId(processInstanceKey: processInstanceKey, body) }
+        var request = OperationRequest(
+            operationID: "assignProcessInstanceBusinessId", method: "POST", path: "/process-instances/\(OperationSupport.pathSegment(processInstanceKey.description))/business-id-assignment",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "assignProcessInstanceBusinessId")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/getProcessInstanceCallHierarchy(processInstanceKey:)``: Get call hierarchy
     public func getProcessInstanceCallHierarchy(processInstanceKey: ProcessInstanceKey) throws -> [ProcessInstanceCallHierarchyEntry] {
-        try runBlocking { try await $0.getProcessInstanceCallHierarchy(processInstanceKey: processInstanceKey) }
+        let request = OperationRequest(
+            operationID: "getProcessInstanceCallHierarchy", method: "GET", path: "/process-instances/\(OperationSupport.pathSegment(processInstanceKey.description))/call-hierarchy",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: [ProcessInstanceCallHierarchyEntry].self)
     }
 
     /// Blocking variant of ``CamundaOperations/cancelProcessInstance(processInstanceKey:_:)``: Cancel process instance
     public func cancelProcessInstance(processInstanceKey: ProcessInstanceKey, _ body: CancelProcessInstanceRequest? = nil) throws {
-        try runBlocking { try await $0.cancelProcessInstance(processInstanceKey: processInstanceKey, body) }
+        var request = OperationRequest(
+            operationID: "cancelProcessInstance", method: "POST", path: "/process-instances/\(OperationSupport.pathSegment(processInstanceKey.description))/cancellation",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "cancelProcessInstance") }
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/deleteProcessInstance(processInstanceKey:_:)``: Delete process instance
     public func deleteProcessInstance(processInstanceKey: ProcessInstanceKey, _ body: DeleteProcessInstanceRequest? = nil) throws {
-        try runBlocking { try await $0.deleteProcessInstance(processInstanceKey: processInstanceKey, body) }
+        var request = OperationRequest(
+            operationID: "deleteProcessInstance", method: "POST", path: "/process-instances/\(OperationSupport.pathSegment(processInstanceKey.description))/deletion",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "deleteProcessInstance") }
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/resolveProcessInstanceIncidents(processInstanceKey:)``: Resolve related incidents
     public func resolveProcessInstanceIncidents(processInstanceKey: ProcessInstanceKey) throws -> BatchOperationCreatedResult {
-        try runBlocking { try await $0.resolveProcessInstanceIncidents(processInstanceKey: processInstanceKey) }
+        let request = OperationRequest(
+            operationID: "resolveProcessInstanceIncidents", method: "POST", path: "/process-instances/\(OperationSupport.pathSegment(processInstanceKey.description))/incident-resolution",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: BatchOperationCreatedResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/searchProcessInstanceIncidents(processInstanceKey:_:)``: Search related incidents
     public func searchProcessInstanceIncidents(processInstanceKey: ProcessInstanceKey, _ body: IncidentSearchQuery? = nil) throws -> IncidentSearchQueryResult {
-        try runBlocking { try await $0.searchProcessInstanceIncidents(processInstanceKey: processInstanceKey, body) }
+        var request = OperationRequest(
+            operationID: "searchProcessInstanceIncidents", method: "POST", path: "/process-instances/\(OperationSupport.pathSegment(processInstanceKey.description))/incidents/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchProcessInstanceIncidents") }
+        return try performBlocking(request, success: [200], decoding: IncidentSearchQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/migrateProcessInstance(processInstanceKey:_:)``: Migrate process instance
     public func migrateProcessInstance(processInstanceKey: ProcessInstanceKey, _ body: ProcessInstanceMigrationInstruction) throws {
-        try runBlocking { try await $0.migrateProcessInstance(processInstanceKey: processInstanceKey, body) }
+        var request = OperationRequest(
+            operationID: "migrateProcessInstance", method: "POST", path: "/process-instances/\(OperationSupport.pathSegment(processInstanceKey.description))/migration",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "migrateProcessInstance")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/modifyProcessInstance(processInstanceKey:_:)``: Modify process instance
     public func modifyProcessInstance(processInstanceKey: ProcessInstanceKey, _ body: ProcessInstanceModificationInstruction) throws {
-        try runBlocking { try await $0.modifyProcessInstance(processInstanceKey: processInstanceKey, body) }
+        var request = OperationRequest(
+            operationID: "modifyProcessInstance", method: "POST", path: "/process-instances/\(OperationSupport.pathSegment(processInstanceKey.description))/modification",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "modifyProcessInstance")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/resumeProcessInstance(processInstanceKey:_:)``: Resume process instance
     public func resumeProcessInstance(processInstanceKey: ProcessInstanceKey, _ body: ResumeProcessInstanceRequest? = nil) throws {
-        try runBlocking { try await $0.resumeProcessInstance(processInstanceKey: processInstanceKey, body) }
+        var request = OperationRequest(
+            operationID: "resumeProcessInstance", method: "POST", path: "/process-instances/\(OperationSupport.pathSegment(processInstanceKey.description))/resumption",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "resumeProcessInstance") }
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/getProcessInstanceSequenceFlows(processInstanceKey:)``: Get sequence flows
     public func getProcessInstanceSequenceFlows(processInstanceKey: ProcessInstanceKey) throws -> ProcessInstanceSequenceFlowsQueryResult {
-        try runBlocking { try await $0.getProcessInstanceSequenceFlows(processInstanceKey: processInstanceKey) }
+        let request = OperationRequest(
+            operationID: "getProcessInstanceSequenceFlows", method: "GET", path: "/process-instances/\(OperationSupport.pathSegment(processInstanceKey.description))/sequence-flows",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: ProcessInstanceSequenceFlowsQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getProcessInstanceStatistics(processInstanceKey:)``: Get element instance statistics
     public func getProcessInstanceStatistics(processInstanceKey: ProcessInstanceKey) throws -> ProcessInstanceElementStatisticsQueryResult {
-        try runBlocking { try await $0.getProcessInstanceStatistics(processInstanceKey: processInstanceKey) }
+        let request = OperationRequest(
+            operationID: "getProcessInstanceStatistics", method: "GET", path: "/process-instances/\(OperationSupport.pathSegment(processInstanceKey.description))/statistics/element-instances",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: ProcessInstanceElementStatisticsQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getProcessInstanceWaitStateStatistics(processInstanceKey:)``: Get wait state statistics
     public func getProcessInstanceWaitStateStatistics(processInstanceKey: ProcessInstanceKey) throws -> ProcessInstanceWaitStateStatisticsQueryResult {
-        try runBlocking { try await $0.getProcessInstanceWaitStateStatistics(processInstanceKey: processInstanceKey) }
+        let request = OperationRequest(
+            operationID: "getProcessInstanceWaitStateStatistics", method: "GET", path: "/process-instances/\(OperationSupport.pathSegment(processInstanceKey.description))/statistics/wait-states",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: ProcessInstanceWaitStateStatisticsQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/suspendProcessInstance(processInstanceKey:_:)``: Suspend process instance
     public func suspendProcessInstance(processInstanceKey: ProcessInstanceKey, _ body: SuspendProcessInstanceRequest? = nil) throws {
-        try runBlocking { try await $0.suspendProcessInstance(processInstanceKey: processInstanceKey, body) }
+        var request = OperationRequest(
+            operationID: "suspendProcessInstance", method: "POST", path: "/process-instances/\(OperationSupport.pathSegment(processInstanceKey.description))/suspension",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "suspendProcessInstance") }
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/searchResources(_:)``: Search resources
     public func searchResources(_ body: ResourceSearchQuery? = nil) throws -> ResourceSearchQueryResult {
-        try runBlocking { try await $0.searchResources(body) }
+        var request = OperationRequest(
+            operationID: "searchResources", method: "POST", path: "/resources/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchResources") }
+        return try performBlocking(request, success: [200], decoding: ResourceSearchQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getResource(resourceKey:)``: Get resource
     public func getResource(resourceKey: ResourceKey) throws -> ResourceResult {
-        try runBlocking { try await $0.getResource(resourceKey: resourceKey) }
+        let request = OperationRequest(
+            operationID: "getResource", method: "GET", path: "/resources/\(OperationSupport.pathSegment(resourceKey.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: ResourceResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getResourceContent(resourceKey:)``: Get RPA resource content (deprecated)
     @available(*, deprecated)
     public func getResourceContent(resourceKey: ResourceKey) throws -> [String: JSONValue] {
-        try runBlocking { try await $0.getResourceContent(resourceKey: resourceKey) }
+        let request = OperationRequest(
+            operationID: "getResourceContent", method: "GET", path: "/resources/\(OperationSupport.pathSegment(resourceKey.description))/content",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: [String: JSONValue].self)
     }
 
     /// Blocking variant of ``CamundaOperations/getResourceContentBinary(resourceKey:)``: Get resource content as binary
     public func getResourceContentBinary(resourceKey: ResourceKey) throws -> Data {
-        try runBlocking { try await $0.getResourceContentBinary(resourceKey: resourceKey) }
+        let request = OperationRequest(
+            operationID: "getResourceContentBinary", method: "GET", path: "/resources/\(OperationSupport.pathSegment(resourceKey.description))/content/binary",
+            server: .api, accept: "application/octet-stream, application/problem+json")
+        return try performBlocking(request, success: [200]).body
     }
 
     /// Blocking variant of ``CamundaOperations/deleteResource(resourceKey:_:)``: Delete resource
     public func deleteResource(resourceKey: ResourceKey, _ body: DeleteResourceRequest? = nil) throws -> DeleteResourceResponse {
-        try runBlocking { try await $0.deleteResource(resourceKey: resourceKey, body) }
+        var request = OperationRequest(
+            operationID: "deleteResource", method: "POST", path: "/resources/\(OperationSupport.pathSegment(resourceKey.description))/deletion",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "deleteResource") }
+        return try performBlocking(request, success: [200], decoding: DeleteResourceResponse.self)
     }
 
     /// Blocking variant of ``CamundaOperations/createRole(_:)``: Create role
     public func createRole(_ body: RoleCreateRequest? = nil) throws -> RoleCreateResult {
-        try runBlocking { try await $0.createRole(body) }
+        var request = OperationRequest(
+            operationID: "createRole", method: "POST", path: "/roles",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "createRole") }
+        return try performBlocking(request, success: [201], decoding: RoleCreateResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/searchRoles(_:)``: Search roles
     public func searchRoles(_ body: RoleSearchQueryRequest? = nil) throws -> RoleSearchQueryResult {
-        try runBlocking { try await $0.searchRoles(body) }
+        var request = OperationRequest(
+            operationID: "searchRoles", method: "POST", path: "/roles/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchRoles") }
+        return try performBlocking(request, success: [200], decoding: RoleSearchQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getRole(roleId:)``: Get role
     public func getRole(roleId: RoleId) throws -> RoleResult {
-        try runBlocking { try await $0.getRole(roleId: roleId) }
+        let request = OperationRequest(
+            operationID: "getRole", method: "GET", path: "/roles/\(OperationSupport.pathSegment(roleId.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: RoleResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/updateRole(roleId:_:)``: Update role
     public func updateRole(roleId: RoleId, _ body: RoleUpdateRequest) throws -> RoleUpdateResult {
-        try runBlocking { try await $0.updateRole(roleId: roleId, body) }
+        var request = OperationRequest(
+            operationID: "updateRole", method: "PUT", path: "/roles/\(OperationSupport.pathSegment(roleId.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "updateRole")
+        return try performBlocking(request, success: [200], decoding: RoleUpdateResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/deleteRole(roleId:)``: Delete role
     public func deleteRole(roleId: RoleId) throws {
-        try runBlocking { try await $0.deleteRole(roleId: roleId) }
+        let request = OperationRequest(
+            operationID: "deleteRole", method: "DELETE", path: "/roles/\(OperationSupport.pathSegment(roleId.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/searchClientsForRole(roleId:_:)``: Search role clients
     public func searchClientsForRole(roleId: RoleId, _ body: RoleClientSearchQueryRequest? = nil) throws -> RoleClientSearchResult {
-        try runBlocking { try await $0.searchClientsForRole(roleId: roleId, body) }
+        var request = OperationRequest(
+            operationID: "searchClientsForRole", method: "POST", path: "/roles/\(OperationSupport.pathSegment(roleId.description))/clients/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchClientsForRole") }
+        return try performBlocking(request, success: [200], decoding: RoleClientSearchResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/assignRoleToClient(roleId:clientId:)``: Assign a role to a client
     public func assignRoleToClient(roleId: RoleId, clientId: ClientId) throws {
-        try runBlocking { try await $0.assignRoleToClient(roleId: roleId, clientId: clientId) }
+        let request = OperationRequest(
+            operationID: "assignRoleToClient", method: "PUT", path: "/roles/\(OperationSupport.pathSegment(roleId.description))/clients/\(OperationSupport.pathSegment(clientId.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/unassignRoleFromClient(roleId:clientId:)``: Unassign a role from a client
     public func unassignRoleFromClient(roleId: RoleId, clientId: ClientId) throws {
-        try runBlocking { try await $0.unassignRoleFromClient(roleId: roleId, clientId: clientId) }
+        let request = OperationRequest(
+            operationID: "unassignRoleFromClient", method: "DELETE", path: "/roles/\(OperationSupport.pathSegment(roleId.description))/clients/\(OperationSupport.pathSegment(clientId.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/searchGroupsForRole(roleId:_:)``: Search role groups
     public func searchGroupsForRole(roleId: RoleId, _ body: RoleGroupSearchQueryRequest? = nil) throws -> RoleGroupSearchResult {
-        try runBlocking { try await $0.searchGroupsForRole(roleId: roleId, body) }
+        var request = OperationRequest(
+            operationID: "searchGroupsForRole", method: "POST", path: "/roles/\(OperationSupport.pathSegment(roleId.description))/groups/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchGroupsForRole") }
+        return try performBlocking(request, success: [200], decoding: RoleGroupSearchResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/assignRoleToGroup(roleId:groupId:)``: Assign a role to a group
     public func assignRoleToGroup(roleId: RoleId, groupId: GroupId) throws {
-        try runBlocking { try await $0.assignRoleToGroup(roleId: roleId, groupId: groupId) }
+        let request = OperationRequest(
+            operationID: "assignRoleToGroup", method: "PUT", path: "/roles/\(OperationSupport.pathSegment(roleId.description))/groups/\(OperationSupport.pathSegment(groupId.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/unassignRoleFromGroup(roleId:groupId:)``: Unassign a role from a group
     public func unassignRoleFromGroup(roleId: RoleId, groupId: GroupId) throws {
-        try runBlocking { try await $0.unassignRoleFromGroup(roleId: roleId, groupId: groupId) }
+        let request = OperationRequest(
+            operationID: "unassignRoleFromGroup", method: "DELETE", path: "/roles/\(OperationSupport.pathSegment(roleId.description))/groups/\(OperationSupport.pathSegment(groupId.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/searchMappingRulesForRole(roleId:_:)``: Search role mapping rules
     public func searchMappingRulesForRole(roleId: RoleId, _ body: MappingRuleSearchQueryRequest? = nil) throws -> RoleMappingRuleSearchResult {
-        try runBlocking { try await $0.searchMappingRulesForRole(roleId: roleId, body) }
+        var request = OperationRequest(
+            operationID: "searchMappingRulesForRole", method: "POST", path: "/roles/\(OperationSupport.pathSegment(roleId.description))/mapping-rules/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchMappingRulesForRole") }
+        return try performBlocking(request, success: [200], decoding: RoleMappingRuleSearchResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/assignRoleToMappingRule(roleId:mappingRuleId:)``: Assign a role to a mapping rule
     public func assignRoleToMappingRule(roleId: RoleId, mappingRuleId: MappingRuleId) throws {
-        try runBlocking { try await $0.assignRoleToMappingRule(roleId: roleId, mappingRuleId: mappingRuleId) }
+        let request = OperationRequest(
+            operationID: "assignRoleToMappingRule", method: "PUT", path: "/roles/\(OperationSupport.pathSegment(roleId.description))/mapping-rules/\(OperationSupport.pathSegment(mappingRuleId.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/unassignRoleFromMappingRule(roleId:mappingRuleId:)``: Unassign a role from a mapping rule
     public func unassignRoleFromMappingRule(roleId: RoleId, mappingRuleId: MappingRuleId) throws {
-        try runBlocking { try await $0.unassignRoleFromMappingRule(roleId: roleId, mappingRuleId: mappingRuleId) }
+        let request = OperationRequest(
+            operationID: "unassignRoleFromMappingRule", method: "DELETE", path: "/roles/\(OperationSupport.pathSegment(roleId.description))/mapping-rules/\(OperationSupport.pathSegment(mappingRuleId.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/searchUsersForRole(roleId:_:)``: Search role users
     public func searchUsersForRole(roleId: RoleId, _ body: RoleUserSearchQueryRequest? = nil) throws -> RoleUserSearchResult {
-        try runBlocking { try await $0.searchUsersForRole(roleId: roleId, body) }
+        var request = OperationRequest(
+            operationID: "searchUsersForRole", method: "POST", path: "/roles/\(OperationSupport.pathSegment(roleId.description))/users/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchUsersForRole") }
+        return try performBlocking(request, success: [200], decoding: RoleUserSearchResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/assignRoleToUser(roleId:username:)``: Assign a role to a user
     public func assignRoleToUser(roleId: RoleId, username: Username) throws {
-        try runBlocking { try await $0.assignRoleToUser(roleId: roleId, username: username) }
+        let request = OperationRequest(
+            operationID: "assignRoleToUser", method: "PUT", path: "/roles/\(OperationSupport.pathSegment(roleId.description))/users/\(OperationSupport.pathSegment(username.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/unassignRoleFromUser(roleId:username:)``: Unassign a role from a user
     public func unassignRoleFromUser(roleId: RoleId, username: Username) throws {
-        try runBlocking { try await $0.unassignRoleFromUser(roleId: roleId, username: username) }
+        let request = OperationRequest(
+            operationID: "unassignRoleFromUser", method: "DELETE", path: "/roles/\(OperationSupport.pathSegment(roleId.description))/users/\(OperationSupport.pathSegment(username.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/resolveSecrets(_:)``: Resolve secrets (alpha)
     public func resolveSecrets(_ body: SecretResolveRequest) throws -> SecretResolveResult {
-        try runBlocking { try await $0.resolveSecrets(body) }
+        var request = OperationRequest(
+            operationID: "resolveSecrets", method: "POST", path: "/secrets/resolve",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "resolveSecrets")
+        return try performBlocking(request, success: [200], decoding: SecretResolveResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/listSecrets(_:)``: List secrets (alpha)
     public func listSecrets(_ body: SecretListRequest? = nil) throws -> SecretListResult {
-        try runBlocking { try await $0.listSecrets(body) }
+        var request = OperationRequest(
+            operationID: "listSecrets", method: "POST", path: "/secrets/list",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "listSecrets") }
+        return try performBlocking(request, success: [200], decoding: SecretListResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/createAdminUser(_:)``: Create admin user
     public func createAdminUser(_ body: UserRequest) throws -> UserCreateResult {
-        try runBlocking { try await $0.createAdminUser(body) }
+        var request = OperationRequest(
+            operationID: "createAdminUser", method: "POST", path: "/setup/user",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "createAdminUser")
+        return try performBlocking(request, success: [201], decoding: UserCreateResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/broadcastSignal(_:)``: Broadcast signal
     public func broadcastSignal(_ body: SignalBroadcastRequest) throws -> SignalBroadcastResult {
-        try runBlocking { try await $0.broadcastSignal(body) }
+        var request = OperationRequest(
+            operationID: "broadcastSignal", method: "POST", path: "/signals/broadcast",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "broadcastSignal")
+        return try performBlocking(request, success: [200], decoding: SignalBroadcastResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getStatus()``: Get physical tenant status
     public func getStatus() throws {
-        try runBlocking { try await $0.getStatus() }
+        let request = OperationRequest(
+            operationID: "getStatus", method: "GET", path: "/status",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/getUsageMetrics(startTime:endTime:tenantId:withTenants:)``: Get usage metrics
     public func getUsageMetrics(startTime: Date, endTime: Date, tenantId: TenantId? = nil, withTenants: Bool? = nil) throws -> UsageMetricsResponse {
-        try runBlocking { try await $0.getUsageMetrics(startTime: startTime, endTime: endTime, tenantId: tenantId, withTenants: withTenants) }
+        var request = OperationRequest(
+            operationID: "getUsageMetrics", method: "GET", path: "/system/usage-metrics",
+            server: .api, accept: "application/json, application/problem+json")
+        request.query.append(URLQueryItem(name: "startTime", value: OperationSupport.queryValue(startTime)))
+        request.query.append(URLQueryItem(name: "endTime", value: OperationSupport.queryValue(endTime)))
+        if let tenantId { request.query.append(URLQueryItem(name: "tenantId", value: OperationSupport.queryValue(tenantId))) }
+        if let withTenants { request.query.append(URLQueryItem(name: "withTenants", value: OperationSupport.queryValue(withTenants))) }
+        return try performBlocking(request, success: [200], decoding: UsageMetricsResponse.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getSystemConfiguration()``: System configuration (alpha)
     public func getSystemConfiguration() throws -> SystemConfigurationResponse {
-        try runBlocking { try await $0.getSystemConfiguration() }
+        let request = OperationRequest(
+            operationID: "getSystemConfiguration", method: "GET", path: "/system/configuration",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: SystemConfigurationResponse.self)
     }
 
     /// Blocking variant of ``CamundaOperations/createTenant(_:)``: Create tenant
     public func createTenant(_ body: TenantCreateRequest) throws -> TenantCreateResult {
-        try runBlocking { try await $0.createTenant(body) }
+        var request = OperationRequest(
+            operationID: "createTenant", method: "POST", path: "/tenants",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "createTenant")
+        return try performBlocking(request, success: [201], decoding: TenantCreateResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/searchTenants(_:)``: Search tenants
     public func searchTenants(_ body: TenantSearchQueryRequest? = nil) throws -> TenantSearchQueryResult {
-        try runBlocking { try await $0.searchTenants(body) }
+        var request = OperationRequest(
+            operationID: "searchTenants", method: "POST", path: "/tenants/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchTenants") }
+        return try performBlocking(request, success: [200], decoding: TenantSearchQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getTenant(tenantId:)``: Get tenant
     public func getTenant(tenantId: TenantId) throws -> TenantResult {
-        try runBlocking { try await $0.getTenant(tenantId: tenantId) }
+        let request = OperationRequest(
+            operationID: "getTenant", method: "GET", path: "/tenants/\(OperationSupport.pathSegment(tenantId.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: TenantResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/updateTenant(tenantId:_:)``: Update tenant
     public func updateTenant(tenantId: TenantId, _ body: TenantUpdateRequest) throws -> TenantUpdateResult {
-        try runBlocking { try await $0.updateTenant(tenantId: tenantId, body) }
+        var request = OperationRequest(
+            operationID: "updateTenant", method: "PUT", path: "/tenants/\(OperationSupport.pathSegment(tenantId.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "updateTenant")
+        return try performBlocking(request, success: [200], decoding: TenantUpdateResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/deleteTenant(tenantId:)``: Delete tenant
     public func deleteTenant(tenantId: TenantId) throws {
-        try runBlocking { try await $0.deleteTenant(tenantId: tenantId) }
+        let request = OperationRequest(
+            operationID: "deleteTenant", method: "DELETE", path: "/tenants/\(OperationSupport.pathSegment(tenantId.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/searchClientsForTenant(tenantId:_:)``: Search clients for tenant
     public func searchClientsForTenant(tenantId: TenantId, _ body: TenantClientSearchQueryRequest? = nil) throws -> TenantClientSearchResult {
-        try runBlocking { try await $0.searchClientsForTenant(tenantId: tenantId, body) }
+        var request = OperationRequest(
+            operationID: "searchClientsForTenant", method: "POST", path: "/tenants/\(OperationSupport.pathSegment(tenantId.description))/clients/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchClientsForTenant") }
+        return try performBlocking(request, success: [200], decoding: TenantClientSearchResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/assignClientToTenant(tenantId:clientId:)``: Assign a client to a tenant
     public func assignClientToTenant(tenantId: TenantId, clientId: ClientId) throws {
-        try runBlocking { try await $0.assignClientToTenant(tenantId: tenantId, clientId: clientId) }
+        let request = OperationRequest(
+            operationID: "assignClientToTenant", method: "PUT", path: "/tenants/\(OperationSupport.pathSegment(tenantId.description))/clients/\(OperationSupport.pathSegment(clientId.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/unassignClientFromTenant(tenantId:clientId:)``: Unassign a client from a tenant
     public func unassignClientFromTenant(tenantId: TenantId, clientId: ClientId) throws {
-        try runBlocking { try await $0.unassignClientFromTenant(tenantId: tenantId, clientId: clientId) }
+        let request = OperationRequest(
+            operationID: "unassignClientFromTenant", method: "DELETE", path: "/tenants/\(OperationSupport.pathSegment(tenantId.description))/clients/\(OperationSupport.pathSegment(clientId.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/searchGroupIdsForTenant(tenantId:_:)``: Search groups for tenant
     public func searchGroupIdsForTenant(tenantId: TenantId, _ body: TenantGroupSearchQueryRequest? = nil) throws -> TenantGroupSearchResult {
-        try runBlocking { try await $0.searchGroupIdsForTenant(tenantId: tenantId, body) }
+        var request = OperationRequest(
+            operationID: "searchGroupIdsForTenant", method: "POST", path: "/tenants/\(OperationSupport.pathSegment(tenantId.description))/groups/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchGroupIdsForTenant") }
+        return try performBlocking(request, success: [200], decoding: TenantGroupSearchResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/assignGroupToTenant(tenantId:groupId:)``: Assign a group to a tenant
     public func assignGroupToTenant(tenantId: TenantId, groupId: GroupId) throws {
-        try runBlocking { try await $0.assignGroupToTenant(tenantId: tenantId, groupId: groupId) }
+        let request = OperationRequest(
+            operationID: "assignGroupToTenant", method: "PUT", path: "/tenants/\(OperationSupport.pathSegment(tenantId.description))/groups/\(OperationSupport.pathSegment(groupId.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/unassignGroupFromTenant(tenantId:groupId:)``: Unassign a group from a tenant
     public func unassignGroupFromTenant(tenantId: TenantId, groupId: GroupId) throws {
-        try runBlocking { try await $0.unassignGroupFromTenant(tenantId: tenantId, groupId: groupId) }
+        let request = OperationRequest(
+            operationID: "unassignGroupFromTenant", method: "DELETE", path: "/tenants/\(OperationSupport.pathSegment(tenantId.description))/groups/\(OperationSupport.pathSegment(groupId.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/searchMappingRulesForTenant(tenantId:_:)``: Search mapping rules for tenant
     public func searchMappingRulesForTenant(tenantId: TenantId, _ body: MappingRuleSearchQueryRequest? = nil) throws -> TenantMappingRuleSearchResult {
-        try runBlocking { try await $0.searchMappingRulesForTenant(tenantId: tenantId, body) }
+        var request = OperationRequest(
+            operationID: "searchMappingRulesForTenant", method: "POST", path: "/tenants/\(OperationSupport.pathSegment(tenantId.description))/mapping-rules/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchMappingRulesForTenant") }
+        return try performBlocking(request, success: [200], decoding: TenantMappingRuleSearchResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/assignMappingRuleToTenant(tenantId:mappingRuleId:)``: Assign a mapping rule to a tenant
     public func assignMappingRuleToTenant(tenantId: TenantId, mappingRuleId: MappingRuleId) throws {
-        try runBlocking { try await $0.assignMappingRuleToTenant(tenantId: tenantId, mappingRuleId: mappingRuleId) }
+        let request = OperationRequest(
+            operationID: "assignMappingRuleToTenant", method: "PUT", path: "/tenants/\(OperationSupport.pathSegment(tenantId.description))/mapping-rules/\(OperationSupport.pathSegment(mappingRuleId.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/unassignMappingRuleFromTenant(tenantId:mappingRuleId:)``: Unassign a mapping rule from a tenant
     public func unassignMappingRuleFromTenant(tenantId: TenantId, mappingRuleId: MappingRuleId) throws {
-        try runBlocking { try await $0.unassignMappingRuleFromTenant(tenantId: tenantId, mappingRuleId: mappingRuleId) }
+        let request = OperationRequest(
+            operationID: "unassignMappingRuleFromTenant", method: "DELETE", path: "/tenants/\(OperationSupport.pathSegment(tenantId.description))/mapping-rules/\(OperationSupport.pathSegment(mappingRuleId.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/searchRolesForTenant(tenantId:_:)``: Search roles for tenant
     public func searchRolesForTenant(tenantId: TenantId, _ body: RoleSearchQueryRequest? = nil) throws -> TenantRoleSearchResult {
-        try runBlocking { try await $0.searchRolesForTenant(tenantId: tenantId, body) }
+        var request = OperationRequest(
+            operationID: "searchRolesForTenant", method: "POST", path: "/tenants/\(OperationSupport.pathSegment(tenantId.description))/roles/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchRolesForTenant") }
+        return try performBlocking(request, success: [200], decoding: TenantRoleSearchResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/assignRoleToTenant(tenantId:roleId:)``: Assign a role to a tenant
     public func assignRoleToTenant(tenantId: TenantId, roleId: RoleId) throws {
-        try runBlocking { try await $0.assignRoleToTenant(tenantId: tenantId, roleId: roleId) }
+        let request = OperationRequest(
+            operationID: "assignRoleToTenant", method: "PUT", path: "/tenants/\(OperationSupport.pathSegment(tenantId.description))/roles/\(OperationSupport.pathSegment(roleId.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/unassignRoleFromTenant(tenantId:roleId:)``: Unassign a role from a tenant
     public func unassignRoleFromTenant(tenantId: TenantId, roleId: RoleId) throws {
-        try runBlocking { try await $0.unassignRoleFromTenant(tenantId: tenantId, roleId: roleId) }
+        let request = OperationRequest(
+            operationID: "unassignRoleFromTenant", method: "DELETE", path: "/tenants/\(OperationSupport.pathSegment(tenantId.description))/roles/\(OperationSupport.pathSegment(roleId.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/searchUsersForTenant(tenantId:_:)``: Search users for tenant
     public func searchUsersForTenant(tenantId: TenantId, _ body: TenantUserSearchQueryRequest? = nil) throws -> TenantUserSearchResult {
-        try runBlocking { try await $0.searchUsersForTenant(tenantId: tenantId, body) }
+        var request = OperationRequest(
+            operationID: "searchUsersForTenant", method: "POST", path: "/tenants/\(OperationSupport.pathSegment(tenantId.description))/users/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchUsersForTenant") }
+        return try performBlocking(request, success: [200], decoding: TenantUserSearchResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/assignUserToTenant(tenantId:username:)``: Assign a user to a tenant
     public func assignUserToTenant(tenantId: TenantId, username: Username) throws {
-        try runBlocking { try await $0.assignUserToTenant(tenantId: tenantId, username: username) }
+        let request = OperationRequest(
+            operationID: "assignUserToTenant", method: "PUT", path: "/tenants/\(OperationSupport.pathSegment(tenantId.description))/users/\(OperationSupport.pathSegment(username.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/unassignUserFromTenant(tenantId:username:)``: Unassign a user from a tenant
     public func unassignUserFromTenant(tenantId: TenantId, username: Username) throws {
-        try runBlocking { try await $0.unassignUserFromTenant(tenantId: tenantId, username: username) }
+        let request = OperationRequest(
+            operationID: "unassignUserFromTenant", method: "DELETE", path: "/tenants/\(OperationSupport.pathSegment(tenantId.description))/users/\(OperationSupport.pathSegment(username.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/getTopology()``: Get cluster topology
     public func getTopology() throws -> TopologyResponse {
-        try runBlocking { try await $0.getTopology() }
+        let request = OperationRequest(
+            operationID: "getTopology", method: "GET", path: "/topology",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: TopologyResponse.self)
     }
 
     /// Blocking variant of ``CamundaOperations/changeClusterMode(mode:dryRun:)``: Change cluster mode
     public func changeClusterMode(mode: Mode, dryRun: Bool? = nil) throws -> ClusterModeChangeResponse {
-        try runBlocking { try await $0.changeClusterMode(mode: mode, dryRun: dryRun) }
+        var request = OperationRequest(
+            operationID: "changeClusterMode", method: "PATCH", path: "/mode",
+            server: .api, accept: "application/json, application/problem+json")
+        request.query.append(URLQueryItem(name: "mode", value: OperationSupport.queryValue(mode)))
+        if let dryRun { request.query.append(URLQueryItem(name: "dryRun", value: OperationSupport.queryValue(dryRun))) }
+        return try performBlocking(request, success: [200], decoding: ClusterModeChangeResponse.self)
     }
 
     /// Blocking variant of ``CamundaOperations/restore(_:dryRun:)``: Restore from a backup
     public func restore(_ body: RestoreRequest, dryRun: Bool? = nil) throws -> ClusterRestoreResponse {
-        try runBlocking { try await $0.restore(body, dryRun: dryRun) }
+        var request = OperationRequest(
+            operationID: "restore", method: "POST", path: "/restore",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "restore")
+        if let dryRun { request.query.append(URLQueryItem(name: "dryRun", value: OperationSupport.queryValue(dryRun))) }
+        return try performBlocking(request, success: [202], decoding: ClusterRestoreResponse.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getRestoreStatus()``: Get the status of the restore that is currently in progress
     public func getRestoreStatus() throws -> RestoreStatusResponse {
-        try runBlocking { try await $0.getRestoreStatus() }
+        let request = OperationRequest(
+            operationID: "getRestoreStatus", method: "GET", path: "/restore",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: RestoreStatusResponse.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getClusterExportingStatus()``: Get exporting status of the whole cluster
     public func getClusterExportingStatus() throws -> ExportingStatusResponse {
-        try runBlocking { try await $0.getClusterExportingStatus() }
+        let request = OperationRequest(
+            operationID: "getClusterExportingStatus", method: "GET", path: "/cluster/v2/exporting",
+            server: .root, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: ExportingStatusResponse.self)
     }
 
     /// Blocking variant of ``CamundaOperations/pauseClusterExporting(soft:)``: Pause exporting across the whole cluster
     public func pauseClusterExporting(soft: Bool? = nil) throws {
-        try runBlocking { try await $0.pauseClusterExporting(soft: soft) }
+        var request = OperationRequest(
+            operationID: "pauseClusterExporting", method: "POST", path: "/cluster/v2/exporting/pause",
+            server: .root, accept: "application/json, application/problem+json")
+        if let soft { request.query.append(URLQueryItem(name: "soft", value: OperationSupport.queryValue(soft))) }
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/resumeClusterExporting()``: Resume exporting across the whole cluster
     public func resumeClusterExporting() throws {
-        try runBlocking { try await $0.resumeClusterExporting() }
+        let request = OperationRequest(
+            operationID: "resumeClusterExporting", method: "POST", path: "/cluster/v2/exporting/resume",
+            server: .root, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/takeRuntimeBackupAsClusterAdmin(_:physicalTenantId:)``: Take a runtime backup on one or every physical tenant
     public func takeRuntimeBackupAsClusterAdmin(_ body: TakeRuntimeBackupRequest? = nil, physicalTenantId: String? = nil) throws -> ClusterTakeRuntimeBackupResponse {
-        try runBlocking { try await $0.takeRuntimeBackupAsClusterAdmin(body, physicalTenantId: physicalTenantId) }
+        var request = OperationRequest(
+            operationID: "takeRuntimeBackupAsClusterAdmin", method: "POST", path: "/cluster/v2/backups/runtime",
+            server: .root, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "takeRuntimeBackupAsClusterAdmin") }
+        if let physicalTenantId { request.query.append(URLQueryItem(name: "physicalTenantId", value: OperationSupport.queryValue(physicalTenantId))) }
+        return try performBlocking(request, success: [202], decoding: ClusterTakeRuntimeBackupResponse.self)
     }
 
     /// Blocking variant of ``CamundaOperations/listRuntimeBackupsAsClusterAdmin(physicalTenantId:prefix:)``: List runtime backups across physical tenants
     public func listRuntimeBackupsAsClusterAdmin(physicalTenantId: String? = nil, prefix: BackupIdPrefix? = nil) throws -> [ClusterRuntimeBackupInfo] {
-        try runBlocking { try await $0.listRuntimeBackupsAsClusterAdmin(physicalTenantId: physicalTenantId, prefix: prefix) }
+        var request = OperationRequest(
+            operationID: "listRuntimeBackupsAsClusterAdmin", method: "GET", path: "/cluster/v2/backups/runtime",
+            server: .root, accept: "application/json, application/problem+json")
+        if let physicalTenantId { request.query.append(URLQueryItem(name: "physicalTenantId", value: OperationSupport.queryValue(physicalTenantId))) }
+        if let prefix { request.query.append(URLQueryItem(name: "prefix", value: OperationSupport.queryValue(prefix))) }
+        return try performBlocking(request, success: [200], decoding: [ClusterRuntimeBackupInfo].self)
     }
 
     /// Blocking variant of ``CamundaOperations/getRuntimeBackupStateAsClusterAdmin(physicalTenantId:)``: Get runtime backup state across physical tenants
     public func getRuntimeBackupStateAsClusterAdmin(physicalTenantId: String? = nil) throws -> ClusterRuntimeBackupState {
-        try runBlocking { try await $0.getRuntimeBackupStateAsClusterAdmin(physicalTenantId: physicalTenantId) }
+        var request = OperationRequest(
+            operationID: "getRuntimeBackupStateAsClusterAdmin", method: "GET", path: "/cluster/v2/backups/runtime/state",
+            server: .root, accept: "application/json, application/problem+json")
+        if let physicalTenantId { request.query.append(URLQueryItem(name: "physicalTenantId", value: OperationSupport.queryValue(physicalTenantId))) }
+        return try performBlocking(request, success: [200], decoding: ClusterRuntimeBackupState.self)
     }
 
     /// Blocking variant of ``CamundaOperations/deleteRuntimeBackupStateAsClusterAdmin(physicalTenantId:)``: Delete runtime backup state across physical tenants
     public func deleteRuntimeBackupStateAsClusterAdmin(physicalTenantId: String? = nil) throws {
-        try runBlocking { try await $0.deleteRuntimeBackupStateAsClusterAdmin(physicalTenantId: physicalTenantId) }
+        var request = OperationRequest(
+            operationID: "deleteRuntimeBackupStateAsClusterAdmin", method: "DELETE", path: "/cluster/v2/backups/runtime/state",
+            server: .root, accept: "application/json, application/problem+json")
+        if let physicalTenantId { request.query.append(URLQueryItem(name: "physicalTenantId", value: OperationSupport.queryValue(physicalTenantId))) }
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/syncRuntimeBackupStateAsClusterAdmin(physicalTenantId:)``: Force-write runtime backup state across physical tenants
     public func syncRuntimeBackupStateAsClusterAdmin(physicalTenantId: String? = nil) throws -> ClusterRuntimeBackupState {
-        try runBlocking { try await $0.syncRuntimeBackupStateAsClusterAdmin(physicalTenantId: physicalTenantId) }
+        var request = OperationRequest(
+            operationID: "syncRuntimeBackupStateAsClusterAdmin", method: "POST", path: "/cluster/v2/backups/runtime/state/sync",
+            server: .root, accept: "application/json, application/problem+json")
+        if let physicalTenantId { request.query.append(URLQueryItem(name: "physicalTenantId", value: OperationSupport.queryValue(physicalTenantId))) }
+        return try performBlocking(request, success: [200], decoding: ClusterRuntimeBackupState.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getRuntimeBackupAsClusterAdmin(backupId:physicalTenantId:)``: Get a runtime backup across physical tenants
     public func getRuntimeBackupAsClusterAdmin(backupId: BackupId, physicalTenantId: String? = nil) throws -> ClusterRuntimeBackupInfo {
-        try runBlocking { try await $0.getRuntimeBackupAsClusterAdmin(backupId: backupId, physicalTenantId: physicalTenantId) }
+        var request = OperationRequest(
+            operationID: "getRuntimeBackupAsClusterAdmin", method: "GET", path: "/cluster/v2/backups/runtime/\(OperationSupport.pathSegment(backupId.description))",
+            server: .root, accept: "application/json, application/problem+json")
+        if let physicalTenantId { request.query.append(URLQueryItem(name: "physicalTenantId", value: OperationSupport.queryValue(physicalTenantId))) }
+        return try performBlocking(request, success: [200], decoding: ClusterRuntimeBackupInfo.self)
     }
 
     /// Blocking variant of ``CamundaOperations/deleteRuntimeBackupAsClusterAdmin(backupId:physicalTenantId:)``: Delete a runtime backup across physical tenants
     public func deleteRuntimeBackupAsClusterAdmin(backupId: BackupId, physicalTenantId: String? = nil) throws {
-        try runBlocking { try await $0.deleteRuntimeBackupAsClusterAdmin(backupId: backupId, physicalTenantId: physicalTenantId) }
+        var request = OperationRequest(
+            operationID: "deleteRuntimeBackupAsClusterAdmin", method: "DELETE", path: "/cluster/v2/backups/runtime/\(OperationSupport.pathSegment(backupId.description))",
+            server: .root, accept: "application/json, application/problem+json")
+        if let physicalTenantId { request.query.append(URLQueryItem(name: "physicalTenantId", value: OperationSupport.queryValue(physicalTenantId))) }
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/takeHistoryBackupAsClusterAdmin(_:physicalTenantId:)``: Take a history backup on one or every physical tenant
     public func takeHistoryBackupAsClusterAdmin(_ body: TakeHistoryBackupRequest, physicalTenantId: String? = nil) throws -> ClusterTakeHistoryBackupResponse {
-        try runBlocking { try await $0.takeHistoryBackupAsClusterAdmin(body, physicalTenantId: physicalTenantId) }
+        var request = OperationRequest(
+            operationID: "takeHistoryBackupAsClusterAdmin", method: "POST", path: "/cluster/v2/backups/history",
+            server: .root, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "takeHistoryBackupAsClusterAdmin")
+        if let physicalTenantId { request.query.append(URLQueryItem(name: "physicalTenantId", value: OperationSupport.queryValue(physicalTenantId))) }
+        return try performBlocking(request, success: [202], decoding: ClusterTakeHistoryBackupResponse.self)
     }
 
     /// Blocking variant of ``CamundaOperations/listHistoryBackupsAsClusterAdmin(physicalTenantId:prefix:verbose:)``: List history backups across physical tenants
     public func listHistoryBackupsAsClusterAdmin(physicalTenantId: String? = nil, prefix: BackupIdPrefix? = nil, verbose: Bool? = nil) throws -> [ClusterHistoryBackupInfo] {
-        try runBlocking { try await $0.listHistoryBackupsAsClusterAdmin(physicalTenantId: physicalTenantId, prefix: prefix, verbose: verbose) }
+        var request = OperationRequest(
+            operationID: "listHistoryBackupsAsClusterAdmin", method: "GET", path: "/cluster/v2/backups/history",
+            server: .root, accept: "application/json, application/problem+json")
+        if let physicalTenantId { request.query.append(URLQueryItem(name: "physicalTenantId", value: OperationSupport.queryValue(physicalTenantId))) }
+        if let prefix { request.query.append(URLQueryItem(name: "prefix", value: OperationSupport.queryValue(prefix))) }
+        if let verbose { request.query.append(URLQueryItem(name: "verbose", value: OperationSupport.queryValue(verbose))) }
+        return try performBlocking(request, success: [200], decoding: [ClusterHistoryBackupInfo].self)
     }
 
     /// Blocking variant of ``CamundaOperations/getHistoryBackupAsClusterAdmin(backupId:physicalTenantId:)``: Get a history backup across physical tenants
     public func getHistoryBackupAsClusterAdmin(backupId: BackupId, physicalTenantId: String? = nil) throws -> ClusterHistoryBackupInfo {
-        try runBlocking { try await $0.getHistoryBackupAsClusterAdmin(backupId: backupId, physicalTenantId: physicalTenantId) }
+        var request = OperationRequest(
+            operationID: "getHistoryBackupAsClusterAdmin", method: "GET", path: "/cluster/v2/backups/history/\(OperationSupport.pathSegment(backupId.description))",
+            server: .root, accept: "application/json, application/problem+json")
+        if let physicalTenantId { request.query.append(URLQueryItem(name: "physicalTenantId", value: OperationSupport.queryValue(physicalTenantId))) }
+        return try performBlocking(request, success: [200], decoding: ClusterHistoryBackupInfo.self)
     }
 
     /// Blocking variant of ``CamundaOperations/deleteHistoryBackupAsClusterAdmin(backupId:physicalTenantId:)``: Delete a history backup across physical tenants
     public func deleteHistoryBackupAsClusterAdmin(backupId: BackupId, physicalTenantId: String? = nil) throws {
-        try runBlocking { try await $0.deleteHistoryBackupAsClusterAdmin(backupId: backupId, physicalTenantId: physicalTenantId) }
+        var request = OperationRequest(
+            operationID: "deleteHistoryBackupAsClusterAdmin", method: "DELETE", path: "/cluster/v2/backups/history/\(OperationSupport.pathSegment(backupId.description))",
+            server: .root, accept: "application/json, application/problem+json")
+        if let physicalTenantId { request.query.append(URLQueryItem(name: "physicalTenantId", value: OperationSupport.queryValue(physicalTenantId))) }
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/changeClusterModeAsClusterAdmin(mode:physicalTenantId:dryRun:)``: Change the cluster mode of one or every physical tenant
     public func changeClusterModeAsClusterAdmin(mode: Mode, physicalTenantId: String? = nil, dryRun: Bool? = nil) throws -> ClusterModeChangeResponse {
-        try runBlocking { try await $0.changeClusterModeAsClusterAdmin(mode: mode, physicalTenantId: physicalTenantId, dryRun: dryRun) }
+        var request = OperationRequest(
+            operationID: "changeClusterModeAsClusterAdmin", method: "PATCH", path: "/cluster/v2/mode",
+            server: .root, accept: "application/json, application/problem+json")
+        request.query.append(URLQueryItem(name: "mode", value: OperationSupport.queryValue(mode)))
+        if let physicalTenantId { request.query.append(URLQueryItem(name: "physicalTenantId", value: OperationSupport.queryValue(physicalTenantId))) }
+        if let dryRun { request.query.append(URLQueryItem(name: "dryRun", value: OperationSupport.queryValue(dryRun))) }
+        return try performBlocking(request, success: [200], decoding: ClusterModeChangeResponse.self)
     }
 
     /// Blocking variant of ``CamundaOperations/restoreAsClusterAdmin(_:physicalTenantId:dryRun:)``: Restore one or every physical tenant from a backup
     public func restoreAsClusterAdmin(_ body: ClusterRestoreRequest, physicalTenantId: String? = nil, dryRun: Bool? = nil) throws -> ClusterRestoreResponse {
-        try runBlocking { try await $0.restoreAsClusterAdmin(body, physicalTenantId: physicalTenantId, dryRun: dryRun) }
+        var request = OperationRequest(
+            operationID: "restoreAsClusterAdmin", method: "POST", path: "/cluster/v2/restore",
+            server: .root, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "restoreAsClusterAdmin")
+        if let physicalTenantId { request.query.append(URLQueryItem(name: "physicalTenantId", value: OperationSupport.queryValue(physicalTenantId))) }
+        if let dryRun { request.query.append(URLQueryItem(name: "dryRun", value: OperationSupport.queryValue(dryRun))) }
+        return try performBlocking(request, success: [202], decoding: ClusterRestoreResponse.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getClusterStatus()``: Get the status of the whole cluster
     public func getClusterStatus() throws -> ClusterStatusResponse {
-        try runBlocking { try await $0.getClusterStatus() }
+        let request = OperationRequest(
+            operationID: "getClusterStatus", method: "GET", path: "/cluster/v2/status",
+            server: .root, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: ClusterStatusResponse.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getClusterTopology()``: Get the topology of the whole cluster
     public func getClusterTopology() throws -> ClusterTopologyResponse {
-        try runBlocking { try await $0.getClusterTopology() }
+        let request = OperationRequest(
+            operationID: "getClusterTopology", method: "GET", path: "/cluster/v2/topology",
+            server: .root, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: ClusterTopologyResponse.self)
     }
 
     /// Blocking variant of ``CamundaOperations/createUser(_:)``: Create user
     public func createUser(_ body: UserRequest) throws -> UserCreateResult {
-        try runBlocking { try await $0.createUser(body) }
+        var request = OperationRequest(
+            operationID: "createUser", method: "POST", path: "/users",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "createUser")
+        return try performBlocking(request, success: [201], decoding: UserCreateResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/searchUsers(_:)``: Search users
     public func searchUsers(_ body: UserSearchQueryRequest? = nil) throws -> UserSearchResult {
-        try runBlocking { try await $0.searchUsers(body) }
+        var request = OperationRequest(
+            operationID: "searchUsers", method: "POST", path: "/users/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchUsers") }
+        return try performBlocking(request, success: [200], decoding: UserSearchResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getUser(username:)``: Get user
     public func getUser(username: Username) throws -> UserResult {
-        try runBlocking { try await $0.getUser(username: username) }
+        let request = OperationRequest(
+            operationID: "getUser", method: "GET", path: "/users/\(OperationSupport.pathSegment(username.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: UserResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/updateUser(username:_:)``: Update user
     public func updateUser(username: Username, _ body: UserUpdateRequest) throws -> UserUpdateResult {
-        try runBlocking { try await $0.updateUser(username: username, body) }
+        var request = OperationRequest(
+            operationID: "updateUser", method: "PUT", path: "/users/\(OperationSupport.pathSegment(username.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "updateUser")
+        return try performBlocking(request, success: [200], decoding: UserUpdateResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/deleteUser(username:)``: Delete user
     public func deleteUser(username: Username) throws {
-        try runBlocking { try await $0.deleteUser(username: username) }
+        let request = OperationRequest(
+            operationID: "deleteUser", method: "DELETE", path: "/users/\(OperationSupport.pathSegment(username.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/searchUserTasks(_:)``: Search user tasks
     public func searchUserTasks(_ body: UserTaskSearchQuery? = nil) throws -> UserTaskSearchQueryResult {
-        try runBlocking { try await $0.searchUserTasks(body) }
+        var request = OperationRequest(
+            operationID: "searchUserTasks", method: "POST", path: "/user-tasks/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchUserTasks") }
+        return try performBlocking(request, success: [200], decoding: UserTaskSearchQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getUserTask(userTaskKey:)``: Get user task
     public func getUserTask(userTaskKey: UserTaskKey) throws -> UserTaskResult {
-        try runBlocking { try await $0.getUserTask(userTaskKey: userTaskKey) }
+        let request = OperationRequest(
+            operationID: "getUserTask", method: "GET", path: "/user-tasks/\(OperationSupport.pathSegment(userTaskKey.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: UserTaskResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/updateUserTask(userTaskKey:_:)``: Update user task
     public func updateUserTask(userTaskKey: UserTaskKey, _ body: UserTaskUpdateRequest? = nil) throws {
-        try runBlocking { try await $0.updateUserTask(userTaskKey: userTaskKey, body) }
+        var request = OperationRequest(
+            operationID: "updateUserTask", method: "PATCH", path: "/user-tasks/\(OperationSupport.pathSegment(userTaskKey.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "updateUserTask") }
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/unassignUserTask(userTaskKey:)``: Unassign user task
     public func unassignUserTask(userTaskKey: UserTaskKey) throws {
-        try runBlocking { try await $0.unassignUserTask(userTaskKey: userTaskKey) }
+        let request = OperationRequest(
+            operationID: "unassignUserTask", method: "DELETE", path: "/user-tasks/\(OperationSupport.pathSegment(userTaskKey.description))/assignee",
+            server: .api, accept: "application/json, application/problem+json")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/assignUserTask(userTaskKey:_:)``: Assign user task
     public func assignUserTask(userTaskKey: UserTaskKey, _ body: UserTaskAssignmentRequest) throws {
-        try runBlocking { try await $0.assignUserTask(userTaskKey: userTaskKey, body) }
+        var request = OperationRequest(
+            operationID: "assignUserTask", method: "POST", path: "/user-tasks/\(OperationSupport.pathSegment(userTaskKey.description))/assignment",
+            server: .api, accept: "application/json, application/problem+json")
+        request.body = try OperationSupport.jsonBody(body, operationID: "assignUserTask")
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/searchUserTaskAuditLogs(userTaskKey:_:)``: Search user task audit logs
     public func searchUserTaskAuditLogs(userTaskKey: UserTaskKey, _ body: UserTaskAuditLogSearchQueryRequest? = nil) throws -> AuditLogSearchQueryResult {
-        try runBlocking { try await $0.searchUserTaskAuditLogs(userTaskKey: userTaskKey, body) }
+        var request = OperationRequest(
+            operationID: "searchUserTaskAuditLogs", method: "POST", path: "/user-tasks/\(OperationSupport.pathSegment(userTaskKey.description))/audit-logs/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchUserTaskAuditLogs") }
+        return try performBlocking(request, success: [200], decoding: AuditLogSearchQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/completeUserTask(userTaskKey:_:)``: Complete user task
     public func completeUserTask(userTaskKey: UserTaskKey, _ body: UserTaskCompletionRequest? = nil) throws {
-        try runBlocking { try await $0.completeUserTask(userTaskKey: userTaskKey, body) }
+        var request = OperationRequest(
+            operationID: "completeUserTask", method: "POST", path: "/user-tasks/\(OperationSupport.pathSegment(userTaskKey.description))/completion",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "completeUserTask") }
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/searchUserTaskEffectiveVariables(userTaskKey:_:truncateValues:)``: Search user task effective variables
     public func searchUserTaskEffectiveVariables(userTaskKey: UserTaskKey, _ body: UserTaskEffectiveVariableSearchQueryRequest? = nil, truncateValues: Bool? = nil) throws -> VariableSearchQueryResult {
-        try runBlocking { try await $0.searchUserTaskEffectiveVariables(userTaskKey: userTaskKey, body, truncateValues: truncateValues) }
+        var request = OperationRequest(
+            operationID: "searchUserTaskEffectiveVariables", method: "POST", path: "/user-tasks/\(OperationSupport.pathSegment(userTaskKey.description))/effective-variables/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchUserTaskEffectiveVariables") }
+        if let truncateValues { request.query.append(URLQueryItem(name: "truncateValues", value: OperationSupport.queryValue(truncateValues))) }
+        return try performBlocking(request, success: [200], decoding: VariableSearchQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getUserTaskForm(userTaskKey:)``: Get user task form
     public func getUserTaskForm(userTaskKey: UserTaskKey) throws -> FormResult? {
-        try runBlocking { try await $0.getUserTaskForm(userTaskKey: userTaskKey) }
+        let request = OperationRequest(
+            operationID: "getUserTaskForm", method: "GET", path: "/user-tasks/\(OperationSupport.pathSegment(userTaskKey.description))/form",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performOptionalBlocking(request, success: [200, 204], decoding: FormResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/searchUserTaskVariables(userTaskKey:_:truncateValues:)``: Search user task variables
     public func searchUserTaskVariables(userTaskKey: UserTaskKey, _ body: UserTaskVariableSearchQueryRequest? = nil, truncateValues: Bool? = nil) throws -> VariableSearchQueryResult {
-        try runBlocking { try await $0.searchUserTaskVariables(userTaskKey: userTaskKey, body, truncateValues: truncateValues) }
+        var request = OperationRequest(
+            operationID: "searchUserTaskVariables", method: "POST", path: "/user-tasks/\(OperationSupport.pathSegment(userTaskKey.description))/variables/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchUserTaskVariables") }
+        if let truncateValues { request.query.append(URLQueryItem(name: "truncateValues", value: OperationSupport.queryValue(truncateValues))) }
+        return try performBlocking(request, success: [200], decoding: VariableSearchQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/searchVariables(_:truncateValues:)``: Search variables
     public func searchVariables(_ body: VariableSearchQuery? = nil, truncateValues: Bool? = nil) throws -> VariableSearchQueryResult {
-        try runBlocking { try await $0.searchVariables(body, truncateValues: truncateValues) }
+        var request = OperationRequest(
+            operationID: "searchVariables", method: "POST", path: "/variables/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchVariables") }
+        if let truncateValues { request.query.append(URLQueryItem(name: "truncateValues", value: OperationSupport.queryValue(truncateValues))) }
+        return try performBlocking(request, success: [200], decoding: VariableSearchQueryResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/getVariable(variableKey:)``: Get variable
     public func getVariable(variableKey: VariableKey) throws -> VariableResult {
-        try runBlocking { try await $0.getVariable(variableKey: variableKey) }
+        let request = OperationRequest(
+            operationID: "getVariable", method: "GET", path: "/variables/\(OperationSupport.pathSegment(variableKey.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: VariableResult.self)
     }
 }

@@ -33,6 +33,27 @@ extension CamundaBlockingOperations {
     }
 }
 
+extension CamundaBlockingOperations {
+    /// Sends a request, blocking, and checks its status (see ``CamundaOperations``).
+    package func performBlocking(_ request: OperationRequest, success: Set<Int>) throws -> OperationResponse {
+        try runBlocking { try await $0.perform(request, success: success) }
+    }
+
+    /// Sends a request, blocking, and decodes its JSON body.
+    package func performBlocking<T: Decodable & Sendable>(
+        _ request: OperationRequest, success: Set<Int>, decoding type: T.Type
+    ) throws -> T {
+        try runBlocking { try await $0.perform(request, success: success, decoding: T.self) }
+    }
+
+    /// Sends a request, blocking, whose success may have no body.
+    package func performOptionalBlocking<T: Decodable & Sendable>(
+        _ request: OperationRequest, success: Set<Int>, decoding type: T.Type
+    ) throws -> T? {
+        try runBlocking { try await $0.performOptional(request, success: success, decoding: T.self) }
+    }
+}
+
 private final class ResultBox<T: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var result: Result<T, any Error>?
