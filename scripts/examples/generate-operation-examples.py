@@ -174,7 +174,8 @@ def parse_operations() -> list[Operation]:
             if (m := FUNC.match(line)):
                 op_id = re.search(r'operationID: "(\w+)"', lines[index + 2] + lines[index + 1])
                 operation = operations[op_id.group(1) if op_id else m.group(1)]
-                operation.summary = doc[0] if doc else operation.id
+                if not operation.summary:  # overloads per union branch come after the main method
+                    operation.summary = doc[0] if doc else operation.id
                 operation.signatures.append((parse_params(m.group(2)), m.group(3)))
                 operation.deprecated = operation.deprecated or deprecated
             doc = []

@@ -4,7 +4,7 @@ import CamundaOrchestration
 import Foundation
 
 extension AuthorizationExamples {
-    /// ``createAuthorization(_:)`` with a ``AuthorizationPropertyBasedRequest`` body.: `POST /v2/authorizations` (`createAuthorization`).
+    /// Create authorization: `POST /v2/authorizations` (`createAuthorization`).
     public static func createAuthorization(_ client: CamundaClient) async throws {
         let request = AuthorizationIdBasedRequest(
             ownerId: "demo",
@@ -14,7 +14,7 @@ extension AuthorizationExamples {
             permissionTypes: [.read]
         )
         let authorization = try await client.createAuthorization(request)
-        print("``createAuthorization(_:)`` with a ``AuthorizationPropertyBasedRequest`` body.: authorizationKey \(authorization.authorizationKey)")
+        print("Create authorization: authorizationKey \(authorization.authorizationKey)")
     }
 
     /// Search authorizations: `POST /v2/authorizations/search` (`searchAuthorizations`).
@@ -27,7 +27,7 @@ extension AuthorizationExamples {
         }
     }
 
-    /// ``updateAuthorization(authorizationKey:_:)`` with a ``AuthorizationPropertyBasedRequest`` body.: `PUT /v2/authorizations/{authorizationKey}` (`updateAuthorization`).
+    /// Update authorization: `PUT /v2/authorizations/{authorizationKey}` (`updateAuthorization`).
     public static func updateAuthorization(_ client: CamundaClient) async throws {
         let authorizationKey = AuthorizationKey("2251799813685249")
         let request = AuthorizationIdBasedRequest(
@@ -38,7 +38,7 @@ extension AuthorizationExamples {
             permissionTypes: [.read]
         )
         try await client.updateAuthorization(authorizationKey: authorizationKey, request)
-        print("``updateAuthorization(authorizationKey:_:)`` with a ``AuthorizationPropertyBasedRequest`` body.: done \(authorizationKey)")
+        print("Updated authorization \(authorizationKey)")
     }
 
     /// Get authorization: `GET /v2/authorizations/{authorizationKey}` (`getAuthorization`).

@@ -4,11 +4,11 @@ import CamundaOrchestration
 import Foundation
 
 extension DecisionDefinitionExamples {
-    /// ``evaluateDecision(_:)`` with a ``DecisionEvaluationByKey`` body.: `POST /v2/decision-definitions/evaluation` (`evaluateDecision`).
+    /// Evaluate decision: `POST /v2/decision-definitions/evaluation` (`evaluateDecision`).
     public static func evaluateDecision(_ client: CamundaClient) async throws {
         let request = DecisionEvaluationById(decisionDefinitionId: "credit-check")
         let evaluateDecision = try await client.evaluateDecision(request)
-        print("``evaluateDecision(_:)`` with a ``DecisionEvaluationByKey`` body.: decisionDefinitionId \(evaluateDecision.decisionDefinitionId)")
+        print("Evaluate decision: decisionDefinitionId \(evaluateDecision.decisionDefinitionId)")
     }
 
     /// Search decision definitions: `POST /v2/decision-definitions/search` (`searchDecisionDefinitions`).
