@@ -18,7 +18,7 @@ struct LoopbackClient: CamundaOperations {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = 60
         configuration.httpMaximumConnectionsPerHost = 64
-        session = URLSession(configuration: configuration)
+        session = URLSession(configuration: configuration, delegate: NoChallengeHandling(), delegateQueue: nil)
     }
 
     func send(_ request: OperationRequest) async throws -> OperationResponse {
@@ -63,5 +63,16 @@ struct LoopbackClient: CamundaOperations {
             if let name = name as? String, let value = value as? String { headers[name] = value }
         }
         return OperationResponse(status: http.statusCode, headers: headers, body: data)
+    }
+}
+
+/// Hands 401 responses to the caller instead of letting `URLSession` answer the challenge itself
+/// (on Linux, its default handling of a `Basic` challenge without credentials never completes).
+final class NoChallengeHandling: NSObject, URLSessionTaskDelegate, Sendable {
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, didReceive challenge: URLAuthenticationChallenge,
+        completionHandler: @escaping @Sendable (URLSession.AuthChallengeDisposition, URLCredential?) -> Void
+    ) {
+        completionHandler(.rejectProtectionSpace, nil)
     }
 }

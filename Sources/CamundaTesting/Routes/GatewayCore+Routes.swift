@@ -91,7 +91,13 @@ extension GatewayCore {
         var tenant: TenantId?
         for part in parts {
             if part.name == "tenantId" {
-                let value = String(decoding: part.data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                var value = String(decoding: part.data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                // A JSON part (as Spring's @RequestPart reads it) holds a JSON string.
+                if part.contentType?.lowercased().hasPrefix("application/json") == true,
+                    let decoded = try? CamundaJSON.decode(String.self, from: part.data)
+                {
+                    value = decoded
+                }
                 if !value.isEmpty { tenant = TenantId(value) }
             } else if part.name == "resources" {
                 files.append(.init(name: part.fileName ?? "resource", data: part.data))
