@@ -87,7 +87,7 @@ final class GatewayCore: Sendable {
     func handle(_ request: GatewayRequest, responder: Responder) {
         let route = Route(method: request.method, path: request.path)
         let limit = configuration.recordedRequestLimit
-        let recorded = limit > 0 ? record(request) : nil
+        let recorded = limit > 0 ? record(request, operationID: route.operationID) : nil
         let (sequence, fault) = state.withLock { state in
             let sequence = recorded.flatMap { state.record($0, limit: limit) }
             let fault = state.fault(method: request.method, path: request.path, operationID: route.operationID)
@@ -124,7 +124,7 @@ final class GatewayCore: Sendable {
         dispatch(route, request, responder: responder, finish: finish)
     }
 
-    private func record(_ request: GatewayRequest) -> RecordedRequest {
+    private func record(_ request: GatewayRequest, operationID: String?) -> RecordedRequest {
         let cap = configuration.recordedBodyLimit
         let size = request.body.readableBytes
         let body = request.body.getBytes(at: request.body.readerIndex, length: Swift.min(size, cap)) ?? []
@@ -140,7 +140,7 @@ final class GatewayCore: Sendable {
         }
         return RecordedRequest(
             method: request.method, path: request.path, query: request.query,
-            operationID: Route(method: request.method, path: request.path).operationID, status: nil,
+            operationID: operationID, status: nil,
             contentType: request.headers.first(name: "content-type"), body: Data(body), bodySize: size,
             headers: headers, receivedAt: Date())
     }
