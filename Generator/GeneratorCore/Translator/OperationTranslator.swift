@@ -61,8 +61,11 @@ public final class OperationTranslator {
                                 role: .multipartFile(wireName: wireName, multiple: true), doc: doc))
                     } else {
                         let type = try schemas.typeRef(for: propSchema, owner: "", property: pascal + SafeNames.typeName(wireName), nested: &inlineDeclarations)
+                        // Text for scalars, identifiers and enums (`tenantId`); JSON for objects and arrays
+                        // or when the spec's `encoding` says so (`metadata`).
+                        let textPart = try isTextPart(propSchema)
                         let json = media.partContentTypes[wireName]?.contains("json") == true
-                            || propSchema.type == "object" || propSchema.type == "array" || propSchema.ref != nil && !isScalar(type.type)
+                            || propSchema.type == "object" || propSchema.type == "array" || !textPart
                         parameters.append(
                             ParameterDecl(label: nil, swiftName: swiftName, type: type.type, optional: !required || type.nullable,
                                 role: .multipartField(wireName: wireName, json: json), doc: doc))
@@ -139,6 +142,19 @@ public final class OperationTranslator {
             accept: accept, eventuallyConsistent: op.eventuallyConsistent)
         decl.bodyBranches = branches
         return decl
+    }
+
+    /// Whether a multipart field is sent as plain text: scalars, and components that are identifiers,
+    /// enums or aliases of scalars.
+    func isTextPart(_ schema: Schema) throws(Diagnostic) -> Bool {
+        guard let ref = schema.ref else { return schema.type != "object" && schema.type != "array" }
+        switch try schemas.kind(of: ref, at: schema.mark) {
+        case .identifier, .stringEnum: return true
+        case .alias:
+            let target = try schemas.component(ref, at: schema.mark).schema
+            return target.type.map { ["string", "integer", "number", "boolean"].contains($0) } ?? false
+        case .structure, .union, .filter: return false
+        }
     }
 
     func isScalar(_ type: TypeRef) -> Bool {

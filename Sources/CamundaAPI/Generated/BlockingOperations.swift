@@ -509,7 +509,7 @@ extension CamundaBlockingOperations {
             server: .api, accept: "application/json, application/problem+json")
         var form = MultipartForm()
         for file in resources { form.append(name: "resources", file: file) }
-        if let tenantId { try form.append(name: "tenantId", json: tenantId) }
+        if let tenantId { form.append(name: "tenantId", text: OperationSupport.queryValue(tenantId)) }
         request.body = .multipart(form)
         return try performBlocking(request, success: [200], decoding: DeploymentResult.self)
     }
