@@ -11,7 +11,7 @@ import Synchronization
 public typealias CamundaAsyncClient = CamundaClient
 
 /// A client of the Camunda 8 Orchestration Cluster REST API: every operation of the spec is an
-/// `async throws` method (from ``CamundaOperations``), with authentication, retries of transient
+/// `async throws` method (from `CamundaOperations`), with authentication, retries of transient
 /// failures and adaptive backpressure built in.
 ///
 /// ```swift
@@ -22,7 +22,7 @@ public typealias CamundaAsyncClient = CamundaClient
 ///
 /// Requests go through a chain of `ClientMiddleware`s: retries, backpressure, authentication, then
 /// yours, then the transport (`AsyncHTTPClientTransport` unless you pass one). Failures are thrown as
-/// ``CamundaError``.
+/// `CamundaError`.
 public final class CamundaClient: CamundaOperations, Sendable {
     /// The effective configuration.
     public let configuration: CamundaConfiguration
@@ -171,7 +171,7 @@ public final class CamundaClient: CamundaOperations, Sendable {
 
     /// Sends one request through the middlewares and the transport and collects the response.
     ///
-    /// - Throws: ``CamundaError`` of kind `.transport`, `.timeout` or `.cancelled` when no response arrives;
+    /// - Throws: `CamundaError` of kind `.transport`, `.timeout` or `.cancelled` when no response arrives;
     ///   statuses are returned, not thrown.
     public func send(_ request: OperationRequest) async throws -> OperationResponse {
         let operationID = request.operationID
@@ -257,7 +257,7 @@ public final class CamundaClient: CamundaOperations, Sendable {
         return (httpRequest, request.bodyData.map { HTTPBody($0) })
     }
 
-    /// Turns any error into a ``CamundaError`` (once: ``CamundaError``s pass unchanged).
+    /// Turns any error into a `CamundaError` (once: `CamundaError`s pass unchanged).
     static func wrap(_ error: any Error, operationID: String) -> CamundaError {
         if let error = error as? CamundaError { return error }
         if ResponseClassification.isCancellation(error) {

@@ -1,9 +1,9 @@
 extension CamundaOperations {
     /// Polls a read until its result satisfies `condition`, for the operations the spec marks eventually
     /// consistent (searches and getters that read the secondary store; see
-    /// ``CamundaSpecCatalog`` and ``isEventuallyConsistent(_:)``).
+    /// `CamundaSpecCatalog` and ``isEventuallyConsistent(_:)``).
     ///
-    /// A 404 ``CamundaError`` counts as "not there yet" and polling goes on; any other error is thrown at once.
+    /// A 404 `CamundaError` counts as "not there yet" and polling goes on; any other error is thrown at once.
     ///
     /// ```swift
     /// let instance = try await client.waitUntil(timeout: .seconds(10), until: { $0.state == .completed }) {
@@ -18,7 +18,7 @@ extension CamundaOperations {
     ///   - condition: Whether a result is good enough.
     ///   - read: The read to repeat.
     /// - Returns: The first result that satisfies `condition`.
-    /// - Throws: ``CamundaError`` of kind `.timeout` (with the last error as cause) when the deadline passes,
+    /// - Throws: `CamundaError` of kind `.timeout` (with the last error as cause) when the deadline passes,
     ///   or the first error that is not a 404.
     public func waitUntil<T: Sendable, C: Clock<Duration>>(
         timeout: Duration = .seconds(10), pollInterval: Duration = .milliseconds(200), clock: C = ContinuousClock(),
@@ -57,7 +57,7 @@ extension CamundaOperations {
     ///   - pollInterval: The pause between polls.
     ///   - search: The search to repeat.
     /// - Returns: The first non-empty result.
-    /// - Throws: ``CamundaError`` of kind `.timeout` when the deadline passes, or the first error that is not a 404.
+    /// - Throws: `CamundaError` of kind `.timeout` when the deadline passes, or the first error that is not a 404.
     public func waitUntil<R: PaginatedSearchResult>(
         timeout: Duration = .seconds(10), pollInterval: Duration = .milliseconds(200), _ search: () async throws -> R
     ) async throws -> R {
@@ -71,7 +71,7 @@ extension CamundaOperations {
     ///   - pollInterval: The pause between polls.
     ///   - read: The getter to repeat.
     /// - Returns: The first result.
-    /// - Throws: ``CamundaError`` of kind `.timeout` when the deadline passes, or the first error that is not a 404.
+    /// - Throws: `CamundaError` of kind `.timeout` when the deadline passes, or the first error that is not a 404.
     public func waitUntil<T: Sendable>(
         timeout: Duration = .seconds(10), pollInterval: Duration = .milliseconds(200), _ read: () async throws -> T
     ) async throws -> T {

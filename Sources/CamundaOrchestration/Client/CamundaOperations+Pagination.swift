@@ -1,4 +1,4 @@
-/// The items of a search, page after page, as an `AsyncSequence` (see `paginate(_:pageSize:_:)` on ``CamundaOperations``).
+/// The items of a search, page after page, as an `AsyncSequence` (see `paginate(_:pageSize:_:)` on `CamundaOperations`).
 ///
 /// Each page is requested with the previous page's `endCursor` as `page.after`; the sequence ends
 /// after a page that is empty, has no `endCursor`, or has fewer items than the page size.
@@ -55,7 +55,7 @@ public struct PaginatedSequence<Query: PaginatedSearchQuery, Result: PaginatedSe
 
         /// The next item, fetching the next page when the current one is used up.
         ///
-        /// - Throws: The error of a page request (usually ``CamundaError``).
+        /// - Throws: The error of a page request (usually `CamundaError`).
         public mutating func next() async throws -> Element? {
             while index >= buffer.count {
                 guard var query = next else { return nil }

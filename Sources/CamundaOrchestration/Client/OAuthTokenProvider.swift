@@ -79,7 +79,7 @@ public final class OAuthTokenProvider: Sendable {
     /// A valid access token, fetched if needed.
     ///
     /// - Parameter operationID: The operation that needs the token, named in errors.
-    /// - Throws: ``CamundaError`` when the token endpoint fails (kind `.http`, `.transport` or `.decoding`).
+    /// - Throws: `CamundaError` when the token endpoint fails (kind `.http`, `.transport` or `.decoding`).
     public func token(operationID: String) async throws -> String {
         let instant = now()
         let action: Action = state.withLock { state in

@@ -7,7 +7,7 @@ import OpenAPIRuntime
 ///
 /// Waits ``RetryBackoff/delay(attempt:baseDelay:maxDelay:jitter:)`` between attempts, or the server's
 /// `Retry-After` (capped by ``CamundaConfiguration/RetryPolicy/maxRetryAfter``) when it sends one. Other
-/// 4xx and 5xx responses, cancellation and errors of the SDK itself (``CamundaError``) are not retried.
+/// 4xx and 5xx responses, cancellation and errors of the SDK itself (`CamundaError`) are not retried.
 /// Request bodies must be replayable (`HTTPBody` with `.multiple` iteration), as those `CamundaClient` builds are.
 public struct RetryMiddleware: ClientMiddleware {
     /// The policy: attempts and delays.
