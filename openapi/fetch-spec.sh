@@ -11,9 +11,12 @@ case "$which" in
   *) echo "usage: $0 [current|older] [destination]" >&2; exit 2 ;;
 esac
 dest="${2:-$dest_default}"
-shared="$here/../../shared/openapi/$version"
+shared=""
+for candidate in "${CAMUNDA_SHARED_OPENAPI:-}" "$here/../../shared/openapi" "/work/shared/openapi"; do
+  if [ -n "$candidate" ] && [ -d "$candidate/$version" ]; then shared="$candidate/$version"; break; fi
+done
 mkdir -p "$dest"
-if [ -d "$shared" ]; then
+if [ -n "$shared" ]; then
   cp "$shared"/*.yaml "$dest"/
   [ -n "$(ls "$shared"/*.json 2>/dev/null)" ] && cp "$shared"/*.json "$dest"/ || true
   echo "fetch-spec: copied $version from $shared to $dest"
