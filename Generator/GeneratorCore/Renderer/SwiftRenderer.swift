@@ -254,19 +254,9 @@ public struct SwiftRenderer {
         }
     }
 
+    /// A Swift string literal (control characters as `\u{…}`).
     func literal(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        StringEscaping.quoted(s) { "\\u{\(String($0.value, radix: 16))}" }
     }
 
     // MARK: Operations

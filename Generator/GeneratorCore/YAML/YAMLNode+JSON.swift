@@ -22,7 +22,16 @@ extension YAMLNode {
         }
     }
 
+    /// A JSON string (control characters as `\uXXXX`).
     static func quote(_ s: String) -> String {
+        StringEscaping.quoted(s) { "\\u" + String($0.value, radix: 16).leftPadded(4) }
+    }
+}
+
+/// Quoting shared by the Swift renderer and the JSON writer: both escape the same characters and
+/// differ only in how other control characters are spelled.
+enum StringEscaping {
+    static func quoted(_ s: String, control: (Unicode.Scalar) -> String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {
@@ -32,11 +41,7 @@ extension YAMLNode {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if scalar.value < 0x20 {
-                    out += "\\u" + String(scalar.value, radix: 16).leftPadded(4)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+                if scalar.value < 0x20 { out += control(scalar) } else { out.unicodeScalars.append(scalar) }
             }
         }
         return out + "\""
