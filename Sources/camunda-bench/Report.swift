@@ -85,6 +85,10 @@ func printResults(_ title: String, _ results: [BenchResult]) {
     let columns = results.map { result in
         labels.map { label in result.fields.first { $0.key == label.key }?.value.text ?? "" }
     }
+    if results.count > 6 {
+        printRows(title, labels, results)
+        return
+    }
     let labelWidth = labels.map(\.label.count).max() ?? 0
     let widths = columns.map { $0.map(\.count).max() ?? 0 }
     print("")
@@ -112,4 +116,20 @@ func progress(_ message: String) {
 struct BenchError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
+}
+
+/// Prints many results as rows (one per result), columns being the fields.
+private func printRows(_ title: String, _ labels: [(key: String, label: String)], _ results: [BenchResult]) {
+    let rows = results.map { result in labels.map { label in result.fields.first { $0.key == label.key }?.value.text ?? "" } }
+    let widths = labels.indices.map { column in max(labels[column].label.count, rows.map { $0[column].count }.max() ?? 0) }
+    print("")
+    print(title)
+    print(labels.indices.map { labels[$0].label.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: " | "))
+    print(String(repeating: "-", count: widths.reduce(0) { $0 + $1 + 3 }))
+    for row in rows {
+        print(row.indices.map { row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: " | "))
+    }
+    print("")
+    for result in results { print(result.jsonLine) }
+    fflush(nil)
 }
