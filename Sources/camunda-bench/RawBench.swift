@@ -1,7 +1,9 @@
 import ArgumentParser
 import AsyncHTTPClient
+import CamundaOrchestration
 import Foundation
 import NIOCore
+import NIOFoundationCompat
 import NIOHTTP1
 import Synchronization
 
@@ -15,11 +17,25 @@ struct RawCommand: AsyncParsableCommand {
     @Option(help: "Jobs held at once (as the worker's maxConcurrentJobs).") var concurrency = 32
     @Option(help: "The job type.") var jobType = "bench"
     @Flag(help: "Do not time activation-to-acknowledgement.") var noLatency = false
+    @Option(
+        help: """
+            Diagnostic variants of the loop: http (the limit: hand-written JSON, only job keys parsed), \
+            http+decode (also decodes each activation response into the generated JobActivationResult), \
+            client (the same loop through CamundaClient.activateJobs/completeJob: the client without the worker engine).
+            """)
+    var mode: RawMode = .http
 
     func run() async throws {
-        let result = try await RawLoop.measure(jobs: jobs, concurrency: concurrency, jobType: jobType, measureLatency: !noLatency)
-        printResults("raw: AsyncHTTPClient loop, no SDK, concurrency \(concurrency)", [result])
+        let result = try await RawLoop.measure(
+            jobs: jobs, concurrency: concurrency, jobType: jobType, measureLatency: !noLatency, mode: mode)
+        printResults("raw (\(mode.rawValue)): activation/completion loop, concurrency \(concurrency)", [result])
     }
+}
+
+enum RawMode: String, ExpressibleByArgument, Sendable {
+    case http
+    case httpDecode = "http+decode"
+    case client
 }
 
 /// Free job slots; the poller waits here when all are taken.
@@ -68,11 +84,14 @@ enum RawLoop {
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 
-    static func measure(jobs: Int, concurrency: Int, jobType: String, measureLatency: Bool) async throws -> BenchResult {
+    static func measure(
+        jobs: Int, concurrency: Int, jobType: String, measureLatency: Bool, mode: RawMode = .http
+    ) async throws -> BenchResult {
         let gateway = try GatewayProcess.start()
         do {
             let result = try await measure(
-                gateway: gateway, jobs: jobs, concurrency: concurrency, jobType: jobType, measureLatency: measureLatency)
+                gateway: gateway, jobs: jobs, concurrency: concurrency, jobType: jobType, measureLatency: measureLatency,
+                mode: mode)
             await gateway.stop()
             return result
         } catch {
@@ -82,7 +101,7 @@ enum RawLoop {
     }
 
     private static func measure(
-        gateway: GatewayProcess, jobs: Int, concurrency: Int, jobType: String, measureLatency: Bool
+        gateway: GatewayProcess, jobs: Int, concurrency: Int, jobType: String, measureLatency: Bool, mode: RawMode
     ) async throws -> BenchResult {
         progress("raw: gateway \(gateway.executableDescription) at \(gateway.rootAddress); seeding \(jobs) jobs")
         try await gateway.seed(type: jobType, count: jobs, variablesJSON: benchVariablesJSON)
@@ -90,6 +109,12 @@ enum RawLoop {
         let recorder = LatencyRecorder(target: jobs, measuresLatency: measureLatency)
         let slots = Slots(concurrency)
         let base = gateway.restAddress
+        let client: CamundaClient? =
+            mode == .client
+            ? try CamundaClient(
+                configuration: ["CAMUNDA_REST_ADDRESS": base], environment: [:],
+                middlewares: [LatencyMiddleware(recorder: recorder)], logger: quietLogger())
+            : nil
 
         let measurement = RunMeasurement.start(jobs: jobs, gateway: gateway)
         let poller = Task {
@@ -104,11 +129,39 @@ enum RawLoop {
                         ByteBuffer(
                             string: #"{"type":"\#(jobType)","worker":"raw","timeout":300000,"maxJobsToActivate":\#(free),"requestTimeout":0}"#))
                     let keys: [Int64]
+                    if let client {
+                        do {
+                            let result = try await client.activateJobs(
+                                JobActivationRequest(
+                                    type: jobType, worker: "raw", timeout: 300_000, maxJobsToActivate: Int32(free), requestTimeout: 0))
+                            slots.take(result.jobs.count)
+                            for job in result.jobs {
+                                group.addTask {
+                                    do {
+                                        try await client.completeJob(
+                                            jobKey: job.jobKey, JobCompletionRequest(variables: ["result": "processed"]))
+                                    } catch {
+                                        progress("raw: completion failed: \(error)")
+                                    }
+                                    slots.release()
+                                }
+                            }
+                        } catch {
+                            if Task.isCancelled { return }
+                            progress("raw: activation failed: \(error)")
+                            try? await Task.sleep(for: .milliseconds(100))
+                        }
+                        continue
+                    }
                     do {
                         let response = try await http.execute(request, timeout: .seconds(300))
                         let body = try await response.body.collect(upTo: 64 << 20)
                         guard response.status.code == 200 else { throw BenchError("activation: HTTP \(response.status.code)") }
                         keys = body.withUnsafeReadableBytes { scanJobKeys($0) }
+                        if mode == .httpDecode {
+                            let decoded = try CamundaJSON.decode(JobActivationResult.self, from: Data(buffer: body, byteTransferStrategy: .noCopy))
+                            guard decoded.jobs.count == keys.count else { throw BenchError("decoded \(decoded.jobs.count) jobs, scanned \(keys.count)") }
+                        }
                     } catch {
                         if Task.isCancelled { return }
                         progress("raw: activation failed: \(error)")
@@ -134,10 +187,11 @@ enum RawLoop {
         slots.release()  // wake a poller waiting for a slot so that it sees the cancellation
         await poller.value
         try? await http.shutdown()
+        try? await client?.shutdown()
 
         let counts = try await gateway.counts(type: jobType)
         var result = BenchResult(bench: "raw")
-        result.add("strategy", "strategy", .string("raw"))
+        result.add("strategy", "strategy", .string(mode == .http ? "raw" : "raw-\(mode.rawValue)"))
         result.add("jobs", "jobs", jobs)
         result.add("concurrency", "concurrency", concurrency)
         result.addRun(figures, jobs: jobs, latency: measureLatency ? recorder.latencies : nil)
