@@ -10,6 +10,6 @@ struct CamundaBench: AsyncParsableCommand {
         commandName: "camunda-bench",
         abstract: "Benchmarks of the Camunda Swift SDK (build with -c release).",
         subcommands: [
-            WorkerCommand.self, RawCommand.self, CompareCommand.self, ConcurrencyCommand.self, MicroCommand.self, DecodeCommand.self, GenerateCommand.self, ServeGatewayCommand.self,
+            WorkerCommand.self, RawCommand.self, CompareCommand.self, ConcurrencyCommand.self, MicroCommand.self, DateCheckCommand.self, DecodeCommand.self, GenerateCommand.self, ServeGatewayCommand.self,
         ])
 }
