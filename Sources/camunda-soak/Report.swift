@@ -142,6 +142,22 @@ extension Soak {
         return (logs.reduce(0) { $0 + $1.utf8.count }, tokens.count, leaks)
     }
 
+    /// How long after a fault ends polling may take to succeed again (see the report's text).
+    static func recoveryBound(_ fault: String) -> Double {
+        fault == ChaosFault.restart.rawValue ? 75 : 45
+    }
+
+    /// SDK log lines where a worker gave up on an acknowledgement (the job is re-activated after its lock).
+    func abandonedAcknowledgements() -> [String: Int] {
+        guard let text = try? String(contentsOfFile: sdkLogPath, encoding: .utf8) else { return [:] }
+        var result: [String: Int] = [:]
+        for line in text.split(separator: "\n") where line.contains("failed after") && line.contains("attempt(s)") {
+            let strategy = ["async", "thread", "process"].first { line.contains("camunda.soak.\($0)]") } ?? "?"
+            result[strategy, default: 0] += 1
+        }
+        return result
+    }
+
     func makeReport(rssAtStart: Int?, rssAtEnd: Int?, finalCounts: GatewayCounts) throws -> String {
         let tallies = tallies()
         let total = tallies.values.reduce(Tally(), +)
@@ -187,33 +203,46 @@ extension Soak {
             "Final gateway counters (last incarnation): completed \(finalCounts.completed), open \(finalCounts.open), "
                 + "duplicate completion commands \(finalCounts.duplicateCompletions), rejected commands \(finalCounts.rejectedCommands), "
                 + "timed out \(finalCounts.timedOut). Seed calls that failed (gateway down): \(seedFailures).")
+        let abandoned = abandonedAcknowledgements()
+        lines.append(
+            "Acknowledgements the workers gave up on after their retry budget (6 attempts), so the job was re-run after its lock expired: "
+                + ["async", "thread", "process"].map { "\($0) \(abandoned[$0] ?? 0)" }.joined(separator: ", ") + ".")
         lines.append("")
         lines.append("## Polling")
         lines.append("")
-        lines.append("| strategy | successful polls | failed polls | longest stretch without a successful poll | worst recovery after a fault |")
-        lines.append("|---|---|---|---|---|")
+        lines.append(
+            "| strategy | successful polls | failed polls | longest stretch without a successful poll | worst recovery after a fault | recoveries beyond the bound |")
+        lines.append("|---|---|---|---|---|---|")
         var recoveryLines: [String] = []
         for entry in clients {
             let state = entry.observer.state.withLock { $0 }
             let worst = state.recoveries.compactMap { recovery in recovery.resumedAt.map { $0 - recovery.endedAt } }.max() ?? 0
             let unresolved = state.recoveries.filter { $0.resumedAt == nil }.count
+            let beyond = state.recoveries.filter { recovery in
+                recovery.resumedAt.map { $0 - recovery.endedAt > Self.recoveryBound(recovery.fault) } ?? true
+            }.count
             lines.append(
                 "| \(entry.observer.name) | \(state.successfulPolls) | \(state.failedPolls) | "
                     + String(format: "%.1f s (%.0f–%.0f s)", state.longestGap.length, state.longestGap.from, state.longestGap.to)
-                    + " | " + String(format: "%.1f s", worst) + (unresolved > 0 ? " (\(unresolved) never recovered)" : "") + " |")
+                    + " | " + String(format: "%.1f s", worst) + (unresolved > 0 ? " (\(unresolved) never recovered)" : "")
+                    + " | \(beyond) |")
             for recovery in state.recoveries {
+                let bound = Self.recoveryBound(recovery.fault)
                 recoveryLines.append(
                     "| \(entry.observer.name) | \(recovery.fault) | " + String(format: "%.0f s", recovery.endedAt) + " | "
-                        + (recovery.resumedAt.map { String(format: "%.1f s", $0 - recovery.endedAt) } ?? "never") + " |")
+                        + (recovery.resumedAt.map { String(format: "%.1f s", $0 - recovery.endedAt) } ?? "never")
+                        + String(format: " | %.0f s | ", bound)
+                        + ((recovery.resumedAt.map { $0 - recovery.endedAt <= bound } ?? false) ? "yes" : "**no**") + " |")
             }
         }
         lines.append("")
         lines.append(
             "Recovery bound: the worker's activation back-off cap (30 s) + the client request timeout (10 s) + the long poll (3 s) "
-                + "+ the retry delay cap (2 s) = 45 s.")
+                + "+ the retry delay cap (2 s) = 45 s; after the token endpoint outage add the OAuth provider's fail-fast window "
+                + "(after a failed token request it refuses to ask again for up to 30 s) = 75 s.")
         lines.append("")
-        lines.append("| strategy | fault | ended at | first successful poll after |")
-        lines.append("|---|---|---|---|")
+        lines.append("| strategy | fault | ended at | first successful poll after | bound | within |")
+        lines.append("|---|---|---|---|---|---|")
         lines.append(contentsOf: recoveryLines)
         lines.append("")
         lines.append("## Faults injected")
