@@ -202,7 +202,7 @@ struct WorkerEngineTests {
         let worker = try registry.testWorker(
             WorkerConfig(jobType: "test", jobTimeoutMilliseconds: 1000, maxConcurrentJobs: 4),
             runner: .blocking(.thread) { (job: SyncJobContext) throws in
-                names.withLock { _ = $0.insert(Thread.current.name ?? "") }
+                names.withLock { _ = $0.insert(JobThreadPool.currentPoolThreadName ?? "not a pool thread") }
                 _ = try job.client.publishMessage(MessagePublicationRequest(name: "order-processed"))
             }, operations: server)
         let task = Task { try await worker.run() }
@@ -236,16 +236,18 @@ struct WorkerEngineTests {
         server.seed(3)
         let registry = JobWorkerRegistry()
         let cancelled = Mutex(false)
+        let started = AsyncCounter()
         let gate = AsyncGate()
         let worker = try registry.testWorker(
             WorkerConfig(jobType: "test", jobTimeoutMilliseconds: 1000, maxConcurrentJobs: 3),
             runner: .connected(.auto) { (_: ConnectedJobContext) async throws -> [String: JSONValue] in
+                await started.increment()
                 await gate.wait()
                 if Task.isCancelled { cancelled.withLock { $0 = true } }
                 return ["finished": true]
             }, operations: server)
         let task = Task { try await worker.run() }
-        await server.wait { $0.activated.count == 3 }
+        await started.wait(for: 3)
         task.cancel()
         // Cancellation does not reach the handlers: they are still waiting for the gate.
         await gate.open()
@@ -333,5 +335,30 @@ final class AsyncGate: Sendable {
             return state.waiters
         }
         for waiter in waiters { waiter.resume() }
+    }
+}
+
+/// A counter tasks can wait on until it reaches a value.
+final class AsyncCounter: Sendable {
+    private let state = Mutex<(value: Int, waiters: [(Int, CheckedContinuation<Void, Never>)])>((0, []))
+    func increment() async {
+        let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.value += 1
+            let value = state.value
+            let ready = state.waiters.filter { $0.0 <= value }.map(\.1)
+            state.waiters.removeAll { $0.0 <= value }
+            return ready
+        }
+        for waiter in ready { waiter.resume() }
+    }
+    func wait(for target: Int) async {
+        await withCheckedContinuation { continuation in
+            let now = state.withLock { state -> Bool in
+                if state.value >= target { return true }
+                state.waiters.append((target, continuation))
+                return false
+            }
+            if now { continuation.resume() }
+        }
     }
 }

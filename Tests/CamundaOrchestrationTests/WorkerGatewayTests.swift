@@ -6,7 +6,7 @@ import Testing
 @testable import CamundaOrchestration
 
 /// Workers against the embedded gateway over loopback HTTP.
-@Suite("Workers against the embedded gateway", .serialized)
+@Suite("Workers against the embedded gateway", .serialized, .timeLimit(.minutes(2)))
 struct WorkerGatewayTests {
     static func withGateway(
         _ configuration: [String: String] = [:], _ body: (EmbeddedGateway, CamundaClient) async throws -> Void
@@ -76,13 +76,13 @@ struct WorkerGatewayTests {
                 config: WorkerConfig(jobType: "thread-500", jobTimeoutMilliseconds: 60_000, maxConcurrentJobs: 8),
                 executionStrategy: .thread
             ) { (job: SyncJobContext) throws -> [String: JSONValue] in
-                threads.withLock { _ = $0.insert(Thread.current.name ?? "?") }
+                threads.withLock { _ = $0.insert(JobThreadPool.currentPoolThreadName ?? "not a pool thread") }
                 return ["thread": true]
             }
             try await Self.run(client, gateway, type: "thread-500") { $0.completed == 500 }
             Self.expectExactlyOnce(gateway, type: "thread-500", count: 500)
             #expect(threads.withLock { $0.count } <= 8)
-            #expect(threads.withLock { $0.allSatisfy { $0.hasPrefix("camunda-worker-thread-500") } })
+            #expect(threads.withLock { $0.allSatisfy { $0.hasPrefix("camunda-worker-thread-500") } }, "\(threads.withLock { $0 })")
             #expect(gateway.peakActivated(type: "thread-500") <= 8)
         }
     }
@@ -103,6 +103,8 @@ struct WorkerGatewayTests {
                 return [:]
             }
             worker.useProcessChildren(executable: demo, ordinal: 0)
+            // The crashing child would spend seconds printing a symbolicated backtrace.
+            setenv("SWIFT_BACKTRACE", "enable=no", 1)
             try await Self.run(client, gateway, type: "count-primes") { $0.completed == 500 && $0.incidents == 1 }
             let counts = gateway.counts(type: "count-primes")
             #expect(counts.completed == 500)
@@ -144,10 +146,11 @@ struct WorkerGatewayTests {
 
             let timeout: Int64 = 60_000
             try client.createJobWorker(config: WorkerConfig(jobType: "fail-default", jobTimeoutMilliseconds: timeout)) {
-                (_: ConnectedJobContext) async throws in throw JobFailure(message: "default retries")
+                (_: ConnectedJobContext) async throws in
+                throw JobFailure(message: "default retries", retryBackOff: 600_000)
             }
             try client.createJobWorker(config: WorkerConfig(jobType: "fail-default-zero", jobTimeoutMilliseconds: timeout)) {
-                (_: ConnectedJobContext) async throws in throw JobFailure(message: "zero")
+                (_: ConnectedJobContext) async throws in throw JobFailure(message: "zero", retryBackOff: 600_000)
             }
             try client.createJobWorker(config: WorkerConfig(jobType: "fail-custom", jobTimeoutMilliseconds: timeout)) {
                 (_: ConnectedJobContext) async throws in
@@ -172,7 +175,7 @@ struct WorkerGatewayTests {
                 JobCompletionRequest(result: .userTask(JobResultUserTask(denied: true, deniedReason: "on leave")))
             }
             try await Self.run(client, gateway, type: nil) { counts in
-                counts.failed >= 7 && counts.errorThrown == 1 && counts.completed == 2
+                counts.failed >= 7 && counts.errorThrown == 1 && counts.completed == 2 && counts.incidents == 2
             }
 
             let defaults = gateway.jobs(type: "fail-default")
@@ -186,9 +189,12 @@ struct WorkerGatewayTests {
             #expect(bpmn.errorCode == "AMOUNT_TOO_HIGH")
             #expect(bpmn.errorMessage == "too much")
             #expect(bpmn.variables == ["limit": 1000])
-            let other = try #require(gateway.jobs(type: "other-error").first?.lastFailure)
-            #expect(other.retries == 1)
-            #expect(other.errorMessage == "boom happened")
+            // Any other error: the job's retries minus one, without back-off, so it fails 2 → 1 → 0 (incident).
+            let other = try #require(gateway.jobs(type: "other-error").first)
+            #expect(other.failureCount == 2)
+            #expect(other.state == .incident)
+            #expect(other.lastFailure?.retries == 0)
+            #expect(other.lastFailure?.errorMessage == "boom happened")
 
             // The wire form of the user-task results, as the spec's JobResultUserTask.
             let completions = gateway.requests().filter { $0.operationID == "completeJob" }
@@ -278,16 +284,16 @@ struct WorkerGatewayTests {
         try await Self.withGateway { gateway, client in
             gateway.seedJobs(type: "drain", count: 4)
             let gate = AsyncGate()
-            let started = Mutex(0)
+            let started = AsyncCounter()
             let worker = try client.createJobWorker(
                 config: WorkerConfig(jobType: "drain", jobTimeoutMilliseconds: 600_000, maxConcurrentJobs: 4)
             ) { (_: ConnectedJobContext) async throws -> [String: JSONValue] in
-                started.withLock { $0 += 1 }
+                await started.increment()
                 await gate.wait()
                 return ["drained": true]
             }
             let workers = Task { try await client.runWorkers() }
-            try await gateway.waitUntil(type: "drain") { $0.activated == 4 }
+            await started.wait(for: 4)
             workers.cancel()
             await gate.open()
             try await workers.value
@@ -338,9 +344,9 @@ struct WorkerGatewayTests {
             gateway.seedJobs(type: "inherit", count: 2)
             try await Self.run(client, gateway, type: "inherit") { $0.completed == 2 }
             let activation = try #require(
-                gateway.requests().first { $0.operationID == "activateJobs" }.map {
+                gateway.requests().filter { $0.operationID == "activateJobs" }.map {
                     try CamundaJSON.decode(JobActivationRequest.self, from: $0.body)
-                })
+                }.first { $0.type == "inherit" })
             #expect(activation.worker == "from-config")
             #expect(activation.timeout == 45_000)
             #expect(activation.requestTimeout == 1500)

@@ -181,7 +181,13 @@ final class RecordingSleeper: Sendable {
     }
 }
 
+/// The tests' logger: silent unless `WORKER_TEST_LOG` names a level (then it writes to stderr).
 let quietLogger: Logger = {
+    if let level = ProcessInfo.processInfo.environment["WORKER_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) {
+        var logger = Logger(label: "worker-tests", factory: { StreamLogHandler.standardError(label: $0) })
+        logger.logLevel = level
+        return logger
+    }
     var logger = Logger(label: "worker-tests")
     logger.logLevel = .critical
     return logger

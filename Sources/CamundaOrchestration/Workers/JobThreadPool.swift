@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 
+
 /// A fixed pool of OS threads for blocking work (`.thread` handlers, and the pipe I/O of `.process`
 /// handlers), so that it never occupies Swift's cooperative thread pool.
 final class JobThreadPool: @unchecked Sendable {
@@ -12,13 +13,22 @@ final class JobThreadPool: @unchecked Sendable {
     /// Starts `size` threads named `<name>-<n>`.
     init(size: Int, name: String) {
         for index in 0..<size {
-            let thread = Thread { [self] in self.work() }
-            thread.name = "\(name)-\(index + 1)"
+            let threadName = "\(name)-\(index + 1)"
+            let thread = Thread { [self] in self.work(name: threadName) }
+            thread.name = threadName
             thread.start()
         }
     }
 
-    private func work() {
+    /// The name of the worker pool thread the caller runs on, or `nil` when it is not on one.
+    static var currentPoolThreadName: String? {
+        Thread.current.threadDictionary[threadKey] as? String
+    }
+
+    private static let threadKey = "camunda.worker.pool-thread"
+
+    private func work(name: String) {
+        Thread.current.threadDictionary[Self.threadKey] = name
         while let item = take() { item() }
     }
 

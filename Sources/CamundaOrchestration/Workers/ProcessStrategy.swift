@@ -80,7 +80,8 @@ enum ProcessWorkerChild {
                 ?? Data(#"{"fail":{"message":"the .process child could not encode the outcome","retryBackOff":0}}"#.utf8)
             guard FrameIO.write(fd, data) else { break }
         }
-        exit(0)
+        // `_exit`, not `exit`: no atexit handlers or static destructors while other threads still run.
+        _exit(0)
     }
 }
 
