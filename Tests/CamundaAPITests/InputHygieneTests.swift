@@ -70,3 +70,21 @@ import Testing
         }
     }
 }
+
+/// `CamundaJSON.decode` gives `Data`, `URL` and `Decimal` the JSON forms `JSONDecoder` gives them.
+@Suite struct FoundationTypeForms {
+    struct Holder: Codable, Equatable {
+        var data: Data
+        var url: URL
+        var amount: Decimal
+        var when: Date
+    }
+
+    @Test func matchesJSONDecoder() throws {
+        let json = Data(#"{"data":"AAEC","url":"https://example.com/a?b=c","amount":12.5,"when":"2024-06-05T08:29:15.027Z"}"#.utf8)
+        let ours = try CamundaJSON.decode(Holder.self, from: json)
+        let theirs = try CamundaJSON.makeDecoder().decode(Holder.self, from: json)
+        #expect(ours == theirs)
+        #expect(ours.data == Data([0, 1, 2]))
+    }
+}

@@ -37,12 +37,15 @@ public enum CamundaJSON {
     }
 
     /// Decodes a value with the API's conventions.
+    ///
+    /// The data is parsed once into a ``JSONValue`` tree and the value decoded from it; free-form
+    /// members such as `variables` are taken from the tree as they are. Errors are `DecodingError`s
+    /// with the coding path, as `JSONDecoder` throws them.
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
-        try sharedDecoder.decode(type, from: data)
+        try JSONValueDecoder.decode(T.self, from: JSONParser.parse(data), codingPath: [])
     }
 
     private static let sharedEncoder = makeEncoder()
-    private static let sharedDecoder = makeDecoder()
 
     /// Formats a date as RFC 3339 in UTC with milliseconds, for example `2024-06-05T08:29:15.027Z`.
     public static func formatDate(_ date: Date) -> String {
@@ -65,6 +68,7 @@ public enum CamundaJSON {
     /// Parses an RFC 3339 date-time with or without fractional seconds and with `Z`, `±hh:mm` or `±hhmm`.
     /// Returns `nil` when the text is not such a date.
     public static func parseDate(_ text: String) -> Date? {
+        if let date = RFC3339.parseFixedFormat(text) { return date }
         var text = text
         // Normalise a `+hhmm` offset to `+hh:mm`.
         let utf8 = Array(text.utf8)

@@ -35,6 +35,10 @@ extension JSONValue: Codable {
     public init(from decoder: any Decoder) throws {
         // The Decoder API cannot peek at the token type, and every failed attempt throws (and
         // allocates), so the attempts go in the order of how common each kind is in variables.
+        if let tree = decoder as? JSONValueDecoder {
+            self = tree.value
+            return
+        }
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null

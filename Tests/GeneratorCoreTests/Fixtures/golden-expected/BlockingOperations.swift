@@ -5,31 +5,56 @@ import Foundation
 extension CamundaBlockingOperations {
     /// Blocking variant of ``CamundaOperations/getPet(petKey:)``: Get a pet
     public func getPet(petKey: PetKey) throws -> Pet {
-        try runBlocking { try await $0.getPet(petKey: petKey) }
+        let request = OperationRequest(
+            operationID: "getPet", method: "GET", path: "/pets/\(OperationSupport.pathSegment(petKey.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        return try performBlocking(request, success: [200], decoding: Pet.self)
     }
 
     /// Blocking variant of ``CamundaOperations/deletePet(petKey:force:)``: Delete a pet
     public func deletePet(petKey: PetKey, force: Bool? = nil) throws {
-        try runBlocking { try await $0.deletePet(petKey: petKey, force: force) }
+        var request = OperationRequest(
+            operationID: "deletePet", method: "DELETE", path: "/pets/\(OperationSupport.pathSegment(petKey.description))",
+            server: .api, accept: "application/json, application/problem+json")
+        if let force { request.query.append(URLQueryItem(name: "force", value: OperationSupport.queryValue(force))) }
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/searchPets(_:)``: Search pets
     public func searchPets(_ body: PetSearchQuery? = nil) throws -> PetSearchResult {
-        try runBlocking { try await $0.searchPets(body) }
+        var request = OperationRequest(
+            operationID: "searchPets", method: "POST", path: "/pets/search",
+            server: .api, accept: "application/json, application/problem+json")
+        if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchPets") }
+        return try performBlocking(request, success: [200], decoding: PetSearchResult.self)
     }
 
     /// Blocking variant of ``CamundaOperations/uploadPhoto(petKey:file:caption:)``: Upload a photo
     public func uploadPhoto(petKey: PetKey, file: MultipartFile, caption: String? = nil) throws {
-        try runBlocking { try await $0.uploadPhoto(petKey: petKey, file: file, caption: caption) }
+        var request = OperationRequest(
+            operationID: "uploadPhoto", method: "POST", path: "/pets/\(OperationSupport.pathSegment(petKey.description))/photo",
+            server: .api, accept: "application/json, application/problem+json")
+        var form = MultipartForm()
+        form.append(name: "file", file: file)
+        if let caption { form.append(name: "caption", text: OperationSupport.queryValue(caption)) }
+        request.body = .multipart(form)
+        _ = try performBlocking(request, success: [204])
     }
 
     /// Blocking variant of ``CamundaOperations/getPhoto(petKey:)``: Download a photo
     public func getPhoto(petKey: PetKey) throws -> Data {
-        try runBlocking { try await $0.getPhoto(petKey: petKey) }
+        let request = OperationRequest(
+            operationID: "getPhoto", method: "GET", path: "/pets/\(OperationSupport.pathSegment(petKey.description))/photo",
+            server: .api, accept: "application/octet-stream, application/problem+json")
+        return try performBlocking(request, success: [200]).body
     }
 
     /// Blocking variant of ``CamundaOperations/getAdminStatus()``: Status as XML
     public func getAdminStatus() throws -> String {
-        try runBlocking { try await $0.getAdminStatus() }
+        let request = OperationRequest(
+            operationID: "getAdminStatus", method: "GET", path: "/admin/v2/status",
+            server: .root, accept: "text/xml, application/problem+json")
+        let response = try performBlocking(request, success: [200])
+        return String(decoding: response.body, as: UTF8.self)
     }
 }

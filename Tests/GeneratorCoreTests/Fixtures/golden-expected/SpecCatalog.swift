@@ -33,20 +33,20 @@ public enum CamundaSpecCatalog {
     /// The Swift type generated for a component schema of the spec, by the schema's name.
     public static func schemaType(named name: String) -> (any Codable.Type)? {
         switch name {
-        case "Pet": Pet.self
-        case "PetKind": PetKind.self
-        case "FamilyNode": FamilyNode.self
-        case "PetSearchQuery": PetSearchQuery.self
-        case "PetSearchResult": PetSearchResult.self
-        case "Problem": Problem.self
-        case "PetKey": PetKey.self
-        case "Weird~Name/Holder": WeirdNameHolder.self
-        case "Weird~Name/Target": WeirdNameTarget.self
-        case "SearchRequest": SearchRequest.self
-        case "SearchResponse": SearchResponse.self
-        case "StringFilterProperty": StringFilterProperty.self
-        case "AdvancedStringFilter": AdvancedStringFilter.self
-        default: nil
+        case "Pet": return Pet.self
+        case "PetKind": return PetKind.self
+        case "FamilyNode": return FamilyNode.self
+        case "PetSearchQuery": return PetSearchQuery.self
+        case "PetSearchResult": return PetSearchResult.self
+        case "Problem": return Problem.self
+        case "PetKey": return PetKey.self
+        case "Weird~Name/Holder": return WeirdNameHolder.self
+        case "Weird~Name/Target": return WeirdNameTarget.self
+        case "SearchRequest": return SearchRequest.self
+        case "SearchResponse": return SearchResponse.self
+        case "StringFilterProperty": return StringFilterProperty.self
+        case "AdvancedStringFilter": return AdvancedStringFilter.self
+        default: return nil
         }
     }
     /// The inline types the generator named, qualified by their parent.

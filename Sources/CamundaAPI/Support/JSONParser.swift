@@ -1,0 +1,269 @@
+import Foundation
+
+/// A strict UTF-8 JSON parser that produces ``JSONValue`` in one pass.
+///
+/// `CamundaJSON.decode` parses responses with it and then decodes the models from the tree, so
+/// free-form members (`variables`, `customHeaders`) are taken as they are instead of going through
+/// `Codable` value by value, which is what made job activations decode three times slower than
+/// typed structs (`camunda-bench decode`).
+enum JSONParser {
+    /// Nesting deeper than this is rejected (as Foundation's decoder does) rather than risking the stack.
+    static let maximumDepth = 512
+
+    static func parse(_ data: Data) throws -> JSONValue {
+        try data.withUnsafeBytes { raw in
+            var parser = Parser(bytes: raw.bindMemory(to: UInt8.self))
+            parser.skipWhitespace()
+            let value = try parser.parseValue(depth: 0)
+            parser.skipWhitespace()
+            guard parser.index == parser.bytes.count else { throw parser.error("unexpected data after the JSON value") }
+            return value
+        }
+    }
+
+    private struct Parser {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var index = 0
+
+        init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+        func error(_ message: String) -> DecodingError {
+            .dataCorrupted(.init(codingPath: [], debugDescription: "The given data was not valid JSON: \(message) at byte \(index)."))
+        }
+
+        mutating func skipWhitespace() {
+            while index < bytes.count {
+                switch bytes[index] {
+                case 0x20, 0x0A, 0x0D, 0x09: index += 1
+                default: return
+                }
+            }
+        }
+
+        mutating func parseValue(depth: Int) throws -> JSONValue {
+            guard index < bytes.count else { throw error("unexpected end of data") }
+            switch bytes[index] {
+            case UInt8(ascii: "{"): return .object(try parseObject(depth: depth + 1))
+            case UInt8(ascii: "["): return .array(try parseArray(depth: depth + 1))
+            case UInt8(ascii: "\""): return .string(try parseString())
+            case UInt8(ascii: "t"): try expect("true"); return .bool(true)
+            case UInt8(ascii: "f"): try expect("false"); return .bool(false)
+            case UInt8(ascii: "n"): try expect("null"); return .null
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
+            default: throw error("unexpected character '\(Unicode.Scalar(bytes[index]))'")
+            }
+        }
+
+        mutating func expect(_ literal: StaticString) throws {
+            let count = literal.utf8CodeUnitCount
+            guard index + count <= bytes.count else { throw error("unexpected end of data") }
+            for offset in 0..<count where bytes[index + offset] != literal.utf8Start[offset] {
+                throw error("invalid literal")
+            }
+            index += count
+        }
+
+        mutating func parseObject(depth: Int) throws -> [String: JSONValue] {
+            guard depth <= JSONParser.maximumDepth else { throw error("too deeply nested") }
+            index += 1
+            var members: [String: JSONValue] = [:]
+            skipWhitespace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                return members
+            }
+            while true {
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name") }
+                let key = try parseString()
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
+                index += 1
+                skipWhitespace()
+                let value = try parseValue(depth: depth)
+                // A repeated name keeps its first value, as Foundation's JSONDecoder does.
+                if members[key] == nil { members[key] = value }
+                skipWhitespace()
+                guard index < bytes.count else { throw error("unexpected end of data in an object") }
+                if bytes[index] == UInt8(ascii: ",") {
+                    index += 1
+                } else if bytes[index] == UInt8(ascii: "}") {
+                    index += 1
+                    return members
+                } else {
+                    throw error("expected ',' or '}'")
+                }
+            }
+        }
+
+        mutating func parseArray(depth: Int) throws -> [JSONValue] {
+            guard depth <= JSONParser.maximumDepth else { throw error("too deeply nested") }
+            index += 1
+            var elements: [JSONValue] = []
+            skipWhitespace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                return elements
+            }
+            while true {
+                skipWhitespace()
+                elements.append(try parseValue(depth: depth))
+                skipWhitespace()
+                guard index < bytes.count else { throw error("unexpected end of data in an array") }
+                if bytes[index] == UInt8(ascii: ",") {
+                    index += 1
+                } else if bytes[index] == UInt8(ascii: "]") {
+                    index += 1
+                    return elements
+                } else {
+                    throw error("expected ',' or ']'")
+                }
+            }
+        }
+
+        mutating func parseString() throws -> String {
+            index += 1  // opening quote
+            let start = index
+            var simple = true
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "\"") {
+                    if simple {
+                        let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                        index += 1
+                        guard let text = String(validating: slice, as: UTF8.self) else { throw error("invalid UTF-8 in a string") }
+                        return text
+                    }
+                    break
+                }
+                if byte == UInt8(ascii: "\\") { simple = false; index += 2; continue }
+                if byte < 0x20 { throw error("unescaped control character in a string") }
+                index += 1
+            }
+            guard !simple else { throw error("unterminated string") }
+            // Slow path: strings with escapes.
+            index = start
+            var scalars: [UInt8] = []
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "\"") {
+                    index += 1
+                    guard let text = String(validating: scalars, as: UTF8.self) else { throw error("invalid UTF-8 in a string") }
+                    return text
+                }
+                if byte < 0x20 { throw error("unescaped control character in a string") }
+                if byte != UInt8(ascii: "\\") {
+                    scalars.append(byte)
+                    index += 1
+                    continue
+                }
+                guard index + 1 < bytes.count else { throw error("unterminated escape") }
+                let escaped = bytes[index + 1]
+                index += 2
+                switch escaped {
+                case UInt8(ascii: "\""): scalars.append(0x22)
+                case UInt8(ascii: "\\"): scalars.append(0x5C)
+                case UInt8(ascii: "/"): scalars.append(0x2F)
+                case UInt8(ascii: "b"): scalars.append(0x08)
+                case UInt8(ascii: "f"): scalars.append(0x0C)
+                case UInt8(ascii: "n"): scalars.append(0x0A)
+                case UInt8(ascii: "r"): scalars.append(0x0D)
+                case UInt8(ascii: "t"): scalars.append(0x09)
+                case UInt8(ascii: "u"):
+                    var code = try hex4()
+                    if (0xD800...0xDBFF).contains(code) {
+                        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+                        else { throw error("unpaired surrogate") }
+                        index += 2
+                        let low = try hex4()
+                        guard (0xDC00...0xDFFF).contains(low) else { throw error("unpaired surrogate") }
+                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                    } else if (0xDC00...0xDFFF).contains(code) {
+                        throw error("unpaired surrogate")
+                    }
+                    guard let scalar = Unicode.Scalar(code) else { throw error("invalid \\u escape") }
+                    scalars.append(contentsOf: Array(String(Character(scalar)).utf8))
+                default: throw error("invalid escape")
+                }
+            }
+            throw error("unterminated string")
+        }
+
+        mutating func hex4() throws -> UInt32 {
+            guard index + 4 <= bytes.count else { throw error("short \\u escape") }
+            var value: UInt32 = 0
+            for _ in 0..<4 {
+                let byte = bytes[index]
+                let digit: UInt32
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
+                default: throw error("invalid \\u escape")
+                }
+                value = value << 4 | digit
+                index += 1
+            }
+            return value
+        }
+
+        mutating func parseNumber() throws -> JSONValue {
+            let start = index
+            if bytes[index] == UInt8(ascii: "-") { index += 1 }
+            guard index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) else {
+                throw error("invalid number")
+            }
+            if bytes[index] == UInt8(ascii: "0"), index + 1 < bytes.count,
+                (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index + 1])
+            {
+                throw error("leading zero in a number")
+            }
+            var integral = true
+            while index < bytes.count {
+                switch bytes[index] {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): index += 1
+                case UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "+"), UInt8(ascii: "-"):
+                    integral = false
+                    index += 1
+                default:
+                    return try makeNumber(start: start, integral: integral)
+                }
+            }
+            return try makeNumber(start: start, integral: integral)
+        }
+
+        func makeNumber(start: Int, integral: Bool) throws -> JSONValue {
+            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+            if integral, let value = Int64(text) { return .int(value) }
+            guard Self.isValidNumber(text), let value = Double(text), value.isFinite else { throw error("invalid number \(text)") }
+            // An integral value written with a fraction or exponent (1.0, 1e3) that fits stays exact.
+            if !integral, value.rounded() == value, abs(value) < 9.2e18 {
+                return .int(Int64(value))
+            }
+            return .double(value)
+        }
+
+        /// The JSON number grammar: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
+        static func isValidNumber(_ text: String) -> Bool {
+            var chars = Substring(text).utf8[...]
+            if chars.first == UInt8(ascii: "-") { chars = chars.dropFirst() }
+            let digits = chars.prefix { (48...57).contains($0) }
+            guard !digits.isEmpty else { return false }
+            chars = chars.dropFirst(digits.count)
+            if chars.first == UInt8(ascii: ".") {
+                chars = chars.dropFirst()
+                let fraction = chars.prefix { (48...57).contains($0) }
+                guard !fraction.isEmpty else { return false }
+                chars = chars.dropFirst(fraction.count)
+            }
+            if chars.first == UInt8(ascii: "e") || chars.first == UInt8(ascii: "E") {
+                chars = chars.dropFirst()
+                if chars.first == UInt8(ascii: "+") || chars.first == UInt8(ascii: "-") { chars = chars.dropFirst() }
+                let exponent = chars.prefix { (48...57).contains($0) }
+                guard !exponent.isEmpty else { return false }
+                chars = chars.dropFirst(exponent.count)
+            }
+            return chars.isEmpty
+        }
+    }
+}
