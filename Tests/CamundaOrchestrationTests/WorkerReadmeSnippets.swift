@@ -1,4 +1,4 @@
-// The code of Sources/camunda-demo/README-workers.md, compiled by CI. Keep the two in step.
+// The code of the "Job workers" section of README.md, compiled by CI. Keep the two in step.
 import CamundaOrchestration
 import Foundation
 import Logging
