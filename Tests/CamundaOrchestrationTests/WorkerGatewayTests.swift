@@ -6,7 +6,7 @@ import Testing
 @testable import CamundaOrchestration
 
 /// Workers against the embedded gateway over loopback HTTP.
-@Suite("Workers against the embedded gateway", .serialized, .timeLimit(.minutes(2)))
+@Suite("Workers against the embedded gateway", .serialized, .timeLimit(.minutes(1)))
 struct WorkerGatewayTests {
     static func withGateway(
         _ configuration: [String: String] = [:], _ body: (EmbeddedGateway, CamundaClient) async throws -> Void
@@ -102,9 +102,8 @@ struct WorkerGatewayTests {
                 Issue.record("the handler runs in the child, not here")
                 return [:]
             }
-            worker.useProcessChildren(executable: demo, ordinal: 0)
             // The crashing child would spend seconds printing a symbolicated backtrace.
-            setenv("SWIFT_BACKTRACE", "enable=no", 1)
+            worker.useProcessChildren(executable: demo, environment: ["SWIFT_BACKTRACE": "enable=no"], ordinal: 0)
             try await Self.run(client, gateway, type: "count-primes") { $0.completed == 500 && $0.incidents == 1 }
             let counts = gateway.counts(type: "count-primes")
             #expect(counts.completed == 500)

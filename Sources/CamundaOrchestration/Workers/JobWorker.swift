@@ -65,8 +65,12 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
 
     /// For tests: spawn `.process` children from another executable that registers a `.process`
     /// worker for the same job type as its `ordinal`-th `.process` worker.
-    package func useProcessChildren(executable: String, arguments: [String] = [], ordinal: Int) {
-        childCommand.withLock { $0 = ProcessChildCommand(executable: executable, arguments: arguments, ordinal: ordinal) }
+    package func useProcessChildren(
+        executable: String, arguments: [String] = [], environment: [String: String] = [:], ordinal: Int
+    ) {
+        childCommand.withLock {
+            $0 = ProcessChildCommand(executable: executable, arguments: arguments, environment: environment, ordinal: ordinal)
+        }
     }
 
     init(

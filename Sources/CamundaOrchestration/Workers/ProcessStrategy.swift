@@ -208,6 +208,8 @@ struct ProcessChildCommand: Sendable {
     var executable: String
     /// The arguments after `argv[0]`.
     var arguments: [String]
+    /// Variables added to the child's environment.
+    var environment: [String: String] = [:]
     /// Which `.process` worker the child serves: the n-th created in the child's `main`.
     var ordinal: Int
 }
@@ -319,7 +321,7 @@ final class ProcessChildPool: Sendable {
         guard parentEnd >= 0, childEnd >= 0 else { throw ProcessSpawnError("fcntl", errno) }
 
         let path = command.executable
-        var environment = ProcessInfo.processInfo.environment
+        var environment = ProcessInfo.processInfo.environment.merging(command.environment) { $1 }
         environment[ProcessWorkerChild.environmentKey] = "\(command.ordinal):\(jobType)"
         let argv0 = command.executable == Self.executablePath() ? (CommandLine.arguments.first ?? path) : path
         let argv = ([argv0] + command.arguments).map { strdup($0) } + [nil]
