@@ -96,6 +96,12 @@ final class InMemoryJobServer: CamundaOperations {
         case "throwJobError":
             let error = try CamundaJSON.decode(JobErrorRequest.self, from: body)
             return acknowledge(key) { $0.errors[key, default: []].append(error) }
+        case "publishMessage":
+            // As the spec says: 200 with a MessagePublicationResult.
+            changed { $0.other.append(request.operationID) }
+            return OperationResponse(
+                status: 200, headers: ["content-type": "application/json"],
+                body: Data(#"{"messageKey":"2251799813685300","tenantId":"<default>"}"#.utf8))
         default:
             changed { $0.other.append(request.operationID) }
             return OperationResponse(status: 204)
