@@ -19,7 +19,7 @@ import Logging
 /// ```
 ///
 /// The handler's return value completes the job: `[String: JSONValue]` or any `Encodable & Sendable`
-/// value as its variables, nothing (`Void`) without variables, a ``JobCompletionRequest`` as is.
+/// value as its variables, nothing (`Void`) without variables, a `JobCompletionRequest` as is.
 /// Throwing ``JobFailure`` fails it, ``JobError`` raises a BPMN error, and any other error fails it
 /// with the error's description and the job's retries minus one.
 extension CamundaClient {

@@ -3,7 +3,7 @@ import Logging
 
 /// The fields of an activated job, shared by ``JobContext``, ``ConnectedJobContext`` and ``SyncJobContext``.
 ///
-/// Every field of the spec's ``ActivatedJobResult`` is available with its typed key, plus ``log``,
+/// Every field of the spec's `ActivatedJobResult` is available with its typed key, plus ``log``,
 /// a logger carrying `camunda.job.type`, `camunda.worker.name` and `camunda.job.key`.
 public protocol ActivatedJobContext: Sendable {
     /// The job as the server sent it.
