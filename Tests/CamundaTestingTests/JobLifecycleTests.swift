@@ -102,7 +102,7 @@ struct JobLifecycleTests {
             let key = try #require(gateway.seedJobs(type: "flaky", retries: 2).first)
             _ = try await client.activateJobs(.make("flaky"))
             try await client.failJob(
-                jobKey: key, JobFailRequest(retries: 1, errorMessage: "boom", retryBackOff: 100))
+                jobKey: key, JobFailRequest(retries: 1, errorMessage: "boom", retryBackOff: 1_500))
             #expect(gateway.job(key)?.state == .failed)
             #expect(gateway.counts(type: "flaky").retrying == 1)
 
