@@ -396,8 +396,15 @@ struct WorkerGatewayTests {
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        // Read and wait off Swift's cooperative pool: blocking here would starve other tests' tasks.
+        let handle = output.fileHandleForReading
+        let data = await withCheckedContinuation { (continuation: CheckedContinuation<Data, Never>) in
+            DispatchQueue.global().async {
+                let data = handle.readDataToEndOfFile()
+                process.waitUntilExit()
+                continuation.resume(returning: data)
+            }
+        }
         let text = String(decoding: data, as: UTF8.self)
         #expect(process.terminationStatus == 0)
         #expect(text.contains("47/47 jobs accounted for"))

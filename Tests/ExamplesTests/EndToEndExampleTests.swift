@@ -33,7 +33,12 @@ import Testing
         let exited = AsyncStream<Int32>.makeStream()
         process.terminationHandler = { exited.continuation.yield($0.terminationStatus) }
         try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        // Read off Swift's cooperative pool: a blocking read here would starve other tests' tasks.
+        let handle = output.fileHandleForReading
+        let data = await withCheckedContinuation { (continuation: CheckedContinuation<Data, Never>) in
+            DispatchQueue.global().async { continuation.resume(returning: handle.readDataToEndOfFile()) }
+        }
+        let text = String(decoding: data, as: UTF8.self)
         var status: Int32 = -1
         for await value in exited.stream {
             status = value
