@@ -236,11 +236,42 @@ enum JSONParser {
             let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
             if integral, let value = Int64(text) { return .int(value) }
             guard Self.isValidNumber(text), let value = Double(text), value.isFinite else { throw error("invalid number \(text)") }
-            // An integral value written with a fraction or exponent (1.0, 1e3) that fits stays exact.
-            if !integral, value.rounded() == value, abs(value) < 9.2e18 {
-                return .int(Int64(value))
-            }
+            // An integral value written with a fraction or exponent (1.0, 1e3, 9007199254740.99e5) that fits
+            // in Int64 stays an exact integer, computed from the decimal digits rather than the Double.
+            if !integral, let exact = Self.exactInteger(text) { return .int(exact) }
             return .double(value)
+        }
+
+        /// The integer a valid JSON number denotes, when it is one and fits in Int64 (`nil` otherwise).
+        static func exactInteger(_ text: String) -> Int64? {
+            var mantissa = Substring(text)
+            var exponent = 0
+            if let e = mantissa.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+                guard let value = Int(mantissa[mantissa.index(after: e)...]), abs(value) < 1_000 else { return nil }
+                exponent = value
+                mantissa = mantissa[..<e]
+            }
+            let negative = mantissa.first == "-"
+            if negative { mantissa = mantissa.dropFirst() }
+            let parts = mantissa.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+            let fraction = parts.count > 1 ? parts[1] : ""
+            var digits = Array((parts[0] + fraction).utf8)
+            var shift = exponent - fraction.count
+            while shift < 0, digits.last == UInt8(ascii: "0") {
+                digits.removeLast()
+                shift += 1
+            }
+            guard shift >= 0 else { return nil }
+            while digits.first == UInt8(ascii: "0") { digits.removeFirst() }
+            guard digits.count + shift <= 19 else { return nil }
+            var value: Int64 = 0
+            for digit in digits + Array(repeating: UInt8(ascii: "0"), count: shift) {
+                let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
+                let (sum, overflow2) = times.addingReportingOverflow(Int64(digit - UInt8(ascii: "0")))
+                guard !overflow1, !overflow2 else { return nil }
+                value = sum
+            }
+            return negative ? -value : value
         }
 
         /// The JSON number grammar: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
