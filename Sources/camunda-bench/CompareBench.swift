@@ -24,9 +24,9 @@ struct CompareCommand: AsyncParsableCommand {
                 let result: BenchResult
                 if let strategy = BenchStrategy(rawValue: variant) {
                     result = try await BenchWorker.measure(
-                        jobs: jobs, strategy: strategy, concurrency: concurrency, jobType: "bench", measureLatency: true)
+                        jobs: jobs, strategy: strategy, concurrency: concurrency, jobType: "bench")
                 } else {
-                    result = try await RawLoop.measure(jobs: jobs, concurrency: concurrency, jobType: "bench", measureLatency: true)
+                    result = try await RawLoop.measure(jobs: jobs, concurrency: concurrency, jobType: "bench")
                 }
                 results[variant, default: []].append(result)
             }

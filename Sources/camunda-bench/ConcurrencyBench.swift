@@ -47,10 +47,11 @@ struct ConcurrencyCommand: AsyncParsableCommand {
         progress("concurrency: gateway at \(gateway.rootAddress); seeding \(jobs) jobs")
         try await gateway.seed(type: jobType, count: jobs, variablesJSON: benchVariablesJSON)
         setenv("CAMUNDA_REST_ADDRESS", gateway.restAddress, 1)
-        let recorder = LatencyRecorder(target: jobs, measuresLatency: false)
+        let recorder = CompletionRecorder(target: jobs)
+        BenchMetrics.record(into: recorder)
+        defer { BenchMetrics.record(into: nil) }
         let client = try CamundaClient(
-            configuration: ["CAMUNDA_REST_ADDRESS": gateway.restAddress], environment: [:],
-            middlewares: [LatencyMiddleware(recorder: recorder)], logger: quietLogger())
+            configuration: ["CAMUNDA_REST_ADDRESS": gateway.restAddress], environment: [:], logger: quietLogger())
         let running = RunningCounter()
         let worker = try BenchWorker.register(
             on: client, strategy: strategy, jobType: jobType, concurrency: concurrency, sleep: .milliseconds(sleepMs),

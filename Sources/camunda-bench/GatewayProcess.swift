@@ -107,6 +107,12 @@ final class GatewayProcess: @unchecked Sendable {
         return try JSONDecoder().decode(GatewayCounts.self, from: data)
     }
 
+    /// Activation-to-completion latency of the jobs of `type`, as the gateway measured it.
+    func latencies(type: String) async throws -> GatewayLatencies {
+        let data = try await request("GET", "/_gateway/latencies?type=\(type)")
+        return try JSONDecoder().decode(GatewayLatencies.self, from: data)
+    }
+
     @discardableResult
     func request(_ method: String, _ path: String, body: String? = nil) async throws -> Data {
         var request = HTTPClientRequest(url: rootAddress + path)

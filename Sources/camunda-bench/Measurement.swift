@@ -106,28 +106,13 @@ func loadAverages() -> [Double] {
 /// The number of online CPUs.
 func cpuCount() -> Int { ProcessInfo.processInfo.activeProcessorCount }
 
-/// Percentiles of a sample (nearest rank on the sorted sample).
-struct Percentiles {
+/// Activation-to-completion latency as the gateway measured it (`GET /_gateway/latencies`): from the
+/// moment it activated a job to the moment the job's first completion arrived, in milliseconds.
+struct GatewayLatencies: Decodable {
     var count: Int
-    var p50: Double
-    var p90: Double
-    var p99: Double
-    var max: Double
-
-    /// - Parameter values: The sample (any order); empty gives zeros.
-    init(_ values: [Double]) {
-        let sorted = values.sorted()
-        count = sorted.count
-        func rank(_ q: Double) -> Double {
-            guard !sorted.isEmpty else { return 0 }
-            let index = Int((q * Double(sorted.count)).rounded(.up)) - 1
-            return sorted[Swift.min(Swift.max(index, 0), sorted.count - 1)]
-        }
-        p50 = rank(0.50)
-        p90 = rank(0.90)
-        p99 = rank(0.99)
-        self.max = sorted.last ?? 0
-    }
+    var p50Ms: Double?
+    var p99Ms: Double?
+    var maxMs: Double?
 }
 
 /// The median of a sample.

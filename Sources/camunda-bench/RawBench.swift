@@ -16,7 +16,6 @@ struct RawCommand: AsyncParsableCommand {
     @Option(help: "Jobs to seed and complete.") var jobs = 50_000
     @Option(help: "Jobs held at once (as the worker's maxConcurrentJobs).") var concurrency = 32
     @Option(help: "The job type.") var jobType = "bench"
-    @Flag(help: "Do not time activation-to-acknowledgement.") var noLatency = false
     @Option(
         help: """
             Diagnostic variants of the loop: http (the limit: hand-written JSON, only job keys parsed), \
@@ -27,7 +26,7 @@ struct RawCommand: AsyncParsableCommand {
 
     func run() async throws {
         let result = try await RawLoop.measure(
-            jobs: jobs, concurrency: concurrency, jobType: jobType, measureLatency: !noLatency, mode: mode)
+            jobs: jobs, concurrency: concurrency, jobType: jobType, mode: mode)
         printResults("raw (\(mode.rawValue)): activation/completion loop, concurrency \(concurrency)", [result])
     }
 }
@@ -85,13 +84,12 @@ enum RawLoop {
     }
 
     static func measure(
-        jobs: Int, concurrency: Int, jobType: String, measureLatency: Bool, mode: RawMode = .http
+        jobs: Int, concurrency: Int, jobType: String, mode: RawMode = .http
     ) async throws -> BenchResult {
         let gateway = try GatewayProcess.start()
         do {
             let result = try await measure(
-                gateway: gateway, jobs: jobs, concurrency: concurrency, jobType: jobType, measureLatency: measureLatency,
-                mode: mode)
+                gateway: gateway, jobs: jobs, concurrency: concurrency, jobType: jobType, mode: mode)
             await gateway.stop()
             return result
         } catch {
@@ -101,19 +99,17 @@ enum RawLoop {
     }
 
     private static func measure(
-        gateway: GatewayProcess, jobs: Int, concurrency: Int, jobType: String, measureLatency: Bool, mode: RawMode
+        gateway: GatewayProcess, jobs: Int, concurrency: Int, jobType: String, mode: RawMode
     ) async throws -> BenchResult {
         progress("raw: gateway \(gateway.executableDescription) at \(gateway.rootAddress); seeding \(jobs) jobs")
         try await gateway.seed(type: jobType, count: jobs, variablesJSON: benchVariablesJSON)
         let http = makeHTTPClient()
-        let recorder = LatencyRecorder(target: jobs, measuresLatency: measureLatency)
+        let recorder = CompletionRecorder(target: jobs)
         let slots = Slots(concurrency)
         let base = gateway.restAddress
         let client: CamundaClient? =
             mode == .client
-            ? try CamundaClient(
-                configuration: ["CAMUNDA_REST_ADDRESS": base], environment: [:],
-                middlewares: [LatencyMiddleware(recorder: recorder)], logger: quietLogger())
+            ? try CamundaClient(configuration: ["CAMUNDA_REST_ADDRESS": base], environment: [:], logger: quietLogger())
             : nil
 
         let measurement = RunMeasurement.start(jobs: jobs, gateway: gateway)
@@ -140,6 +136,7 @@ enum RawLoop {
                                     do {
                                         try await client.completeJob(
                                             jobKey: job.jobKey, JobCompletionRequest(variables: ["result": "processed"]))
+                                        recorder.completed()
                                     } catch {
                                         progress("raw: completion failed: \(error)")
                                     }
@@ -168,7 +165,6 @@ enum RawLoop {
                         try? await Task.sleep(for: .milliseconds(100))
                         continue
                     }
-                    recorder.activated(keys)
                     slots.take(keys.count)
                     for key in keys {
                         group.addTask {
@@ -190,11 +186,12 @@ enum RawLoop {
         try? await client?.shutdown()
 
         let counts = try await gateway.counts(type: jobType)
+        let latencies = try await gateway.latencies(type: jobType)
         var result = BenchResult(bench: "raw")
         result.add("strategy", "strategy", .string(mode == .http ? "raw" : "raw-\(mode.rawValue)"))
         result.add("jobs", "jobs", jobs)
         result.add("concurrency", "concurrency", concurrency)
-        result.addRun(figures, jobs: jobs, latency: measureLatency ? recorder.latencies : nil)
+        result.addRun(figures, jobs: jobs, latency: latencies)
         let ok = result.addCheck(counts, jobs: jobs)
         result.addEnvironment()
         if !ok { progress("raw: the gateway's counts do not show every job completed exactly once: \(counts)") }
@@ -202,7 +199,7 @@ enum RawLoop {
     }
 
     /// Completes one job with one output variable; retries transport errors a few times.
-    static func complete(_ key: Int64, http: HTTPClient, base: String, recorder: LatencyRecorder) async {
+    static func complete(_ key: Int64, http: HTTPClient, base: String, recorder: CompletionRecorder) async {
         for _ in 0..<5 {
             var request = HTTPClientRequest(url: "\(base)/jobs/\(key)/completion")
             request.method = .POST
@@ -213,7 +210,7 @@ enum RawLoop {
                 let response = try await http.execute(request, timeout: .seconds(60))
                 let status = response.status.code
                 if status == 204 {
-                    recorder.completed(key)
+                    recorder.completed()
                     _ = try? await response.body.collect(upTo: 1 << 20)
                     return
                 }

@@ -41,7 +41,7 @@ struct RunMeasurement {
 
 extension BenchResult {
     /// Adds the figures every worker-like run reports.
-    mutating func addRun(_ figures: RunMeasurement.Figures, jobs: Int, latency: Percentiles?) {
+    mutating func addRun(_ figures: RunMeasurement.Figures, jobs: Int, latency: GatewayLatencies?) {
         add("jobs_per_s", "jobs/s", Double(jobs) / figures.seconds, digits: 0)
         add("seconds", "wall time (s)", figures.seconds, digits: 3)
         add("cpu_us_per_job", "CPU µs/job (this process, user+sys)", Double(figures.cpuMicros) / Double(jobs))
@@ -55,10 +55,10 @@ extension BenchResult {
         add("cpu_utilisation", "CPU cores busy (this process)", Double(figures.cpuMicros) / 1e6 / figures.seconds, digits: 2)
         add("peak_rss_mb", "peak RSS (MB, this process)", Double(figures.peakRSS) / 1_048_576)
         if let latency {
-            add("latency_samples", "latency samples", latency.count)
-            add("p50_ms", "p50 activation→ack (ms)", latency.p50, digits: 3)
-            add("p99_ms", "p99 activation→ack (ms)", latency.p99, digits: 3)
-            add("max_ms", "max activation→ack (ms)", latency.max, digits: 3)
+            add("latency_samples", "latency samples (gateway)", latency.count)
+            add("p50_ms", "p50 activation→ack (ms, gateway)", latency.p50Ms ?? .nan, digits: 3)
+            add("p99_ms", "p99 activation→ack (ms, gateway)", latency.p99Ms ?? .nan, digits: 3)
+            add("max_ms", "max activation→ack (ms, gateway)", latency.maxMs ?? .nan, digits: 3)
         }
     }
 
@@ -82,7 +82,7 @@ let benchVariablesJSON =
 
 /// Watches the gateway while a run is under way: finishes the recorder if the gateway has every job
 /// completed (should the local count miss one), and gives up after `stallSeconds` without progress.
-func watchGateway(_ gateway: GatewayProcess, type: String, jobs: Int, recorder: LatencyRecorder, stallSeconds: Double = 60) -> Task<Void, Never> {
+func watchGateway(_ gateway: GatewayProcess, type: String, jobs: Int, recorder: CompletionRecorder, stallSeconds: Double = 60) -> Task<Void, Never> {
     Task {
         var lastCompleted = -1
         var lastProgress = monotonicNanos()

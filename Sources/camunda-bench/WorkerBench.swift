@@ -17,7 +17,6 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Execution strategy: async, thread or process.") var strategy: BenchStrategy = .async
     @Option(help: "maxConcurrentJobs of the worker.") var concurrency = 32
     @Option(help: "The job type.") var jobType = "bench"
-    @Flag(help: "Do not time activation-to-acknowledgement (drops the timing middleware).") var noLatency = false
 
     func run() async throws {
         if ProcessInfo.processInfo.environment["CAMUNDA_SWIFT_SDK_WORKER_CHILD"] != nil {
@@ -28,7 +27,7 @@ struct WorkerCommand: AsyncParsableCommand {
             return
         }
         let result = try await BenchWorker.measure(
-            jobs: jobs, strategy: strategy, concurrency: concurrency, jobType: jobType, measureLatency: !noLatency)
+            jobs: jobs, strategy: strategy, concurrency: concurrency, jobType: jobType)
         printResults("worker: SDK job worker, strategy \(strategy.rawValue), concurrency \(concurrency)", [result])
     }
 }
@@ -71,13 +70,12 @@ enum BenchWorker {
 
     /// Starts a gateway, seeds `jobs`, runs one worker until every job is completed, and measures.
     static func measure(
-        jobs: Int, strategy: BenchStrategy, concurrency: Int, jobType: String, measureLatency: Bool
+        jobs: Int, strategy: BenchStrategy, concurrency: Int, jobType: String
     ) async throws -> BenchResult {
         let gateway = try GatewayProcess.start()
         do {
             let result = try await measure(
-                gateway: gateway, jobs: jobs, strategy: strategy, concurrency: concurrency, jobType: jobType,
-                measureLatency: measureLatency)
+                gateway: gateway, jobs: jobs, strategy: strategy, concurrency: concurrency, jobType: jobType)
             await gateway.stop()
             return result
         } catch {
@@ -87,16 +85,17 @@ enum BenchWorker {
     }
 
     private static func measure(
-        gateway: GatewayProcess, jobs: Int, strategy: BenchStrategy, concurrency: Int, jobType: String, measureLatency: Bool
+        gateway: GatewayProcess, jobs: Int, strategy: BenchStrategy, concurrency: Int, jobType: String
     ) async throws -> BenchResult {
         progress("worker (\(strategy.rawValue)): gateway \(gateway.executableDescription) at \(gateway.rootAddress); seeding \(jobs) jobs")
         try await gateway.seed(type: jobType, count: jobs, variablesJSON: benchVariablesJSON)
         // `.process` children re-enter main and read the address from the environment.
         setenv("CAMUNDA_REST_ADDRESS", gateway.restAddress, 1)
-        let recorder = LatencyRecorder(target: jobs, measuresLatency: measureLatency)
+        let recorder = CompletionRecorder(target: jobs)
+        BenchMetrics.record(into: recorder)
+        defer { BenchMetrics.record(into: nil) }
         let client = try CamundaClient(
-            configuration: ["CAMUNDA_REST_ADDRESS": gateway.restAddress], environment: [:],
-            middlewares: [LatencyMiddleware(recorder: recorder)], logger: quietLogger())
+            configuration: ["CAMUNDA_REST_ADDRESS": gateway.restAddress], environment: [:], logger: quietLogger())
         let worker = try register(on: client, strategy: strategy, jobType: jobType, concurrency: concurrency, sleep: nil)
 
         let measurement = RunMeasurement.start(jobs: jobs, gateway: gateway)
@@ -111,11 +110,12 @@ enum BenchWorker {
         try? await client.shutdown()
 
         let counts = try await gateway.counts(type: jobType)
+        let latencies = try await gateway.latencies(type: jobType)
         var result = BenchResult(bench: "worker")
         result.add("strategy", "strategy", .string(strategy.rawValue))
         result.add("jobs", "jobs", jobs)
         result.add("concurrency", "concurrency", concurrency)
-        result.addRun(figures, jobs: jobs, latency: measureLatency ? recorder.latencies : nil)
+        result.addRun(figures, jobs: jobs, latency: latencies)
         result.add("peak_in_flight", "peak jobs in flight (worker)", peakInFlight)
         let ok = result.addCheck(counts, jobs: jobs)
         result.addEnvironment()

@@ -20,6 +20,8 @@
 ///   `retrying`, `completed`, `failed`, `errorThrown`, `incidents`, `duplicateCompletions`,
 ///   `rejectedCommands`, `activations`, `timedOut`, `peakActivated`)
 /// - `POST /_gateway/counts/reset-peak[?type=T]` → 204; restarts `peakActivated` tracking
+/// - `GET /_gateway/latencies[?type=T]` → `{"count": N, "p50Ms": …, "p99Ms": …, "maxMs": …}`: time from each
+///   job's activation to its first completion, measured by the gateway
 /// - `GET /_gateway/jobs/{jobKey}` → the `JobSnapshot` JSON of one job
 /// - `POST /_gateway/faults` with `{"operation": "activateJobs" | "pathPrefix": "/v2/jobs", "method": "POST",
 ///   "status": 503, "retryAfter": "1" | "delayMs": 200 | "drop": true, "rate": 0.5, "limit": 10, "seed": 1}` → 204

@@ -189,18 +189,28 @@ struct AuthTests {
         #expect(transport.requests.first?.authorization == "Bearer static-token")
     }
 
-    @Test func credentialsAreNotSentToOtherHosts() async throws {
-        let transport = StubTransport { _, _ in okJSON }
-        let middleware = StaticAuthorizationMiddleware(
-            bearerToken: "static-token", restAddress: URL(string: "https://cluster.example.com/v2")!)
-        let sameHost = try await CamundaClient.run(
-            [middleware], transport: transport, request: .init(method: .get, scheme: nil, authority: nil, path: "/x"),
-            body: nil, baseURL: URL(string: "https://cluster.example.com:443")!, operationID: "x")
-        let otherHost = try await CamundaClient.run(
-            [middleware], transport: transport, request: .init(method: .get, scheme: nil, authority: nil, path: "/x"),
-            body: nil, baseURL: URL(string: "https://evil.example.com/v2")!, operationID: "x")
-        _ = (sameHost, otherHost)
-        #expect(transport.requests.map(\.authorization) == ["Bearer static-token", nil])
+    @Test func credentialsGoToTheConfiguredAddressOnly() async throws {
+        // Both bases of the API (REST with /v2 and the root) are the configured origin; the OAuth token
+        // request goes to the token URL without the API's Authorization header.
+        let transport = StubTransport { request, _ in
+            request.path.contains("token") ? .json(200, #"{"access_token":"tok-1","expires_in":300}"#) : okJSON
+        }
+        let client = try CamundaClient.testing(
+            [
+                "CAMUNDA_REST_ADDRESS": "https://cluster.example.com/v2", "CAMUNDA_AUTH_STRATEGY": "OAUTH",
+                "CAMUNDA_CLIENT_ID": "id", "CAMUNDA_CLIENT_SECRET": "secret",
+                "CAMUNDA_OAUTH_URL": "https://login.example.com/oauth/token",
+            ], transport: transport)
+        _ = try await client.perform(testRequest(), success: [200])
+        _ = try await client.perform(
+            OperationRequest(operationID: "getStatus", method: "GET", path: "/cluster/v2/status", server: .root), success: [200])
+        let sent = transport.requests.map { "\($0.baseURL) \($0.path) \($0.authorization ?? "-")" }
+        #expect(
+            sent == [
+                "https://login.example.com /oauth/token -",
+                "https://cluster.example.com/v2 /process-instances Bearer tok-1",
+                "https://cluster.example.com /cluster/v2/status Bearer tok-1",
+            ])
     }
 
     @Test func secretsAreInNoLogLineOrErrorAcrossAFullRun() async throws {

@@ -37,8 +37,8 @@ struct RetryBackoffTests {
     }
 }
 
-@Suite("Retry middleware")
-struct RetryMiddlewareTests {
+@Suite("Retries")
+struct RetryTests {
     @Test func transient503sAreRetriedUntilSuccess() async throws {
         let transport = StubTransport { _, index in index < 2 ? .problem(503, title: "Unavailable") : okJSON }
         let sleeps = SleepLog()

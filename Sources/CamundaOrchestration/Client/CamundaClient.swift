@@ -20,9 +20,9 @@ public typealias CamundaAsyncClient = CamundaClient
 /// try await client.shutdown()
 /// ```
 ///
-/// Requests go through a chain of `ClientMiddleware`s: retries, backpressure, authentication, then
-/// yours, then the transport (`AsyncHTTPClientTransport` unless you pass one). Failures are thrown as
-/// `CamundaError`.
+/// Each request goes through retries, adaptive backpressure and authentication, then your
+/// `ClientMiddleware`s, then the transport (the SDK's own `HTTPClient` unless you pass a
+/// `ClientTransport`). Failures are thrown as `CamundaError`.
 public final class CamundaClient: CamundaOperations, Sendable {
     /// The effective configuration.
     public let configuration: CamundaConfiguration
@@ -31,9 +31,11 @@ public final class CamundaClient: CamundaOperations, Sendable {
     /// The job workers created on this client, run by `runWorkers()`.
     package let workers = JobWorkerRegistry()
 
-    private let transport: any ClientTransport
-    private let middlewares: [any ClientMiddleware]
-    private let backpressureController: BackpressureController
+    /// How requests reach the server (see `CamundaClient+Sending.swift`).
+    let exchangeMode: Exchange
+    let authorizer: Authorizer
+    let backpressureController: BackpressureController
+    let hooks: RuntimeHooks
     /// The OAuth token provider, when the authentication is OAuth.
     package let tokenProvider: OAuthTokenProvider?
     private let httpClient: HTTPClient?
@@ -47,7 +49,7 @@ public final class CamundaClient: CamundaOperations, Sendable {
     /// - Parameters:
     ///   - configuration: Variables that win over the environment (see ``CamundaConfiguration/variables``).
     ///   - environment: The environment to read; defaults to the process environment.
-    ///   - transport: The HTTP transport; by default an `AsyncHTTPClientTransport` over a new `HTTPClient`.
+    ///   - transport: The HTTP transport; by default the SDK sends with its own `HTTPClient` (AsyncHTTPClient).
     ///   - middlewares: Your middlewares, run after the SDK's (closest to the transport).
     ///   - logger: The logger to use; its level is set from `CAMUNDA_SDK_LOG_LEVEL` when given.
     /// - Throws: ``CamundaConfigurationError`` when the configuration is malformed or conflicting.
@@ -67,7 +69,7 @@ public final class CamundaClient: CamundaOperations, Sendable {
     ///
     /// - Parameters:
     ///   - configuration: The configuration.
-    ///   - transport: The HTTP transport; by default an `AsyncHTTPClientTransport` over a new `HTTPClient`.
+    ///   - transport: The HTTP transport; by default the SDK sends with its own `HTTPClient` (AsyncHTTPClient).
     ///   - middlewares: Your middlewares, run after the SDK's (closest to the transport).
     ///   - logger: The logger to use; its level is set from ``CamundaConfiguration/logLevel`` when given.
     /// - Throws: ``CamundaConfigurationError`` when the configuration cannot work (for example unreadable TLS files).
@@ -103,41 +105,46 @@ public final class CamundaClient: CamundaOperations, Sendable {
         self.configuration = configuration
         self.logger = logger
 
+        self.hooks = hooks
+
         let resolvedTransport: any ClientTransport
+        let ownClient: HTTPClient?
         if let transport {
             resolvedTransport = transport
-            self.httpClient = nil
+            ownClient = nil
         } else {
             let client = try Self.makeHTTPClient(configuration)
-            self.httpClient = client
+            ownClient = client
             resolvedTransport = AsyncHTTPClientTransport(
                 configuration: .init(client: client, timeout: .init(configuration.http.requestTimeout)))
         }
-        self.transport = resolvedTransport
+        self.httpClient = ownClient
+        if let ownClient, middlewares.isEmpty {
+            self.exchangeMode = .direct(DirectExchange(client: ownClient, configuration: configuration))
+        } else {
+            self.exchangeMode = .chain(middlewares: middlewares, transport: resolvedTransport)
+        }
 
         self.backpressureController = BackpressureController(
             profile: configuration.backpressure, logger: logger, now: hooks.now, sleep: hooks.sleep)
-        var chain: [any ClientMiddleware] = [
-            RetryMiddleware(
-                policy: configuration.retry, logger: logger, sleep: hooks.sleep, jitter: hooks.jitter, now: hooks.wallClock),
-            BackpressureMiddleware(controller: backpressureController),
-        ]
         switch configuration.authentication {
         case .none:
             self.tokenProvider = nil
+            self.authorizer = .none
         case .basic(let credentials):
             self.tokenProvider = nil
-            chain.append(StaticAuthorizationMiddleware(basic: credentials, restAddress: configuration.restAddress))
+            let raw = Data("\(credentials.username):\(credentials.password)".utf8).base64EncodedString()
+            self.authorizer = .fixed("Basic \(raw)")
         case .bearer(let token):
             self.tokenProvider = nil
-            chain.append(StaticAuthorizationMiddleware(bearerToken: token, restAddress: configuration.restAddress))
+            self.authorizer = .fixed("Bearer \(token)")
         case .oauth(let credentials):
+            // Token requests go straight to the transport, not through the user's middlewares.
             let provider = OAuthTokenProvider(
                 credentials: credentials, transport: resolvedTransport, logger: logger, now: hooks.now)
             self.tokenProvider = provider
-            chain.append(OAuthMiddleware(provider: provider, restAddress: configuration.restAddress))
+            self.authorizer = .oauth(provider)
         }
-        self.middlewares = chain + middlewares
         logger.debug("Created Camunda client", metadata: ["camunda.configuration": "\(configuration)"])
     }
 
@@ -169,92 +176,34 @@ public final class CamundaClient: CamundaOperations, Sendable {
 
     // MARK: Sending
 
-    /// Sends one request through the middlewares and the transport and collects the response.
+    /// Sends one request (with retries, backpressure and authentication) and collects the response.
     ///
     /// - Throws: `CamundaError` of kind `.transport`, `.timeout` or `.cancelled` when no response arrives;
     ///   statuses are returned, not thrown.
     public func send(_ request: OperationRequest) async throws -> OperationResponse {
-        let operationID = request.operationID
         do {
             try Task.checkCancellation()
-            let (httpRequest, body) = try Self.makeHTTPRequest(request)
-            let baseURL = request.server == .api ? configuration.restAddress : configuration.rootAddress
+            let prepared = try PreparedRequest(request, userAgent: Self.userAgent)
             logger.trace(
                 "Sending Camunda request",
-                metadata: ["camunda.operation": "\(operationID)", "camunda.method": "\(request.method)", "camunda.path": "\(request.path)"])
-            let (response, responseBody) = try await Self.run(
-                middlewares, transport: transport, request: httpRequest, body: body, baseURL: baseURL,
-                operationID: operationID)
-            var data = Data()
-            if let responseBody {
-                do {
-                    data = try await Data(collecting: responseBody, upTo: configuration.http.maxResponseBodyBytes)
-                } catch where !ResponseClassification.isCancellation(error) {
-                    throw CamundaError(
-                        operationID: operationID, kind: .transport, status: response.status.code,
-                        cause: error,
-                        message: "could not read the response body (limit \(configuration.http.maxResponseBodyBytes) bytes)")
-                }
-            }
-            var headers: [String: String] = [:]
-            for field in response.headerFields {
-                let name = field.name.canonicalName
-                headers[name] = headers[name].map { "\($0), \(field.value)" } ?? field.value
-            }
+                metadata: [
+                    "camunda.operation": "\(request.operationID)", "camunda.method": "\(prepared.method)",
+                    "camunda.path": "\(prepared.target)",
+                ])
+            let response = try await sendRetrying(prepared)
             logger.debug(
                 "Camunda response",
-                metadata: ["camunda.operation": "\(operationID)", "camunda.status": "\(response.status.code)", "camunda.bytes": "\(data.count)"])
-            return OperationResponse(status: response.status.code, headers: headers, body: data)
+                metadata: [
+                    "camunda.operation": "\(request.operationID)", "camunda.status": "\(response.status)",
+                    "camunda.bytes": "\(response.body.count)",
+                ])
+            return response
         } catch {
-            let wrapped = Self.wrap(error, operationID: operationID)
+            let wrapped = Self.wrap(error, operationID: request.operationID)
             logger.debug(
-                "Camunda request failed", metadata: ["camunda.operation": "\(operationID)", "camunda.error": "\(wrapped)"])
+                "Camunda request failed", metadata: ["camunda.operation": "\(request.operationID)", "camunda.error": "\(wrapped)"])
             throw wrapped
         }
-    }
-
-    /// Runs the middlewares in order, the transport last.
-    static func run(
-        _ middlewares: [any ClientMiddleware], transport: any ClientTransport, request: HTTPRequest, body: HTTPBody?,
-        baseURL: URL, operationID: String
-    ) async throws -> (HTTPResponse, HTTPBody?) {
-        var next: @Sendable (HTTPRequest, HTTPBody?, URL) async throws -> (HTTPResponse, HTTPBody?) = {
-            try await transport.send($0, body: $1, baseURL: $2, operationID: operationID)
-        }
-        for middleware in middlewares.reversed() {
-            let following = next
-            next = {
-                try await middleware.intercept($0, body: $1, baseURL: $2, operationID: operationID, next: following)
-            }
-        }
-        return try await next(request, body, baseURL)
-    }
-
-    /// Builds the HTTP request and a replayable body for an operation request.
-    static func makeHTTPRequest(_ request: OperationRequest) throws -> (HTTPRequest, HTTPBody?) {
-        guard let method = HTTPRequest.Method(request.method.uppercased()) else {
-            throw CamundaError(operationID: request.operationID, kind: .encoding, message: "invalid HTTP method \(request.method)")
-        }
-        var path = request.path.hasPrefix("/") ? request.path : "/" + request.path
-        if !request.query.isEmpty {
-            var components = URLComponents()
-            components.queryItems = request.query
-            if let query = components.percentEncodedQuery {
-                path += "?" + query.replacingOccurrences(of: "+", with: "%2B")
-            }
-        }
-        var fields = HTTPFields()
-        fields[.accept] = request.accept
-        fields[.userAgent] = userAgent
-        if let contentType = request.contentType { fields[.contentType] = contentType }
-        for (name, value) in request.headers.sorted(by: { $0.key < $1.key }) {
-            guard let fieldName = HTTPField.Name(name) else {
-                throw CamundaError(operationID: request.operationID, kind: .encoding, message: "invalid header name \(name)")
-            }
-            fields[fieldName] = value
-        }
-        let httpRequest = HTTPRequest(method: method, scheme: nil, authority: nil, path: path, headerFields: fields)
-        return (httpRequest, request.bodyData.map { HTTPBody($0) })
     }
 
     /// Turns any error into a `CamundaError` (once: `CamundaError`s pass unchanged).

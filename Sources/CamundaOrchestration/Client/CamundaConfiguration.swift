@@ -336,7 +336,7 @@ extension CamundaConfiguration {
         }
     }
 
-    /// Settings of the default HTTP transport (`AsyncHTTPClientTransport`); set explicitly.
+    /// Settings of the SDK's own HTTP client (AsyncHTTPClient), used unless you pass a transport; set explicitly.
     public struct HTTP: Sendable, Hashable {
         /// Deadline of one HTTP request, response head included (default 5 minutes).
         ///

@@ -75,6 +75,13 @@ extension GatewayCore {
         case ("GET", ["counts"]):
             let type = request.queryValue("type")
             return .json(state.withLock { $0.counts(type: type) })
+        case ("GET", ["latencies"]):
+            // Activation-to-completion latency per job, in milliseconds, as the gateway saw it.
+            let type = request.queryValue("type")
+            let nanos = state.withLock { state in
+                type.map { state.completionLatencies[$0] ?? [] } ?? state.completionLatencies.values.flatMap { $0 }
+            }
+            return .json(CompletionLatencies(nanos))
         case ("POST", ["counts", "reset-peak"]):
             let type = request.queryValue("type")
             state.withLock { $0.resetPeak(type: type) }
@@ -113,5 +120,26 @@ extension GatewayCore {
         default:
             return notFound(request)
         }
+    }
+}
+
+/// Percentiles of activation-to-completion latency (milliseconds), as `GET /_gateway/latencies` reports them.
+struct CompletionLatencies: Encodable {
+    var count: Int
+    var p50Ms: Double?
+    var p99Ms: Double?
+    var maxMs: Double?
+
+    init(_ nanos: [UInt64]) {
+        let sorted = nanos.sorted()
+        count = sorted.count
+        func percentile(_ fraction: Double) -> Double? {
+            guard !sorted.isEmpty else { return nil }
+            let index = min(sorted.count - 1, Int((Double(sorted.count) * fraction).rounded(.up)) - 1)
+            return Double(sorted[max(index, 0)]) / 1e6
+        }
+        p50Ms = percentile(0.5)
+        p99Ms = percentile(0.99)
+        maxMs = sorted.last.map { Double($0) / 1e6 }
     }
 }

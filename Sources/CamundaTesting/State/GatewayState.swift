@@ -1,4 +1,5 @@
 import CamundaAPI
+import Dispatch
 import Foundation
 import NIOCore
 
@@ -25,6 +26,8 @@ struct GatewayState: ~Copyable {
     var queues: [String: CircularBuffer<Int64>] = [:]
     var totals = JobCounts()
     var countsByType: [String: JobCounts] = [:]
+    /// Per job type, the time from each job's activation to its (first) completion, in nanoseconds.
+    var completionLatencies: [String: [UInt64]] = [:]
     var waiters: [String: [ActivationWaiter]] = [:]
     var waiterTypes: [Int: String] = [:]
     var timerHeap = DeadlineHeap()
@@ -129,6 +132,7 @@ struct GatewayState: ~Copyable {
         result.reserveCapacity(Swift.min(parameters.maxJobs, queue.count))
         var skipped: [Int64] = []
         let deadline = now + parameters.timeout
+        let activatedAt = DispatchTime.now().uptimeNanoseconds
         while result.count < parameters.maxJobs, let key = queue.popFirst() {
             guard var job = jobs[key], job.phase == .activatable else { continue }
             if let tenants = parameters.tenants, !tenants.contains(job.tenantId.rawValue) {
@@ -139,6 +143,7 @@ struct GatewayState: ~Copyable {
             job.worker = parameters.worker
             job.deadline = deadline
             job.activationCount += 1
+            job.activatedAtNanos = activatedAt
             job.leaseToken = parameters.withLease ? "lease-\(key)-\(job.activationCount)" : nil
             job.lastUpdateTime = Date(timeIntervalSince1970: Double(now) / 1000)
             job.timerGeneration += 1
@@ -304,6 +309,8 @@ struct GatewayState: ~Copyable {
         case .success(var job):
             move(&job, to: .completed)
             job.completionCount += 1
+            let latency = DispatchTime.now().uptimeNanoseconds &- job.activatedAtNanos
+            completionLatencies[job.type, default: []].append(latency)
             job.lastCompletion = request
             job.searchState = .completed
             job.deadline = nil

@@ -53,6 +53,8 @@ struct JobRecord: Sendable {
     var lastUpdateTime: Date
     var endTime: Date?
     var activationCount = 0
+    /// When the job was last activated, on the monotonic clock (nanoseconds), for activation-to-completion latency.
+    var activatedAtNanos: UInt64 = 0
     var completionCount = 0
     var failureCount = 0
     var errorCount = 0

@@ -1,7 +1,5 @@
 import Foundation
-import HTTPTypes
 import Logging
-import OpenAPIRuntime
 import Synchronization
 
 /// Holds the adaptive backpressure state of one client and hands out permits.
@@ -112,36 +110,5 @@ package final class BackpressureController: Sendable {
 
     private static func resume(_ granted: [(CheckedContinuation<Duration, any Error>, Duration)]) {
         for (continuation, delay) in granted { continuation.resume(returning: delay) }
-    }
-}
-
-/// Limits the concurrency of initiating calls with ``BackpressureController`` and feeds it the responses.
-package struct BackpressureMiddleware: ClientMiddleware {
-    let controller: BackpressureController
-
-    package init(controller: BackpressureController) {
-        self.controller = controller
-    }
-
-    package func intercept(
-        _ request: HTTPRequest, body: HTTPBody?, baseURL: URL, operationID: String,
-        next: @Sendable (HTTPRequest, HTTPBody?, URL) async throws -> (HTTPResponse, HTTPBody?)
-    ) async throws -> (HTTPResponse, HTTPBody?) {
-        let holdsPermit: Bool
-        if BackpressureController.exemptOperations.contains(operationID) {
-            holdsPermit = false
-        } else if BackpressureController.longPollOperations.contains(operationID) {
-            try await controller.acquire()
-            controller.release()
-            holdsPermit = false
-        } else {
-            try await controller.acquire()
-            holdsPermit = true
-        }
-        defer { if holdsPermit { controller.release() } }
-        let (response, responseBody) = try await next(request, body, baseURL)
-        let (signal, inspectedBody) = await ResponseClassification.isBackpressure(response, body: responseBody)
-        controller.record(signal: signal, operationID: operationID)
-        return (response, inspectedBody)
     }
 }

@@ -1,0 +1,303 @@
+import AsyncHTTPClient
+import Foundation
+import HTTPTypes
+import Logging
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+import OpenAPIRuntime
+
+// The send path: retries, then adaptive backpressure, then authentication, then the exchange with the
+// server. The exchange is either the SDK's own `HTTPClient`, called directly, or a chain of the user's
+// middlewares ending in a `ClientTransport`.
+//
+// The three policies are plain steps rather than `ClientMiddleware`s of their own: a middleware chain
+// costs an escaping closure per layer per request, and its streaming `HTTPBody` forces every layer
+// that looks at a response (500 with `RESOURCE_EXHAUSTED`, 401) to collect and re-wrap the body. The
+// steps here work on the collected response instead, which is also what `send` returns.
+
+/// An operation request made ready to send: method checked, target and headers built, body encoded.
+struct PreparedRequest: Sendable {
+    var operationID: String
+    var method: String
+    /// The percent-encoded path and query below the server base.
+    var target: String
+    var server: OperationRequest.Server
+    /// Header fields in sending order; the authorization is added per attempt.
+    var headers: [(name: String, value: String)]
+    var body: Data?
+
+    init(_ request: OperationRequest, userAgent: String) throws {
+        operationID = request.operationID
+        let method = request.method.utf8.allSatisfy { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
+            ? request.method : request.method.uppercased()
+        guard !method.isEmpty, HTTPRequest.Method(method) != nil else {
+            throw CamundaError(operationID: request.operationID, kind: .encoding, message: "invalid HTTP method \(request.method)")
+        }
+        self.method = method
+        var target = request.path.hasPrefix("/") ? request.path : "/" + request.path
+        if !request.query.isEmpty {
+            target += "?" + Self.encodeQuery(request.query)
+        }
+        self.target = target
+        server = request.server
+        var headers: [(name: String, value: String)] = []
+        headers.reserveCapacity(4 + request.headers.count)
+        headers.append(("Accept", request.accept))
+        headers.append(("User-Agent", userAgent))
+        if let contentType = request.contentType { headers.append(("Content-Type", contentType)) }
+        for (name, value) in request.headers.sorted(by: { $0.key < $1.key }) {
+            guard HTTPField.Name(name) != nil else {
+                throw CamundaError(operationID: request.operationID, kind: .encoding, message: "invalid header name \(name)")
+            }
+            headers.append((name, value))
+        }
+        self.headers = headers
+        body = request.bodyData
+    }
+
+    /// `name=value` pairs joined by `&`, everything but RFC 3986 unreserved characters percent-encoded
+    /// (so `+`, `&`, `=` and spaces in values reach the server as themselves).
+    static func encodeQuery(_ items: [URLQueryItem]) -> String {
+        var query = ""
+        for (index, item) in items.enumerated() {
+            if index > 0 { query += "&" }
+            query += percentEncodeUnreserved(item.name)
+            if let value = item.value { query += "=" + percentEncodeUnreserved(value) }
+        }
+        return query
+    }
+
+    static func percentEncodeUnreserved(_ text: String) -> String {
+        func isUnreserved(_ byte: UInt8) -> Bool {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                true
+            default:
+                false
+            }
+        }
+        if text.utf8.allSatisfy(isUnreserved) { return text }
+        let hex = Array("0123456789ABCDEF".utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count * 3)
+        for byte in text.utf8 {
+            if isUnreserved(byte) {
+                bytes.append(byte)
+            } else {
+                bytes.append(UInt8(ascii: "%"))
+                bytes.append(hex[Int(byte >> 4)])
+                bytes.append(hex[Int(byte & 0x0F)])
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// How requests reach the server.
+enum Exchange: Sendable {
+    /// The SDK's own `HTTPClient`, with no middleware of the user's: no `HTTPRequest`/`HTTPBody` conversions.
+    case direct(DirectExchange)
+    /// The user's middlewares (possibly none) and a transport.
+    case chain(middlewares: [any ClientMiddleware], transport: any ClientTransport)
+}
+
+/// The credentials added to API requests.
+enum Authorizer: Sendable {
+    case none
+    /// A fixed `Authorization` value (HTTP basic or a static bearer token).
+    case fixed(String)
+    /// OAuth client-credentials tokens; a 401 drops the token and retries once with a fresh one.
+    case oauth(OAuthTokenProvider)
+}
+
+/// Sends requests over an `HTTPClient` built from `HTTPClientRequest`s directly.
+struct DirectExchange: Sendable {
+    let client: HTTPClient
+    /// `restAddress` and `rootAddress` as strings without a trailing slash.
+    let apiBase: String
+    let rootBase: String
+    let timeout: TimeAmount
+
+    init(client: HTTPClient, configuration: CamundaConfiguration) {
+        self.client = client
+        apiBase = Self.base(configuration.restAddress)
+        rootBase = Self.base(configuration.rootAddress)
+        timeout = .nanoseconds(Int64(configuration.http.requestTimeout.components.seconds) * 1_000_000_000
+            + configuration.http.requestTimeout.components.attoseconds / 1_000_000_000)
+    }
+
+    static func base(_ url: URL) -> String {
+        var text = url.absoluteString
+        if let query = text.firstIndex(where: { $0 == "?" || $0 == "#" }) { text = String(text[..<query]) }
+        while text.hasSuffix("/") { text.removeLast() }
+        return text
+    }
+
+    func send(_ request: PreparedRequest, authorization: String?, limit: Int) async throws -> OperationResponse {
+        var http = HTTPClientRequest(url: (request.server == .api ? apiBase : rootBase) + request.target)
+        http.method = HTTPMethod(rawValue: request.method)
+        http.headers.reserveCapacity(request.headers.count + 1)
+        for header in request.headers { http.headers.add(name: header.name, value: header.value) }
+        if let authorization { http.headers.add(name: "Authorization", value: authorization) }
+        if let body = request.body { http.body = .bytes(ByteBuffer(data: body)) }
+        let response = try await client.execute(http, timeout: timeout)
+        var headers: [String: String] = [:]
+        for (name, value) in response.headers {
+            let name = name.lowercased()
+            headers[name] = headers[name].map { "\($0), \(value)" } ?? value
+        }
+        if let length = headers["content-length"].flatMap(Int.init), length > limit {
+            throw ResponseClassification.tooLarge(request.operationID, status: Int(response.status.code), limit: limit)
+        }
+        var buffer = ByteBuffer()
+        for try await part in response.body {
+            guard buffer.readableBytes + part.readableBytes <= limit else {
+                throw ResponseClassification.tooLarge(request.operationID, status: Int(response.status.code), limit: limit)
+            }
+            if buffer.readableBytes == 0 { buffer = part } else { buffer.writeImmutableBuffer(part) }
+        }
+        return OperationResponse(
+            status: Int(response.status.code), headers: headers, body: Data(buffer: buffer, byteTransferStrategy: .noCopy))
+    }
+}
+
+extension CamundaClient {
+    /// Retries transient failures: connection errors, 429, 503, and 500 carrying `RESOURCE_EXHAUSTED`,
+    /// waiting the backoff or the server's `Retry-After` (capped) between attempts. Other statuses,
+    /// cancellation and the SDK's own errors (`CamundaError`) are not retried.
+    func sendRetrying(_ request: PreparedRequest) async throws -> OperationResponse {
+        let policy = configuration.retry
+        let maxAttempts = max(policy.maxAttempts, 1)
+        var attempt = 1
+        while true {
+            let delay: Duration
+            let reason: String
+            do {
+                let response = try await sendLimited(request)
+                guard ResponseClassification.isBackpressure(response), attempt < maxAttempts else { return response }
+                delay = retryDelay(attempt: attempt, retryAfter: response.headers["retry-after"])
+                reason = "HTTP \(response.status)"
+            } catch {
+                guard attempt < maxAttempts, !(error is CamundaError), !ResponseClassification.isCancellation(error)
+                else { throw error }
+                delay = retryDelay(attempt: attempt, retryAfter: nil)
+                reason = "\(type(of: error))"
+            }
+            logger.debug(
+                "Retrying Camunda request",
+                metadata: [
+                    "camunda.operation": "\(request.operationID)", "camunda.attempt": "\(attempt + 1)",
+                    "camunda.retry.reason": "\(reason)", "camunda.retry.delay_ms": "\(delay.camundaMilliseconds)",
+                ])
+            try await hooks.sleep(delay)
+            attempt += 1
+        }
+    }
+
+    /// The delay before the retry following `attempt`: `Retry-After` when present and valid, else the backoff.
+    func retryDelay(attempt: Int, retryAfter: String?) -> Duration {
+        let policy = configuration.retry
+        if let retryAfter, let requested = RetryBackoff.retryAfter(retryAfter, now: hooks.wallClock()) {
+            return min(requested, policy.maxRetryAfter)
+        }
+        return RetryBackoff.delay(
+            attempt: attempt, baseDelay: policy.baseDelay, maxDelay: policy.maxDelay, jitter: hooks.jitter())
+    }
+
+    /// Holds a backpressure permit around initiating calls (acknowledgements are exempt; long polls wait
+    /// for a permit but do not hold it) and feeds the controller every response.
+    private func sendLimited(_ request: PreparedRequest) async throws -> OperationResponse {
+        let holdsPermit: Bool
+        if BackpressureController.exemptOperations.contains(request.operationID) {
+            holdsPermit = false
+        } else if BackpressureController.longPollOperations.contains(request.operationID) {
+            try await backpressureController.acquire()
+            backpressureController.release()
+            holdsPermit = false
+        } else {
+            try await backpressureController.acquire()
+            holdsPermit = true
+        }
+        defer { if holdsPermit { backpressureController.release() } }
+        let response = try await sendAuthorized(request)
+        backpressureController.record(signal: ResponseClassification.isBackpressure(response), operationID: request.operationID)
+        return response
+    }
+
+    /// Adds the credentials; with OAuth, a 401 drops the token and retries once with a fresh one.
+    private func sendAuthorized(_ request: PreparedRequest) async throws -> OperationResponse {
+        switch authorizer {
+        case .none:
+            return try await exchange(request, authorization: nil)
+        case .fixed(let value):
+            return try await exchange(request, authorization: value)
+        case .oauth(let provider):
+            let token = try await provider.token(operationID: request.operationID)
+            let response = try await exchange(request, authorization: "Bearer \(token)")
+            guard response.status == 401 else { return response }
+            provider.invalidate(token: token, operationID: request.operationID)
+            let fresh = try await provider.token(operationID: request.operationID)
+            return try await exchange(request, authorization: "Bearer \(fresh)")
+        }
+    }
+
+    /// One exchange with the server, the response body collected (up to the configured limit).
+    private func exchange(_ request: PreparedRequest, authorization: String?) async throws -> OperationResponse {
+        let limit = configuration.http.maxResponseBodyBytes
+        switch exchangeMode {
+        case .direct(let direct):
+            return try await direct.send(request, authorization: authorization, limit: limit)
+        case .chain(let middlewares, let transport):
+            var fields = HTTPFields()
+            for header in request.headers {
+                if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
+            }
+            if let authorization { fields[.authorization] = authorization }
+            guard let method = HTTPRequest.Method(request.method) else {
+                throw CamundaError(operationID: request.operationID, kind: .encoding, message: "invalid HTTP method \(request.method)")
+            }
+            let httpRequest = HTTPRequest(method: method, scheme: nil, authority: nil, path: request.target, headerFields: fields)
+            let baseURL = request.server == .api ? configuration.restAddress : configuration.rootAddress
+            let (response, responseBody) = try await Self.run(
+                middlewares, transport: transport, request: httpRequest, body: request.body.map { HTTPBody($0) },
+                baseURL: baseURL, operationID: request.operationID)
+            var data = Data()
+            if let responseBody {
+                if case .known(let length) = responseBody.length, length > limit {
+                    throw ResponseClassification.tooLarge(request.operationID, status: response.status.code, limit: limit)
+                }
+                for try await chunk in responseBody {
+                    guard data.count + chunk.count <= limit else {
+                        throw ResponseClassification.tooLarge(request.operationID, status: response.status.code, limit: limit)
+                    }
+                    data.append(contentsOf: chunk)
+                }
+            }
+            var headers: [String: String] = [:]
+            for field in response.headerFields {
+                let name = field.name.canonicalName
+                headers[name] = headers[name].map { "\($0), \(field.value)" } ?? field.value
+            }
+            return OperationResponse(status: response.status.code, headers: headers, body: data)
+        }
+    }
+
+    /// Runs the middlewares in order, the transport last.
+    static func run(
+        _ middlewares: [any ClientMiddleware], transport: any ClientTransport, request: HTTPRequest, body: HTTPBody?,
+        baseURL: URL, operationID: String
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        var next: @Sendable (HTTPRequest, HTTPBody?, URL) async throws -> (HTTPResponse, HTTPBody?) = {
+            try await transport.send($0, body: $1, baseURL: $2, operationID: operationID)
+        }
+        for middleware in middlewares.reversed() {
+            let following = next
+            next = {
+                try await middleware.intercept($0, body: $1, baseURL: $2, operationID: operationID, next: following)
+            }
+        }
+        return try await next(request, body, baseURL)
+    }
+}
