@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 
 /// The fields of an activated job, shared by ``JobContext``, ``ConnectedJobContext`` and ``SyncJobContext``.
 ///
@@ -88,13 +89,19 @@ extension ActivatedJobContext {
 public struct JobContext: ActivatedJobContext {
     /// The job as the server sent it.
     public let job: ActivatedJobResult
+    private let jobLog: JobLog
+
     /// The job's logger (a no-op logger in `.process` handlers; the parent process logs the job's lifecycle).
-    public let log: Logger
+    public var log: Logger { jobLog.logger }
 
     /// Creates a context, for example to call a handler from a unit test.
     public init(job: ActivatedJobResult, log: Logger = Logger(label: "camunda.job", factory: { _ in SwiftLogNoOpLogHandler() })) {
+        self.init(job: job, jobLog: JobLog(log))
+    }
+
+    init(job: ActivatedJobResult, jobLog: JobLog) {
         self.job = job
-        self.log = log
+        self.jobLog = jobLog
     }
 }
 
@@ -102,23 +109,29 @@ public struct JobContext: ActivatedJobContext {
 public struct ConnectedJobContext: ActivatedJobContext {
     /// The job as the server sent it.
     public let job: ActivatedJobResult
-    /// The job's logger.
-    public let log: Logger
+    private let jobLog: JobLog
     /// The client, for calls from the handler (`try await job.client.publishMessage(...)`).
     ///
     /// It sends through the worker's client; when the handler completes, fails or throws an error
     /// for this job itself, the worker sends nothing more for it.
     public let client: JobClient
 
+    /// The job's logger.
+    public var log: Logger { jobLog.logger }
+
     /// Creates a context, for example to call a handler from a unit test.
     public init(job: ActivatedJobResult, log: Logger, client: JobClient) {
+        self.init(job: job, jobLog: JobLog(log), client: client)
+    }
+
+    init(job: ActivatedJobResult, jobLog: JobLog, client: JobClient) {
         self.job = job
-        self.log = log
+        self.jobLog = jobLog
         self.client = client
     }
 
     /// The same job without the client.
-    public var isolated: JobContext { JobContext(job: job, log: log) }
+    public var isolated: JobContext { JobContext(job: job, jobLog: jobLog) }
 }
 
 /// The job handed to a `.thread` handler, with a blocking ``client`` that is safe to call on the
@@ -126,23 +139,57 @@ public struct ConnectedJobContext: ActivatedJobContext {
 public struct SyncJobContext: ActivatedJobContext {
     /// The job as the server sent it.
     public let job: ActivatedJobResult
-    /// The job's logger.
-    public let log: Logger
+    private let jobLog: JobLog
     /// A blocking client (`try job.client.publishMessage(...)`, no `await`).
     ///
     /// When the handler completes, fails or throws an error for this job itself, the worker sends
     /// nothing more for it.
     public let client: JobBlockingClient
 
+    /// The job's logger.
+    public var log: Logger { jobLog.logger }
+
     /// Creates a context, for example to call a handler from a unit test.
     public init(job: ActivatedJobResult, log: Logger, client: JobBlockingClient) {
+        self.init(job: job, jobLog: JobLog(log), client: client)
+    }
+
+    init(job: ActivatedJobResult, jobLog: JobLog, client: JobBlockingClient) {
         self.job = job
-        self.log = log
+        self.jobLog = jobLog
         self.client = client
     }
 
     /// The same job without the client.
-    public var isolated: JobContext { JobContext(job: job, log: log) }
+    public var isolated: JobContext { JobContext(job: job, jobLog: jobLog) }
+}
+
+/// A job's logger, made when a handler asks for it: the worker's logger plus `camunda.job.key`.
+/// (Setting logger metadata copies the handler's metadata dictionary; most handlers never log, so
+/// the worker does not pay for it per job.)
+struct JobLog: Sendable {
+    let base: Logger
+    /// The key to add as `camunda.job.key`; `nil` for a logger used as given.
+    let jobKey: JobKey?
+
+    /// A logger used as given.
+    init(_ logger: Logger) {
+        base = logger
+        jobKey = nil
+    }
+
+    /// The worker's logger, to get the job's key.
+    init(worker logger: Logger, jobKey: JobKey) {
+        base = logger
+        self.jobKey = jobKey
+    }
+
+    var logger: Logger {
+        guard let jobKey else { return base }
+        var logger = base
+        logger[metadataKey: "camunda.job.key"] = .string(jobKey.description)
+        return logger
+    }
 }
 
 /// The client a handler gets as `job.client`: every API operation, sent through the worker's
@@ -192,25 +239,27 @@ public struct JobBlockingClient: CamundaBlockingOperations {
 final class AcknowledgementTracker: Sendable {
     let jobKey: JobKey
     let leaseToken: String?
-    private let acknowledged: LockedValue<Bool>
-    private let paths: Set<String>
+    private let acknowledged = Atomic<Bool>(false)
 
     init(jobKey: JobKey, leaseToken: String?) {
         self.jobKey = jobKey
         self.leaseToken = leaseToken
-        self.acknowledged = LockedValue(false)
-        let segment = "/jobs/\(OperationSupport.pathSegment(jobKey.description))"
-        self.paths = [segment + "/completion", segment + "/failure", segment + "/error"]
     }
 
-    var isAcknowledged: Bool { acknowledged.value }
-    func markAcknowledged() { acknowledged.value = true }
+    var isAcknowledged: Bool { acknowledged.load(ordering: .acquiring) }
+    func markAcknowledged() { acknowledged.store(true, ordering: .releasing) }
 
+    /// Whether `request` completes, fails or throws an error for the tracked job (its path is
+    /// `/jobs/{jobKey}/completion`, `/failure` or `/error`).
     func isOwnAcknowledgement(_ request: OperationRequest) -> Bool {
+        let suffix: String
         switch request.operationID {
-        case "completeJob", "failJob", "throwJobError": paths.contains(request.path)
-        default: false
+        case "completeJob": suffix = "/completion"
+        case "failJob": suffix = "/failure"
+        case "throwJobError": suffix = "/error"
+        default: return false
         }
+        return request.path == "/jobs/" + OperationSupport.pathSegment(jobKey.description) + suffix
     }
 
     /// Adds the lease token to an acknowledgement of the tracked job (JSON body `leaseToken`).

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Throw from a job handler to fail the job with your own message, retries and back-off.
 ///
@@ -146,18 +145,5 @@ extension JSONValue {
         case .array: "an array"
         case .object: "an object"
         }
-    }
-}
-
-/// A value behind a lock, shared between tasks and threads.
-final class LockedValue<Value: Sendable>: Sendable {
-    private let mutex: Mutex<Value>
-    init(_ value: Value) { mutex = Mutex(value) }
-    var value: Value {
-        get { mutex.withLock { $0 } }
-        set { mutex.withLock { $0 = newValue } }
-    }
-    func withLock<R: Sendable>(_ body: (inout Value) throws -> R) rethrows -> R {
-        try mutex.withLock { try body(&$0) }
     }
 }

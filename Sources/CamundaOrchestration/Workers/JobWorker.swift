@@ -7,9 +7,9 @@ import Synchronization
 /// How a worker runs its handler, with the handler's type erased.
 enum JobRunner: Sendable {
     /// In a child task, with a connected context.
-    case async(@Sendable (ActivatedJobResult, Logger, JobClient) async -> HandlerOutcome)
+    case async(@Sendable (ActivatedJobResult, JobLog, JobClient) async -> HandlerOutcome)
     /// On a pool thread, with a blocking client.
-    case thread(@Sendable (ActivatedJobResult, Logger, JobBlockingClient) -> HandlerOutcome)
+    case thread(@Sendable (ActivatedJobResult, JobLog, JobBlockingClient) -> HandlerOutcome)
     /// In a child process; the closure is what the child runs.
     case process(@Sendable (JobContext) -> HandlerOutcome)
 
@@ -132,11 +132,18 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
                 "camunda.worker.strategy": .string(executionStrategy.rawValue),
                 "camunda.worker.max_concurrent_jobs": .stringConvertible(config.maxConcurrentJobs),
             ])
-        await withTaskCancellationOrGracefulShutdownHandler {
+        // The jobs run in a task of the worker's own, which outer cancellation does not reach: stopping
+        // is the worker's decision (``stop()``: stop polling, drain, hand back), so a handler or an
+        // acknowledgement under way is never cut off by the caller's cancellation. The poll loop
+        // runs there too; ``stop()`` interrupts its request or sleep.
+        let host = Task {
             await withDiscardingTaskGroup { group in
                 await self.pollLoop(resources: resources, group: &group)
                 await self.drain()
             }
+        }
+        await withTaskCancellationOrGracefulShutdownHandler {
+            await host.value
         } onCancelOrGracefulShutdown: {
             self.stop()
         }
@@ -286,16 +293,11 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
 
     // MARK: Jobs
 
-    private func jobLogger(_ job: ActivatedJobResult) -> Logger {
-        var logger = self.logger
-        logger[metadataKey: "camunda.job.key"] = .string(job.jobKey.description)
-        return logger
-    }
-
-    /// Runs the handler in a task that outer cancellation does not reach, then acknowledges in
-    /// another such task, so an acknowledgement is never cut off half-way.
+    /// Runs the handler in a task of its own (so that the drain timeout can cancel it alone), then
+    /// acknowledges. Runs in the worker's host task, which only the worker cancels (never), so an
+    /// acknowledgement is not cut off half-way.
     private func process(_ job: ActivatedJobResult, resources: WorkerResources) async {
-        let logger = jobLogger(job)
+        let jobLog = JobLog(worker: logger, jobKey: job.jobKey)
         let tracker = AcknowledgementTracker(jobKey: job.jobKey, leaseToken: job.leaseToken)
         let runner = self.runner
         let operations = self.operations
@@ -304,16 +306,16 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
             let client = JobClient(underlying: operations, tracker: tracker)
             switch runner {
             case .async(let handler):
-                return await handler(job, logger, client)
+                return await handler(job, jobLog, client)
             case .thread(let handler):
                 guard let threads = resources.threads else { return .handBack(reason: "no thread pool") }
-                return await threads.run { handler(job, logger, JobBlockingClient(client)) }
+                return await threads.run { handler(job, jobLog, JobBlockingClient(client)) }
                     ?? .handBack(reason: "the job worker shut down before the handler finished")
             case .process:
                 guard let threads = resources.threads, let processes = resources.processes else {
                     return .handBack(reason: "no process pool")
                 }
-                return await processes.execute(job, on: threads, logger: logger)
+                return await processes.execute(job, on: threads, logger: jobLog.logger)
             }
         }
         if !state.withLock({ $0.handlerStarted(job.jobKey, handlerTask) }) { handlerTask.cancel() }
@@ -321,16 +323,13 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
         state.withLock { $0.handlerFinished(job.jobKey) }
         let elapsed = ContinuousClock.now - started
         metrics.handlerDuration.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
-        await Task { await self.acknowledge(job, outcome: outcome, tracker: tracker, logger: logger) }.value
+        await acknowledge(job, outcome: outcome, tracker: tracker)
         finishJob()
     }
 
     private func handBack(_ job: ActivatedJobResult, reason: String) async {
-        let logger = jobLogger(job)
         let tracker = AcknowledgementTracker(jobKey: job.jobKey, leaseToken: job.leaseToken)
-        await Task {
-            await self.acknowledge(job, outcome: .handBack(reason: reason), tracker: tracker, logger: logger)
-        }.value
+        await acknowledge(job, outcome: .handBack(reason: reason), tracker: tracker)
         finishJob()
     }
 
@@ -341,9 +340,9 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
         actions.drainWaiter?.resume(returning: true)
     }
 
-    private func acknowledge(
-        _ job: ActivatedJobResult, outcome: HandlerOutcome, tracker: AcknowledgementTracker, logger: Logger
-    ) async {
+    private func acknowledge(_ job: ActivatedJobResult, outcome: HandlerOutcome, tracker: AcknowledgementTracker) async {
+        // The job's logger is made only when something is logged at an enabled level.
+        let logger = LazyJobLogger(base: self.logger, jobKey: job.jobKey)
         if tracker.isAcknowledged {
             logger.debug("The handler acknowledged the job itself; sending nothing more")
             return
@@ -394,7 +393,7 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
     }
 
     /// Sends an acknowledgement, retrying transient failures with back-off; `true` when it arrived.
-    private func send(_ operation: String, logger: Logger, _ body: @escaping @Sendable () async throws -> Void) async -> Bool {
+    private func send(_ operation: String, logger: LazyJobLogger, _ body: @escaping @Sendable () async throws -> Void) async -> Bool {
         var attempt = 0
         while true {
             attempt += 1
@@ -459,5 +458,37 @@ struct WorkerResources: Sendable {
     func close() {
         threads?.close()
         processes?.close()
+    }
+}
+
+/// The worker's logger for one job: `camunda.job.key` is added only when a message is actually
+/// logged (the level check comes first), so acknowledging a job costs no logger copy.
+struct LazyJobLogger {
+    let base: Logger
+    let jobKey: JobKey
+
+    private func log(
+        _ level: Logger.Level, _ message: @autoclosure () -> Logger.Message, metadata: @autoclosure () -> Logger.Metadata?
+    ) {
+        guard base.logLevel <= level else { return }
+        var merged = metadata() ?? [:]
+        merged["camunda.job.key"] = .string(jobKey.description)
+        base.log(level: level, message(), metadata: merged)
+    }
+
+    func debug(_ message: @autoclosure () -> Logger.Message, metadata: @autoclosure () -> Logger.Metadata? = nil) {
+        log(.debug, message(), metadata: metadata())
+    }
+
+    func info(_ message: @autoclosure () -> Logger.Message, metadata: @autoclosure () -> Logger.Metadata? = nil) {
+        log(.info, message(), metadata: metadata())
+    }
+
+    func warning(_ message: @autoclosure () -> Logger.Message, metadata: @autoclosure () -> Logger.Metadata? = nil) {
+        log(.warning, message(), metadata: metadata())
+    }
+
+    func error(_ message: @autoclosure () -> Logger.Message, metadata: @autoclosure () -> Logger.Metadata? = nil) {
+        log(.error, message(), metadata: metadata())
     }
 }

@@ -65,7 +65,7 @@ extension JobRunner {
         _ handler: @escaping @Sendable (ConnectedJobContext) async throws -> Output
     ) -> JobRunner {
         .async { job, log, client in
-            await HandlerOutcome.from { try await handler(ConnectedJobContext(job: job, log: log, client: client)) }
+            await HandlerOutcome.from { try await handler(ConnectedJobContext(job: job, jobLog: log, client: client)) }
         }
     }
 
@@ -74,7 +74,7 @@ extension JobRunner {
         _ handler: @escaping @Sendable (ConnectedJobContext) async throws -> Void
     ) -> JobRunner {
         .async { job, log, client in
-            await HandlerOutcome.from { try await handler(ConnectedJobContext(job: job, log: log, client: client)) }
+            await HandlerOutcome.from { try await handler(ConnectedJobContext(job: job, jobLog: log, client: client)) }
         }
     }
 
@@ -82,14 +82,14 @@ extension JobRunner {
         _ strategy: JobExecutionStrategy<SyncJobContext>,
         _ handler: @escaping @Sendable (SyncJobContext) throws -> Output
     ) -> JobRunner {
-        .thread { job, log, client in HandlerOutcome.from { try handler(SyncJobContext(job: job, log: log, client: client)) } }
+        .thread { job, log, client in HandlerOutcome.from { try handler(SyncJobContext(job: job, jobLog: log, client: client)) } }
     }
 
     static func blocking(
         _ strategy: JobExecutionStrategy<SyncJobContext>,
         _ handler: @escaping @Sendable (SyncJobContext) throws -> Void
     ) -> JobRunner {
-        .thread { job, log, client in HandlerOutcome.from { try handler(SyncJobContext(job: job, log: log, client: client)) } }
+        .thread { job, log, client in HandlerOutcome.from { try handler(SyncJobContext(job: job, jobLog: log, client: client)) } }
     }
 
     static func isolated<Output: Encodable & Sendable>(
@@ -108,8 +108,8 @@ extension JobRunner {
         _ strategy: JobExecutionStrategy<JobContext>, run: @escaping @Sendable (JobContext) -> HandlerOutcome
     ) -> JobRunner {
         switch strategy.kind ?? .thread {
-        case .async: .async { job, log, _ in run(JobContext(job: job, log: log)) }
-        case .thread: .thread { job, log, _ in run(JobContext(job: job, log: log)) }
+        case .async: .async { job, log, _ in run(JobContext(job: job, jobLog: log)) }
+        case .thread: .thread { job, log, _ in run(JobContext(job: job, jobLog: log)) }
         case .process: .process(run)
         }
     }
