@@ -183,6 +183,7 @@ public final class CamundaClient: CamundaOperations, Sendable {
     public func send(_ request: OperationRequest) async throws -> OperationResponse {
         do {
             try Task.checkCancellation()
+            let request = configuration.tenantID.map { DefaultTenant.apply($0, to: request) } ?? request
             let prepared = try PreparedRequest(request, userAgent: Self.userAgent)
             logger.trace(
                 "Sending Camunda request",

@@ -19,7 +19,9 @@ public struct CamundaConfiguration: Sendable, CustomStringConvertible, CustomDeb
     public var restAddress: URL
     /// How requests are authenticated.
     public var authentication: Authentication
-    /// The default tenant id (`CAMUNDA_TENANT_ID`), if any.
+    /// The default tenant id (`CAMUNDA_TENANT_ID`), if any: the client puts it into requests that leave their
+    /// tenant out (`tenantId` of process instance creation, deployment, message publication and correlation,
+    /// signal broadcast, decision/expression/conditional evaluation; `tenantIds` of job activation).
     public var tenantID: String?
     /// The level the client sets on its logger (`CAMUNDA_SDK_LOG_LEVEL`); `nil` keeps the injected logger's level.
     public var logLevel: Logger.Level?

@@ -45,7 +45,7 @@ extension ConfigurationVariable {
     static let basicUsername = Self(name: "CAMUNDA_BASIC_AUTH_USERNAME", summary: "User name for HTTP basic authentication.")
     static let basicPassword = Self(
         name: "CAMUNDA_BASIC_AUTH_PASSWORD", summary: "Password for HTTP basic authentication.", isSecret: true)
-    static let tenantID = Self(name: "CAMUNDA_TENANT_ID", summary: "Default tenant id for multi-tenant clusters.")
+    static let tenantID = Self(name: "CAMUNDA_TENANT_ID", summary: "Default tenant id, filled into requests that leave their tenant out.")
     static let logLevel = Self(
         name: "CAMUNDA_SDK_LOG_LEVEL",
         summary: "Log level of the SDK's logger: `trace`, `debug`, `info`, `notice`, `warn`/`warning`, `error`, "
