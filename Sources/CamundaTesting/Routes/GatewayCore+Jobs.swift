@@ -3,7 +3,6 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import Synchronization
-import NIOCore
 
 extension GatewayCore {
     /// `POST /v2/jobs/activation`, with long polling.
@@ -75,73 +74,63 @@ extension GatewayCore {
         return .problem(status: rejection.status, title: rejection.title, detail: rejection.detail, instance: request.path)
     }
 
-    func completeJob(_ raw: String, _ request: GatewayRequest) -> GatewayResponse {
+    /// One job command: parses the key, decodes the body (`empty` when there is none and that is
+    /// allowed), validates it (a 400 message, or `nil`), then applies it to the state.
+    private func jobCommand<Body: Decodable>(
+        _ raw: String, _ request: GatewayRequest, _ type: Body.Type, empty: Body? = nil,
+        validate: (Body) -> String? = { _ in nil },
+        apply: (inout GatewayState, Int64, Body, Int64, inout Effects) -> Rejection?
+    ) -> GatewayResponse {
         let key: Int64
         switch jobKey(raw, request) {
         case .failure(let response): return response
         case .success(let value): key = value
         }
-        let body: JobCompletionRequest
-        switch decode(JobCompletionRequest.self, request, allowEmpty: true) {
+        let body: Body
+        switch decode(Body.self, request, allowEmpty: empty != nil) {
         case .failure(let response): return response
-        case .success(let value): body = value ?? JobCompletionRequest()
+        case .success(let value):
+            guard let value = value ?? empty else { return Self.invalid("A request body is required.", request) }
+            body = value
         }
+        if let message = validate(body) { return Self.invalid(message, request) }
         let now = Self.nowMillis()
-        return rejectionResponse(mutate { $0.complete(key, rawKey: raw, body, now: now, effects: &$1) }, request)
+        return rejectionResponse(mutate { apply(&$0, key, body, now, &$1) }, request)
+    }
+
+    func completeJob(_ raw: String, _ request: GatewayRequest) -> GatewayResponse {
+        jobCommand(raw, request, JobCompletionRequest.self, empty: JobCompletionRequest()) {
+            $0.complete($1, rawKey: raw, $2, now: $3, effects: &$4)
+        }
     }
 
     func failJob(_ raw: String, _ request: GatewayRequest) -> GatewayResponse {
-        let key: Int64
-        switch jobKey(raw, request) {
-        case .failure(let response): return response
-        case .success(let value): key = value
+        jobCommand(raw, request, JobFailRequest.self, empty: JobFailRequest()) { body in
+            if let retries = body.retries, retries < 0 {
+                return "The value for retries is '\(retries)' but must be greater than or equal to 0."
+            }
+            if let backOff = body.retryBackOff, backOff < 0 {
+                return "The value for retryBackOff is '\(backOff)' but must be greater than or equal to 0."
+            }
+            return nil
+        } apply: {
+            $0.fail($1, rawKey: raw, $2, now: $3, effects: &$4)
         }
-        let body: JobFailRequest
-        switch decode(JobFailRequest.self, request, allowEmpty: true) {
-        case .failure(let response): return response
-        case .success(let value): body = value ?? JobFailRequest()
-        }
-        if let retries = body.retries, retries < 0 {
-            return Self.invalid("The value for retries is '\(retries)' but must be greater than or equal to 0.", request)
-        }
-        if let backOff = body.retryBackOff, backOff < 0 {
-            return Self.invalid("The value for retryBackOff is '\(backOff)' but must be greater than or equal to 0.", request)
-        }
-        let now = Self.nowMillis()
-        return rejectionResponse(mutate { $0.fail(key, rawKey: raw, body, now: now, effects: &$1) }, request)
     }
 
     func throwJobError(_ raw: String, _ request: GatewayRequest) -> GatewayResponse {
-        let key: Int64
-        switch jobKey(raw, request) {
-        case .failure(let response): return response
-        case .success(let value): key = value
+        jobCommand(raw, request, JobErrorRequest.self) { $0.errorCode.isEmpty ? "No errorCode provided." : nil } apply: {
+            $0.throwError($1, rawKey: raw, $2, now: $3, effects: &$4)
         }
-        let body: JobErrorRequest
-        switch decode(JobErrorRequest.self, request) {
-        case .failure(let response): return response
-        case .success(let value): body = value!
-        }
-        if body.errorCode.isEmpty { return Self.invalid("No errorCode provided.", request) }
-        let now = Self.nowMillis()
-        return rejectionResponse(mutate { $0.throwError(key, rawKey: raw, body, now: now, effects: &$1) }, request)
     }
 
     func updateJob(_ raw: String, _ request: GatewayRequest) -> GatewayResponse {
-        let key: Int64
-        switch jobKey(raw, request) {
-        case .failure(let response): return response
-        case .success(let value): key = value
+        jobCommand(raw, request, JobUpdateRequest.self) { body in
+            let changes = body.changeset
+            return changes.retries == nil && changes.timeout == nil && changes.priority == nil
+                ? "At least one of [retries, timeout, priority] is required." : nil
+        } apply: {
+            $0.update($1, rawKey: raw, $2, now: $3, effects: &$4)
         }
-        let body: JobUpdateRequest
-        switch decode(JobUpdateRequest.self, request) {
-        case .failure(let response): return response
-        case .success(let value): body = value!
-        }
-        if body.changeset.retries == nil, body.changeset.timeout == nil, body.changeset.priority == nil {
-            return Self.invalid("At least one of [retries, timeout, priority] is required.", request)
-        }
-        let now = Self.nowMillis()
-        return rejectionResponse(mutate { $0.update(key, rawKey: raw, body, now: now, effects: &$1) }, request)
     }
 }
