@@ -231,6 +231,28 @@ struct WorkerEngineTests {
         #expect(Array(sleeper.requested.withLock { $0 }.prefix(4)) == [.seconds(1), .seconds(2), .seconds(4), .seconds(8)])
     }
 
+    @Test(arguments: [(lockHolds: true, completed: true), (lockHolds: false, completed: false)])
+    func acknowledgementsAreRetriedWhileTheLockHolds(lockHolds: Bool, completed: Bool) async throws {
+        let server = InMemoryJobServer()
+        server.state.withLock { $0.acknowledgementFaults = Array(repeating: 503, count: 10) }
+        server.seed(1)  // deadline 1_700_000_000_000 ms (November 2023)
+        let sleeper = RecordingSleeper()
+        var hooks = sleeper.hooks
+        let now = Date(timeIntervalSince1970: lockHolds ? 1_699_999_000 : 1_700_000_001)
+        hooks.now = { now }
+        let registry = JobWorkerRegistry()
+        let worker = try registry.testWorker(
+            WorkerConfig(jobType: "test", jobTimeoutMilliseconds: 1000),
+            runner: .connected(.auto) { (_: ConnectedJobContext) async throws in }, operations: server, hooks: hooks)
+        let task = Task { try await worker.run() }
+        // Ten 503s: past the lock only the first six attempts are made; while it holds the eleventh succeeds.
+        await server.wait { $0.acknowledgementAttempts == (lockHolds ? 11 : WorkerBackoff.acknowledgementAttempts) }
+        task.cancel()
+        try await task.value
+        #expect(server.state.withLock { $0.completions.count } == (completed ? 1 : 0))
+        #expect(server.state.withLock { $0.acknowledgementAttempts } == (lockHolds ? 11 : WorkerBackoff.acknowledgementAttempts))
+    }
+
     @Test func shutdownFinishesRunningHandlersAndHandsBackUnstartedJobs() async throws {
         let server = InMemoryJobServer()
         server.seed(3)

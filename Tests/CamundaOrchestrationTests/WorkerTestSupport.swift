@@ -19,6 +19,9 @@ final class InMemoryJobServer: CamundaOperations {
         var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]
         /// Statuses to answer the next activation requests with.
         var activationFaults: [Int] = []
+        /// Statuses to answer the next acknowledgements (complete, fail, error) with.
+        var acknowledgementFaults: [Int] = []
+        var acknowledgementAttempts = 0
         var nextKey = 1
         var changeWaiters: [(predicate: @Sendable (State) -> Bool, continuation: CheckedContinuation<Void, Never>)] = []
         var acknowledgedCount: Int { completions.count + failures.count + errors.count }
@@ -109,6 +112,12 @@ final class InMemoryJobServer: CamundaOperations {
     }
 
     private func acknowledge(_ key: JobKey, _ record: @escaping (inout State) -> Void) -> OperationResponse {
+        var fault: Int?
+        changed { state in
+            state.acknowledgementAttempts += 1
+            if !state.acknowledgementFaults.isEmpty { fault = state.acknowledgementFaults.removeFirst() }
+        }
+        if let fault { return OperationResponse(status: fault) }
         var found = false
         changed { state in
             if state.activated.removeValue(forKey: key) != nil {

@@ -28,13 +28,17 @@ package struct JobWorkerHooks: Sendable {
     package var sleep: @Sendable (Duration) async throws -> Void
     /// A random number in 0..<1 (jitter).
     package var random: @Sendable () -> Double
+    /// The wall clock (compared with job deadlines).
+    package var now: @Sendable () -> Date
 
     package init(
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
-        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.sleep = sleep
         self.random = random
+        self.now = now
     }
 }
 
@@ -354,7 +358,7 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
             var request = returned
             if let lease { request.leaseToken = lease }
             let completion = request
-            let ok = await send("completeJob", logger: logger) {
+            let ok = await send("completeJob", job: job, logger: logger) {
                 try await operations.completeJob(jobKey: job.jobKey, completion)
             }
             if ok {
@@ -365,7 +369,7 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
             let retries = retries ?? max(job.retries - 1, 0)
             let request = JobFailRequest(
                 retries: retries, errorMessage: message, retryBackOff: backOff, variables: variables, leaseToken: lease)
-            let ok = await send("failJob", logger: logger) { try await operations.failJob(jobKey: job.jobKey, request) }
+            let ok = await send("failJob", job: job, logger: logger) { try await operations.failJob(jobKey: job.jobKey, request) }
             if ok {
                 metrics.failed.increment()
                 logger.info(
@@ -375,7 +379,7 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
         case .bpmnError(let code, let message, let variables):
             let request = JobErrorRequest(
                 errorCode: code, errorMessage: message.isEmpty ? nil : message, variables: variables, leaseToken: lease)
-            let ok = await send("throwJobError", logger: logger) {
+            let ok = await send("throwJobError", job: job, logger: logger) {
                 try await operations.throwJobError(jobKey: job.jobKey, request)
             }
             if ok {
@@ -384,7 +388,7 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
             }
         case .handBack(let reason):
             let request = JobFailRequest(retries: job.retries, errorMessage: reason, retryBackOff: 0, leaseToken: lease)
-            let ok = await send("failJob", logger: logger) { try await operations.failJob(jobKey: job.jobKey, request) }
+            let ok = await send("failJob", job: job, logger: logger) { try await operations.failJob(jobKey: job.jobKey, request) }
             if ok {
                 metrics.handedBack.increment()
                 logger.info("Job handed back unchanged: \(reason)")
@@ -393,7 +397,14 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
     }
 
     /// Sends an acknowledgement, retrying transient failures with back-off; `true` when it arrived.
-    private func send(_ operation: String, logger: LazyJobLogger, _ body: @escaping @Sendable () async throws -> Void) async -> Bool {
+    ///
+    /// Transient failures are retried ``WorkerBackoff/acknowledgementAttempts`` times, and beyond that
+    /// for as long as the job's lock holds (its `deadline`) and the worker is not stopping: an
+    /// acknowledgement that gets through once the cluster recovers saves running the handler again
+    /// after the job times out. Once the lock has expired the server may hand the job to another worker.
+    private func send(
+        _ operation: String, job: ActivatedJobResult, logger: LazyJobLogger, _ body: @escaping @Sendable () async throws -> Void
+    ) async -> Bool {
         var attempt = 0
         while true {
             attempt += 1
@@ -406,7 +417,7 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
                     metadata: ["error": .string(error.description)])
                 return false
             } catch {
-                guard Self.isTransient(error), attempt < WorkerBackoff.acknowledgementAttempts else {
+                guard Self.isTransient(error), mayRetryAcknowledgement(after: attempt, deadline: job.deadline) else {
                     logger.error(
                         "\(operation) failed after \(attempt) attempt(s); the job will be retried by the server after its timeout",
                         metadata: ["error": .string(String(describing: error))])
@@ -417,6 +428,12 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
                 try? await hooks.sleep(delay)
             }
         }
+    }
+
+    private func mayRetryAcknowledgement(after attempt: Int, deadline: Int64) -> Bool {
+        if attempt < WorkerBackoff.acknowledgementAttempts { return true }
+        let lockHolds = hooks.now().timeIntervalSince1970 * 1000 < Double(deadline)
+        return lockHolds && !state.withLock { $0.isStopping }
     }
 
     static func isTransient(_ error: any Error) -> Bool {
