@@ -81,3 +81,23 @@ import Testing
         #expect(Self.path(ProcessInstanceSearchQueryResult.self, Self.searchJSON(nil)) == "ok")
     }
 }
+
+/// The parser's reuse of member names and its sized dictionaries keep JSON's object rules.
+@Suite struct ParserObjects {
+    @Test func repeatedNamesKeepTheFirstValue() throws {
+        // "ab1cd" and "ax1cd" share the parser's name-cache slot (same length, first, middle and last byte).
+        let json = #"[{"ab1cd":1,"ax1cd":2,"ab1cd":3},{"ax1cd":4,"ab1cd":5,"ax1cd":6},{"a":{"a":1,"a":2},"a":3}]"#
+        let value = try CamundaJSON.decode(JSONValue.self, from: Data(json.utf8))
+        #expect(value == [["ab1cd": 1, "ax1cd": 2], ["ax1cd": 4, "ab1cd": 5], ["a": ["a": 1]]])
+        #expect(value == (try CamundaJSON.makeDecoder().decode(JSONValue.self, from: Data(json.utf8))))
+    }
+
+    @Test func longEscapedAndNonASCIINames() throws {
+        let long = String(repeating: "n", count: 40)
+        let json = #"{"\#(long)":1,"\#(long)x":2,"a\"b":3,"a\u0041":4,"é✓":5,"":6,"x":-123456789012345678,"y":1234567890123456789,"z":-0}"#
+        let value = try CamundaJSON.decode([String: JSONValue].self, from: Data(json.utf8))
+        #expect(value == (try CamundaJSON.makeDecoder().decode([String: JSONValue].self, from: Data(json.utf8))))
+        #expect(value["aA"] == 4 && value["é✓"] == 5 && value[""] == 6 && value["a\"b"] == 3)
+        #expect(value["x"] == .int(-123_456_789_012_345_678) && value["y"] == .int(1_234_567_890_123_456_789) && value["z"] == .int(0))
+    }
+}
