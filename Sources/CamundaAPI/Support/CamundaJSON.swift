@@ -32,8 +32,12 @@ public enum CamundaJSON {
     }
 
     /// Encodes a value with the API's conventions.
+    ///
+    /// The output is the same as that of the encoder ``makeEncoder()`` returns (compact, keys sorted
+    /// by their UTF-8 bytes, `/` not escaped), written by the SDK's own encoder, which is several
+    /// times faster than `JSONEncoder`.
     public static func encode<T: Encodable>(_ value: T) throws -> Data {
-        try sharedEncoder.encode(value)
+        try JSONTreeEncoder.encode(value)
     }
 
     /// Decodes a value with the API's conventions.
@@ -44,8 +48,6 @@ public enum CamundaJSON {
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
         try JSONValueDecoder.decode(T.self, from: JSONParser.parse(data), codingPath: [])
     }
-
-    private static let sharedEncoder = makeEncoder()
 
     /// Formats a date as RFC 3339 in UTC with milliseconds, for example `2024-06-05T08:29:15.027Z`.
     public static func formatDate(_ date: Date) -> String {

@@ -24,6 +24,12 @@ enum JSONParser {
     private struct Parser {
         let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
+        /// Members of the objects being parsed (a stack shared by nested objects), so that each object's
+        /// dictionary is created once at its final size instead of growing and rehashing.
+        var members: [(key: String, value: JSONValue)] = []
+        /// Recently seen member names by a hash of their bytes: the names of a response's objects repeat,
+        /// and reusing the `String` saves creating (and for names over 15 bytes, allocating) it again.
+        var names = [String?](repeating: nil, count: 64)
 
         init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -66,34 +72,71 @@ enum JSONParser {
         mutating func parseObject(depth: Int) throws -> [String: JSONValue] {
             guard depth <= JSONParser.maximumDepth else { throw error("too deeply nested") }
             index += 1
-            var members: [String: JSONValue] = [:]
             skipWhitespace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
                 index += 1
-                return members
+                return [:]
             }
+            let base = members.count
             while true {
                 skipWhitespace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name") }
-                let key = try parseString()
+                let key = try parseName()
                 skipWhitespace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
                 index += 1
                 skipWhitespace()
                 let value = try parseValue(depth: depth)
-                // A repeated name keeps its first value, as Foundation's JSONDecoder does.
-                if members[key] == nil { members[key] = value }
+                members.append((key, value))
                 skipWhitespace()
                 guard index < bytes.count else { throw error("unexpected end of data in an object") }
                 if bytes[index] == UInt8(ascii: ",") {
                     index += 1
                 } else if bytes[index] == UInt8(ascii: "}") {
                     index += 1
-                    return members
+                    break
                 } else {
                     throw error("expected ',' or '}'")
                 }
             }
+            var object = [String: JSONValue](minimumCapacity: members.count - base)
+            for position in base..<members.count {
+                let (key, value) = members[position]
+                // A repeated name keeps its first value, as Foundation's JSONDecoder does.
+                if let first = object.updateValue(value, forKey: key) { object[key] = first }
+            }
+            members.removeSubrange(base...)
+            return object
+        }
+
+        /// A member name: names without escapes of up to 32 bytes are looked up in ``names`` first.
+        mutating func parseName() throws -> String {
+            let start = index + 1
+            var end = start
+            while end < bytes.count, end - start <= 32 {
+                let byte = bytes[end]
+                if byte == UInt8(ascii: "\"") { break }
+                if byte == UInt8(ascii: "\\") || byte < 0x20 { return try parseString() }
+                end += 1
+            }
+            let length = end - start
+            guard end < bytes.count, bytes[end] == UInt8(ascii: "\""), length > 0 else { return try parseString() }
+            let hash = UInt(length) &* 31 &+ UInt(bytes[start]) &* 7 &+ UInt(bytes[end - 1]) &* 13 &+ UInt(bytes[start + length / 2])
+            let slot = Int(hash & 63)
+            let name = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            if var cached = names[slot], cached.utf8.count == length,
+                cached.withUTF8({ memcmp($0.baseAddress!, name.baseAddress!, length) == 0 })
+            {
+                index = end + 1
+                return cached
+            }
+            guard let text = String(validating: name, as: UTF8.self) else {
+                index = start
+                throw error("invalid UTF-8 in a string")
+            }
+            names[slot] = text
+            index = end + 1
+            return text
         }
 
         mutating func parseArray(depth: Int) throws -> [JSONValue] {
@@ -218,6 +261,18 @@ enum JSONParser {
             {
                 throw error("leading zero in a number")
             }
+            // Fast path: an integer of up to 18 digits, read as it is scanned.
+            let negative = bytes[start] == UInt8(ascii: "-")
+            var magnitude: Int64 = 0
+            let digitsStart = index
+            while index < bytes.count, bytes[index] &- UInt8(ascii: "0") < 10, index - digitsStart < 18 {
+                magnitude = magnitude &* 10 &+ Int64(bytes[index] &- UInt8(ascii: "0"))
+                index += 1
+            }
+            if index == bytes.count || !Self.continuesNumber(bytes[index]) {
+                return .int(negative ? -magnitude : magnitude)
+            }
+            index = digitsStart
             var integral = true
             while index < bytes.count {
                 switch bytes[index] {
@@ -230,6 +285,17 @@ enum JSONParser {
                 }
             }
             return try makeNumber(start: start, integral: integral)
+        }
+
+        /// Whether a byte after digits belongs to the number (a digit, fraction, exponent or sign).
+        @inline(__always)
+        static func continuesNumber(_ byte: UInt8) -> Bool {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "+"),
+                UInt8(ascii: "-"):
+                true
+            default: false
+            }
         }
 
         func makeNumber(start: Int, integral: Bool) throws -> JSONValue {

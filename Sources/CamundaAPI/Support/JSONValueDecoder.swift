@@ -2,57 +2,91 @@ import Foundation
 
 /// Decodes `Decodable` values from a parsed ``JSONValue`` tree, with the API's conventions (lenient
 /// dates). `JSONValue` members are handed over as they are, without per-value `Codable` work.
-struct JSONValueDecoder: Decoder {
-    let value: JSONValue
-    let codingPath: [any CodingKey]
+///
+/// One decoder serves a whole decode: a member is decoded by pointing the decoder at it and pushing
+/// its key onto the coding path, then restoring both. Decoding a member therefore allocates nothing
+/// of its own (no decoder, no coding-path array, no boxed container), and coding paths are only
+/// turned into arrays when an error needs one. The decoder is its own single-value container.
+final class JSONValueDecoder: Decoder, SingleValueDecodingContainer {
+    /// The value being decoded.
+    private(set) var value: JSONValue
+    /// The coding path of `value`, as a stack that members push onto.
+    private var path: [any CodingKey]
+
+    var codingPath: [any CodingKey] { path }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     init(value: JSONValue, codingPath: [any CodingKey] = []) {
         self.value = value
-        self.codingPath = codingPath
+        self.path = codingPath
     }
 
     static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue, codingPath: [any CodingKey]) throws -> T {
-        if T.self == JSONValue.self { return value as! T }
-        if T.self == [String: JSONValue].self {
-            guard case .object(let members) = value else { throw mismatch(T.self, value, codingPath) }
-            return members as! T
+        if let result = try special(T.self, value, codingPath) { return result }
+        return try T(from: JSONValueDecoder(value: value, codingPath: codingPath))
+    }
+
+    /// Decodes `member` (at `extra + [key]` below the current path) as `T`.
+    @inline(__always)
+    func decodeMember<T: Decodable>(_ type: T.Type, _ member: JSONValue, extra: [any CodingKey], key: any CodingKey) throws -> T {
+        if let result = try Self.special(T.self, member, self.path + extra + [key]) { return result }
+        let saved = value
+        value = member
+        if !extra.isEmpty { path.append(contentsOf: extra) }
+        path.append(key)
+        defer {
+            path.removeLast(extra.count + 1)
+            value = saved
         }
+        return try T(from: self)
+    }
+
+    /// The value of the types with a JSON form of their own (and of `String` and `JSONValue`, which
+    /// need no decoder); `nil` for any other type.
+    @inline(__always)
+    static func special<T: Decodable>(
+        _ type: T.Type, _ value: JSONValue, _ codingPath: @autoclosure () -> [any CodingKey]
+    ) throws -> T? {
         if T.self == String.self {
-            guard case .string(let text) = value else { throw mismatch(T.self, value, codingPath) }
-            return text as! T
+            guard case .string(let text) = value else { throw mismatch(T.self, value, codingPath()) }
+            return unsafeCast(text, to: T.self)
+        }
+        if T.self == JSONValue.self { return unsafeCast(value, to: T.self) }
+        if T.self == [String: JSONValue].self {
+            guard case .object(let members) = value else { throw mismatch(T.self, value, codingPath()) }
+            return unsafeCast(members, to: T.self)
         }
         if T.self == Date.self {
-            guard case .string(let text) = value else { throw mismatch(T.self, value, codingPath) }
+            guard case .string(let text) = value else { throw mismatch(T.self, value, codingPath()) }
             guard let date = CamundaJSON.parseDate(text) else {
                 throw DecodingError.dataCorrupted(
-                    .init(codingPath: codingPath, debugDescription: "Expected an RFC 3339 date-time, got \"\(text)\""))
+                    .init(codingPath: codingPath(), debugDescription: "Expected an RFC 3339 date-time, got \"\(text)\""))
             }
-            return date as! T
+            return unsafeCast(date, to: T.self)
         }
         // Foundation's JSONDecoder gives these three a JSON form of their own; so does this decoder.
         if T.self == Data.self {
-            guard case .string(let text) = value else { throw mismatch(T.self, value, codingPath) }
+            guard case .string(let text) = value else { throw mismatch(T.self, value, codingPath()) }
             guard let data = Data(base64Encoded: text) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "Encountered Data is not valid Base64."))
+                throw DecodingError.dataCorrupted(.init(codingPath: codingPath(), debugDescription: "Encountered Data is not valid Base64."))
             }
-            return data as! T
+            return unsafeCast(data, to: T.self)
         }
         if T.self == URL.self {
-            guard case .string(let text) = value else { throw mismatch(T.self, value, codingPath) }
+            guard case .string(let text) = value else { throw mismatch(T.self, value, codingPath()) }
             guard let url = URL(string: text) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "Invalid URL string."))
+                throw DecodingError.dataCorrupted(.init(codingPath: codingPath(), debugDescription: "Invalid URL string."))
             }
-            return url as! T
+            return unsafeCast(url, to: T.self)
         }
         if T.self == Decimal.self {
             switch value {
-            case .int(let number): return Decimal(number) as! T
-            case .double(let number): return Decimal(number) as! T
-            default: throw mismatch(T.self, value, codingPath)
+            case .int(let number): return unsafeCast(Decimal(number), to: T.self)
+            case .double(let number): return unsafeCast(Decimal(number), to: T.self)
+            default: throw mismatch(T.self, value, codingPath())
             }
         }
-        return try T(from: JSONValueDecoder(value: value, codingPath: codingPath))
+        return nil
     }
 
     static func mismatch(_ type: Any.Type, _ value: JSONValue, _ codingPath: [any CodingKey]) -> DecodingError {
@@ -71,46 +105,87 @@ struct JSONValueDecoder: Decoder {
         return .typeMismatch(type, .init(codingPath: codingPath, debugDescription: "Expected \(type) but found \(found) instead."))
     }
 
-    static func integer<T: FixedWidthInteger>(_ type: T.Type, _ value: JSONValue, _ codingPath: [any CodingKey]) throws -> T {
+    @inline(__always)
+    static func integer<T: FixedWidthInteger>(
+        _ type: T.Type, _ value: JSONValue, _ codingPath: @autoclosure () -> [any CodingKey]
+    ) throws -> T {
         switch value {
         case .int(let number):
             guard let result = T(exactly: number) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "Number \(number) does not fit in \(T.self)."))
+                throw DecodingError.dataCorrupted(.init(codingPath: codingPath(), debugDescription: "Number \(number) does not fit in \(T.self)."))
             }
             return result
         case .double(let number):
             guard let result = T(exactly: number) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "Number \(number) is not representable in \(T.self)."))
+                throw DecodingError.dataCorrupted(
+                    .init(codingPath: codingPath(), debugDescription: "Number \(number) is not representable in \(T.self)."))
             }
             return result
-        default: throw mismatch(T.self, value, codingPath)
+        default: throw mismatch(T.self, value, codingPath())
         }
     }
 
-    static func floating<T: BinaryFloatingPoint>(_ type: T.Type, _ value: JSONValue, _ codingPath: [any CodingKey]) throws -> T {
+    @inline(__always)
+    static func floating<T: BinaryFloatingPoint>(
+        _ type: T.Type, _ value: JSONValue, _ codingPath: @autoclosure () -> [any CodingKey]
+    ) throws -> T {
         switch value {
         case .int(let number): return T(number)
         case .double(let number): return T(number)
-        default: throw mismatch(T.self, value, codingPath)
+        default: throw mismatch(T.self, value, codingPath())
         }
     }
 
-    static func bool(_ value: JSONValue, _ codingPath: [any CodingKey]) throws -> Bool {
-        guard case .bool(let flag) = value else { throw mismatch(Bool.self, value, codingPath) }
+    @inline(__always)
+    static func bool(_ value: JSONValue, _ codingPath: @autoclosure () -> [any CodingKey]) throws -> Bool {
+        guard case .bool(let flag) = value else { throw mismatch(Bool.self, value, codingPath()) }
         return flag
     }
 
+    @inline(__always)
+    static func string(_ value: JSONValue, _ codingPath: @autoclosure () -> [any CodingKey]) throws -> String {
+        guard case .string(let text) = value else { throw mismatch(String.self, value, codingPath()) }
+        return text
+    }
+
+    // MARK: Decoder
+
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-        guard case .object(let members) = value else { throw Self.mismatch([String: JSONValue].self, value, codingPath) }
-        return KeyedDecodingContainer(KeyedContainer<Key>(members: members, codingPath: codingPath))
+        guard case .object(let members) = value else { throw Self.mismatch([String: JSONValue].self, value, path) }
+        return KeyedDecodingContainer(KeyedContainer<Key>(decoder: self, members: members, extra: []))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
-        guard case .array(let elements) = value else { throw Self.mismatch([JSONValue].self, value, codingPath) }
-        return UnkeyedContainer(elements: elements, codingPath: codingPath)
+        guard case .array(let elements) = value else { throw Self.mismatch([JSONValue].self, value, path) }
+        return UnkeyedContainer(decoder: self, elements: elements, extra: [])
     }
 
-    func singleValueContainer() throws -> any SingleValueDecodingContainer { SingleValueContainer(value: value, codingPath: codingPath) }
+    func singleValueContainer() throws -> any SingleValueDecodingContainer { self }
+
+    // MARK: SingleValueDecodingContainer
+
+    func decodeNil() -> Bool {
+        if case .null = value { return true }
+        return false
+    }
+    func decode(_ type: Bool.Type) throws -> Bool { try Self.bool(value, path) }
+    func decode(_ type: String.Type) throws -> String { try Self.string(value, path) }
+    func decode(_ type: Double.Type) throws -> Double { try Self.floating(type, value, path) }
+    func decode(_ type: Float.Type) throws -> Float { try Self.floating(type, value, path) }
+    func decode(_ type: Int.Type) throws -> Int { try Self.integer(type, value, path) }
+    func decode(_ type: Int8.Type) throws -> Int8 { try Self.integer(type, value, path) }
+    func decode(_ type: Int16.Type) throws -> Int16 { try Self.integer(type, value, path) }
+    func decode(_ type: Int32.Type) throws -> Int32 { try Self.integer(type, value, path) }
+    func decode(_ type: Int64.Type) throws -> Int64 { try Self.integer(type, value, path) }
+    func decode(_ type: UInt.Type) throws -> UInt { try Self.integer(type, value, path) }
+    func decode(_ type: UInt8.Type) throws -> UInt8 { try Self.integer(type, value, path) }
+    func decode(_ type: UInt16.Type) throws -> UInt16 { try Self.integer(type, value, path) }
+    func decode(_ type: UInt32.Type) throws -> UInt32 { try Self.integer(type, value, path) }
+    func decode(_ type: UInt64.Type) throws -> UInt64 { try Self.integer(type, value, path) }
+    func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        if let result = try Self.special(T.self, value, path) { return result }
+        return try T(from: self)
+    }
 
     struct IndexKey: CodingKey {
         let intValue: Int?
@@ -120,80 +195,149 @@ struct JSONValueDecoder: Decoder {
         init?(intValue: Int) { self.intValue = intValue }
     }
 
+    /// A keyed container. Its coding path is the decoder's current path plus `extra` (the keys of
+    /// nested containers): members are decoded while the decoder is at the container's level.
     struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
+        let decoder: JSONValueDecoder
         let members: [String: JSONValue]
-        let codingPath: [any CodingKey]
+        let extra: [any CodingKey]
 
+        var codingPath: [any CodingKey] { extra.isEmpty ? decoder.path : decoder.path + extra }
         var allKeys: [Key] { members.keys.compactMap { Key(stringValue: $0) } }
         func contains(_ key: Key) -> Bool { members[key.stringValue] != nil }
 
+        @inline(__always)
         func member(_ key: Key) throws -> JSONValue {
-            guard let value = members[key.stringValue] else {
-                throw DecodingError.keyNotFound(
-                    key, .init(codingPath: codingPath, debugDescription: "No value associated with key \"\(key.stringValue)\"."))
-            }
+            guard let value = members[key.stringValue] else { throw keyNotFound(key) }
             return value
         }
 
-        func decodeNil(forKey key: Key) throws -> Bool { try member(key) == .null }
-        func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try JSONValueDecoder.bool(member(key), codingPath + [key]) }
-        func decode(_ type: String.Type, forKey key: Key) throws -> String {
-            try JSONValueDecoder.decode(String.self, from: member(key), codingPath: codingPath + [key])
+        func keyNotFound(_ key: Key) -> DecodingError {
+            DecodingError.keyNotFound(
+                key, .init(codingPath: codingPath, debugDescription: "No value associated with key \"\(key.stringValue)\"."))
         }
-        func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try JSONValueDecoder.floating(type, member(key), codingPath + [key]) }
-        func decode(_ type: Float.Type, forKey key: Key) throws -> Float { try JSONValueDecoder.floating(type, member(key), codingPath + [key]) }
-        func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try JSONValueDecoder.integer(type, member(key), codingPath + [key]) }
-        func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try JSONValueDecoder.integer(type, member(key), codingPath + [key]) }
-        func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try JSONValueDecoder.integer(type, member(key), codingPath + [key]) }
-        func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try JSONValueDecoder.integer(type, member(key), codingPath + [key]) }
-        func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try JSONValueDecoder.integer(type, member(key), codingPath + [key]) }
-        func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try JSONValueDecoder.integer(type, member(key), codingPath + [key]) }
-        func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try JSONValueDecoder.integer(type, member(key), codingPath + [key]) }
-        func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try JSONValueDecoder.integer(type, member(key), codingPath + [key]) }
-        func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try JSONValueDecoder.integer(type, member(key), codingPath + [key]) }
-        func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try JSONValueDecoder.integer(type, member(key), codingPath + [key]) }
+
+        /// The member for `decodeIfPresent`: `nil` when it is missing or `null`.
+        @inline(__always)
+        func presentMember(_ key: Key) -> JSONValue? {
+            guard let value = members[key.stringValue] else { return nil }
+            if case .null = value { return nil }
+            return value
+        }
+
+        func path(_ key: Key) -> [any CodingKey] { codingPath + [key] }
+
+        func decodeNil(forKey key: Key) throws -> Bool {
+            if case .null = try member(key) { return true }
+            return false
+        }
+        func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try JSONValueDecoder.bool(member(key), path(key)) }
+        func decode(_ type: String.Type, forKey key: Key) throws -> String { try JSONValueDecoder.string(member(key), path(key)) }
+        func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try JSONValueDecoder.floating(type, member(key), path(key)) }
+        func decode(_ type: Float.Type, forKey key: Key) throws -> Float { try JSONValueDecoder.floating(type, member(key), path(key)) }
+        func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try JSONValueDecoder.integer(type, member(key), path(key)) }
+        func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try JSONValueDecoder.integer(type, member(key), path(key)) }
+        func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try JSONValueDecoder.integer(type, member(key), path(key)) }
+        func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try JSONValueDecoder.integer(type, member(key), path(key)) }
+        func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try JSONValueDecoder.integer(type, member(key), path(key)) }
+        func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try JSONValueDecoder.integer(type, member(key), path(key)) }
+        func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try JSONValueDecoder.integer(type, member(key), path(key)) }
+        func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try JSONValueDecoder.integer(type, member(key), path(key)) }
+        func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try JSONValueDecoder.integer(type, member(key), path(key)) }
+        func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try JSONValueDecoder.integer(type, member(key), path(key)) }
         func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-            try JSONValueDecoder.decode(T.self, from: member(key), codingPath: codingPath + [key])
+            try decoder.decodeMember(T.self, member(key), extra: extra, key: key)
+        }
+
+        // One lookup each, instead of the default's `contains`, `decodeNil` and `decode`.
+        func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? {
+            guard let value = presentMember(key) else { return nil }
+            return try JSONValueDecoder.bool(value, path(key))
+        }
+        func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
+            guard let value = presentMember(key) else { return nil }
+            return try JSONValueDecoder.string(value, path(key))
+        }
+        func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { try presentFloating(type, key) }
+        func decodeIfPresent(_ type: Float.Type, forKey key: Key) throws -> Float? { try presentFloating(type, key) }
+        func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try presentInteger(type, key) }
+        func decodeIfPresent(_ type: Int8.Type, forKey key: Key) throws -> Int8? { try presentInteger(type, key) }
+        func decodeIfPresent(_ type: Int16.Type, forKey key: Key) throws -> Int16? { try presentInteger(type, key) }
+        func decodeIfPresent(_ type: Int32.Type, forKey key: Key) throws -> Int32? { try presentInteger(type, key) }
+        func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? { try presentInteger(type, key) }
+        func decodeIfPresent(_ type: UInt.Type, forKey key: Key) throws -> UInt? { try presentInteger(type, key) }
+        func decodeIfPresent(_ type: UInt8.Type, forKey key: Key) throws -> UInt8? { try presentInteger(type, key) }
+        func decodeIfPresent(_ type: UInt16.Type, forKey key: Key) throws -> UInt16? { try presentInteger(type, key) }
+        func decodeIfPresent(_ type: UInt32.Type, forKey key: Key) throws -> UInt32? { try presentInteger(type, key) }
+        func decodeIfPresent(_ type: UInt64.Type, forKey key: Key) throws -> UInt64? { try presentInteger(type, key) }
+        func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+            guard let value = presentMember(key) else { return nil }
+            return try decoder.decodeMember(T.self, value, extra: extra, key: key)
+        }
+
+        @inline(__always)
+        func presentInteger<T: FixedWidthInteger>(_ type: T.Type, _ key: Key) throws -> T? {
+            guard let value = presentMember(key) else { return nil }
+            return try JSONValueDecoder.integer(type, value, path(key))
+        }
+
+        @inline(__always)
+        func presentFloating<T: BinaryFloatingPoint>(_ type: T.Type, _ key: Key) throws -> T? {
+            guard let value = presentMember(key) else { return nil }
+            return try JSONValueDecoder.floating(type, value, path(key))
         }
 
         func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
-            try JSONValueDecoder(value: member(key), codingPath: codingPath + [key]).container(keyedBy: type)
+            let value = try member(key)
+            guard case .object(let nested) = value else { throw JSONValueDecoder.mismatch([String: JSONValue].self, value, path(key)) }
+            return KeyedDecodingContainer(KeyedContainer<NestedKey>(decoder: decoder, members: nested, extra: extra + [key]))
         }
         func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
-            try JSONValueDecoder(value: member(key), codingPath: codingPath + [key]).unkeyedContainer()
+            let value = try member(key)
+            guard case .array(let elements) = value else { throw JSONValueDecoder.mismatch([JSONValue].self, value, path(key)) }
+            return UnkeyedContainer(decoder: decoder, elements: elements, extra: extra + [key])
         }
         func superDecoder() throws -> any Decoder {
             JSONValueDecoder(value: members["super"] ?? .null, codingPath: codingPath + [AnyCodingKey("super")])
         }
         func superDecoder(forKey key: Key) throws -> any Decoder {
-            JSONValueDecoder(value: members[key.stringValue] ?? .null, codingPath: codingPath + [key])
+            JSONValueDecoder(value: members[key.stringValue] ?? .null, codingPath: path(key))
         }
     }
 
+    /// An unkeyed container; its coding path works as ``KeyedContainer``'s does.
     struct UnkeyedContainer: UnkeyedDecodingContainer {
+        let decoder: JSONValueDecoder
         let elements: [JSONValue]
-        let codingPath: [any CodingKey]
+        let extra: [any CodingKey]
         var currentIndex = 0
         var count: Int? { elements.count }
         var isAtEnd: Bool { currentIndex >= elements.count }
+        var codingPath: [any CodingKey] { extra.isEmpty ? decoder.path : decoder.path + extra }
 
-        init(elements: [JSONValue], codingPath: [any CodingKey]) {
+        init(decoder: JSONValueDecoder, elements: [JSONValue], extra: [any CodingKey]) {
+            self.decoder = decoder
             self.elements = elements
-            self.codingPath = codingPath
+            self.extra = extra
         }
 
-        mutating func next(_ type: Any.Type) throws -> (JSONValue, [any CodingKey]) {
-            guard !isAtEnd else {
+        /// The next element and its index; the index moves on even when decoding the element fails.
+        @inline(__always)
+        mutating func next(_ type: Any.Type) throws -> (JSONValue, Int) {
+            guard currentIndex < elements.count else {
                 throw DecodingError.valueNotFound(
                     type, .init(codingPath: codingPath + [IndexKey(currentIndex)], debugDescription: "Unkeyed container is at end."))
             }
-            defer { currentIndex += 1 }
-            return (elements[currentIndex], codingPath + [IndexKey(currentIndex)])
+            let index = currentIndex
+            currentIndex += 1
+            return (elements[index], index)
         }
+
+        func path(_ index: Int) -> [any CodingKey] { codingPath + [IndexKey(index)] }
 
         mutating func decodeNil() throws -> Bool {
             guard !isAtEnd else { return false }
-            if elements[currentIndex] == .null {
+            if case .null = elements[currentIndex] {
                 currentIndex += 1
                 return true
             }
@@ -201,63 +345,47 @@ struct JSONValueDecoder: Decoder {
         }
 
         mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
-            let (value, path) = try next(T.self)
-            return try JSONValueDecoder.decode(T.self, from: value, codingPath: path)
+            let (value, index) = try next(T.self)
+            return try decoder.decodeMember(T.self, value, extra: extra, key: IndexKey(index))
         }
         mutating func decode(_ type: Bool.Type) throws -> Bool {
-            let (value, path) = try next(type)
-            return try JSONValueDecoder.bool(value, path)
+            let (value, index) = try next(type)
+            return try JSONValueDecoder.bool(value, path(index))
+        }
+        mutating func decode(_ type: String.Type) throws -> String {
+            let (value, index) = try next(type)
+            return try JSONValueDecoder.string(value, path(index))
         }
         mutating func decode(_ type: Int64.Type) throws -> Int64 {
-            let (value, path) = try next(type)
-            return try JSONValueDecoder.integer(type, value, path)
+            let (value, index) = try next(type)
+            return try JSONValueDecoder.integer(type, value, path(index))
         }
         mutating func decode(_ type: Int32.Type) throws -> Int32 {
-            let (value, path) = try next(type)
-            return try JSONValueDecoder.integer(type, value, path)
+            let (value, index) = try next(type)
+            return try JSONValueDecoder.integer(type, value, path(index))
         }
         mutating func decode(_ type: Int.Type) throws -> Int {
-            let (value, path) = try next(type)
-            return try JSONValueDecoder.integer(type, value, path)
+            let (value, index) = try next(type)
+            return try JSONValueDecoder.integer(type, value, path(index))
         }
         mutating func decode(_ type: Double.Type) throws -> Double {
-            let (value, path) = try next(type)
-            return try JSONValueDecoder.floating(type, value, path)
+            let (value, index) = try next(type)
+            return try JSONValueDecoder.floating(type, value, path(index))
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
-            let (value, path) = try next([String: JSONValue].self)
-            return try JSONValueDecoder(value: value, codingPath: path).container(keyedBy: type)
+            let (value, index) = try next([String: JSONValue].self)
+            guard case .object(let members) = value else { throw JSONValueDecoder.mismatch([String: JSONValue].self, value, path(index)) }
+            return KeyedDecodingContainer(KeyedContainer<NestedKey>(decoder: decoder, members: members, extra: extra + [IndexKey(index)]))
         }
         mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
-            let (value, path) = try next([JSONValue].self)
-            return try JSONValueDecoder(value: value, codingPath: path).unkeyedContainer()
+            let (value, index) = try next([JSONValue].self)
+            guard case .array(let elements) = value else { throw JSONValueDecoder.mismatch([JSONValue].self, value, path(index)) }
+            return UnkeyedContainer(decoder: decoder, elements: elements, extra: extra + [IndexKey(index)])
         }
         mutating func superDecoder() throws -> any Decoder {
-            let (value, path) = try next(JSONValue.self)
-            return JSONValueDecoder(value: value, codingPath: path)
+            let (value, index) = try next(JSONValue.self)
+            return JSONValueDecoder(value: value, codingPath: path(index))
         }
-    }
-
-    struct SingleValueContainer: SingleValueDecodingContainer {
-        let value: JSONValue
-        let codingPath: [any CodingKey]
-
-        func decodeNil() -> Bool { value == .null }
-        func decode(_ type: Bool.Type) throws -> Bool { try JSONValueDecoder.bool(value, codingPath) }
-        func decode(_ type: String.Type) throws -> String { try JSONValueDecoder.decode(String.self, from: value, codingPath: codingPath) }
-        func decode(_ type: Double.Type) throws -> Double { try JSONValueDecoder.floating(type, value, codingPath) }
-        func decode(_ type: Float.Type) throws -> Float { try JSONValueDecoder.floating(type, value, codingPath) }
-        func decode(_ type: Int.Type) throws -> Int { try JSONValueDecoder.integer(type, value, codingPath) }
-        func decode(_ type: Int8.Type) throws -> Int8 { try JSONValueDecoder.integer(type, value, codingPath) }
-        func decode(_ type: Int16.Type) throws -> Int16 { try JSONValueDecoder.integer(type, value, codingPath) }
-        func decode(_ type: Int32.Type) throws -> Int32 { try JSONValueDecoder.integer(type, value, codingPath) }
-        func decode(_ type: Int64.Type) throws -> Int64 { try JSONValueDecoder.integer(type, value, codingPath) }
-        func decode(_ type: UInt.Type) throws -> UInt { try JSONValueDecoder.integer(type, value, codingPath) }
-        func decode(_ type: UInt8.Type) throws -> UInt8 { try JSONValueDecoder.integer(type, value, codingPath) }
-        func decode(_ type: UInt16.Type) throws -> UInt16 { try JSONValueDecoder.integer(type, value, codingPath) }
-        func decode(_ type: UInt32.Type) throws -> UInt32 { try JSONValueDecoder.integer(type, value, codingPath) }
-        func decode(_ type: UInt64.Type) throws -> UInt64 { try JSONValueDecoder.integer(type, value, codingPath) }
-        func decode<T: Decodable>(_ type: T.Type) throws -> T { try JSONValueDecoder.decode(T.self, from: value, codingPath: codingPath) }
     }
 }
