@@ -109,6 +109,17 @@ enum JSONParser {
             return object
         }
 
+        /// The string of UTF-8 bytes, `nil` when they are not valid UTF-8. ASCII (most JSON strings) takes
+        /// `String(decoding:)`, which is specialised for buffers; `String(validating:)` is generic and
+        /// costs a metadata lookup per call, so it only serves non-ASCII text.
+        @inline(__always)
+        static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+            var combined: UInt8 = 0
+            for byte in bytes { combined |= byte }
+            if combined < 0x80 { return String(decoding: bytes, as: UTF8.self) }
+            return String(validating: bytes, as: UTF8.self)
+        }
+
         /// A member name: names without escapes of up to 32 bytes are looked up in ``names`` first.
         mutating func parseName() throws -> String {
             let start = index + 1
@@ -130,7 +141,7 @@ enum JSONParser {
                 index = end + 1
                 return cached
             }
-            guard let text = String(validating: name, as: UTF8.self) else {
+            guard let text = Self.string(name) else {
                 index = start
                 throw error("invalid UTF-8 in a string")
             }
@@ -174,7 +185,7 @@ enum JSONParser {
                     if simple {
                         let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
                         index += 1
-                        guard let text = String(validating: slice, as: UTF8.self) else { throw error("invalid UTF-8 in a string") }
+                        guard let text = Self.string(slice) else { throw error("invalid UTF-8 in a string") }
                         return text
                     }
                     break

@@ -23,7 +23,8 @@ struct WorkerStateMachine {
     private var interruptCurrentWait: (@Sendable () -> Void)?
     private var capacityWaiter: CheckedContinuation<Bool, Never>?
     private var drainWaiter: CheckedContinuation<Bool, Never>?
-    private var handlers: [JobKey: Task<HandlerOutcome, Never>] = [:]
+    /// Cancels the worker's host task (the running handlers) once the drain bound has passed.
+    private var cancelJobs: (@Sendable () -> Void)?
     private var drainTimedOut = false
 
     init(capacity: Int) { self.capacity = capacity }
@@ -128,13 +129,14 @@ struct WorkerStateMachine {
 
     // MARK: Jobs
 
-    /// Registers a running handler; returns `false` when the drain bound already passed (cancel it).
-    mutating func handlerStarted(_ key: JobKey, _ task: Task<HandlerOutcome, Never>) -> Bool {
-        handlers[key] = task
+    /// Registers how to cancel the running jobs; returns `false` when the drain bound already passed
+    /// (the caller cancels them at once).
+    mutating func jobsStarted(cancel: @escaping @Sendable () -> Void) -> Bool {
+        cancelJobs = cancel
         return !drainTimedOut
     }
 
-    mutating func handlerFinished(_ key: JobKey) { handlers[key] = nil }
+    mutating func jobsEnded() { cancelJobs = nil }
 
     struct FinishActions {
         var capacityWaiter: CheckedContinuation<Bool, Never>?
@@ -165,11 +167,11 @@ struct WorkerStateMachine {
         return nil
     }
 
-    /// The drain bound passed: returns the waiter to resume with `false` and the handlers to cancel.
-    mutating func drainTimeout() -> (CheckedContinuation<Bool, Never>?, [Task<HandlerOutcome, Never>]) {
-        guard let waiter = drainWaiter else { return (nil, []) }
+    /// The drain bound passed: returns the waiter to resume with `false` and how to cancel the running handlers.
+    mutating func drainTimeout() -> (CheckedContinuation<Bool, Never>?, (@Sendable () -> Void)?) {
+        guard let waiter = drainWaiter else { return (nil, nil) }
         drainWaiter = nil
         drainTimedOut = true
-        return (waiter, Array(handlers.values))
+        return (waiter, cancelJobs)
     }
 }

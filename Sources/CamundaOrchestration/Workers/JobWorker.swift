@@ -139,13 +139,17 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
         // The jobs run in a task of the worker's own, which outer cancellation does not reach: stopping
         // is the worker's decision (``stop()``: stop polling, drain, hand back), so a handler or an
         // acknowledgement under way is never cut off by the caller's cancellation. The poll loop
-        // runs there too; ``stop()`` interrupts its request or sleep.
+        // runs there too; ``stop()`` interrupts its request or sleep. Only the drain bound cancels
+        // this task, which cancels the handlers still running; their hand-backs are sent shielded
+        // (see ``send(_:job:logger:_:)``).
         let host = Task {
             await withDiscardingTaskGroup { group in
                 await self.pollLoop(resources: resources, group: &group)
                 await self.drain()
             }
         }
+        if !state.withLock({ $0.jobsStarted(cancel: { host.cancel() }) }) { host.cancel() }
+        defer { state.withLock { $0.jobsEnded() } }
         await withTaskCancellationOrGracefulShutdownHandler {
             await host.value
         } onCancelOrGracefulShutdown: {
@@ -297,34 +301,32 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
 
     // MARK: Jobs
 
-    /// Runs the handler in a task of its own (so that the drain timeout can cancel it alone), then
-    /// acknowledges. Runs in the worker's host task, which only the worker cancels (never), so an
-    /// acknowledgement is not cut off half-way.
+    /// Runs the handler, then acknowledges, in the job's child task of the worker's host task (no
+    /// task of its own per job: each one costs a thread hop). Only the drain bound cancels it.
     private func process(_ job: ActivatedJobResult, resources: WorkerResources) async {
         let jobLog = JobLog(worker: logger, jobKey: job.jobKey)
         let tracker = AcknowledgementTracker(jobKey: job.jobKey, leaseToken: job.leaseToken)
-        let runner = self.runner
-        let operations = self.operations
+        let client = JobClient(underlying: operations, tracker: tracker)
         let started = ContinuousClock.now
-        let handlerTask = Task<HandlerOutcome, Never> {
-            let client = JobClient(underlying: operations, tracker: tracker)
-            switch runner {
-            case .async(let handler):
-                return await handler(job, jobLog, client)
-            case .thread(let handler):
-                guard let threads = resources.threads else { return .handBack(reason: "no thread pool") }
-                return await threads.run { handler(job, jobLog, JobBlockingClient(client)) }
+        let outcome: HandlerOutcome
+        switch runner {
+        case .async(let handler):
+            outcome = await handler(job, jobLog, client)
+        case .thread(let handler):
+            if let threads = resources.threads {
+                outcome =
+                    await threads.run { handler(job, jobLog, JobBlockingClient(client)) }
                     ?? .handBack(reason: "the job worker shut down before the handler finished")
-            case .process:
-                guard let threads = resources.threads, let processes = resources.processes else {
-                    return .handBack(reason: "no process pool")
-                }
-                return await processes.execute(job, on: threads, logger: jobLog.logger)
+            } else {
+                outcome = .handBack(reason: "no thread pool")
+            }
+        case .process:
+            if let threads = resources.threads, let processes = resources.processes {
+                outcome = await processes.execute(job, on: threads, logger: jobLog.logger)
+            } else {
+                outcome = .handBack(reason: "no process pool")
             }
         }
-        if !state.withLock({ $0.handlerStarted(job.jobKey, handlerTask) }) { handlerTask.cancel() }
-        let outcome = await handlerTask.value
-        state.withLock { $0.handlerFinished(job.jobKey) }
         let elapsed = ContinuousClock.now - started
         metrics.handlerDuration.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
         await acknowledge(job, outcome: outcome, tracker: tracker)
@@ -409,8 +411,18 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
         while true {
             attempt += 1
             do {
-                try await body()
+                if Task.isCancelled {
+                    // The drain bound cancelled the handlers: acknowledge from a task that cancellation
+                    // does not reach (a hand-back is what lets another worker take the job at once).
+                    try await Task { try await body() }.value
+                } else {
+                    try await body()
+                }
                 return true
+            } catch let error as CamundaError where error.kind == .cancelled && Task.isCancelled && attempt == 1 {
+                // Cancelled half-way by the drain bound: send it again, shielded.
+                logger.debug("\(operation) was interrupted by the shutdown; sending it again")
+                continue
             } catch let error as CamundaError where error.status == 404 || error.status == 409 {
                 logger.warning(
                     "\(operation) rejected: the job is gone (timed out, cancelled or acknowledged elsewhere); not retrying",
@@ -453,11 +465,11 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
         let timer = Task {
             try? await sleep(bound)
             if Task.isCancelled { return }
-            let (waiter, handlers) = self.state.withLock { $0.drainTimeout() }
+            let (waiter, cancelJobs) = self.state.withLock { $0.drainTimeout() }
             guard let waiter else { return }
             self.logger.warning(
-                "\(handlers.count) handler(s) still running after the shutdown grace period of \(bound); cancelling them and handing their jobs back")
-            for handler in handlers { handler.cancel() }
+                "\(self.jobsInFlight) job(s) still in flight after the shutdown grace period of \(bound); cancelling their handlers and handing the jobs back")
+            cancelJobs?()
             waiter.resume(returning: false)
         }
         _ = await withCheckedContinuation { continuation in
