@@ -225,6 +225,27 @@ struct ClientGatewayTests {
         }
     }
 
+    @Test func aResponseSlowerThanTheRequestTimeoutIsATimeoutAndRetried() async throws {
+        let gateway = try await EmbeddedGateway.start()
+        var configuration = try CamundaConfiguration(
+            ["CAMUNDA_REST_ADDRESS": gateway.restAddress.absoluteString], environment: [:])
+        configuration.http.requestTimeout = .milliseconds(300)
+        let client = try CamundaClient(configuration)
+        gateway.inject(Fault(.getTopology, .delay(milliseconds: 1_500), limit: 1))
+        let started = ContinuousClock.now
+        let topology = try await client.getTopology()
+        #expect(topology.clusterSize >= 1)
+        #expect(ContinuousClock.now - started < .seconds(1.4))  // the first attempt was cut at 300 ms
+        configuration.retry.maxAttempts = 1
+        let single = try CamundaClient(configuration)
+        gateway.inject(Fault(.getTopology, .delay(milliseconds: 1_500), limit: 1))
+        let error = try await #require(throws: CamundaError.self) { try await single.getTopology() }
+        #expect(error.kind == .timeout)
+        try await single.shutdown()
+        try await client.shutdown()
+        try await gateway.shutdown()
+    }
+
     @Test func droppedConnectionsAreRetried() async throws {
         try await withGatewayClient { gateway, client in
             gateway.inject(Fault(.getTopology, .dropConnection, limit: 1))
