@@ -1,6 +1,17 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+/// What the benchmark and soak executables use to drive a gateway over HTTP themselves.
+let httpToolDependencies: [Target.Dependency] = [
+    .product(name: "AsyncHTTPClient", package: "async-http-client"),
+    .product(name: "HTTPTypes", package: "swift-http-types"),
+    .product(name: "Logging", package: "swift-log"),
+    .product(name: "NIOCore", package: "swift-nio"),
+    .product(name: "NIOFoundationCompat", package: "swift-nio"),
+    .product(name: "NIOHTTP1", package: "swift-nio"),
+    .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+]
+
 let package = Package(
     name: "camunda-swift-sdk",
     platforms: [.macOS(.v15)],
@@ -85,30 +96,10 @@ let package = Package(
             dependencies: [
                 "CamundaOrchestration", "CamundaTesting", "GeneratorCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOFoundationCompat", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
-            ]
+            ] + httpToolDependencies
         ),
-
-        .executableTarget(
-            name: "camunda-soak",
-            dependencies: [
-                "CamundaOrchestration",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOFoundationCompat", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
-            ]
-        ),
+        .executableTarget(name: "camunda-soak", dependencies: ["CamundaOrchestration"] + httpToolDependencies),
 
         // MARK: Tests
         .testTarget(name: "GeneratorCoreTests", dependencies: ["GeneratorCore", "FuzzSupport"], exclude: ["Fixtures"]),
