@@ -475,11 +475,17 @@ struct JSONTreeWriter {
     }
 
     private mutating func writeMember(_ key: String, _ value: JSONValue, first: Bool, depth: Int) throws {
+        try writeMember(key, first: first) { try $0.write(value, depth: depth) }
+    }
+
+    /// Writes `,"key":` and the value, naming the key in the path of a non-finite number below it.
+    @inline(__always)
+    private mutating func writeMember(_ key: String, first: Bool, _ writeValue: (inout Self) throws -> Void) throws {
         if !first { bytes.append(UInt8(ascii: ",")) }
         writeString(key)
         bytes.append(UInt8(ascii: ":"))
         do {
-            try write(value, depth: depth)
+            try writeValue(&self)
         } catch var error as NonFiniteNumber {
             error.reversedPath.append(PathKey(stringValue: key))
             throw error
@@ -508,15 +514,7 @@ struct JSONTreeWriter {
     }
 
     private mutating func writeMember(_ key: String, _ value: EncodedNode, first: Bool, depth: Int) throws {
-        if !first { bytes.append(UInt8(ascii: ",")) }
-        writeString(key)
-        bytes.append(UInt8(ascii: ":"))
-        do {
-            try write(value, depth: depth)
-        } catch var error as NonFiniteNumber {
-            error.reversedPath.append(PathKey(stringValue: key))
-            throw error
-        }
+        try writeMember(key, first: first) { try $0.write(value, depth: depth) }
     }
 
     /// Whether `lhs` sorts before `rhs` by UTF-8 bytes.
