@@ -205,7 +205,7 @@ extension Soak {
                 + "timed out \(finalCounts.timedOut). Seed calls that failed (gateway down): \(seedFailures).")
         let abandoned = abandonedAcknowledgements()
         lines.append(
-            "Acknowledgements the workers gave up on after their retry budget (6 attempts), so the job was re-run after its lock expired: "
+            "Acknowledgements the workers gave up on (after six attempts, once the job's lock had expired), so the job was re-run: "
                 + ["async", "thread", "process"].map { "\($0) \(abandoned[$0] ?? 0)" }.joined(separator: ", ") + ".")
         lines.append("")
         lines.append("## Polling")
