@@ -27,14 +27,14 @@ final class JSONValueDecoder: Decoder, SingleValueDecodingContainer {
     }
 
     static func decode<T: Decodable>(_ type: T.Type, from node: JSONNode, codingPath: [any CodingKey]) throws -> T {
-        if let result = try special(T.self, node, codingPath) { return result }
+        if isSpecial(T.self) { return try special(T.self, node, codingPath) }
         return try T(from: JSONValueDecoder(node: node, codingPath: codingPath))
     }
 
     /// Decodes `member` (at `extra + [key]` below the current path) as `T`.
     @inline(__always)
     func decodeMember<T: Decodable>(_ type: T.Type, _ member: JSONNode, extra: [any CodingKey], key: any CodingKey) throws -> T {
-        if let result = try Self.special(T.self, member, self.path + extra + [key]) { return result }
+        if Self.isSpecial(T.self) { return try Self.special(T.self, member, self.path + extra + [key]) }
         let saved = node
         let savedCursor = cursor
         node = member
@@ -48,12 +48,20 @@ final class JSONValueDecoder: Decoder, SingleValueDecodingContainer {
         return try T(from: self)
     }
 
+    /// Whether `T` is one of the types ``special(_:_:_:)`` decodes. (Checked apart, so that decoding
+    /// other types needs no `Optional<T>` result, whose metadata unspecialised code looks up each time.)
+    @inline(__always)
+    static func isSpecial<T>(_ type: T.Type) -> Bool {
+        T.self == String.self || T.self == JSONValue.self || T.self == [String: JSONValue].self || T.self == Date.self
+            || T.self == Data.self || T.self == URL.self || T.self == Decimal.self
+    }
+
     /// The value of the types with a JSON form of their own (and of `String` and `JSONValue`, which
-    /// need no decoder); `nil` for any other type.
+    /// need no decoder); only for the types ``isSpecial(_:)`` accepts.
     @inline(__always)
     static func special<T: Decodable>(
         _ type: T.Type, _ value: JSONNode, _ codingPath: @autoclosure () -> [any CodingKey]
-    ) throws -> T? {
+    ) throws -> T {
         if T.self == String.self {
             guard case .string(let text) = value else { throw mismatch(T.self, value, codingPath()) }
             return unsafeCast(text, to: T.self)
@@ -86,14 +94,12 @@ final class JSONValueDecoder: Decoder, SingleValueDecodingContainer {
             }
             return unsafeCast(url, to: T.self)
         }
-        if T.self == Decimal.self {
-            switch value {
-            case .int(let number): return unsafeCast(Decimal(number), to: T.self)
-            case .double(let number): return unsafeCast(Decimal(number), to: T.self)
-            default: throw mismatch(T.self, value, codingPath())
-            }
+        precondition(T.self == Decimal.self, "not a special type")
+        switch value {
+        case .int(let number): return unsafeCast(Decimal(number), to: T.self)
+        case .double(let number): return unsafeCast(Decimal(number), to: T.self)
+        default: throw mismatch(T.self, value, codingPath())
         }
-        return nil
     }
 
     static func mismatch(_ type: Any.Type, _ value: JSONNode, _ codingPath: [any CodingKey]) -> DecodingError {
@@ -191,7 +197,7 @@ final class JSONValueDecoder: Decoder, SingleValueDecodingContainer {
     func decode(_ type: UInt32.Type) throws -> UInt32 { try Self.integer(type, node, path) }
     func decode(_ type: UInt64.Type) throws -> UInt64 { try Self.integer(type, node, path) }
     func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        if let result = try Self.special(T.self, node, path) { return result }
+        if Self.isSpecial(T.self) { return try Self.special(T.self, node, path) }
         return try T(from: self)
     }
 
