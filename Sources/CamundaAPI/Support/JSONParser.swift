@@ -112,7 +112,16 @@ enum JSONParser {
                     throw error("expected ',' or '}'")
                 }
             }
-            let object = Array(members[base...])
+            // Move the members off the stack (no retain and release of each), leaving trivial values to pop.
+            let count = members.count - base
+            let object = [JSONMember](unsafeUninitializedCapacity: count) { buffer, initialized in
+                members.withUnsafeMutableBufferPointer { stack in
+                    let source = stack.baseAddress! + base
+                    buffer.baseAddress!.moveInitialize(from: source, count: count)
+                    source.initialize(repeating: JSONMember(key: "", hash: 0, value: .null), count: count)
+                }
+                initialized = count
+            }
             members.removeSubrange(base...)
             return object
         }
