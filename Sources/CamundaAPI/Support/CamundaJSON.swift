@@ -42,11 +42,12 @@ public enum CamundaJSON {
 
     /// Decodes a value with the API's conventions.
     ///
-    /// The data is parsed once into a ``JSONValue`` tree and the value decoded from it; free-form
-    /// members such as `variables` are taken from the tree as they are. Errors are `DecodingError`s
-    /// with the coding path, as `JSONDecoder` throws them.
+    /// The data is parsed once into a tree whose objects are ordered member lists and the value decoded
+    /// from it; free-form members such as `variables` are converted from the tree to ``JSONValue``
+    /// directly. A repeated member name keeps its first value. Errors are `DecodingError`s with the
+    /// coding path, as `JSONDecoder` throws them.
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
-        try JSONValueDecoder.decode(T.self, from: JSONParser.parse(data), codingPath: [])
+        try JSONValueDecoder.decode(T.self, from: JSONParser.parseNode(data), codingPath: [])
     }
 
     /// Formats a date as RFC 3339 in UTC with milliseconds, for example `2024-06-05T08:29:15.027Z`.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A strict UTF-8 JSON parser that produces ``JSONValue`` in one pass.
+/// A strict UTF-8 JSON parser that produces a ``JSONNode`` tree (or a ``JSONValue``) in one pass.
 ///
 /// `CamundaJSON.decode` parses responses with it and then decodes the models from the tree, so
 /// free-form members (`variables`, `customHeaders`) are taken as they are instead of going through
@@ -11,6 +11,12 @@ enum JSONParser {
     static let maximumDepth = 512
 
     static func parse(_ data: Data) throws -> JSONValue {
+        try parseNode(data).jsonValue
+    }
+
+    /// Parses the data into the decoding representation: objects stay ordered member lists (without
+    /// repeated names: a repeated name keeps its first value), so no dictionary is built or hashed.
+    static func parseNode(_ data: Data) throws -> JSONNode {
         try data.withUnsafeBytes { raw in
             var parser = Parser(bytes: raw.bindMemory(to: UInt8.self))
             parser.skipWhitespace()
@@ -25,8 +31,8 @@ enum JSONParser {
         let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
         /// Members of the objects being parsed (a stack shared by nested objects), so that each object's
-        /// dictionary is created once at its final size instead of growing and rehashing.
-        var members: [(key: String, value: JSONValue)] = []
+        /// member array is created once at its final size instead of growing.
+        var members: [JSONMember] = []
         /// Recently seen member names by a hash of their bytes: the names of a response's objects repeat,
         /// and reusing the `String` saves creating (and for names over 15 bytes, allocating) it again.
         var names = [String?](repeating: nil, count: 64)
@@ -46,7 +52,7 @@ enum JSONParser {
             }
         }
 
-        mutating func parseValue(depth: Int) throws -> JSONValue {
+        mutating func parseValue(depth: Int) throws -> JSONNode {
             guard index < bytes.count else { throw error("unexpected end of data") }
             switch bytes[index] {
             case UInt8(ascii: "{"): return .object(try parseObject(depth: depth + 1))
@@ -69,25 +75,32 @@ enum JSONParser {
             index += count
         }
 
-        mutating func parseObject(depth: Int) throws -> [String: JSONValue] {
+        mutating func parseObject(depth: Int) throws -> [JSONMember] {
             guard depth <= JSONParser.maximumDepth else { throw error("too deeply nested") }
             index += 1
             skipWhitespace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
                 index += 1
-                return [:]
+                return []
             }
             let base = members.count
+            // One bit per name hash seen in this object: a name whose bit is clear cannot be a repeat.
+            var seen: UInt64 = 0
             while true {
                 skipWhitespace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name") }
-                let key = try parseName()
+                let (key, hash) = try parseName()
                 skipWhitespace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
                 index += 1
                 skipWhitespace()
                 let value = try parseValue(depth: depth)
-                members.append((key, value))
+                // A repeated name keeps its first value, as Foundation's JSONDecoder does: later ones are dropped.
+                let bit: UInt64 = 1 << UInt64(hash & 63)
+                if seen & bit == 0 || !isRepeated(key, hash: hash, from: base) {
+                    members.append(JSONMember(key: key, hash: hash, value: value))
+                }
+                seen |= bit
                 skipWhitespace()
                 guard index < bytes.count else { throw error("unexpected end of data in an object") }
                 if bytes[index] == UInt8(ascii: ",") {
@@ -99,14 +112,26 @@ enum JSONParser {
                     throw error("expected ',' or '}'")
                 }
             }
-            var object = [String: JSONValue](minimumCapacity: members.count - base)
-            for position in base..<members.count {
-                let (key, value) = members[position]
-                // A repeated name keeps its first value, as Foundation's JSONDecoder does.
-                if let first = object.updateValue(value, forKey: key) { object[key] = first }
+            // Move the members off the stack (no retain and release of each), leaving trivial values to pop.
+            let count = members.count - base
+            let object = [JSONMember](unsafeUninitializedCapacity: count) { buffer, initialized in
+                members.withUnsafeMutableBufferPointer { stack in
+                    let source = stack.baseAddress! + base
+                    buffer.baseAddress!.moveInitialize(from: source, count: count)
+                    source.initialize(repeating: JSONMember(key: "", hash: 0, value: .null), count: count)
+                }
+                initialized = count
             }
             members.removeSubrange(base...)
             return object
+        }
+
+        /// Whether the object whose members start at `base` already has a member named `key`.
+        func isRepeated(_ key: String, hash: UInt32, from base: Int) -> Bool {
+            for position in base..<members.count where members[position].hash == hash && members[position].key == key {
+                return true
+            }
+            return false
         }
 
         /// The string of UTF-8 bytes, `nil` when they are not valid UTF-8. ASCII (most JSON strings) takes
@@ -121,25 +146,26 @@ enum JSONParser {
         }
 
         /// A member name: names without escapes of up to 32 bytes are looked up in ``names`` first.
-        mutating func parseName() throws -> String {
+        /// Returns the name and its ``JSONMember/nameHash(_:)``.
+        mutating func parseName() throws -> (String, UInt32) {
             let start = index + 1
             var end = start
             while end < bytes.count, end - start <= 32 {
                 let byte = bytes[end]
                 if byte == UInt8(ascii: "\"") { break }
-                if byte == UInt8(ascii: "\\") || byte < 0x20 { return try parseString() }
+                if byte == UInt8(ascii: "\\") || byte < 0x20 { return try slowName() }
                 end += 1
             }
             let length = end - start
-            guard end < bytes.count, bytes[end] == UInt8(ascii: "\""), length > 0 else { return try parseString() }
-            let hash = UInt(length) &* 31 &+ UInt(bytes[start]) &* 7 &+ UInt(bytes[end - 1]) &* 13 &+ UInt(bytes[start + length / 2])
-            let slot = Int(hash & 63)
+            guard end < bytes.count, bytes[end] == UInt8(ascii: "\""), length > 0 else { return try slowName() }
             let name = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            let hash = JSONMember.nameHash(name)
+            let slot = Int(hash & 63)
             if var cached = names[slot], cached.utf8.count == length,
                 cached.withUTF8({ memcmp($0.baseAddress!, name.baseAddress!, length) == 0 })
             {
                 index = end + 1
-                return cached
+                return (cached, hash)
             }
             guard let text = Self.string(name) else {
                 index = start
@@ -147,13 +173,20 @@ enum JSONParser {
             }
             names[slot] = text
             index = end + 1
-            return text
+            return (text, hash)
         }
 
-        mutating func parseArray(depth: Int) throws -> [JSONValue] {
+        /// A name with escapes, or empty, or longer than the names cached.
+        mutating func slowName() throws -> (String, UInt32) {
+            var text = try parseString()
+            let hash = text.withUTF8 { JSONMember.nameHash($0) }
+            return (text, hash)
+        }
+
+        mutating func parseArray(depth: Int) throws -> [JSONNode] {
             guard depth <= JSONParser.maximumDepth else { throw error("too deeply nested") }
             index += 1
-            var elements: [JSONValue] = []
+            var elements: [JSONNode] = []
             skipWhitespace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
                 index += 1
@@ -261,7 +294,7 @@ enum JSONParser {
             return value
         }
 
-        mutating func parseNumber() throws -> JSONValue {
+        mutating func parseNumber() throws -> JSONNode {
             let start = index
             if bytes[index] == UInt8(ascii: "-") { index += 1 }
             guard index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) else {
@@ -309,7 +342,7 @@ enum JSONParser {
             }
         }
 
-        func makeNumber(start: Int, integral: Bool) throws -> JSONValue {
+        func makeNumber(start: Int, integral: Bool) throws -> JSONNode {
             let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
             if integral, let value = Int64(text) { return .int(value) }
             guard Self.isValidNumber(text), let value = Double(text), value.isFinite else { throw error("invalid number \(text)") }

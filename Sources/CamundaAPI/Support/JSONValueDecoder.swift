@@ -1,60 +1,75 @@
 import Foundation
 
-/// Decodes `Decodable` values from a parsed ``JSONValue`` tree, with the API's conventions (lenient
-/// dates). `JSONValue` members are handed over as they are, without per-value `Codable` work.
+/// Decodes `Decodable` values from a parsed ``JSONNode`` tree, with the API's conventions (lenient
+/// dates). `JSONValue` members are converted from their nodes, without per-value `Codable` work.
 ///
 /// One decoder serves a whole decode: a member is decoded by pointing the decoder at it and pushing
 /// its key onto the coding path, then restoring both. Decoding a member therefore allocates nothing
 /// of its own (no decoder, no coding-path array, no boxed container), and coding paths are only
 /// turned into arrays when an error needs one. The decoder is its own single-value container.
 final class JSONValueDecoder: Decoder, SingleValueDecodingContainer {
-    /// The value being decoded.
-    private(set) var value: JSONValue
+    /// The node being decoded.
+    private(set) var node: JSONNode
+    /// Where the next keyed lookup starts its scan: after the member found last. Only a hint (it may
+    /// belong to another object when containers interleave), saved and restored around each member.
+    var cursor = 0
+    /// The value being decoded, as a ``JSONValue``.
+    var value: JSONValue { node.jsonValue }
     /// The coding path of `value`, as a stack that members push onto.
     private var path: [any CodingKey]
 
     var codingPath: [any CodingKey] { path }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
-    init(value: JSONValue, codingPath: [any CodingKey] = []) {
-        self.value = value
+    init(node: JSONNode, codingPath: [any CodingKey] = []) {
+        self.node = node
         self.path = codingPath
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue, codingPath: [any CodingKey]) throws -> T {
-        if let result = try special(T.self, value, codingPath) { return result }
-        return try T(from: JSONValueDecoder(value: value, codingPath: codingPath))
+    static func decode<T: Decodable>(_ type: T.Type, from node: JSONNode, codingPath: [any CodingKey]) throws -> T {
+        if isSpecial(T.self) { return try special(T.self, node, codingPath) }
+        return try T(from: JSONValueDecoder(node: node, codingPath: codingPath))
     }
 
     /// Decodes `member` (at `extra + [key]` below the current path) as `T`.
     @inline(__always)
-    func decodeMember<T: Decodable>(_ type: T.Type, _ member: JSONValue, extra: [any CodingKey], key: any CodingKey) throws -> T {
-        if let result = try Self.special(T.self, member, self.path + extra + [key]) { return result }
-        let saved = value
-        value = member
+    func decodeMember<T: Decodable>(_ type: T.Type, _ member: JSONNode, extra: [any CodingKey], key: any CodingKey) throws -> T {
+        if Self.isSpecial(T.self) { return try Self.special(T.self, member, self.path + extra + [key]) }
+        let saved = node
+        let savedCursor = cursor
+        node = member
         if !extra.isEmpty { path.append(contentsOf: extra) }
         path.append(key)
         defer {
             path.removeLast(extra.count + 1)
-            value = saved
+            node = saved
+            cursor = savedCursor
         }
         return try T(from: self)
     }
 
+    /// Whether `T` is one of the types ``special(_:_:_:)`` decodes. (Checked apart, so that decoding
+    /// other types needs no `Optional<T>` result, whose metadata unspecialised code looks up each time.)
+    @inline(__always)
+    static func isSpecial<T>(_ type: T.Type) -> Bool {
+        T.self == String.self || T.self == JSONValue.self || T.self == [String: JSONValue].self || T.self == Date.self
+            || T.self == Data.self || T.self == URL.self || T.self == Decimal.self
+    }
+
     /// The value of the types with a JSON form of their own (and of `String` and `JSONValue`, which
-    /// need no decoder); `nil` for any other type.
+    /// need no decoder); only for the types ``isSpecial(_:)`` accepts.
     @inline(__always)
     static func special<T: Decodable>(
-        _ type: T.Type, _ value: JSONValue, _ codingPath: @autoclosure () -> [any CodingKey]
-    ) throws -> T? {
+        _ type: T.Type, _ value: JSONNode, _ codingPath: @autoclosure () -> [any CodingKey]
+    ) throws -> T {
         if T.self == String.self {
             guard case .string(let text) = value else { throw mismatch(T.self, value, codingPath()) }
             return unsafeCast(text, to: T.self)
         }
-        if T.self == JSONValue.self { return unsafeCast(value, to: T.self) }
+        if T.self == JSONValue.self { return unsafeCast(value.jsonValue, to: T.self) }
         if T.self == [String: JSONValue].self {
             guard case .object(let members) = value else { throw mismatch(T.self, value, codingPath()) }
-            return unsafeCast(members, to: T.self)
+            return unsafeCast(JSONNode.dictionary(members), to: T.self)
         }
         if T.self == Date.self {
             guard case .string(let text) = value else { throw mismatch(T.self, value, codingPath()) }
@@ -79,17 +94,15 @@ final class JSONValueDecoder: Decoder, SingleValueDecodingContainer {
             }
             return unsafeCast(url, to: T.self)
         }
-        if T.self == Decimal.self {
-            switch value {
-            case .int(let number): return unsafeCast(Decimal(number), to: T.self)
-            case .double(let number): return unsafeCast(Decimal(number), to: T.self)
-            default: throw mismatch(T.self, value, codingPath())
-            }
+        precondition(T.self == Decimal.self, "not a special type")
+        switch value {
+        case .int(let number): return unsafeCast(Decimal(number), to: T.self)
+        case .double(let number): return unsafeCast(Decimal(number), to: T.self)
+        default: throw mismatch(T.self, value, codingPath())
         }
-        return nil
     }
 
-    static func mismatch(_ type: Any.Type, _ value: JSONValue, _ codingPath: [any CodingKey]) -> DecodingError {
+    static func mismatch(_ type: Any.Type, _ value: JSONNode, _ codingPath: [any CodingKey]) -> DecodingError {
         let found: String
         switch value {
         case .null: found = "null"
@@ -107,7 +120,7 @@ final class JSONValueDecoder: Decoder, SingleValueDecodingContainer {
 
     @inline(__always)
     static func integer<T: FixedWidthInteger>(
-        _ type: T.Type, _ value: JSONValue, _ codingPath: @autoclosure () -> [any CodingKey]
+        _ type: T.Type, _ value: JSONNode, _ codingPath: @autoclosure () -> [any CodingKey]
     ) throws -> T {
         switch value {
         case .int(let number):
@@ -127,7 +140,7 @@ final class JSONValueDecoder: Decoder, SingleValueDecodingContainer {
 
     @inline(__always)
     static func floating<T: BinaryFloatingPoint>(
-        _ type: T.Type, _ value: JSONValue, _ codingPath: @autoclosure () -> [any CodingKey]
+        _ type: T.Type, _ value: JSONNode, _ codingPath: @autoclosure () -> [any CodingKey]
     ) throws -> T {
         switch value {
         case .int(let number): return T(number)
@@ -137,13 +150,13 @@ final class JSONValueDecoder: Decoder, SingleValueDecodingContainer {
     }
 
     @inline(__always)
-    static func bool(_ value: JSONValue, _ codingPath: @autoclosure () -> [any CodingKey]) throws -> Bool {
+    static func bool(_ value: JSONNode, _ codingPath: @autoclosure () -> [any CodingKey]) throws -> Bool {
         guard case .bool(let flag) = value else { throw mismatch(Bool.self, value, codingPath()) }
         return flag
     }
 
     @inline(__always)
-    static func string(_ value: JSONValue, _ codingPath: @autoclosure () -> [any CodingKey]) throws -> String {
+    static func string(_ value: JSONNode, _ codingPath: @autoclosure () -> [any CodingKey]) throws -> String {
         guard case .string(let text) = value else { throw mismatch(String.self, value, codingPath()) }
         return text
     }
@@ -151,12 +164,13 @@ final class JSONValueDecoder: Decoder, SingleValueDecodingContainer {
     // MARK: Decoder
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-        guard case .object(let members) = value else { throw Self.mismatch([String: JSONValue].self, value, path) }
+        guard case .object(let members) = node else { throw Self.mismatch([String: JSONValue].self, node, path) }
+        cursor = 0
         return KeyedDecodingContainer(KeyedContainer<Key>(decoder: self, members: members, extra: []))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
-        guard case .array(let elements) = value else { throw Self.mismatch([JSONValue].self, value, path) }
+        guard case .array(let elements) = node else { throw Self.mismatch([JSONValue].self, node, path) }
         return UnkeyedContainer(decoder: self, elements: elements, extra: [])
     }
 
@@ -165,25 +179,25 @@ final class JSONValueDecoder: Decoder, SingleValueDecodingContainer {
     // MARK: SingleValueDecodingContainer
 
     func decodeNil() -> Bool {
-        if case .null = value { return true }
+        if case .null = node { return true }
         return false
     }
-    func decode(_ type: Bool.Type) throws -> Bool { try Self.bool(value, path) }
-    func decode(_ type: String.Type) throws -> String { try Self.string(value, path) }
-    func decode(_ type: Double.Type) throws -> Double { try Self.floating(type, value, path) }
-    func decode(_ type: Float.Type) throws -> Float { try Self.floating(type, value, path) }
-    func decode(_ type: Int.Type) throws -> Int { try Self.integer(type, value, path) }
-    func decode(_ type: Int8.Type) throws -> Int8 { try Self.integer(type, value, path) }
-    func decode(_ type: Int16.Type) throws -> Int16 { try Self.integer(type, value, path) }
-    func decode(_ type: Int32.Type) throws -> Int32 { try Self.integer(type, value, path) }
-    func decode(_ type: Int64.Type) throws -> Int64 { try Self.integer(type, value, path) }
-    func decode(_ type: UInt.Type) throws -> UInt { try Self.integer(type, value, path) }
-    func decode(_ type: UInt8.Type) throws -> UInt8 { try Self.integer(type, value, path) }
-    func decode(_ type: UInt16.Type) throws -> UInt16 { try Self.integer(type, value, path) }
-    func decode(_ type: UInt32.Type) throws -> UInt32 { try Self.integer(type, value, path) }
-    func decode(_ type: UInt64.Type) throws -> UInt64 { try Self.integer(type, value, path) }
+    func decode(_ type: Bool.Type) throws -> Bool { try Self.bool(node, path) }
+    func decode(_ type: String.Type) throws -> String { try Self.string(node, path) }
+    func decode(_ type: Double.Type) throws -> Double { try Self.floating(type, node, path) }
+    func decode(_ type: Float.Type) throws -> Float { try Self.floating(type, node, path) }
+    func decode(_ type: Int.Type) throws -> Int { try Self.integer(type, node, path) }
+    func decode(_ type: Int8.Type) throws -> Int8 { try Self.integer(type, node, path) }
+    func decode(_ type: Int16.Type) throws -> Int16 { try Self.integer(type, node, path) }
+    func decode(_ type: Int32.Type) throws -> Int32 { try Self.integer(type, node, path) }
+    func decode(_ type: Int64.Type) throws -> Int64 { try Self.integer(type, node, path) }
+    func decode(_ type: UInt.Type) throws -> UInt { try Self.integer(type, node, path) }
+    func decode(_ type: UInt8.Type) throws -> UInt8 { try Self.integer(type, node, path) }
+    func decode(_ type: UInt16.Type) throws -> UInt16 { try Self.integer(type, node, path) }
+    func decode(_ type: UInt32.Type) throws -> UInt32 { try Self.integer(type, node, path) }
+    func decode(_ type: UInt64.Type) throws -> UInt64 { try Self.integer(type, node, path) }
     func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        if let result = try Self.special(T.self, value, path) { return result }
+        if Self.isSpecial(T.self) { return try Self.special(T.self, node, path) }
         return try T(from: self)
     }
 
@@ -199,16 +213,44 @@ final class JSONValueDecoder: Decoder, SingleValueDecodingContainer {
     /// nested containers): members are decoded while the decoder is at the container's level.
     struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         let decoder: JSONValueDecoder
-        let members: [String: JSONValue]
+        let members: [JSONMember]
         let extra: [any CodingKey]
 
         var codingPath: [any CodingKey] { extra.isEmpty ? decoder.path : decoder.path + extra }
-        var allKeys: [Key] { members.keys.compactMap { Key(stringValue: $0) } }
-        func contains(_ key: Key) -> Bool { members[key.stringValue] != nil }
+        var allKeys: [Key] { members.compactMap { Key(stringValue: $0.key) } }
+        func contains(_ key: Key) -> Bool { find(key.stringValue) != nil }
+
+        /// The member named `name` (names are unique, see ``JSONNode``): a scan from the decoder's
+        /// cursor to the end and then from the start, comparing name hashes before names.
+        @inline(__always)
+        func find(_ name: String) -> JSONNode? {
+            let hash = JSONMember.nameHash(name)
+            let count = members.count
+            return members.withUnsafeBufferPointer { members in
+                let start = min(decoder.cursor, count)
+                var position = start
+                while position < count {
+                    if members[position].hash == hash, members[position].key == name {
+                        decoder.cursor = position + 1
+                        return members[position].value
+                    }
+                    position += 1
+                }
+                position = 0
+                while position < start {
+                    if members[position].hash == hash, members[position].key == name {
+                        decoder.cursor = position + 1
+                        return members[position].value
+                    }
+                    position += 1
+                }
+                return nil
+            }
+        }
 
         @inline(__always)
-        func member(_ key: Key) throws -> JSONValue {
-            guard let value = members[key.stringValue] else { throw keyNotFound(key) }
+        func member(_ key: Key) throws -> JSONNode {
+            guard let value = find(key.stringValue) else { throw keyNotFound(key) }
             return value
         }
 
@@ -219,8 +261,8 @@ final class JSONValueDecoder: Decoder, SingleValueDecodingContainer {
 
         /// The member for `decodeIfPresent`: `nil` when it is missing or `null`.
         @inline(__always)
-        func presentMember(_ key: Key) -> JSONValue? {
-            guard let value = members[key.stringValue] else { return nil }
+        func presentMember(_ key: Key) -> JSONNode? {
+            guard let value = find(key.stringValue) else { return nil }
             if case .null = value { return nil }
             return value
         }
@@ -298,24 +340,24 @@ final class JSONValueDecoder: Decoder, SingleValueDecodingContainer {
             return UnkeyedContainer(decoder: decoder, elements: elements, extra: extra + [key])
         }
         func superDecoder() throws -> any Decoder {
-            JSONValueDecoder(value: members["super"] ?? .null, codingPath: codingPath + [AnyCodingKey("super")])
+            JSONValueDecoder(node: find("super") ?? .null, codingPath: codingPath + [AnyCodingKey("super")])
         }
         func superDecoder(forKey key: Key) throws -> any Decoder {
-            JSONValueDecoder(value: members[key.stringValue] ?? .null, codingPath: path(key))
+            JSONValueDecoder(node: find(key.stringValue) ?? .null, codingPath: path(key))
         }
     }
 
     /// An unkeyed container; its coding path works as ``KeyedContainer``'s does.
     struct UnkeyedContainer: UnkeyedDecodingContainer {
         let decoder: JSONValueDecoder
-        let elements: [JSONValue]
+        let elements: [JSONNode]
         let extra: [any CodingKey]
         var currentIndex = 0
         var count: Int? { elements.count }
         var isAtEnd: Bool { currentIndex >= elements.count }
         var codingPath: [any CodingKey] { extra.isEmpty ? decoder.path : decoder.path + extra }
 
-        init(decoder: JSONValueDecoder, elements: [JSONValue], extra: [any CodingKey]) {
+        init(decoder: JSONValueDecoder, elements: [JSONNode], extra: [any CodingKey]) {
             self.decoder = decoder
             self.elements = elements
             self.extra = extra
@@ -323,7 +365,7 @@ final class JSONValueDecoder: Decoder, SingleValueDecodingContainer {
 
         /// The next element and its index; the index moves on even when decoding the element fails.
         @inline(__always)
-        mutating func next(_ type: Any.Type) throws -> (JSONValue, Int) {
+        mutating func next(_ type: Any.Type) throws -> (JSONNode, Int) {
             guard currentIndex < elements.count else {
                 throw DecodingError.valueNotFound(
                     type, .init(codingPath: codingPath + [IndexKey(currentIndex)], debugDescription: "Unkeyed container is at end."))
@@ -385,7 +427,7 @@ final class JSONValueDecoder: Decoder, SingleValueDecodingContainer {
         }
         mutating func superDecoder() throws -> any Decoder {
             let (value, index) = try next(JSONValue.self)
-            return JSONValueDecoder(value: value, codingPath: path(index))
+            return JSONValueDecoder(node: value, codingPath: path(index))
         }
     }
 }

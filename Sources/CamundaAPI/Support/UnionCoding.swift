@@ -38,6 +38,18 @@ public enum UnionCoding {
 
     /// The index of the first shape the payload matches, or `nil`.
     public static func choose(_ shapes: [Shape], in decoder: any Decoder) throws -> Int? {
+        // The SDK's decoder has the parsed node: only its kind and member names are needed.
+        if let tree = decoder as? JSONValueDecoder {
+            switch tree.node {
+            case .string: return choose(shapes, for: .string(""))
+            case .int: return choose(shapes, for: .int(0))
+            case .double: return choose(shapes, for: .double(0))
+            case .bool: return choose(shapes, for: .bool(false))
+            case .array: return choose(shapes, for: .array([]))
+            case .null: return choose(shapes, for: .null)
+            case .object(let members): return choose(shapes, keys: Set(members.lazy.map(\.key)))
+            }
+        }
         let value = try JSONValue(from: decoder)
         return choose(shapes, for: value)
     }
@@ -51,15 +63,18 @@ public enum UnionCoding {
         case .bool: return shapes.firstIndex(of: .boolean)
         case .array: return shapes.firstIndex(of: .array)
         case .null: return nil
-        case .object(let members):
-            let keys = Set(members.keys)
-            var fallback: Int?
-            for (index, shape) in shapes.enumerated() {
-                guard case .object(let required, let known) = shape, required.isSubset(of: keys) else { continue }
-                if keys.isSubset(of: known) { return index }
-                if fallback == nil { fallback = index }
-            }
-            return fallback
+        case .object(let members): return choose(shapes, keys: Set(members.keys))
         }
+    }
+
+    /// The index of the first object shape an object with these member names matches, or `nil`.
+    static func choose(_ shapes: [Shape], keys: Set<String>) -> Int? {
+        var fallback: Int?
+        for (index, shape) in shapes.enumerated() {
+            guard case .object(let required, let known) = shape, required.isSubset(of: keys) else { continue }
+            if keys.isSubset(of: known) { return index }
+            if fallback == nil { fallback = index }
+        }
+        return fallback
     }
 }
