@@ -30,17 +30,10 @@ struct ConcurrencyCommand: AsyncParsableCommand {
             try await client.runWorkers()
             return
         }
-        let gateway = try GatewayProcess.start()
-        do {
-            let result = try await measure(gateway)
-            await gateway.stop()
-            printResults(
-                "concurrency: \(jobs) jobs, handlers sleep \(sleepMs) ms, maxConcurrentJobs \(concurrency); targets: peak RSS < 100 MB, in flight <= \(concurrency)",
-                [result])
-        } catch {
-            await gateway.stop()
-            throw error
-        }
+        let result = try await GatewayProcess.with { try await measure($0) }
+        printResults(
+            "concurrency: \(jobs) jobs, handlers sleep \(sleepMs) ms, maxConcurrentJobs \(concurrency); targets: peak RSS < 100 MB, in flight <= \(concurrency)",
+            [result])
     }
 
     private func measure(_ gateway: GatewayProcess) async throws -> BenchResult {

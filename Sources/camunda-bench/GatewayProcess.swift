@@ -38,6 +38,19 @@ final class GatewayProcess: @unchecked Sendable {
 
     var pid: Int32 { process.processIdentifier }
 
+    /// Runs `body` with a freshly started gateway, which is stopped afterwards whatever happens.
+    static func with<T>(_ body: (GatewayProcess) async throws -> T) async throws -> T {
+        let gateway = try start()
+        do {
+            let result = try await body(gateway)
+            await gateway.stop()
+            return result
+        } catch {
+            await gateway.stop()
+            throw error
+        }
+    }
+
     /// Starts the gateway on a free loopback port and waits for its "listening" line.
     static func start(longPollTimeoutMilliseconds: Int = 10_000) throws -> GatewayProcess {
         let own = Bundle.main.executableURL ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()

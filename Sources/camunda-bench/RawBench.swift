@@ -86,15 +86,8 @@ enum RawLoop {
     static func measure(
         jobs: Int, concurrency: Int, jobType: String, mode: RawMode = .http
     ) async throws -> BenchResult {
-        let gateway = try GatewayProcess.start()
-        do {
-            let result = try await measure(
-                gateway: gateway, jobs: jobs, concurrency: concurrency, jobType: jobType, mode: mode)
-            await gateway.stop()
-            return result
-        } catch {
-            await gateway.stop()
-            throw error
+        try await GatewayProcess.with { gateway in
+            try await measure(gateway: gateway, jobs: jobs, concurrency: concurrency, jobType: jobType, mode: mode)
         }
     }
 

@@ -72,15 +72,8 @@ enum BenchWorker {
     static func measure(
         jobs: Int, strategy: BenchStrategy, concurrency: Int, jobType: String
     ) async throws -> BenchResult {
-        let gateway = try GatewayProcess.start()
-        do {
-            let result = try await measure(
-                gateway: gateway, jobs: jobs, strategy: strategy, concurrency: concurrency, jobType: jobType)
-            await gateway.stop()
-            return result
-        } catch {
-            await gateway.stop()
-            throw error
+        try await GatewayProcess.with { gateway in
+            try await measure(gateway: gateway, jobs: jobs, strategy: strategy, concurrency: concurrency, jobType: jobType)
         }
     }
 

@@ -419,18 +419,7 @@ struct JSONTreeWriter {
         case .json(let value): try write(value, depth: depth)
         case .deferred(let encoder): try write(encoder.value ?? .object(EncodedObject()), depth: depth)
         case .array(let array):
-            guard depth + 1 < Self.maximumDepth else { throw TooDeep() }
-            bytes.append(UInt8(ascii: "["))
-            for (index, element) in array.elements.enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                do {
-                    try write(element, depth: depth + 1)
-                } catch var error as NonFiniteNumber {
-                    error.reversedPath.append(PathKey(index: index))
-                    throw error
-                }
-            }
-            bytes.append(UInt8(ascii: "]"))
+            try writeArray(array.elements, depth: depth) { try $0.write($1, depth: depth + 1) }
         case .object(let object):
             guard depth + 1 < Self.maximumDepth else { throw TooDeep() }
             try writeMembers(object.members, depth: depth + 1)
@@ -447,18 +436,7 @@ struct JSONTreeWriter {
             writeFloating(number.description)
         case .string(let text): writeString(text)
         case .array(let elements):
-            guard depth + 1 < Self.maximumDepth else { throw TooDeep() }
-            bytes.append(UInt8(ascii: "["))
-            for (index, element) in elements.enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                do {
-                    try write(element, depth: depth + 1)
-                } catch var error as NonFiniteNumber {
-                    error.reversedPath.append(PathKey(index: index))
-                    throw error
-                }
-            }
-            bytes.append(UInt8(ascii: "]"))
+            try writeArray(elements, depth: depth) { try $0.write($1, depth: depth + 1) }
         case .object(let members):
             guard depth + 1 < Self.maximumDepth else { throw TooDeep() }
             bytes.append(UInt8(ascii: "{"))
@@ -472,6 +450,25 @@ struct JSONTreeWriter {
             }
             bytes.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// Writes `[...]`, naming the index in the path of a non-finite number below it.
+    @inline(__always)
+    private mutating func writeArray<Elements: Collection>(
+        _ elements: Elements, depth: Int, _ writeElement: (inout Self, Elements.Element) throws -> Void
+    ) throws {
+        guard depth + 1 < Self.maximumDepth else { throw TooDeep() }
+        bytes.append(UInt8(ascii: "["))
+        for (index, element) in elements.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            do {
+                try writeElement(&self, element)
+            } catch var error as NonFiniteNumber {
+                error.reversedPath.append(PathKey(index: index))
+                throw error
+            }
+        }
+        bytes.append(UInt8(ascii: "]"))
     }
 
     private mutating func writeMember(_ key: String, _ value: JSONValue, first: Bool, depth: Int) throws {
