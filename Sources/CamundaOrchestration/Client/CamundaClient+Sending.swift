@@ -19,7 +19,7 @@ import OpenAPIRuntime
 /// An operation request made ready to send: method checked, target and headers built, body encoded.
 struct PreparedRequest: Sendable {
     var operationID: String
-    var method: String
+    var method: HTTPRequest.Method
     /// The percent-encoded path and query below the server base.
     var target: String
     var server: OperationRequest.Server
@@ -31,10 +31,10 @@ struct PreparedRequest: Sendable {
         operationID = request.operationID
         let method = request.method.utf8.allSatisfy { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
             ? request.method : request.method.uppercased()
-        guard !method.isEmpty, HTTPRequest.Method(method) != nil else {
+        guard !method.isEmpty, let validated = HTTPRequest.Method(method) else {
             throw CamundaError(operationID: request.operationID, kind: .encoding, message: "invalid HTTP method \(request.method)")
         }
-        self.method = method
+        self.method = validated
         var target = request.path.hasPrefix("/") ? request.path : "/" + request.path
         if !request.query.isEmpty {
             target += "?" + Self.encodeQuery(request.query)
@@ -137,7 +137,7 @@ struct DirectExchange: Sendable {
 
     func send(_ request: PreparedRequest, authorization: String?, limit: Int) async throws -> OperationResponse {
         var http = HTTPClientRequest(url: (request.server == .api ? apiBase : rootBase) + request.target)
-        http.method = HTTPMethod(rawValue: request.method)
+        http.method = HTTPMethod(rawValue: request.method.rawValue)
         http.headers.reserveCapacity(request.headers.count + 1)
         for header in request.headers { http.headers.add(name: header.name, value: header.value) }
         if let authorization { http.headers.add(name: "Authorization", value: authorization) }
@@ -255,10 +255,7 @@ extension CamundaClient {
                 if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
             }
             if let authorization { fields[.authorization] = authorization }
-            guard let method = HTTPRequest.Method(request.method) else {
-                throw CamundaError(operationID: request.operationID, kind: .encoding, message: "invalid HTTP method \(request.method)")
-            }
-            let httpRequest = HTTPRequest(method: method, scheme: nil, authority: nil, path: request.target, headerFields: fields)
+            let httpRequest = HTTPRequest(method: request.method, scheme: nil, authority: nil, path: request.target, headerFields: fields)
             let baseURL = request.server == .api ? configuration.restAddress : configuration.rootAddress
             let (response, responseBody) = try await Self.run(
                 middlewares, transport: transport, request: httpRequest, body: request.body.map { HTTPBody($0) },

@@ -188,7 +188,7 @@ public final class CamundaClient: CamundaOperations, Sendable {
             logger.trace(
                 "Sending Camunda request",
                 metadata: [
-                    "camunda.operation": "\(request.operationID)", "camunda.method": "\(prepared.method)",
+                    "camunda.operation": "\(request.operationID)", "camunda.method": "\(prepared.method.rawValue)",
                     "camunda.path": "\(prepared.target)",
                 ])
             let response = try await sendRetrying(prepared)

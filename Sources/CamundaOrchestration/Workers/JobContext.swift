@@ -190,6 +190,34 @@ struct JobLog: Sendable {
         logger[metadataKey: "camunda.job.key"] = .string(jobKey.description)
         return logger
     }
+
+    // The worker's own messages about a job: the level is checked first and the key goes into the
+    // message's metadata, so acknowledging a job at the default level makes no logger copy.
+
+    private func log(
+        _ level: Logger.Level, _ message: @autoclosure () -> Logger.Message, metadata: @autoclosure () -> Logger.Metadata?
+    ) {
+        guard base.logLevel <= level else { return }
+        var merged = metadata() ?? [:]
+        if let jobKey { merged["camunda.job.key"] = .string(jobKey.description) }
+        base.log(level: level, message(), metadata: merged)
+    }
+
+    func debug(_ message: @autoclosure () -> Logger.Message, metadata: @autoclosure () -> Logger.Metadata? = nil) {
+        log(.debug, message(), metadata: metadata())
+    }
+
+    func info(_ message: @autoclosure () -> Logger.Message, metadata: @autoclosure () -> Logger.Metadata? = nil) {
+        log(.info, message(), metadata: metadata())
+    }
+
+    func warning(_ message: @autoclosure () -> Logger.Message, metadata: @autoclosure () -> Logger.Metadata? = nil) {
+        log(.warning, message(), metadata: metadata())
+    }
+
+    func error(_ message: @autoclosure () -> Logger.Message, metadata: @autoclosure () -> Logger.Metadata? = nil) {
+        log(.error, message(), metadata: metadata())
+    }
 }
 
 /// The client a handler gets as `job.client`: every API operation, sent through the worker's

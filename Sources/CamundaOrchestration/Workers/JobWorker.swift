@@ -348,7 +348,7 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
 
     private func acknowledge(_ job: ActivatedJobResult, outcome: HandlerOutcome, tracker: AcknowledgementTracker) async {
         // The job's logger is made only when something is logged at an enabled level.
-        let logger = LazyJobLogger(base: self.logger, jobKey: job.jobKey)
+        let logger = JobLog(worker: self.logger, jobKey: job.jobKey)
         if tracker.isAcknowledged {
             logger.debug("The handler acknowledged the job itself; sending nothing more")
             return
@@ -405,7 +405,7 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
     /// acknowledgement that gets through once the cluster recovers saves running the handler again
     /// after the job times out. Once the lock has expired the server may hand the job to another worker.
     private func send(
-        _ operation: String, job: ActivatedJobResult, logger: LazyJobLogger, _ body: @escaping @Sendable () async throws -> Void
+        _ operation: String, job: ActivatedJobResult, logger: JobLog, _ body: @escaping @Sendable () async throws -> Void
     ) async -> Bool {
         var attempt = 0
         while true {
@@ -487,37 +487,5 @@ struct WorkerResources: Sendable {
     func close() {
         threads?.close()
         processes?.close()
-    }
-}
-
-/// The worker's logger for one job: `camunda.job.key` is added only when a message is actually
-/// logged (the level check comes first), so acknowledging a job costs no logger copy.
-struct LazyJobLogger {
-    let base: Logger
-    let jobKey: JobKey
-
-    private func log(
-        _ level: Logger.Level, _ message: @autoclosure () -> Logger.Message, metadata: @autoclosure () -> Logger.Metadata?
-    ) {
-        guard base.logLevel <= level else { return }
-        var merged = metadata() ?? [:]
-        merged["camunda.job.key"] = .string(jobKey.description)
-        base.log(level: level, message(), metadata: merged)
-    }
-
-    func debug(_ message: @autoclosure () -> Logger.Message, metadata: @autoclosure () -> Logger.Metadata? = nil) {
-        log(.debug, message(), metadata: metadata())
-    }
-
-    func info(_ message: @autoclosure () -> Logger.Message, metadata: @autoclosure () -> Logger.Metadata? = nil) {
-        log(.info, message(), metadata: metadata())
-    }
-
-    func warning(_ message: @autoclosure () -> Logger.Message, metadata: @autoclosure () -> Logger.Metadata? = nil) {
-        log(.warning, message(), metadata: metadata())
-    }
-
-    func error(_ message: @autoclosure () -> Logger.Message, metadata: @autoclosure () -> Logger.Metadata? = nil) {
-        log(.error, message(), metadata: metadata())
     }
 }
