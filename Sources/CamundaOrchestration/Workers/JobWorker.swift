@@ -437,7 +437,13 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
                 }
                 let delay = WorkerBackoff.acknowledgementDelay(attempt: attempt, jitter: hooks.random())
                 logger.debug("\(operation) failed transiently (attempt \(attempt)); retrying in \(delay): \(error)")
-                try? await hooks.sleep(delay)
+                if Task.isCancelled {
+                    // A cancelled sleep returns at once; past the drain bound the back-off still holds.
+                    let sleep = hooks.sleep
+                    await Task { try? await sleep(delay) }.value
+                } else {
+                    try? await hooks.sleep(delay)
+                }
             }
         }
     }
