@@ -175,8 +175,8 @@ extension CamundaClient {
             let delay: Duration
             let reason: String
             do {
-                let response = try await sendLimited(request)
-                guard ResponseClassification.isBackpressure(response), attempt < maxAttempts else { return response }
+                let (response, isBackpressure) = try await sendLimited(request)
+                guard isBackpressure, attempt < maxAttempts else { return response }
                 delay = retryDelay(attempt: attempt, retryAfter: response.headers["retry-after"])
                 reason = "HTTP \(response.status)"
             } catch {
@@ -207,8 +207,9 @@ extension CamundaClient {
     }
 
     /// Holds a backpressure permit around initiating calls (acknowledgements are exempt; long polls wait
-    /// for a permit but do not hold it) and feeds the controller every response.
-    private func sendLimited(_ request: PreparedRequest) async throws -> OperationResponse {
+    /// for a permit but do not hold it) and feeds the controller every response; returns whether the
+    /// response was a backpressure signal (which is also what makes it retryable).
+    private func sendLimited(_ request: PreparedRequest) async throws -> (OperationResponse, isBackpressure: Bool) {
         let holdsPermit: Bool
         if BackpressureController.exemptOperations.contains(request.operationID) {
             holdsPermit = false
@@ -222,8 +223,9 @@ extension CamundaClient {
         }
         defer { if holdsPermit { backpressureController.release() } }
         let response = try await sendAuthorized(request)
-        backpressureController.record(signal: ResponseClassification.isBackpressure(response), operationID: request.operationID)
-        return response
+        let signal = ResponseClassification.isBackpressure(response)
+        backpressureController.record(signal: signal, operationID: request.operationID)
+        return (response, signal)
     }
 
     /// Adds the credentials; with OAuth, a 401 drops the token and retries once with a fresh one.

@@ -329,13 +329,14 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
         }
         let elapsed = ContinuousClock.now - started
         metrics.handlerDuration.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
-        await acknowledge(job, outcome: outcome, tracker: tracker)
+        await acknowledge(job, outcome: outcome, tracker: tracker, logger: jobLog)
         finishJob()
     }
 
     private func handBack(_ job: ActivatedJobResult, reason: String) async {
         let tracker = AcknowledgementTracker(jobKey: job.jobKey, leaseToken: job.leaseToken)
-        await acknowledge(job, outcome: .handBack(reason: reason), tracker: tracker)
+        await acknowledge(
+            job, outcome: .handBack(reason: reason), tracker: tracker, logger: JobLog(worker: logger, jobKey: job.jobKey))
         finishJob()
     }
 
@@ -346,9 +347,10 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
         actions.drainWaiter?.resume(returning: true)
     }
 
-    private func acknowledge(_ job: ActivatedJobResult, outcome: HandlerOutcome, tracker: AcknowledgementTracker) async {
-        // The job's logger is made only when something is logged at an enabled level.
-        let logger = JobLog(worker: self.logger, jobKey: job.jobKey)
+    /// `logger` adds the job's key only to messages actually logged (the level is checked first).
+    private func acknowledge(
+        _ job: ActivatedJobResult, outcome: HandlerOutcome, tracker: AcknowledgementTracker, logger: JobLog
+    ) async {
         if tracker.isAcknowledged {
             logger.debug("The handler acknowledged the job itself; sending nothing more")
             return
