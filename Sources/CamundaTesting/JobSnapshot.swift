@@ -102,6 +102,8 @@ public struct JobCounts: Hashable, Sendable, Codable, CustomStringConvertible {
     public var rejectedCommands: Int = 0
     /// Activations handed out (a job activated twice counts twice).
     public var activations: Int = 0
+    /// Activation responses that handed out at least one job (`activations` divided by this is the mean batch).
+    public var activationBatches: Int = 0
     /// Locks that expired before the job was acknowledged.
     public var timedOut: Int = 0
     /// The most jobs activated and not yet acknowledged at the same time.
@@ -122,6 +124,6 @@ public struct JobCounts: Hashable, Sendable, Codable, CustomStringConvertible {
         "seeded=\(seeded) activatable=\(activatable) activated=\(activated) retrying=\(retrying) "
             + "completed=\(completed) failed=\(failed) errorThrown=\(errorThrown) incidents=\(incidents) "
             + "duplicateCompletions=\(duplicateCompletions) rejected=\(rejectedCommands) "
-            + "activations=\(activations) timedOut=\(timedOut) peakActivated=\(peakActivated) waiting=\(waitingRequests)"
+            + "activations=\(activations) activationBatches=\(activationBatches) timedOut=\(timedOut) peakActivated=\(peakActivated) waiting=\(waitingRequests)"
     }
 }

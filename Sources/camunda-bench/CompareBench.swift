@@ -12,11 +12,19 @@ struct CompareCommand: AsyncParsableCommand {
     @Option(help: "Concurrency (maxConcurrentJobs).") var concurrency = 32
     @Option(help: "Rounds; each round runs every variant once, the median round per variant is used.") var rounds = 3
     @Option(parsing: .upToNextOption, help: "Worker strategies to compare with raw.") var strategies: [BenchStrategy] = [.async, .thread]
+    @Option(
+        parsing: .upToNextOption,
+        help: """
+            Diagnostic raw variants to run in the same rounds (http+decode, client): the raw loop plus the \
+            decoding of every activation, and the raw loop through CamundaClient — the floor under the worker.
+            """)
+    var rawModes: [RawMode] = []
 
     func run() async throws {
         // `.process` children find their worker by creation order, which repeated runs in one process break.
         guard !strategies.contains(.process) else { throw ValidationError("compare runs async and thread; run `worker --strategy process` alone") }
-        let variants = ["raw"] + strategies.map(\.rawValue)
+        let extraRaw = rawModes.filter { $0 != .http }
+        let variants = ["raw"] + extraRaw.map { "raw-\($0.rawValue)" } + strategies.map(\.rawValue)
         var results: [String: [BenchResult]] = [:]
         for round in 1...rounds {
             for variant in variants {
@@ -25,6 +33,8 @@ struct CompareCommand: AsyncParsableCommand {
                 if let strategy = BenchStrategy(rawValue: variant) {
                     result = try await BenchWorker.measure(
                         jobs: jobs, strategy: strategy, concurrency: concurrency, jobType: "bench")
+                } else if let mode = RawMode(rawValue: String(variant.dropFirst("raw-".count))), variant.hasPrefix("raw-") {
+                    result = try await RawLoop.measure(jobs: jobs, concurrency: concurrency, jobType: "bench", mode: mode)
                 } else {
                     result = try await RawLoop.measure(jobs: jobs, concurrency: concurrency, jobType: "bench")
                 }
@@ -52,6 +62,16 @@ struct CompareCommand: AsyncParsableCommand {
 
         guard let raw = chosen["raw"] else { return }
         var ratios: [BenchResult] = []
+        for mode in extraRaw {
+            guard let floor = chosen["raw-\(mode.rawValue)"] else { continue }
+            var ratio = BenchResult(bench: "ratio")
+            ratio.add("strategy", "strategy", .string("raw-\(mode.rawValue)"))
+            ratio.add("cpu_per_job_vs_raw", "CPU/job vs raw", number(floor, "cpu_us_per_job") / number(raw, "cpu_us_per_job"), digits: 2)
+            ratio.add("throughput_vs_raw", "jobs/s vs raw", number(floor, "jobs_per_s") / number(raw, "jobs_per_s"), digits: 2)
+            ratio.add("p50_vs_raw", "p50 latency vs raw", number(floor, "p50_ms") / number(raw, "p50_ms"), digits: 2)
+            ratio.addEnvironment()
+            ratios.append(ratio)
+        }
         for strategy in strategies {
             guard let sdk = chosen[strategy.rawValue] else { continue }
             var ratio = BenchResult(bench: "ratio")

@@ -22,6 +22,7 @@ struct GatewayCounts: Decodable {
     var duplicateCompletions: Int
     var rejectedCommands: Int
     var activations: Int
+    var activationBatches: Int
     var timedOut: Int
     var peakActivated: Int
 }

@@ -68,6 +68,9 @@ extension BenchResult {
             && counts.activatable == 0 && counts.activated == 0
         add("gateway_completed", "gateway: completed", counts.completed)
         add("gateway_activations", "gateway: activations", counts.activations)
+        add("gateway_activation_batches", "gateway: activation responses with jobs", counts.activationBatches)
+        add("jobs_per_batch", "gateway: mean jobs per activation response",
+            Double(counts.activations) / Double(max(counts.activationBatches, 1)), digits: 2)
         add("gateway_duplicates", "gateway: duplicate completions", counts.duplicateCompletions)
         add("gateway_rejected", "gateway: rejected commands", counts.rejectedCommands)
         add("gateway_timed_out", "gateway: timed-out locks", counts.timedOut)

@@ -54,6 +54,36 @@ import Testing
         #expect(text.contains("9223372036854775807") && text.contains("-9223372036854775808"))
     }
 
+    /// Decimals are read by a fast path (up to 15 significant digits, no exponent); every form must
+    /// give exactly what `Double(text)` gives, and a fraction of zeros the exact integer.
+    @Test func decimalsDecodeAsDoubleParsingDoes() throws {
+        var generator = SystemRandomNumberGenerator()
+        var texts = ["0.1", "-0.1", "129.99", "9.95", "59.99", "0.000001", "-0.0", "5.00", "123456789012345.0", "1.5",
+            "0.30000000000000004", "123456789.123456", "1234567.12345678", "9007199254740993.5", "0.1e1", "2.50E+2"]
+        for _ in 0..<2_000 {
+            let integral = String(UInt64.random(in: 0...999_999_999, using: &generator) >> UInt64.random(in: 0...29, using: &generator))
+            var fraction = String(UInt64.random(in: 0...UInt64.max, using: &generator))
+            fraction = String(fraction.prefix(Int.random(in: 1...12, using: &generator)))
+            texts.append((Bool.random(using: &generator) ? "-" : "") + integral + "." + fraction)
+        }
+        for text in texts {
+            let value = try CamundaJSON.decode(JSONValue.self, from: Data(#"{"n":\#(text)}"#.utf8))
+            let number = try #require(value.objectValue?["n"])
+            let expected = try #require(Double(text))
+            switch number {
+            case .int(let integer):
+                #expect(Double(integer) == expected && expected.rounded() == expected, "\(text) gave \(integer)")
+            case .double(let double):
+                #expect(double.bitPattern == expected.bitPattern || (double == 0 && expected == 0), "\(text) gave \(double)")
+                let fraction = text.split(separator: ".").last ?? ""
+                let writtenIntegral = !text.contains(where: { $0 == "e" || $0 == "E" }) && fraction.allSatisfy { $0 == "0" }
+                #expect(!writtenIntegral, "\(text): an integral value must stay an integer")
+            default:
+                Issue.record("\(text) gave \(number)")
+            }
+        }
+    }
+
     @Test func keysOutsideTheSpecPatternAreKeptVerbatim() throws {
         // The spec's LongKey pattern is ^-?[0-9]+$; the SDK does not second-guess the server on decode.
         let json = activatedJobJSON.replacingOccurrences(of: #""jobKey":"2251799813685249""#, with: #""jobKey":"not-a-number ✓""#)

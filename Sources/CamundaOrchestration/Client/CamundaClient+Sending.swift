@@ -145,7 +145,7 @@ struct DirectExchange: Sendable {
         let response = try await client.execute(http, timeout: timeout)
         var headers: [String: String] = [:]
         for (name, value) in response.headers {
-            let name = name.lowercased()
+            let name = name.utf8.contains(where: { $0 &- UInt8(ascii: "A") < 26 }) ? name.lowercased() : name
             headers[name] = headers[name].map { "\($0), \(value)" } ?? value
         }
         if let length = headers["content-length"].flatMap(Int.init), length > limit {

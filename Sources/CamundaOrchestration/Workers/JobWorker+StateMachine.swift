@@ -100,11 +100,11 @@ struct WorkerStateMachine {
     }
 
     /// Jobs arrived: counts them in flight. Returns whether they may start (`false` when stopping:
-    /// hand them back).
-    mutating func activated(_ count: Int) -> Bool {
+    /// hand them back) and the jobs in flight now.
+    mutating func activated(_ count: Int) -> (mayStart: Bool, inFlight: Int) {
         inFlight += count
         peakInFlight = max(peakInFlight, inFlight)
-        return phase == .running
+        return (phase == .running, inFlight)
     }
 
     /// An activation failed; returns the consecutive attempt number and whether this is a change of
@@ -139,6 +139,8 @@ struct WorkerStateMachine {
     mutating func jobsEnded() { cancelJobs = nil }
 
     struct FinishActions {
+        /// The jobs still in flight.
+        var inFlight = 0
         var capacityWaiter: CheckedContinuation<Bool, Never>?
         var drainWaiter: CheckedContinuation<Bool, Never>?
     }
@@ -146,7 +148,7 @@ struct WorkerStateMachine {
     /// A job was acknowledged (or given up on): frees its slot.
     mutating func jobFinished() -> FinishActions {
         inFlight -= 1
-        var actions = FinishActions()
+        var actions = FinishActions(inFlight: inFlight)
         if let waiter = capacityWaiter {
             capacityWaiter = nil
             actions.capacityWaiter = waiter

@@ -234,9 +234,9 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
 
     private func handle(_ jobs: [ActivatedJobResult], resources: WorkerResources, group: inout DiscardingTaskGroup) {
         guard !jobs.isEmpty else { return }
-        let mayStart = state.withLock { $0.activated(jobs.count) }
+        let (mayStart, inFlight) = state.withLock { $0.activated(jobs.count) }
         metrics.activated.increment(by: jobs.count)
-        metrics.inFlight.record(jobsInFlight)
+        metrics.inFlight.record(inFlight)
         logger.debug("Activated \(jobs.count) job(s)")
         if config.withLease, jobs.contains(where: { $0.leaseToken == nil }) {
             logger.error(
@@ -342,7 +342,7 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
 
     private func finishJob() {
         let actions = state.withLock { $0.jobFinished() }
-        metrics.inFlight.record(jobsInFlight)
+        metrics.inFlight.record(actions.inFlight)
         actions.capacityWaiter?.resume(returning: true)
         actions.drainWaiter?.resume(returning: true)
     }

@@ -155,6 +155,7 @@ struct GatewayState: ~Copyable {
         }
         for key in skipped.reversed() { queue.prepend(key) }
         queues[parameters.type] = queue
+        if !result.isEmpty { count(type: parameters.type) { $0.activationBatches += 1 } }
         return result
     }
 
