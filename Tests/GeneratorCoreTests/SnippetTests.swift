@@ -31,7 +31,7 @@ import Testing
             /// An order.
             ///
             /// - Remark: Generated from `#/components/schemas/Order`.
-            public struct Order: Codable, Hashable, Sendable {
+            public struct Order: Codable, Hashable, Sendable, NodeDecodable {
                 /// The id.
                 public var orderId: String
                 public var total: Double
@@ -57,6 +57,19 @@ import Testing
                     case eq = "$eq"
                     case camundaDocumentType = "camunda.document.type"
                     case createdAt
+                }
+
+                /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+                static func decode(node: JSONNode) -> Self? {
+                    guard var object = NodeObject(node),
+                        let v0: String = object.required("orderId"),
+                        let v1: Double = object.required("total"),
+                        let v2: String? = object.optional("note"),
+                        let v3: Int64? = object.optional("$eq"),
+                        let v4: String? = object.optional("camunda.document.type"),
+                        let v5: Date? = object.optional("createdAt")
+                    else { return nil }
+                    return Self(orderId: v0, total: v1, note: v2, eq: v3, camundaDocumentType: v4, createdAt: v5)
                 }
             }
 
@@ -84,7 +97,7 @@ import Testing
             """
         expectSame(try modelText(yaml + "\n"), #"""
             /// - Remark: Generated from `#/components/schemas/Base`.
-            public struct Base: Codable, Hashable, Sendable {
+            public struct Base: Codable, Hashable, Sendable, NodeDecodable {
                 public var page: Int32
 
                 /// Creates a value with every property; optional ones default to `nil`.
@@ -95,10 +108,18 @@ import Testing
                 enum CodingKeys: String, CodingKey {
                     case page
                 }
+
+                /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+                static func decode(node: JSONNode) -> Self? {
+                    guard var object = NodeObject(node),
+                        let v0: Int32 = object.required("page")
+                    else { return nil }
+                    return Self(page: v0)
+                }
             }
 
             /// - Remark: Generated from `#/components/schemas/Child`.
-            public struct Child: Codable, Hashable, Sendable {
+            public struct Child: Codable, Hashable, Sendable, NodeDecodable {
                 public var page: Int32
                 public var items: [String]?
 
@@ -111,6 +132,15 @@ import Testing
                 enum CodingKeys: String, CodingKey {
                     case page
                     case items
+                }
+
+                /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+                static func decode(node: JSONNode) -> Self? {
+                    guard var object = NodeObject(node),
+                        let v0: Int32 = object.required("page"),
+                        let v1: [String]? = object.optional("items")
+                    else { return nil }
+                    return Self(page: v0, items: v1)
                 }
             }
 
@@ -128,7 +158,7 @@ import Testing
             /// The state.
             ///
             /// - Remark: Generated from `#/components/schemas/State`.
-            public enum State: CamundaEnum {
+            public enum State: CamundaEnum, NodeDecodable {
                 /// `ACTIVE`
                 case active
                 /// `ERROR_THROWN`
@@ -201,7 +231,7 @@ import Testing
             /// A job key.
             ///
             /// - Remark: Generated from `#/components/schemas/JobKey`.
-            public struct JobKey: CamundaIdentifier {
+            public struct JobKey: CamundaIdentifier, NodeDecodable {
                 /// The raw value sent on the wire.
                 public let rawValue: String
                 /// Creates the identifier from its raw value.
@@ -211,7 +241,7 @@ import Testing
             }
 
             /// - Remark: Generated from `#/components/schemas/Holder`.
-            public struct Holder: Codable, Hashable, Sendable {
+            public struct Holder: Codable, Hashable, Sendable, NodeDecodable {
                 /// The key of the job.
                 public var jobKey: JobKey
                 /// A job key.
@@ -226,6 +256,15 @@ import Testing
                 enum CodingKeys: String, CodingKey {
                     case jobKey
                     case parentKey
+                }
+
+                /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+                static func decode(node: JSONNode) -> Self? {
+                    guard var object = NodeObject(node),
+                        let v0: JobKey = object.required("jobKey"),
+                        let v1: JobKey? = object.optional("parentKey")
+                    else { return nil }
+                    return Self(jobKey: v0, parentKey: v1)
                 }
             }
 
@@ -252,7 +291,7 @@ import Testing
             """
         expectSame(try modelText(yaml + "\n"), #"""
             /// - Remark: Generated from `#/components/schemas/Result`.
-            public enum Result: Codable, Hashable, Sendable {
+            public enum Result: Codable, Hashable, Sendable, NodeDecodable {
                 /// The `userTask` variant.
                 case userTask(TaskResult)
                 /// A payload this SDK version does not recognise, kept as received.
@@ -276,7 +315,7 @@ import Testing
             }
 
             /// - Remark: Generated from `#/components/schemas/TaskResult`.
-            public struct TaskResult: Codable, Hashable, Sendable {
+            public struct TaskResult: Codable, Hashable, Sendable, NodeDecodable {
                 public var type: String?
                 public var denied: Bool?
 
@@ -289,6 +328,15 @@ import Testing
                 enum CodingKeys: String, CodingKey {
                     case type
                     case denied
+                }
+
+                /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+                static func decode(node: JSONNode) -> Self? {
+                    guard var object = NodeObject(node),
+                        let v0: String? = object.optional("type"),
+                        let v1: Bool? = object.optional("denied")
+                    else { return nil }
+                    return Self(type: v0, denied: v1)
                 }
             }
 
@@ -318,7 +366,7 @@ import Testing
             """
         expectSame(try modelText(yaml + "\n"), #"""
             /// - Remark: Generated from `#/components/schemas/Value`.
-            public enum Value: Codable, Hashable, Sendable {
+            public enum Value: Codable, Hashable, Sendable, NodeDecodable {
                 /// A ``String`` value.
                 case string(String)
                 /// A ``Double`` value.
@@ -352,7 +400,7 @@ import Testing
             }
 
             /// - Remark: Generated from `#/components/schemas/Instruction`.
-            public enum Instruction: Codable, Hashable, Sendable {
+            public enum Instruction: Codable, Hashable, Sendable, NodeDecodable {
                 /// A ``ById`` value.
                 case byId(ById)
                 /// A ``ByKey`` value.
@@ -386,7 +434,7 @@ import Testing
             }
 
             /// - Remark: Generated from `#/components/schemas/ById`.
-            public struct ById: Codable, Hashable, Sendable {
+            public struct ById: Codable, Hashable, Sendable, NodeDecodable {
                 public var id: String
 
                 /// Creates a value with every property; optional ones default to `nil`.
@@ -397,10 +445,18 @@ import Testing
                 enum CodingKeys: String, CodingKey {
                     case id
                 }
+
+                /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+                static func decode(node: JSONNode) -> Self? {
+                    guard var object = NodeObject(node),
+                        let v0: String = object.required("id")
+                    else { return nil }
+                    return Self(id: v0)
+                }
             }
 
             /// - Remark: Generated from `#/components/schemas/ByKey`.
-            public struct ByKey: Codable, Hashable, Sendable {
+            public struct ByKey: Codable, Hashable, Sendable, NodeDecodable {
                 public var key: String
 
                 /// Creates a value with every property; optional ones default to `nil`.
@@ -410,6 +466,14 @@ import Testing
 
                 enum CodingKeys: String, CodingKey {
                     case key
+                }
+
+                /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+                static func decode(node: JSONNode) -> Self? {
+                    guard var object = NodeObject(node),
+                        let v0: String = object.required("key")
+                    else { return nil }
+                    return Self(key: v0)
                 }
             }
 
@@ -436,7 +500,7 @@ import Testing
             public typealias StringFilterProperty = FilterProperty<String, AdvancedStringFilter>
 
             /// - Remark: Generated from `#/components/schemas/AdvancedStringFilter`.
-            public struct AdvancedStringFilter: Codable, Hashable, Sendable {
+            public struct AdvancedStringFilter: Codable, Hashable, Sendable, NodeDecodable {
                 public var eq: String?
                 public var `in`: [String]?
 
@@ -449,6 +513,15 @@ import Testing
                 enum CodingKeys: String, CodingKey {
                     case eq = "$eq"
                     case `in` = "$in"
+                }
+
+                /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+                static func decode(node: JSONNode) -> Self? {
+                    guard var object = NodeObject(node),
+                        let v0: String? = object.optional("$eq"),
+                        let v1: [String]? = object.optional("$in")
+                    else { return nil }
+                    return Self(eq: v0, in: v1)
                 }
             }
 
@@ -476,7 +549,7 @@ import Testing
             """
         expectSame(try modelText(yaml + "\n"), #"""
             /// - Remark: Generated from `#/components/schemas/Payload`.
-            public struct Payload: Codable, Hashable, Sendable {
+            public struct Payload: Codable, Hashable, Sendable, NodeDecodable {
                 public var variables: [String: JSONValue]
                 public var headers: [String: String]?
                 /// Any value.
@@ -498,7 +571,18 @@ import Testing
                     case mode
                 }
 
-                public enum Mode: CamundaEnum {
+                /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+                static func decode(node: JSONNode) -> Self? {
+                    guard var object = NodeObject(node),
+                        let v0: [String: JSONValue] = object.required("variables"),
+                        let v1: [String: String]? = object.optional("headers"),
+                        let v2: JSONValue? = object.optional("anything"),
+                        let v3: Mode? = object.optional("mode")
+                    else { return nil }
+                    return Self(variables: v0, headers: v1, anything: v2, mode: v3)
+                }
+
+                public enum Mode: CamundaEnum, NodeDecodable {
                     /// `A`
                     case a
                     /// `B`
@@ -553,7 +637,7 @@ import Testing
             """
         expectSame(try modelText(yaml + "\n"), #"""
             /// - Remark: Generated from `#/components/schemas/Thing`.
-            public struct Thing: Codable, Hashable, Sendable {
+            public struct Thing: Codable, Hashable, Sendable, NodeDecodable {
                 public var old: String
                 /// Added in 8.9.
                 public var newer: String?
@@ -579,6 +663,17 @@ import Testing
                     case newer
                     case clearable
                     case _legacy = "legacy"
+                }
+
+                /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+                static func decode(node: JSONNode) -> Self? {
+                    guard var object = NodeObject(node),
+                        let v0: String = object.required("old"),
+                        let v1: String? = object.optional("newer"),
+                        let v2: DateUpdate = object.required("clearable"),
+                        let v3: String? = object.optional("legacy")
+                    else { return nil }
+                    return Self(old: v0, newer: v1, clearable: v2, legacy: v3)
                 }
             }
 

@@ -73,7 +73,7 @@ public struct SwiftRenderer {
     func renderStruct(_ d: StructDecl, _ w: Writer) {
         w.doc(d.doc)
         if d.doc.deprecated { w.line("@available(*, deprecated)") }
-        let conformances = (["Codable", "Hashable", "Sendable"] + d.conformances).joined(separator: ", ")
+        let conformances = (["Codable", "Hashable", "Sendable"] + d.conformances + ["NodeDecodable"]).joined(separator: ", ")
         w.block("public struct \(d.name): \(conformances)") {
             for p in d.properties {
                 w.doc(p.doc)
@@ -111,6 +111,8 @@ public struct SwiftRenderer {
                         w.line(storedName(p) == p.wireName ? "case \(name)" : "case \(name) = \(literal(p.wireName))")
                     }
                 }
+                w.line()
+                renderNodeDecode(d, w)
             }
             for n in d.nested {
                 w.line()
@@ -119,10 +121,35 @@ public struct SwiftRenderer {
         }
     }
 
+    /// The fast path of `CamundaJSON.decode` (see `NodeDecodable`): every member read from the node
+    /// tree, `nil` (decode with `Codable` instead) as soon as one is missing or does not decode.
+    func renderNodeDecode(_ d: StructDecl, _ w: Writer) {
+        w.line("/// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.")
+        w.block("static func decode(node: JSONNode) -> Self?") {
+            w.line("guard var object = NodeObject(node),")
+            w.indent += 1
+            for (index, p) in d.properties.enumerated() {
+                let separator = index == d.properties.count - 1 ? "" : ","
+                if p.optional {
+                    w.line("let v\(index): \(p.type.rendered)? = object.optional(\(literal(p.wireName)))\(separator)")
+                } else {
+                    w.line("let v\(index): \(p.type.rendered) = object.required(\(literal(p.wireName)))\(separator)")
+                }
+            }
+            w.indent -= 1
+            w.line("else { return nil }")
+            // Argument labels need backticks only for `inout`, `var` and `let`.
+            let arguments = d.properties.enumerated().map { index, p in
+                "\(["inout", "var", "let"].contains(p.swiftName) ? "`\(p.swiftName)`" : p.swiftName): v\(index)"
+            }
+            w.line("return Self(\(arguments.joined(separator: ", ")))")
+        }
+    }
+
     func renderEnum(_ d: StringEnumDecl, _ w: Writer) {
         w.doc(d.doc)
         if d.doc.deprecated { w.line("@available(*, deprecated)") }
-        w.block("public enum \(d.name): CamundaEnum") {
+        w.block("public enum \(d.name): CamundaEnum, NodeDecodable") {
             for c in d.cases where !c.deprecated {
                 w.line("/// `\(c.wireValue)`")
                 w.line("case \(SafeNames.escaped(c.swiftName))")
@@ -162,7 +189,7 @@ public struct SwiftRenderer {
         w.doc(d.doc)
         let proto = d.integer ? "CamundaIntegerIdentifier" : "CamundaIdentifier"
         let raw = d.integer ? "Int32" : "String"
-        w.block("public struct \(d.name): \(proto)") {
+        w.block("public struct \(d.name): \(proto), NodeDecodable") {
             w.line("/// The raw value sent on the wire.")
             w.line("public let rawValue: \(raw)")
             w.line("/// Creates the identifier from its raw value.")
@@ -181,7 +208,7 @@ public struct SwiftRenderer {
     func renderUnion(_ d: UnionDecl, _ w: Writer) {
         w.doc(d.doc)
         if d.doc.deprecated { w.line("@available(*, deprecated)") }
-        w.block("public enum \(d.name): Codable, Hashable, Sendable") {
+        w.block("public enum \(d.name): Codable, Hashable, Sendable, NodeDecodable") {
             for c in d.cases {
                 if let tag = c.tag { w.line("/// The `\(tag)` variant.") } else { w.line("/// A ``\(c.payload.rendered)`` value.") }
                 w.line("case \(SafeNames.escaped(c.swiftName))(\(c.payload.rendered))")

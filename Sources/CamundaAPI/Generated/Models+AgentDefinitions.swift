@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/AgentDefinitionSearchQuerySortRequest`.
-public struct AgentDefinitionSearchQuerySortRequest: Codable, Hashable, Sendable {
+public struct AgentDefinitionSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -20,8 +20,17 @@ public struct AgentDefinitionSearchQuerySortRequest: Codable, Hashable, Sendable
         case order
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Field = object.required("field"),
+            let v1: SortOrderEnum? = object.optional("order")
+        else { return nil }
+        return Self(field: v0, order: v1)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum {
+    public enum Field: CamundaEnum, NodeDecodable {
         /// `agentDefinitionKey`
         case agentDefinitionKey
         /// `agentType`
@@ -83,7 +92,7 @@ public struct AgentDefinitionSearchQuerySortRequest: Codable, Hashable, Sendable
 /// Agent definition search request.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentDefinitionSearchQuery`.
-public struct AgentDefinitionSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery {
+public struct AgentDefinitionSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -105,12 +114,22 @@ public struct AgentDefinitionSearchQuery: Codable, Hashable, Sendable, Paginated
         case sort
         case filter
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageRequest? = object.optional("page"),
+            let v1: [AgentDefinitionSearchQuerySortRequest]? = object.optional("sort"),
+            let v2: AgentDefinitionFilter? = object.optional("filter")
+        else { return nil }
+        return Self(page: v0, sort: v1, filter: v2)
+    }
 }
 
 /// Agent definition search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentDefinitionFilter`.
-public struct AgentDefinitionFilter: Codable, Hashable, Sendable {
+public struct AgentDefinitionFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// The unique key of the agent definition.
     public var agentDefinitionKey: AgentDefinitionKeyFilterProperty?
     /// The kind of agent this agent definition describes.
@@ -154,12 +173,28 @@ public struct AgentDefinitionFilter: Codable, Hashable, Sendable {
         case processDefinitionVersionTag
         case tenantId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: AgentDefinitionKeyFilterProperty? = object.optional("agentDefinitionKey"),
+            let v1: AgentDefinitionTypeFilterProperty? = object.optional("agentType"),
+            let v2: StringFilterProperty? = object.optional("name"),
+            let v3: ElementIdFilterProperty? = object.optional("elementId"),
+            let v4: ProcessDefinitionIdFilterProperty? = object.optional("processDefinitionId"),
+            let v5: ProcessDefinitionKeyFilterProperty? = object.optional("processDefinitionKey"),
+            let v6: IntegerFilterProperty? = object.optional("processDefinitionVersion"),
+            let v7: StringFilterProperty? = object.optional("processDefinitionVersionTag"),
+            let v8: StringFilterProperty? = object.optional("tenantId")
+        else { return nil }
+        return Self(agentDefinitionKey: v0, agentType: v1, name: v2, elementId: v3, processDefinitionId: v4, processDefinitionKey: v5, processDefinitionVersion: v6, processDefinitionVersionTag: v7, tenantId: v8)
+    }
 }
 
 /// Agent definition search response.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentDefinitionSearchQueryResult`.
-public struct AgentDefinitionSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct AgentDefinitionSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -177,12 +212,21 @@ public struct AgentDefinitionSearchQueryResult: Codable, Hashable, Sendable, Pag
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [AgentDefinitionResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// An agent definition, created at deploy time for the process element it belongs to.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentDefinitionResult`.
-public struct AgentDefinitionResult: Codable, Hashable, Sendable {
+public struct AgentDefinitionResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The unique key for this agent definition. Unique across process definition versions.
     public var agentDefinitionKey: AgentDefinitionKey
     /// The kind of agent an agent definition describes.
@@ -227,12 +271,28 @@ public struct AgentDefinitionResult: Codable, Hashable, Sendable {
         case processDefinitionVersionTag
         case tenantId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: AgentDefinitionKey = object.required("agentDefinitionKey"),
+            let v1: AgentDefinitionTypeEnum = object.required("agentType"),
+            let v2: String = object.required("name"),
+            let v3: ElementId = object.required("elementId"),
+            let v4: ProcessDefinitionId = object.required("processDefinitionId"),
+            let v5: ProcessDefinitionKey = object.required("processDefinitionKey"),
+            let v6: Int32 = object.required("processDefinitionVersion"),
+            let v7: String? = object.optional("processDefinitionVersionTag"),
+            let v8: TenantId = object.required("tenantId")
+        else { return nil }
+        return Self(agentDefinitionKey: v0, agentType: v1, name: v2, elementId: v3, processDefinitionId: v4, processDefinitionKey: v5, processDefinitionVersion: v6, processDefinitionVersionTag: v7, tenantId: v8)
+    }
 }
 
 /// The kind of agent an agent definition describes.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentDefinitionTypeEnum`.
-public enum AgentDefinitionTypeEnum: CamundaEnum {
+public enum AgentDefinitionTypeEnum: CamundaEnum, NodeDecodable {
     /// `AI_AGENT_SUB_PROCESS`
     case aiAgentSubProcess
     /// `AI_AGENT_TASK`
@@ -275,7 +335,7 @@ public typealias AgentDefinitionTypeFilterProperty = FilterProperty<AgentDefinit
 /// Advanced AgentDefinitionTypeEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedAgentDefinitionTypeFilter`.
-public struct AdvancedAgentDefinitionTypeFilter: Codable, Hashable, Sendable {
+public struct AdvancedAgentDefinitionTypeFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     public var eq: AgentDefinitionTypeEnum?
     /// Checks for inequality with the provided value.
@@ -313,5 +373,18 @@ public struct AdvancedAgentDefinitionTypeFilter: Codable, Hashable, Sendable {
         case `in` = "$in"
         case notIn = "$notIn"
         case like = "$like"
+    }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: AgentDefinitionTypeEnum? = object.optional("$eq"),
+            let v1: AgentDefinitionTypeEnum? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [AgentDefinitionTypeEnum]? = object.optional("$in"),
+            let v4: [AgentDefinitionTypeEnum]? = object.optional("$notIn"),
+            let v5: LikeFilter? = object.optional("$like")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4, like: v5)
     }
 }

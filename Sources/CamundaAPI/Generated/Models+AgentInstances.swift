@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/AgentInstanceSearchQuerySortRequest`.
-public struct AgentInstanceSearchQuerySortRequest: Codable, Hashable, Sendable {
+public struct AgentInstanceSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -20,8 +20,17 @@ public struct AgentInstanceSearchQuerySortRequest: Codable, Hashable, Sendable {
         case order
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Field = object.required("field"),
+            let v1: SortOrderEnum? = object.optional("order")
+        else { return nil }
+        return Self(field: v0, order: v1)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum {
+    public enum Field: CamundaEnum, NodeDecodable {
         /// `agentInstanceKey`
         case agentInstanceKey
         /// `agentDefinitionKey`
@@ -91,7 +100,7 @@ public struct AgentInstanceSearchQuerySortRequest: Codable, Hashable, Sendable {
 /// Agent instance search request.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceSearchQuery`.
-public struct AgentInstanceSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery {
+public struct AgentInstanceSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -113,12 +122,22 @@ public struct AgentInstanceSearchQuery: Codable, Hashable, Sendable, PaginatedSe
         case sort
         case filter
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageRequest? = object.optional("page"),
+            let v1: [AgentInstanceSearchQuerySortRequest]? = object.optional("sort"),
+            let v2: AgentInstanceFilter? = object.optional("filter")
+        else { return nil }
+        return Self(page: v0, sort: v1, filter: v2)
+    }
 }
 
 /// Agent instance search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceFilter`.
-public struct AgentInstanceFilter: Codable, Hashable, Sendable {
+public struct AgentInstanceFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// The unique key of the agent instance.
     public var agentInstanceKey: AgentInstanceKeyFilterProperty?
     /// The key of the agent definition this agent instance is an instance of.
@@ -189,12 +208,34 @@ public struct AgentInstanceFilter: Codable, Hashable, Sendable {
         case processDefinitionVersion
         case processDefinitionVersionTag
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: AgentInstanceKeyFilterProperty? = object.optional("agentInstanceKey"),
+            let v1: AgentDefinitionKeyFilterProperty? = object.optional("agentDefinitionKey"),
+            let v2: AgentInstanceStatusFilterProperty? = object.optional("status"),
+            let v3: ElementIdFilterProperty? = object.optional("elementId"),
+            let v4: ProcessInstanceKeyFilterProperty? = object.optional("processInstanceKey"),
+            let v5: ProcessInstanceKeyFilterProperty? = object.optional("rootProcessInstanceKey"),
+            let v6: ProcessDefinitionKeyFilterProperty? = object.optional("processDefinitionKey"),
+            let v7: StringFilterProperty? = object.optional("tenantId"),
+            let v8: DateTimeFilterProperty? = object.optional("creationDate"),
+            let v9: DateTimeFilterProperty? = object.optional("lastUpdatedDate"),
+            let v10: DateTimeFilterProperty? = object.optional("completionDate"),
+            let v11: [ElementInstanceKeyFilterProperty]? = object.optional("elementInstanceKeys"),
+            let v12: StringFilterProperty? = object.optional("processDefinitionId"),
+            let v13: IntegerFilterProperty? = object.optional("processDefinitionVersion"),
+            let v14: StringFilterProperty? = object.optional("processDefinitionVersionTag")
+        else { return nil }
+        return Self(agentInstanceKey: v0, agentDefinitionKey: v1, status: v2, elementId: v3, processInstanceKey: v4, rootProcessInstanceKey: v5, processDefinitionKey: v6, tenantId: v7, creationDate: v8, lastUpdatedDate: v9, completionDate: v10, elementInstanceKeys: v11, processDefinitionId: v12, processDefinitionVersion: v13, processDefinitionVersionTag: v14)
+    }
 }
 
 /// Agent instance search response.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceSearchQueryResult`.
-public struct AgentInstanceSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct AgentInstanceSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -212,10 +253,19 @@ public struct AgentInstanceSearchQueryResult: Codable, Hashable, Sendable, Pagin
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [AgentInstanceResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/AgentInstanceResult`.
-public struct AgentInstanceResult: Codable, Hashable, Sendable {
+public struct AgentInstanceResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The unique key for this agent instance.
     public var agentInstanceKey: AgentInstanceKey
     /// The key of the agent definition this agent instance is an instance of.
@@ -301,6 +351,32 @@ public struct AgentInstanceResult: Codable, Hashable, Sendable {
         case completionDate
         case elementInstanceKeys
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: AgentInstanceKey = object.required("agentInstanceKey"),
+            let v1: AgentDefinitionKey = object.required("agentDefinitionKey"),
+            let v2: AgentInstanceStatusEnum = object.required("status"),
+            let v3: AgentInstanceDefinitionResult = object.required("definition"),
+            let v4: AgentInstanceMetrics = object.required("metrics"),
+            let v5: AgentInstanceLimits = object.required("limits"),
+            let v6: [AgentTool] = object.required("tools"),
+            let v7: ElementId = object.required("elementId"),
+            let v8: ProcessInstanceKey = object.required("processInstanceKey"),
+            let v9: ProcessInstanceKey = object.required("rootProcessInstanceKey"),
+            let v10: ProcessDefinitionKey = object.required("processDefinitionKey"),
+            let v11: ProcessDefinitionId = object.required("processDefinitionId"),
+            let v12: Int32 = object.required("processDefinitionVersion"),
+            let v13: String? = object.optional("processDefinitionVersionTag"),
+            let v14: TenantId = object.required("tenantId"),
+            let v15: Date = object.required("creationDate"),
+            let v16: Date = object.required("lastUpdatedDate"),
+            let v17: Date? = object.optional("completionDate"),
+            let v18: [ElementInstanceKey] = object.required("elementInstanceKeys")
+        else { return nil }
+        return Self(agentInstanceKey: v0, agentDefinitionKey: v1, status: v2, definition: v3, metrics: v4, limits: v5, tools: v6, elementId: v7, processInstanceKey: v8, rootProcessInstanceKey: v9, processDefinitionKey: v10, processDefinitionId: v11, processDefinitionVersion: v12, processDefinitionVersionTag: v13, tenantId: v14, creationDate: v15, lastUpdatedDate: v16, completionDate: v17, elementInstanceKeys: v18)
+    }
 }
 
 /// The definition of an agent instance, as submitted at creation. The systemPrompt is a plain
@@ -309,7 +385,7 @@ public struct AgentInstanceResult: Codable, Hashable, Sendable {
 /// string is deprecated and will be removed as part of #58795.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceDefinition`.
-public struct AgentInstanceDefinition: Codable, Hashable, Sendable {
+public struct AgentInstanceDefinition: Codable, Hashable, Sendable, NodeDecodable {
     /// The LLM model identifier (for example, gpt-4o).
     public var model: String
     /// The LLM provider (for example, openai or anthropic).
@@ -329,13 +405,23 @@ public struct AgentInstanceDefinition: Codable, Hashable, Sendable {
         case provider
         case systemPrompt
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("model"),
+            let v1: String = object.required("provider"),
+            let v2: String = object.required("systemPrompt")
+        else { return nil }
+        return Self(model: v0, provider: v1, systemPrompt: v2)
+    }
 }
 
 /// The definition of an agent instance. Set at creation, but can change later via a
 /// CONFIGURATION history item.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceDefinitionResult`.
-public struct AgentInstanceDefinitionResult: Codable, Hashable, Sendable {
+public struct AgentInstanceDefinitionResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The LLM model identifier (for example, gpt-4o).
     public var model: String
     /// The LLM provider (for example, openai or anthropic).
@@ -355,12 +441,22 @@ public struct AgentInstanceDefinitionResult: Codable, Hashable, Sendable {
         case provider
         case systemPrompt
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("model"),
+            let v1: String = object.required("provider"),
+            let v2: [AgentInstanceMessageContent] = object.required("systemPrompt")
+        else { return nil }
+        return Self(model: v0, provider: v1, systemPrompt: v2)
+    }
 }
 
 /// A tool available to the agent.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentTool`.
-public struct AgentTool: Codable, Hashable, Sendable {
+public struct AgentTool: Codable, Hashable, Sendable, NodeDecodable {
     /// The tool name as visible to the LLM.
     public var name: String
     /// A human-readable description of the tool.
@@ -380,12 +476,22 @@ public struct AgentTool: Codable, Hashable, Sendable {
         case description
         case elementId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("name"),
+            let v1: String? = object.optional("description"),
+            let v2: String? = object.optional("elementId")
+        else { return nil }
+        return Self(name: v0, description: v1, elementId: v2)
+    }
 }
 
 /// Aggregated metrics for an agent instance across all model calls.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceMetrics`.
-public struct AgentInstanceMetrics: Codable, Hashable, Sendable {
+public struct AgentInstanceMetrics: Codable, Hashable, Sendable, NodeDecodable {
     /// Total input tokens consumed across all model calls.
     public var inputTokens: Int64
     /// Total output tokens produced across all model calls.
@@ -409,12 +515,23 @@ public struct AgentInstanceMetrics: Codable, Hashable, Sendable {
         case modelCalls
         case toolCalls
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Int64 = object.required("inputTokens"),
+            let v1: Int64 = object.required("outputTokens"),
+            let v2: Int32 = object.required("modelCalls"),
+            let v3: Int32 = object.required("toolCalls")
+        else { return nil }
+        return Self(inputTokens: v0, outputTokens: v1, modelCalls: v2, toolCalls: v3)
+    }
 }
 
 /// The configured limits for an agent instance, set once at creation.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceLimits`.
-public struct AgentInstanceLimits: Codable, Hashable, Sendable {
+public struct AgentInstanceLimits: Codable, Hashable, Sendable, NodeDecodable {
     /// Maximum LLM calls allowed. -1 if no limit is configured.
     public var maxModelCalls: Int32
     /// Maximum tool calls allowed. -1 if no limit is configured.
@@ -434,12 +551,22 @@ public struct AgentInstanceLimits: Codable, Hashable, Sendable {
         case maxToolCalls
         case maxTokens
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Int32 = object.required("maxModelCalls"),
+            let v1: Int32 = object.required("maxToolCalls"),
+            let v2: Int64 = object.required("maxTokens")
+        else { return nil }
+        return Self(maxModelCalls: v0, maxToolCalls: v1, maxTokens: v2)
+    }
 }
 
 /// The current status of an agent instance.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceStatusEnum`.
-public enum AgentInstanceStatusEnum: CamundaEnum {
+public enum AgentInstanceStatusEnum: CamundaEnum, NodeDecodable {
     /// `UNKNOWN`
     case unknown
     /// `COMPLETED`
@@ -492,7 +619,7 @@ public enum AgentInstanceStatusEnum: CamundaEnum {
 /// The status values that can be set on an agent instance via an update request.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceUpdateStatusEnum`.
-public enum AgentInstanceUpdateStatusEnum: CamundaEnum {
+public enum AgentInstanceUpdateStatusEnum: CamundaEnum, NodeDecodable {
     /// `IDLE`
     case idle
     /// `THINKING`
@@ -533,7 +660,7 @@ public enum AgentInstanceUpdateStatusEnum: CamundaEnum {
 /// Request to create a new agent instance.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceCreationRequest`.
-public struct AgentInstanceCreationRequest: Codable, Hashable, Sendable {
+public struct AgentInstanceCreationRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The key of the AI Agent Sub-process or AI Agent Task element instance.
     /// The engine uses this key to infer processInstanceKey, elementId,
     /// processDefinitionKey, and tenantId.
@@ -582,12 +709,25 @@ public struct AgentInstanceCreationRequest: Codable, Hashable, Sendable {
         case jobLease
         case history
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ElementInstanceKey = object.required("elementInstanceKey"),
+            let v1: AgentInstanceDefinition? = object.optional("definition"),
+            let v2: AgentInstanceLimits? = object.optional("limits"),
+            let v3: JobKey? = object.optional("jobKey"),
+            let v4: String? = object.optional("jobLease"),
+            let v5: [AgentInstanceHistoryItem]? = object.optional("history")
+        else { return nil }
+        return Self(elementInstanceKey: v0, definition: v1, limits: v2, jobKey: v3, jobLease: v4, history: v5)
+    }
 }
 
 /// Response returned after successfully creating an agent instance.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceCreationResult`.
-public struct AgentInstanceCreationResult: Codable, Hashable, Sendable {
+public struct AgentInstanceCreationResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The system-generated key for the created agent instance.
     public var agentInstanceKey: AgentInstanceKey
     /// One entry per history item submitted in the request, in request order.
@@ -604,6 +744,15 @@ public struct AgentInstanceCreationResult: Codable, Hashable, Sendable {
         case agentInstanceKey
         case createdHistory
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: AgentInstanceKey = object.required("agentInstanceKey"),
+            let v1: [AgentInstanceCreatedHistoryItem] = object.required("createdHistory")
+        else { return nil }
+        return Self(agentInstanceKey: v0, createdHistory: v1)
+    }
 }
 
 /// Metric increments to apply to the agent instance aggregate counters. The engine
@@ -611,7 +760,7 @@ public struct AgentInstanceCreationResult: Codable, Hashable, Sendable {
 /// are optional; omit a field to leave the corresponding counter unchanged.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceMetricsDelta`.
-public struct AgentInstanceMetricsDelta: Codable, Hashable, Sendable {
+public struct AgentInstanceMetricsDelta: Codable, Hashable, Sendable, NodeDecodable {
     /// Increment to apply to the total input token counter.
     public var inputTokens: Int64?
     /// Increment to apply to the total output token counter.
@@ -635,12 +784,23 @@ public struct AgentInstanceMetricsDelta: Codable, Hashable, Sendable {
         case modelCalls
         case toolCalls
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Int64? = object.optional("inputTokens"),
+            let v1: Int64? = object.optional("outputTokens"),
+            let v2: Int32? = object.optional("modelCalls"),
+            let v3: Int32? = object.optional("toolCalls")
+        else { return nil }
+        return Self(inputTokens: v0, outputTokens: v1, modelCalls: v2, toolCalls: v3)
+    }
 }
 
 /// Request to update the mutable state of an agent instance.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceUpdateRequest`.
-public struct AgentInstanceUpdateRequest: Codable, Hashable, Sendable {
+public struct AgentInstanceUpdateRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The key of the currently-active element instance for this agent instance.
     /// Used for ownership/equality validation against the stored agent instance
     /// and, when the supplied key differs from the previous association (re-entry
@@ -688,12 +848,26 @@ public struct AgentInstanceUpdateRequest: Codable, Hashable, Sendable {
         case jobLease
         case history
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ElementInstanceKey = object.required("elementInstanceKey"),
+            let v1: AgentInstanceUpdateStatusEnum? = object.optional("status"),
+            let v2: AgentInstanceMetricsDelta? = object.optional("metrics"),
+            let v3: [AgentTool]? = object.optional("tools"),
+            let v4: JobKey? = object.optional("jobKey"),
+            let v5: String? = object.optional("jobLease"),
+            let v6: [AgentInstanceHistoryItem]? = object.optional("history")
+        else { return nil }
+        return Self(elementInstanceKey: v0, status: v1, metrics: v2, tools: v3, jobKey: v4, jobLease: v5, history: v6)
+    }
 }
 
 /// Response returned after successfully updating an agent instance.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceUpdateResult`.
-public struct AgentInstanceUpdateResult: Codable, Hashable, Sendable {
+public struct AgentInstanceUpdateResult: Codable, Hashable, Sendable, NodeDecodable {
     /// One entry per history item submitted in the request, in request order.
     /// Empty when no history items were submitted.
     public var createdHistory: [AgentInstanceCreatedHistoryItem]
@@ -706,13 +880,21 @@ public struct AgentInstanceUpdateResult: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case createdHistory
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: [AgentInstanceCreatedHistoryItem] = object.required("createdHistory")
+        else { return nil }
+        return Self(createdHistory: v0)
+    }
 }
 
 /// The outcome of appending a single history item from an update request's
 /// history batch.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceCreatedHistoryItem`.
-public struct AgentInstanceCreatedHistoryItem: Codable, Hashable, Sendable {
+public struct AgentInstanceCreatedHistoryItem: Codable, Hashable, Sendable, NodeDecodable {
     /// The historyItemId of the corresponding item in the request, echoed back
     /// so callers can correlate response entries with request items by id.
     public var historyItemId: String
@@ -735,6 +917,16 @@ public struct AgentInstanceCreatedHistoryItem: Codable, Hashable, Sendable {
         case historyItemKey
         case isDuplicate
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("historyItemId"),
+            let v1: AgentHistoryItemKey = object.required("historyItemKey"),
+            let v2: Bool = object.required("isDuplicate")
+        else { return nil }
+        return Self(historyItemId: v0, historyItemKey: v1, isDuplicate: v2)
+    }
 }
 
 /// AgentInstanceStatusEnum property with full advanced search capabilities.
@@ -746,7 +938,7 @@ public typealias AgentInstanceStatusFilterProperty = FilterProperty<AgentInstanc
 /// Advanced AgentInstanceStatusEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedAgentInstanceStatusFilter`.
-public struct AdvancedAgentInstanceStatusFilter: Codable, Hashable, Sendable {
+public struct AdvancedAgentInstanceStatusFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     public var eq: AgentInstanceStatusEnum?
     /// Checks for inequality with the provided value.
@@ -781,12 +973,24 @@ public struct AdvancedAgentInstanceStatusFilter: Codable, Hashable, Sendable {
         case `in` = "$in"
         case like = "$like"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: AgentInstanceStatusEnum? = object.optional("$eq"),
+            let v1: AgentInstanceStatusEnum? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [AgentInstanceStatusEnum]? = object.optional("$in"),
+            let v4: LikeFilter? = object.optional("$like")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
+    }
 }
 
 /// Request to append a single history item to an agent instance's conversation history.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceHistoryItemRequest`.
-public struct AgentInstanceHistoryItemRequest: Codable, Hashable, Sendable {
+public struct AgentInstanceHistoryItemRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The key of the currently-active element instance.
     public var elementInstanceKey: ElementInstanceKey
     /// The key of the current job activation during which this history item was produced.
@@ -834,13 +1038,29 @@ public struct AgentInstanceHistoryItemRequest: Codable, Hashable, Sendable {
         case metrics
         case producedAt
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ElementInstanceKey = object.required("elementInstanceKey"),
+            let v1: JobKey = object.required("jobKey"),
+            let v2: String = object.required("jobLease"),
+            let v3: LoopIterationId? = object.optional("loopIteration"),
+            let v4: AgentInstanceHistoryRoleEnum = object.required("role"),
+            let v5: [AgentInstanceMessageContent] = object.required("content"),
+            let v6: [AgentInstanceToolCall]? = object.optional("toolCalls"),
+            let v7: AgentInstanceHistoryItemMetrics? = object.optional("metrics"),
+            let v8: Date = object.required("producedAt")
+        else { return nil }
+        return Self(elementInstanceKey: v0, jobKey: v1, jobLease: v2, loopIteration: v3, role: v4, content: v5, toolCalls: v6, metrics: v7, producedAt: v8)
+    }
 }
 
 /// A single history item to append to the agent instance's conversation history,
 /// submitted as part of the batch on an agent instance update request.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceHistoryItem`.
-public struct AgentInstanceHistoryItem: Codable, Hashable, Sendable {
+public struct AgentInstanceHistoryItem: Codable, Hashable, Sendable, NodeDecodable {
     /// Caller-assigned identifier used to detect and dedupe retries of the same
     /// item. For example, when a retried job activation resubmits history items
     /// it already sent in an earlier attempt, those items are not rejected; they
@@ -908,12 +1128,31 @@ public struct AgentInstanceHistoryItem: Codable, Hashable, Sendable {
         case limits
         case systemPrompt
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("historyItemId"),
+            let v1: LoopIterationId = object.required("loopIteration"),
+            let v2: AgentInstanceHistoryRoleEnum = object.required("role"),
+            let v3: [AgentInstanceMessageContent] = object.required("content"),
+            let v4: [AgentInstanceToolCall]? = object.optional("toolCalls"),
+            let v5: AgentInstanceHistoryItemMetrics? = object.optional("metrics"),
+            let v6: Date = object.required("producedAt"),
+            let v7: [AgentTool]? = object.optional("tools"),
+            let v8: String? = object.optional("model"),
+            let v9: String? = object.optional("provider"),
+            let v10: AgentInstanceLimits? = object.optional("limits"),
+            let v11: [AgentInstanceMessageContent]? = object.optional("systemPrompt")
+        else { return nil }
+        return Self(historyItemId: v0, loopIteration: v1, role: v2, content: v3, toolCalls: v4, metrics: v5, producedAt: v6, tools: v7, model: v8, provider: v9, limits: v10, systemPrompt: v11)
+    }
 }
 
 /// Response returned after successfully appending a history item.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceHistoryItemCreationResult`.
-public struct AgentInstanceHistoryItemCreationResult: Codable, Hashable, Sendable {
+public struct AgentInstanceHistoryItemCreationResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The system-generated key for the created history item.
     public var historyItemKey: AgentHistoryItemKey
 
@@ -925,10 +1164,18 @@ public struct AgentInstanceHistoryItemCreationResult: Codable, Hashable, Sendabl
     enum CodingKeys: String, CodingKey {
         case historyItemKey
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: AgentHistoryItemKey = object.required("historyItemKey")
+        else { return nil }
+        return Self(historyItemKey: v0)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/AgentInstanceHistorySearchQuerySortRequest`.
-public struct AgentInstanceHistorySearchQuerySortRequest: Codable, Hashable, Sendable {
+public struct AgentInstanceHistorySearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -945,8 +1192,17 @@ public struct AgentInstanceHistorySearchQuerySortRequest: Codable, Hashable, Sen
         case order
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Field = object.required("field"),
+            let v1: SortOrderEnum? = object.optional("order")
+        else { return nil }
+        return Self(field: v0, order: v1)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum {
+    public enum Field: CamundaEnum, NodeDecodable {
         /// `producedAt`
         case producedAt
         /// `historyItemKey`
@@ -984,7 +1240,7 @@ public struct AgentInstanceHistorySearchQuerySortRequest: Codable, Hashable, Sen
 /// Agent instance history search request.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceHistorySearchQuery`.
-public struct AgentInstanceHistorySearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery {
+public struct AgentInstanceHistorySearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -1006,12 +1262,22 @@ public struct AgentInstanceHistorySearchQuery: Codable, Hashable, Sendable, Pagi
         case sort
         case filter
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageRequest? = object.optional("page"),
+            let v1: [AgentInstanceHistorySearchQuerySortRequest]? = object.optional("sort"),
+            let v2: AgentInstanceHistoryFilter? = object.optional("filter")
+        else { return nil }
+        return Self(page: v0, sort: v1, filter: v2)
+    }
 }
 
 /// Agent instance history item search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceHistoryFilter`.
-public struct AgentInstanceHistoryFilter: Codable, Hashable, Sendable {
+public struct AgentInstanceHistoryFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// The unique key of the history item.
     public var historyItemKey: AgentHistoryItemKeyFilterProperty?
     /// The role of the history item.
@@ -1048,12 +1314,26 @@ public struct AgentInstanceHistoryFilter: Codable, Hashable, Sendable {
         case commitStatus
         case producedAt
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: AgentHistoryItemKeyFilterProperty? = object.optional("historyItemKey"),
+            let v1: AgentInstanceHistoryRoleFilterProperty? = object.optional("role"),
+            let v2: ElementInstanceKeyFilterProperty? = object.optional("elementInstanceKey"),
+            let v3: JobKeyFilterProperty? = object.optional("jobKey"),
+            let v4: IntegerFilterProperty? = object.optional("loopIteration"),
+            let v5: AgentInstanceHistoryCommitStatusFilterProperty? = object.optional("commitStatus"),
+            let v6: DateTimeFilterProperty? = object.optional("producedAt")
+        else { return nil }
+        return Self(historyItemKey: v0, role: v1, elementInstanceKey: v2, jobKey: v3, loopIteration: v4, commitStatus: v5, producedAt: v6)
+    }
 }
 
 /// Agent instance history search response.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceHistorySearchQueryResult`.
-public struct AgentInstanceHistorySearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct AgentInstanceHistorySearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -1071,12 +1351,21 @@ public struct AgentInstanceHistorySearchQueryResult: Codable, Hashable, Sendable
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [AgentInstanceHistoryItemResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// A single conversation history item belonging to an agent instance.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceHistoryItemResult`.
-public struct AgentInstanceHistoryItemResult: Codable, Hashable, Sendable {
+public struct AgentInstanceHistoryItemResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The unique key for this history item. Stable and sortable by creation order.
     public var historyItemKey: AgentHistoryItemKey
     /// The client-supplied identifier this item was created with. Empty for items that don't
@@ -1163,12 +1452,37 @@ public struct AgentInstanceHistoryItemResult: Codable, Hashable, Sendable {
         case limits
         case systemPrompt
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: AgentHistoryItemKey = object.required("historyItemKey"),
+            let v1: String = object.required("historyItemId"),
+            let v2: AgentInstanceKey = object.required("agentInstanceKey"),
+            let v3: ElementInstanceKey = object.required("elementInstanceKey"),
+            let v4: JobKey = object.required("jobKey"),
+            let v5: String = object.required("jobLease"),
+            let v6: LoopIterationId = object.required("loopIteration"),
+            let v7: AgentInstanceHistoryRoleEnum = object.required("role"),
+            let v8: [AgentInstanceMessageContent] = object.required("content"),
+            let v9: [AgentInstanceToolCall] = object.required("toolCalls"),
+            let v10: AgentInstanceHistoryItemMetrics? = object.optional("metrics"),
+            let v11: AgentInstanceHistoryCommitStatusEnum = object.required("commitStatus"),
+            let v12: Date = object.required("producedAt"),
+            let v13: [AgentTool] = object.required("tools"),
+            let v14: String? = object.optional("model"),
+            let v15: String? = object.optional("provider"),
+            let v16: AgentInstanceLimits = object.required("limits"),
+            let v17: [AgentInstanceMessageContent] = object.required("systemPrompt")
+        else { return nil }
+        return Self(historyItemKey: v0, historyItemId: v1, agentInstanceKey: v2, elementInstanceKey: v3, jobKey: v4, jobLease: v5, loopIteration: v6, role: v7, content: v8, toolCalls: v9, metrics: v10, commitStatus: v11, producedAt: v12, tools: v13, model: v14, provider: v15, limits: v16, systemPrompt: v17)
+    }
 }
 
 /// The role of a history item in the agent conversation.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceHistoryRoleEnum`.
-public enum AgentInstanceHistoryRoleEnum: CamundaEnum {
+public enum AgentInstanceHistoryRoleEnum: CamundaEnum, NodeDecodable {
     /// `USER`
     case user
     /// `ASSISTANT`
@@ -1212,7 +1526,7 @@ public enum AgentInstanceHistoryRoleEnum: CamundaEnum {
 /// DISCARDED: the producing job failed; this item was superseded by a later activation.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceHistoryCommitStatusEnum`.
-public enum AgentInstanceHistoryCommitStatusEnum: CamundaEnum {
+public enum AgentInstanceHistoryCommitStatusEnum: CamundaEnum, NodeDecodable {
     /// `COMMITTED`
     case committed
     /// `PENDING`
@@ -1249,7 +1563,7 @@ public enum AgentInstanceHistoryCommitStatusEnum: CamundaEnum {
 /// A single content block within a history item. Discriminated by `contentType`.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceMessageContent`.
-public enum AgentInstanceMessageContent: Codable, Hashable, Sendable {
+public enum AgentInstanceMessageContent: Codable, Hashable, Sendable, NodeDecodable {
     /// The `TEXT` variant.
     case text(AgentInstanceTextContent)
     /// The `DOCUMENT` variant.
@@ -1284,7 +1598,7 @@ public enum AgentInstanceMessageContent: Codable, Hashable, Sendable {
 /// A plain-text content block.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceTextContent`.
-public struct AgentInstanceTextContent: Codable, Hashable, Sendable {
+public struct AgentInstanceTextContent: Codable, Hashable, Sendable, NodeDecodable {
     /// The content type discriminator.
     public var contentType: String?
     /// The text content.
@@ -1300,13 +1614,22 @@ public struct AgentInstanceTextContent: Codable, Hashable, Sendable {
         case contentType
         case text
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String? = object.optional("contentType"),
+            let v1: String = object.required("text")
+        else { return nil }
+        return Self(contentType: v0, text: v1)
+    }
 }
 
 /// Document content
 /// A Camunda Document Store reference content block.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceDocumentContent`.
-public struct AgentInstanceDocumentContent: Codable, Hashable, Sendable {
+public struct AgentInstanceDocumentContent: Codable, Hashable, Sendable, NodeDecodable {
     /// The content type discriminator.
     public var contentType: String?
     /// A reference to a document stored in the Camunda Document Store.
@@ -1322,6 +1645,15 @@ public struct AgentInstanceDocumentContent: Codable, Hashable, Sendable {
         case contentType
         case documentReference
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String? = object.optional("contentType"),
+            let v1: DocumentReference = object.required("documentReference")
+        else { return nil }
+        return Self(contentType: v0, documentReference: v1)
+    }
 }
 
 /// Object content
@@ -1331,7 +1663,7 @@ public struct AgentInstanceDocumentContent: Codable, Hashable, Sendable {
 /// use OBJECT content for machine-readable structured data.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceObjectContent`.
-public struct AgentInstanceObjectContent: Codable, Hashable, Sendable {
+public struct AgentInstanceObjectContent: Codable, Hashable, Sendable, NodeDecodable {
     /// The content type discriminator.
     public var contentType: String?
     /// Arbitrary structured content — any valid JSON value (object, array, number, boolean, or string).
@@ -1347,12 +1679,21 @@ public struct AgentInstanceObjectContent: Codable, Hashable, Sendable {
         case contentType
         case object
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String? = object.optional("contentType"),
+            let v1: JSONValue = object.required("object")
+        else { return nil }
+        return Self(contentType: v0, object: v1)
+    }
 }
 
 /// The content type discriminator for a history item content block.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceMessageContentTypeEnum`.
-public enum AgentInstanceMessageContentTypeEnum: CamundaEnum {
+public enum AgentInstanceMessageContentTypeEnum: CamundaEnum, NodeDecodable {
     /// `TEXT`
     case text
     /// `DOCUMENT`
@@ -1389,7 +1730,7 @@ public enum AgentInstanceMessageContentTypeEnum: CamundaEnum {
 /// A tool call associated with a history item. Used in both ASSISTANT and TOOL_RESULT items.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceToolCall`.
-public struct AgentInstanceToolCall: Codable, Hashable, Sendable {
+public struct AgentInstanceToolCall: Codable, Hashable, Sendable, NodeDecodable {
     /// The LLM-assigned tool call ID. Correlates ASSISTANT items to their matching TOOL_RESULT items.
     public var toolCallId: String
     /// The LLM-visible tool name.
@@ -1414,12 +1755,23 @@ public struct AgentInstanceToolCall: Codable, Hashable, Sendable {
         case elementId
         case arguments
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("toolCallId"),
+            let v1: String = object.required("toolName"),
+            let v2: String? = object.optional("elementId"),
+            let v3: [String: JSONValue]? = object.optional("arguments")
+        else { return nil }
+        return Self(toolCallId: v0, toolName: v1, elementId: v2, arguments: v3)
+    }
 }
 
 /// Per-call token and latency metrics for an ASSISTANT history item.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceHistoryItemMetrics`.
-public struct AgentInstanceHistoryItemMetrics: Codable, Hashable, Sendable {
+public struct AgentInstanceHistoryItemMetrics: Codable, Hashable, Sendable, NodeDecodable {
     /// Input tokens consumed by this LLM call. Null when not provided.
     public var inputTokens: Int64?
     /// Output tokens produced by this LLM call. Null when not provided.
@@ -1439,6 +1791,16 @@ public struct AgentInstanceHistoryItemMetrics: Codable, Hashable, Sendable {
         case outputTokens
         case durationMs
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Int64? = object.optional("inputTokens"),
+            let v1: Int64? = object.optional("outputTokens"),
+            let v2: Int64? = object.optional("durationMs")
+        else { return nil }
+        return Self(inputTokens: v0, outputTokens: v1, durationMs: v2)
+    }
 }
 
 /// AgentInstanceHistoryRoleEnum property with full advanced search capabilities.
@@ -1450,7 +1812,7 @@ public typealias AgentInstanceHistoryRoleFilterProperty = FilterProperty<AgentIn
 /// Advanced AgentInstanceHistoryRoleEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedAgentInstanceHistoryRoleFilter`.
-public struct AdvancedAgentInstanceHistoryRoleFilter: Codable, Hashable, Sendable {
+public struct AdvancedAgentInstanceHistoryRoleFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     public var eq: AgentInstanceHistoryRoleEnum?
     /// Checks for inequality with the provided value.
@@ -1474,6 +1836,17 @@ public struct AdvancedAgentInstanceHistoryRoleFilter: Codable, Hashable, Sendabl
         case exists = "$exists"
         case `in` = "$in"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: AgentInstanceHistoryRoleEnum? = object.optional("$eq"),
+            let v1: AgentInstanceHistoryRoleEnum? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [AgentInstanceHistoryRoleEnum]? = object.optional("$in")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3)
+    }
 }
 
 /// AgentInstanceHistoryCommitStatusEnum property with full advanced search capabilities.
@@ -1485,7 +1858,7 @@ public typealias AgentInstanceHistoryCommitStatusFilterProperty = FilterProperty
 /// Advanced AgentInstanceHistoryCommitStatusEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedAgentInstanceHistoryCommitStatusFilter`.
-public struct AdvancedAgentInstanceHistoryCommitStatusFilter: Codable, Hashable, Sendable {
+public struct AdvancedAgentInstanceHistoryCommitStatusFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     public var eq: AgentInstanceHistoryCommitStatusEnum?
     /// Checks for inequality with the provided value.
@@ -1508,5 +1881,16 @@ public struct AdvancedAgentInstanceHistoryCommitStatusFilter: Codable, Hashable,
         case neq = "$neq"
         case exists = "$exists"
         case `in` = "$in"
+    }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: AgentInstanceHistoryCommitStatusEnum? = object.optional("$eq"),
+            let v1: AgentInstanceHistoryCommitStatusEnum? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [AgentInstanceHistoryCommitStatusEnum]? = object.optional("$in")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3)
     }
 }

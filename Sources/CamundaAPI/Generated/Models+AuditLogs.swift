@@ -5,7 +5,7 @@ import Foundation
 /// Audit log item.
 ///
 /// - Remark: Generated from `#/components/schemas/AuditLogResult`.
-public struct AuditLogResult: Codable, Hashable, Sendable {
+public struct AuditLogResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The unique key of the audit log entry.
     public var auditLogKey: AuditLogKey
     /// System-generated entity key for an audit log entry.
@@ -154,10 +154,50 @@ public struct AuditLogResult: Codable, Hashable, Sendable {
         case inboundChannelType
         case inboundChannelToolName
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: AuditLogKey = object.required("auditLogKey"),
+            let v1: AuditLogEntityKey = object.required("entityKey"),
+            let v2: AuditLogEntityTypeEnum = object.required("entityType"),
+            let v3: AuditLogOperationTypeEnum = object.required("operationType"),
+            let v4: BatchOperationKey? = object.optional("batchOperationKey"),
+            let v5: BatchOperationTypeEnum? = object.optional("batchOperationType"),
+            let v6: Date = object.required("timestamp"),
+            let v7: String? = object.optional("actorId"),
+            let v8: AuditLogActorTypeEnum? = object.optional("actorType"),
+            let v9: String? = object.optional("agentElementId"),
+            let v10: TenantId? = object.optional("tenantId"),
+            let v11: AuditLogResultEnum = object.required("result"),
+            let v12: AuditLogCategoryEnum = object.required("category"),
+            let v13: ProcessDefinitionId? = object.optional("processDefinitionId"),
+            let v14: ProcessDefinitionKey? = object.optional("processDefinitionKey"),
+            let v15: ProcessInstanceKey? = object.optional("processInstanceKey"),
+            let v16: ProcessInstanceKey? = object.optional("rootProcessInstanceKey"),
+            let v17: ElementInstanceKey? = object.optional("elementInstanceKey"),
+            let v18: JobKey? = object.optional("jobKey"),
+            let v19: UserTaskKey? = object.optional("userTaskKey"),
+            let v20: String? = object.optional("decisionRequirementsId"),
+            let v21: DecisionRequirementsKey? = object.optional("decisionRequirementsKey"),
+            let v22: DecisionDefinitionId? = object.optional("decisionDefinitionId"),
+            let v23: DecisionDefinitionKey? = object.optional("decisionDefinitionKey"),
+            let v24: DecisionEvaluationKey? = object.optional("decisionEvaluationKey"),
+            let v25: DeploymentKey? = object.optional("deploymentKey"),
+            let v26: FormKey? = object.optional("formKey"),
+            let v27: ResourceKey? = object.optional("resourceKey"),
+            let v28: AuditLogEntityKey? = object.optional("relatedEntityKey"),
+            let v29: AuditLogEntityTypeEnum? = object.optional("relatedEntityType"),
+            let v30: String? = object.optional("entityDescription"),
+            let v31: String? = object.optional("inboundChannelType"),
+            let v32: String? = object.optional("inboundChannelToolName")
+        else { return nil }
+        return Self(auditLogKey: v0, entityKey: v1, entityType: v2, operationType: v3, batchOperationKey: v4, batchOperationType: v5, timestamp: v6, actorId: v7, actorType: v8, agentElementId: v9, tenantId: v10, result: v11, category: v12, processDefinitionId: v13, processDefinitionKey: v14, processInstanceKey: v15, rootProcessInstanceKey: v16, elementInstanceKey: v17, jobKey: v18, userTaskKey: v19, decisionRequirementsId: v20, decisionRequirementsKey: v21, decisionDefinitionId: v22, decisionDefinitionKey: v23, decisionEvaluationKey: v24, deploymentKey: v25, formKey: v26, resourceKey: v27, relatedEntityKey: v28, relatedEntityType: v29, entityDescription: v30, inboundChannelType: v31, inboundChannelToolName: v32)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/AuditLogSearchQuerySortRequest`.
-public struct AuditLogSearchQuerySortRequest: Codable, Hashable, Sendable {
+public struct AuditLogSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -174,8 +214,17 @@ public struct AuditLogSearchQuerySortRequest: Codable, Hashable, Sendable {
         case order
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Field = object.required("field"),
+            let v1: SortOrderEnum? = object.optional("order")
+        else { return nil }
+        return Self(field: v0, order: v1)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum {
+    public enum Field: CamundaEnum, NodeDecodable {
         /// `actorId`
         case actorId
         /// `actorType`
@@ -301,7 +350,7 @@ public struct AuditLogSearchQuerySortRequest: Codable, Hashable, Sendable {
 /// Audit log search request.
 ///
 /// - Remark: Generated from `#/components/schemas/AuditLogSearchQueryRequest`.
-public struct AuditLogSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery {
+public struct AuditLogSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -323,12 +372,22 @@ public struct AuditLogSearchQueryRequest: Codable, Hashable, Sendable, Paginated
         case sort
         case filter
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageRequest? = object.optional("page"),
+            let v1: [AuditLogSearchQuerySortRequest]? = object.optional("sort"),
+            let v2: AuditLogFilter? = object.optional("filter")
+        else { return nil }
+        return Self(page: v0, sort: v1, filter: v2)
+    }
 }
 
 /// Audit log filter request
 ///
 /// - Remark: Generated from `#/components/schemas/AuditLogFilter`.
-public struct AuditLogFilter: Codable, Hashable, Sendable {
+public struct AuditLogFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// The audit log key search filter.
     public var auditLogKey: AuditLogKeyFilterProperty?
     /// The process definition key search filter.
@@ -464,12 +523,50 @@ public struct AuditLogFilter: Codable, Hashable, Sendable {
         case inboundChannelType
         case inboundChannelToolName
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: AuditLogKeyFilterProperty? = object.optional("auditLogKey"),
+            let v1: ProcessDefinitionKeyFilterProperty? = object.optional("processDefinitionKey"),
+            let v2: ProcessInstanceKeyFilterProperty? = object.optional("processInstanceKey"),
+            let v3: ElementInstanceKeyFilterProperty? = object.optional("elementInstanceKey"),
+            let v4: OperationTypeFilterProperty? = object.optional("operationType"),
+            let v5: AuditLogResultFilterProperty? = object.optional("result"),
+            let v6: DateTimeFilterProperty? = object.optional("timestamp"),
+            let v7: StringFilterProperty? = object.optional("actorId"),
+            let v8: AuditLogActorTypeFilterProperty? = object.optional("actorType"),
+            let v9: StringFilterProperty? = object.optional("agentElementId"),
+            let v10: AuditLogEntityKeyFilterProperty? = object.optional("entityKey"),
+            let v11: EntityTypeFilterProperty? = object.optional("entityType"),
+            let v12: StringFilterProperty? = object.optional("tenantId"),
+            let v13: CategoryFilterProperty? = object.optional("category"),
+            let v14: DeploymentKeyFilterProperty? = object.optional("deploymentKey"),
+            let v15: FormKeyFilterProperty? = object.optional("formKey"),
+            let v16: ResourceKeyFilterProperty? = object.optional("resourceKey"),
+            let v17: BatchOperationTypeFilterProperty? = object.optional("batchOperationType"),
+            let v18: StringFilterProperty? = object.optional("processDefinitionId"),
+            let v19: JobKeyFilterProperty? = object.optional("jobKey"),
+            let v20: BasicStringFilterProperty? = object.optional("userTaskKey"),
+            let v21: StringFilterProperty? = object.optional("decisionRequirementsId"),
+            let v22: DecisionRequirementsKeyFilterProperty? = object.optional("decisionRequirementsKey"),
+            let v23: StringFilterProperty? = object.optional("decisionDefinitionId"),
+            let v24: DecisionDefinitionKeyFilterProperty? = object.optional("decisionDefinitionKey"),
+            let v25: DecisionEvaluationKeyFilterProperty? = object.optional("decisionEvaluationKey"),
+            let v26: AuditLogEntityKeyFilterProperty? = object.optional("relatedEntityKey"),
+            let v27: EntityTypeFilterProperty? = object.optional("relatedEntityType"),
+            let v28: StringFilterProperty? = object.optional("entityDescription"),
+            let v29: StringFilterProperty? = object.optional("inboundChannelType"),
+            let v30: StringFilterProperty? = object.optional("inboundChannelToolName")
+        else { return nil }
+        return Self(auditLogKey: v0, processDefinitionKey: v1, processInstanceKey: v2, elementInstanceKey: v3, operationType: v4, result: v5, timestamp: v6, actorId: v7, actorType: v8, agentElementId: v9, entityKey: v10, entityType: v11, tenantId: v12, category: v13, deploymentKey: v14, formKey: v15, resourceKey: v16, batchOperationType: v17, processDefinitionId: v18, jobKey: v19, userTaskKey: v20, decisionRequirementsId: v21, decisionRequirementsKey: v22, decisionDefinitionId: v23, decisionDefinitionKey: v24, decisionEvaluationKey: v25, relatedEntityKey: v26, relatedEntityType: v27, entityDescription: v28, inboundChannelType: v29, inboundChannelToolName: v30)
+    }
 }
 
 /// Audit log search response.
 ///
 /// - Remark: Generated from `#/components/schemas/AuditLogSearchQueryResult`.
-public struct AuditLogSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct AuditLogSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -487,12 +584,21 @@ public struct AuditLogSearchQueryResult: Codable, Hashable, Sendable, PaginatedS
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [AuditLogResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// System-generated entity key for an audit log entry.
 ///
 /// - Remark: Generated from `#/components/schemas/AuditLogEntityKey`.
-public struct AuditLogEntityKey: CamundaIdentifier {
+public struct AuditLogEntityKey: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -502,7 +608,7 @@ public struct AuditLogEntityKey: CamundaIdentifier {
 /// The type of entity affected by the operation.
 ///
 /// - Remark: Generated from `#/components/schemas/AuditLogEntityTypeEnum`.
-public enum AuditLogEntityTypeEnum: CamundaEnum {
+public enum AuditLogEntityTypeEnum: CamundaEnum, NodeDecodable {
     /// `AUTHORIZATION`
     case authorization
     /// `BATCH`
@@ -587,7 +693,7 @@ public enum AuditLogEntityTypeEnum: CamundaEnum {
 /// The type of operation performed.
 ///
 /// - Remark: Generated from `#/components/schemas/AuditLogOperationTypeEnum`.
-public enum AuditLogOperationTypeEnum: CamundaEnum {
+public enum AuditLogOperationTypeEnum: CamundaEnum, NodeDecodable {
     /// `ASSIGN`
     case assign
     /// `CANCEL`
@@ -668,7 +774,7 @@ public enum AuditLogOperationTypeEnum: CamundaEnum {
 /// The type of actor who performed the operation.
 ///
 /// - Remark: Generated from `#/components/schemas/AuditLogActorTypeEnum`.
-public enum AuditLogActorTypeEnum: CamundaEnum {
+public enum AuditLogActorTypeEnum: CamundaEnum, NodeDecodable {
     /// `ANONYMOUS`
     case anonymous
     /// `CLIENT`
@@ -709,7 +815,7 @@ public enum AuditLogActorTypeEnum: CamundaEnum {
 /// The result status of the operation.
 ///
 /// - Remark: Generated from `#/components/schemas/AuditLogResultEnum`.
-public enum AuditLogResultEnum: CamundaEnum {
+public enum AuditLogResultEnum: CamundaEnum, NodeDecodable {
     /// `FAIL`
     case fail
     /// `SUCCESS`
@@ -742,7 +848,7 @@ public enum AuditLogResultEnum: CamundaEnum {
 /// The category of the audit log operation.
 ///
 /// - Remark: Generated from `#/components/schemas/AuditLogCategoryEnum`.
-public enum AuditLogCategoryEnum: CamundaEnum {
+public enum AuditLogCategoryEnum: CamundaEnum, NodeDecodable {
     /// `ADMIN`
     case admin
     /// `DEPLOYED_RESOURCES`
@@ -785,7 +891,7 @@ public typealias AuditLogEntityKeyFilterProperty = FilterProperty<AuditLogEntity
 /// Advanced entityKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedAuditLogEntityKeyFilter`.
-public struct AdvancedAuditLogEntityKeyFilter: Codable, Hashable, Sendable {
+public struct AdvancedAuditLogEntityKeyFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     public var eq: AuditLogEntityKey?
     /// Checks for inequality with the provided value.
@@ -813,6 +919,18 @@ public struct AdvancedAuditLogEntityKeyFilter: Codable, Hashable, Sendable {
         case `in` = "$in"
         case notIn = "$notIn"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: AuditLogEntityKey? = object.optional("$eq"),
+            let v1: AuditLogEntityKey? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [AuditLogEntityKey]? = object.optional("$in"),
+            let v4: [AuditLogEntityKey]? = object.optional("$notIn")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
+    }
 }
 
 /// AuditLogEntityTypeEnum property with full advanced search capabilities.
@@ -824,7 +942,7 @@ public typealias EntityTypeFilterProperty = FilterProperty<AuditLogEntityTypeEnu
 /// Advanced AuditLogEntityTypeEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedEntityTypeFilter`.
-public struct AdvancedEntityTypeFilter: Codable, Hashable, Sendable {
+public struct AdvancedEntityTypeFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     public var eq: AuditLogEntityTypeEnum?
     /// Checks for inequality with the provided value.
@@ -859,6 +977,18 @@ public struct AdvancedEntityTypeFilter: Codable, Hashable, Sendable {
         case `in` = "$in"
         case like = "$like"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: AuditLogEntityTypeEnum? = object.optional("$eq"),
+            let v1: AuditLogEntityTypeEnum? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [AuditLogEntityTypeEnum]? = object.optional("$in"),
+            let v4: LikeFilter? = object.optional("$like")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
+    }
 }
 
 /// AuditLogOperationTypeEnum property with full advanced search capabilities.
@@ -870,7 +1000,7 @@ public typealias OperationTypeFilterProperty = FilterProperty<AuditLogOperationT
 /// Advanced AuditLogOperationTypeEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedOperationTypeFilter`.
-public struct AdvancedOperationTypeFilter: Codable, Hashable, Sendable {
+public struct AdvancedOperationTypeFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     public var eq: AuditLogOperationTypeEnum?
     /// Checks for inequality with the provided value.
@@ -905,6 +1035,18 @@ public struct AdvancedOperationTypeFilter: Codable, Hashable, Sendable {
         case `in` = "$in"
         case like = "$like"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: AuditLogOperationTypeEnum? = object.optional("$eq"),
+            let v1: AuditLogOperationTypeEnum? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [AuditLogOperationTypeEnum]? = object.optional("$in"),
+            let v4: LikeFilter? = object.optional("$like")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
+    }
 }
 
 /// AuditLogCategoryEnum property with full advanced search capabilities.
@@ -916,7 +1058,7 @@ public typealias CategoryFilterProperty = FilterProperty<AuditLogCategoryEnum, A
 /// Advanced AuditLogCategoryEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedCategoryFilter`.
-public struct AdvancedCategoryFilter: Codable, Hashable, Sendable {
+public struct AdvancedCategoryFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     public var eq: AuditLogCategoryEnum?
     /// Checks for inequality with the provided value.
@@ -951,6 +1093,18 @@ public struct AdvancedCategoryFilter: Codable, Hashable, Sendable {
         case `in` = "$in"
         case like = "$like"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: AuditLogCategoryEnum? = object.optional("$eq"),
+            let v1: AuditLogCategoryEnum? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [AuditLogCategoryEnum]? = object.optional("$in"),
+            let v4: LikeFilter? = object.optional("$like")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
+    }
 }
 
 /// AuditLogResultEnum property with full advanced search capabilities.
@@ -962,7 +1116,7 @@ public typealias AuditLogResultFilterProperty = FilterProperty<AuditLogResultEnu
 /// Advanced AuditLogResultEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedResultFilter`.
-public struct AdvancedResultFilter: Codable, Hashable, Sendable {
+public struct AdvancedResultFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     public var eq: AuditLogResultEnum?
     /// Checks for inequality with the provided value.
@@ -997,6 +1151,18 @@ public struct AdvancedResultFilter: Codable, Hashable, Sendable {
         case `in` = "$in"
         case like = "$like"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: AuditLogResultEnum? = object.optional("$eq"),
+            let v1: AuditLogResultEnum? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [AuditLogResultEnum]? = object.optional("$in"),
+            let v4: LikeFilter? = object.optional("$like")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
+    }
 }
 
 /// AuditLogActorTypeEnum property with full advanced search capabilities.
@@ -1008,7 +1174,7 @@ public typealias AuditLogActorTypeFilterProperty = FilterProperty<AuditLogActorT
 /// Advanced AuditLogActorTypeEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedActorTypeFilter`.
-public struct AdvancedActorTypeFilter: Codable, Hashable, Sendable {
+public struct AdvancedActorTypeFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     public var eq: AuditLogActorTypeEnum?
     /// Checks for inequality with the provided value.
@@ -1042,5 +1208,17 @@ public struct AdvancedActorTypeFilter: Codable, Hashable, Sendable {
         case exists = "$exists"
         case `in` = "$in"
         case like = "$like"
+    }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: AuditLogActorTypeEnum? = object.optional("$eq"),
+            let v1: AuditLogActorTypeEnum? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [AuditLogActorTypeEnum]? = object.optional("$in"),
+            let v4: LikeFilter? = object.optional("$like")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
     }
 }

@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/OwnAuthorizationSearchResult`.
-public struct OwnAuthorizationSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct OwnAuthorizationSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -27,10 +27,20 @@ public struct OwnAuthorizationSearchResult: Codable, Hashable, Sendable, Paginat
         case items
         case authorizationsEnabled
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [AuthorizationResult] = object.required("items"),
+            let v2: Bool = object.required("authorizationsEnabled")
+        else { return nil }
+        return Self(page: v0, items: v1, authorizationsEnabled: v2)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/CamundaUserResult`.
-public struct CamundaUserResult: Codable, Hashable, Sendable {
+public struct CamundaUserResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The username of the user.
     public var username: Username
     /// The display name of the user.
@@ -77,5 +87,22 @@ public struct CamundaUserResult: Codable, Hashable, Sendable {
         case salesPlanType
         case c8Links
         case canLogout
+    }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Username = object.required("username"),
+            let v1: String? = object.optional("displayName"),
+            let v2: String? = object.optional("email"),
+            let v3: [String] = object.required("authorizedComponents"),
+            let v4: [TenantResult] = object.required("tenants"),
+            let v5: [String] = object.required("groups"),
+            let v6: [String] = object.required("roles"),
+            let v7: String? = object.optional("salesPlanType"),
+            let v8: [String: String] = object.required("c8Links"),
+            let v9: Bool = object.required("canLogout")
+        else { return nil }
+        return Self(username: v0, displayName: v1, email: v2, authorizedComponents: v3, tenants: v4, groups: v5, roles: v6, salesPlanType: v7, c8Links: v8, canLogout: v9)
     }
 }

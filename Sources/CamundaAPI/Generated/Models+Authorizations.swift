@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/AuthorizationIdBasedRequest`.
-public struct AuthorizationIdBasedRequest: Codable, Hashable, Sendable {
+public struct AuthorizationIdBasedRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The ID of the owner of the permissions.
     public var ownerId: String
     /// The type of the owner of permissions.
@@ -31,10 +31,22 @@ public struct AuthorizationIdBasedRequest: Codable, Hashable, Sendable {
         case resourceType
         case permissionTypes
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("ownerId"),
+            let v1: OwnerTypeEnum = object.required("ownerType"),
+            let v2: String = object.required("resourceId"),
+            let v3: ResourceTypeEnum = object.required("resourceType"),
+            let v4: [PermissionTypeEnum] = object.required("permissionTypes")
+        else { return nil }
+        return Self(ownerId: v0, ownerType: v1, resourceId: v2, resourceType: v3, permissionTypes: v4)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/AuthorizationPropertyBasedRequest`.
-public struct AuthorizationPropertyBasedRequest: Codable, Hashable, Sendable {
+public struct AuthorizationPropertyBasedRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The ID of the owner of the permissions.
     public var ownerId: String
     /// The type of the owner of permissions.
@@ -64,13 +76,25 @@ public struct AuthorizationPropertyBasedRequest: Codable, Hashable, Sendable {
         case resourceType
         case permissionTypes
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("ownerId"),
+            let v1: OwnerTypeEnum = object.required("ownerType"),
+            let v2: String? = object.optional("resourcePropertyName"),
+            let v3: ResourceTypeEnum = object.required("resourceType"),
+            let v4: [PermissionTypeEnum] = object.required("permissionTypes")
+        else { return nil }
+        return Self(ownerId: v0, ownerType: v1, resourcePropertyName: v2, resourceType: v3, permissionTypes: v4)
+    }
 }
 
 /// Defines an authorization request.
 /// Either an id-based or a property-based authorization can be provided.
 ///
 /// - Remark: Generated from `#/components/schemas/AuthorizationRequest`.
-public enum AuthorizationRequest: Codable, Hashable, Sendable {
+public enum AuthorizationRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// A ``AuthorizationIdBasedRequest`` value.
     case authorizationIdBasedRequest(AuthorizationIdBasedRequest)
     /// A ``AuthorizationPropertyBasedRequest`` value.
@@ -104,7 +128,7 @@ public enum AuthorizationRequest: Codable, Hashable, Sendable {
 }
 
 /// - Remark: Generated from `#/components/schemas/AuthorizationSearchQuerySortRequest`.
-public struct AuthorizationSearchQuerySortRequest: Codable, Hashable, Sendable {
+public struct AuthorizationSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -121,8 +145,17 @@ public struct AuthorizationSearchQuerySortRequest: Codable, Hashable, Sendable {
         case order
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Field = object.required("field"),
+            let v1: SortOrderEnum? = object.optional("order")
+        else { return nil }
+        return Self(field: v0, order: v1)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum {
+    public enum Field: CamundaEnum, NodeDecodable {
         /// `ownerId`
         case ownerId
         /// `ownerType`
@@ -166,7 +199,7 @@ public struct AuthorizationSearchQuerySortRequest: Codable, Hashable, Sendable {
 }
 
 /// - Remark: Generated from `#/components/schemas/AuthorizationSearchQuery`.
-public struct AuthorizationSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery {
+public struct AuthorizationSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -192,12 +225,22 @@ public struct AuthorizationSearchQuery: Codable, Hashable, Sendable, PaginatedSe
         case sort
         case filter
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageRequest? = object.optional("page"),
+            let v1: [AuthorizationSearchQuerySortRequest]? = object.optional("sort"),
+            let v2: AuthorizationFilter? = object.optional("filter")
+        else { return nil }
+        return Self(page: v0, sort: v1, filter: v2)
+    }
 }
 
 /// Authorization search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AuthorizationFilter`.
-public struct AuthorizationFilter: Codable, Hashable, Sendable {
+public struct AuthorizationFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// The ID of the owner of permissions.
     public var ownerId: String?
     /// The type of the owner of permissions.
@@ -227,10 +270,22 @@ public struct AuthorizationFilter: Codable, Hashable, Sendable {
         case resourcePropertyNames
         case resourceType
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String? = object.optional("ownerId"),
+            let v1: OwnerTypeEnum? = object.optional("ownerType"),
+            let v2: [String]? = object.optional("resourceIds"),
+            let v3: [String]? = object.optional("resourcePropertyNames"),
+            let v4: ResourceTypeEnum? = object.optional("resourceType")
+        else { return nil }
+        return Self(ownerId: v0, ownerType: v1, resourceIds: v2, resourcePropertyNames: v3, resourceType: v4)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/AuthorizationResult`.
-public struct AuthorizationResult: Codable, Hashable, Sendable {
+public struct AuthorizationResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The ID of the owner of permissions.
     ///
     /// Added in 8.8.
@@ -280,10 +335,24 @@ public struct AuthorizationResult: Codable, Hashable, Sendable {
         case permissionTypes
         case authorizationKey
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("ownerId"),
+            let v1: OwnerTypeEnum = object.required("ownerType"),
+            let v2: ResourceTypeEnum = object.required("resourceType"),
+            let v3: String? = object.optional("resourceId"),
+            let v4: String? = object.optional("resourcePropertyName"),
+            let v5: [PermissionTypeEnum] = object.required("permissionTypes"),
+            let v6: AuthorizationKey = object.required("authorizationKey")
+        else { return nil }
+        return Self(ownerId: v0, ownerType: v1, resourceType: v2, resourceId: v3, resourcePropertyName: v4, permissionTypes: v5, authorizationKey: v6)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/AuthorizationSearchResult`.
-public struct AuthorizationSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct AuthorizationSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -303,10 +372,19 @@ public struct AuthorizationSearchResult: Codable, Hashable, Sendable, PaginatedS
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [AuthorizationResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/AuthorizationCreateResult`.
-public struct AuthorizationCreateResult: Codable, Hashable, Sendable {
+public struct AuthorizationCreateResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The key of the created authorization.
     public var authorizationKey: AuthorizationKey
 
@@ -318,12 +396,20 @@ public struct AuthorizationCreateResult: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case authorizationKey
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: AuthorizationKey = object.required("authorizationKey")
+        else { return nil }
+        return Self(authorizationKey: v0)
+    }
 }
 
 /// Specifies the type of permissions.
 ///
 /// - Remark: Generated from `#/components/schemas/PermissionTypeEnum`.
-public enum PermissionTypeEnum: CamundaEnum {
+public enum PermissionTypeEnum: CamundaEnum, NodeDecodable {
     /// `ACCESS`
     case access
     /// `CANCEL_PROCESS_INSTANCE`
@@ -536,7 +622,7 @@ public enum PermissionTypeEnum: CamundaEnum {
 /// The type of resource to add/remove permissions to/from.
 ///
 /// - Remark: Generated from `#/components/schemas/ResourceTypeEnum`.
-public enum ResourceTypeEnum: CamundaEnum {
+public enum ResourceTypeEnum: CamundaEnum, NodeDecodable {
     /// `AUDIT_LOG`
     case auditLog
     /// `AUTHORIZATION`
@@ -653,7 +739,7 @@ public enum ResourceTypeEnum: CamundaEnum {
 /// The type of the owner of permissions.
 ///
 /// - Remark: Generated from `#/components/schemas/OwnerTypeEnum`.
-public enum OwnerTypeEnum: CamundaEnum {
+public enum OwnerTypeEnum: CamundaEnum, NodeDecodable {
     /// `USER`
     case user
     /// `CLIENT`
@@ -702,7 +788,7 @@ public enum OwnerTypeEnum: CamundaEnum {
 /// System-generated key for an authorization.
 ///
 /// - Remark: Generated from `#/components/schemas/AuthorizationKey`.
-public struct AuthorizationKey: CamundaIdentifier {
+public struct AuthorizationKey: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.

@@ -27,7 +27,7 @@ public typealias PartitionId = Int32
 /// The aggregated state of the backup, computed from the state of each partition.
 ///
 /// - Remark: Generated from `#/components/schemas/StateCode`.
-public enum StateCode: CamundaEnum {
+public enum StateCode: CamundaEnum, NodeDecodable {
     /// `DOES_NOT_EXIST`
     case doesNotExist
     /// `IN_PROGRESS`
@@ -77,7 +77,7 @@ public enum StateCode: CamundaEnum {
 /// Request body for taking a runtime backup.
 ///
 /// - Remark: Generated from `#/components/schemas/TakeRuntimeBackupRequest`.
-public struct TakeRuntimeBackupRequest: Codable, Hashable, Sendable {
+public struct TakeRuntimeBackupRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The id of the backup to take. Must be omitted if continuous backups and/or a
     /// backup or checkpoint schedule is enabled for the physical tenant.
     public var backupId: BackupId?
@@ -90,13 +90,21 @@ public struct TakeRuntimeBackupRequest: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case backupId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: BackupId? = object.optional("backupId")
+        else { return nil }
+        return Self(backupId: v0)
+    }
 }
 
 /// TakeRuntimeBackupResponse
 /// Response body for taking a runtime backup.
 ///
 /// - Remark: Generated from `#/components/schemas/TakeRuntimeBackupResponse`.
-public struct TakeRuntimeBackupResponse: Codable, Hashable, Sendable {
+public struct TakeRuntimeBackupResponse: Codable, Hashable, Sendable, NodeDecodable {
     /// The id of the backup that has been scheduled.
     public var backupId: BackupId
 
@@ -107,6 +115,14 @@ public struct TakeRuntimeBackupResponse: Codable, Hashable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case backupId
+    }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: BackupId = object.required("backupId")
+        else { return nil }
+        return Self(backupId: v0)
     }
 }
 
@@ -119,7 +135,7 @@ public struct TakeRuntimeBackupResponse: Codable, Hashable, Sendable {
 /// - Otherwise, if one partition is 'IN_PROGRESS', the overall state is 'IN_PROGRESS'.
 ///
 /// - Remark: Generated from `#/components/schemas/BackupInfo`.
-public struct BackupInfo: Codable, Hashable, Sendable {
+public struct BackupInfo: Codable, Hashable, Sendable, NodeDecodable {
     /// The id of the backup.
     public var backupId: BackupId
     /// The aggregated state of the backup.
@@ -144,13 +160,24 @@ public struct BackupInfo: Codable, Hashable, Sendable {
         case failureReason
         case details
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: BackupId = object.required("backupId"),
+            let v1: StateCode = object.required("state"),
+            let v2: String? = object.optional("failureReason"),
+            let v3: [PartitionBackupInfo] = object.required("details")
+        else { return nil }
+        return Self(backupId: v0, state: v1, failureReason: v2, details: v3)
+    }
 }
 
 /// Partition Backup Info
 /// Detailed info of the backup for a given partition.
 ///
 /// - Remark: Generated from `#/components/schemas/PartitionBackupInfo`.
-public struct PartitionBackupInfo: Codable, Hashable, Sendable {
+public struct PartitionBackupInfo: Codable, Hashable, Sendable, NodeDecodable {
     /// The id of the partition.
     public var partitionId: PartitionId
     /// The state of the backup on this partition.
@@ -199,13 +226,30 @@ public struct PartitionBackupInfo: Codable, Hashable, Sendable {
         case brokerId
         case brokerVersion
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: PartitionId = object.required("partitionId"),
+            let v1: StateCode = object.required("state"),
+            let v2: String? = object.optional("failureReason"),
+            let v3: Date? = object.optional("createdAt"),
+            let v4: Date? = object.optional("lastUpdatedAt"),
+            let v5: String? = object.optional("snapshotId"),
+            let v6: Int64? = object.optional("firstLogPosition"),
+            let v7: Int64? = object.optional("checkpointPosition"),
+            let v8: Int32? = object.optional("brokerId"),
+            let v9: String? = object.optional("brokerVersion")
+        else { return nil }
+        return Self(partitionId: v0, state: v1, failureReason: v2, createdAt: v3, lastUpdatedAt: v4, snapshotId: v5, firstLogPosition: v6, checkpointPosition: v7, brokerId: v8, brokerVersion: v9)
+    }
 }
 
 /// Checkpoint Type
 /// The type of the checkpoint.
 ///
 /// - Remark: Generated from `#/components/schemas/CheckpointType`.
-public enum CheckpointType: CamundaEnum {
+public enum CheckpointType: CamundaEnum, NodeDecodable {
     /// `MARKER`
     case marker
     /// `SCHEDULED_BACKUP`
@@ -243,7 +287,7 @@ public enum CheckpointType: CamundaEnum {
 /// The type of the backup.
 ///
 /// - Remark: Generated from `#/components/schemas/BackupType`.
-public enum BackupType: CamundaEnum {
+public enum BackupType: CamundaEnum, NodeDecodable {
     /// `MANUAL_BACKUP`
     case manualBackup
     /// `SCHEDULED_BACKUP`
@@ -285,7 +329,7 @@ public typealias CheckpointId = Int64
 /// Detailed information about the checkpoint state for a given partition.
 ///
 /// - Remark: Generated from `#/components/schemas/PartitionCheckpointState`.
-public struct PartitionCheckpointState: Codable, Hashable, Sendable {
+public struct PartitionCheckpointState: Codable, Hashable, Sendable, NodeDecodable {
     /// The id of the checkpoint.
     public var checkpointId: CheckpointId
     /// The type of the checkpoint.
@@ -313,13 +357,25 @@ public struct PartitionCheckpointState: Codable, Hashable, Sendable {
         case checkpointPosition
         case checkpointTimestamp
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: CheckpointId = object.required("checkpointId"),
+            let v1: CheckpointType = object.required("checkpointType"),
+            let v2: PartitionId = object.required("partitionId"),
+            let v3: Int64 = object.required("checkpointPosition"),
+            let v4: Date = object.required("checkpointTimestamp")
+        else { return nil }
+        return Self(checkpointId: v0, checkpointType: v1, partitionId: v2, checkpointPosition: v3, checkpointTimestamp: v4)
+    }
 }
 
 /// Partition Backup State
 /// Detailed information about the backup state for a given partition.
 ///
 /// - Remark: Generated from `#/components/schemas/PartitionBackupState`.
-public struct PartitionBackupState: Codable, Hashable, Sendable {
+public struct PartitionBackupState: Codable, Hashable, Sendable, NodeDecodable {
     /// The id of the checkpoint this backup is based on.
     public var checkpointId: CheckpointId
     /// The type of the backup.
@@ -352,13 +408,26 @@ public struct PartitionBackupState: Codable, Hashable, Sendable {
         case firstLogPosition
         case checkpointTimestamp
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: CheckpointId = object.required("checkpointId"),
+            let v1: BackupType = object.required("checkpointType"),
+            let v2: PartitionId? = object.optional("partitionId"),
+            let v3: Int64 = object.required("checkpointPosition"),
+            let v4: Int64 = object.required("firstLogPosition"),
+            let v5: Date = object.required("checkpointTimestamp")
+        else { return nil }
+        return Self(checkpointId: v0, checkpointType: v1, partitionId: v2, checkpointPosition: v3, firstLogPosition: v4, checkpointTimestamp: v5)
+    }
 }
 
 /// Partition Backup Range
 /// Information about one backup range for a partition.
 ///
 /// - Remark: Generated from `#/components/schemas/PartitionBackupRange`.
-public struct PartitionBackupRange: Codable, Hashable, Sendable {
+public struct PartitionBackupRange: Codable, Hashable, Sendable, NodeDecodable {
     /// The id of the partition.
     public var partitionId: PartitionId
     /// The oldest backup in the range.
@@ -378,13 +447,23 @@ public struct PartitionBackupRange: Codable, Hashable, Sendable {
         case start
         case end
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: PartitionId = object.required("partitionId"),
+            let v1: PartitionBackupState? = object.optional("start"),
+            let v2: PartitionBackupState? = object.optional("end")
+        else { return nil }
+        return Self(partitionId: v0, start: v1, end: v2)
+    }
 }
 
 /// Runtime Backup State
 /// Information about the checkpoint and backup state of the physical tenant.
 ///
 /// - Remark: Generated from `#/components/schemas/RuntimeBackupState`.
-public struct RuntimeBackupState: Codable, Hashable, Sendable {
+public struct RuntimeBackupState: Codable, Hashable, Sendable, NodeDecodable {
     /// List of partition checkpoint states.
     public var checkpointStates: [PartitionCheckpointState]
     /// List of partition backup states.
@@ -404,6 +483,16 @@ public struct RuntimeBackupState: Codable, Hashable, Sendable {
         case backupStates
         case ranges
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: [PartitionCheckpointState] = object.required("checkpointStates"),
+            let v1: [PartitionBackupState] = object.required("backupStates"),
+            let v2: [PartitionBackupRange] = object.required("ranges")
+        else { return nil }
+        return Self(checkpointStates: v0, backupStates: v1, ranges: v2)
+    }
 }
 
 /// History Backup State
@@ -411,7 +500,7 @@ public struct RuntimeBackupState: Codable, Hashable, Sendable {
 /// snapshots.
 ///
 /// - Remark: Generated from `#/components/schemas/HistoryBackupStateCode`.
-public enum HistoryBackupStateCode: CamundaEnum {
+public enum HistoryBackupStateCode: CamundaEnum, NodeDecodable {
     /// `IN_PROGRESS`
     case inProgress
     /// `COMPLETED`
@@ -457,7 +546,7 @@ public enum HistoryBackupStateCode: CamundaEnum {
 /// Request body for taking a history backup.
 ///
 /// - Remark: Generated from `#/components/schemas/TakeHistoryBackupRequest`.
-public struct TakeHistoryBackupRequest: Codable, Hashable, Sendable {
+public struct TakeHistoryBackupRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The id of the backup to take.
     public var backupId: BackupId
 
@@ -469,13 +558,21 @@ public struct TakeHistoryBackupRequest: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case backupId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: BackupId = object.required("backupId")
+        else { return nil }
+        return Self(backupId: v0)
+    }
 }
 
 /// TakeHistoryBackupResponse
 /// Response body for taking a history backup.
 ///
 /// - Remark: Generated from `#/components/schemas/TakeHistoryBackupResponse`.
-public struct TakeHistoryBackupResponse: Codable, Hashable, Sendable {
+public struct TakeHistoryBackupResponse: Codable, Hashable, Sendable, NodeDecodable {
     /// The id of the backup that has been scheduled.
     public var backupId: BackupId
     /// The names of the snapshots that have been scheduled for this backup.
@@ -491,6 +588,15 @@ public struct TakeHistoryBackupResponse: Codable, Hashable, Sendable {
         case backupId
         case scheduledSnapshots
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: BackupId = object.required("backupId"),
+            let v1: [String] = object.required("scheduledSnapshots")
+        else { return nil }
+        return Self(backupId: v0, scheduledSnapshots: v1)
+    }
 }
 
 /// History Backup Info
@@ -505,7 +611,7 @@ public struct TakeHistoryBackupResponse: Codable, Hashable, Sendable {
 ///   configured timeout, the overall state is 'INCOMPLETE'.
 ///
 /// - Remark: Generated from `#/components/schemas/HistoryBackupInfo`.
-public struct HistoryBackupInfo: Codable, Hashable, Sendable {
+public struct HistoryBackupInfo: Codable, Hashable, Sendable, NodeDecodable {
     /// The id of the backup.
     public var backupId: BackupId
     /// The aggregated state of the backup.
@@ -531,13 +637,24 @@ public struct HistoryBackupInfo: Codable, Hashable, Sendable {
         case failureReason
         case details
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: BackupId = object.required("backupId"),
+            let v1: HistoryBackupStateCode = object.required("state"),
+            let v2: String? = object.optional("failureReason"),
+            let v3: [HistoryBackupSnapshotInfo] = object.required("details")
+        else { return nil }
+        return Self(backupId: v0, state: v1, failureReason: v2, details: v3)
+    }
 }
 
 /// History Backup Snapshot Info
 /// Detailed info of a single snapshot making up a history backup.
 ///
 /// - Remark: Generated from `#/components/schemas/HistoryBackupSnapshotInfo`.
-public struct HistoryBackupSnapshotInfo: Codable, Hashable, Sendable {
+public struct HistoryBackupSnapshotInfo: Codable, Hashable, Sendable, NodeDecodable {
     /// The name of the snapshot.
     public var snapshotName: String
     /// The state of the snapshot, reported verbatim by the secondary storage (for example
@@ -564,5 +681,16 @@ public struct HistoryBackupSnapshotInfo: Codable, Hashable, Sendable {
         case state
         case startTime
         case failures
+    }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("snapshotName"),
+            let v1: String? = object.optional("state"),
+            let v2: Date? = object.optional("startTime"),
+            let v3: [String] = object.required("failures")
+        else { return nil }
+        return Self(snapshotName: v0, state: v1, startTime: v2, failures: v3)
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 /// The created batch operation.
 ///
 /// - Remark: Generated from `#/components/schemas/BatchOperationCreatedResult`.
-public struct BatchOperationCreatedResult: Codable, Hashable, Sendable {
+public struct BatchOperationCreatedResult: Codable, Hashable, Sendable, NodeDecodable {
     /// Key of the batch operation.
     ///
     /// Added in 8.8.
@@ -25,10 +25,19 @@ public struct BatchOperationCreatedResult: Codable, Hashable, Sendable {
         case batchOperationKey
         case batchOperationType
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: BatchOperationKey = object.required("batchOperationKey"),
+            let v1: BatchOperationTypeEnum = object.required("batchOperationType")
+        else { return nil }
+        return Self(batchOperationKey: v0, batchOperationType: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/BatchOperationSearchQuerySortRequest`.
-public struct BatchOperationSearchQuerySortRequest: Codable, Hashable, Sendable {
+public struct BatchOperationSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -45,8 +54,17 @@ public struct BatchOperationSearchQuerySortRequest: Codable, Hashable, Sendable 
         case order
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Field = object.required("field"),
+            let v1: SortOrderEnum? = object.optional("order")
+        else { return nil }
+        return Self(field: v0, order: v1)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum {
+    public enum Field: CamundaEnum, NodeDecodable {
         /// `batchOperationKey`
         case batchOperationKey
         /// `operationType`
@@ -100,7 +118,7 @@ public struct BatchOperationSearchQuerySortRequest: Codable, Hashable, Sendable 
 /// Batch operation search request.
 ///
 /// - Remark: Generated from `#/components/schemas/BatchOperationSearchQuery`.
-public struct BatchOperationSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery {
+public struct BatchOperationSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -122,12 +140,22 @@ public struct BatchOperationSearchQuery: Codable, Hashable, Sendable, PaginatedS
         case sort
         case filter
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageRequest? = object.optional("page"),
+            let v1: [BatchOperationSearchQuerySortRequest]? = object.optional("sort"),
+            let v2: BatchOperationFilter? = object.optional("filter")
+        else { return nil }
+        return Self(page: v0, sort: v1, filter: v2)
+    }
 }
 
 /// Batch operation filter request.
 ///
 /// - Remark: Generated from `#/components/schemas/BatchOperationFilter`.
-public struct BatchOperationFilter: Codable, Hashable, Sendable {
+public struct BatchOperationFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// The key (or operate legacy ID) of the batch operation.
     public var batchOperationKey: BasicStringFilterProperty?
     /// The type of the batch operation.
@@ -159,12 +187,24 @@ public struct BatchOperationFilter: Codable, Hashable, Sendable {
         case actorType
         case actorId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: BasicStringFilterProperty? = object.optional("batchOperationKey"),
+            let v1: BatchOperationTypeFilterProperty? = object.optional("operationType"),
+            let v2: BatchOperationStateFilterProperty? = object.optional("state"),
+            let v3: AuditLogActorTypeEnum? = object.optional("actorType"),
+            let v4: StringFilterProperty? = object.optional("actorId")
+        else { return nil }
+        return Self(batchOperationKey: v0, operationType: v1, state: v2, actorType: v3, actorId: v4)
+    }
 }
 
 /// The batch operation search query result.
 ///
 /// - Remark: Generated from `#/components/schemas/BatchOperationSearchQueryResult`.
-public struct BatchOperationSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct BatchOperationSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -182,10 +222,19 @@ public struct BatchOperationSearchQueryResult: Codable, Hashable, Sendable, Pagi
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [BatchOperationResponse] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/BatchOperationResponse`.
-public struct BatchOperationResponse: Codable, Hashable, Sendable {
+public struct BatchOperationResponse: Codable, Hashable, Sendable, NodeDecodable {
     /// Key or (Operate Legacy ID = UUID) of the batch operation.
     public var batchOperationKey: BatchOperationKey
     /// The batch operation state.
@@ -245,10 +294,28 @@ public struct BatchOperationResponse: Codable, Hashable, Sendable {
         case operationsCompletedCount
         case errors
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: BatchOperationKey = object.required("batchOperationKey"),
+            let v1: BatchOperationStateEnum = object.required("state"),
+            let v2: BatchOperationTypeEnum = object.required("batchOperationType"),
+            let v3: Date? = object.optional("startDate"),
+            let v4: Date? = object.optional("endDate"),
+            let v5: AuditLogActorTypeEnum? = object.optional("actorType"),
+            let v6: String? = object.optional("actorId"),
+            let v7: Int32 = object.required("operationsTotalCount"),
+            let v8: Int32 = object.required("operationsFailedCount"),
+            let v9: Int32 = object.required("operationsCompletedCount"),
+            let v10: [BatchOperationError] = object.required("errors")
+        else { return nil }
+        return Self(batchOperationKey: v0, state: v1, batchOperationType: v2, startDate: v3, endDate: v4, actorType: v5, actorId: v6, operationsTotalCount: v7, operationsFailedCount: v8, operationsCompletedCount: v9, errors: v10)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/BatchOperationError`.
-public struct BatchOperationError: Codable, Hashable, Sendable {
+public struct BatchOperationError: Codable, Hashable, Sendable, NodeDecodable {
     /// The partition ID where the error occurred.
     public var partitionId: Int32
     /// The type of the error that occurred during the batch operation.
@@ -269,8 +336,18 @@ public struct BatchOperationError: Codable, Hashable, Sendable {
         case message
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Int32 = object.required("partitionId"),
+            let v1: BatchOperationErrorType = object.required("type"),
+            let v2: String = object.required("message")
+        else { return nil }
+        return Self(partitionId: v0, type: v1, message: v2)
+    }
+
     /// The type of the error that occurred during the batch operation.
-    public enum BatchOperationErrorType: CamundaEnum {
+    public enum BatchOperationErrorType: CamundaEnum, NodeDecodable {
         /// `QUERY_FAILED`
         case queryFailed
         /// `RESULT_BUFFER_SIZE_EXCEEDED`
@@ -302,7 +379,7 @@ public struct BatchOperationError: Codable, Hashable, Sendable {
 }
 
 /// - Remark: Generated from `#/components/schemas/BatchOperationItemSearchQuerySortRequest`.
-public struct BatchOperationItemSearchQuerySortRequest: Codable, Hashable, Sendable {
+public struct BatchOperationItemSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -319,8 +396,17 @@ public struct BatchOperationItemSearchQuerySortRequest: Codable, Hashable, Senda
         case order
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Field = object.required("field"),
+            let v1: SortOrderEnum? = object.optional("order")
+        else { return nil }
+        return Self(field: v0, order: v1)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum {
+    public enum Field: CamundaEnum, NodeDecodable {
         /// `batchOperationKey`
         case batchOperationKey
         /// `itemKey`
@@ -366,7 +452,7 @@ public struct BatchOperationItemSearchQuerySortRequest: Codable, Hashable, Senda
 /// Batch operation item search request.
 ///
 /// - Remark: Generated from `#/components/schemas/BatchOperationItemSearchQuery`.
-public struct BatchOperationItemSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery {
+public struct BatchOperationItemSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -388,12 +474,22 @@ public struct BatchOperationItemSearchQuery: Codable, Hashable, Sendable, Pagina
         case sort
         case filter
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageRequest? = object.optional("page"),
+            let v1: [BatchOperationItemSearchQuerySortRequest]? = object.optional("sort"),
+            let v2: BatchOperationItemFilter? = object.optional("filter")
+        else { return nil }
+        return Self(page: v0, sort: v1, filter: v2)
+    }
 }
 
 /// Batch operation item filter request.
 ///
 /// - Remark: Generated from `#/components/schemas/BatchOperationItemFilter`.
-public struct BatchOperationItemFilter: Codable, Hashable, Sendable {
+public struct BatchOperationItemFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// The key (or operate legacy ID) of the batch operation.
     public var batchOperationKey: BasicStringFilterProperty?
     /// The key of the item, e.g. a process instance key.
@@ -423,10 +519,22 @@ public struct BatchOperationItemFilter: Codable, Hashable, Sendable {
         case state
         case operationType
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: BasicStringFilterProperty? = object.optional("batchOperationKey"),
+            let v1: BasicStringFilterProperty? = object.optional("itemKey"),
+            let v2: ProcessInstanceKeyFilterProperty? = object.optional("processInstanceKey"),
+            let v3: BatchOperationItemStateFilterProperty? = object.optional("state"),
+            let v4: BatchOperationTypeFilterProperty? = object.optional("operationType")
+        else { return nil }
+        return Self(batchOperationKey: v0, itemKey: v1, processInstanceKey: v2, state: v3, operationType: v4)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/BatchOperationItemSearchQueryResult`.
-public struct BatchOperationItemSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct BatchOperationItemSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -444,10 +552,19 @@ public struct BatchOperationItemSearchQueryResult: Codable, Hashable, Sendable, 
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [BatchOperationItemResponse] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/BatchOperationItemResponse`.
-public struct BatchOperationItemResponse: Codable, Hashable, Sendable {
+public struct BatchOperationItemResponse: Codable, Hashable, Sendable, NodeDecodable {
     /// The type of the batch operation.
     public var operationType: BatchOperationTypeEnum
     /// The key (or operate legacy ID) of the batch operation.
@@ -495,8 +612,23 @@ public struct BatchOperationItemResponse: Codable, Hashable, Sendable {
         case errorMessage
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: BatchOperationTypeEnum = object.required("operationType"),
+            let v1: BatchOperationKey = object.required("batchOperationKey"),
+            let v2: String = object.required("itemKey"),
+            let v3: ProcessInstanceKey? = object.optional("processInstanceKey"),
+            let v4: ProcessInstanceKey? = object.optional("rootProcessInstanceKey"),
+            let v5: State = object.required("state"),
+            let v6: Date? = object.optional("processedDate"),
+            let v7: String? = object.optional("errorMessage")
+        else { return nil }
+        return Self(operationType: v0, batchOperationKey: v1, itemKey: v2, processInstanceKey: v3, rootProcessInstanceKey: v4, state: v5, processedDate: v6, errorMessage: v7)
+    }
+
     /// State of the item.
-    public enum State: CamundaEnum {
+    public enum State: CamundaEnum, NodeDecodable {
         /// `ACTIVE`
         case active
         /// `COMPLETED`
@@ -542,7 +674,7 @@ public struct BatchOperationItemResponse: Codable, Hashable, Sendable {
 /// The decision instance filter that defines which decision instances should be deleted.
 ///
 /// - Remark: Generated from `#/components/schemas/DecisionInstanceDeletionBatchOperationRequest`.
-public struct DecisionInstanceDeletionBatchOperationRequest: Codable, Hashable, Sendable {
+public struct DecisionInstanceDeletionBatchOperationRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The decision instance filter.
     public var filter: DecisionInstanceFilter
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
@@ -559,12 +691,21 @@ public struct DecisionInstanceDeletionBatchOperationRequest: Codable, Hashable, 
         case filter
         case operationReference
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: DecisionInstanceFilter = object.required("filter"),
+            let v1: OperationReference? = object.optional("operationReference")
+        else { return nil }
+        return Self(filter: v0, operationReference: v1)
+    }
 }
 
 /// The process instance filter that defines which process instances should be canceled.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceCancellationBatchOperationRequest`.
-public struct ProcessInstanceCancellationBatchOperationRequest: Codable, Hashable, Sendable {
+public struct ProcessInstanceCancellationBatchOperationRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The process instance filter.
     public var filter: ProcessInstanceFilter
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
@@ -582,13 +723,22 @@ public struct ProcessInstanceCancellationBatchOperationRequest: Codable, Hashabl
     enum CodingKeys: String, CodingKey {
         case filter
         case operationReference
+    }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ProcessInstanceFilter = object.required("filter"),
+            let v1: OperationReference? = object.optional("operationReference")
+        else { return nil }
+        return Self(filter: v0, operationReference: v1)
     }
 }
 
 /// The process instance filter that defines which process instances should have their incidents resolved.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceIncidentResolutionBatchOperationRequest`.
-public struct ProcessInstanceIncidentResolutionBatchOperationRequest: Codable, Hashable, Sendable {
+public struct ProcessInstanceIncidentResolutionBatchOperationRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The process instance filter.
     public var filter: ProcessInstanceFilter
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
@@ -607,12 +757,21 @@ public struct ProcessInstanceIncidentResolutionBatchOperationRequest: Codable, H
         case filter
         case operationReference
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ProcessInstanceFilter = object.required("filter"),
+            let v1: OperationReference? = object.optional("operationReference")
+        else { return nil }
+        return Self(filter: v0, operationReference: v1)
+    }
 }
 
 /// The process instance filter that defines which process instances should be deleted.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceDeletionBatchOperationRequest`.
-public struct ProcessInstanceDeletionBatchOperationRequest: Codable, Hashable, Sendable {
+public struct ProcessInstanceDeletionBatchOperationRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The process instance filter.
     public var filter: ProcessInstanceFilter
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
@@ -629,10 +788,19 @@ public struct ProcessInstanceDeletionBatchOperationRequest: Codable, Hashable, S
         case filter
         case operationReference
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ProcessInstanceFilter = object.required("filter"),
+            let v1: OperationReference? = object.optional("operationReference")
+        else { return nil }
+        return Self(filter: v0, operationReference: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceMigrationBatchOperationRequest`.
-public struct ProcessInstanceMigrationBatchOperationRequest: Codable, Hashable, Sendable {
+public struct ProcessInstanceMigrationBatchOperationRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The process instance filter.
     public var filter: ProcessInstanceFilter
     /// The migration plan.
@@ -655,12 +823,22 @@ public struct ProcessInstanceMigrationBatchOperationRequest: Codable, Hashable, 
         case migrationPlan
         case operationReference
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ProcessInstanceFilter = object.required("filter"),
+            let v1: ProcessInstanceMigrationBatchOperationPlan = object.required("migrationPlan"),
+            let v2: OperationReference? = object.optional("operationReference")
+        else { return nil }
+        return Self(filter: v0, migrationPlan: v1, operationReference: v2)
+    }
 }
 
 /// The migration instructions describe how to migrate a process instance from one process definition to another.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceMigrationBatchOperationPlan`.
-public struct ProcessInstanceMigrationBatchOperationPlan: Codable, Hashable, Sendable {
+public struct ProcessInstanceMigrationBatchOperationPlan: Codable, Hashable, Sendable, NodeDecodable {
     /// The target process definition key.
     public var targetProcessDefinitionKey: ProcessDefinitionKey
     /// The mapping instructions.
@@ -676,13 +854,22 @@ public struct ProcessInstanceMigrationBatchOperationPlan: Codable, Hashable, Sen
         case targetProcessDefinitionKey
         case mappingInstructions
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ProcessDefinitionKey = object.required("targetProcessDefinitionKey"),
+            let v1: [MigrateProcessInstanceMappingInstruction] = object.required("mappingInstructions")
+        else { return nil }
+        return Self(targetProcessDefinitionKey: v0, mappingInstructions: v1)
+    }
 }
 
 /// The process instance filter to define on which process instances tokens should be moved,
 /// and new element instances should be activated or terminated.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceModificationBatchOperationRequest`.
-public struct ProcessInstanceModificationBatchOperationRequest: Codable, Hashable, Sendable {
+public struct ProcessInstanceModificationBatchOperationRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The process instance filter.
     public var filter: ProcessInstanceFilter
     /// Instructions for moving tokens between elements.
@@ -705,6 +892,16 @@ public struct ProcessInstanceModificationBatchOperationRequest: Codable, Hashabl
         case moveInstructions
         case operationReference
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ProcessInstanceFilter = object.required("filter"),
+            let v1: [ProcessInstanceModificationMoveBatchOperationInstruction] = object.required("moveInstructions"),
+            let v2: OperationReference? = object.optional("operationReference")
+        else { return nil }
+        return Self(filter: v0, moveInstructions: v1, operationReference: v2)
+    }
 }
 
 /// Instructions describing a move operation. This instruction will terminate all active
@@ -713,7 +910,7 @@ public struct ProcessInstanceModificationBatchOperationRequest: Codable, Hashabl
 /// scope of the source element instances.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceModificationMoveBatchOperationInstruction`.
-public struct ProcessInstanceModificationMoveBatchOperationInstruction: Codable, Hashable, Sendable {
+public struct ProcessInstanceModificationMoveBatchOperationInstruction: Codable, Hashable, Sendable, NodeDecodable {
     /// The source element ID.
     public var sourceElementId: ElementId
     /// The target element ID.
@@ -729,12 +926,21 @@ public struct ProcessInstanceModificationMoveBatchOperationInstruction: Codable,
         case sourceElementId
         case targetElementId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ElementId = object.required("sourceElementId"),
+            let v1: ElementId = object.required("targetElementId")
+        else { return nil }
+        return Self(sourceElementId: v0, targetElementId: v1)
+    }
 }
 
 /// The process instance filter that defines which process instances should be suspended.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceSuspensionBatchOperationRequest`.
-public struct ProcessInstanceSuspensionBatchOperationRequest: Codable, Hashable, Sendable {
+public struct ProcessInstanceSuspensionBatchOperationRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The process instance filter.
     public var filter: ProcessInstanceFilter
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
@@ -750,13 +956,22 @@ public struct ProcessInstanceSuspensionBatchOperationRequest: Codable, Hashable,
     enum CodingKeys: String, CodingKey {
         case filter
         case operationReference
+    }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ProcessInstanceFilter = object.required("filter"),
+            let v1: OperationReference? = object.optional("operationReference")
+        else { return nil }
+        return Self(filter: v0, operationReference: v1)
     }
 }
 
 /// The process instance filter that defines which process instances should be resumed.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceResumptionBatchOperationRequest`.
-public struct ProcessInstanceResumptionBatchOperationRequest: Codable, Hashable, Sendable {
+public struct ProcessInstanceResumptionBatchOperationRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The process instance filter.
     public var filter: ProcessInstanceFilter
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
@@ -773,12 +988,21 @@ public struct ProcessInstanceResumptionBatchOperationRequest: Codable, Hashable,
         case filter
         case operationReference
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ProcessInstanceFilter = object.required("filter"),
+            let v1: OperationReference? = object.optional("operationReference")
+        else { return nil }
+        return Self(filter: v0, operationReference: v1)
+    }
 }
 
 /// The batch operation item state.
 ///
 /// - Remark: Generated from `#/components/schemas/BatchOperationItemStateEnum`.
-public enum BatchOperationItemStateEnum: CamundaEnum {
+public enum BatchOperationItemStateEnum: CamundaEnum, NodeDecodable {
     /// `ACTIVE`
     case active
     /// `COMPLETED`
@@ -819,7 +1043,7 @@ public enum BatchOperationItemStateEnum: CamundaEnum {
 /// The batch operation state.
 ///
 /// - Remark: Generated from `#/components/schemas/BatchOperationStateEnum`.
-public enum BatchOperationStateEnum: CamundaEnum {
+public enum BatchOperationStateEnum: CamundaEnum, NodeDecodable {
     /// `ACTIVE`
     case active
     /// `CANCELED`
@@ -872,7 +1096,7 @@ public enum BatchOperationStateEnum: CamundaEnum {
 /// The type of the batch operation.
 ///
 /// - Remark: Generated from `#/components/schemas/BatchOperationTypeEnum`.
-public enum BatchOperationTypeEnum: CamundaEnum {
+public enum BatchOperationTypeEnum: CamundaEnum, NodeDecodable {
     /// `ADD_VARIABLE`
     case addVariable
     /// `CANCEL_PROCESS_INSTANCE`
@@ -955,7 +1179,7 @@ public typealias BatchOperationTypeFilterProperty = FilterProperty<BatchOperatio
 /// Advanced BatchOperationTypeEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedBatchOperationTypeFilter`.
-public struct AdvancedBatchOperationTypeFilter: Codable, Hashable, Sendable {
+public struct AdvancedBatchOperationTypeFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.8.
@@ -1000,6 +1224,18 @@ public struct AdvancedBatchOperationTypeFilter: Codable, Hashable, Sendable {
         case `in` = "$in"
         case like = "$like"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: BatchOperationTypeEnum? = object.optional("$eq"),
+            let v1: BatchOperationTypeEnum? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [BatchOperationTypeEnum]? = object.optional("$in"),
+            let v4: LikeFilter? = object.optional("$like")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
+    }
 }
 
 /// BatchOperationStateEnum property with full advanced search capabilities.
@@ -1011,7 +1247,7 @@ public typealias BatchOperationStateFilterProperty = FilterProperty<BatchOperati
 /// Advanced BatchOperationStateEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedBatchOperationStateFilter`.
-public struct AdvancedBatchOperationStateFilter: Codable, Hashable, Sendable {
+public struct AdvancedBatchOperationStateFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     public var eq: BatchOperationStateEnum?
     /// Checks for inequality with the provided value.
@@ -1046,6 +1282,18 @@ public struct AdvancedBatchOperationStateFilter: Codable, Hashable, Sendable {
         case `in` = "$in"
         case like = "$like"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: BatchOperationStateEnum? = object.optional("$eq"),
+            let v1: BatchOperationStateEnum? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [BatchOperationStateEnum]? = object.optional("$in"),
+            let v4: LikeFilter? = object.optional("$like")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
+    }
 }
 
 /// BatchOperationItemStateEnum property with full advanced search capabilities.
@@ -1057,7 +1305,7 @@ public typealias BatchOperationItemStateFilterProperty = FilterProperty<BatchOpe
 /// Advanced BatchOperationItemStateEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedBatchOperationItemStateFilter`.
-public struct AdvancedBatchOperationItemStateFilter: Codable, Hashable, Sendable {
+public struct AdvancedBatchOperationItemStateFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     public var eq: BatchOperationItemStateEnum?
     /// Checks for inequality with the provided value.
@@ -1091,5 +1339,17 @@ public struct AdvancedBatchOperationItemStateFilter: Codable, Hashable, Sendable
         case exists = "$exists"
         case `in` = "$in"
         case like = "$like"
+    }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: BatchOperationItemStateEnum? = object.optional("$eq"),
+            let v1: BatchOperationItemStateEnum? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [BatchOperationItemStateEnum]? = object.optional("$in"),
+            let v4: LikeFilter? = object.optional("$like")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 /// The operating mode of a cluster's partitions.
 ///
 /// - Remark: Generated from `#/components/schemas/Mode`.
-public enum Mode: CamundaEnum {
+public enum Mode: CamundaEnum, NodeDecodable {
     /// `PROCESSING`
     case processing
     /// `RECOVERING`
@@ -38,7 +38,7 @@ public enum Mode: CamundaEnum {
 /// The response of a topology request.
 ///
 /// - Remark: Generated from `#/components/schemas/TopologyResponse`.
-public struct TopologyResponse: Codable, Hashable, Sendable {
+public struct TopologyResponse: Codable, Hashable, Sendable, NodeDecodable {
     /// A list of brokers that are part of this cluster.
     ///
     /// Added in 8.6.
@@ -88,12 +88,26 @@ public struct TopologyResponse: Codable, Hashable, Sendable {
         case gatewayVersion
         case lastCompletedChangeId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: [BrokerInfo] = object.required("brokers"),
+            let v1: String? = object.optional("clusterId"),
+            let v2: Int32 = object.required("clusterSize"),
+            let v3: Int32 = object.required("partitionsCount"),
+            let v4: Int32 = object.required("replicationFactor"),
+            let v5: String = object.required("gatewayVersion"),
+            let v6: String = object.required("lastCompletedChangeId")
+        else { return nil }
+        return Self(brokers: v0, clusterId: v1, clusterSize: v2, partitionsCount: v3, replicationFactor: v4, gatewayVersion: v5, lastCompletedChangeId: v6)
+    }
 }
 
 /// Provides information on a broker node.
 ///
 /// - Remark: Generated from `#/components/schemas/BrokerInfo`.
-public struct BrokerInfo: Codable, Hashable, Sendable {
+public struct BrokerInfo: Codable, Hashable, Sendable, NodeDecodable {
     /// The node ID for the broker. The uniqueness of this identifier depends if the cluster is zone-aware or not. - non zone-aware: (default) nodeId is unique across the cluster - zone-aware:  (opt-in) nodeId is unique only within its zone. If you are migrating to a zone aware cluster, you must use `brokerId` instead. This property is deprecated, as it's been replaced by `brokerId`.
     @available(*, deprecated)
     public var nodeId: Int32 {
@@ -132,12 +146,25 @@ public struct BrokerInfo: Codable, Hashable, Sendable {
         case partitions
         case version
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Int32 = object.required("nodeId"),
+            let v1: String? = object.optional("brokerId"),
+            let v2: String = object.required("host"),
+            let v3: Int32 = object.required("port"),
+            let v4: [Partition] = object.required("partitions"),
+            let v5: String = object.required("version")
+        else { return nil }
+        return Self(nodeId: v0, brokerId: v1, host: v2, port: v3, partitions: v4, version: v5)
+    }
 }
 
 /// Provides information on a partition within a broker node.
 ///
 /// - Remark: Generated from `#/components/schemas/Partition`.
-public struct Partition: Codable, Hashable, Sendable {
+public struct Partition: Codable, Hashable, Sendable, NodeDecodable {
     /// The unique ID of this partition.
     ///
     /// Added in 8.6.
@@ -170,8 +197,19 @@ public struct Partition: Codable, Hashable, Sendable {
         case state
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Int32 = object.required("partitionId"),
+            let v1: Role = object.required("role"),
+            let v2: Health = object.required("health"),
+            let v3: State? = object.optional("state")
+        else { return nil }
+        return Self(partitionId: v0, role: v1, health: v2, state: v3)
+    }
+
     /// Describes the Raft role of the broker for a given partition.
-    public enum Role: CamundaEnum {
+    public enum Role: CamundaEnum, NodeDecodable {
         /// `leader`
         case leader
         /// `follower`
@@ -206,7 +244,7 @@ public struct Partition: Codable, Hashable, Sendable {
     }
 
     /// Describes the current health of the partition.
-    public enum Health: CamundaEnum {
+    public enum Health: CamundaEnum, NodeDecodable {
         /// `healthy`
         case healthy
         /// `unhealthy`
@@ -241,7 +279,7 @@ public struct Partition: Codable, Hashable, Sendable {
     }
 
     /// Describes the current operational state of the partition within the cluster configuration.
-    public enum State: CamundaEnum {
+    public enum State: CamundaEnum, NodeDecodable {
         /// `unknown`
         case unknown
         /// `joining`
@@ -287,7 +325,7 @@ public struct Partition: Codable, Hashable, Sendable {
 /// The planned changes resulting from a cluster mode transition request.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterModeChangeResponse`.
-public struct ClusterModeChangeResponse: Codable, Hashable, Sendable {
+public struct ClusterModeChangeResponse: Codable, Hashable, Sendable, NodeDecodable {
     /// The ID of the cluster change that was triggered by the request.
     public var changeId: String
     /// The operations that will be applied to complete the change, grouped by the physical tenant they belong to. Groups are transitioned in parallel; the operations within a group are applied in the given order.
@@ -303,12 +341,21 @@ public struct ClusterModeChangeResponse: Codable, Hashable, Sendable {
         case changeId
         case plannedChanges
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("changeId"),
+            let v1: [ClusterModeChangePlannedChange] = object.required("plannedChanges")
+        else { return nil }
+        return Self(changeId: v0, plannedChanges: v1)
+    }
 }
 
 /// The operations of a cluster mode change that apply to one physical tenant.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterModeChangePlannedChange`.
-public struct ClusterModeChangePlannedChange: Codable, Hashable, Sendable {
+public struct ClusterModeChangePlannedChange: Codable, Hashable, Sendable, NodeDecodable {
     /// The physical tenant the operations apply to; null for operations that are not scoped to a single physical tenant, such as broker lifecycle operations.
     public var physicalTenantId: String?
     /// The ordered list of operations that will be applied to the physical tenant.
@@ -324,12 +371,21 @@ public struct ClusterModeChangePlannedChange: Codable, Hashable, Sendable {
         case physicalTenantId
         case operations
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String? = object.optional("physicalTenantId"),
+            let v1: [ClusterModeChangeOperation] = object.required("operations")
+        else { return nil }
+        return Self(physicalTenantId: v0, operations: v1)
+    }
 }
 
 /// A single operation that is part of a cluster mode change.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterModeChangeOperation`.
-public struct ClusterModeChangeOperation: Codable, Hashable, Sendable {
+public struct ClusterModeChangeOperation: Codable, Hashable, Sendable, NodeDecodable {
     /// The type of the operation.
     public var operation: String
     /// The target mode of the operation, if applicable.
@@ -345,12 +401,21 @@ public struct ClusterModeChangeOperation: Codable, Hashable, Sendable {
         case operation
         case mode
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("operation"),
+            let v1: String? = object.optional("mode")
+        else { return nil }
+        return Self(operation: v0, mode: v1)
+    }
 }
 
 /// The planned changes resulting from a restore request.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRestoreResponse`.
-public struct ClusterRestoreResponse: Codable, Hashable, Sendable {
+public struct ClusterRestoreResponse: Codable, Hashable, Sendable, NodeDecodable {
     /// The ID of the cluster change that was triggered by the request.
     public var changeId: String
     /// The operations that will be applied to complete the restore, grouped by the physical tenant they belong to. Groups are restored in parallel; the operations within a group are applied in the given order.
@@ -366,12 +431,21 @@ public struct ClusterRestoreResponse: Codable, Hashable, Sendable {
         case changeId
         case plannedChanges
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("changeId"),
+            let v1: [ClusterRestorePlannedChange] = object.required("plannedChanges")
+        else { return nil }
+        return Self(changeId: v0, plannedChanges: v1)
+    }
 }
 
 /// The operations of a restore that apply to one physical tenant.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRestorePlannedChange`.
-public struct ClusterRestorePlannedChange: Codable, Hashable, Sendable {
+public struct ClusterRestorePlannedChange: Codable, Hashable, Sendable, NodeDecodable {
     /// The physical tenant the operations apply to; null for operations that are not scoped to a single physical tenant, such as broker lifecycle operations.
     public var physicalTenantId: String?
     /// The ordered list of operations that will be applied to the physical tenant.
@@ -387,12 +461,21 @@ public struct ClusterRestorePlannedChange: Codable, Hashable, Sendable {
         case physicalTenantId
         case operations
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String? = object.optional("physicalTenantId"),
+            let v1: [ClusterRestoreOperation] = object.required("operations")
+        else { return nil }
+        return Self(physicalTenantId: v0, operations: v1)
+    }
 }
 
 /// A single operation that is part of a restore. Every operation names the broker that applies it; the rest of its properties depend on what the operation does, so it is reported as one of the variants below, distinguished by `operation`. A property a variant does not declare is absent from the response rather than reported as null.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRestoreOperation`.
-public enum ClusterRestoreOperation: Codable, Hashable, Sendable {
+public enum ClusterRestoreOperation: Codable, Hashable, Sendable, NodeDecodable {
     /// The `PartitionPreRestoreOperation` variant.
     case partitionPreRestoreOperation(ClusterRestorePartitionOperation)
     /// The `PartitionRestoreOperation` variant.
@@ -434,7 +517,7 @@ public enum ClusterRestoreOperation: Codable, Hashable, Sendable {
 /// A restore operation that applies to a broker as a whole, such as the one that updates its incarnation number.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRestoreBrokerOperation`.
-public struct ClusterRestoreBrokerOperation: Codable, Hashable, Sendable {
+public struct ClusterRestoreBrokerOperation: Codable, Hashable, Sendable, NodeDecodable {
     /// The type of the operation.
     public var operation: String?
     /// The ID of the broker that applies the operation, including its zone if it belongs to one.
@@ -450,12 +533,21 @@ public struct ClusterRestoreBrokerOperation: Codable, Hashable, Sendable {
         case operation
         case brokerId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String? = object.optional("operation"),
+            let v1: String = object.required("brokerId")
+        else { return nil }
+        return Self(operation: v0, brokerId: v1)
+    }
 }
 
 /// A restore operation that targets a single partition without restoring it, such as the one that prepares the partition for its restore.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRestorePartitionOperation`.
-public struct ClusterRestorePartitionOperation: Codable, Hashable, Sendable {
+public struct ClusterRestorePartitionOperation: Codable, Hashable, Sendable, NodeDecodable {
     /// The type of the operation.
     public var operation: String?
     /// The ID of the broker that applies the operation, including its zone if it belongs to one.
@@ -475,12 +567,22 @@ public struct ClusterRestorePartitionOperation: Codable, Hashable, Sendable {
         case brokerId
         case partitionId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String? = object.optional("operation"),
+            let v1: String = object.required("brokerId"),
+            let v2: Int32 = object.required("partitionId")
+        else { return nil }
+        return Self(operation: v0, brokerId: v1, partitionId: v2)
+    }
 }
 
 /// The operation that restores a single partition from the backups resolved for it.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRestorePartitionRestoreOperation`.
-public struct ClusterRestorePartitionRestoreOperation: Codable, Hashable, Sendable {
+public struct ClusterRestorePartitionRestoreOperation: Codable, Hashable, Sendable, NodeDecodable {
     /// The type of the operation.
     public var operation: String?
     /// The ID of the broker that applies the operation, including its zone if it belongs to one.
@@ -504,12 +606,23 @@ public struct ClusterRestorePartitionRestoreOperation: Codable, Hashable, Sendab
         case partitionId
         case backupIds
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String? = object.optional("operation"),
+            let v1: String = object.required("brokerId"),
+            let v2: Int32 = object.required("partitionId"),
+            let v3: [Int64] = object.required("backupIds")
+        else { return nil }
+        return Self(operation: v0, brokerId: v1, partitionId: v2, backupIds: v3)
+    }
 }
 
 /// The operation that transitions a broker to a mode once its partitions are restored.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRestoreModeChangeOperation`.
-public struct ClusterRestoreModeChangeOperation: Codable, Hashable, Sendable {
+public struct ClusterRestoreModeChangeOperation: Codable, Hashable, Sendable, NodeDecodable {
     /// The type of the operation.
     public var operation: String?
     /// The ID of the broker that applies the operation, including its zone if it belongs to one.
@@ -529,12 +642,22 @@ public struct ClusterRestoreModeChangeOperation: Codable, Hashable, Sendable {
         case brokerId
         case mode
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String? = object.optional("operation"),
+            let v1: String = object.required("brokerId"),
+            let v2: String = object.required("mode")
+        else { return nil }
+        return Self(operation: v0, brokerId: v1, mode: v2)
+    }
 }
 
 /// The operation that awaits the transition of a broker to a mode.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRestoreAwaitModeChangeOperation`.
-public struct ClusterRestoreAwaitModeChangeOperation: Codable, Hashable, Sendable {
+public struct ClusterRestoreAwaitModeChangeOperation: Codable, Hashable, Sendable, NodeDecodable {
     /// The type of the operation.
     public var operation: String?
     /// The ID of the broker that applies the operation, including its zone if it belongs to one.
@@ -554,12 +677,22 @@ public struct ClusterRestoreAwaitModeChangeOperation: Codable, Hashable, Sendabl
         case brokerId
         case mode
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String? = object.optional("operation"),
+            let v1: String = object.required("brokerId"),
+            let v2: String = object.required("mode")
+        else { return nil }
+        return Self(operation: v0, brokerId: v1, mode: v2)
+    }
 }
 
 /// Describes a restore request. Provide either a list of backup IDs or a time range (`from`/`to`) that selects the backups to restore; the two are mutually exclusive.
 ///
 /// - Remark: Generated from `#/components/schemas/RestoreRequest`.
-public struct RestoreRequest: Codable, Hashable, Sendable {
+public struct RestoreRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The start of the time range to restore from, as an ISO 8601 timestamp.
     public var from: Date?
     /// The end of the time range to restore from, as an ISO 8601 timestamp.
@@ -579,12 +712,22 @@ public struct RestoreRequest: Codable, Hashable, Sendable {
         case to
         case backupIds
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Date? = object.optional("from"),
+            let v1: Date? = object.optional("to"),
+            let v2: [Int64]? = object.optional("backupIds")
+        else { return nil }
+        return Self(from: v0, to: v1, backupIds: v2)
+    }
 }
 
 /// The status of the restore that is currently in progress.
 ///
 /// - Remark: Generated from `#/components/schemas/RestoreStatusResponse`.
-public struct RestoreStatusResponse: Codable, Hashable, Sendable {
+public struct RestoreStatusResponse: Codable, Hashable, Sendable, NodeDecodable {
     /// The overall status of the restore.
     public var status: Status
     /// The ID of the cluster change that performs the restore.
@@ -609,8 +752,19 @@ public struct RestoreStatusResponse: Codable, Hashable, Sendable {
         case brokers
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Status = object.required("status"),
+            let v1: String = object.required("changeId"),
+            let v2: Date? = object.optional("startedAt"),
+            let v3: [RestoreBrokerStatus] = object.required("brokers")
+        else { return nil }
+        return Self(status: v0, changeId: v1, startedAt: v2, brokers: v3)
+    }
+
     /// The overall status of the restore.
-    public enum Status: CamundaEnum {
+    public enum Status: CamundaEnum, NodeDecodable {
         /// `IN_PROGRESS`
         case inProgress
         /// `COMPLETED`
@@ -652,7 +806,7 @@ public struct RestoreStatusResponse: Codable, Hashable, Sendable {
 /// The restore status of a single broker.
 ///
 /// - Remark: Generated from `#/components/schemas/RestoreBrokerStatus`.
-public struct RestoreBrokerStatus: Codable, Hashable, Sendable {
+public struct RestoreBrokerStatus: Codable, Hashable, Sendable, NodeDecodable {
     /// The ID of the broker, including its zone if it belongs to one.
     public var brokerId: String
     /// The number of the broker's partitions that have been restored so far.
@@ -676,12 +830,23 @@ public struct RestoreBrokerStatus: Codable, Hashable, Sendable {
         case partitionsToRestore
         case partitions
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("brokerId"),
+            let v1: Int32 = object.required("partitionsRestored"),
+            let v2: Int32 = object.required("partitionsToRestore"),
+            let v3: [RestorePartitionStatus] = object.required("partitions")
+        else { return nil }
+        return Self(brokerId: v0, partitionsRestored: v1, partitionsToRestore: v2, partitions: v3)
+    }
 }
 
 /// The restore status of a single partition on a broker.
 ///
 /// - Remark: Generated from `#/components/schemas/RestorePartitionStatus`.
-public struct RestorePartitionStatus: Codable, Hashable, Sendable {
+public struct RestorePartitionStatus: Codable, Hashable, Sendable, NodeDecodable {
     /// The ID of the partition.
     public var partitionId: Int32
     /// The restore state of the partition.
@@ -706,8 +871,19 @@ public struct RestorePartitionStatus: Codable, Hashable, Sendable {
         case completedAt
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Int32 = object.required("partitionId"),
+            let v1: State = object.required("state"),
+            let v2: [Int64] = object.required("backupIds"),
+            let v3: Date? = object.optional("completedAt")
+        else { return nil }
+        return Self(partitionId: v0, state: v1, backupIds: v2, completedAt: v3)
+    }
+
     /// The restore state of the partition.
-    public enum State: CamundaEnum {
+    public enum State: CamundaEnum, NodeDecodable {
         /// `PENDING`
         case pending
         /// `RESTORING`

@@ -5,7 +5,7 @@ import Foundation
 /// The aggregated status of the whole cluster.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterStatusResponse`.
-public struct ClusterStatusResponse: Codable, Hashable, Sendable {
+public struct ClusterStatusResponse: Codable, Hashable, Sendable, NodeDecodable {
     /// `HEALTHY` when every physical tenant is healthy, `DOWN` when no physical tenant can process work, `DEGRADED` in every other case.
     public var status: Status
 
@@ -18,8 +18,16 @@ public struct ClusterStatusResponse: Codable, Hashable, Sendable {
         case status
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Status = object.required("status")
+        else { return nil }
+        return Self(status: v0)
+    }
+
     /// `HEALTHY` when every physical tenant is healthy, `DOWN` when no physical tenant can process work, `DEGRADED` in every other case.
-    public enum Status: CamundaEnum {
+    public enum Status: CamundaEnum, NodeDecodable {
         /// `HEALTHY`
         case healthy
         /// `DEGRADED`
@@ -57,7 +65,7 @@ public struct ClusterStatusResponse: Codable, Hashable, Sendable {
 /// Describes a restore request issued by a cluster admin. The backup selection at the top level applies to every targeted physical tenant, except for the ones listed in `overrides`.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRestoreRequest`.
-public struct ClusterRestoreRequest: Codable, Hashable, Sendable {
+public struct ClusterRestoreRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The start of the time range to restore from, as an ISO 8601 timestamp.
     public var from: Date?
     /// The end of the time range to restore from, as an ISO 8601 timestamp.
@@ -81,12 +89,23 @@ public struct ClusterRestoreRequest: Codable, Hashable, Sendable {
         case backupIds
         case overrides
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Date? = object.optional("from"),
+            let v1: Date? = object.optional("to"),
+            let v2: [Int64]? = object.optional("backupIds"),
+            let v3: [String: RestoreRequest]? = object.optional("overrides")
+        else { return nil }
+        return Self(from: v0, to: v1, backupIds: v2, overrides: v3)
+    }
 }
 
 /// The topology of the whole cluster, aggregated over all physical tenants.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterTopologyResponse`.
-public struct ClusterTopologyResponse: Codable, Hashable, Sendable {
+public struct ClusterTopologyResponse: Codable, Hashable, Sendable, NodeDecodable {
     /// The brokers that are part of this cluster, across all physical tenants.
     public var brokers: [ClusterBrokerInfo]
     /// The cluster Id.
@@ -114,12 +133,24 @@ public struct ClusterTopologyResponse: Codable, Hashable, Sendable {
         case gatewayVersion
         case physicalTenants
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: [ClusterBrokerInfo] = object.required("brokers"),
+            let v1: String? = object.optional("clusterId"),
+            let v2: Int32 = object.required("clusterSize"),
+            let v3: String? = object.optional("gatewayVersion"),
+            let v4: [PhysicalTenantTopology] = object.required("physicalTenants")
+        else { return nil }
+        return Self(brokers: v0, clusterId: v1, clusterSize: v2, gatewayVersion: v3, physicalTenants: v4)
+    }
 }
 
 /// Provides information on a broker node, independent of any physical tenant.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterBrokerInfo`.
-public struct ClusterBrokerInfo: Codable, Hashable, Sendable {
+public struct ClusterBrokerInfo: Codable, Hashable, Sendable, NodeDecodable {
     /// The unique (within a cluster) broker identifier. When the cluster is not zoned, then it's a string that represents the nodeId (an integer). When the cluster is zoned, instead, it's of the form "$zoneName_$nodeId", providing uniqueness even across zones.
     public var brokerId: String
     /// The hostname for reaching the broker.
@@ -143,12 +174,23 @@ public struct ClusterBrokerInfo: Codable, Hashable, Sendable {
         case port
         case version
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("brokerId"),
+            let v1: String = object.required("host"),
+            let v2: Int32 = object.required("port"),
+            let v3: String = object.required("version")
+        else { return nil }
+        return Self(brokerId: v0, host: v1, port: v2, version: v3)
+    }
 }
 
 /// The topology of a single physical tenant.
 ///
 /// - Remark: Generated from `#/components/schemas/PhysicalTenantTopology`.
-public struct PhysicalTenantTopology: Codable, Hashable, Sendable {
+public struct PhysicalTenantTopology: Codable, Hashable, Sendable, NodeDecodable {
     /// The id of the physical tenant.
     public var physicalTenantId: String
     /// The number of partitions spread across this physical tenant.
@@ -176,12 +218,24 @@ public struct PhysicalTenantTopology: Codable, Hashable, Sendable {
         case lastCompletedChangeId
         case brokers
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("physicalTenantId"),
+            let v1: Int32 = object.required("partitionsCount"),
+            let v2: Int32 = object.required("replicationFactor"),
+            let v3: String = object.required("lastCompletedChangeId"),
+            let v4: [PhysicalTenantBrokerTopology] = object.required("brokers")
+        else { return nil }
+        return Self(physicalTenantId: v0, partitionsCount: v1, replicationFactor: v2, lastCompletedChangeId: v3, brokers: v4)
+    }
 }
 
 /// The partitions of one physical tenant that one broker manages or replicates.
 ///
 /// - Remark: Generated from `#/components/schemas/PhysicalTenantBrokerTopology`.
-public struct PhysicalTenantBrokerTopology: Codable, Hashable, Sendable {
+public struct PhysicalTenantBrokerTopology: Codable, Hashable, Sendable, NodeDecodable {
     /// The unique (within a cluster) identifier of the broker, as reported in the cluster-level broker list.
     public var brokerId: String
     /// The partitions of this physical tenant managed or replicated on this broker.
@@ -197,12 +251,21 @@ public struct PhysicalTenantBrokerTopology: Codable, Hashable, Sendable {
         case brokerId
         case partitions
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("brokerId"),
+            let v1: [Partition] = object.required("partitions")
+        else { return nil }
+        return Self(brokerId: v0, partitions: v1)
+    }
 }
 
 /// The outcome of triggering a runtime backup on every targeted physical tenant. Returned both when every tenant was triggered and when only some were, so a partial trigger is never silent: the status code says whether the request succeeded, the body says what is running.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterTakeRuntimeBackupResponse`.
-public struct ClusterTakeRuntimeBackupResponse: Codable, Hashable, Sendable {
+public struct ClusterTakeRuntimeBackupResponse: Codable, Hashable, Sendable, NodeDecodable {
     /// The outcome for each targeted physical tenant, ordered by physical tenant id. Carries no cluster-level backup id: in generated-id mode each tenant generates its own.
     public var physicalTenants: [ClusterRuntimeBackupTakeResult]
 
@@ -214,12 +277,20 @@ public struct ClusterTakeRuntimeBackupResponse: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case physicalTenants
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: [ClusterRuntimeBackupTakeResult] = object.required("physicalTenants")
+        else { return nil }
+        return Self(physicalTenants: v0)
+    }
 }
 
 /// Whether one physical tenant's runtime backup was triggered, and under which id it can be monitored and deleted.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRuntimeBackupTakeResult`.
-public struct ClusterRuntimeBackupTakeResult: Codable, Hashable, Sendable {
+public struct ClusterRuntimeBackupTakeResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The id of the physical tenant.
     public var physicalTenantId: String
     /// The id to monitor or delete this physical tenant's backup by: the id it is running under when `TRIGGERED` — the requested one, or the one the tenant generated when ids are generated — and the requested id to check when `UNKNOWN`. Null when the tenant is known to be running no backup, and also when an `UNKNOWN` tenant generates its own ids, because the id it may be running under was never reported; list that tenant's backups to find it.
@@ -243,13 +314,24 @@ public struct ClusterRuntimeBackupTakeResult: Codable, Hashable, Sendable {
         case outcome
         case reason
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("physicalTenantId"),
+            let v1: BackupId? = object.optional("backupId"),
+            let v2: ClusterRuntimeBackupTakeOutcome = object.required("outcome"),
+            let v3: String? = object.optional("reason")
+        else { return nil }
+        return Self(physicalTenantId: v0, backupId: v1, outcome: v2, reason: v3)
+    }
 }
 
 /// Cluster Runtime Backup Take Outcome
 /// What a physical tenant did with the trigger. `TRIGGERED` says the backup is running, not that it completed — poll `GET /cluster/v2/backups/runtime/{backupId}` for that. A `FAILED` tenant is running no backup for this request and needs no cleanup. `UNKNOWN` means the broker may or may not have accepted the request — the connection was cut mid-flight, or the gateway timed out waiting — so that tenant's backups have to be checked before retrying; it is reported separately from `FAILED` precisely because calling it failed would claim nothing is running there. Tenants that were triggered are never rolled back.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRuntimeBackupTakeOutcome`.
-public enum ClusterRuntimeBackupTakeOutcome: CamundaEnum {
+public enum ClusterRuntimeBackupTakeOutcome: CamundaEnum, NodeDecodable {
     /// `TRIGGERED`
     case triggered
     /// `FAILED`
@@ -286,7 +368,7 @@ public enum ClusterRuntimeBackupTakeOutcome: CamundaEnum {
 /// A runtime backup id, what each physical tenant reports for it, and the state aggregated over every targeted tenant — folded from the per-tenant states by the same rules a per-tenant state is folded from its partitions.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRuntimeBackupInfo`.
-public struct ClusterRuntimeBackupInfo: Codable, Hashable, Sendable {
+public struct ClusterRuntimeBackupInfo: Codable, Hashable, Sendable, NodeDecodable {
     /// The id of the backup.
     public var backupId: BackupId
     /// The state aggregated over every targeted physical tenant, whether the backup id was looked up directly or listed. A tenant holding nothing for this id counts as `DOES_NOT_EXIST`, so the aggregate is `INCOMPLETE` unless every targeted tenant holds the backup.
@@ -310,12 +392,23 @@ public struct ClusterRuntimeBackupInfo: Codable, Hashable, Sendable {
         case failureReason
         case physicalTenants
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: BackupId = object.required("backupId"),
+            let v1: StateCode = object.required("state"),
+            let v2: String? = object.optional("failureReason"),
+            let v3: [ClusterRuntimeBackupTenantInfo] = object.required("physicalTenants")
+        else { return nil }
+        return Self(backupId: v0, state: v1, failureReason: v2, physicalTenants: v3)
+    }
 }
 
 /// What a single physical tenant reports for a runtime backup id.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRuntimeBackupTenantInfo`.
-public struct ClusterRuntimeBackupTenantInfo: Codable, Hashable, Sendable {
+public struct ClusterRuntimeBackupTenantInfo: Codable, Hashable, Sendable, NodeDecodable {
     /// The id of the physical tenant.
     public var physicalTenantId: String
     /// The state of the backup on this physical tenant, aggregated over its partitions.
@@ -339,12 +432,23 @@ public struct ClusterRuntimeBackupTenantInfo: Codable, Hashable, Sendable {
         case failureReason
         case details
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("physicalTenantId"),
+            let v1: StateCode = object.required("state"),
+            let v2: String? = object.optional("failureReason"),
+            let v3: [PartitionBackupInfo] = object.required("details")
+        else { return nil }
+        return Self(physicalTenantId: v0, state: v1, failureReason: v2, details: v3)
+    }
 }
 
 /// The checkpoint and backup state of each physical tenant. Nothing is aggregated across tenants: checkpoint ids and log positions only mean anything within one tenant's partitions.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRuntimeBackupState`.
-public struct ClusterRuntimeBackupState: Codable, Hashable, Sendable {
+public struct ClusterRuntimeBackupState: Codable, Hashable, Sendable, NodeDecodable {
     /// The runtime backup state of each targeted physical tenant, ordered by physical tenant id.
     public var physicalTenants: [ClusterRuntimeBackupTenantState]
 
@@ -356,12 +460,20 @@ public struct ClusterRuntimeBackupState: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case physicalTenants
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: [ClusterRuntimeBackupTenantState] = object.required("physicalTenants")
+        else { return nil }
+        return Self(physicalTenants: v0)
+    }
 }
 
 /// The checkpoint and backup state of one physical tenant.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRuntimeBackupTenantState`.
-public struct ClusterRuntimeBackupTenantState: Codable, Hashable, Sendable {
+public struct ClusterRuntimeBackupTenantState: Codable, Hashable, Sendable, NodeDecodable {
     /// The id of the physical tenant.
     public var physicalTenantId: String
     /// The checkpoint and backup state of this physical tenant's partitions.
@@ -377,12 +489,21 @@ public struct ClusterRuntimeBackupTenantState: Codable, Hashable, Sendable {
         case physicalTenantId
         case state
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("physicalTenantId"),
+            let v1: RuntimeBackupState = object.required("state")
+        else { return nil }
+        return Self(physicalTenantId: v0, state: v1)
+    }
 }
 
 /// The snapshots scheduled on every targeted physical tenant. No cluster-level state is aggregated from the per-tenant outcomes.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterTakeHistoryBackupResponse`.
-public struct ClusterTakeHistoryBackupResponse: Codable, Hashable, Sendable {
+public struct ClusterTakeHistoryBackupResponse: Codable, Hashable, Sendable, NodeDecodable {
     /// The id requested for the backup on every targeted physical tenant.
     public var backupId: BackupId
     /// The outcome for each targeted physical tenant, ordered by physical tenant id.
@@ -398,12 +519,21 @@ public struct ClusterTakeHistoryBackupResponse: Codable, Hashable, Sendable {
         case backupId
         case physicalTenants
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: BackupId = object.required("backupId"),
+            let v1: [ClusterHistoryBackupTakeResult] = object.required("physicalTenants")
+        else { return nil }
+        return Self(backupId: v0, physicalTenants: v1)
+    }
 }
 
 /// The snapshots scheduled on a single physical tenant. Only successfully scheduled tenants are reported: the request fails as a whole if any targeted tenant could not schedule the backup.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterHistoryBackupTakeResult`.
-public struct ClusterHistoryBackupTakeResult: Codable, Hashable, Sendable {
+public struct ClusterHistoryBackupTakeResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The id of the physical tenant.
     public var physicalTenantId: String
     /// The names of the snapshots scheduled on this physical tenant.
@@ -419,12 +549,21 @@ public struct ClusterHistoryBackupTakeResult: Codable, Hashable, Sendable {
         case physicalTenantId
         case scheduledSnapshots
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("physicalTenantId"),
+            let v1: [String] = object.required("scheduledSnapshots")
+        else { return nil }
+        return Self(physicalTenantId: v0, scheduledSnapshots: v1)
+    }
 }
 
 /// A history backup id and what each physical tenant reports for it. No cluster-level state is aggregated from the per-tenant states.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterHistoryBackupInfo`.
-public struct ClusterHistoryBackupInfo: Codable, Hashable, Sendable {
+public struct ClusterHistoryBackupInfo: Codable, Hashable, Sendable, NodeDecodable {
     /// The id of the backup.
     public var backupId: BackupId
     /// What each physical tenant reports for this backup id, ordered by physical tenant id. When looking a backup id up directly, every targeted tenant is listed, including the ones reporting `NOT_FOUND`. Within a listing, only the tenants that hold the id are listed.
@@ -440,12 +579,21 @@ public struct ClusterHistoryBackupInfo: Codable, Hashable, Sendable {
         case backupId
         case physicalTenants
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: BackupId = object.required("backupId"),
+            let v1: [ClusterHistoryBackupTenantInfo] = object.required("physicalTenants")
+        else { return nil }
+        return Self(backupId: v0, physicalTenants: v1)
+    }
 }
 
 /// What a single physical tenant reports for a history backup id.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterHistoryBackupTenantInfo`.
-public struct ClusterHistoryBackupTenantInfo: Codable, Hashable, Sendable {
+public struct ClusterHistoryBackupTenantInfo: Codable, Hashable, Sendable, NodeDecodable {
     /// The id of the physical tenant.
     public var physicalTenantId: String
     /// The state of the backup on this physical tenant.
@@ -469,13 +617,24 @@ public struct ClusterHistoryBackupTenantInfo: Codable, Hashable, Sendable {
         case failureReason
         case details
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("physicalTenantId"),
+            let v1: ClusterHistoryBackupTenantState = object.required("state"),
+            let v2: String? = object.optional("failureReason"),
+            let v3: [HistoryBackupSnapshotInfo] = object.required("details")
+        else { return nil }
+        return Self(physicalTenantId: v0, state: v1, failureReason: v2, details: v3)
+    }
 }
 
 /// Cluster History Backup Tenant State
 /// What a physical tenant reports for a history backup id: the per-tenant `HistoryBackupStateCode` extended with `NOT_FOUND` for a tenant that was read and does not hold the backup. `NOT_FOUND` is a successful observation, not a failure — a backup that only some physical tenants hold is a supported outcome. There is no state for a tenant that could not be read at all, because such a tenant fails the whole request.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterHistoryBackupTenantState`.
-public enum ClusterHistoryBackupTenantState: CamundaEnum {
+public enum ClusterHistoryBackupTenantState: CamundaEnum, NodeDecodable {
     /// `IN_PROGRESS`
     case inProgress
     /// `COMPLETED`

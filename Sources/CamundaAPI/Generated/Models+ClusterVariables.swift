@@ -5,7 +5,7 @@ import Foundation
 /// The kind of a cluster variable. JSON is the default. SECRET_REFERENCE allows the value to contain camunda.secrets.X references that are resolved at job activation time.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterVariableKindEnum`.
-public enum ClusterVariableKindEnum: CamundaEnum {
+public enum ClusterVariableKindEnum: CamundaEnum, NodeDecodable {
     /// `JSON`
     case json
     /// `SECRET_REFERENCE`
@@ -38,7 +38,7 @@ public enum ClusterVariableKindEnum: CamundaEnum {
 /// The scope of a cluster variable.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterVariableScopeEnum`.
-public enum ClusterVariableScopeEnum: CamundaEnum {
+public enum ClusterVariableScopeEnum: CamundaEnum, NodeDecodable {
     /// `GLOBAL`
     case global
     /// `TENANT`
@@ -69,7 +69,7 @@ public enum ClusterVariableScopeEnum: CamundaEnum {
 }
 
 /// - Remark: Generated from `#/components/schemas/CreateClusterVariableRequest`.
-public struct CreateClusterVariableRequest: Codable, Hashable, Sendable {
+public struct CreateClusterVariableRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The name of the cluster variable. Must be unique within its scope (global or tenant-specific).
     public var name: ClusterVariableName
     /// The value of the cluster variable. Can be any JSON object or primitive value. Will be serialized as a JSON string in responses.
@@ -98,7 +98,18 @@ public struct CreateClusterVariableRequest: Codable, Hashable, Sendable {
         case kind
     }
 
-    public enum MetadataValue: Codable, Hashable, Sendable {
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ClusterVariableName = object.required("name"),
+            let v1: [String: JSONValue] = object.required("value"),
+            let v2: [String: MetadataValue]? = object.optional("metadata"),
+            let v3: ClusterVariableKindEnum? = object.optional("kind")
+        else { return nil }
+        return Self(name: v0, value: v1, metadata: v2, kind: v3)
+    }
+
+    public enum MetadataValue: Codable, Hashable, Sendable, NodeDecodable {
         /// A ``String`` value.
         case string(String)
         /// A ``Double`` value.
@@ -133,7 +144,7 @@ public struct CreateClusterVariableRequest: Codable, Hashable, Sendable {
 }
 
 /// - Remark: Generated from `#/components/schemas/UpdateClusterVariableRequest`.
-public struct UpdateClusterVariableRequest: Codable, Hashable, Sendable {
+public struct UpdateClusterVariableRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The new value of the cluster variable. Can be any JSON object or primitive value. Will be serialized as a JSON string in responses.
     public var value: [String: JSONValue]
     /// A generic key-value metadata bag attached to the cluster variable. Values must be strings or numbers. Limited to 100 entries and a configurable maximum serialized size (default: 100 entries at max key length of a cluster variable name (256 chars) plus the maximum value length, 8192 characters).
@@ -152,7 +163,16 @@ public struct UpdateClusterVariableRequest: Codable, Hashable, Sendable {
         case metadata
     }
 
-    public enum MetadataValue: Codable, Hashable, Sendable {
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: [String: JSONValue] = object.required("value"),
+            let v1: [String: MetadataValue]? = object.optional("metadata")
+        else { return nil }
+        return Self(value: v0, metadata: v1)
+    }
+
+    public enum MetadataValue: Codable, Hashable, Sendable, NodeDecodable {
         /// A ``String`` value.
         case string(String)
         /// A ``Double`` value.
@@ -187,7 +207,7 @@ public struct UpdateClusterVariableRequest: Codable, Hashable, Sendable {
 }
 
 /// - Remark: Generated from `#/components/schemas/ClusterVariableResult`.
-public struct ClusterVariableResult: Codable, Hashable, Sendable {
+public struct ClusterVariableResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The name of the cluster variable. Unique within its scope (global or tenant-specific).
     public var name: ClusterVariableName
     /// The scope of a cluster variable.
@@ -224,7 +244,20 @@ public struct ClusterVariableResult: Codable, Hashable, Sendable {
         case value
     }
 
-    public enum MetadataValue: Codable, Hashable, Sendable {
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ClusterVariableName = object.required("name"),
+            let v1: ClusterVariableScopeEnum = object.required("scope"),
+            let v2: String? = object.optional("tenantId"),
+            let v3: [String: MetadataValue]? = object.optional("metadata"),
+            let v4: ClusterVariableKindEnum? = object.optional("kind"),
+            let v5: String = object.required("value")
+        else { return nil }
+        return Self(name: v0, scope: v1, tenantId: v2, metadata: v3, kind: v4, value: v5)
+    }
+
+    public enum MetadataValue: Codable, Hashable, Sendable, NodeDecodable {
         /// A ``String`` value.
         case string(String)
         /// A ``Double`` value.
@@ -261,7 +294,7 @@ public struct ClusterVariableResult: Codable, Hashable, Sendable {
 /// Cluster variable search response item.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterVariableSearchResult`.
-public struct ClusterVariableSearchResult: Codable, Hashable, Sendable {
+public struct ClusterVariableSearchResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The name of the cluster variable. Unique within its scope (global or tenant-specific).
     public var name: ClusterVariableName
     /// The scope of a cluster variable.
@@ -302,7 +335,21 @@ public struct ClusterVariableSearchResult: Codable, Hashable, Sendable {
         case isTruncated
     }
 
-    public enum MetadataValue: Codable, Hashable, Sendable {
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ClusterVariableName = object.required("name"),
+            let v1: ClusterVariableScopeEnum = object.required("scope"),
+            let v2: String? = object.optional("tenantId"),
+            let v3: [String: MetadataValue]? = object.optional("metadata"),
+            let v4: ClusterVariableKindEnum? = object.optional("kind"),
+            let v5: String = object.required("value"),
+            let v6: Bool = object.required("isTruncated")
+        else { return nil }
+        return Self(name: v0, scope: v1, tenantId: v2, metadata: v3, kind: v4, value: v5, isTruncated: v6)
+    }
+
+    public enum MetadataValue: Codable, Hashable, Sendable, NodeDecodable {
         /// A ``String`` value.
         case string(String)
         /// A ``Double`` value.
@@ -339,7 +386,7 @@ public struct ClusterVariableSearchResult: Codable, Hashable, Sendable {
 /// Cluster variable response item.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterVariableResultBase`.
-public struct ClusterVariableResultBase: Codable, Hashable, Sendable {
+public struct ClusterVariableResultBase: Codable, Hashable, Sendable, NodeDecodable {
     /// The name of the cluster variable. Unique within its scope (global or tenant-specific).
     public var name: ClusterVariableName
     /// The scope of a cluster variable.
@@ -372,7 +419,19 @@ public struct ClusterVariableResultBase: Codable, Hashable, Sendable {
         case kind
     }
 
-    public enum MetadataValue: Codable, Hashable, Sendable {
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ClusterVariableName = object.required("name"),
+            let v1: ClusterVariableScopeEnum = object.required("scope"),
+            let v2: String? = object.optional("tenantId"),
+            let v3: [String: MetadataValue]? = object.optional("metadata"),
+            let v4: ClusterVariableKindEnum? = object.optional("kind")
+        else { return nil }
+        return Self(name: v0, scope: v1, tenantId: v2, metadata: v3, kind: v4)
+    }
+
+    public enum MetadataValue: Codable, Hashable, Sendable, NodeDecodable {
         /// A ``String`` value.
         case string(String)
         /// A ``Double`` value.
@@ -409,7 +468,7 @@ public struct ClusterVariableResultBase: Codable, Hashable, Sendable {
 /// Cluster variable search query request.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterVariableSearchQueryRequest`.
-public struct ClusterVariableSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery {
+public struct ClusterVariableSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -431,10 +490,20 @@ public struct ClusterVariableSearchQueryRequest: Codable, Hashable, Sendable, Pa
         case sort
         case filter
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageRequest? = object.optional("page"),
+            let v1: [ClusterVariableSearchQuerySortRequest]? = object.optional("sort"),
+            let v2: ClusterVariableSearchQueryFilterRequest? = object.optional("filter")
+        else { return nil }
+        return Self(page: v0, sort: v1, filter: v2)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ClusterVariableSearchQuerySortRequest`.
-public struct ClusterVariableSearchQuerySortRequest: Codable, Hashable, Sendable {
+public struct ClusterVariableSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -451,8 +520,17 @@ public struct ClusterVariableSearchQuerySortRequest: Codable, Hashable, Sendable
         case order
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Field = object.required("field"),
+            let v1: SortOrderEnum? = object.optional("order")
+        else { return nil }
+        return Self(field: v0, order: v1)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum {
+    public enum Field: CamundaEnum, NodeDecodable {
         /// `name`
         case name
         /// `value`
@@ -494,7 +572,7 @@ public struct ClusterVariableSearchQuerySortRequest: Codable, Hashable, Sendable
 /// Cluster variable filter request.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterVariableSearchQueryFilterRequest`.
-public struct ClusterVariableSearchQueryFilterRequest: Codable, Hashable, Sendable {
+public struct ClusterVariableSearchQueryFilterRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// Name of the cluster variable.
     public var name: StringFilterProperty?
     /// The value of the cluster variable.
@@ -534,13 +612,27 @@ public struct ClusterVariableSearchQueryFilterRequest: Codable, Hashable, Sendab
         case metadata
         case kind
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: StringFilterProperty? = object.optional("name"),
+            let v1: StringFilterProperty? = object.optional("value"),
+            let v2: ClusterVariableScopeFilterProperty? = object.optional("scope"),
+            let v3: StringFilterProperty? = object.optional("tenantId"),
+            let v4: Bool? = object.optional("isTruncated"),
+            let v5: [String: AdvancedMetadataValueFilter]? = object.optional("metadata"),
+            let v6: ClusterVariableKindFilterProperty? = object.optional("kind")
+        else { return nil }
+        return Self(name: v0, value: v1, scope: v2, tenantId: v3, isTruncated: v4, metadata: v5, kind: v6)
+    }
 }
 
 /// Advanced filter
 /// Advanced filter on a metadata value (string or number).
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedMetadataValueFilter`.
-public struct AdvancedMetadataValueFilter: Codable, Hashable, Sendable {
+public struct AdvancedMetadataValueFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     public var eq: Eq?
     /// Checks for inequality with the provided value.
@@ -592,8 +684,24 @@ public struct AdvancedMetadataValueFilter: Codable, Hashable, Sendable {
         case like = "$like"
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Eq? = object.optional("$eq"),
+            let v1: Neq? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: Double? = object.optional("$gt"),
+            let v4: Double? = object.optional("$gte"),
+            let v5: Double? = object.optional("$lt"),
+            let v6: Double? = object.optional("$lte"),
+            let v7: [InItem]? = object.optional("$in"),
+            let v8: LikeFilter? = object.optional("$like")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, gt: v3, gte: v4, lt: v5, lte: v6, in: v7, like: v8)
+    }
+
     /// Checks for equality with the provided value.
-    public enum Eq: Codable, Hashable, Sendable {
+    public enum Eq: Codable, Hashable, Sendable, NodeDecodable {
         /// A ``String`` value.
         case string(String)
         /// A ``Double`` value.
@@ -627,7 +735,7 @@ public struct AdvancedMetadataValueFilter: Codable, Hashable, Sendable {
     }
 
     /// Checks for inequality with the provided value.
-    public enum Neq: Codable, Hashable, Sendable {
+    public enum Neq: Codable, Hashable, Sendable, NodeDecodable {
         /// A ``String`` value.
         case string(String)
         /// A ``Double`` value.
@@ -660,7 +768,7 @@ public struct AdvancedMetadataValueFilter: Codable, Hashable, Sendable {
         }
     }
 
-    public enum InItem: Codable, Hashable, Sendable {
+    public enum InItem: Codable, Hashable, Sendable, NodeDecodable {
         /// A ``String`` value.
         case string(String)
         /// A ``Double`` value.
@@ -703,7 +811,7 @@ public typealias ClusterVariableScopeFilterProperty = FilterProperty<ClusterVari
 /// Advanced ClusterVariableScopeEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedClusterVariableScopeFilter`.
-public struct AdvancedClusterVariableScopeFilter: Codable, Hashable, Sendable {
+public struct AdvancedClusterVariableScopeFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     public var eq: ClusterVariableScopeEnum?
     /// Checks for inequality with the provided value.
@@ -738,6 +846,18 @@ public struct AdvancedClusterVariableScopeFilter: Codable, Hashable, Sendable {
         case `in` = "$in"
         case like = "$like"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ClusterVariableScopeEnum? = object.optional("$eq"),
+            let v1: ClusterVariableScopeEnum? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [ClusterVariableScopeEnum]? = object.optional("$in"),
+            let v4: LikeFilter? = object.optional("$like")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
+    }
 }
 
 /// ClusterVariableKindEnum property with full advanced search capabilities.
@@ -749,7 +869,7 @@ public typealias ClusterVariableKindFilterProperty = FilterProperty<ClusterVaria
 /// Advanced ClusterVariableKindEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedClusterVariableKindFilter`.
-public struct AdvancedClusterVariableKindFilter: Codable, Hashable, Sendable {
+public struct AdvancedClusterVariableKindFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     public var eq: ClusterVariableKindEnum?
     /// Checks for inequality with the provided value.
@@ -784,12 +904,24 @@ public struct AdvancedClusterVariableKindFilter: Codable, Hashable, Sendable {
         case `in` = "$in"
         case like = "$like"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ClusterVariableKindEnum? = object.optional("$eq"),
+            let v1: ClusterVariableKindEnum? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [ClusterVariableKindEnum]? = object.optional("$in"),
+            let v4: LikeFilter? = object.optional("$like")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
+    }
 }
 
 /// Cluster variable search query response.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterVariableSearchQueryResult`.
-public struct ClusterVariableSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct ClusterVariableSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -806,5 +938,14 @@ public struct ClusterVariableSearchQueryResult: Codable, Hashable, Sendable, Pag
     enum CodingKeys: String, CodingKey {
         case page
         case items
+    }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [ClusterVariableSearchResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
     }
 }

@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/ConditionalEvaluationInstruction`.
-public struct ConditionalEvaluationInstruction: Codable, Hashable, Sendable {
+public struct ConditionalEvaluationInstruction: Codable, Hashable, Sendable, NodeDecodable {
     /// Used to evaluate root-level conditional start events for a tenant with the given ID.
     /// This will only evaluate root-level conditional start events of process definitions which belong to the tenant.
     public var tenantId: TenantId?
@@ -24,10 +24,20 @@ public struct ConditionalEvaluationInstruction: Codable, Hashable, Sendable {
         case processDefinitionKey
         case variables
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: TenantId? = object.optional("tenantId"),
+            let v1: ProcessDefinitionKey? = object.optional("processDefinitionKey"),
+            let v2: [String: JSONValue] = object.required("variables")
+        else { return nil }
+        return Self(tenantId: v0, processDefinitionKey: v1, variables: v2)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/EvaluateConditionalResult`.
-public struct EvaluateConditionalResult: Codable, Hashable, Sendable {
+public struct EvaluateConditionalResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The unique key of the conditional evaluation operation.
     public var conditionalEvaluationKey: ConditionalEvaluationKey
     /// The tenant ID of the conditional evaluation operation.
@@ -47,12 +57,22 @@ public struct EvaluateConditionalResult: Codable, Hashable, Sendable {
         case tenantId
         case processInstances
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ConditionalEvaluationKey = object.required("conditionalEvaluationKey"),
+            let v1: TenantId = object.required("tenantId"),
+            let v2: [ProcessInstanceReference] = object.required("processInstances")
+        else { return nil }
+        return Self(conditionalEvaluationKey: v0, tenantId: v1, processInstances: v2)
+    }
 }
 
 /// System-generated key for a conditional evaluation.
 ///
 /// - Remark: Generated from `#/components/schemas/ConditionalEvaluationKey`.
-public struct ConditionalEvaluationKey: CamundaIdentifier {
+public struct ConditionalEvaluationKey: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -62,7 +82,7 @@ public struct ConditionalEvaluationKey: CamundaIdentifier {
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceReference`.
-public struct ProcessInstanceReference: Codable, Hashable, Sendable {
+public struct ProcessInstanceReference: Codable, Hashable, Sendable, NodeDecodable {
     /// The key of the process definition.
     public var processDefinitionKey: ProcessDefinitionKey
     /// The key of the created process instance.
@@ -77,5 +97,14 @@ public struct ProcessInstanceReference: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case processDefinitionKey
         case processInstanceKey
+    }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ProcessDefinitionKey = object.required("processDefinitionKey"),
+            let v1: ProcessInstanceKey = object.required("processInstanceKey")
+        else { return nil }
+        return Self(processDefinitionKey: v0, processInstanceKey: v1)
     }
 }

@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/DecisionDefinitionSearchQuerySortRequest`.
-public struct DecisionDefinitionSearchQuerySortRequest: Codable, Hashable, Sendable {
+public struct DecisionDefinitionSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -20,8 +20,17 @@ public struct DecisionDefinitionSearchQuerySortRequest: Codable, Hashable, Senda
         case order
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Field = object.required("field"),
+            let v1: SortOrderEnum? = object.optional("order")
+        else { return nil }
+        return Self(field: v0, order: v1)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum {
+    public enum Field: CamundaEnum, NodeDecodable {
         /// `decisionDefinitionKey`
         case decisionDefinitionKey
         /// `decisionDefinitionId`
@@ -81,7 +90,7 @@ public struct DecisionDefinitionSearchQuerySortRequest: Codable, Hashable, Senda
 }
 
 /// - Remark: Generated from `#/components/schemas/DecisionDefinitionSearchQuery`.
-public struct DecisionDefinitionSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery {
+public struct DecisionDefinitionSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -103,12 +112,22 @@ public struct DecisionDefinitionSearchQuery: Codable, Hashable, Sendable, Pagina
         case sort
         case filter
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageRequest? = object.optional("page"),
+            let v1: [DecisionDefinitionSearchQuerySortRequest]? = object.optional("sort"),
+            let v2: DecisionDefinitionFilter? = object.optional("filter")
+        else { return nil }
+        return Self(page: v0, sort: v1, filter: v2)
+    }
 }
 
 /// Decision definition search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/DecisionDefinitionFilter`.
-public struct DecisionDefinitionFilter: Codable, Hashable, Sendable {
+public struct DecisionDefinitionFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// The DMN ID of the decision definition.
     public var decisionDefinitionId: DecisionDefinitionId?
     /// The DMN name of the decision definition.
@@ -166,10 +185,27 @@ public struct DecisionDefinitionFilter: Codable, Hashable, Sendable {
         case decisionRequirementsName
         case decisionRequirementsVersion
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: DecisionDefinitionId? = object.optional("decisionDefinitionId"),
+            let v1: String? = object.optional("name"),
+            let v2: Bool? = object.optional("isLatestVersion"),
+            let v3: Int? = object.optional("version"),
+            let v4: String? = object.optional("decisionRequirementsId"),
+            let v5: TenantId? = object.optional("tenantId"),
+            let v6: DecisionDefinitionKey? = object.optional("decisionDefinitionKey"),
+            let v7: DecisionRequirementsKey? = object.optional("decisionRequirementsKey"),
+            let v8: String? = object.optional("decisionRequirementsName"),
+            let v9: Int? = object.optional("decisionRequirementsVersion")
+        else { return nil }
+        return Self(decisionDefinitionId: v0, name: v1, isLatestVersion: v2, version: v3, decisionRequirementsId: v4, tenantId: v5, decisionDefinitionKey: v6, decisionRequirementsKey: v7, decisionRequirementsName: v8, decisionRequirementsVersion: v9)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DecisionDefinitionSearchQueryResult`.
-public struct DecisionDefinitionSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct DecisionDefinitionSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -187,10 +223,19 @@ public struct DecisionDefinitionSearchQueryResult: Codable, Hashable, Sendable, 
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [DecisionDefinitionResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DecisionDefinitionResult`.
-public struct DecisionDefinitionResult: Codable, Hashable, Sendable {
+public struct DecisionDefinitionResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The DMN ID of the decision definition.
     ///
     /// Added in 8.6.
@@ -252,10 +297,26 @@ public struct DecisionDefinitionResult: Codable, Hashable, Sendable {
         case tenantId
         case version
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: DecisionDefinitionId = object.required("decisionDefinitionId"),
+            let v1: DecisionDefinitionKey = object.required("decisionDefinitionKey"),
+            let v2: String = object.required("decisionRequirementsId"),
+            let v3: DecisionRequirementsKey = object.required("decisionRequirementsKey"),
+            let v4: String? = object.optional("decisionRequirementsName"),
+            let v5: Int? = object.optional("decisionRequirementsVersion"),
+            let v6: String = object.required("name"),
+            let v7: TenantId = object.required("tenantId"),
+            let v8: Int = object.required("version")
+        else { return nil }
+        return Self(decisionDefinitionId: v0, decisionDefinitionKey: v1, decisionRequirementsId: v2, decisionRequirementsKey: v3, decisionRequirementsName: v4, decisionRequirementsVersion: v5, name: v6, tenantId: v7, version: v8)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DecisionEvaluationInstruction`.
-public enum DecisionEvaluationInstruction: Codable, Hashable, Sendable {
+public enum DecisionEvaluationInstruction: Codable, Hashable, Sendable, NodeDecodable {
     /// A ``DecisionEvaluationById`` value.
     case decisionEvaluationById(DecisionEvaluationById)
     /// A ``DecisionEvaluationByKey`` value.
@@ -291,7 +352,7 @@ public enum DecisionEvaluationInstruction: Codable, Hashable, Sendable {
 /// Decision evaluation by ID
 ///
 /// - Remark: Generated from `#/components/schemas/DecisionEvaluationById`.
-public struct DecisionEvaluationById: Codable, Hashable, Sendable {
+public struct DecisionEvaluationById: Codable, Hashable, Sendable, NodeDecodable {
     /// The ID of the decision to be evaluated.
     /// When using the decision ID, the latest
     /// deployed version of the decision is used.
@@ -313,12 +374,22 @@ public struct DecisionEvaluationById: Codable, Hashable, Sendable {
         case variables
         case tenantId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: DecisionDefinitionId = object.required("decisionDefinitionId"),
+            let v1: [String: JSONValue]? = object.optional("variables"),
+            let v2: TenantId? = object.optional("tenantId")
+        else { return nil }
+        return Self(decisionDefinitionId: v0, variables: v1, tenantId: v2)
+    }
 }
 
 /// Decision evaluation by key
 ///
 /// - Remark: Generated from `#/components/schemas/DecisionEvaluationByKey`.
-public struct DecisionEvaluationByKey: Codable, Hashable, Sendable {
+public struct DecisionEvaluationByKey: Codable, Hashable, Sendable, NodeDecodable {
     /// System-generated key for a decision definition.
     public var decisionDefinitionKey: DecisionDefinitionKey
     /// The decision evaluation variables as JSON document.
@@ -338,10 +409,20 @@ public struct DecisionEvaluationByKey: Codable, Hashable, Sendable {
         case variables
         case tenantId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: DecisionDefinitionKey = object.required("decisionDefinitionKey"),
+            let v1: [String: JSONValue]? = object.optional("variables"),
+            let v2: TenantId? = object.optional("tenantId")
+        else { return nil }
+        return Self(decisionDefinitionKey: v0, variables: v1, tenantId: v2)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/EvaluateDecisionResult`.
-public struct EvaluateDecisionResult: Codable, Hashable, Sendable {
+public struct EvaluateDecisionResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The ID of the decision which was evaluated.
     public var decisionDefinitionId: DecisionDefinitionId
     /// The unique key identifying the decision which was evaluated.
@@ -408,12 +489,32 @@ public struct EvaluateDecisionResult: Codable, Hashable, Sendable {
         case output
         case tenantId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: DecisionDefinitionId = object.required("decisionDefinitionId"),
+            let v1: DecisionDefinitionKey = object.required("decisionDefinitionKey"),
+            let v2: String = object.required("decisionDefinitionName"),
+            let v3: Int32 = object.required("decisionDefinitionVersion"),
+            let v4: DecisionEvaluationKey = object.required("decisionEvaluationKey"),
+            let v5: DecisionInstanceKey = object.required("decisionInstanceKey"),
+            let v6: String = object.required("decisionRequirementsId"),
+            let v7: DecisionRequirementsKey = object.required("decisionRequirementsKey"),
+            let v8: [EvaluatedDecisionResult] = object.required("evaluatedDecisions"),
+            let v9: DecisionDefinitionId? = object.optional("failedDecisionDefinitionId"),
+            let v10: String? = object.optional("failureMessage"),
+            let v11: String = object.required("output"),
+            let v12: TenantId = object.required("tenantId")
+        else { return nil }
+        return Self(decisionDefinitionId: v0, decisionDefinitionKey: v1, decisionDefinitionName: v2, decisionDefinitionVersion: v3, decisionEvaluationKey: v4, decisionInstanceKey: v5, decisionRequirementsId: v6, decisionRequirementsKey: v7, evaluatedDecisions: v8, failedDecisionDefinitionId: v9, failureMessage: v10, output: v11, tenantId: v12)
+    }
 }
 
 /// A decision that was evaluated.
 ///
 /// - Remark: Generated from `#/components/schemas/EvaluatedDecisionResult`.
-public struct EvaluatedDecisionResult: Codable, Hashable, Sendable {
+public struct EvaluatedDecisionResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The ID of the decision which was evaluated.
     public var decisionDefinitionId: DecisionDefinitionId
     /// The name of the decision which was evaluated.
@@ -462,5 +563,22 @@ public struct EvaluatedDecisionResult: Codable, Hashable, Sendable {
         case evaluatedInputs
         case decisionDefinitionKey
         case decisionEvaluationInstanceKey
+    }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: DecisionDefinitionId = object.required("decisionDefinitionId"),
+            let v1: String = object.required("decisionDefinitionName"),
+            let v2: Int32 = object.required("decisionDefinitionVersion"),
+            let v3: String = object.required("decisionDefinitionType"),
+            let v4: String = object.required("output"),
+            let v5: TenantId = object.required("tenantId"),
+            let v6: [MatchedDecisionRuleItem] = object.required("matchedRules"),
+            let v7: [EvaluatedDecisionInputItem] = object.required("evaluatedInputs"),
+            let v8: DecisionDefinitionKey = object.required("decisionDefinitionKey"),
+            let v9: DecisionEvaluationInstanceKey = object.required("decisionEvaluationInstanceKey")
+        else { return nil }
+        return Self(decisionDefinitionId: v0, decisionDefinitionName: v1, decisionDefinitionVersion: v2, decisionDefinitionType: v3, output: v4, tenantId: v5, matchedRules: v6, evaluatedInputs: v7, decisionDefinitionKey: v8, decisionEvaluationInstanceKey: v9)
     }
 }

@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/DecisionInstanceSearchQuerySortRequest`.
-public struct DecisionInstanceSearchQuerySortRequest: Codable, Hashable, Sendable {
+public struct DecisionInstanceSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -20,8 +20,17 @@ public struct DecisionInstanceSearchQuerySortRequest: Codable, Hashable, Sendabl
         case order
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Field = object.required("field"),
+            let v1: SortOrderEnum? = object.optional("order")
+        else { return nil }
+        return Self(field: v0, order: v1)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum {
+    public enum Field: CamundaEnum, NodeDecodable {
         /// `businessId`
         case businessId
         /// `decisionDefinitionId`
@@ -109,7 +118,7 @@ public struct DecisionInstanceSearchQuerySortRequest: Codable, Hashable, Sendabl
 }
 
 /// - Remark: Generated from `#/components/schemas/DecisionInstanceSearchQuery`.
-public struct DecisionInstanceSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery {
+public struct DecisionInstanceSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -131,12 +140,22 @@ public struct DecisionInstanceSearchQuery: Codable, Hashable, Sendable, Paginate
         case sort
         case filter
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageRequest? = object.optional("page"),
+            let v1: [DecisionInstanceSearchQuerySortRequest]? = object.optional("sort"),
+            let v2: DecisionInstanceFilter? = object.optional("filter")
+        else { return nil }
+        return Self(page: v0, sort: v1, filter: v2)
+    }
 }
 
 /// Decision instance search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/DecisionInstanceFilter`.
-public struct DecisionInstanceFilter: Codable, Hashable, Sendable {
+public struct DecisionInstanceFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// The key of the decision evaluation instance.
     ///
     /// Added in 8.8.
@@ -246,10 +265,34 @@ public struct DecisionInstanceFilter: Codable, Hashable, Sendable {
         case rootDecisionDefinitionKey
         case decisionRequirementsKey
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: DecisionEvaluationInstanceKeyFilterProperty? = object.optional("decisionEvaluationInstanceKey"),
+            let v1: DecisionInstanceStateFilterProperty? = object.optional("state"),
+            let v2: String? = object.optional("evaluationFailure"),
+            let v3: DateTimeFilterProperty? = object.optional("evaluationDate"),
+            let v4: DecisionDefinitionId? = object.optional("decisionDefinitionId"),
+            let v5: String? = object.optional("decisionDefinitionName"),
+            let v6: Int32? = object.optional("decisionDefinitionVersion"),
+            let v7: DecisionDefinitionTypeEnum? = object.optional("decisionDefinitionType"),
+            let v8: TenantId? = object.optional("tenantId"),
+            let v9: DecisionEvaluationKey? = object.optional("decisionEvaluationKey"),
+            let v10: ProcessDefinitionKey? = object.optional("processDefinitionKey"),
+            let v11: ProcessInstanceKey? = object.optional("processInstanceKey"),
+            let v12: StringFilterProperty? = object.optional("businessId"),
+            let v13: DecisionDefinitionKeyFilterProperty? = object.optional("decisionDefinitionKey"),
+            let v14: ElementInstanceKeyFilterProperty? = object.optional("elementInstanceKey"),
+            let v15: DecisionDefinitionKeyFilterProperty? = object.optional("rootDecisionDefinitionKey"),
+            let v16: DecisionRequirementsKeyFilterProperty? = object.optional("decisionRequirementsKey")
+        else { return nil }
+        return Self(decisionEvaluationInstanceKey: v0, state: v1, evaluationFailure: v2, evaluationDate: v3, decisionDefinitionId: v4, decisionDefinitionName: v5, decisionDefinitionVersion: v6, decisionDefinitionType: v7, tenantId: v8, decisionEvaluationKey: v9, processDefinitionKey: v10, processInstanceKey: v11, businessId: v12, decisionDefinitionKey: v13, elementInstanceKey: v14, rootDecisionDefinitionKey: v15, decisionRequirementsKey: v16)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DeleteDecisionInstanceRequest`.
-public struct DeleteDecisionInstanceRequest: Codable, Hashable, Sendable {
+public struct DeleteDecisionInstanceRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
     /// Must be > 0 if provided.
     public var operationReference: OperationReference?
@@ -262,10 +305,18 @@ public struct DeleteDecisionInstanceRequest: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case operationReference
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: OperationReference? = object.optional("operationReference")
+        else { return nil }
+        return Self(operationReference: v0)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DecisionInstanceSearchQueryResult`.
-public struct DecisionInstanceSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct DecisionInstanceSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -283,10 +334,19 @@ public struct DecisionInstanceSearchQueryResult: Codable, Hashable, Sendable, Pa
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [DecisionInstanceResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DecisionInstanceResult`.
-public struct DecisionInstanceResult: Codable, Hashable, Sendable {
+public struct DecisionInstanceResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The business ID of the owning process instance, inherited when the decision instance was
     /// evaluated. This is `null` for decision instances created before version 8.10, for
     /// standalone decision evaluations, and for decision instances whose owning process instance
@@ -409,10 +469,35 @@ public struct DecisionInstanceResult: Codable, Hashable, Sendable {
         case state
         case tenantId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: BusinessId? = object.optional("businessId"),
+            let v1: DecisionDefinitionId = object.required("decisionDefinitionId"),
+            let v2: DecisionDefinitionKey = object.required("decisionDefinitionKey"),
+            let v3: String = object.required("decisionDefinitionName"),
+            let v4: DecisionDefinitionTypeEnum = object.required("decisionDefinitionType"),
+            let v5: Int32 = object.required("decisionDefinitionVersion"),
+            let v6: DecisionEvaluationInstanceKey = object.required("decisionEvaluationInstanceKey"),
+            let v7: DecisionEvaluationKey = object.required("decisionEvaluationKey"),
+            let v8: ElementInstanceKey? = object.optional("elementInstanceKey"),
+            let v9: Date = object.required("evaluationDate"),
+            let v10: String? = object.optional("evaluationFailure"),
+            let v11: ProcessDefinitionKey? = object.optional("processDefinitionKey"),
+            let v12: ProcessInstanceKey? = object.optional("processInstanceKey"),
+            let v13: String = object.required("result"),
+            let v14: DecisionDefinitionKey? = object.optional("rootDecisionDefinitionKey"),
+            let v15: ProcessInstanceKey? = object.optional("rootProcessInstanceKey"),
+            let v16: DecisionInstanceStateEnum = object.required("state"),
+            let v17: TenantId = object.required("tenantId")
+        else { return nil }
+        return Self(businessId: v0, decisionDefinitionId: v1, decisionDefinitionKey: v2, decisionDefinitionName: v3, decisionDefinitionType: v4, decisionDefinitionVersion: v5, decisionEvaluationInstanceKey: v6, decisionEvaluationKey: v7, elementInstanceKey: v8, evaluationDate: v9, evaluationFailure: v10, processDefinitionKey: v11, processInstanceKey: v12, result: v13, rootDecisionDefinitionKey: v14, rootProcessInstanceKey: v15, state: v16, tenantId: v17)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DecisionInstanceGetQueryResult`.
-public struct DecisionInstanceGetQueryResult: Codable, Hashable, Sendable {
+public struct DecisionInstanceGetQueryResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The business ID of the owning process instance, inherited when the decision instance was
     /// evaluated. This is `null` for decision instances created before version 8.10, for
     /// standalone decision evaluations, and for decision instances whose owning process instance
@@ -543,12 +628,39 @@ public struct DecisionInstanceGetQueryResult: Codable, Hashable, Sendable {
         case evaluatedInputs
         case matchedRules
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: BusinessId? = object.optional("businessId"),
+            let v1: DecisionDefinitionId = object.required("decisionDefinitionId"),
+            let v2: DecisionDefinitionKey = object.required("decisionDefinitionKey"),
+            let v3: String = object.required("decisionDefinitionName"),
+            let v4: DecisionDefinitionTypeEnum = object.required("decisionDefinitionType"),
+            let v5: Int32 = object.required("decisionDefinitionVersion"),
+            let v6: DecisionEvaluationInstanceKey = object.required("decisionEvaluationInstanceKey"),
+            let v7: DecisionEvaluationKey = object.required("decisionEvaluationKey"),
+            let v8: ElementInstanceKey? = object.optional("elementInstanceKey"),
+            let v9: Date = object.required("evaluationDate"),
+            let v10: String? = object.optional("evaluationFailure"),
+            let v11: ProcessDefinitionKey? = object.optional("processDefinitionKey"),
+            let v12: ProcessInstanceKey? = object.optional("processInstanceKey"),
+            let v13: String = object.required("result"),
+            let v14: DecisionDefinitionKey? = object.optional("rootDecisionDefinitionKey"),
+            let v15: ProcessInstanceKey? = object.optional("rootProcessInstanceKey"),
+            let v16: DecisionInstanceStateEnum = object.required("state"),
+            let v17: TenantId = object.required("tenantId"),
+            let v18: [EvaluatedDecisionInputItem] = object.required("evaluatedInputs"),
+            let v19: [MatchedDecisionRuleItem] = object.required("matchedRules")
+        else { return nil }
+        return Self(businessId: v0, decisionDefinitionId: v1, decisionDefinitionKey: v2, decisionDefinitionName: v3, decisionDefinitionType: v4, decisionDefinitionVersion: v5, decisionEvaluationInstanceKey: v6, decisionEvaluationKey: v7, elementInstanceKey: v8, evaluationDate: v9, evaluationFailure: v10, processDefinitionKey: v11, processInstanceKey: v12, result: v13, rootDecisionDefinitionKey: v14, rootProcessInstanceKey: v15, state: v16, tenantId: v17, evaluatedInputs: v18, matchedRules: v19)
+    }
 }
 
 /// A decision input that was evaluated within this decision evaluation.
 ///
 /// - Remark: Generated from `#/components/schemas/EvaluatedDecisionInputItem`.
-public struct EvaluatedDecisionInputItem: Codable, Hashable, Sendable {
+public struct EvaluatedDecisionInputItem: Codable, Hashable, Sendable, NodeDecodable {
     /// The identifier of the decision input.
     ///
     /// Added in 8.6.
@@ -574,12 +686,22 @@ public struct EvaluatedDecisionInputItem: Codable, Hashable, Sendable {
         case inputName
         case inputValue
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("inputId"),
+            let v1: String = object.required("inputName"),
+            let v2: String = object.required("inputValue")
+        else { return nil }
+        return Self(inputId: v0, inputName: v1, inputValue: v2)
+    }
 }
 
 /// The evaluated decision outputs.
 ///
 /// - Remark: Generated from `#/components/schemas/EvaluatedDecisionOutputItem`.
-public struct EvaluatedDecisionOutputItem: Codable, Hashable, Sendable {
+public struct EvaluatedDecisionOutputItem: Codable, Hashable, Sendable, NodeDecodable {
     /// The ID of the evaluated decison output item.
     public var outputId: String
     /// The name of the of the evaluated decison output item.
@@ -611,12 +733,24 @@ public struct EvaluatedDecisionOutputItem: Codable, Hashable, Sendable {
         case ruleId
         case ruleIndex
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("outputId"),
+            let v1: String = object.required("outputName"),
+            let v2: String = object.required("outputValue"),
+            let v3: String? = object.optional("ruleId"),
+            let v4: Int32? = object.optional("ruleIndex")
+        else { return nil }
+        return Self(outputId: v0, outputName: v1, outputValue: v2, ruleId: v3, ruleIndex: v4)
+    }
 }
 
 /// A decision rule that matched within this decision evaluation.
 ///
 /// - Remark: Generated from `#/components/schemas/MatchedDecisionRuleItem`.
-public struct MatchedDecisionRuleItem: Codable, Hashable, Sendable {
+public struct MatchedDecisionRuleItem: Codable, Hashable, Sendable, NodeDecodable {
     /// The ID of the matched rule.
     ///
     /// Added in 8.6.
@@ -642,12 +776,22 @@ public struct MatchedDecisionRuleItem: Codable, Hashable, Sendable {
         case ruleIndex
         case evaluatedOutputs
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("ruleId"),
+            let v1: Int32 = object.required("ruleIndex"),
+            let v2: [EvaluatedDecisionOutputItem] = object.required("evaluatedOutputs")
+        else { return nil }
+        return Self(ruleId: v0, ruleIndex: v1, evaluatedOutputs: v2)
+    }
 }
 
 /// The type of the decision. UNSPECIFIED is deprecated and should not be used anymore, for removal in 8.10
 ///
 /// - Remark: Generated from `#/components/schemas/DecisionDefinitionTypeEnum`.
-public enum DecisionDefinitionTypeEnum: CamundaEnum {
+public enum DecisionDefinitionTypeEnum: CamundaEnum, NodeDecodable {
     /// `DECISION_TABLE`
     case decisionTable
     /// `LITERAL_EXPRESSION`
@@ -688,7 +832,7 @@ public enum DecisionDefinitionTypeEnum: CamundaEnum {
 /// The state of the decision instance. UNSPECIFIED and UNKNOWN are deprecated and should not be used anymore, for removal in 8.10
 ///
 /// - Remark: Generated from `#/components/schemas/DecisionInstanceStateEnum`.
-public enum DecisionInstanceStateEnum: CamundaEnum {
+public enum DecisionInstanceStateEnum: CamundaEnum, NodeDecodable {
     /// `EVALUATED`
     case evaluated
     /// `FAILED`
@@ -730,7 +874,7 @@ public enum DecisionInstanceStateEnum: CamundaEnum {
 /// Advanced DecisionInstanceStateEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedDecisionInstanceStateFilter`.
-public struct AdvancedDecisionInstanceStateFilter: Codable, Hashable, Sendable {
+public struct AdvancedDecisionInstanceStateFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.9.
@@ -780,6 +924,19 @@ public struct AdvancedDecisionInstanceStateFilter: Codable, Hashable, Sendable {
         case `in` = "$in"
         case notIn = "$notIn"
         case like = "$like"
+    }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: DecisionInstanceStateEnum? = object.optional("$eq"),
+            let v1: DecisionInstanceStateEnum? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [DecisionInstanceStateEnum]? = object.optional("$in"),
+            let v4: [DecisionInstanceStateEnum]? = object.optional("$notIn"),
+            let v5: LikeFilter? = object.optional("$like")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4, like: v5)
     }
 }
 

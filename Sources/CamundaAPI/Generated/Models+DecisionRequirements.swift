@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/DecisionRequirementsSearchQuerySortRequest`.
-public struct DecisionRequirementsSearchQuerySortRequest: Codable, Hashable, Sendable {
+public struct DecisionRequirementsSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -20,8 +20,17 @@ public struct DecisionRequirementsSearchQuerySortRequest: Codable, Hashable, Sen
         case order
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Field = object.required("field"),
+            let v1: SortOrderEnum? = object.optional("order")
+        else { return nil }
+        return Self(field: v0, order: v1)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum {
+    public enum Field: CamundaEnum, NodeDecodable {
         /// `decisionRequirementsKey`
         case decisionRequirementsKey
         /// `decisionRequirementsName`
@@ -65,7 +74,7 @@ public struct DecisionRequirementsSearchQuerySortRequest: Codable, Hashable, Sen
 }
 
 /// - Remark: Generated from `#/components/schemas/DecisionRequirementsSearchQuery`.
-public struct DecisionRequirementsSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery {
+public struct DecisionRequirementsSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -87,12 +96,22 @@ public struct DecisionRequirementsSearchQuery: Codable, Hashable, Sendable, Pagi
         case sort
         case filter
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageRequest? = object.optional("page"),
+            let v1: [DecisionRequirementsSearchQuerySortRequest]? = object.optional("sort"),
+            let v2: DecisionRequirementsFilter? = object.optional("filter")
+        else { return nil }
+        return Self(page: v0, sort: v1, filter: v2)
+    }
 }
 
 /// Decision requirements search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/DecisionRequirementsFilter`.
-public struct DecisionRequirementsFilter: Codable, Hashable, Sendable {
+public struct DecisionRequirementsFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// The DMN name of the decision requirements.
     public var decisionRequirementsName: String?
     /// the DMN ID of the decision requirements.
@@ -126,10 +145,23 @@ public struct DecisionRequirementsFilter: Codable, Hashable, Sendable {
         case tenantId
         case resourceName
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String? = object.optional("decisionRequirementsName"),
+            let v1: String? = object.optional("decisionRequirementsId"),
+            let v2: DecisionRequirementsKey? = object.optional("decisionRequirementsKey"),
+            let v3: Int32? = object.optional("version"),
+            let v4: TenantId? = object.optional("tenantId"),
+            let v5: String? = object.optional("resourceName")
+        else { return nil }
+        return Self(decisionRequirementsName: v0, decisionRequirementsId: v1, decisionRequirementsKey: v2, version: v3, tenantId: v4, resourceName: v5)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DecisionRequirementsSearchQueryResult`.
-public struct DecisionRequirementsSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct DecisionRequirementsSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -147,10 +179,19 @@ public struct DecisionRequirementsSearchQueryResult: Codable, Hashable, Sendable
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [DecisionRequirementsResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DecisionRequirementsResult`.
-public struct DecisionRequirementsResult: Codable, Hashable, Sendable {
+public struct DecisionRequirementsResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The DMN ID of the decision requirements.
     ///
     /// Added in 8.6.
@@ -193,5 +234,18 @@ public struct DecisionRequirementsResult: Codable, Hashable, Sendable {
         case resourceName
         case tenantId
         case version
+    }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("decisionRequirementsId"),
+            let v1: DecisionRequirementsKey = object.required("decisionRequirementsKey"),
+            let v2: String = object.required("decisionRequirementsName"),
+            let v3: String = object.required("resourceName"),
+            let v4: TenantId = object.required("tenantId"),
+            let v5: Int32 = object.required("version")
+        else { return nil }
+        return Self(decisionRequirementsId: v0, decisionRequirementsKey: v1, decisionRequirementsName: v2, resourceName: v3, tenantId: v4, version: v5)
     }
 }

@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/DeploymentResult`.
-public struct DeploymentResult: Codable, Hashable, Sendable {
+public struct DeploymentResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The unique key identifying the deployment.
     public var deploymentKey: DeploymentKey
     /// The tenant ID associated with the deployment.
@@ -23,10 +23,20 @@ public struct DeploymentResult: Codable, Hashable, Sendable {
         case tenantId
         case deployments
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: DeploymentKey = object.required("deploymentKey"),
+            let v1: TenantId = object.required("tenantId"),
+            let v2: [DeploymentMetadataResult] = object.required("deployments")
+        else { return nil }
+        return Self(deploymentKey: v0, tenantId: v1, deployments: v2)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DeploymentMetadataResult`.
-public struct DeploymentMetadataResult: Codable, Hashable, Sendable {
+public struct DeploymentMetadataResult: Codable, Hashable, Sendable, NodeDecodable {
     /// Deployed process.
     public var processDefinition: DeploymentProcessResult?
     /// Deployed decision.
@@ -56,12 +66,24 @@ public struct DeploymentMetadataResult: Codable, Hashable, Sendable {
         case form
         case resource
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: DeploymentProcessResult? = object.optional("processDefinition"),
+            let v1: DeploymentDecisionResult? = object.optional("decisionDefinition"),
+            let v2: DeploymentDecisionRequirementsResult? = object.optional("decisionRequirements"),
+            let v3: DeploymentFormResult? = object.optional("form"),
+            let v4: DeploymentResourceResult? = object.optional("resource")
+        else { return nil }
+        return Self(processDefinition: v0, decisionDefinition: v1, decisionRequirements: v2, form: v3, resource: v4)
+    }
 }
 
 /// A deployed process.
 ///
 /// - Remark: Generated from `#/components/schemas/DeploymentProcessResult`.
-public struct DeploymentProcessResult: Codable, Hashable, Sendable {
+public struct DeploymentProcessResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The bpmn process ID, as parsed during deployment, together with the version forms a
     /// unique identifier for a specific process definition.
     public var processDefinitionId: ProcessDefinitionId
@@ -90,12 +112,24 @@ public struct DeploymentProcessResult: Codable, Hashable, Sendable {
         case tenantId
         case processDefinitionKey
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ProcessDefinitionId = object.required("processDefinitionId"),
+            let v1: Int32 = object.required("processDefinitionVersion"),
+            let v2: String = object.required("resourceName"),
+            let v3: TenantId = object.required("tenantId"),
+            let v4: ProcessDefinitionKey = object.required("processDefinitionKey")
+        else { return nil }
+        return Self(processDefinitionId: v0, processDefinitionVersion: v1, resourceName: v2, tenantId: v3, processDefinitionKey: v4)
+    }
 }
 
 /// A deployed decision.
 ///
 /// - Remark: Generated from `#/components/schemas/DeploymentDecisionResult`.
-public struct DeploymentDecisionResult: Codable, Hashable, Sendable {
+public struct DeploymentDecisionResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The dmn decision ID, as parsed during deployment, together with the version forms a
     /// unique identifier for a specific decision.
     public var decisionDefinitionId: DecisionDefinitionId
@@ -132,12 +166,26 @@ public struct DeploymentDecisionResult: Codable, Hashable, Sendable {
         case decisionDefinitionKey
         case decisionRequirementsKey
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: DecisionDefinitionId = object.required("decisionDefinitionId"),
+            let v1: Int32 = object.required("version"),
+            let v2: String = object.required("name"),
+            let v3: TenantId = object.required("tenantId"),
+            let v4: String = object.required("decisionRequirementsId"),
+            let v5: DecisionDefinitionKey = object.required("decisionDefinitionKey"),
+            let v6: DecisionRequirementsKey = object.required("decisionRequirementsKey")
+        else { return nil }
+        return Self(decisionDefinitionId: v0, version: v1, name: v2, tenantId: v3, decisionRequirementsId: v4, decisionDefinitionKey: v5, decisionRequirementsKey: v6)
+    }
 }
 
 /// Deployed decision requirements.
 ///
 /// - Remark: Generated from `#/components/schemas/DeploymentDecisionRequirementsResult`.
-public struct DeploymentDecisionRequirementsResult: Codable, Hashable, Sendable {
+public struct DeploymentDecisionRequirementsResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The id of the deployed decision requirements.
     public var decisionRequirementsId: String
     /// The name of the deployed decision requirements.
@@ -169,12 +217,25 @@ public struct DeploymentDecisionRequirementsResult: Codable, Hashable, Sendable 
         case tenantId
         case decisionRequirementsKey
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("decisionRequirementsId"),
+            let v1: String = object.required("decisionRequirementsName"),
+            let v2: Int32 = object.required("version"),
+            let v3: String = object.required("resourceName"),
+            let v4: TenantId = object.required("tenantId"),
+            let v5: DecisionRequirementsKey = object.required("decisionRequirementsKey")
+        else { return nil }
+        return Self(decisionRequirementsId: v0, decisionRequirementsName: v1, version: v2, resourceName: v3, tenantId: v4, decisionRequirementsKey: v5)
+    }
 }
 
 /// A deployed form.
 ///
 /// - Remark: Generated from `#/components/schemas/DeploymentFormResult`.
-public struct DeploymentFormResult: Codable, Hashable, Sendable {
+public struct DeploymentFormResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The form ID, as parsed during deployment, together with the version forms a
     /// unique identifier for a specific form.
     public var formId: FormId
@@ -203,12 +264,24 @@ public struct DeploymentFormResult: Codable, Hashable, Sendable {
         case tenantId
         case formKey
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: FormId = object.required("formId"),
+            let v1: Int32 = object.required("version"),
+            let v2: String = object.required("resourceName"),
+            let v3: TenantId = object.required("tenantId"),
+            let v4: FormKey = object.required("formKey")
+        else { return nil }
+        return Self(formId: v0, version: v1, resourceName: v2, tenantId: v3, formKey: v4)
+    }
 }
 
 /// A deployed Resource.
 ///
 /// - Remark: Generated from `#/components/schemas/DeploymentResourceResult`.
-public struct DeploymentResourceResult: Codable, Hashable, Sendable {
+public struct DeploymentResourceResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The resource id of the deployed resource.
     public var resourceId: String
     /// The name of the deployed resource.
@@ -236,10 +309,22 @@ public struct DeploymentResourceResult: Codable, Hashable, Sendable {
         case tenantId
         case resourceKey
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("resourceId"),
+            let v1: String = object.required("resourceName"),
+            let v2: Int32 = object.required("version"),
+            let v3: TenantId = object.required("tenantId"),
+            let v4: ResourceKey = object.required("resourceKey")
+        else { return nil }
+        return Self(resourceId: v0, resourceName: v1, version: v2, tenantId: v3, resourceKey: v4)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DeleteResourceRequest`.
-public struct DeleteResourceRequest: Codable, Hashable, Sendable {
+public struct DeleteResourceRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
     /// Must be > 0 if provided.
     public var operationReference: OperationReference?
@@ -266,10 +351,19 @@ public struct DeleteResourceRequest: Codable, Hashable, Sendable {
         case operationReference
         case deleteHistory
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: OperationReference? = object.optional("operationReference"),
+            let v1: Bool? = object.optional("deleteHistory")
+        else { return nil }
+        return Self(operationReference: v0, deleteHistory: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DeleteResourceResponse`.
-public struct DeleteResourceResponse: Codable, Hashable, Sendable {
+public struct DeleteResourceResponse: Codable, Hashable, Sendable, NodeDecodable {
     /// The system-assigned key for this resource, requested to be deleted.
     ///
     /// Added in 8.9.
@@ -298,10 +392,19 @@ public struct DeleteResourceResponse: Codable, Hashable, Sendable {
         case resourceKey
         case batchOperation
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ResourceKey? = object.optional("resourceKey"),
+            let v1: BatchOperationCreatedResult? = object.optional("batchOperation")
+        else { return nil }
+        return Self(resourceKey: v0, batchOperation: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ResourceResult`.
-public struct ResourceResult: Codable, Hashable, Sendable {
+public struct ResourceResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The resource name from which this resource was parsed.
     ///
     /// Added in 8.7.
@@ -345,12 +448,25 @@ public struct ResourceResult: Codable, Hashable, Sendable {
         case tenantId
         case resourceKey
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("resourceName"),
+            let v1: Int32 = object.required("version"),
+            let v2: String? = object.optional("versionTag"),
+            let v3: String = object.required("resourceId"),
+            let v4: TenantId = object.required("tenantId"),
+            let v5: ResourceKey = object.required("resourceKey")
+        else { return nil }
+        return Self(resourceName: v0, version: v1, versionTag: v2, resourceId: v3, tenantId: v4, resourceKey: v5)
+    }
 }
 
 /// Key for a deployment.
 ///
 /// - Remark: Generated from `#/components/schemas/DeploymentKey`.
-public struct DeploymentKey: CamundaIdentifier {
+public struct DeploymentKey: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -362,7 +478,7 @@ public struct DeploymentKey: CamundaIdentifier {
 /// The system-assigned key for this resource.
 ///
 /// - Remark: Generated from `#/components/schemas/ResourceKey`.
-public struct ResourceKey: CamundaIdentifier {
+public struct ResourceKey: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -386,7 +502,7 @@ public typealias DeploymentKeyFilterProperty = FilterProperty<DeploymentKey, Adv
 /// Advanced DeploymentKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedDeploymentKeyFilter`.
-public struct AdvancedDeploymentKeyFilter: Codable, Hashable, Sendable {
+public struct AdvancedDeploymentKeyFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.9.
@@ -424,6 +540,18 @@ public struct AdvancedDeploymentKeyFilter: Codable, Hashable, Sendable {
         case `in` = "$in"
         case notIn = "$notIn"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: DeploymentKey? = object.optional("$eq"),
+            let v1: DeploymentKey? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [DeploymentKey]? = object.optional("$in"),
+            let v4: [DeploymentKey]? = object.optional("$notIn")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
+    }
 }
 
 /// ResourceKey property with full advanced search capabilities.
@@ -435,7 +563,7 @@ public typealias ResourceKeyFilterProperty = FilterProperty<ResourceKey, Advance
 /// Advanced ResourceKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedResourceKeyFilter`.
-public struct AdvancedResourceKeyFilter: Codable, Hashable, Sendable {
+public struct AdvancedResourceKeyFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.9.
@@ -473,10 +601,22 @@ public struct AdvancedResourceKeyFilter: Codable, Hashable, Sendable {
         case `in` = "$in"
         case notIn = "$notIn"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ResourceKey? = object.optional("$eq"),
+            let v1: ResourceKey? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [ResourceKey]? = object.optional("$in"),
+            let v4: [ResourceKey]? = object.optional("$notIn")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ResourceSearchQuerySortRequest`.
-public struct ResourceSearchQuerySortRequest: Codable, Hashable, Sendable {
+public struct ResourceSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -493,8 +633,17 @@ public struct ResourceSearchQuerySortRequest: Codable, Hashable, Sendable {
         case order
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Field = object.required("field"),
+            let v1: SortOrderEnum? = object.optional("order")
+        else { return nil }
+        return Self(field: v0, order: v1)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum {
+    public enum Field: CamundaEnum, NodeDecodable {
         /// `resourceKey`
         case resourceKey
         /// `resourceName`
@@ -546,7 +695,7 @@ public struct ResourceSearchQuerySortRequest: Codable, Hashable, Sendable {
 }
 
 /// - Remark: Generated from `#/components/schemas/ResourceSearchQuery`.
-public struct ResourceSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery {
+public struct ResourceSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -568,12 +717,22 @@ public struct ResourceSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQ
         case sort
         case filter
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageRequest? = object.optional("page"),
+            let v1: [ResourceSearchQuerySortRequest]? = object.optional("sort"),
+            let v2: ResourceFilter? = object.optional("filter")
+        else { return nil }
+        return Self(page: v0, sort: v1, filter: v2)
+    }
 }
 
 /// Resource search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/ResourceFilter`.
-public struct ResourceFilter: Codable, Hashable, Sendable {
+public struct ResourceFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// The key for this resource.
     public var resourceKey: ResourceKeyFilterProperty?
     /// Resource name of this resource.
@@ -609,10 +768,24 @@ public struct ResourceFilter: Codable, Hashable, Sendable {
         case deploymentKey
         case tenantId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ResourceKeyFilterProperty? = object.optional("resourceKey"),
+            let v1: StringFilterProperty? = object.optional("resourceName"),
+            let v2: StringFilterProperty? = object.optional("resourceId"),
+            let v3: IntegerFilterProperty? = object.optional("version"),
+            let v4: StringFilterProperty? = object.optional("versionTag"),
+            let v5: DeploymentKeyFilterProperty? = object.optional("deploymentKey"),
+            let v6: TenantId? = object.optional("tenantId")
+        else { return nil }
+        return Self(resourceKey: v0, resourceName: v1, resourceId: v2, version: v3, versionTag: v4, deploymentKey: v5, tenantId: v6)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ResourceSearchQueryResult`.
-public struct ResourceSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct ResourceSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -629,5 +802,14 @@ public struct ResourceSearchQueryResult: Codable, Hashable, Sendable, PaginatedS
     enum CodingKeys: String, CodingKey {
         case page
         case items
+    }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [ResourceResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
     }
 }

@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/DocumentReference`.
-public struct DocumentReference: Codable, Hashable, Sendable {
+public struct DocumentReference: Codable, Hashable, Sendable, NodeDecodable {
     /// Document discriminator. Always set to "camunda".
     ///
     /// Added in 8.7.
@@ -42,8 +42,20 @@ public struct DocumentReference: Codable, Hashable, Sendable {
         case metadata
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: CamundaDocumentType = object.required("camunda.document.type"),
+            let v1: String = object.required("storeId"),
+            let v2: DocumentId = object.required("documentId"),
+            let v3: String? = object.optional("contentHash"),
+            let v4: DocumentMetadataResponse = object.required("metadata")
+        else { return nil }
+        return Self(camundaDocumentType: v0, storeId: v1, documentId: v2, contentHash: v3, metadata: v4)
+    }
+
     /// Document discriminator. Always set to "camunda".
-    public enum CamundaDocumentType: CamundaEnum {
+    public enum CamundaDocumentType: CamundaEnum, NodeDecodable {
         /// `camunda`
         case camunda
         /// A value this SDK version does not know, kept as received.
@@ -71,7 +83,7 @@ public struct DocumentReference: Codable, Hashable, Sendable {
 }
 
 /// - Remark: Generated from `#/components/schemas/DocumentCreationFailureDetail`.
-public struct DocumentCreationFailureDetail: Codable, Hashable, Sendable {
+public struct DocumentCreationFailureDetail: Codable, Hashable, Sendable, NodeDecodable {
     /// The name of the file that failed to upload.
     public var fileName: String
     /// The HTTP status code of the failure.
@@ -99,10 +111,21 @@ public struct DocumentCreationFailureDetail: Codable, Hashable, Sendable {
         case title
         case detail
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("fileName"),
+            let v1: Int32? = object.optional("status"),
+            let v2: String? = object.optional("title"),
+            let v3: String = object.required("detail")
+        else { return nil }
+        return Self(fileName: v0, status: v1, title: v2, detail: v3)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DocumentCreationBatchResponse`.
-public struct DocumentCreationBatchResponse: Codable, Hashable, Sendable {
+public struct DocumentCreationBatchResponse: Codable, Hashable, Sendable, NodeDecodable {
     /// Documents that were successfully created.
     public var failedDocuments: [DocumentCreationFailureDetail]
     /// Documents that failed creation.
@@ -118,12 +141,21 @@ public struct DocumentCreationBatchResponse: Codable, Hashable, Sendable {
         case failedDocuments
         case createdDocuments
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: [DocumentCreationFailureDetail] = object.required("failedDocuments"),
+            let v1: [DocumentReference] = object.required("createdDocuments")
+        else { return nil }
+        return Self(failedDocuments: v0, createdDocuments: v1)
+    }
 }
 
 /// Information about the document.
 ///
 /// - Remark: Generated from `#/components/schemas/DocumentMetadata`.
-public struct DocumentMetadata: Codable, Hashable, Sendable {
+public struct DocumentMetadata: Codable, Hashable, Sendable, NodeDecodable {
     /// The content type of the document.
     ///
     /// Added in 8.6.
@@ -173,12 +205,26 @@ public struct DocumentMetadata: Codable, Hashable, Sendable {
         case processInstanceKey
         case customProperties
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String? = object.optional("contentType"),
+            let v1: String? = object.optional("fileName"),
+            let v2: Date? = object.optional("expiresAt"),
+            let v3: Int64? = object.optional("size"),
+            let v4: ProcessDefinitionId? = object.optional("processDefinitionId"),
+            let v5: ProcessInstanceKey? = object.optional("processInstanceKey"),
+            let v6: [String: JSONValue]? = object.optional("customProperties")
+        else { return nil }
+        return Self(contentType: v0, fileName: v1, expiresAt: v2, size: v3, processDefinitionId: v4, processInstanceKey: v5, customProperties: v6)
+    }
 }
 
 /// Information about the document that is returned in responses.
 ///
 /// - Remark: Generated from `#/components/schemas/DocumentMetadataResponse`.
-public struct DocumentMetadataResponse: Codable, Hashable, Sendable {
+public struct DocumentMetadataResponse: Codable, Hashable, Sendable, NodeDecodable {
     /// The content type of the document.
     public var contentType: String
     /// The name of the file.
@@ -220,10 +266,24 @@ public struct DocumentMetadataResponse: Codable, Hashable, Sendable {
         case processInstanceKey
         case customProperties
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("contentType"),
+            let v1: String = object.required("fileName"),
+            let v2: Date? = object.optional("expiresAt"),
+            let v3: Int64 = object.required("size"),
+            let v4: ProcessDefinitionId? = object.optional("processDefinitionId"),
+            let v5: ProcessInstanceKey? = object.optional("processInstanceKey"),
+            let v6: [String: JSONValue] = object.required("customProperties")
+        else { return nil }
+        return Self(contentType: v0, fileName: v1, expiresAt: v2, size: v3, processDefinitionId: v4, processInstanceKey: v5, customProperties: v6)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DocumentLinkRequest`.
-public struct DocumentLinkRequest: Codable, Hashable, Sendable {
+public struct DocumentLinkRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The time-to-live of the document link in ms.
     public var timeToLive: Int64?
 
@@ -235,10 +295,18 @@ public struct DocumentLinkRequest: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case timeToLive
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Int64? = object.optional("timeToLive")
+        else { return nil }
+        return Self(timeToLive: v0)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DocumentLink`.
-public struct DocumentLink: Codable, Hashable, Sendable {
+public struct DocumentLink: Codable, Hashable, Sendable, NodeDecodable {
     /// The link to the document.
     public var url: String
     /// The date and time when the link expires.
@@ -254,12 +322,21 @@ public struct DocumentLink: Codable, Hashable, Sendable {
         case url
         case expiresAt
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("url"),
+            let v1: Date = object.required("expiresAt")
+        else { return nil }
+        return Self(url: v0, expiresAt: v1)
+    }
 }
 
 /// Document Id that uniquely identifies a document.
 ///
 /// - Remark: Generated from `#/components/schemas/DocumentId`.
-public struct DocumentId: CamundaIdentifier {
+public struct DocumentId: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.

@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/ElementInstanceSearchQuerySortRequest`.
-public struct ElementInstanceSearchQuerySortRequest: Codable, Hashable, Sendable {
+public struct ElementInstanceSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -20,8 +20,17 @@ public struct ElementInstanceSearchQuerySortRequest: Codable, Hashable, Sendable
         case order
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Field = object.required("field"),
+            let v1: SortOrderEnum? = object.optional("order")
+        else { return nil }
+        return Self(field: v0, order: v1)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum {
+    public enum Field: CamundaEnum, NodeDecodable {
         /// `elementInstanceKey`
         case elementInstanceKey
         /// `processInstanceKey`
@@ -93,7 +102,7 @@ public struct ElementInstanceSearchQuerySortRequest: Codable, Hashable, Sendable
 }
 
 /// - Remark: Generated from `#/components/schemas/ElementInstanceWaitStateQuerySortRequest`.
-public struct ElementInstanceWaitStateQuerySortRequest: Codable, Hashable, Sendable {
+public struct ElementInstanceWaitStateQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -110,8 +119,17 @@ public struct ElementInstanceWaitStateQuerySortRequest: Codable, Hashable, Senda
         case order
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Field = object.required("field"),
+            let v1: SortOrderEnum? = object.optional("order")
+        else { return nil }
+        return Self(field: v0, order: v1)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum {
+    public enum Field: CamundaEnum, NodeDecodable {
         /// `elementInstanceKey`
         case elementInstanceKey
         /// `processInstanceKey`
@@ -153,7 +171,7 @@ public struct ElementInstanceWaitStateQuerySortRequest: Codable, Hashable, Senda
 /// Element instance search request.
 ///
 /// - Remark: Generated from `#/components/schemas/ElementInstanceSearchQuery`.
-public struct ElementInstanceSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery {
+public struct ElementInstanceSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -175,12 +193,22 @@ public struct ElementInstanceSearchQuery: Codable, Hashable, Sendable, Paginated
         case sort
         case filter
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageRequest? = object.optional("page"),
+            let v1: [ElementInstanceSearchQuerySortRequest]? = object.optional("sort"),
+            let v2: ElementInstanceFilter? = object.optional("filter")
+        else { return nil }
+        return Self(page: v0, sort: v1, filter: v2)
+    }
 }
 
 /// Element instance search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/ElementInstanceFilter`.
-public struct ElementInstanceFilter: Codable, Hashable, Sendable {
+public struct ElementInstanceFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// The process definition ID associated to this element instance.
     public var processDefinitionId: ProcessDefinitionId?
     /// State of element instance as defined set of values.
@@ -273,8 +301,30 @@ public struct ElementInstanceFilter: Codable, Hashable, Sendable {
         case or = "$or"
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ProcessDefinitionId? = object.optional("processDefinitionId"),
+            let v1: ElementInstanceStateFilterProperty? = object.optional("state"),
+            let v2: ElementInstanceFilterType? = object.optional("type"),
+            let v3: ElementIdFilterProperty? = object.optional("elementId"),
+            let v4: StringFilterProperty? = object.optional("elementName"),
+            let v5: Bool? = object.optional("hasIncident"),
+            let v6: TenantId? = object.optional("tenantId"),
+            let v7: ElementInstanceKey? = object.optional("elementInstanceKey"),
+            let v8: ProcessInstanceKey? = object.optional("processInstanceKey"),
+            let v9: ProcessDefinitionKey? = object.optional("processDefinitionKey"),
+            let v10: IncidentKey? = object.optional("incidentKey"),
+            let v11: DateTimeFilterProperty? = object.optional("startDate"),
+            let v12: DateTimeFilterProperty? = object.optional("endDate"),
+            let v13: ElementInstanceScopeKey? = object.optional("elementInstanceScopeKey"),
+            let v14: [ElementInstanceFilterFields]? = object.optional("$or")
+        else { return nil }
+        return Self(processDefinitionId: v0, state: v1, type: v2, elementId: v3, elementName: v4, hasIncident: v5, tenantId: v6, elementInstanceKey: v7, processInstanceKey: v8, processDefinitionKey: v9, incidentKey: v10, startDate: v11, endDate: v12, elementInstanceScopeKey: v13, or: v14)
+    }
+
     /// Type of element as defined set of values.
-    public enum ElementInstanceFilterType: CamundaEnum {
+    public enum ElementInstanceFilterType: CamundaEnum, NodeDecodable {
         /// `UNSPECIFIED`
         case unspecified
         /// `PROCESS`
@@ -405,7 +455,7 @@ public struct ElementInstanceFilter: Codable, Hashable, Sendable {
     }
 
     /// The scope key of this element instance. If provided with a process instance key it will return element instances that are immediate children of the process instance. If provided with an element instance key it will return element instances that are immediate children of the element instance.
-    public struct ElementInstanceScopeKey: CamundaIdentifier {
+    public struct ElementInstanceScopeKey: CamundaIdentifier, NodeDecodable {
         /// The raw value sent on the wire.
         public let rawValue: String
         /// Creates the identifier from its raw value.
@@ -420,7 +470,7 @@ public struct ElementInstanceFilter: Codable, Hashable, Sendable {
 /// Element instance filter fields.
 ///
 /// - Remark: Generated from `#/components/schemas/ElementInstanceFilterFields`.
-public struct ElementInstanceFilterFields: Codable, Hashable, Sendable {
+public struct ElementInstanceFilterFields: Codable, Hashable, Sendable, NodeDecodable {
     /// The process definition ID associated to this element instance.
     public var processDefinitionId: ProcessDefinitionId?
     /// State of element instance as defined set of values.
@@ -485,8 +535,29 @@ public struct ElementInstanceFilterFields: Codable, Hashable, Sendable {
         case elementInstanceScopeKey
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ProcessDefinitionId? = object.optional("processDefinitionId"),
+            let v1: ElementInstanceStateFilterProperty? = object.optional("state"),
+            let v2: ElementInstanceFilterFieldsType? = object.optional("type"),
+            let v3: ElementIdFilterProperty? = object.optional("elementId"),
+            let v4: StringFilterProperty? = object.optional("elementName"),
+            let v5: Bool? = object.optional("hasIncident"),
+            let v6: TenantId? = object.optional("tenantId"),
+            let v7: ElementInstanceKey? = object.optional("elementInstanceKey"),
+            let v8: ProcessInstanceKey? = object.optional("processInstanceKey"),
+            let v9: ProcessDefinitionKey? = object.optional("processDefinitionKey"),
+            let v10: IncidentKey? = object.optional("incidentKey"),
+            let v11: DateTimeFilterProperty? = object.optional("startDate"),
+            let v12: DateTimeFilterProperty? = object.optional("endDate"),
+            let v13: ElementInstanceScopeKey? = object.optional("elementInstanceScopeKey")
+        else { return nil }
+        return Self(processDefinitionId: v0, state: v1, type: v2, elementId: v3, elementName: v4, hasIncident: v5, tenantId: v6, elementInstanceKey: v7, processInstanceKey: v8, processDefinitionKey: v9, incidentKey: v10, startDate: v11, endDate: v12, elementInstanceScopeKey: v13)
+    }
+
     /// Type of element as defined set of values.
-    public enum ElementInstanceFilterFieldsType: CamundaEnum {
+    public enum ElementInstanceFilterFieldsType: CamundaEnum, NodeDecodable {
         /// `UNSPECIFIED`
         case unspecified
         /// `PROCESS`
@@ -617,7 +688,7 @@ public struct ElementInstanceFilterFields: Codable, Hashable, Sendable {
     }
 
     /// The scope key of this element instance. If provided with a process instance key it will return element instances that are immediate children of the process instance. If provided with an element instance key it will return element instances that are immediate children of the element instance.
-    public struct ElementInstanceScopeKey: CamundaIdentifier {
+    public struct ElementInstanceScopeKey: CamundaIdentifier, NodeDecodable {
         /// The raw value sent on the wire.
         public let rawValue: String
         /// Creates the identifier from its raw value.
@@ -638,7 +709,7 @@ public typealias ElementInstanceStateFilterProperty = FilterProperty<ElementInst
 /// Advanced ElementInstanceStateEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedElementInstanceStateFilter`.
-public struct AdvancedElementInstanceStateFilter: Codable, Hashable, Sendable {
+public struct AdvancedElementInstanceStateFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     public var eq: ElementInstanceStateEnum?
     /// Checks for inequality with the provided value.
@@ -673,10 +744,22 @@ public struct AdvancedElementInstanceStateFilter: Codable, Hashable, Sendable {
         case `in` = "$in"
         case like = "$like"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ElementInstanceStateEnum? = object.optional("$eq"),
+            let v1: ElementInstanceStateEnum? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [ElementInstanceStateEnum]? = object.optional("$in"),
+            let v4: LikeFilter? = object.optional("$like")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ElementInstanceSearchQueryResult`.
-public struct ElementInstanceSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct ElementInstanceSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -694,10 +777,19 @@ public struct ElementInstanceSearchQueryResult: Codable, Hashable, Sendable, Pag
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [ElementInstanceResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ElementInstanceResult`.
-public struct ElementInstanceResult: Codable, Hashable, Sendable {
+public struct ElementInstanceResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The process definition ID associated to this element instance.
     public var processDefinitionId: ProcessDefinitionId
     /// Date when element instance started.
@@ -766,8 +858,29 @@ public struct ElementInstanceResult: Codable, Hashable, Sendable {
         case incidentKey
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ProcessDefinitionId = object.required("processDefinitionId"),
+            let v1: Date = object.required("startDate"),
+            let v2: Date? = object.optional("endDate"),
+            let v3: ElementId = object.required("elementId"),
+            let v4: String = object.required("elementName"),
+            let v5: ElementInstanceResultType = object.required("type"),
+            let v6: ElementInstanceStateEnum = object.required("state"),
+            let v7: Bool = object.required("hasIncident"),
+            let v8: TenantId = object.required("tenantId"),
+            let v9: ElementInstanceKey = object.required("elementInstanceKey"),
+            let v10: ProcessInstanceKey = object.required("processInstanceKey"),
+            let v11: ProcessInstanceKey? = object.optional("rootProcessInstanceKey"),
+            let v12: ProcessDefinitionKey = object.required("processDefinitionKey"),
+            let v13: IncidentKey? = object.optional("incidentKey")
+        else { return nil }
+        return Self(processDefinitionId: v0, startDate: v1, endDate: v2, elementId: v3, elementName: v4, type: v5, state: v6, hasIncident: v7, tenantId: v8, elementInstanceKey: v9, processInstanceKey: v10, rootProcessInstanceKey: v11, processDefinitionKey: v12, incidentKey: v13)
+    }
+
     /// Type of element as defined set of values.
-    public enum ElementInstanceResultType: CamundaEnum {
+    public enum ElementInstanceResultType: CamundaEnum, NodeDecodable {
         /// `UNSPECIFIED`
         case unspecified
         /// `PROCESS`
@@ -901,7 +1014,7 @@ public struct ElementInstanceResult: Codable, Hashable, Sendable {
 /// Element states
 ///
 /// - Remark: Generated from `#/components/schemas/ElementInstanceStateEnum`.
-public enum ElementInstanceStateEnum: CamundaEnum {
+public enum ElementInstanceStateEnum: CamundaEnum, NodeDecodable {
     /// `ACTIVE`
     case active
     /// `COMPLETED`
@@ -936,7 +1049,7 @@ public enum ElementInstanceStateEnum: CamundaEnum {
 }
 
 /// - Remark: Generated from `#/components/schemas/AdHocSubProcessActivateActivitiesInstruction`.
-public struct AdHocSubProcessActivateActivitiesInstruction: Codable, Hashable, Sendable {
+public struct AdHocSubProcessActivateActivitiesInstruction: Codable, Hashable, Sendable, NodeDecodable {
     /// Activities to activate.
     public var elements: [AdHocSubProcessActivateActivityReference]
     /// Whether to cancel remaining instances of the ad-hoc sub-process.
@@ -952,12 +1065,21 @@ public struct AdHocSubProcessActivateActivitiesInstruction: Codable, Hashable, S
         case elements
         case cancelRemainingInstances
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: [AdHocSubProcessActivateActivityReference] = object.required("elements"),
+            let v1: Bool? = object.optional("cancelRemainingInstances")
+        else { return nil }
+        return Self(elements: v0, cancelRemainingInstances: v1)
+    }
 }
 
 /// Element instance inspection request.
 ///
 /// - Remark: Generated from `#/components/schemas/ElementInstanceWaitStateQuery`.
-public struct ElementInstanceWaitStateQuery: Codable, Hashable, Sendable, PaginatedSearchQuery {
+public struct ElementInstanceWaitStateQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -979,12 +1101,22 @@ public struct ElementInstanceWaitStateQuery: Codable, Hashable, Sendable, Pagina
         case sort
         case filter
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageRequest? = object.optional("page"),
+            let v1: [ElementInstanceWaitStateQuerySortRequest]? = object.optional("sort"),
+            let v2: ElementInstanceWaitStateFilter? = object.optional("filter")
+        else { return nil }
+        return Self(page: v0, sort: v1, filter: v2)
+    }
 }
 
 /// Filters for the element instance inspection.
 ///
 /// - Remark: Generated from `#/components/schemas/ElementInstanceWaitStateFilter`.
-public struct ElementInstanceWaitStateFilter: Codable, Hashable, Sendable {
+public struct ElementInstanceWaitStateFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Filter by element instance key.
     public var elementInstanceKey: ElementInstanceKeyFilterProperty?
     /// Filter by process instance key.
@@ -1016,6 +1148,19 @@ public struct ElementInstanceWaitStateFilter: Codable, Hashable, Sendable {
         case elementType
         case waitStateType
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ElementInstanceKeyFilterProperty? = object.optional("elementInstanceKey"),
+            let v1: ProcessInstanceKeyFilterProperty? = object.optional("processInstanceKey"),
+            let v2: ProcessInstanceKeyFilterProperty? = object.optional("rootProcessInstanceKey"),
+            let v3: ElementIdFilterProperty? = object.optional("elementId"),
+            let v4: WaitStateElementTypeFilterProperty? = object.optional("elementType"),
+            let v5: WaitStateTypeFilterProperty? = object.optional("waitStateType")
+        else { return nil }
+        return Self(elementInstanceKey: v0, processInstanceKey: v1, rootProcessInstanceKey: v2, elementId: v3, elementType: v4, waitStateType: v5)
+    }
 }
 
 /// Element type property with full advanced search capabilities.
@@ -1027,7 +1172,7 @@ public typealias WaitStateElementTypeFilterProperty = FilterProperty<WaitStateEl
 /// Advanced element type filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedWaitStateElementTypeFilter`.
-public struct AdvancedWaitStateElementTypeFilter: Codable, Hashable, Sendable {
+public struct AdvancedWaitStateElementTypeFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     public var eq: WaitStateElementTypeEnum?
     /// Checks for inequality with the provided value.
@@ -1062,12 +1207,24 @@ public struct AdvancedWaitStateElementTypeFilter: Codable, Hashable, Sendable {
         case `in` = "$in"
         case like = "$like"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: WaitStateElementTypeEnum? = object.optional("$eq"),
+            let v1: WaitStateElementTypeEnum? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [WaitStateElementTypeEnum]? = object.optional("$in"),
+            let v4: LikeFilter? = object.optional("$like")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
+    }
 }
 
 /// The BPMN element type of a waiting element instance.
 ///
 /// - Remark: Generated from `#/components/schemas/WaitStateElementTypeEnum`.
-public enum WaitStateElementTypeEnum: CamundaEnum {
+public enum WaitStateElementTypeEnum: CamundaEnum, NodeDecodable {
     /// `AD_HOC_SUB_PROCESS`
     case adHocSubProcess
     /// `AD_HOC_SUB_PROCESS_INNER_INSTANCE`
@@ -1206,7 +1363,7 @@ public typealias WaitStateTypeFilterProperty = FilterProperty<WaitStateTypeEnum,
 /// Advanced wait state type filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedWaitStateTypeFilter`.
-public struct AdvancedWaitStateTypeFilter: Codable, Hashable, Sendable {
+public struct AdvancedWaitStateTypeFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     public var eq: WaitStateTypeEnum?
     /// Checks for inequality with the provided value.
@@ -1241,10 +1398,22 @@ public struct AdvancedWaitStateTypeFilter: Codable, Hashable, Sendable {
         case `in` = "$in"
         case like = "$like"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: WaitStateTypeEnum? = object.optional("$eq"),
+            let v1: WaitStateTypeEnum? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [WaitStateTypeEnum]? = object.optional("$in"),
+            let v4: LikeFilter? = object.optional("$like")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ElementInstanceWaitStateQueryResult`.
-public struct ElementInstanceWaitStateQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct ElementInstanceWaitStateQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -1262,12 +1431,21 @@ public struct ElementInstanceWaitStateQueryResult: Codable, Hashable, Sendable, 
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [ElementInstanceWaitStateResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// An element instance waiting state.
 ///
 /// - Remark: Generated from `#/components/schemas/ElementInstanceWaitStateResult`.
-public struct ElementInstanceWaitStateResult: Codable, Hashable, Sendable {
+public struct ElementInstanceWaitStateResult: Codable, Hashable, Sendable, NodeDecodable {
     /// Key of the root process instance.
     public var rootProcessInstanceKey: ProcessInstanceKey?
     /// The process instance key associated to this element instance.
@@ -1307,12 +1485,27 @@ public struct ElementInstanceWaitStateResult: Codable, Hashable, Sendable {
         case bpmnProcessId
         case details
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ProcessInstanceKey? = object.optional("rootProcessInstanceKey"),
+            let v1: ProcessInstanceKey = object.required("processInstanceKey"),
+            let v2: ElementInstanceKey = object.required("elementInstanceKey"),
+            let v3: ElementId = object.required("elementId"),
+            let v4: WaitStateElementTypeEnum = object.required("elementType"),
+            let v5: TenantId = object.required("tenantId"),
+            let v6: String = object.required("bpmnProcessId"),
+            let v7: WaitStateDetails = object.required("details")
+        else { return nil }
+        return Self(rootProcessInstanceKey: v0, processInstanceKey: v1, elementInstanceKey: v2, elementId: v3, elementType: v4, tenantId: v5, bpmnProcessId: v6, details: v7)
+    }
 }
 
 /// Wait-state-specific details of an element instance.
 ///
 /// - Remark: Generated from `#/components/schemas/WaitStateDetails`.
-public enum WaitStateDetails: Codable, Hashable, Sendable {
+public enum WaitStateDetails: Codable, Hashable, Sendable, NodeDecodable {
     /// The `JOB` variant.
     case job(JobWaitStateDetails)
     /// The `MESSAGE` variant.
@@ -1358,7 +1551,7 @@ public enum WaitStateDetails: Codable, Hashable, Sendable {
 /// The type of waiting state an element instance is in.
 ///
 /// - Remark: Generated from `#/components/schemas/WaitStateTypeEnum`.
-public enum WaitStateTypeEnum: CamundaEnum {
+public enum WaitStateTypeEnum: CamundaEnum, NodeDecodable {
     /// `JOB`
     case job
     /// `MESSAGE`
@@ -1407,7 +1600,7 @@ public enum WaitStateTypeEnum: CamundaEnum {
 /// Common fields shared by all wait-state details variants.
 ///
 /// - Remark: Generated from `#/components/schemas/BaseWaitStateDetails`.
-public struct BaseWaitStateDetails: Codable, Hashable, Sendable {
+public struct BaseWaitStateDetails: Codable, Hashable, Sendable, NodeDecodable {
     /// The wait state type discriminator.
     public var waitStateType: String
 
@@ -1419,10 +1612,18 @@ public struct BaseWaitStateDetails: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case waitStateType
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("waitStateType")
+        else { return nil }
+        return Self(waitStateType: v0)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/JobWaitStateDetails`.
-public struct JobWaitStateDetails: Codable, Hashable, Sendable {
+public struct JobWaitStateDetails: Codable, Hashable, Sendable, NodeDecodable {
     /// The wait state type discriminator.
     public var waitStateType: String?
     /// The key of the job.
@@ -1454,10 +1655,23 @@ public struct JobWaitStateDetails: Codable, Hashable, Sendable {
         case listenerEventType
         case retries
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String? = object.optional("waitStateType"),
+            let v1: JobKey = object.required("jobKey"),
+            let v2: String = object.required("jobType"),
+            let v3: JobKindEnum = object.required("jobKind"),
+            let v4: JobListenerEventTypeEnum? = object.optional("listenerEventType"),
+            let v5: Int32? = object.optional("retries")
+        else { return nil }
+        return Self(waitStateType: v0, jobKey: v1, jobType: v2, jobKind: v3, listenerEventType: v4, retries: v5)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/MessageWaitStateDetails`.
-public struct MessageWaitStateDetails: Codable, Hashable, Sendable {
+public struct MessageWaitStateDetails: Codable, Hashable, Sendable, NodeDecodable {
     /// The wait state type discriminator.
     public var waitStateType: String?
     /// The name of the message being awaited.
@@ -1477,10 +1691,20 @@ public struct MessageWaitStateDetails: Codable, Hashable, Sendable {
         case messageName
         case correlationKey
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String? = object.optional("waitStateType"),
+            let v1: String = object.required("messageName"),
+            let v2: String? = object.optional("correlationKey")
+        else { return nil }
+        return Self(waitStateType: v0, messageName: v1, correlationKey: v2)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/UserTaskWaitStateDetails`.
-public struct UserTaskWaitStateDetails: Codable, Hashable, Sendable {
+public struct UserTaskWaitStateDetails: Codable, Hashable, Sendable, NodeDecodable {
     /// The wait state type discriminator.
     public var waitStateType: String?
     /// The key of the user task.
@@ -1500,10 +1724,20 @@ public struct UserTaskWaitStateDetails: Codable, Hashable, Sendable {
         case taskKey
         case dueDate
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String? = object.optional("waitStateType"),
+            let v1: UserTaskKey = object.required("taskKey"),
+            let v2: Date? = object.optional("dueDate")
+        else { return nil }
+        return Self(waitStateType: v0, taskKey: v1, dueDate: v2)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TimerWaitStateDetails`.
-public struct TimerWaitStateDetails: Codable, Hashable, Sendable {
+public struct TimerWaitStateDetails: Codable, Hashable, Sendable, NodeDecodable {
     /// The wait state type discriminator.
     public var waitStateType: String?
     /// When the timer is due, as a UNIX epoch timestamp in milliseconds.
@@ -1523,12 +1757,22 @@ public struct TimerWaitStateDetails: Codable, Hashable, Sendable {
         case dueDate
         case repetitions
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String? = object.optional("waitStateType"),
+            let v1: Int64? = object.optional("dueDate"),
+            let v2: Int32? = object.optional("repetitions")
+        else { return nil }
+        return Self(waitStateType: v0, dueDate: v1, repetitions: v2)
+    }
 }
 
 /// Added in 8.10.
 ///
 /// - Remark: Generated from `#/components/schemas/SignalWaitStateDetails`.
-public struct SignalWaitStateDetails: Codable, Hashable, Sendable {
+public struct SignalWaitStateDetails: Codable, Hashable, Sendable, NodeDecodable {
     /// The wait state type discriminator.
     public var waitStateType: String?
     /// The name of the signal being awaited.
@@ -1544,10 +1788,19 @@ public struct SignalWaitStateDetails: Codable, Hashable, Sendable {
         case waitStateType
         case signalName
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String? = object.optional("waitStateType"),
+            let v1: String = object.required("signalName")
+        else { return nil }
+        return Self(waitStateType: v0, signalName: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ConditionWaitStateDetails`.
-public struct ConditionWaitStateDetails: Codable, Hashable, Sendable {
+public struct ConditionWaitStateDetails: Codable, Hashable, Sendable, NodeDecodable {
     /// The wait state type discriminator.
     public var waitStateType: String?
     /// The condition expression that must evaluate to true to proceed.
@@ -1568,7 +1821,17 @@ public struct ConditionWaitStateDetails: Codable, Hashable, Sendable {
         case events
     }
 
-    public enum EventsItem: CamundaEnum {
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String? = object.optional("waitStateType"),
+            let v1: String = object.required("expression"),
+            let v2: [EventsItem] = object.required("events")
+        else { return nil }
+        return Self(waitStateType: v0, expression: v1, events: v2)
+    }
+
+    public enum EventsItem: CamundaEnum, NodeDecodable {
         /// `create`
         case create
         /// `update`
@@ -1600,7 +1863,7 @@ public struct ConditionWaitStateDetails: Codable, Hashable, Sendable {
 }
 
 /// - Remark: Generated from `#/components/schemas/AdHocSubProcessActivateActivityReference`.
-public struct AdHocSubProcessActivateActivityReference: Codable, Hashable, Sendable {
+public struct AdHocSubProcessActivateActivityReference: Codable, Hashable, Sendable, NodeDecodable {
     /// The ID of the element that should be activated.
     public var elementId: ElementId
     /// Variables to be set when activating the element.
@@ -1615,5 +1878,14 @@ public struct AdHocSubProcessActivateActivityReference: Codable, Hashable, Senda
     enum CodingKeys: String, CodingKey {
         case elementId
         case variables
+    }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ElementId = object.required("elementId"),
+            let v1: [String: JSONValue]? = object.optional("variables")
+        else { return nil }
+        return Self(elementId: v0, variables: v1)
     }
 }

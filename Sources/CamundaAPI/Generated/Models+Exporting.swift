@@ -11,7 +11,7 @@ import Foundation
 /// - `MIXED`: replicas report different phases, so the tenant is in no single phase.
 ///
 /// - Remark: Generated from `#/components/schemas/ExportingStatusCode`.
-public enum ExportingStatusCode: CamundaEnum {
+public enum ExportingStatusCode: CamundaEnum, NodeDecodable {
     /// `EXPORTING`
     case exporting
     /// `PAUSED`
@@ -53,7 +53,7 @@ public enum ExportingStatusCode: CamundaEnum {
 /// Response body for the exporting status of a physical tenant.
 ///
 /// - Remark: Generated from `#/components/schemas/ExportingStatusResponse`.
-public struct ExportingStatusResponse: Codable, Hashable, Sendable {
+public struct ExportingStatusResponse: Codable, Hashable, Sendable, NodeDecodable {
     /// The aggregated exporting status of the physical tenant.
     public var status: ExportingStatusCode
 
@@ -64,5 +64,13 @@ public struct ExportingStatusResponse: Codable, Hashable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case status
+    }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ExportingStatusCode = object.required("status")
+        else { return nil }
+        return Self(status: v0)
     }
 }

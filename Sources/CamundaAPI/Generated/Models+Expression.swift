@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/ExpressionEvaluationRequest`.
-public struct ExpressionEvaluationRequest: Codable, Hashable, Sendable {
+public struct ExpressionEvaluationRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The expression to evaluate (e.g., "=x + y")
     public var expression: String
     /// Required when the expression references tenant-scoped cluster variables
@@ -33,10 +33,21 @@ public struct ExpressionEvaluationRequest: Codable, Hashable, Sendable {
         case scopeKey
         case variables
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("expression"),
+            let v1: String? = object.optional("tenantId"),
+            let v2: ScopeKey? = object.optional("scopeKey"),
+            let v3: [String: JSONValue]? = object.optional("variables")
+        else { return nil }
+        return Self(expression: v0, tenantId: v1, scopeKey: v2, variables: v3)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ExpressionEvaluationResult`.
-public struct ExpressionEvaluationResult: Codable, Hashable, Sendable {
+public struct ExpressionEvaluationResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The evaluated expression
     public var expression: String
     /// The result value. Its type can vary.
@@ -67,10 +78,21 @@ public struct ExpressionEvaluationResult: Codable, Hashable, Sendable {
         case warnings
         case referencedSecrets
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("expression"),
+            let v1: JSONValue? = object.optional("result"),
+            let v2: [ExpressionEvaluationWarningItem] = object.required("warnings"),
+            let v3: [ExpressionSecretReferenceItem]? = object.optional("referencedSecrets")
+        else { return nil }
+        return Self(expression: v0, result: v1, warnings: v2, referencedSecrets: v3)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ExpressionSecretReferenceItem`.
-public struct ExpressionSecretReferenceItem: Codable, Hashable, Sendable {
+public struct ExpressionSecretReferenceItem: Codable, Hashable, Sendable, NodeDecodable {
     /// The identifier of the secret store that holds the referenced secret
     public var storeId: String
     /// The secret name, e.g. "token" for "camunda.secrets.token"
@@ -86,10 +108,19 @@ public struct ExpressionSecretReferenceItem: Codable, Hashable, Sendable {
         case storeId
         case secretName
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("storeId"),
+            let v1: String = object.required("secretName")
+        else { return nil }
+        return Self(storeId: v0, secretName: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ExpressionEvaluationWarningItem`.
-public struct ExpressionEvaluationWarningItem: Codable, Hashable, Sendable {
+public struct ExpressionEvaluationWarningItem: Codable, Hashable, Sendable, NodeDecodable {
     /// The warning message
     public var message: String
 
@@ -100,5 +131,13 @@ public struct ExpressionEvaluationWarningItem: Codable, Hashable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case message
+    }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("message")
+        else { return nil }
+        return Self(message: v0)
     }
 }

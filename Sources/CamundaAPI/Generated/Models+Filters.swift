@@ -18,7 +18,7 @@ public typealias LikeFilter = String
 /// Basic advanced string filter.
 ///
 /// - Remark: Generated from `#/components/schemas/BasicStringFilter`.
-public struct BasicStringFilter: Codable, Hashable, Sendable {
+public struct BasicStringFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.8.
@@ -56,13 +56,25 @@ public struct BasicStringFilter: Codable, Hashable, Sendable {
         case `in` = "$in"
         case notIn = "$notIn"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String? = object.optional("$eq"),
+            let v1: String? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [String]? = object.optional("$in"),
+            let v4: [String]? = object.optional("$notIn")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
+    }
 }
 
 /// Advanced filter
 /// Advanced string filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedStringFilter`.
-public struct AdvancedStringFilter: Codable, Hashable, Sendable {
+public struct AdvancedStringFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.8.
@@ -113,12 +125,25 @@ public struct AdvancedStringFilter: Codable, Hashable, Sendable {
         case notIn = "$notIn"
         case like = "$like"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String? = object.optional("$eq"),
+            let v1: String? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [String]? = object.optional("$in"),
+            let v4: [String]? = object.optional("$notIn"),
+            let v5: LikeFilter? = object.optional("$like")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4, like: v5)
+    }
 }
 
 /// String property with basic advanced search capabilities.
 ///
 /// - Remark: Generated from `#/components/schemas/BasicStringFilterProperty`.
-public enum BasicStringFilterProperty: Codable, Hashable, Sendable {
+public enum BasicStringFilterProperty: Codable, Hashable, Sendable, NodeDecodable {
     /// A ``String`` value.
     case exactMatch(String)
     /// A ``BasicStringFilter`` value.
@@ -160,7 +185,7 @@ public typealias StringFilterProperty = FilterProperty<String, AdvancedStringFil
 /// Advanced integer (int32) filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedIntegerFilter`.
-public struct AdvancedIntegerFilter: Codable, Hashable, Sendable {
+public struct AdvancedIntegerFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.8.
@@ -216,6 +241,21 @@ public struct AdvancedIntegerFilter: Codable, Hashable, Sendable {
         case lte = "$lte"
         case `in` = "$in"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Int32? = object.optional("$eq"),
+            let v1: Int32? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: Int32? = object.optional("$gt"),
+            let v4: Int32? = object.optional("$gte"),
+            let v5: Int32? = object.optional("$lt"),
+            let v6: Int32? = object.optional("$lte"),
+            let v7: [Int32]? = object.optional("$in")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, gt: v3, gte: v4, lt: v5, lte: v6, in: v7)
+    }
 }
 
 /// Integer property with advanced search capabilities.
@@ -227,7 +267,7 @@ public typealias IntegerFilterProperty = FilterProperty<Int32, AdvancedIntegerFi
 /// Advanced date-time filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedDateTimeFilter`.
-public struct AdvancedDateTimeFilter: Codable, Hashable, Sendable {
+public struct AdvancedDateTimeFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.8.
@@ -282,6 +322,21 @@ public struct AdvancedDateTimeFilter: Codable, Hashable, Sendable {
         case lt = "$lt"
         case lte = "$lte"
         case `in` = "$in"
+    }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Date? = object.optional("$eq"),
+            let v1: Date? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: Date? = object.optional("$gt"),
+            let v4: Date? = object.optional("$gte"),
+            let v5: Date? = object.optional("$lt"),
+            let v6: Date? = object.optional("$lte"),
+            let v7: [Date]? = object.optional("$in")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, gt: v3, gte: v4, lt: v5, lte: v6, in: v7)
     }
 }
 

@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/FormResult`.
-public struct FormResult: Codable, Hashable, Sendable {
+public struct FormResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The tenant ID of the form.
     ///
     /// Added in 8.8.
@@ -40,5 +40,17 @@ public struct FormResult: Codable, Hashable, Sendable {
         case schema
         case version
         case formKey
+    }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: TenantId = object.required("tenantId"),
+            let v1: FormId = object.required("formId"),
+            let v2: String = object.required("schema"),
+            let v3: Int64 = object.required("version"),
+            let v4: FormKey = object.required("formKey")
+        else { return nil }
+        return Self(tenantId: v0, formId: v1, schema: v2, version: v3, formKey: v4)
     }
 }

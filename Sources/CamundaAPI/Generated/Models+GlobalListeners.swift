@@ -5,7 +5,7 @@ import Foundation
 /// How the global listener was defined.
 ///
 /// - Remark: Generated from `#/components/schemas/GlobalListenerSourceEnum`.
-public enum GlobalListenerSourceEnum: CamundaEnum {
+public enum GlobalListenerSourceEnum: CamundaEnum, NodeDecodable {
     /// `CONFIGURATION`
     case configuration
     /// `API`
@@ -38,7 +38,7 @@ public enum GlobalListenerSourceEnum: CamundaEnum {
 /// The event type that triggers the user task listener.
 ///
 /// - Remark: Generated from `#/components/schemas/GlobalTaskListenerEventTypeEnum`.
-public enum GlobalTaskListenerEventTypeEnum: CamundaEnum {
+public enum GlobalTaskListenerEventTypeEnum: CamundaEnum, NodeDecodable {
     /// `all`
     case all
     /// `creating`
@@ -85,7 +85,7 @@ public enum GlobalTaskListenerEventTypeEnum: CamundaEnum {
 }
 
 /// - Remark: Generated from `#/components/schemas/GlobalListenerBase`.
-public struct GlobalListenerBase: Codable, Hashable, Sendable {
+public struct GlobalListenerBase: Codable, Hashable, Sendable, NodeDecodable {
     /// The name of the job type, used as a reference to specify which job workers request the respective listener job.
     public var type: String?
     /// Number of retries for the listener job.
@@ -109,10 +109,21 @@ public struct GlobalListenerBase: Codable, Hashable, Sendable {
         case afterNonGlobal
         case priority
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String? = object.optional("type"),
+            let v1: Int? = object.optional("retries"),
+            let v2: Bool? = object.optional("afterNonGlobal"),
+            let v3: Int? = object.optional("priority")
+        else { return nil }
+        return Self(type: v0, retries: v1, afterNonGlobal: v2, priority: v3)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GlobalTaskListenerBase`.
-public struct GlobalTaskListenerBase: Codable, Hashable, Sendable {
+public struct GlobalTaskListenerBase: Codable, Hashable, Sendable, NodeDecodable {
     /// The name of the job type, used as a reference to specify which job workers request the respective listener job.
     public var type: String?
     /// Number of retries for the listener job.
@@ -140,6 +151,18 @@ public struct GlobalTaskListenerBase: Codable, Hashable, Sendable {
         case priority
         case eventTypes
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String? = object.optional("type"),
+            let v1: Int? = object.optional("retries"),
+            let v2: Bool? = object.optional("afterNonGlobal"),
+            let v3: Int? = object.optional("priority"),
+            let v4: GlobalTaskListenerEventTypes? = object.optional("eventTypes")
+        else { return nil }
+        return Self(type: v0, retries: v1, afterNonGlobal: v2, priority: v3, eventTypes: v4)
+    }
 }
 
 /// List of user task event types that trigger the listener.
@@ -148,7 +171,7 @@ public struct GlobalTaskListenerBase: Codable, Hashable, Sendable {
 public typealias GlobalTaskListenerEventTypes = [GlobalTaskListenerEventTypeEnum]
 
 /// - Remark: Generated from `#/components/schemas/CreateGlobalTaskListenerRequest`.
-public struct CreateGlobalTaskListenerRequest: Codable, Hashable, Sendable {
+public struct CreateGlobalTaskListenerRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The name of the job type, used as a reference to specify which job workers request the respective listener job.
     public var type: String
     /// Number of retries for the listener job.
@@ -180,13 +203,26 @@ public struct CreateGlobalTaskListenerRequest: Codable, Hashable, Sendable {
         case eventTypes
         case id
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("type"),
+            let v1: Int? = object.optional("retries"),
+            let v2: Bool? = object.optional("afterNonGlobal"),
+            let v3: Int? = object.optional("priority"),
+            let v4: GlobalTaskListenerEventTypes = object.required("eventTypes"),
+            let v5: GlobalListenerId = object.required("id")
+        else { return nil }
+        return Self(type: v0, retries: v1, afterNonGlobal: v2, priority: v3, eventTypes: v4, id: v5)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/UpdateGlobalTaskListenerRequest`.
 public typealias UpdateGlobalTaskListenerRequest = GlobalTaskListenerBase
 
 /// - Remark: Generated from `#/components/schemas/GlobalTaskListenerResult`.
-public struct GlobalTaskListenerResult: Codable, Hashable, Sendable {
+public struct GlobalTaskListenerResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The name of the job type, used as a reference to specify which job workers request the respective listener job.
     public var type: String
     /// Number of retries for the listener job.
@@ -222,12 +258,26 @@ public struct GlobalTaskListenerResult: Codable, Hashable, Sendable {
         case id
         case source
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("type"),
+            let v1: Int = object.required("retries"),
+            let v2: Bool = object.required("afterNonGlobal"),
+            let v3: Int = object.required("priority"),
+            let v4: GlobalTaskListenerEventTypes = object.required("eventTypes"),
+            let v5: GlobalListenerId = object.required("id"),
+            let v6: GlobalListenerSourceEnum = object.required("source")
+        else { return nil }
+        return Self(type: v0, retries: v1, afterNonGlobal: v2, priority: v3, eventTypes: v4, id: v5, source: v6)
+    }
 }
 
 /// Global listener search query request.
 ///
 /// - Remark: Generated from `#/components/schemas/GlobalTaskListenerSearchQueryRequest`.
-public struct GlobalTaskListenerSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery {
+public struct GlobalTaskListenerSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -249,10 +299,20 @@ public struct GlobalTaskListenerSearchQueryRequest: Codable, Hashable, Sendable,
         case sort
         case filter
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageRequest? = object.optional("page"),
+            let v1: [GlobalTaskListenerSearchQuerySortRequest]? = object.optional("sort"),
+            let v2: GlobalTaskListenerSearchQueryFilterRequest? = object.optional("filter")
+        else { return nil }
+        return Self(page: v0, sort: v1, filter: v2)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GlobalTaskListenerSearchQuerySortRequest`.
-public struct GlobalTaskListenerSearchQuerySortRequest: Codable, Hashable, Sendable {
+public struct GlobalTaskListenerSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -269,8 +329,17 @@ public struct GlobalTaskListenerSearchQuerySortRequest: Codable, Hashable, Senda
         case order
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Field = object.required("field"),
+            let v1: SortOrderEnum? = object.optional("order")
+        else { return nil }
+        return Self(field: v0, order: v1)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum {
+    public enum Field: CamundaEnum, NodeDecodable {
         /// `id`
         case id
         /// `type`
@@ -316,7 +385,7 @@ public struct GlobalTaskListenerSearchQuerySortRequest: Codable, Hashable, Senda
 /// Global listener filter request.
 ///
 /// - Remark: Generated from `#/components/schemas/GlobalTaskListenerSearchQueryFilterRequest`.
-public struct GlobalTaskListenerSearchQueryFilterRequest: Codable, Hashable, Sendable {
+public struct GlobalTaskListenerSearchQueryFilterRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// Id of the global listener.
     public var id: StringFilterProperty?
     /// Job type of the global listener.
@@ -352,6 +421,20 @@ public struct GlobalTaskListenerSearchQueryFilterRequest: Codable, Hashable, Sen
         case priority
         case source
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: StringFilterProperty? = object.optional("id"),
+            let v1: StringFilterProperty? = object.optional("type"),
+            let v2: IntegerFilterProperty? = object.optional("retries"),
+            let v3: [GlobalTaskListenerEventTypeFilterProperty]? = object.optional("eventTypes"),
+            let v4: Bool? = object.optional("afterNonGlobal"),
+            let v5: IntegerFilterProperty? = object.optional("priority"),
+            let v6: GlobalListenerSourceFilterProperty? = object.optional("source")
+        else { return nil }
+        return Self(id: v0, type: v1, retries: v2, eventTypes: v3, afterNonGlobal: v4, priority: v5, source: v6)
+    }
 }
 
 /// Global listener source property with full advanced search capabilities.
@@ -363,7 +446,7 @@ public typealias GlobalListenerSourceFilterProperty = FilterProperty<GlobalListe
 /// Advanced global listener source filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedGlobalListenerSourceFilter`.
-public struct AdvancedGlobalListenerSourceFilter: Codable, Hashable, Sendable {
+public struct AdvancedGlobalListenerSourceFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     public var eq: GlobalListenerSourceEnum?
     /// Checks for inequality with the provided value.
@@ -398,6 +481,18 @@ public struct AdvancedGlobalListenerSourceFilter: Codable, Hashable, Sendable {
         case `in` = "$in"
         case like = "$like"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: GlobalListenerSourceEnum? = object.optional("$eq"),
+            let v1: GlobalListenerSourceEnum? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [GlobalListenerSourceEnum]? = object.optional("$in"),
+            let v4: LikeFilter? = object.optional("$like")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
+    }
 }
 
 /// Global listener event type property with full advanced search capabilities.
@@ -409,7 +504,7 @@ public typealias GlobalTaskListenerEventTypeFilterProperty = FilterProperty<Glob
 /// Advanced global listener event type filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedGlobalTaskListenerEventTypeFilter`.
-public struct AdvancedGlobalTaskListenerEventTypeFilter: Codable, Hashable, Sendable {
+public struct AdvancedGlobalTaskListenerEventTypeFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     public var eq: GlobalTaskListenerEventTypeEnum?
     /// Checks for inequality with the provided value.
@@ -444,12 +539,24 @@ public struct AdvancedGlobalTaskListenerEventTypeFilter: Codable, Hashable, Send
         case `in` = "$in"
         case like = "$like"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: GlobalTaskListenerEventTypeEnum? = object.optional("$eq"),
+            let v1: GlobalTaskListenerEventTypeEnum? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [GlobalTaskListenerEventTypeEnum]? = object.optional("$in"),
+            let v4: LikeFilter? = object.optional("$like")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
+    }
 }
 
 /// Global listener search query response.
 ///
 /// - Remark: Generated from `#/components/schemas/GlobalTaskListenerSearchQueryResult`.
-public struct GlobalTaskListenerSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct GlobalTaskListenerSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -466,5 +573,14 @@ public struct GlobalTaskListenerSearchQueryResult: Codable, Hashable, Sendable, 
     enum CodingKeys: String, CodingKey {
         case page
         case items
+    }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [GlobalTaskListenerResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
     }
 }

@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/GroupCreateRequest`.
-public struct GroupCreateRequest: Codable, Hashable, Sendable {
+public struct GroupCreateRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The ID of the new group.
     public var groupId: GroupId
     /// The display name of the new group.
@@ -23,10 +23,20 @@ public struct GroupCreateRequest: Codable, Hashable, Sendable {
         case name
         case description
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: GroupId = object.required("groupId"),
+            let v1: String = object.required("name"),
+            let v2: String? = object.optional("description")
+        else { return nil }
+        return Self(groupId: v0, name: v1, description: v2)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GroupCreateResult`.
-public struct GroupCreateResult: Codable, Hashable, Sendable {
+public struct GroupCreateResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The ID of the created group.
     public var groupId: GroupId
     /// The display name of the created group.
@@ -46,10 +56,20 @@ public struct GroupCreateResult: Codable, Hashable, Sendable {
         case name
         case description
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: GroupId = object.required("groupId"),
+            let v1: String = object.required("name"),
+            let v2: String? = object.optional("description")
+        else { return nil }
+        return Self(groupId: v0, name: v1, description: v2)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GroupUpdateRequest`.
-public struct GroupUpdateRequest: Codable, Hashable, Sendable {
+public struct GroupUpdateRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The new name of the group.
     public var name: String
     /// The new description of the group.
@@ -65,10 +85,19 @@ public struct GroupUpdateRequest: Codable, Hashable, Sendable {
         case name
         case description
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("name"),
+            let v1: String? = object.optional("description")
+        else { return nil }
+        return Self(name: v0, description: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GroupUpdateResult`.
-public struct GroupUpdateResult: Codable, Hashable, Sendable {
+public struct GroupUpdateResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The unique group ID.
     public var groupId: GroupId
     /// The name of the group.
@@ -88,12 +117,22 @@ public struct GroupUpdateResult: Codable, Hashable, Sendable {
         case name
         case description
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: GroupId = object.required("groupId"),
+            let v1: String = object.required("name"),
+            let v2: String? = object.optional("description")
+        else { return nil }
+        return Self(groupId: v0, name: v1, description: v2)
+    }
 }
 
 /// Group search response item.
 ///
 /// - Remark: Generated from `#/components/schemas/GroupResult`.
-public struct GroupResult: Codable, Hashable, Sendable {
+public struct GroupResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The group name.
     public var name: String
     /// The group ID.
@@ -113,10 +152,20 @@ public struct GroupResult: Codable, Hashable, Sendable {
         case groupId
         case description
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("name"),
+            let v1: GroupId = object.required("groupId"),
+            let v2: String? = object.optional("description")
+        else { return nil }
+        return Self(name: v0, groupId: v1, description: v2)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GroupSearchQuerySortRequest`.
-public struct GroupSearchQuerySortRequest: Codable, Hashable, Sendable {
+public struct GroupSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -133,8 +182,17 @@ public struct GroupSearchQuerySortRequest: Codable, Hashable, Sendable {
         case order
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Field = object.required("field"),
+            let v1: SortOrderEnum? = object.optional("order")
+        else { return nil }
+        return Self(field: v0, order: v1)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum {
+    public enum Field: CamundaEnum, NodeDecodable {
         /// `name`
         case name
         /// `groupId`
@@ -168,7 +226,7 @@ public struct GroupSearchQuerySortRequest: Codable, Hashable, Sendable {
 /// Group search request.
 ///
 /// - Remark: Generated from `#/components/schemas/GroupSearchQueryRequest`.
-public struct GroupSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery {
+public struct GroupSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -190,12 +248,22 @@ public struct GroupSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSea
         case sort
         case filter
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageRequest? = object.optional("page"),
+            let v1: [GroupSearchQuerySortRequest]? = object.optional("sort"),
+            let v2: GroupFilter? = object.optional("filter")
+        else { return nil }
+        return Self(page: v0, sort: v1, filter: v2)
+    }
 }
 
 /// Group filter request
 ///
 /// - Remark: Generated from `#/components/schemas/GroupFilter`.
-public struct GroupFilter: Codable, Hashable, Sendable {
+public struct GroupFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// The group ID search filters.
     public var groupId: StringFilterProperty?
     /// The group name search filters.
@@ -211,12 +279,21 @@ public struct GroupFilter: Codable, Hashable, Sendable {
         case groupId
         case name
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: StringFilterProperty? = object.optional("groupId"),
+            let v1: String? = object.optional("name")
+        else { return nil }
+        return Self(groupId: v0, name: v1)
+    }
 }
 
 /// Group search response.
 ///
 /// - Remark: Generated from `#/components/schemas/GroupSearchQueryResult`.
-public struct GroupSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct GroupSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -234,10 +311,19 @@ public struct GroupSearchQueryResult: Codable, Hashable, Sendable, PaginatedSear
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [GroupResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GroupUserResult`.
-public struct GroupUserResult: Codable, Hashable, Sendable {
+public struct GroupUserResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The unique name of a user.
     public var username: Username
 
@@ -249,10 +335,18 @@ public struct GroupUserResult: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case username
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Username = object.required("username")
+        else { return nil }
+        return Self(username: v0)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GroupUserSearchResult`.
-public struct GroupUserSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct GroupUserSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -270,10 +364,19 @@ public struct GroupUserSearchResult: Codable, Hashable, Sendable, PaginatedSearc
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [GroupUserResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GroupUserSearchQueryRequest`.
-public struct GroupUserSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery {
+public struct GroupUserSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -291,10 +394,19 @@ public struct GroupUserSearchQueryRequest: Codable, Hashable, Sendable, Paginate
         case page
         case sort
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageRequest? = object.optional("page"),
+            let v1: [GroupUserSearchQuerySortRequest]? = object.optional("sort")
+        else { return nil }
+        return Self(page: v0, sort: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GroupUserSearchQuerySortRequest`.
-public struct GroupUserSearchQuerySortRequest: Codable, Hashable, Sendable {
+public struct GroupUserSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -311,8 +423,17 @@ public struct GroupUserSearchQuerySortRequest: Codable, Hashable, Sendable {
         case order
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Field = object.required("field"),
+            let v1: SortOrderEnum? = object.optional("order")
+        else { return nil }
+        return Self(field: v0, order: v1)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum {
+    public enum Field: CamundaEnum, NodeDecodable {
         /// `username`
         case username
         /// A value this SDK version does not know, kept as received.
@@ -340,7 +461,7 @@ public struct GroupUserSearchQuerySortRequest: Codable, Hashable, Sendable {
 }
 
 /// - Remark: Generated from `#/components/schemas/GroupClientResult`.
-public struct GroupClientResult: Codable, Hashable, Sendable {
+public struct GroupClientResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The ID of the client.
     public var clientId: ClientId
 
@@ -352,10 +473,18 @@ public struct GroupClientResult: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case clientId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ClientId = object.required("clientId")
+        else { return nil }
+        return Self(clientId: v0)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GroupClientSearchResult`.
-public struct GroupClientSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct GroupClientSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -373,10 +502,19 @@ public struct GroupClientSearchResult: Codable, Hashable, Sendable, PaginatedSea
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [GroupClientResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GroupClientSearchQueryRequest`.
-public struct GroupClientSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery {
+public struct GroupClientSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -394,10 +532,19 @@ public struct GroupClientSearchQueryRequest: Codable, Hashable, Sendable, Pagina
         case page
         case sort
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageRequest? = object.optional("page"),
+            let v1: [GroupClientSearchQuerySortRequest]? = object.optional("sort")
+        else { return nil }
+        return Self(page: v0, sort: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GroupMappingRuleSearchResult`.
-public struct GroupMappingRuleSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct GroupMappingRuleSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -415,10 +562,19 @@ public struct GroupMappingRuleSearchResult: Codable, Hashable, Sendable, Paginat
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [MappingRuleResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GroupRoleSearchResult`.
-public struct GroupRoleSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct GroupRoleSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -436,10 +592,19 @@ public struct GroupRoleSearchResult: Codable, Hashable, Sendable, PaginatedSearc
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [RoleResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GroupClientSearchQuerySortRequest`.
-public struct GroupClientSearchQuerySortRequest: Codable, Hashable, Sendable {
+public struct GroupClientSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -456,8 +621,17 @@ public struct GroupClientSearchQuerySortRequest: Codable, Hashable, Sendable {
         case order
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Field = object.required("field"),
+            let v1: SortOrderEnum? = object.optional("order")
+        else { return nil }
+        return Self(field: v0, order: v1)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum {
+    public enum Field: CamundaEnum, NodeDecodable {
         /// `clientId`
         case clientId
         /// A value this SDK version does not know, kept as received.

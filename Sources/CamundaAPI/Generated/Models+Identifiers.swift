@@ -5,7 +5,7 @@ import Foundation
 /// Id of a process definition, from the model. Only ids of process definitions that are deployed are useful.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionId`.
-public struct ProcessDefinitionId: CamundaIdentifier {
+public struct ProcessDefinitionId: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -17,7 +17,7 @@ public struct ProcessDefinitionId: CamundaIdentifier {
 /// The model-defined id of an element.
 ///
 /// - Remark: Generated from `#/components/schemas/ElementId`.
-public struct ElementId: CamundaIdentifier {
+public struct ElementId: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -27,7 +27,7 @@ public struct ElementId: CamundaIdentifier {
 /// The user-defined id for the form
 ///
 /// - Remark: Generated from `#/components/schemas/FormId`.
-public struct FormId: CamundaIdentifier {
+public struct FormId: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -37,7 +37,7 @@ public struct FormId: CamundaIdentifier {
 /// Id of a decision definition, from the model. Only ids of decision definitions that are deployed are useful.
 ///
 /// - Remark: Generated from `#/components/schemas/DecisionDefinitionId`.
-public struct DecisionDefinitionId: CamundaIdentifier {
+public struct DecisionDefinitionId: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -49,7 +49,7 @@ public struct DecisionDefinitionId: CamundaIdentifier {
 /// The user-defined id for the global listener
 ///
 /// - Remark: Generated from `#/components/schemas/GlobalListenerId`.
-public struct GlobalListenerId: CamundaIdentifier {
+public struct GlobalListenerId: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -61,7 +61,7 @@ public struct GlobalListenerId: CamundaIdentifier {
 /// The unique identifier of the tenant.
 ///
 /// - Remark: Generated from `#/components/schemas/TenantId`.
-public struct TenantId: CamundaIdentifier {
+public struct TenantId: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -73,7 +73,7 @@ public struct TenantId: CamundaIdentifier {
 /// The unique name of a user.
 ///
 /// - Remark: Generated from `#/components/schemas/Username`.
-public struct Username: CamundaIdentifier {
+public struct Username: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -85,7 +85,7 @@ public struct Username: CamundaIdentifier {
 /// The unique identifier of a role.
 ///
 /// - Remark: Generated from `#/components/schemas/RoleId`.
-public struct RoleId: CamundaIdentifier {
+public struct RoleId: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -97,7 +97,7 @@ public struct RoleId: CamundaIdentifier {
 /// The unique identifier of a group.
 ///
 /// - Remark: Generated from `#/components/schemas/GroupId`.
-public struct GroupId: CamundaIdentifier {
+public struct GroupId: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -107,7 +107,7 @@ public struct GroupId: CamundaIdentifier {
 /// The unique identifier of a mapping rule.
 ///
 /// - Remark: Generated from `#/components/schemas/MappingRuleId`.
-public struct MappingRuleId: CamundaIdentifier {
+public struct MappingRuleId: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -123,7 +123,7 @@ public struct MappingRuleId: CamundaIdentifier {
 /// applications are modelled as users instead — see the user identifier.
 ///
 /// - Remark: Generated from `#/components/schemas/ClientId`.
-public struct ClientId: CamundaIdentifier {
+public struct ClientId: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -135,7 +135,7 @@ public struct ClientId: CamundaIdentifier {
 /// The name of a cluster variable. Unique within its scope (global or tenant-specific).
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterVariableName`.
-public struct ClusterVariableName: CamundaIdentifier {
+public struct ClusterVariableName: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -147,7 +147,7 @@ public struct ClusterVariableName: CamundaIdentifier {
 /// A tag. Needs to start with a letter; then alphanumerics, `_`, `-`, `:`, or `.`; length ≤ 100.
 ///
 /// - Remark: Generated from `#/components/schemas/Tag`.
-public struct TagValue: CamundaIdentifier {
+public struct TagValue: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -168,7 +168,7 @@ public typealias TagSet = [TagValue]
 /// Note that any active child process instances with the same business id are not taken into account.
 ///
 /// - Remark: Generated from `#/components/schemas/BusinessId`.
-public struct BusinessId: CamundaIdentifier {
+public struct BusinessId: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -184,7 +184,7 @@ public struct BusinessId: CamundaIdentifier {
 /// connector when appending the first history item of a loopIteration.
 ///
 /// - Remark: Generated from `#/components/schemas/LoopIterationId`.
-public struct LoopIterationId: CamundaIntegerIdentifier {
+public struct LoopIterationId: CamundaIntegerIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: Int32
     /// Creates the identifier from its raw value.
@@ -200,7 +200,7 @@ public typealias ElementIdFilterProperty = FilterProperty<ElementId, AdvancedEle
 /// Advanced ElementId filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedElementIdFilter`.
-public struct AdvancedElementIdFilter: Codable, Hashable, Sendable {
+public struct AdvancedElementIdFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.10.
@@ -251,6 +251,19 @@ public struct AdvancedElementIdFilter: Codable, Hashable, Sendable {
         case notIn = "$notIn"
         case like = "$like"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ElementId? = object.optional("$eq"),
+            let v1: ElementId? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [ElementId]? = object.optional("$in"),
+            let v4: [ElementId]? = object.optional("$notIn"),
+            let v5: LikeFilter? = object.optional("$like")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4, like: v5)
+    }
 }
 
 /// ProcessDefinitionId property with full advanced search capabilities.
@@ -262,7 +275,7 @@ public typealias ProcessDefinitionIdFilterProperty = FilterProperty<ProcessDefin
 /// Advanced ProcessDefinitionId filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedProcessDefinitionIdFilter`.
-public struct AdvancedProcessDefinitionIdFilter: Codable, Hashable, Sendable {
+public struct AdvancedProcessDefinitionIdFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.10.
@@ -312,5 +325,18 @@ public struct AdvancedProcessDefinitionIdFilter: Codable, Hashable, Sendable {
         case `in` = "$in"
         case notIn = "$notIn"
         case like = "$like"
+    }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ProcessDefinitionId? = object.optional("$eq"),
+            let v1: ProcessDefinitionId? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [ProcessDefinitionId]? = object.optional("$in"),
+            let v4: [ProcessDefinitionId]? = object.optional("$notIn"),
+            let v5: LikeFilter? = object.optional("$like")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4, like: v5)
     }
 }

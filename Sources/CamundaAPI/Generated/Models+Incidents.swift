@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/IncidentSearchQuery`.
-public struct IncidentSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery {
+public struct IncidentSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -29,12 +29,22 @@ public struct IncidentSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQ
         case sort
         case filter
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageRequest? = object.optional("page"),
+            let v1: [IncidentSearchQuerySortRequest]? = object.optional("sort"),
+            let v2: IncidentFilter? = object.optional("filter")
+        else { return nil }
+        return Self(page: v0, sort: v1, filter: v2)
+    }
 }
 
 /// Incident search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/IncidentFilter`.
-public struct IncidentFilter: Codable, Hashable, Sendable {
+public struct IncidentFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// The process definition ID associated to this incident.
     public var processDefinitionId: StringFilterProperty?
     /// Incident error type with a defined set of values.
@@ -96,6 +106,25 @@ public struct IncidentFilter: Codable, Hashable, Sendable {
         case elementInstanceKey
         case jobKey
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: StringFilterProperty? = object.optional("processDefinitionId"),
+            let v1: IncidentErrorTypeFilterProperty? = object.optional("errorType"),
+            let v2: StringFilterProperty? = object.optional("errorMessage"),
+            let v3: StringFilterProperty? = object.optional("elementId"),
+            let v4: DateTimeFilterProperty? = object.optional("creationTime"),
+            let v5: IncidentStateFilterProperty? = object.optional("state"),
+            let v6: StringFilterProperty? = object.optional("tenantId"),
+            let v7: BasicStringFilterProperty? = object.optional("incidentKey"),
+            let v8: ProcessDefinitionKeyFilterProperty? = object.optional("processDefinitionKey"),
+            let v9: ProcessInstanceKeyFilterProperty? = object.optional("processInstanceKey"),
+            let v10: ElementInstanceKeyFilterProperty? = object.optional("elementInstanceKey"),
+            let v11: JobKeyFilterProperty? = object.optional("jobKey")
+        else { return nil }
+        return Self(processDefinitionId: v0, errorType: v1, errorMessage: v2, elementId: v3, creationTime: v4, state: v5, tenantId: v6, incidentKey: v7, processDefinitionKey: v8, processInstanceKey: v9, elementInstanceKey: v10, jobKey: v11)
+    }
 }
 
 /// IncidentErrorTypeEnum with full advanced search capabilities.
@@ -107,7 +136,7 @@ public typealias IncidentErrorTypeFilterProperty = FilterProperty<IncidentErrorT
 /// Advanced IncidentErrorTypeEnum filter
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedIncidentErrorTypeFilter`.
-public struct AdvancedIncidentErrorTypeFilter: Codable, Hashable, Sendable {
+public struct AdvancedIncidentErrorTypeFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.9.
@@ -158,12 +187,25 @@ public struct AdvancedIncidentErrorTypeFilter: Codable, Hashable, Sendable {
         case notIn = "$notIn"
         case like = "$like"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: IncidentErrorTypeEnum? = object.optional("$eq"),
+            let v1: IncidentErrorTypeEnum? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [IncidentErrorTypeEnum]? = object.optional("$in"),
+            let v4: [IncidentErrorTypeEnum]? = object.optional("$notIn"),
+            let v5: LikeFilter? = object.optional("$like")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4, like: v5)
+    }
 }
 
 /// Incident error type with a defined set of values.
 ///
 /// - Remark: Generated from `#/components/schemas/IncidentErrorTypeEnum`.
-public enum IncidentErrorTypeEnum: CamundaEnum {
+public enum IncidentErrorTypeEnum: CamundaEnum, NodeDecodable {
     /// `AD_HOC_SUB_PROCESS_NO_RETRIES`
     case adHocSubProcessNoRetries
     /// `CALLED_DECISION_ERROR`
@@ -262,7 +304,7 @@ public typealias IncidentStateFilterProperty = FilterProperty<IncidentStateEnum,
 /// Advanced IncidentStateEnum filter
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedIncidentStateFilter`.
-public struct AdvancedIncidentStateFilter: Codable, Hashable, Sendable {
+public struct AdvancedIncidentStateFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.9.
@@ -313,12 +355,25 @@ public struct AdvancedIncidentStateFilter: Codable, Hashable, Sendable {
         case notIn = "$notIn"
         case like = "$like"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: IncidentStateEnum? = object.optional("$eq"),
+            let v1: IncidentStateEnum? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [IncidentStateEnum]? = object.optional("$in"),
+            let v4: [IncidentStateEnum]? = object.optional("$notIn"),
+            let v5: LikeFilter? = object.optional("$like")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4, like: v5)
+    }
 }
 
 /// Incident states with a defined set of values.
 ///
 /// - Remark: Generated from `#/components/schemas/IncidentStateEnum`.
-public enum IncidentStateEnum: CamundaEnum {
+public enum IncidentStateEnum: CamundaEnum, NodeDecodable {
     /// `ACTIVE`
     case active
     /// `MIGRATED`
@@ -361,7 +416,7 @@ public enum IncidentStateEnum: CamundaEnum {
 }
 
 /// - Remark: Generated from `#/components/schemas/IncidentSearchQuerySortRequest`.
-public struct IncidentSearchQuerySortRequest: Codable, Hashable, Sendable {
+public struct IncidentSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -378,8 +433,17 @@ public struct IncidentSearchQuerySortRequest: Codable, Hashable, Sendable {
         case order
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Field = object.required("field"),
+            let v1: SortOrderEnum? = object.optional("order")
+        else { return nil }
+        return Self(field: v0, order: v1)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum {
+    public enum Field: CamundaEnum, NodeDecodable {
         /// `incidentKey`
         case incidentKey
         /// `processDefinitionKey`
@@ -447,7 +511,7 @@ public struct IncidentSearchQuerySortRequest: Codable, Hashable, Sendable {
 }
 
 /// - Remark: Generated from `#/components/schemas/IncidentSearchQueryResult`.
-public struct IncidentSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct IncidentSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -467,10 +531,19 @@ public struct IncidentSearchQueryResult: Codable, Hashable, Sendable, PaginatedS
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [IncidentResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/IncidentResult`.
-public struct IncidentResult: Codable, Hashable, Sendable {
+public struct IncidentResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The process definition ID associated to this incident.
     ///
     /// Added in 8.6.
@@ -558,10 +631,30 @@ public struct IncidentResult: Codable, Hashable, Sendable {
         case elementInstanceKey
         case jobKey
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ProcessDefinitionId = object.required("processDefinitionId"),
+            let v1: IncidentErrorTypeEnum = object.required("errorType"),
+            let v2: String = object.required("errorMessage"),
+            let v3: ElementId = object.required("elementId"),
+            let v4: Date = object.required("creationTime"),
+            let v5: IncidentStateEnum = object.required("state"),
+            let v6: TenantId = object.required("tenantId"),
+            let v7: IncidentKey = object.required("incidentKey"),
+            let v8: ProcessDefinitionKey = object.required("processDefinitionKey"),
+            let v9: ProcessInstanceKey = object.required("processInstanceKey"),
+            let v10: ProcessInstanceKey? = object.optional("rootProcessInstanceKey"),
+            let v11: ElementInstanceKey = object.required("elementInstanceKey"),
+            let v12: JobKey? = object.optional("jobKey")
+        else { return nil }
+        return Self(processDefinitionId: v0, errorType: v1, errorMessage: v2, elementId: v3, creationTime: v4, state: v5, tenantId: v6, incidentKey: v7, processDefinitionKey: v8, processInstanceKey: v9, rootProcessInstanceKey: v10, elementInstanceKey: v11, jobKey: v12)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/IncidentResolutionRequest`.
-public struct IncidentResolutionRequest: Codable, Hashable, Sendable {
+public struct IncidentResolutionRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
     /// Must be > 0 if provided.
     ///
@@ -576,10 +669,18 @@ public struct IncidentResolutionRequest: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case operationReference
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: OperationReference? = object.optional("operationReference")
+        else { return nil }
+        return Self(operationReference: v0)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/IncidentProcessInstanceStatisticsByErrorQuery`.
-public struct IncidentProcessInstanceStatisticsByErrorQuery: Codable, Hashable, Sendable {
+public struct IncidentProcessInstanceStatisticsByErrorQuery: Codable, Hashable, Sendable, NodeDecodable {
     /// Pagination parameters for process instance statistics grouped by incident error.
     public var page: OffsetPagination?
     /// Sorting criteria for process instance statistics grouped by incident error.
@@ -595,10 +696,19 @@ public struct IncidentProcessInstanceStatisticsByErrorQuery: Codable, Hashable, 
         case page
         case sort
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: OffsetPagination? = object.optional("page"),
+            let v1: [IncidentProcessInstanceStatisticsByErrorQuerySortRequest]? = object.optional("sort")
+        else { return nil }
+        return Self(page: v0, sort: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/IncidentProcessInstanceStatisticsByErrorQueryResult`.
-public struct IncidentProcessInstanceStatisticsByErrorQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct IncidentProcessInstanceStatisticsByErrorQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -616,10 +726,19 @@ public struct IncidentProcessInstanceStatisticsByErrorQueryResult: Codable, Hash
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [IncidentProcessInstanceStatisticsByErrorResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/IncidentProcessInstanceStatisticsByErrorResult`.
-public struct IncidentProcessInstanceStatisticsByErrorResult: Codable, Hashable, Sendable {
+public struct IncidentProcessInstanceStatisticsByErrorResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The hash code identifying a specific incident error..
     public var errorHashCode: Int32
     /// The error message associated with the incident error hash code.
@@ -639,10 +758,20 @@ public struct IncidentProcessInstanceStatisticsByErrorResult: Codable, Hashable,
         case errorMessage
         case activeInstancesWithErrorCount
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Int32 = object.required("errorHashCode"),
+            let v1: String = object.required("errorMessage"),
+            let v2: Int64 = object.required("activeInstancesWithErrorCount")
+        else { return nil }
+        return Self(errorHashCode: v0, errorMessage: v1, activeInstancesWithErrorCount: v2)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/IncidentProcessInstanceStatisticsByErrorQuerySortRequest`.
-public struct IncidentProcessInstanceStatisticsByErrorQuerySortRequest: Codable, Hashable, Sendable {
+public struct IncidentProcessInstanceStatisticsByErrorQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The field to sort the incident error statistics by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -659,8 +788,17 @@ public struct IncidentProcessInstanceStatisticsByErrorQuerySortRequest: Codable,
         case order
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Field = object.required("field"),
+            let v1: SortOrderEnum? = object.optional("order")
+        else { return nil }
+        return Self(field: v0, order: v1)
+    }
+
     /// The field to sort the incident error statistics by.
-    public enum Field: CamundaEnum {
+    public enum Field: CamundaEnum, NodeDecodable {
         /// `errorMessage`
         case errorMessage
         /// `activeInstancesWithErrorCount`
@@ -692,7 +830,7 @@ public struct IncidentProcessInstanceStatisticsByErrorQuerySortRequest: Codable,
 }
 
 /// - Remark: Generated from `#/components/schemas/IncidentProcessInstanceStatisticsByDefinitionQuery`.
-public struct IncidentProcessInstanceStatisticsByDefinitionQuery: Codable, Hashable, Sendable {
+public struct IncidentProcessInstanceStatisticsByDefinitionQuery: Codable, Hashable, Sendable, NodeDecodable {
     /// Filter criteria for the aggregated process instance statistics.
     public var filter: IncidentProcessInstanceStatisticsByDefinitionFilter
     /// Pagination parameters for the aggregated process instance statistics.
@@ -712,10 +850,20 @@ public struct IncidentProcessInstanceStatisticsByDefinitionQuery: Codable, Hasha
         case page
         case sort
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: IncidentProcessInstanceStatisticsByDefinitionFilter = object.required("filter"),
+            let v1: OffsetPagination? = object.optional("page"),
+            let v2: [IncidentProcessInstanceStatisticsByDefinitionQuerySortRequest]? = object.optional("sort")
+        else { return nil }
+        return Self(filter: v0, page: v1, sort: v2)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/IncidentProcessInstanceStatisticsByDefinitionQueryResult`.
-public struct IncidentProcessInstanceStatisticsByDefinitionQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct IncidentProcessInstanceStatisticsByDefinitionQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -734,10 +882,19 @@ public struct IncidentProcessInstanceStatisticsByDefinitionQueryResult: Codable,
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [IncidentProcessInstanceStatisticsByDefinitionResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/IncidentProcessInstanceStatisticsByDefinitionResult`.
-public struct IncidentProcessInstanceStatisticsByDefinitionResult: Codable, Hashable, Sendable {
+public struct IncidentProcessInstanceStatisticsByDefinitionResult: Codable, Hashable, Sendable, NodeDecodable {
     /// Id of a process definition, from the model. Only ids of process definitions that are deployed are useful.
     public var processDefinitionId: ProcessDefinitionId
     /// System-generated key for a deployed process definition.
@@ -770,12 +927,25 @@ public struct IncidentProcessInstanceStatisticsByDefinitionResult: Codable, Hash
         case tenantId
         case activeInstancesWithErrorCount
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ProcessDefinitionId = object.required("processDefinitionId"),
+            let v1: ProcessDefinitionKey = object.required("processDefinitionKey"),
+            let v2: String = object.required("processDefinitionName"),
+            let v3: Int = object.required("processDefinitionVersion"),
+            let v4: TenantId = object.required("tenantId"),
+            let v5: Int64 = object.required("activeInstancesWithErrorCount")
+        else { return nil }
+        return Self(processDefinitionId: v0, processDefinitionKey: v1, processDefinitionName: v2, processDefinitionVersion: v3, tenantId: v4, activeInstancesWithErrorCount: v5)
+    }
 }
 
 /// Filter for the incident process instance statistics by definition query.
 ///
 /// - Remark: Generated from `#/components/schemas/IncidentProcessInstanceStatisticsByDefinitionFilter`.
-public struct IncidentProcessInstanceStatisticsByDefinitionFilter: Codable, Hashable, Sendable {
+public struct IncidentProcessInstanceStatisticsByDefinitionFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// The error hash code of the incidents to filter the process instance statistics by.
     public var errorHashCode: Int32
 
@@ -787,10 +957,18 @@ public struct IncidentProcessInstanceStatisticsByDefinitionFilter: Codable, Hash
     enum CodingKeys: String, CodingKey {
         case errorHashCode
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Int32 = object.required("errorHashCode")
+        else { return nil }
+        return Self(errorHashCode: v0)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/IncidentProcessInstanceStatisticsByDefinitionQuerySortRequest`.
-public struct IncidentProcessInstanceStatisticsByDefinitionQuerySortRequest: Codable, Hashable, Sendable {
+public struct IncidentProcessInstanceStatisticsByDefinitionQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The aggregated field by which the process instance statistics are sorted.
     public var field: Field
     /// The order in which to sort the related field.
@@ -807,8 +985,17 @@ public struct IncidentProcessInstanceStatisticsByDefinitionQuerySortRequest: Cod
         case order
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Field = object.required("field"),
+            let v1: SortOrderEnum? = object.optional("order")
+        else { return nil }
+        return Self(field: v0, order: v1)
+    }
+
     /// The aggregated field by which the process instance statistics are sorted.
-    public enum Field: CamundaEnum {
+    public enum Field: CamundaEnum, NodeDecodable {
         /// `activeInstancesWithErrorCount`
         case activeInstancesWithErrorCount
         /// `processDefinitionKey`

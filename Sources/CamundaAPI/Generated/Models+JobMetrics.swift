@@ -5,7 +5,7 @@ import Foundation
 /// Global job statistics query result.
 ///
 /// - Remark: Generated from `#/components/schemas/GlobalJobStatisticsQueryResult`.
-public struct GlobalJobStatisticsQueryResult: Codable, Hashable, Sendable {
+public struct GlobalJobStatisticsQueryResult: Codable, Hashable, Sendable, NodeDecodable {
     /// Metric for a single job status.
     public var created: StatusMetric
     /// Metric for a single job status.
@@ -29,12 +29,23 @@ public struct GlobalJobStatisticsQueryResult: Codable, Hashable, Sendable {
         case failed
         case isIncomplete
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: StatusMetric = object.required("created"),
+            let v1: StatusMetric = object.required("completed"),
+            let v2: StatusMetric = object.required("failed"),
+            let v3: Bool = object.required("isIncomplete")
+        else { return nil }
+        return Self(created: v0, completed: v1, failed: v2, isIncomplete: v3)
+    }
 }
 
 /// Metric for a single job status.
 ///
 /// - Remark: Generated from `#/components/schemas/StatusMetric`.
-public struct StatusMetric: Codable, Hashable, Sendable {
+public struct StatusMetric: Codable, Hashable, Sendable, NodeDecodable {
     /// Number of jobs in this status.
     public var count: Int64
     /// ISO 8601 timestamp of the last update for this status.
@@ -50,12 +61,21 @@ public struct StatusMetric: Codable, Hashable, Sendable {
         case count
         case lastUpdatedAt
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Int64 = object.required("count"),
+            let v1: Date? = object.optional("lastUpdatedAt")
+        else { return nil }
+        return Self(count: v0, lastUpdatedAt: v1)
+    }
 }
 
 /// Job type statistics query.
 ///
 /// - Remark: Generated from `#/components/schemas/JobTypeStatisticsQuery`.
-public struct JobTypeStatisticsQuery: Codable, Hashable, Sendable {
+public struct JobTypeStatisticsQuery: Codable, Hashable, Sendable, NodeDecodable {
     /// Job type statistics search filter.
     public var filter: JobTypeStatisticsFilter?
     /// Search cursor pagination.
@@ -71,12 +91,21 @@ public struct JobTypeStatisticsQuery: Codable, Hashable, Sendable {
         case filter
         case page
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: JobTypeStatisticsFilter? = object.optional("filter"),
+            let v1: CursorForwardPagination? = object.optional("page")
+        else { return nil }
+        return Self(filter: v0, page: v1)
+    }
 }
 
 /// Job type statistics search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/JobTypeStatisticsFilter`.
-public struct JobTypeStatisticsFilter: Codable, Hashable, Sendable {
+public struct JobTypeStatisticsFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Start of the time window to filter metrics. ISO 8601 date-time format.
     public var from: Date
     /// End of the time window to filter metrics. ISO 8601 date-time format.
@@ -97,12 +126,22 @@ public struct JobTypeStatisticsFilter: Codable, Hashable, Sendable {
         case to
         case jobType
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Date = object.required("from"),
+            let v1: Date = object.required("to"),
+            let v2: StringFilterProperty? = object.optional("jobType")
+        else { return nil }
+        return Self(from: v0, to: v1, jobType: v2)
+    }
 }
 
 /// Job type statistics query result.
 ///
 /// - Remark: Generated from `#/components/schemas/JobTypeStatisticsQueryResult`.
-public struct JobTypeStatisticsQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct JobTypeStatisticsQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -120,12 +159,21 @@ public struct JobTypeStatisticsQueryResult: Codable, Hashable, Sendable, Paginat
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [JobTypeStatisticsItem] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// Statistics for a single job type.
 ///
 /// - Remark: Generated from `#/components/schemas/JobTypeStatisticsItem`.
-public struct JobTypeStatisticsItem: Codable, Hashable, Sendable {
+public struct JobTypeStatisticsItem: Codable, Hashable, Sendable, NodeDecodable {
     /// The job type identifier.
     public var jobType: String
     /// Metric for a single job status.
@@ -153,12 +201,24 @@ public struct JobTypeStatisticsItem: Codable, Hashable, Sendable {
         case failed
         case workers
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("jobType"),
+            let v1: StatusMetric = object.required("created"),
+            let v2: StatusMetric = object.required("completed"),
+            let v3: StatusMetric = object.required("failed"),
+            let v4: Int32 = object.required("workers")
+        else { return nil }
+        return Self(jobType: v0, created: v1, completed: v2, failed: v3, workers: v4)
+    }
 }
 
 /// Job worker statistics query.
 ///
 /// - Remark: Generated from `#/components/schemas/JobWorkerStatisticsQuery`.
-public struct JobWorkerStatisticsQuery: Codable, Hashable, Sendable {
+public struct JobWorkerStatisticsQuery: Codable, Hashable, Sendable, NodeDecodable {
     /// Job worker statistics search filter.
     public var filter: JobWorkerStatisticsFilter
     /// Search cursor pagination.
@@ -174,12 +234,21 @@ public struct JobWorkerStatisticsQuery: Codable, Hashable, Sendable {
         case filter
         case page
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: JobWorkerStatisticsFilter = object.required("filter"),
+            let v1: CursorForwardPagination? = object.optional("page")
+        else { return nil }
+        return Self(filter: v0, page: v1)
+    }
 }
 
 /// Job worker statistics search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/JobWorkerStatisticsFilter`.
-public struct JobWorkerStatisticsFilter: Codable, Hashable, Sendable {
+public struct JobWorkerStatisticsFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Start of the time window to filter metrics. ISO 8601 date-time format.
     public var from: Date
     /// End of the time window to filter metrics. ISO 8601 date-time format.
@@ -199,12 +268,22 @@ public struct JobWorkerStatisticsFilter: Codable, Hashable, Sendable {
         case to
         case jobType
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Date = object.required("from"),
+            let v1: Date = object.required("to"),
+            let v2: String = object.required("jobType")
+        else { return nil }
+        return Self(from: v0, to: v1, jobType: v2)
+    }
 }
 
 /// Job worker statistics query result.
 ///
 /// - Remark: Generated from `#/components/schemas/JobWorkerStatisticsQueryResult`.
-public struct JobWorkerStatisticsQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct JobWorkerStatisticsQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -222,12 +301,21 @@ public struct JobWorkerStatisticsQueryResult: Codable, Hashable, Sendable, Pagin
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [JobWorkerStatisticsItem] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// Statistics for a single worker within a job type.
 ///
 /// - Remark: Generated from `#/components/schemas/JobWorkerStatisticsItem`.
-public struct JobWorkerStatisticsItem: Codable, Hashable, Sendable {
+public struct JobWorkerStatisticsItem: Codable, Hashable, Sendable, NodeDecodable {
     /// The name of the worker activating the jobs, mostly used for logging purposes.
     public var worker: String
     /// Metric for a single job status.
@@ -251,12 +339,23 @@ public struct JobWorkerStatisticsItem: Codable, Hashable, Sendable {
         case completed
         case failed
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("worker"),
+            let v1: StatusMetric = object.required("created"),
+            let v2: StatusMetric = object.required("completed"),
+            let v3: StatusMetric = object.required("failed")
+        else { return nil }
+        return Self(worker: v0, created: v1, completed: v2, failed: v3)
+    }
 }
 
 /// Job time-series statistics query.
 ///
 /// - Remark: Generated from `#/components/schemas/JobTimeSeriesStatisticsQuery`.
-public struct JobTimeSeriesStatisticsQuery: Codable, Hashable, Sendable {
+public struct JobTimeSeriesStatisticsQuery: Codable, Hashable, Sendable, NodeDecodable {
     /// Job time-series statistics search filter.
     public var filter: JobTimeSeriesStatisticsFilter
     /// Search cursor pagination.
@@ -272,12 +371,21 @@ public struct JobTimeSeriesStatisticsQuery: Codable, Hashable, Sendable {
         case filter
         case page
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: JobTimeSeriesStatisticsFilter = object.required("filter"),
+            let v1: CursorForwardPagination? = object.optional("page")
+        else { return nil }
+        return Self(filter: v0, page: v1)
+    }
 }
 
 /// Job time-series statistics search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/JobTimeSeriesStatisticsFilter`.
-public struct JobTimeSeriesStatisticsFilter: Codable, Hashable, Sendable {
+public struct JobTimeSeriesStatisticsFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Start of the time window to filter metrics. ISO 8601 date-time format.
     public var from: Date
     /// End of the time window to filter metrics. ISO 8601 date-time format.
@@ -302,12 +410,23 @@ public struct JobTimeSeriesStatisticsFilter: Codable, Hashable, Sendable {
         case jobType
         case resolution
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Date = object.required("from"),
+            let v1: Date = object.required("to"),
+            let v2: String = object.required("jobType"),
+            let v3: String? = object.optional("resolution")
+        else { return nil }
+        return Self(from: v0, to: v1, jobType: v2, resolution: v3)
+    }
 }
 
 /// Job time-series statistics query result.
 ///
 /// - Remark: Generated from `#/components/schemas/JobTimeSeriesStatisticsQueryResult`.
-public struct JobTimeSeriesStatisticsQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct JobTimeSeriesStatisticsQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -325,12 +444,21 @@ public struct JobTimeSeriesStatisticsQueryResult: Codable, Hashable, Sendable, P
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [JobTimeSeriesStatisticsItem] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// Aggregated job metrics for a single time bucket.
 ///
 /// - Remark: Generated from `#/components/schemas/JobTimeSeriesStatisticsItem`.
-public struct JobTimeSeriesStatisticsItem: Codable, Hashable, Sendable {
+public struct JobTimeSeriesStatisticsItem: Codable, Hashable, Sendable, NodeDecodable {
     /// ISO 8601 timestamp representing the start of this time bucket.
     public var time: Date
     /// Metric for a single job status.
@@ -354,12 +482,23 @@ public struct JobTimeSeriesStatisticsItem: Codable, Hashable, Sendable {
         case completed
         case failed
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Date = object.required("time"),
+            let v1: StatusMetric = object.required("created"),
+            let v2: StatusMetric = object.required("completed"),
+            let v3: StatusMetric = object.required("failed")
+        else { return nil }
+        return Self(time: v0, created: v1, completed: v2, failed: v3)
+    }
 }
 
 /// Job error statistics query.
 ///
 /// - Remark: Generated from `#/components/schemas/JobErrorStatisticsQuery`.
-public struct JobErrorStatisticsQuery: Codable, Hashable, Sendable {
+public struct JobErrorStatisticsQuery: Codable, Hashable, Sendable, NodeDecodable {
     /// Job error statistics search filter.
     public var filter: JobErrorStatisticsFilter
     /// Search cursor pagination.
@@ -375,12 +514,21 @@ public struct JobErrorStatisticsQuery: Codable, Hashable, Sendable {
         case filter
         case page
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: JobErrorStatisticsFilter = object.required("filter"),
+            let v1: CursorForwardPagination? = object.optional("page")
+        else { return nil }
+        return Self(filter: v0, page: v1)
+    }
 }
 
 /// Job error statistics search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/JobErrorStatisticsFilter`.
-public struct JobErrorStatisticsFilter: Codable, Hashable, Sendable {
+public struct JobErrorStatisticsFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Start of the time window to filter metrics. ISO 8601 date-time format.
     public var from: Date
     /// End of the time window to filter metrics. ISO 8601 date-time format.
@@ -408,12 +556,24 @@ public struct JobErrorStatisticsFilter: Codable, Hashable, Sendable {
         case errorCode
         case errorMessage
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Date = object.required("from"),
+            let v1: Date = object.required("to"),
+            let v2: String = object.required("jobType"),
+            let v3: StringFilterProperty? = object.optional("errorCode"),
+            let v4: StringFilterProperty? = object.optional("errorMessage")
+        else { return nil }
+        return Self(from: v0, to: v1, jobType: v2, errorCode: v3, errorMessage: v4)
+    }
 }
 
 /// Job error statistics query result.
 ///
 /// - Remark: Generated from `#/components/schemas/JobErrorStatisticsQueryResult`.
-public struct JobErrorStatisticsQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct JobErrorStatisticsQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -431,12 +591,21 @@ public struct JobErrorStatisticsQueryResult: Codable, Hashable, Sendable, Pagina
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [JobErrorStatisticsItem] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// Aggregated error metrics for a single error type and message combination.
 ///
 /// - Remark: Generated from `#/components/schemas/JobErrorStatisticsItem`.
-public struct JobErrorStatisticsItem: Codable, Hashable, Sendable {
+public struct JobErrorStatisticsItem: Codable, Hashable, Sendable, NodeDecodable {
     /// The error code identifier.
     public var errorCode: String
     /// The error message.
@@ -455,5 +624,15 @@ public struct JobErrorStatisticsItem: Codable, Hashable, Sendable {
         case errorCode
         case errorMessage
         case workers
+    }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("errorCode"),
+            let v1: String = object.required("errorMessage"),
+            let v2: Int32 = object.required("workers")
+        else { return nil }
+        return Self(errorCode: v0, errorMessage: v1, workers: v2)
     }
 }

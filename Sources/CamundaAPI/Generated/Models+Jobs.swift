@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/JobActivationRequest`.
-public struct JobActivationRequest: Codable, Hashable, Sendable {
+public struct JobActivationRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The job type, as defined in the BPMN process (e.g. <zeebe:taskDefinition type="payment-service" />)
     public var type: String
     /// The name of the worker activating the jobs, mostly used for logging purposes.
@@ -51,12 +51,28 @@ public struct JobActivationRequest: Codable, Hashable, Sendable {
         case tenantFilter
         case withLease
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("type"),
+            let v1: String? = object.optional("worker"),
+            let v2: Int64 = object.required("timeout"),
+            let v3: Int32 = object.required("maxJobsToActivate"),
+            let v4: [String]? = object.optional("fetchVariable"),
+            let v5: Int64? = object.optional("requestTimeout"),
+            let v6: [TenantId]? = object.optional("tenantIds"),
+            let v7: TenantFilterEnum? = object.optional("tenantFilter"),
+            let v8: Bool? = object.optional("withLease")
+        else { return nil }
+        return Self(type: v0, worker: v1, timeout: v2, maxJobsToActivate: v3, fetchVariable: v4, requestTimeout: v5, tenantIds: v6, tenantFilter: v7, withLease: v8)
+    }
 }
 
 /// The list of activated jobs
 ///
 /// - Remark: Generated from `#/components/schemas/JobActivationResult`.
-public struct JobActivationResult: Codable, Hashable, Sendable {
+public struct JobActivationResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The activated jobs.
     public var jobs: [ActivatedJobResult]
 
@@ -68,10 +84,18 @@ public struct JobActivationResult: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case jobs
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: [ActivatedJobResult] = object.required("jobs")
+        else { return nil }
+        return Self(jobs: v0)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ActivatedJobResult`.
-public struct ActivatedJobResult: Codable, Hashable, Sendable {
+public struct ActivatedJobResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The type of the job (should match what was requested).
     public var type: String
     /// The bpmn process ID of the job's process definition.
@@ -195,12 +219,42 @@ public struct ActivatedJobResult: Codable, Hashable, Sendable {
         case priority
         case leaseToken
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("type"),
+            let v1: ProcessDefinitionId = object.required("processDefinitionId"),
+            let v2: Int32 = object.required("processDefinitionVersion"),
+            let v3: ElementId = object.required("elementId"),
+            let v4: [String: JSONValue] = object.required("customHeaders"),
+            let v5: String = object.required("worker"),
+            let v6: Int32 = object.required("retries"),
+            let v7: Int64 = object.required("deadline"),
+            let v8: [String: JSONValue] = object.required("variables"),
+            let v9: TenantId = object.required("tenantId"),
+            let v10: String? = object.optional("physicalTenantId"),
+            let v11: JobKey = object.required("jobKey"),
+            let v12: ProcessInstanceKey = object.required("processInstanceKey"),
+            let v13: ProcessDefinitionKey = object.required("processDefinitionKey"),
+            let v14: ElementInstanceKey = object.required("elementInstanceKey"),
+            let v15: JobKindEnum = object.required("kind"),
+            let v16: JobListenerEventTypeEnum = object.required("listenerEventType"),
+            let v17: UserTaskProperties? = object.optional("userTask"),
+            let v18: TagSet = object.required("tags"),
+            let v19: ProcessInstanceKey? = object.optional("rootProcessInstanceKey"),
+            let v20: BusinessId? = object.optional("businessId"),
+            let v21: Int32? = object.optional("priority"),
+            let v22: String? = object.optional("leaseToken")
+        else { return nil }
+        return Self(type: v0, processDefinitionId: v1, processDefinitionVersion: v2, elementId: v3, customHeaders: v4, worker: v5, retries: v6, deadline: v7, variables: v8, tenantId: v9, physicalTenantId: v10, jobKey: v11, processInstanceKey: v12, processDefinitionKey: v13, elementInstanceKey: v14, kind: v15, listenerEventType: v16, userTask: v17, tags: v18, rootProcessInstanceKey: v19, businessId: v20, priority: v21, leaseToken: v22)
+    }
 }
 
 /// Contains properties of a user task.
 ///
 /// - Remark: Generated from `#/components/schemas/UserTaskProperties`.
-public struct UserTaskProperties: Codable, Hashable, Sendable {
+public struct UserTaskProperties: Codable, Hashable, Sendable, NodeDecodable {
     /// The action performed on the user task.
     public var action: String
     /// The user assigned to the task.
@@ -248,12 +302,29 @@ public struct UserTaskProperties: Codable, Hashable, Sendable {
         case priority
         case userTaskKey
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("action"),
+            let v1: String? = object.optional("assignee"),
+            let v2: [String] = object.required("candidateGroups"),
+            let v3: [String] = object.required("candidateUsers"),
+            let v4: [String] = object.required("changedAttributes"),
+            let v5: String? = object.optional("dueDate"),
+            let v6: String? = object.optional("followUpDate"),
+            let v7: FormKey? = object.optional("formKey"),
+            let v8: Int32? = object.optional("priority"),
+            let v9: UserTaskKey? = object.optional("userTaskKey")
+        else { return nil }
+        return Self(action: v0, assignee: v1, candidateGroups: v2, candidateUsers: v3, changedAttributes: v4, dueDate: v5, followUpDate: v6, formKey: v7, priority: v8, userTaskKey: v9)
+    }
 }
 
 /// Job search request.
 ///
 /// - Remark: Generated from `#/components/schemas/JobSearchQuery`.
-public struct JobSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery {
+public struct JobSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -275,10 +346,20 @@ public struct JobSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery 
         case sort
         case filter
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageRequest? = object.optional("page"),
+            let v1: [JobSearchQuerySortRequest]? = object.optional("sort"),
+            let v2: JobFilter? = object.optional("filter")
+        else { return nil }
+        return Self(page: v0, sort: v1, filter: v2)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/JobSearchQuerySortRequest`.
-public struct JobSearchQuerySortRequest: Codable, Hashable, Sendable {
+public struct JobSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -295,8 +376,17 @@ public struct JobSearchQuerySortRequest: Codable, Hashable, Sendable {
         case order
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Field = object.required("field"),
+            let v1: SortOrderEnum? = object.optional("order")
+        else { return nil }
+        return Self(field: v0, order: v1)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum {
+    public enum Field: CamundaEnum, NodeDecodable {
         /// `creationTime`
         case creationTime
         /// `deadline`
@@ -410,7 +500,7 @@ public struct JobSearchQuerySortRequest: Codable, Hashable, Sendable {
 /// Job search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/JobFilter`.
-public struct JobFilter: Codable, Hashable, Sendable {
+public struct JobFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// When the job can next be activated.
     ///
     /// Added in 8.8.
@@ -556,12 +646,42 @@ public struct JobFilter: Codable, Hashable, Sendable {
         case creationTime
         case lastUpdateTime
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: DateTimeFilterProperty? = object.optional("deadline"),
+            let v1: StringFilterProperty? = object.optional("deniedReason"),
+            let v2: StringFilterProperty? = object.optional("elementId"),
+            let v3: ElementInstanceKeyFilterProperty? = object.optional("elementInstanceKey"),
+            let v4: DateTimeFilterProperty? = object.optional("endTime"),
+            let v5: StringFilterProperty? = object.optional("errorCode"),
+            let v6: StringFilterProperty? = object.optional("errorMessage"),
+            let v7: Bool? = object.optional("hasFailedWithRetriesLeft"),
+            let v8: Bool? = object.optional("isDenied"),
+            let v9: JobKeyFilterProperty? = object.optional("jobKey"),
+            let v10: JobKindFilterProperty? = object.optional("kind"),
+            let v11: JobListenerEventTypeFilterProperty? = object.optional("listenerEventType"),
+            let v12: IntegerFilterProperty? = object.optional("priority"),
+            let v13: StringFilterProperty? = object.optional("processDefinitionId"),
+            let v14: ProcessDefinitionKeyFilterProperty? = object.optional("processDefinitionKey"),
+            let v15: ProcessInstanceKeyFilterProperty? = object.optional("processInstanceKey"),
+            let v16: IntegerFilterProperty? = object.optional("retries"),
+            let v17: JobStateFilterProperty? = object.optional("state"),
+            let v18: StringFilterProperty? = object.optional("tenantId"),
+            let v19: StringFilterProperty? = object.optional("type"),
+            let v20: StringFilterProperty? = object.optional("worker"),
+            let v21: DateTimeFilterProperty? = object.optional("creationTime"),
+            let v22: DateTimeFilterProperty? = object.optional("lastUpdateTime")
+        else { return nil }
+        return Self(deadline: v0, deniedReason: v1, elementId: v2, elementInstanceKey: v3, endTime: v4, errorCode: v5, errorMessage: v6, hasFailedWithRetriesLeft: v7, isDenied: v8, jobKey: v9, kind: v10, listenerEventType: v11, priority: v12, processDefinitionId: v13, processDefinitionKey: v14, processInstanceKey: v15, retries: v16, state: v17, tenantId: v18, type: v19, worker: v20, creationTime: v21, lastUpdateTime: v22)
+    }
 }
 
 /// Job search response.
 ///
 /// - Remark: Generated from `#/components/schemas/JobSearchQueryResult`.
-public struct JobSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct JobSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -579,10 +699,19 @@ public struct JobSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearch
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [JobSearchResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/JobSearchResult`.
-public struct JobSearchResult: Codable, Hashable, Sendable {
+public struct JobSearchResult: Codable, Hashable, Sendable, NodeDecodable {
     /// A set of custom headers defined during modelling.
     public var customHeaders: [String: String]
     /// If the job has been activated, when it will next be available to be activated.
@@ -709,10 +838,43 @@ public struct JobSearchResult: Codable, Hashable, Sendable {
         case lastUpdateTime
         case priority
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: [String: String] = object.required("customHeaders"),
+            let v1: Date? = object.optional("deadline"),
+            let v2: String? = object.optional("deniedReason"),
+            let v3: ElementId? = object.optional("elementId"),
+            let v4: ElementInstanceKey = object.required("elementInstanceKey"),
+            let v5: Date? = object.optional("endTime"),
+            let v6: String? = object.optional("errorCode"),
+            let v7: String? = object.optional("errorMessage"),
+            let v8: Bool = object.required("hasFailedWithRetriesLeft"),
+            let v9: Bool? = object.optional("isDenied"),
+            let v10: JobKey = object.required("jobKey"),
+            let v11: JobKindEnum = object.required("kind"),
+            let v12: JobListenerEventTypeEnum = object.required("listenerEventType"),
+            let v13: ProcessDefinitionId = object.required("processDefinitionId"),
+            let v14: ProcessDefinitionKey = object.required("processDefinitionKey"),
+            let v15: ProcessInstanceKey = object.required("processInstanceKey"),
+            let v16: ProcessInstanceKey? = object.optional("rootProcessInstanceKey"),
+            let v17: BusinessId? = object.optional("businessId"),
+            let v18: Int32 = object.required("retries"),
+            let v19: JobStateEnum = object.required("state"),
+            let v20: TenantId = object.required("tenantId"),
+            let v21: String = object.required("type"),
+            let v22: String = object.required("worker"),
+            let v23: Date? = object.optional("creationTime"),
+            let v24: Date? = object.optional("lastUpdateTime"),
+            let v25: Int32? = object.optional("priority")
+        else { return nil }
+        return Self(customHeaders: v0, deadline: v1, deniedReason: v2, elementId: v3, elementInstanceKey: v4, endTime: v5, errorCode: v6, errorMessage: v7, hasFailedWithRetriesLeft: v8, isDenied: v9, jobKey: v10, kind: v11, listenerEventType: v12, processDefinitionId: v13, processDefinitionKey: v14, processInstanceKey: v15, rootProcessInstanceKey: v16, businessId: v17, retries: v18, state: v19, tenantId: v20, type: v21, worker: v22, creationTime: v23, lastUpdateTime: v24, priority: v25)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/JobFailRequest`.
-public struct JobFailRequest: Codable, Hashable, Sendable {
+public struct JobFailRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The amount of retries the job should have left
     public var retries: Int32?
     /// An optional error message describing why the job failed; if not provided, an empty string is used.
@@ -744,10 +906,22 @@ public struct JobFailRequest: Codable, Hashable, Sendable {
         case variables
         case leaseToken
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Int32? = object.optional("retries"),
+            let v1: String? = object.optional("errorMessage"),
+            let v2: Int64? = object.optional("retryBackOff"),
+            let v3: [String: JSONValue]? = object.optional("variables"),
+            let v4: String? = object.optional("leaseToken")
+        else { return nil }
+        return Self(retries: v0, errorMessage: v1, retryBackOff: v2, variables: v3, leaseToken: v4)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/JobErrorRequest`.
-public struct JobErrorRequest: Codable, Hashable, Sendable {
+public struct JobErrorRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The error code that will be matched with an error catch event.
     public var errorCode: String
     /// An error message that provides additional context.
@@ -775,10 +949,21 @@ public struct JobErrorRequest: Codable, Hashable, Sendable {
         case variables
         case leaseToken
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("errorCode"),
+            let v1: String? = object.optional("errorMessage"),
+            let v2: [String: JSONValue]? = object.optional("variables"),
+            let v3: String? = object.optional("leaseToken")
+        else { return nil }
+        return Self(errorCode: v0, errorMessage: v1, variables: v2, leaseToken: v3)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/JobCompletionRequest`.
-public struct JobCompletionRequest: Codable, Hashable, Sendable {
+public struct JobCompletionRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The variables to complete the job with.
     public var variables: [String: JSONValue]?
     /// The result of the completed job as determined by the worker.
@@ -811,12 +996,23 @@ public struct JobCompletionRequest: Codable, Hashable, Sendable {
         case leaseToken
         case businessId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: [String: JSONValue]? = object.optional("variables"),
+            let v1: JobResult? = object.optional("result"),
+            let v2: String? = object.optional("leaseToken"),
+            let v3: BusinessId? = object.optional("businessId")
+        else { return nil }
+        return Self(variables: v0, result: v1, leaseToken: v2, businessId: v3)
+    }
 }
 
 /// The result of the completed job as determined by the worker.
 ///
 /// - Remark: Generated from `#/components/schemas/JobResult`.
-public enum JobResult: Codable, Hashable, Sendable {
+public enum JobResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The `userTask` variant.
     case userTask(JobResultUserTask)
     /// The `adHocSubProcess` variant.
@@ -846,7 +1042,7 @@ public enum JobResult: Codable, Hashable, Sendable {
 /// Job result details for a user task completion, optionally including a denial reason and corrected task properties.
 ///
 /// - Remark: Generated from `#/components/schemas/JobResultUserTask`.
-public struct JobResultUserTask: Codable, Hashable, Sendable {
+public struct JobResultUserTask: Codable, Hashable, Sendable, NodeDecodable {
     /// Indicates whether the worker denies the work, i.e. explicitly doesn't approve it. For example, a user task listener can deny the completion of a task by setting this flag to true. In this example, the completion of a task is represented by a job that the worker can complete as denied. As a result, the completion request is rejected and the task remains active. Defaults to false.
     public var denied: Bool?
     /// The reason provided by the user task listener for denying the work.
@@ -882,6 +1078,17 @@ public struct JobResultUserTask: Codable, Hashable, Sendable {
         case corrections
         case type
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Bool? = object.optional("denied"),
+            let v1: String? = object.optional("deniedReason"),
+            let v2: JobResultCorrections? = object.optional("corrections"),
+            let v3: String? = object.optional("type")
+        else { return nil }
+        return Self(denied: v0, deniedReason: v1, corrections: v2, type: v3)
+    }
 }
 
 /// JSON object with attributes that were corrected by the worker.
@@ -899,7 +1106,7 @@ public struct JobResultUserTask: Codable, Hashable, Sendable {
 /// the persisted attribute's value.
 ///
 /// - Remark: Generated from `#/components/schemas/JobResultCorrections`.
-public struct JobResultCorrections: Codable, Hashable, Sendable {
+public struct JobResultCorrections: Codable, Hashable, Sendable, NodeDecodable {
     /// Assignee of the task.
     public var assignee: String?
     /// The due date of the task.
@@ -931,12 +1138,25 @@ public struct JobResultCorrections: Codable, Hashable, Sendable {
         case candidateGroups
         case priority
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String? = object.optional("assignee"),
+            let v1: DateUpdate? = object.optional("dueDate"),
+            let v2: DateUpdate? = object.optional("followUpDate"),
+            let v3: [String]? = object.optional("candidateUsers"),
+            let v4: [String]? = object.optional("candidateGroups"),
+            let v5: Int32? = object.optional("priority")
+        else { return nil }
+        return Self(assignee: v0, dueDate: v1, followUpDate: v2, candidateUsers: v3, candidateGroups: v4, priority: v5)
+    }
 }
 
 /// Job result details for an ad‑hoc sub‑process, including elements to activate and flags indicating completion or cancellation behavior.
 ///
 /// - Remark: Generated from `#/components/schemas/JobResultAdHocSubProcess`.
-public struct JobResultAdHocSubProcess: Codable, Hashable, Sendable {
+public struct JobResultAdHocSubProcess: Codable, Hashable, Sendable, NodeDecodable {
     /// Indicates which elements need to be activated in the ad-hoc subprocess.
     public var activateElements: [JobResultActivateElement]?
     /// Indicates whether the completion condition of the ad-hoc subprocess is fulfilled.
@@ -960,12 +1180,23 @@ public struct JobResultAdHocSubProcess: Codable, Hashable, Sendable {
         case isCancelRemainingInstances
         case type
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: [JobResultActivateElement]? = object.optional("activateElements"),
+            let v1: Bool? = object.optional("isCompletionConditionFulfilled"),
+            let v2: Bool? = object.optional("isCancelRemainingInstances"),
+            let v3: String? = object.optional("type")
+        else { return nil }
+        return Self(activateElements: v0, isCompletionConditionFulfilled: v1, isCancelRemainingInstances: v2, type: v3)
+    }
 }
 
 /// Instruction to activate a single BPMN element within an ad‑hoc sub‑process, optionally providing variables scoped to that element.
 ///
 /// - Remark: Generated from `#/components/schemas/JobResultActivateElement`.
-public struct JobResultActivateElement: Codable, Hashable, Sendable {
+public struct JobResultActivateElement: Codable, Hashable, Sendable, NodeDecodable {
     /// The element ID to activate.
     public var elementId: ElementId?
     /// Variables for the element.
@@ -981,10 +1212,19 @@ public struct JobResultActivateElement: Codable, Hashable, Sendable {
         case elementId
         case variables
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ElementId? = object.optional("elementId"),
+            let v1: [String: JSONValue]? = object.optional("variables")
+        else { return nil }
+        return Self(elementId: v0, variables: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/JobUpdateRequest`.
-public struct JobUpdateRequest: Codable, Hashable, Sendable {
+public struct JobUpdateRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// JSON object with changed job attribute values. The job cannot be completed or failed with this endpoint, use the complete job or fail job endpoints instead.
     public var changeset: JobChangeset
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
@@ -1012,12 +1252,22 @@ public struct JobUpdateRequest: Codable, Hashable, Sendable {
         case operationReference
         case leaseToken
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: JobChangeset = object.required("changeset"),
+            let v1: OperationReference? = object.optional("operationReference"),
+            let v2: String? = object.optional("leaseToken")
+        else { return nil }
+        return Self(changeset: v0, operationReference: v1, leaseToken: v2)
+    }
 }
 
 /// JSON object with changed job attribute values. The job cannot be completed or failed with this endpoint, use the complete job or fail job endpoints instead.
 ///
 /// - Remark: Generated from `#/components/schemas/JobChangeset`.
-public struct JobChangeset: Codable, Hashable, Sendable {
+public struct JobChangeset: Codable, Hashable, Sendable, NodeDecodable {
     /// The new number of retries for the job.
     ///
     /// Added in 8.6.
@@ -1043,6 +1293,16 @@ public struct JobChangeset: Codable, Hashable, Sendable {
         case timeout
         case priority
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Int32? = object.optional("retries"),
+            let v1: Int64? = object.optional("timeout"),
+            let v2: Int32? = object.optional("priority")
+        else { return nil }
+        return Self(retries: v0, timeout: v1, priority: v2)
+    }
 }
 
 /// The filter and changeset for a batch job update operation. The filter defines which jobs are updated; the changeset defines what to update. At least one changeset field must be non-null.
@@ -1050,7 +1310,7 @@ public struct JobChangeset: Codable, Hashable, Sendable {
 /// Added in 8.10.
 ///
 /// - Remark: Generated from `#/components/schemas/JobBatchUpdateRequest`.
-public struct JobBatchUpdateRequest: Codable, Hashable, Sendable {
+public struct JobBatchUpdateRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The job filter. At least one dimension must be set.
     public var filter: JobFilter
     /// The fields to update. At least one field must be non-null.
@@ -1071,12 +1331,22 @@ public struct JobBatchUpdateRequest: Codable, Hashable, Sendable {
         case changeset
         case operationReference
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: JobFilter = object.required("filter"),
+            let v1: JobChangeset = object.required("changeset"),
+            let v2: OperationReference? = object.optional("operationReference")
+        else { return nil }
+        return Self(filter: v0, changeset: v1, operationReference: v2)
+    }
 }
 
 /// The tenant filtering strategy for job activation. Determines whether to use tenant IDs provided in the request or tenant IDs assigned to the authenticated principal.
 ///
 /// - Remark: Generated from `#/components/schemas/TenantFilterEnum`.
-public enum TenantFilterEnum: CamundaEnum {
+public enum TenantFilterEnum: CamundaEnum, NodeDecodable {
     /// `PROVIDED`
     case provided
     /// `ASSIGNED`
@@ -1109,7 +1379,7 @@ public enum TenantFilterEnum: CamundaEnum {
 /// The state of the job.
 ///
 /// - Remark: Generated from `#/components/schemas/JobStateEnum`.
-public enum JobStateEnum: CamundaEnum {
+public enum JobStateEnum: CamundaEnum, NodeDecodable {
     /// `CANCELED`
     case canceled
     /// `COMPLETED`
@@ -1174,7 +1444,7 @@ public enum JobStateEnum: CamundaEnum {
 /// The job kind.
 ///
 /// - Remark: Generated from `#/components/schemas/JobKindEnum`.
-public enum JobKindEnum: CamundaEnum {
+public enum JobKindEnum: CamundaEnum, NodeDecodable {
     /// `BPMN_ELEMENT`
     case bpmnElement
     /// `EXECUTION_LISTENER`
@@ -1215,7 +1485,7 @@ public enum JobKindEnum: CamundaEnum {
 /// The listener event type of the job.
 ///
 /// - Remark: Generated from `#/components/schemas/JobListenerEventTypeEnum`.
-public enum JobListenerEventTypeEnum: CamundaEnum {
+public enum JobListenerEventTypeEnum: CamundaEnum, NodeDecodable {
     /// `ASSIGNING`
     case assigning
     /// `BEFORE_ALL`
@@ -1286,7 +1556,7 @@ public typealias JobKindFilterProperty = FilterProperty<JobKindEnum, AdvancedJob
 /// Advanced JobKindEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedJobKindFilter`.
-public struct AdvancedJobKindFilter: Codable, Hashable, Sendable {
+public struct AdvancedJobKindFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     public var eq: JobKindEnum?
     /// Checks for inequality with the provided value.
@@ -1321,6 +1591,18 @@ public struct AdvancedJobKindFilter: Codable, Hashable, Sendable {
         case `in` = "$in"
         case like = "$like"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: JobKindEnum? = object.optional("$eq"),
+            let v1: JobKindEnum? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [JobKindEnum]? = object.optional("$in"),
+            let v4: LikeFilter? = object.optional("$like")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
+    }
 }
 
 /// JobListenerEventTypeEnum property with full advanced search capabilities.
@@ -1332,7 +1614,7 @@ public typealias JobListenerEventTypeFilterProperty = FilterProperty<JobListener
 /// Advanced JobListenerEventTypeEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedJobListenerEventTypeFilter`.
-public struct AdvancedJobListenerEventTypeFilter: Codable, Hashable, Sendable {
+public struct AdvancedJobListenerEventTypeFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     public var eq: JobListenerEventTypeEnum?
     /// Checks for inequality with the provided value.
@@ -1367,6 +1649,18 @@ public struct AdvancedJobListenerEventTypeFilter: Codable, Hashable, Sendable {
         case `in` = "$in"
         case like = "$like"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: JobListenerEventTypeEnum? = object.optional("$eq"),
+            let v1: JobListenerEventTypeEnum? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [JobListenerEventTypeEnum]? = object.optional("$in"),
+            let v4: LikeFilter? = object.optional("$like")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
+    }
 }
 
 /// JobStateEnum property with full advanced search capabilities.
@@ -1378,7 +1672,7 @@ public typealias JobStateFilterProperty = FilterProperty<JobStateEnum, AdvancedJ
 /// Advanced JobStateEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedJobStateFilter`.
-public struct AdvancedJobStateFilter: Codable, Hashable, Sendable {
+public struct AdvancedJobStateFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     public var eq: JobStateEnum?
     /// Checks for inequality with the provided value.
@@ -1412,5 +1706,17 @@ public struct AdvancedJobStateFilter: Codable, Hashable, Sendable {
         case exists = "$exists"
         case `in` = "$in"
         case like = "$like"
+    }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: JobStateEnum? = object.optional("$eq"),
+            let v1: JobStateEnum? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [JobStateEnum]? = object.optional("$in"),
+            let v4: LikeFilter? = object.optional("$like")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
     }
 }

@@ -10,7 +10,7 @@ public typealias LongKey = String
 /// System-generated key for a process instance.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceKey`.
-public struct ProcessInstanceKey: CamundaIdentifier {
+public struct ProcessInstanceKey: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -22,7 +22,7 @@ public struct ProcessInstanceKey: CamundaIdentifier {
 /// System-generated key for a deployed process definition.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionKey`.
-public struct ProcessDefinitionKey: CamundaIdentifier {
+public struct ProcessDefinitionKey: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -34,7 +34,7 @@ public struct ProcessDefinitionKey: CamundaIdentifier {
 /// System-generated key for a element instance.
 ///
 /// - Remark: Generated from `#/components/schemas/ElementInstanceKey`.
-public struct ElementInstanceKey: CamundaIdentifier {
+public struct ElementInstanceKey: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -46,7 +46,7 @@ public struct ElementInstanceKey: CamundaIdentifier {
 /// System-generated key for a user task.
 ///
 /// - Remark: Generated from `#/components/schemas/UserTaskKey`.
-public struct UserTaskKey: CamundaIdentifier {
+public struct UserTaskKey: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -58,7 +58,7 @@ public struct UserTaskKey: CamundaIdentifier {
 /// System-generated key for a deployed form.
 ///
 /// - Remark: Generated from `#/components/schemas/FormKey`.
-public struct FormKey: CamundaIdentifier {
+public struct FormKey: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -70,7 +70,7 @@ public struct FormKey: CamundaIdentifier {
 /// System-generated key for a variable.
 ///
 /// - Remark: Generated from `#/components/schemas/VariableKey`.
-public struct VariableKey: CamundaIdentifier {
+public struct VariableKey: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -83,7 +83,7 @@ public struct VariableKey: CamundaIdentifier {
 /// element instance in a BPMN process or the process instance itself.
 ///
 /// - Remark: Generated from `#/components/schemas/ScopeKey`.
-public struct ScopeKey: CamundaIdentifier {
+public struct ScopeKey: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -97,7 +97,7 @@ public struct ScopeKey: CamundaIdentifier {
 /// System-generated key for a incident.
 ///
 /// - Remark: Generated from `#/components/schemas/IncidentKey`.
-public struct IncidentKey: CamundaIdentifier {
+public struct IncidentKey: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -109,7 +109,7 @@ public struct IncidentKey: CamundaIdentifier {
 /// System-generated key for a job.
 ///
 /// - Remark: Generated from `#/components/schemas/JobKey`.
-public struct JobKey: CamundaIdentifier {
+public struct JobKey: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -121,7 +121,7 @@ public struct JobKey: CamundaIdentifier {
 /// System-generated key for a decision definition.
 ///
 /// - Remark: Generated from `#/components/schemas/DecisionDefinitionKey`.
-public struct DecisionDefinitionKey: CamundaIdentifier {
+public struct DecisionDefinitionKey: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -135,7 +135,7 @@ public struct DecisionDefinitionKey: CamundaIdentifier {
 /// that evaluation, joined by a hyphen (format: `<decisionEvaluationKey>-<index>`).
 ///
 /// - Remark: Generated from `#/components/schemas/DecisionEvaluationInstanceKey`.
-public struct DecisionEvaluationInstanceKey: CamundaIdentifier {
+public struct DecisionEvaluationInstanceKey: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -147,7 +147,7 @@ public struct DecisionEvaluationInstanceKey: CamundaIdentifier {
 /// System-generated key for a decision evaluation.
 ///
 /// - Remark: Generated from `#/components/schemas/DecisionEvaluationKey`.
-public struct DecisionEvaluationKey: CamundaIdentifier {
+public struct DecisionEvaluationKey: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -159,7 +159,7 @@ public struct DecisionEvaluationKey: CamundaIdentifier {
 /// System-generated key for a deployed decision requirements definition.
 ///
 /// - Remark: Generated from `#/components/schemas/DecisionRequirementsKey`.
-public struct DecisionRequirementsKey: CamundaIdentifier {
+public struct DecisionRequirementsKey: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -171,7 +171,7 @@ public struct DecisionRequirementsKey: CamundaIdentifier {
 /// System-generated key for a deployed decision instance.
 ///
 /// - Remark: Generated from `#/components/schemas/DecisionInstanceKey`.
-public struct DecisionInstanceKey: CamundaIdentifier {
+public struct DecisionInstanceKey: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -183,7 +183,7 @@ public struct DecisionInstanceKey: CamundaIdentifier {
 /// System-generated key for an batch operation.
 ///
 /// - Remark: Generated from `#/components/schemas/BatchOperationKey`.
-public struct BatchOperationKey: CamundaIdentifier {
+public struct BatchOperationKey: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -199,7 +199,7 @@ public typealias OperationReference = Int64
 /// System-generated key for an agent definition.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentDefinitionKey`.
-public struct AgentDefinitionKey: CamundaIdentifier {
+public struct AgentDefinitionKey: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -211,7 +211,7 @@ public struct AgentDefinitionKey: CamundaIdentifier {
 /// System-generated key for an agent instance.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceKey`.
-public struct AgentInstanceKey: CamundaIdentifier {
+public struct AgentInstanceKey: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -223,7 +223,7 @@ public struct AgentInstanceKey: CamundaIdentifier {
 /// System-generated key for an agent history item.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentHistoryItemKey`.
-public struct AgentHistoryItemKey: CamundaIdentifier {
+public struct AgentHistoryItemKey: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -235,7 +235,7 @@ public struct AgentHistoryItemKey: CamundaIdentifier {
 /// System-generated key for an audit log entry.
 ///
 /// - Remark: Generated from `#/components/schemas/AuditLogKey`.
-public struct AuditLogKey: CamundaIdentifier {
+public struct AuditLogKey: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -253,7 +253,7 @@ public typealias ProcessDefinitionKeyFilterProperty = FilterProperty<ProcessDefi
 /// Advanced ProcessDefinitionKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedProcessDefinitionKeyFilter`.
-public struct AdvancedProcessDefinitionKeyFilter: Codable, Hashable, Sendable {
+public struct AdvancedProcessDefinitionKeyFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.8.
@@ -291,6 +291,18 @@ public struct AdvancedProcessDefinitionKeyFilter: Codable, Hashable, Sendable {
         case `in` = "$in"
         case notIn = "$notIn"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ProcessDefinitionKey? = object.optional("$eq"),
+            let v1: ProcessDefinitionKey? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [ProcessDefinitionKey]? = object.optional("$in"),
+            let v4: [ProcessDefinitionKey]? = object.optional("$notIn")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
+    }
 }
 
 /// ProcessInstanceKey property with full advanced search capabilities.
@@ -302,7 +314,7 @@ public typealias ProcessInstanceKeyFilterProperty = FilterProperty<ProcessInstan
 /// Advanced ProcessInstanceKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedProcessInstanceKeyFilter`.
-public struct AdvancedProcessInstanceKeyFilter: Codable, Hashable, Sendable {
+public struct AdvancedProcessInstanceKeyFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.8.
@@ -340,6 +352,18 @@ public struct AdvancedProcessInstanceKeyFilter: Codable, Hashable, Sendable {
         case `in` = "$in"
         case notIn = "$notIn"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ProcessInstanceKey? = object.optional("$eq"),
+            let v1: ProcessInstanceKey? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [ProcessInstanceKey]? = object.optional("$in"),
+            let v4: [ProcessInstanceKey]? = object.optional("$notIn")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
+    }
 }
 
 /// ElementInstanceKey property with full advanced search capabilities.
@@ -351,7 +375,7 @@ public typealias ElementInstanceKeyFilterProperty = FilterProperty<ElementInstan
 /// Advanced ElementInstanceKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedElementInstanceKeyFilter`.
-public struct AdvancedElementInstanceKeyFilter: Codable, Hashable, Sendable {
+public struct AdvancedElementInstanceKeyFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.8.
@@ -389,6 +413,18 @@ public struct AdvancedElementInstanceKeyFilter: Codable, Hashable, Sendable {
         case `in` = "$in"
         case notIn = "$notIn"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ElementInstanceKey? = object.optional("$eq"),
+            let v1: ElementInstanceKey? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [ElementInstanceKey]? = object.optional("$in"),
+            let v4: [ElementInstanceKey]? = object.optional("$notIn")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
+    }
 }
 
 /// JobKey property with full advanced search capabilities.
@@ -400,7 +436,7 @@ public typealias JobKeyFilterProperty = FilterProperty<JobKey, AdvancedJobKeyFil
 /// Advanced JobKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedJobKeyFilter`.
-public struct AdvancedJobKeyFilter: Codable, Hashable, Sendable {
+public struct AdvancedJobKeyFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.8.
@@ -438,6 +474,18 @@ public struct AdvancedJobKeyFilter: Codable, Hashable, Sendable {
         case `in` = "$in"
         case notIn = "$notIn"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: JobKey? = object.optional("$eq"),
+            let v1: JobKey? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [JobKey]? = object.optional("$in"),
+            let v4: [JobKey]? = object.optional("$notIn")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
+    }
 }
 
 /// DecisionDefinitionKey property with full advanced search capabilities.
@@ -449,7 +497,7 @@ public typealias DecisionDefinitionKeyFilterProperty = FilterProperty<DecisionDe
 /// Advanced DecisionDefinitionKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedDecisionDefinitionKeyFilter`.
-public struct AdvancedDecisionDefinitionKeyFilter: Codable, Hashable, Sendable {
+public struct AdvancedDecisionDefinitionKeyFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.8.
@@ -487,6 +535,18 @@ public struct AdvancedDecisionDefinitionKeyFilter: Codable, Hashable, Sendable {
         case `in` = "$in"
         case notIn = "$notIn"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: DecisionDefinitionKey? = object.optional("$eq"),
+            let v1: DecisionDefinitionKey? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [DecisionDefinitionKey]? = object.optional("$in"),
+            let v4: [DecisionDefinitionKey]? = object.optional("$notIn")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
+    }
 }
 
 /// ScopeKey property with full advanced search capabilities. Filter by the key of the
@@ -499,7 +559,7 @@ public typealias ScopeKeyFilterProperty = FilterProperty<ScopeKey, AdvancedScope
 /// Advanced ScopeKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedScopeKeyFilter`.
-public struct AdvancedScopeKeyFilter: Codable, Hashable, Sendable {
+public struct AdvancedScopeKeyFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     public var eq: ScopeKey?
     /// Checks for inequality with the provided value.
@@ -527,6 +587,18 @@ public struct AdvancedScopeKeyFilter: Codable, Hashable, Sendable {
         case `in` = "$in"
         case notIn = "$notIn"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ScopeKey? = object.optional("$eq"),
+            let v1: ScopeKey? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [ScopeKey]? = object.optional("$in"),
+            let v4: [ScopeKey]? = object.optional("$notIn")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
+    }
 }
 
 /// VariableKey property with full advanced search capabilities.
@@ -538,7 +610,7 @@ public typealias VariableKeyFilterProperty = FilterProperty<VariableKey, Advance
 /// Advanced VariableKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedVariableKeyFilter`.
-public struct AdvancedVariableKeyFilter: Codable, Hashable, Sendable {
+public struct AdvancedVariableKeyFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     public var eq: VariableKey?
     /// Checks for inequality with the provided value.
@@ -566,6 +638,18 @@ public struct AdvancedVariableKeyFilter: Codable, Hashable, Sendable {
         case `in` = "$in"
         case notIn = "$notIn"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: VariableKey? = object.optional("$eq"),
+            let v1: VariableKey? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [VariableKey]? = object.optional("$in"),
+            let v4: [VariableKey]? = object.optional("$notIn")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
+    }
 }
 
 /// DecisionEvaluationInstanceKey property with full advanced search capabilities.
@@ -577,7 +661,7 @@ public typealias DecisionEvaluationInstanceKeyFilterProperty = FilterProperty<De
 /// Advanced DecisionEvaluationInstanceKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedDecisionEvaluationInstanceKeyFilter`.
-public struct AdvancedDecisionEvaluationInstanceKeyFilter: Codable, Hashable, Sendable {
+public struct AdvancedDecisionEvaluationInstanceKeyFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.9.
@@ -615,6 +699,18 @@ public struct AdvancedDecisionEvaluationInstanceKeyFilter: Codable, Hashable, Se
         case `in` = "$in"
         case notIn = "$notIn"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: DecisionEvaluationInstanceKey? = object.optional("$eq"),
+            let v1: DecisionEvaluationInstanceKey? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [DecisionEvaluationInstanceKey]? = object.optional("$in"),
+            let v4: [DecisionEvaluationInstanceKey]? = object.optional("$notIn")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
+    }
 }
 
 /// AgentDefinitionKey property with full advanced search capabilities.
@@ -626,7 +722,7 @@ public typealias AgentDefinitionKeyFilterProperty = FilterProperty<AgentDefiniti
 /// Advanced AgentDefinitionKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedAgentDefinitionKeyFilter`.
-public struct AdvancedAgentDefinitionKeyFilter: Codable, Hashable, Sendable {
+public struct AdvancedAgentDefinitionKeyFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     public var eq: AgentDefinitionKey?
     /// Checks for inequality with the provided value.
@@ -654,6 +750,18 @@ public struct AdvancedAgentDefinitionKeyFilter: Codable, Hashable, Sendable {
         case `in` = "$in"
         case notIn = "$notIn"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: AgentDefinitionKey? = object.optional("$eq"),
+            let v1: AgentDefinitionKey? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [AgentDefinitionKey]? = object.optional("$in"),
+            let v4: [AgentDefinitionKey]? = object.optional("$notIn")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
+    }
 }
 
 /// AgentInstanceKey property with full advanced search capabilities.
@@ -665,7 +773,7 @@ public typealias AgentInstanceKeyFilterProperty = FilterProperty<AgentInstanceKe
 /// Advanced AgentInstanceKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedAgentInstanceKeyFilter`.
-public struct AdvancedAgentInstanceKeyFilter: Codable, Hashable, Sendable {
+public struct AdvancedAgentInstanceKeyFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     public var eq: AgentInstanceKey?
     /// Checks for inequality with the provided value.
@@ -693,6 +801,18 @@ public struct AdvancedAgentInstanceKeyFilter: Codable, Hashable, Sendable {
         case `in` = "$in"
         case notIn = "$notIn"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: AgentInstanceKey? = object.optional("$eq"),
+            let v1: AgentInstanceKey? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [AgentInstanceKey]? = object.optional("$in"),
+            let v4: [AgentInstanceKey]? = object.optional("$notIn")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
+    }
 }
 
 /// AgentHistoryItemKey property with full advanced search capabilities.
@@ -704,7 +824,7 @@ public typealias AgentHistoryItemKeyFilterProperty = FilterProperty<AgentHistory
 /// Advanced AgentHistoryItemKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedAgentHistoryItemKeyFilter`.
-public struct AdvancedAgentHistoryItemKeyFilter: Codable, Hashable, Sendable {
+public struct AdvancedAgentHistoryItemKeyFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     public var eq: AgentHistoryItemKey?
     /// Checks for inequality with the provided value.
@@ -732,6 +852,18 @@ public struct AdvancedAgentHistoryItemKeyFilter: Codable, Hashable, Sendable {
         case `in` = "$in"
         case notIn = "$notIn"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: AgentHistoryItemKey? = object.optional("$eq"),
+            let v1: AgentHistoryItemKey? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [AgentHistoryItemKey]? = object.optional("$in"),
+            let v4: [AgentHistoryItemKey]? = object.optional("$notIn")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
+    }
 }
 
 /// AuditLogKey property with full advanced search capabilities.
@@ -743,7 +875,7 @@ public typealias AuditLogKeyFilterProperty = FilterProperty<AuditLogKey, Advance
 /// Advanced AuditLogKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedAuditLogKeyFilter`.
-public struct AdvancedAuditLogKeyFilter: Codable, Hashable, Sendable {
+public struct AdvancedAuditLogKeyFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     public var eq: AuditLogKey?
     /// Checks for inequality with the provided value.
@@ -771,6 +903,18 @@ public struct AdvancedAuditLogKeyFilter: Codable, Hashable, Sendable {
         case `in` = "$in"
         case notIn = "$notIn"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: AuditLogKey? = object.optional("$eq"),
+            let v1: AuditLogKey? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [AuditLogKey]? = object.optional("$in"),
+            let v4: [AuditLogKey]? = object.optional("$notIn")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
+    }
 }
 
 /// FormKey property with full advanced search capabilities.
@@ -782,7 +926,7 @@ public typealias FormKeyFilterProperty = FilterProperty<FormKey, AdvancedFormKey
 /// Advanced FormKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedFormKeyFilter`.
-public struct AdvancedFormKeyFilter: Codable, Hashable, Sendable {
+public struct AdvancedFormKeyFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     public var eq: FormKey?
     /// Checks for inequality with the provided value.
@@ -810,6 +954,18 @@ public struct AdvancedFormKeyFilter: Codable, Hashable, Sendable {
         case `in` = "$in"
         case notIn = "$notIn"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: FormKey? = object.optional("$eq"),
+            let v1: FormKey? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [FormKey]? = object.optional("$in"),
+            let v4: [FormKey]? = object.optional("$notIn")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
+    }
 }
 
 /// DecisionEvaluationKey property with full advanced search capabilities.
@@ -821,7 +977,7 @@ public typealias DecisionEvaluationKeyFilterProperty = FilterProperty<DecisionEv
 /// Advanced DecisionEvaluationKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedDecisionEvaluationKeyFilter`.
-public struct AdvancedDecisionEvaluationKeyFilter: Codable, Hashable, Sendable {
+public struct AdvancedDecisionEvaluationKeyFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     public var eq: DecisionEvaluationKey?
     /// Checks for inequality with the provided value.
@@ -849,6 +1005,18 @@ public struct AdvancedDecisionEvaluationKeyFilter: Codable, Hashable, Sendable {
         case `in` = "$in"
         case notIn = "$notIn"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: DecisionEvaluationKey? = object.optional("$eq"),
+            let v1: DecisionEvaluationKey? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [DecisionEvaluationKey]? = object.optional("$in"),
+            let v4: [DecisionEvaluationKey]? = object.optional("$notIn")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
+    }
 }
 
 /// DecisionRequirementsKey property with full advanced search capabilities.
@@ -860,7 +1028,7 @@ public typealias DecisionRequirementsKeyFilterProperty = FilterProperty<Decision
 /// Advanced DecisionRequirementsKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedDecisionRequirementsKeyFilter`.
-public struct AdvancedDecisionRequirementsKeyFilter: Codable, Hashable, Sendable {
+public struct AdvancedDecisionRequirementsKeyFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     public var eq: DecisionRequirementsKey?
     /// Checks for inequality with the provided value.
@@ -887,5 +1055,17 @@ public struct AdvancedDecisionRequirementsKeyFilter: Codable, Hashable, Sendable
         case exists = "$exists"
         case `in` = "$in"
         case notIn = "$notIn"
+    }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: DecisionRequirementsKey? = object.optional("$eq"),
+            let v1: DecisionRequirementsKey? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [DecisionRequirementsKey]? = object.optional("$in"),
+            let v4: [DecisionRequirementsKey]? = object.optional("$notIn")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
     }
 }

@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/MappingRuleCreateUpdateRequest`.
-public struct MappingRuleCreateUpdateRequest: Codable, Hashable, Sendable {
+public struct MappingRuleCreateUpdateRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The name of the claim to map.
     public var claimName: String
     /// The value of the claim to map.
@@ -23,10 +23,20 @@ public struct MappingRuleCreateUpdateRequest: Codable, Hashable, Sendable {
         case claimValue
         case name
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("claimName"),
+            let v1: String = object.required("claimValue"),
+            let v2: String = object.required("name")
+        else { return nil }
+        return Self(claimName: v0, claimValue: v1, name: v2)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/MappingRuleCreateRequest`.
-public struct MappingRuleCreateRequest: Codable, Hashable, Sendable {
+public struct MappingRuleCreateRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The name of the claim to map.
     public var claimName: String
     /// The value of the claim to map.
@@ -49,6 +59,17 @@ public struct MappingRuleCreateRequest: Codable, Hashable, Sendable {
         case claimValue
         case name
         case mappingRuleId
+    }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("claimName"),
+            let v1: String = object.required("claimValue"),
+            let v2: String = object.required("name"),
+            let v3: MappingRuleId = object.required("mappingRuleId")
+        else { return nil }
+        return Self(claimName: v0, claimValue: v1, name: v2, mappingRuleId: v3)
     }
 }
 
@@ -56,7 +77,7 @@ public struct MappingRuleCreateRequest: Codable, Hashable, Sendable {
 public typealias MappingRuleUpdateRequest = MappingRuleCreateUpdateRequest
 
 /// - Remark: Generated from `#/components/schemas/MappingRuleCreateUpdateResult`.
-public struct MappingRuleCreateUpdateResult: Codable, Hashable, Sendable {
+public struct MappingRuleCreateUpdateResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The name of the claim to map.
     public var claimName: String
     /// The value of the claim to map.
@@ -79,6 +100,17 @@ public struct MappingRuleCreateUpdateResult: Codable, Hashable, Sendable {
         case claimValue
         case name
         case mappingRuleId
+    }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("claimName"),
+            let v1: String = object.required("claimValue"),
+            let v2: String = object.required("name"),
+            let v3: MappingRuleId = object.required("mappingRuleId")
+        else { return nil }
+        return Self(claimName: v0, claimValue: v1, name: v2, mappingRuleId: v3)
     }
 }
 
@@ -89,7 +121,7 @@ public typealias MappingRuleCreateResult = MappingRuleCreateUpdateResult
 public typealias MappingRuleUpdateResult = MappingRuleCreateUpdateResult
 
 /// - Remark: Generated from `#/components/schemas/MappingRuleSearchQueryResult`.
-public struct MappingRuleSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct MappingRuleSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -107,10 +139,19 @@ public struct MappingRuleSearchQueryResult: Codable, Hashable, Sendable, Paginat
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [MappingRuleResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/MappingRuleResult`.
-public struct MappingRuleResult: Codable, Hashable, Sendable {
+public struct MappingRuleResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The name of the claim to map.
     public var claimName: String
     /// The value of the claim to map.
@@ -134,10 +175,21 @@ public struct MappingRuleResult: Codable, Hashable, Sendable {
         case name
         case mappingRuleId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("claimName"),
+            let v1: String = object.required("claimValue"),
+            let v2: String = object.required("name"),
+            let v3: MappingRuleId = object.required("mappingRuleId")
+        else { return nil }
+        return Self(claimName: v0, claimValue: v1, name: v2, mappingRuleId: v3)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/MappingRuleSearchQuerySortRequest`.
-public struct MappingRuleSearchQuerySortRequest: Codable, Hashable, Sendable {
+public struct MappingRuleSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -154,8 +206,17 @@ public struct MappingRuleSearchQuerySortRequest: Codable, Hashable, Sendable {
         case order
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Field = object.required("field"),
+            let v1: SortOrderEnum? = object.optional("order")
+        else { return nil }
+        return Self(field: v0, order: v1)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum {
+    public enum Field: CamundaEnum, NodeDecodable {
         /// `mappingRuleId`
         case mappingRuleId
         /// `claimName`
@@ -195,7 +256,7 @@ public struct MappingRuleSearchQuerySortRequest: Codable, Hashable, Sendable {
 }
 
 /// - Remark: Generated from `#/components/schemas/MappingRuleSearchQueryRequest`.
-public struct MappingRuleSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery {
+public struct MappingRuleSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -217,12 +278,22 @@ public struct MappingRuleSearchQueryRequest: Codable, Hashable, Sendable, Pagina
         case sort
         case filter
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageRequest? = object.optional("page"),
+            let v1: [MappingRuleSearchQuerySortRequest]? = object.optional("sort"),
+            let v2: MappingRuleFilter? = object.optional("filter")
+        else { return nil }
+        return Self(page: v0, sort: v1, filter: v2)
+    }
 }
 
 /// Mapping rule search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/MappingRuleFilter`.
-public struct MappingRuleFilter: Codable, Hashable, Sendable {
+public struct MappingRuleFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// The claim name to match against a token.
     public var claimName: String?
     /// The value of the claim to match.
@@ -245,5 +316,16 @@ public struct MappingRuleFilter: Codable, Hashable, Sendable {
         case claimValue
         case name
         case mappingRuleId
+    }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String? = object.optional("claimName"),
+            let v1: String? = object.optional("claimValue"),
+            let v2: String? = object.optional("name"),
+            let v3: MappingRuleId? = object.optional("mappingRuleId")
+        else { return nil }
+        return Self(claimName: v0, claimValue: v1, name: v2, mappingRuleId: v3)
     }
 }

@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/MessageCorrelationRequest`.
-public struct MessageCorrelationRequest: Codable, Hashable, Sendable {
+public struct MessageCorrelationRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The message name as defined in the BPMN process
     public var name: String
     /// The correlation key of the message.
@@ -37,13 +37,25 @@ public struct MessageCorrelationRequest: Codable, Hashable, Sendable {
         case tenantId
         case businessId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("name"),
+            let v1: String? = object.optional("correlationKey"),
+            let v2: [String: JSONValue]? = object.optional("variables"),
+            let v3: TenantId? = object.optional("tenantId"),
+            let v4: BusinessId? = object.optional("businessId")
+        else { return nil }
+        return Self(name: v0, correlationKey: v1, variables: v2, tenantId: v3, businessId: v4)
+    }
 }
 
 /// The message key of the correlated message, as well as the first process instance key it
 /// correlated with.
 ///
 /// - Remark: Generated from `#/components/schemas/MessageCorrelationResult`.
-public struct MessageCorrelationResult: Codable, Hashable, Sendable {
+public struct MessageCorrelationResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The tenant ID of the correlated message
     public var tenantId: TenantId
     /// The key of the correlated message.
@@ -63,10 +75,20 @@ public struct MessageCorrelationResult: Codable, Hashable, Sendable {
         case messageKey
         case processInstanceKey
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: TenantId = object.required("tenantId"),
+            let v1: MessageKey = object.required("messageKey"),
+            let v2: ProcessInstanceKey = object.required("processInstanceKey")
+        else { return nil }
+        return Self(tenantId: v0, messageKey: v1, processInstanceKey: v2)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/MessagePublicationRequest`.
-public struct MessagePublicationRequest: Codable, Hashable, Sendable {
+public struct MessagePublicationRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The name of the message.
     public var name: String
     /// The correlation key of the message.
@@ -109,12 +131,26 @@ public struct MessagePublicationRequest: Codable, Hashable, Sendable {
         case tenantId
         case businessId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("name"),
+            let v1: String? = object.optional("correlationKey"),
+            let v2: Int64? = object.optional("timeToLive"),
+            let v3: String? = object.optional("messageId"),
+            let v4: [String: JSONValue]? = object.optional("variables"),
+            let v5: TenantId? = object.optional("tenantId"),
+            let v6: BusinessId? = object.optional("businessId")
+        else { return nil }
+        return Self(name: v0, correlationKey: v1, timeToLive: v2, messageId: v3, variables: v4, tenantId: v5, businessId: v6)
+    }
 }
 
 /// The message key of the published message.
 ///
 /// - Remark: Generated from `#/components/schemas/MessagePublicationResult`.
-public struct MessagePublicationResult: Codable, Hashable, Sendable {
+public struct MessagePublicationResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The tenant ID of the message.
     public var tenantId: TenantId
     /// The key of the published message.
@@ -130,10 +166,19 @@ public struct MessagePublicationResult: Codable, Hashable, Sendable {
         case tenantId
         case messageKey
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: TenantId = object.required("tenantId"),
+            let v1: MessageKey = object.required("messageKey")
+        else { return nil }
+        return Self(tenantId: v0, messageKey: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/MessageSubscriptionSearchQueryResult`.
-public struct MessageSubscriptionSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct MessageSubscriptionSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -151,10 +196,19 @@ public struct MessageSubscriptionSearchQueryResult: Codable, Hashable, Sendable,
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [MessageSubscriptionResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/MessageSubscriptionResult`.
-public struct MessageSubscriptionResult: Codable, Hashable, Sendable {
+public struct MessageSubscriptionResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The message subscription key associated with this message subscription.
     public var messageSubscriptionKey: MessageSubscriptionKey
     /// The process definition ID associated with this message subscription.
@@ -264,10 +318,35 @@ public struct MessageSubscriptionResult: Codable, Hashable, Sendable {
         case inboundConnectorType
         case tenantId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: MessageSubscriptionKey = object.required("messageSubscriptionKey"),
+            let v1: ProcessDefinitionId = object.required("processDefinitionId"),
+            let v2: ProcessDefinitionKey? = object.optional("processDefinitionKey"),
+            let v3: ProcessInstanceKey? = object.optional("processInstanceKey"),
+            let v4: ProcessInstanceKey? = object.optional("rootProcessInstanceKey"),
+            let v5: ElementId = object.required("elementId"),
+            let v6: ElementInstanceKey? = object.optional("elementInstanceKey"),
+            let v7: MessageSubscriptionStateEnum = object.required("messageSubscriptionState"),
+            let v8: Date = object.required("lastUpdatedDate"),
+            let v9: String = object.required("messageName"),
+            let v10: String? = object.optional("correlationKey"),
+            let v11: MessageSubscriptionTypeEnum? = object.optional("messageSubscriptionType"),
+            let v12: [String: String]? = object.optional("toolProperties"),
+            let v13: String? = object.optional("processDefinitionName"),
+            let v14: Int32? = object.optional("processDefinitionVersion"),
+            let v15: String? = object.optional("toolName"),
+            let v16: String? = object.optional("inboundConnectorType"),
+            let v17: TenantId = object.required("tenantId")
+        else { return nil }
+        return Self(messageSubscriptionKey: v0, processDefinitionId: v1, processDefinitionKey: v2, processInstanceKey: v3, rootProcessInstanceKey: v4, elementId: v5, elementInstanceKey: v6, messageSubscriptionState: v7, lastUpdatedDate: v8, messageName: v9, correlationKey: v10, messageSubscriptionType: v11, toolProperties: v12, processDefinitionName: v13, processDefinitionVersion: v14, toolName: v15, inboundConnectorType: v16, tenantId: v17)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/MessageSubscriptionSearchQuerySortRequest`.
-public struct MessageSubscriptionSearchQuerySortRequest: Codable, Hashable, Sendable {
+public struct MessageSubscriptionSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -284,8 +363,17 @@ public struct MessageSubscriptionSearchQuerySortRequest: Codable, Hashable, Send
         case order
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Field = object.required("field"),
+            let v1: SortOrderEnum? = object.optional("order")
+        else { return nil }
+        return Self(field: v0, order: v1)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum {
+    public enum Field: CamundaEnum, NodeDecodable {
         /// `messageSubscriptionKey`
         case messageSubscriptionKey
         /// `processDefinitionId`
@@ -369,7 +457,7 @@ public struct MessageSubscriptionSearchQuerySortRequest: Codable, Hashable, Send
 }
 
 /// - Remark: Generated from `#/components/schemas/MessageSubscriptionSearchQuery`.
-public struct MessageSubscriptionSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery {
+public struct MessageSubscriptionSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -391,12 +479,22 @@ public struct MessageSubscriptionSearchQuery: Codable, Hashable, Sendable, Pagin
         case sort
         case filter
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageRequest? = object.optional("page"),
+            let v1: [MessageSubscriptionSearchQuerySortRequest]? = object.optional("sort"),
+            let v2: MessageSubscriptionFilter? = object.optional("filter")
+        else { return nil }
+        return Self(page: v0, sort: v1, filter: v2)
+    }
 }
 
 /// Message subscription search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/MessageSubscriptionFilter`.
-public struct MessageSubscriptionFilter: Codable, Hashable, Sendable {
+public struct MessageSubscriptionFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// The message subscription key associated with this message subscription.
     ///
     /// Added in 8.8.
@@ -502,10 +600,33 @@ public struct MessageSubscriptionFilter: Codable, Hashable, Sendable {
         case toolName
         case inboundConnectorType
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: MessageSubscriptionKeyFilterProperty? = object.optional("messageSubscriptionKey"),
+            let v1: ProcessDefinitionKeyFilterProperty? = object.optional("processDefinitionKey"),
+            let v2: StringFilterProperty? = object.optional("processDefinitionId"),
+            let v3: ProcessInstanceKeyFilterProperty? = object.optional("processInstanceKey"),
+            let v4: StringFilterProperty? = object.optional("elementId"),
+            let v5: ElementInstanceKeyFilterProperty? = object.optional("elementInstanceKey"),
+            let v6: MessageSubscriptionStateFilterProperty? = object.optional("messageSubscriptionState"),
+            let v7: DateTimeFilterProperty? = object.optional("lastUpdatedDate"),
+            let v8: StringFilterProperty? = object.optional("messageName"),
+            let v9: StringFilterProperty? = object.optional("correlationKey"),
+            let v10: StringFilterProperty? = object.optional("tenantId"),
+            let v11: MessageSubscriptionTypeFilterProperty? = object.optional("messageSubscriptionType"),
+            let v12: StringFilterProperty? = object.optional("processDefinitionName"),
+            let v13: IntegerFilterProperty? = object.optional("processDefinitionVersion"),
+            let v14: StringFilterProperty? = object.optional("toolName"),
+            let v15: StringFilterProperty? = object.optional("inboundConnectorType")
+        else { return nil }
+        return Self(messageSubscriptionKey: v0, processDefinitionKey: v1, processDefinitionId: v2, processInstanceKey: v3, elementId: v4, elementInstanceKey: v5, messageSubscriptionState: v6, lastUpdatedDate: v7, messageName: v8, correlationKey: v9, tenantId: v10, messageSubscriptionType: v11, processDefinitionName: v12, processDefinitionVersion: v13, toolName: v14, inboundConnectorType: v15)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/CorrelatedMessageSubscriptionSearchQueryResult`.
-public struct CorrelatedMessageSubscriptionSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct CorrelatedMessageSubscriptionSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -523,10 +644,19 @@ public struct CorrelatedMessageSubscriptionSearchQueryResult: Codable, Hashable,
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [CorrelatedMessageSubscriptionResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/CorrelatedMessageSubscriptionResult`.
-public struct CorrelatedMessageSubscriptionResult: Codable, Hashable, Sendable {
+public struct CorrelatedMessageSubscriptionResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The business id associated with this correlated message subscription. For a message
     /// start event correlation, it is the business id carried by the correlating message that
     /// was stamped on the started process instance to enforce its uniqueness. For a catch,
@@ -602,10 +732,31 @@ public struct CorrelatedMessageSubscriptionResult: Codable, Hashable, Sendable {
         case subscriptionKey
         case tenantId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: BusinessId? = object.optional("businessId"),
+            let v1: String? = object.optional("correlationKey"),
+            let v2: Date = object.required("correlationTime"),
+            let v3: String = object.required("elementId"),
+            let v4: ElementInstanceKey? = object.optional("elementInstanceKey"),
+            let v5: MessageKey = object.required("messageKey"),
+            let v6: String = object.required("messageName"),
+            let v7: Int32 = object.required("partitionId"),
+            let v8: ProcessDefinitionId = object.required("processDefinitionId"),
+            let v9: ProcessDefinitionKey = object.required("processDefinitionKey"),
+            let v10: ProcessInstanceKey = object.required("processInstanceKey"),
+            let v11: ProcessInstanceKey? = object.optional("rootProcessInstanceKey"),
+            let v12: MessageSubscriptionKey = object.required("subscriptionKey"),
+            let v13: TenantId = object.required("tenantId")
+        else { return nil }
+        return Self(businessId: v0, correlationKey: v1, correlationTime: v2, elementId: v3, elementInstanceKey: v4, messageKey: v5, messageName: v6, partitionId: v7, processDefinitionId: v8, processDefinitionKey: v9, processInstanceKey: v10, rootProcessInstanceKey: v11, subscriptionKey: v12, tenantId: v13)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/CorrelatedMessageSubscriptionSearchQuery`.
-public struct CorrelatedMessageSubscriptionSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery {
+public struct CorrelatedMessageSubscriptionSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -627,10 +778,20 @@ public struct CorrelatedMessageSubscriptionSearchQuery: Codable, Hashable, Senda
         case sort
         case filter
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageRequest? = object.optional("page"),
+            let v1: [CorrelatedMessageSubscriptionSearchQuerySortRequest]? = object.optional("sort"),
+            let v2: CorrelatedMessageSubscriptionFilter? = object.optional("filter")
+        else { return nil }
+        return Self(page: v0, sort: v1, filter: v2)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/CorrelatedMessageSubscriptionSearchQuerySortRequest`.
-public struct CorrelatedMessageSubscriptionSearchQuerySortRequest: Codable, Hashable, Sendable {
+public struct CorrelatedMessageSubscriptionSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -647,8 +808,17 @@ public struct CorrelatedMessageSubscriptionSearchQuerySortRequest: Codable, Hash
         case order
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Field = object.required("field"),
+            let v1: SortOrderEnum? = object.optional("order")
+        else { return nil }
+        return Self(field: v0, order: v1)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum {
+    public enum Field: CamundaEnum, NodeDecodable {
         /// `businessId`
         case businessId
         /// `correlationKey`
@@ -730,7 +900,7 @@ public struct CorrelatedMessageSubscriptionSearchQuerySortRequest: Codable, Hash
 /// use the `/correlated-message-subscriptions/search` endpoint.
 ///
 /// - Remark: Generated from `#/components/schemas/MessageSubscriptionStateEnum`.
-public enum MessageSubscriptionStateEnum: CamundaEnum {
+public enum MessageSubscriptionStateEnum: CamundaEnum, NodeDecodable {
     /// `CORRELATED`
     case correlated
     /// `CREATED`
@@ -775,7 +945,7 @@ public enum MessageSubscriptionStateEnum: CamundaEnum {
 /// no value stored; the API returns `PROCESS_EVENT` as a default for those entries.
 ///
 /// - Remark: Generated from `#/components/schemas/MessageSubscriptionTypeEnum`.
-public enum MessageSubscriptionTypeEnum: CamundaEnum {
+public enum MessageSubscriptionTypeEnum: CamundaEnum, NodeDecodable {
     /// `START_EVENT`
     case startEvent
     /// `PROCESS_EVENT`
@@ -808,7 +978,7 @@ public enum MessageSubscriptionTypeEnum: CamundaEnum {
 /// Correlated message subscriptions search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/CorrelatedMessageSubscriptionFilter`.
-public struct CorrelatedMessageSubscriptionFilter: Codable, Hashable, Sendable {
+public struct CorrelatedMessageSubscriptionFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Filter by the business id stored on the correlated message subscription — for message
     /// start event correlations the correlating message's business id, and for catch, boundary,
     /// or intermediate event correlations the subscribing process instance's business id.
@@ -873,6 +1043,26 @@ public struct CorrelatedMessageSubscriptionFilter: Codable, Hashable, Sendable {
         case subscriptionKey
         case tenantId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: StringFilterProperty? = object.optional("businessId"),
+            let v1: StringFilterProperty? = object.optional("correlationKey"),
+            let v2: DateTimeFilterProperty? = object.optional("correlationTime"),
+            let v3: StringFilterProperty? = object.optional("elementId"),
+            let v4: ElementInstanceKeyFilterProperty? = object.optional("elementInstanceKey"),
+            let v5: BasicStringFilterProperty? = object.optional("messageKey"),
+            let v6: StringFilterProperty? = object.optional("messageName"),
+            let v7: IntegerFilterProperty? = object.optional("partitionId"),
+            let v8: StringFilterProperty? = object.optional("processDefinitionId"),
+            let v9: ProcessDefinitionKeyFilterProperty? = object.optional("processDefinitionKey"),
+            let v10: ProcessInstanceKeyFilterProperty? = object.optional("processInstanceKey"),
+            let v11: MessageSubscriptionKeyFilterProperty? = object.optional("subscriptionKey"),
+            let v12: StringFilterProperty? = object.optional("tenantId")
+        else { return nil }
+        return Self(businessId: v0, correlationKey: v1, correlationTime: v2, elementId: v3, elementInstanceKey: v4, messageKey: v5, messageName: v6, partitionId: v7, processDefinitionId: v8, processDefinitionKey: v9, processInstanceKey: v10, subscriptionKey: v11, tenantId: v12)
+    }
 }
 
 /// MessageSubscriptionTypeEnum with full advanced search capabilities.
@@ -884,7 +1074,7 @@ public typealias MessageSubscriptionTypeFilterProperty = FilterProperty<MessageS
 /// Advanced MessageSubscriptionTypeEnum filter
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedMessageSubscriptionTypeFilter`.
-public struct AdvancedMessageSubscriptionTypeFilter: Codable, Hashable, Sendable {
+public struct AdvancedMessageSubscriptionTypeFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     public var eq: MessageSubscriptionTypeEnum?
     /// Checks for inequality with the provided value.
@@ -919,6 +1109,18 @@ public struct AdvancedMessageSubscriptionTypeFilter: Codable, Hashable, Sendable
         case `in` = "$in"
         case like = "$like"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: MessageSubscriptionTypeEnum? = object.optional("$eq"),
+            let v1: MessageSubscriptionTypeEnum? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [MessageSubscriptionTypeEnum]? = object.optional("$in"),
+            let v4: LikeFilter? = object.optional("$like")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
+    }
 }
 
 /// MessageSubscriptionStateEnum with full advanced search capabilities.
@@ -930,7 +1132,7 @@ public typealias MessageSubscriptionStateFilterProperty = FilterProperty<Message
 /// Advanced MessageSubscriptionStateEnum filter
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedMessageSubscriptionStateFilter`.
-public struct AdvancedMessageSubscriptionStateFilter: Codable, Hashable, Sendable {
+public struct AdvancedMessageSubscriptionStateFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     public var eq: MessageSubscriptionStateEnum?
     /// Checks for inequality with the provided value.
@@ -965,13 +1167,25 @@ public struct AdvancedMessageSubscriptionStateFilter: Codable, Hashable, Sendabl
         case `in` = "$in"
         case like = "$like"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: MessageSubscriptionStateEnum? = object.optional("$eq"),
+            let v1: MessageSubscriptionStateEnum? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [MessageSubscriptionStateEnum]? = object.optional("$in"),
+            let v4: LikeFilter? = object.optional("$like")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
+    }
 }
 
 /// Advanced filter
 /// Advanced MessageSubscriptionKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedMessageSubscriptionKeyFilter`.
-public struct AdvancedMessageSubscriptionKeyFilter: Codable, Hashable, Sendable {
+public struct AdvancedMessageSubscriptionKeyFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     public var eq: MessageSubscriptionKey?
     /// Checks for equality with the provided value.
@@ -999,6 +1213,18 @@ public struct AdvancedMessageSubscriptionKeyFilter: Codable, Hashable, Sendable 
         case `in` = "$in"
         case notIn = "$notIn"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: MessageSubscriptionKey? = object.optional("$eq"),
+            let v1: MessageSubscriptionKey? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [MessageSubscriptionKey]? = object.optional("$in"),
+            let v4: [MessageSubscriptionKey]? = object.optional("$notIn")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
+    }
 }
 
 /// MessageSubscriptionKey property with full advanced search capabilities.
@@ -1009,7 +1235,7 @@ public typealias MessageSubscriptionKeyFilterProperty = FilterProperty<MessageSu
 /// System-generated key for a message subscription.
 ///
 /// - Remark: Generated from `#/components/schemas/MessageSubscriptionKey`.
-public struct MessageSubscriptionKey: CamundaIdentifier {
+public struct MessageSubscriptionKey: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -1021,7 +1247,7 @@ public struct MessageSubscriptionKey: CamundaIdentifier {
 /// System-generated key for an message.
 ///
 /// - Remark: Generated from `#/components/schemas/MessageKey`.
-public struct MessageKey: CamundaIdentifier {
+public struct MessageKey: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.

@@ -5,7 +5,7 @@ import Foundation
 /// A Problem detail object as described in [RFC 9457](https://www.rfc-editor.org/rfc/rfc9457). There may be additional properties specific to the problem type.
 ///
 /// - Remark: Generated from `#/components/schemas/ProblemDetail`.
-public struct ProblemDetail: Codable, Hashable, Sendable {
+public struct ProblemDetail: Codable, Hashable, Sendable, NodeDecodable {
     /// A URI identifying the problem type.
     public var type: String?
     /// A summary of the problem type.
@@ -32,5 +32,17 @@ public struct ProblemDetail: Codable, Hashable, Sendable {
         case status
         case detail
         case instance
+    }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String? = object.optional("type"),
+            let v1: String? = object.optional("title"),
+            let v2: Int32? = object.optional("status"),
+            let v3: String? = object.optional("detail"),
+            let v4: String? = object.optional("instance")
+        else { return nil }
+        return Self(type: v0, title: v1, status: v2, detail: v3, instance: v4)
     }
 }

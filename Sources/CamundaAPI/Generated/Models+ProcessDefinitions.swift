@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionSearchQuerySortRequest`.
-public struct ProcessDefinitionSearchQuerySortRequest: Codable, Hashable, Sendable {
+public struct ProcessDefinitionSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -20,8 +20,17 @@ public struct ProcessDefinitionSearchQuerySortRequest: Codable, Hashable, Sendab
         case order
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Field = object.required("field"),
+            let v1: SortOrderEnum? = object.optional("order")
+        else { return nil }
+        return Self(field: v0, order: v1)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum {
+    public enum Field: CamundaEnum, NodeDecodable {
         /// `processDefinitionKey`
         case processDefinitionKey
         /// `name`
@@ -73,7 +82,7 @@ public struct ProcessDefinitionSearchQuerySortRequest: Codable, Hashable, Sendab
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionSearchQuery`.
-public struct ProcessDefinitionSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery {
+public struct ProcessDefinitionSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -95,12 +104,22 @@ public struct ProcessDefinitionSearchQuery: Codable, Hashable, Sendable, Paginat
         case sort
         case filter
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageRequest? = object.optional("page"),
+            let v1: [ProcessDefinitionSearchQuerySortRequest]? = object.optional("sort"),
+            let v2: ProcessDefinitionFilter? = object.optional("filter")
+        else { return nil }
+        return Self(page: v0, sort: v1, filter: v2)
+    }
 }
 
 /// Process definition search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionFilter`.
-public struct ProcessDefinitionFilter: Codable, Hashable, Sendable {
+public struct ProcessDefinitionFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Name of this process definition.
     public var name: StringFilterProperty?
     /// Whether to only return the latest version of each process definition.
@@ -160,6 +179,23 @@ public struct ProcessDefinitionFilter: Codable, Hashable, Sendable {
         case state
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: StringFilterProperty? = object.optional("name"),
+            let v1: Bool? = object.optional("isLatestVersion"),
+            let v2: String? = object.optional("resourceName"),
+            let v3: Int32? = object.optional("version"),
+            let v4: String? = object.optional("versionTag"),
+            let v5: StringFilterProperty? = object.optional("processDefinitionId"),
+            let v6: TenantId? = object.optional("tenantId"),
+            let v7: ProcessDefinitionKey? = object.optional("processDefinitionKey"),
+            let v8: Bool? = object.optional("hasStartForm"),
+            let v9: State? = object.optional("state")
+        else { return nil }
+        return Self(name: v0, isLatestVersion: v1, resourceName: v2, version: v3, versionTag: v4, processDefinitionId: v5, tenantId: v6, processDefinitionKey: v7, hasStartForm: v8, state: v9)
+    }
+
     /// Filter by the process definition's state.
     /// When not set, process definitions in any state are returned.
     /// Set to `ACTIVE` to exclude draining and deleted definitions (recommended for most use cases).
@@ -167,7 +203,7 @@ public struct ProcessDefinitionFilter: Codable, Hashable, Sendable {
     /// active process instances draining.
     /// Set to `DELETED` to return only definitions that have been deleted but are still
     /// retained in secondary storage.
-    public enum State: CamundaEnum {
+    public enum State: CamundaEnum, NodeDecodable {
         /// `ACTIVE`
         case active
         /// `DRAINING`
@@ -203,7 +239,7 @@ public struct ProcessDefinitionFilter: Codable, Hashable, Sendable {
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionSearchQueryResult`.
-public struct ProcessDefinitionSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct ProcessDefinitionSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -221,10 +257,19 @@ public struct ProcessDefinitionSearchQueryResult: Codable, Hashable, Sendable, P
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [ProcessDefinitionResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionResult`.
-public struct ProcessDefinitionResult: Codable, Hashable, Sendable {
+public struct ProcessDefinitionResult: Codable, Hashable, Sendable, NodeDecodable {
     /// Name of this process definition.
     public var name: String?
     /// Resource name for this process definition.
@@ -273,10 +318,26 @@ public struct ProcessDefinitionResult: Codable, Hashable, Sendable {
         case state
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String? = object.optional("name"),
+            let v1: String = object.required("resourceName"),
+            let v2: Int32 = object.required("version"),
+            let v3: String? = object.optional("versionTag"),
+            let v4: ProcessDefinitionId = object.required("processDefinitionId"),
+            let v5: TenantId = object.required("tenantId"),
+            let v6: ProcessDefinitionKey = object.required("processDefinitionKey"),
+            let v7: Bool = object.required("hasStartForm"),
+            let v8: State? = object.optional("state")
+        else { return nil }
+        return Self(name: v0, resourceName: v1, version: v2, versionTag: v3, processDefinitionId: v4, tenantId: v5, processDefinitionKey: v6, hasStartForm: v7, state: v8)
+    }
+
     /// The state of this process definition.
     /// `DRAINING` indicates the definition is being deleted but still has active process
     /// instances draining before it is removed.
-    public enum State: CamundaEnum {
+    public enum State: CamundaEnum, NodeDecodable {
         /// `ACTIVE`
         case active
         /// `DRAINING`
@@ -314,7 +375,7 @@ public struct ProcessDefinitionResult: Codable, Hashable, Sendable {
 /// Process definition element statistics request.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionElementStatisticsQuery`.
-public struct ProcessDefinitionElementStatisticsQuery: Codable, Hashable, Sendable {
+public struct ProcessDefinitionElementStatisticsQuery: Codable, Hashable, Sendable, NodeDecodable {
     /// The process definition statistics search filters.
     public var filter: ProcessDefinitionStatisticsFilter?
 
@@ -326,12 +387,20 @@ public struct ProcessDefinitionElementStatisticsQuery: Codable, Hashable, Sendab
     enum CodingKeys: String, CodingKey {
         case filter
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ProcessDefinitionStatisticsFilter? = object.optional("filter")
+        else { return nil }
+        return Self(filter: v0)
+    }
 }
 
 /// Process definition element statistics query response.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionElementStatisticsQueryResult`.
-public struct ProcessDefinitionElementStatisticsQueryResult: Codable, Hashable, Sendable {
+public struct ProcessDefinitionElementStatisticsQueryResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The element statistics.
     public var items: [ProcessElementStatisticsResult]
 
@@ -343,12 +412,20 @@ public struct ProcessDefinitionElementStatisticsQueryResult: Codable, Hashable, 
     enum CodingKeys: String, CodingKey {
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: [ProcessElementStatisticsResult] = object.required("items")
+        else { return nil }
+        return Self(items: v0)
+    }
 }
 
 /// Process element statistics response.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessElementStatisticsResult`.
-public struct ProcessElementStatisticsResult: Codable, Hashable, Sendable {
+public struct ProcessElementStatisticsResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The element ID for which the results are aggregated.
     public var elementId: ElementId
     /// The total number of active instances of the element.
@@ -376,12 +453,24 @@ public struct ProcessElementStatisticsResult: Codable, Hashable, Sendable {
         case incidents
         case completed
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ElementId = object.required("elementId"),
+            let v1: Int64 = object.required("active"),
+            let v2: Int64 = object.required("canceled"),
+            let v3: Int64 = object.required("incidents"),
+            let v4: Int64 = object.required("completed")
+        else { return nil }
+        return Self(elementId: v0, active: v1, canceled: v2, incidents: v3, completed: v4)
+    }
 }
 
 /// Process definition variable name search query request.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionVariableNameSearchQuery`.
-public struct ProcessDefinitionVariableNameSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery {
+public struct ProcessDefinitionVariableNameSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -399,12 +488,21 @@ public struct ProcessDefinitionVariableNameSearchQuery: Codable, Hashable, Senda
         case page
         case filter
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageRequest? = object.optional("page"),
+            let v1: ProcessDefinitionVariableNameFilter? = object.optional("filter")
+        else { return nil }
+        return Self(page: v0, filter: v1)
+    }
 }
 
 /// Process definition variable name filter request.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionVariableNameFilter`.
-public struct ProcessDefinitionVariableNameFilter: Codable, Hashable, Sendable {
+public struct ProcessDefinitionVariableNameFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// The variable name search filter.
     public var name: StringFilterProperty?
 
@@ -416,12 +514,20 @@ public struct ProcessDefinitionVariableNameFilter: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case name
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: StringFilterProperty? = object.optional("name")
+        else { return nil }
+        return Self(name: v0)
+    }
 }
 
 /// Process definition variable name search query response.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionVariableNameSearchQueryResult`.
-public struct ProcessDefinitionVariableNameSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct ProcessDefinitionVariableNameSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -439,12 +545,21 @@ public struct ProcessDefinitionVariableNameSearchQueryResult: Codable, Hashable,
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [ProcessDefinitionVariableNameSearchResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// Process definition variable name search response item.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionVariableNameSearchResult`.
-public struct ProcessDefinitionVariableNameSearchResult: Codable, Hashable, Sendable {
+public struct ProcessDefinitionVariableNameSearchResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The variable name.
     public var name: String
 
@@ -456,10 +571,18 @@ public struct ProcessDefinitionVariableNameSearchResult: Codable, Hashable, Send
     enum CodingKeys: String, CodingKey {
         case name
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("name")
+        else { return nil }
+        return Self(name: v0)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionMessageSubscriptionStatisticsQuery`.
-public struct ProcessDefinitionMessageSubscriptionStatisticsQuery: Codable, Hashable, Sendable {
+public struct ProcessDefinitionMessageSubscriptionStatisticsQuery: Codable, Hashable, Sendable, NodeDecodable {
     /// Search cursor pagination.
     public var page: CursorForwardPagination?
     /// The message subscription filters.
@@ -475,10 +598,19 @@ public struct ProcessDefinitionMessageSubscriptionStatisticsQuery: Codable, Hash
         case page
         case filter
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: CursorForwardPagination? = object.optional("page"),
+            let v1: MessageSubscriptionFilter? = object.optional("filter")
+        else { return nil }
+        return Self(page: v0, filter: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionMessageSubscriptionStatisticsQueryResult`.
-public struct ProcessDefinitionMessageSubscriptionStatisticsQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct ProcessDefinitionMessageSubscriptionStatisticsQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -496,10 +628,19 @@ public struct ProcessDefinitionMessageSubscriptionStatisticsQueryResult: Codable
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [ProcessDefinitionMessageSubscriptionStatisticsResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionMessageSubscriptionStatisticsResult`.
-public struct ProcessDefinitionMessageSubscriptionStatisticsResult: Codable, Hashable, Sendable {
+public struct ProcessDefinitionMessageSubscriptionStatisticsResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The process definition ID associated with this message subscription.
     public var processDefinitionId: ProcessDefinitionId
     /// The tenant ID associated with this message subscription.
@@ -527,10 +668,22 @@ public struct ProcessDefinitionMessageSubscriptionStatisticsResult: Codable, Has
         case processInstancesWithActiveSubscriptions
         case activeSubscriptions
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ProcessDefinitionId = object.required("processDefinitionId"),
+            let v1: TenantId = object.required("tenantId"),
+            let v2: ProcessDefinitionKey = object.required("processDefinitionKey"),
+            let v3: Int64 = object.required("processInstancesWithActiveSubscriptions"),
+            let v4: Int64 = object.required("activeSubscriptions")
+        else { return nil }
+        return Self(processDefinitionId: v0, tenantId: v1, processDefinitionKey: v2, processInstancesWithActiveSubscriptions: v3, activeSubscriptions: v4)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionInstanceStatisticsQuery`.
-public struct ProcessDefinitionInstanceStatisticsQuery: Codable, Hashable, Sendable {
+public struct ProcessDefinitionInstanceStatisticsQuery: Codable, Hashable, Sendable, NodeDecodable {
     /// Search cursor pagination.
     public var page: OffsetPagination?
     /// Sort field criteria.
@@ -546,10 +699,19 @@ public struct ProcessDefinitionInstanceStatisticsQuery: Codable, Hashable, Senda
         case page
         case sort
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: OffsetPagination? = object.optional("page"),
+            let v1: [ProcessDefinitionInstanceStatisticsQuerySortRequest]? = object.optional("sort")
+        else { return nil }
+        return Self(page: v0, sort: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionInstanceStatisticsQueryResult`.
-public struct ProcessDefinitionInstanceStatisticsQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct ProcessDefinitionInstanceStatisticsQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -567,12 +729,21 @@ public struct ProcessDefinitionInstanceStatisticsQueryResult: Codable, Hashable,
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [ProcessDefinitionInstanceStatisticsResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// Process definition instance statistics response.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionInstanceStatisticsResult`.
-public struct ProcessDefinitionInstanceStatisticsResult: Codable, Hashable, Sendable {
+public struct ProcessDefinitionInstanceStatisticsResult: Codable, Hashable, Sendable, NodeDecodable {
     /// Id of a process definition, from the model. Only ids of process definitions that are deployed are useful.
     public var processDefinitionId: ProcessDefinitionId
     /// The unique identifier of the tenant.
@@ -604,10 +775,23 @@ public struct ProcessDefinitionInstanceStatisticsResult: Codable, Hashable, Send
         case activeInstancesWithoutIncidentCount
         case activeInstancesWithIncidentCount
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ProcessDefinitionId = object.required("processDefinitionId"),
+            let v1: TenantId = object.required("tenantId"),
+            let v2: String? = object.optional("latestProcessDefinitionName"),
+            let v3: Bool = object.required("hasMultipleVersions"),
+            let v4: Int64 = object.required("activeInstancesWithoutIncidentCount"),
+            let v5: Int64 = object.required("activeInstancesWithIncidentCount")
+        else { return nil }
+        return Self(processDefinitionId: v0, tenantId: v1, latestProcessDefinitionName: v2, hasMultipleVersions: v3, activeInstancesWithoutIncidentCount: v4, activeInstancesWithIncidentCount: v5)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionInstanceStatisticsQuerySortRequest`.
-public struct ProcessDefinitionInstanceStatisticsQuerySortRequest: Codable, Hashable, Sendable {
+public struct ProcessDefinitionInstanceStatisticsQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -624,8 +808,17 @@ public struct ProcessDefinitionInstanceStatisticsQuerySortRequest: Codable, Hash
         case order
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Field = object.required("field"),
+            let v1: SortOrderEnum? = object.optional("order")
+        else { return nil }
+        return Self(field: v0, order: v1)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum {
+    public enum Field: CamundaEnum, NodeDecodable {
         /// `processDefinitionId`
         case processDefinitionId
         /// `activeInstancesWithIncidentCount`
@@ -661,7 +854,7 @@ public struct ProcessDefinitionInstanceStatisticsQuerySortRequest: Codable, Hash
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionInstanceVersionStatisticsQuery`.
-public struct ProcessDefinitionInstanceVersionStatisticsQuery: Codable, Hashable, Sendable {
+public struct ProcessDefinitionInstanceVersionStatisticsQuery: Codable, Hashable, Sendable, NodeDecodable {
     /// Pagination criteria.
     public var page: OffsetPagination?
     /// Sort field criteria.
@@ -681,12 +874,22 @@ public struct ProcessDefinitionInstanceVersionStatisticsQuery: Codable, Hashable
         case sort
         case filter
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: OffsetPagination? = object.optional("page"),
+            let v1: [ProcessDefinitionInstanceVersionStatisticsQuerySortRequest]? = object.optional("sort"),
+            let v2: ProcessDefinitionInstanceVersionStatisticsFilter = object.required("filter")
+        else { return nil }
+        return Self(page: v0, sort: v1, filter: v2)
+    }
 }
 
 /// Process definition instance version statistics search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionInstanceVersionStatisticsFilter`.
-public struct ProcessDefinitionInstanceVersionStatisticsFilter: Codable, Hashable, Sendable {
+public struct ProcessDefinitionInstanceVersionStatisticsFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// The ID of the process definition to retrieve version statistics for.
     public var processDefinitionId: ProcessDefinitionId
     /// Tenant ID of this process definition.
@@ -702,10 +905,19 @@ public struct ProcessDefinitionInstanceVersionStatisticsFilter: Codable, Hashabl
         case processDefinitionId
         case tenantId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ProcessDefinitionId = object.required("processDefinitionId"),
+            let v1: TenantId? = object.optional("tenantId")
+        else { return nil }
+        return Self(processDefinitionId: v0, tenantId: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionInstanceVersionStatisticsQueryResult`.
-public struct ProcessDefinitionInstanceVersionStatisticsQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct ProcessDefinitionInstanceVersionStatisticsQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -723,12 +935,21 @@ public struct ProcessDefinitionInstanceVersionStatisticsQueryResult: Codable, Ha
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [ProcessDefinitionInstanceVersionStatisticsResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// Process definition instance version statistics response.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionInstanceVersionStatisticsResult`.
-public struct ProcessDefinitionInstanceVersionStatisticsResult: Codable, Hashable, Sendable {
+public struct ProcessDefinitionInstanceVersionStatisticsResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The ID associated with the process definition.
     public var processDefinitionId: ProcessDefinitionId
     /// The unique key of the process definition.
@@ -764,10 +985,24 @@ public struct ProcessDefinitionInstanceVersionStatisticsResult: Codable, Hashabl
         case activeInstancesWithIncidentCount
         case activeInstancesWithoutIncidentCount
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ProcessDefinitionId = object.required("processDefinitionId"),
+            let v1: ProcessDefinitionKey = object.required("processDefinitionKey"),
+            let v2: String? = object.optional("processDefinitionName"),
+            let v3: TenantId = object.required("tenantId"),
+            let v4: Int32 = object.required("processDefinitionVersion"),
+            let v5: Int64 = object.required("activeInstancesWithIncidentCount"),
+            let v6: Int64 = object.required("activeInstancesWithoutIncidentCount")
+        else { return nil }
+        return Self(processDefinitionId: v0, processDefinitionKey: v1, processDefinitionName: v2, tenantId: v3, processDefinitionVersion: v4, activeInstancesWithIncidentCount: v5, activeInstancesWithoutIncidentCount: v6)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionInstanceVersionStatisticsQuerySortRequest`.
-public struct ProcessDefinitionInstanceVersionStatisticsQuerySortRequest: Codable, Hashable, Sendable {
+public struct ProcessDefinitionInstanceVersionStatisticsQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -784,8 +1019,17 @@ public struct ProcessDefinitionInstanceVersionStatisticsQuerySortRequest: Codabl
         case order
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Field = object.required("field"),
+            let v1: SortOrderEnum? = object.optional("order")
+        else { return nil }
+        return Self(field: v0, order: v1)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum {
+    public enum Field: CamundaEnum, NodeDecodable {
         /// `processDefinitionId`
         case processDefinitionId
         /// `processDefinitionKey`

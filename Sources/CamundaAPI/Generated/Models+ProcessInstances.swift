@@ -6,7 +6,7 @@ import Foundation
 /// either by id or by key.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceCreationInstruction`.
-public enum ProcessInstanceCreationInstruction: Codable, Hashable, Sendable {
+public enum ProcessInstanceCreationInstruction: Codable, Hashable, Sendable, NodeDecodable {
     /// A ``ProcessInstanceCreationInstructionByKey`` value.
     case byKey(ProcessInstanceCreationInstructionByKey)
     /// A ``ProcessInstanceCreationInstructionById`` value.
@@ -42,7 +42,7 @@ public enum ProcessInstanceCreationInstruction: Codable, Hashable, Sendable {
 /// Process creation by id
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceCreationInstructionById`.
-public struct ProcessInstanceCreationInstructionById: Codable, Hashable, Sendable {
+public struct ProcessInstanceCreationInstructionById: Codable, Hashable, Sendable, NodeDecodable {
     /// The BPMN process id of the process definition to start an instance of.
     public var processDefinitionId: ProcessDefinitionId
     /// The version of the process. By default, the latest version of the process is used.
@@ -123,12 +123,31 @@ public struct ProcessInstanceCreationInstructionById: Codable, Hashable, Sendabl
         case tags
         case businessId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ProcessDefinitionId = object.required("processDefinitionId"),
+            let v1: Int32? = object.optional("processDefinitionVersion"),
+            let v2: [String: JSONValue]? = object.optional("variables"),
+            let v3: TenantId? = object.optional("tenantId"),
+            let v4: OperationReference? = object.optional("operationReference"),
+            let v5: [ProcessInstanceCreationStartInstruction]? = object.optional("startInstructions"),
+            let v6: [ProcessInstanceCreationRuntimeInstruction]? = object.optional("runtimeInstructions"),
+            let v7: Bool? = object.optional("awaitCompletion"),
+            let v8: [String]? = object.optional("fetchVariables"),
+            let v9: Int64? = object.optional("requestTimeout"),
+            let v10: TagSet? = object.optional("tags"),
+            let v11: BusinessId? = object.optional("businessId")
+        else { return nil }
+        return Self(processDefinitionId: v0, processDefinitionVersion: v1, variables: v2, tenantId: v3, operationReference: v4, startInstructions: v5, runtimeInstructions: v6, awaitCompletion: v7, fetchVariables: v8, requestTimeout: v9, tags: v10, businessId: v11)
+    }
 }
 
 /// Process creation by key
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceCreationInstructionByKey`.
-public struct ProcessInstanceCreationInstructionByKey: Codable, Hashable, Sendable {
+public struct ProcessInstanceCreationInstructionByKey: Codable, Hashable, Sendable, NodeDecodable {
     /// The unique key identifying the process definition, for example, returned for a process in the
     /// deploy resources endpoint.
     public var processDefinitionKey: ProcessDefinitionKey
@@ -211,10 +230,29 @@ public struct ProcessInstanceCreationInstructionByKey: Codable, Hashable, Sendab
         case tags
         case businessId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ProcessDefinitionKey = object.required("processDefinitionKey"),
+            let v1: Int32? = object.optional("processDefinitionVersion"),
+            let v2: [String: JSONValue]? = object.optional("variables"),
+            let v3: [ProcessInstanceCreationStartInstruction]? = object.optional("startInstructions"),
+            let v4: [ProcessInstanceCreationRuntimeInstruction]? = object.optional("runtimeInstructions"),
+            let v5: TenantId? = object.optional("tenantId"),
+            let v6: OperationReference? = object.optional("operationReference"),
+            let v7: Bool? = object.optional("awaitCompletion"),
+            let v8: Int64? = object.optional("requestTimeout"),
+            let v9: [String]? = object.optional("fetchVariables"),
+            let v10: TagSet? = object.optional("tags"),
+            let v11: BusinessId? = object.optional("businessId")
+        else { return nil }
+        return Self(processDefinitionKey: v0, processDefinitionVersion: v1, variables: v2, startInstructions: v3, runtimeInstructions: v4, tenantId: v5, operationReference: v6, awaitCompletion: v7, requestTimeout: v8, fetchVariables: v9, tags: v10, businessId: v11)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceCreationStartInstruction`.
-public struct ProcessInstanceCreationStartInstruction: Codable, Hashable, Sendable {
+public struct ProcessInstanceCreationStartInstruction: Codable, Hashable, Sendable, NodeDecodable {
     /// Future extensions might include:
     ///   - different types of start instructions
     ///   - ability to set local variables for different flow scopes
@@ -230,10 +268,18 @@ public struct ProcessInstanceCreationStartInstruction: Codable, Hashable, Sendab
     enum CodingKeys: String, CodingKey {
         case elementId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ElementId = object.required("elementId")
+        else { return nil }
+        return Self(elementId: v0)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceCreationRuntimeInstruction`.
-public enum ProcessInstanceCreationRuntimeInstruction: Codable, Hashable, Sendable {
+public enum ProcessInstanceCreationRuntimeInstruction: Codable, Hashable, Sendable, NodeDecodable {
     /// The `TERMINATE_PROCESS_INSTANCE` variant.
     case terminateProcessInstance(ProcessInstanceCreationTerminateInstruction)
     /// A payload this SDK version does not recognise, kept as received.
@@ -259,7 +305,7 @@ public enum ProcessInstanceCreationRuntimeInstruction: Codable, Hashable, Sendab
 /// Terminates the process instance after a specific BPMN element is completed or terminated.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceCreationTerminateInstruction`.
-public struct ProcessInstanceCreationTerminateInstruction: Codable, Hashable, Sendable {
+public struct ProcessInstanceCreationTerminateInstruction: Codable, Hashable, Sendable, NodeDecodable {
     /// The type of the runtime instruction
     ///
     /// Added in 8.9.
@@ -277,10 +323,19 @@ public struct ProcessInstanceCreationTerminateInstruction: Codable, Hashable, Se
         case type
         case afterElementId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String? = object.optional("type"),
+            let v1: ElementId = object.required("afterElementId")
+        else { return nil }
+        return Self(type: v0, afterElementId: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/CreateProcessInstanceResult`.
-public struct CreateProcessInstanceResult: Codable, Hashable, Sendable {
+public struct CreateProcessInstanceResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The BPMN process id of the process definition which was used to create the process.
     /// instance
     public var processDefinitionId: ProcessDefinitionId
@@ -326,10 +381,25 @@ public struct CreateProcessInstanceResult: Codable, Hashable, Sendable {
         case tags
         case businessId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ProcessDefinitionId = object.required("processDefinitionId"),
+            let v1: Int32 = object.required("processDefinitionVersion"),
+            let v2: TenantId = object.required("tenantId"),
+            let v3: [String: JSONValue] = object.required("variables"),
+            let v4: ProcessDefinitionKey = object.required("processDefinitionKey"),
+            let v5: ProcessInstanceKey = object.required("processInstanceKey"),
+            let v6: TagSet = object.required("tags"),
+            let v7: BusinessId? = object.optional("businessId")
+        else { return nil }
+        return Self(processDefinitionId: v0, processDefinitionVersion: v1, tenantId: v2, variables: v3, processDefinitionKey: v4, processInstanceKey: v5, tags: v6, businessId: v7)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceSearchQuerySortRequest`.
-public struct ProcessInstanceSearchQuerySortRequest: Codable, Hashable, Sendable {
+public struct ProcessInstanceSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -346,8 +416,17 @@ public struct ProcessInstanceSearchQuerySortRequest: Codable, Hashable, Sendable
         case order
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Field = object.required("field"),
+            let v1: SortOrderEnum? = object.optional("order")
+        else { return nil }
+        return Self(field: v0, order: v1)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum {
+    public enum Field: CamundaEnum, NodeDecodable {
         /// `processInstanceKey`
         case processInstanceKey
         /// `processDefinitionId`
@@ -433,7 +512,7 @@ public struct ProcessInstanceSearchQuerySortRequest: Codable, Hashable, Sendable
 /// Process instance search request.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceSearchQuery`.
-public struct ProcessInstanceSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery {
+public struct ProcessInstanceSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -455,12 +534,22 @@ public struct ProcessInstanceSearchQuery: Codable, Hashable, Sendable, Paginated
         case sort
         case filter
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageRequest? = object.optional("page"),
+            let v1: [ProcessInstanceSearchQuerySortRequest]? = object.optional("sort"),
+            let v2: ProcessInstanceFilter? = object.optional("filter")
+        else { return nil }
+        return Self(page: v0, sort: v1, filter: v2)
+    }
 }
 
 /// Base process instance search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/BaseProcessInstanceFilterFields`.
-public struct BaseProcessInstanceFilterFields: Codable, Hashable, Sendable {
+public struct BaseProcessInstanceFilterFields: Codable, Hashable, Sendable, NodeDecodable {
     /// The start date.
     ///
     /// Added in 8.6.
@@ -595,12 +684,39 @@ public struct BaseProcessInstanceFilterFields: Codable, Hashable, Sendable {
         case tags
         case businessId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: DateTimeFilterProperty? = object.optional("startDate"),
+            let v1: DateTimeFilterProperty? = object.optional("endDate"),
+            let v2: ProcessInstanceStateFilterProperty? = object.optional("state"),
+            let v3: Bool? = object.optional("hasIncident"),
+            let v4: DateTimeFilterProperty? = object.optional("suspendedDate"),
+            let v5: StringFilterProperty? = object.optional("tenantId"),
+            let v6: [VariableValueFilterProperty]? = object.optional("variables"),
+            let v7: ProcessInstanceKeyFilterProperty? = object.optional("processInstanceKey"),
+            let v8: ProcessInstanceKeyFilterProperty? = object.optional("parentProcessInstanceKey"),
+            let v9: ElementInstanceKeyFilterProperty? = object.optional("parentElementInstanceKey"),
+            let v10: StringFilterProperty? = object.optional("batchOperationId"),
+            let v11: StringFilterProperty? = object.optional("batchOperationKey"),
+            let v12: StringFilterProperty? = object.optional("errorMessage"),
+            let v13: Bool? = object.optional("hasRetriesLeft"),
+            let v14: ElementInstanceStateFilterProperty? = object.optional("elementInstanceState"),
+            let v15: StringFilterProperty? = object.optional("elementId"),
+            let v16: Bool? = object.optional("hasElementInstanceIncident"),
+            let v17: IntegerFilterProperty? = object.optional("incidentErrorHashCode"),
+            let v18: TagSet? = object.optional("tags"),
+            let v19: StringFilterProperty? = object.optional("businessId")
+        else { return nil }
+        return Self(startDate: v0, endDate: v1, state: v2, hasIncident: v3, suspendedDate: v4, tenantId: v5, variables: v6, processInstanceKey: v7, parentProcessInstanceKey: v8, parentElementInstanceKey: v9, batchOperationId: v10, batchOperationKey: v11, errorMessage: v12, hasRetriesLeft: v13, elementInstanceState: v14, elementId: v15, hasElementInstanceIncident: v16, incidentErrorHashCode: v17, tags: v18, businessId: v19)
+    }
 }
 
 /// Process definition statistics search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionStatisticsFilter`.
-public struct ProcessDefinitionStatisticsFilter: Codable, Hashable, Sendable {
+public struct ProcessDefinitionStatisticsFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// The start date.
     ///
     /// Added in 8.6.
@@ -768,12 +884,40 @@ public struct ProcessDefinitionStatisticsFilter: Codable, Hashable, Sendable {
         case businessId
         case or = "$or"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: DateTimeFilterProperty? = object.optional("startDate"),
+            let v1: DateTimeFilterProperty? = object.optional("endDate"),
+            let v2: ProcessInstanceStateFilterProperty? = object.optional("state"),
+            let v3: Bool? = object.optional("hasIncident"),
+            let v4: DateTimeFilterProperty? = object.optional("suspendedDate"),
+            let v5: StringFilterProperty? = object.optional("tenantId"),
+            let v6: [VariableValueFilterProperty]? = object.optional("variables"),
+            let v7: ProcessInstanceKeyFilterProperty? = object.optional("processInstanceKey"),
+            let v8: ProcessInstanceKeyFilterProperty? = object.optional("parentProcessInstanceKey"),
+            let v9: ElementInstanceKeyFilterProperty? = object.optional("parentElementInstanceKey"),
+            let v10: StringFilterProperty? = object.optional("batchOperationId"),
+            let v11: StringFilterProperty? = object.optional("batchOperationKey"),
+            let v12: StringFilterProperty? = object.optional("errorMessage"),
+            let v13: Bool? = object.optional("hasRetriesLeft"),
+            let v14: ElementInstanceStateFilterProperty? = object.optional("elementInstanceState"),
+            let v15: StringFilterProperty? = object.optional("elementId"),
+            let v16: Bool? = object.optional("hasElementInstanceIncident"),
+            let v17: IntegerFilterProperty? = object.optional("incidentErrorHashCode"),
+            let v18: TagSet? = object.optional("tags"),
+            let v19: StringFilterProperty? = object.optional("businessId"),
+            let v20: [BaseProcessInstanceFilterFields]? = object.optional("$or")
+        else { return nil }
+        return Self(startDate: v0, endDate: v1, state: v2, hasIncident: v3, suspendedDate: v4, tenantId: v5, variables: v6, processInstanceKey: v7, parentProcessInstanceKey: v8, parentElementInstanceKey: v9, batchOperationId: v10, batchOperationKey: v11, errorMessage: v12, hasRetriesLeft: v13, elementInstanceState: v14, elementId: v15, hasElementInstanceIncident: v16, incidentErrorHashCode: v17, tags: v18, businessId: v19, or: v20)
+    }
 }
 
 /// Process instance search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceFilterFields`.
-public struct ProcessInstanceFilterFields: Codable, Hashable, Sendable {
+public struct ProcessInstanceFilterFields: Codable, Hashable, Sendable, NodeDecodable {
     /// The start date.
     ///
     /// Added in 8.6.
@@ -938,12 +1082,44 @@ public struct ProcessInstanceFilterFields: Codable, Hashable, Sendable {
         case processDefinitionVersionTag
         case processDefinitionKey
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: DateTimeFilterProperty? = object.optional("startDate"),
+            let v1: DateTimeFilterProperty? = object.optional("endDate"),
+            let v2: ProcessInstanceStateFilterProperty? = object.optional("state"),
+            let v3: Bool? = object.optional("hasIncident"),
+            let v4: DateTimeFilterProperty? = object.optional("suspendedDate"),
+            let v5: StringFilterProperty? = object.optional("tenantId"),
+            let v6: [VariableValueFilterProperty]? = object.optional("variables"),
+            let v7: ProcessInstanceKeyFilterProperty? = object.optional("processInstanceKey"),
+            let v8: ProcessInstanceKeyFilterProperty? = object.optional("parentProcessInstanceKey"),
+            let v9: ElementInstanceKeyFilterProperty? = object.optional("parentElementInstanceKey"),
+            let v10: StringFilterProperty? = object.optional("batchOperationId"),
+            let v11: StringFilterProperty? = object.optional("batchOperationKey"),
+            let v12: StringFilterProperty? = object.optional("errorMessage"),
+            let v13: Bool? = object.optional("hasRetriesLeft"),
+            let v14: ElementInstanceStateFilterProperty? = object.optional("elementInstanceState"),
+            let v15: StringFilterProperty? = object.optional("elementId"),
+            let v16: Bool? = object.optional("hasElementInstanceIncident"),
+            let v17: IntegerFilterProperty? = object.optional("incidentErrorHashCode"),
+            let v18: TagSet? = object.optional("tags"),
+            let v19: StringFilterProperty? = object.optional("businessId"),
+            let v20: StringFilterProperty? = object.optional("processDefinitionId"),
+            let v21: StringFilterProperty? = object.optional("processDefinitionName"),
+            let v22: IntegerFilterProperty? = object.optional("processDefinitionVersion"),
+            let v23: StringFilterProperty? = object.optional("processDefinitionVersionTag"),
+            let v24: ProcessDefinitionKeyFilterProperty? = object.optional("processDefinitionKey")
+        else { return nil }
+        return Self(startDate: v0, endDate: v1, state: v2, hasIncident: v3, suspendedDate: v4, tenantId: v5, variables: v6, processInstanceKey: v7, parentProcessInstanceKey: v8, parentElementInstanceKey: v9, batchOperationId: v10, batchOperationKey: v11, errorMessage: v12, hasRetriesLeft: v13, elementInstanceState: v14, elementId: v15, hasElementInstanceIncident: v16, incidentErrorHashCode: v17, tags: v18, businessId: v19, processDefinitionId: v20, processDefinitionName: v21, processDefinitionVersion: v22, processDefinitionVersionTag: v23, processDefinitionKey: v24)
+    }
 }
 
 /// Process instance search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceFilter`.
-public struct ProcessInstanceFilter: Codable, Hashable, Sendable {
+public struct ProcessInstanceFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// The start date.
     ///
     /// Added in 8.6.
@@ -1143,12 +1319,45 @@ public struct ProcessInstanceFilter: Codable, Hashable, Sendable {
         case processDefinitionKey
         case or = "$or"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: DateTimeFilterProperty? = object.optional("startDate"),
+            let v1: DateTimeFilterProperty? = object.optional("endDate"),
+            let v2: ProcessInstanceStateFilterProperty? = object.optional("state"),
+            let v3: Bool? = object.optional("hasIncident"),
+            let v4: DateTimeFilterProperty? = object.optional("suspendedDate"),
+            let v5: StringFilterProperty? = object.optional("tenantId"),
+            let v6: [VariableValueFilterProperty]? = object.optional("variables"),
+            let v7: ProcessInstanceKeyFilterProperty? = object.optional("processInstanceKey"),
+            let v8: ProcessInstanceKeyFilterProperty? = object.optional("parentProcessInstanceKey"),
+            let v9: ElementInstanceKeyFilterProperty? = object.optional("parentElementInstanceKey"),
+            let v10: StringFilterProperty? = object.optional("batchOperationId"),
+            let v11: StringFilterProperty? = object.optional("batchOperationKey"),
+            let v12: StringFilterProperty? = object.optional("errorMessage"),
+            let v13: Bool? = object.optional("hasRetriesLeft"),
+            let v14: ElementInstanceStateFilterProperty? = object.optional("elementInstanceState"),
+            let v15: StringFilterProperty? = object.optional("elementId"),
+            let v16: Bool? = object.optional("hasElementInstanceIncident"),
+            let v17: IntegerFilterProperty? = object.optional("incidentErrorHashCode"),
+            let v18: TagSet? = object.optional("tags"),
+            let v19: StringFilterProperty? = object.optional("businessId"),
+            let v20: StringFilterProperty? = object.optional("processDefinitionId"),
+            let v21: StringFilterProperty? = object.optional("processDefinitionName"),
+            let v22: IntegerFilterProperty? = object.optional("processDefinitionVersion"),
+            let v23: StringFilterProperty? = object.optional("processDefinitionVersionTag"),
+            let v24: ProcessDefinitionKeyFilterProperty? = object.optional("processDefinitionKey"),
+            let v25: [ProcessInstanceFilterFields]? = object.optional("$or")
+        else { return nil }
+        return Self(startDate: v0, endDate: v1, state: v2, hasIncident: v3, suspendedDate: v4, tenantId: v5, variables: v6, processInstanceKey: v7, parentProcessInstanceKey: v8, parentElementInstanceKey: v9, batchOperationId: v10, batchOperationKey: v11, errorMessage: v12, hasRetriesLeft: v13, elementInstanceState: v14, elementId: v15, hasElementInstanceIncident: v16, incidentErrorHashCode: v17, tags: v18, businessId: v19, processDefinitionId: v20, processDefinitionName: v21, processDefinitionVersion: v22, processDefinitionVersionTag: v23, processDefinitionKey: v24, or: v25)
+    }
 }
 
 /// Process instance search response.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceSearchQueryResult`.
-public struct ProcessInstanceSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct ProcessInstanceSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -1166,12 +1375,21 @@ public struct ProcessInstanceSearchQueryResult: Codable, Hashable, Sendable, Pag
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [ProcessInstanceResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// Process instance search response item.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceResult`.
-public struct ProcessInstanceResult: Codable, Hashable, Sendable {
+public struct ProcessInstanceResult: Codable, Hashable, Sendable, NodeDecodable {
     /// Id of a process definition, from the model. Only ids of process definitions that are deployed are useful.
     ///
     /// Added in 8.8.
@@ -1284,10 +1502,34 @@ public struct ProcessInstanceResult: Codable, Hashable, Sendable {
         case tags
         case businessId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ProcessDefinitionId = object.required("processDefinitionId"),
+            let v1: String? = object.optional("processDefinitionName"),
+            let v2: Int32 = object.required("processDefinitionVersion"),
+            let v3: String? = object.optional("processDefinitionVersionTag"),
+            let v4: Date = object.required("startDate"),
+            let v5: Date? = object.optional("endDate"),
+            let v6: ProcessInstanceStateEnum = object.required("state"),
+            let v7: Date? = object.optional("suspendedDate"),
+            let v8: Bool = object.required("hasIncident"),
+            let v9: TenantId = object.required("tenantId"),
+            let v10: ProcessInstanceKey = object.required("processInstanceKey"),
+            let v11: ProcessDefinitionKey = object.required("processDefinitionKey"),
+            let v12: ProcessInstanceKey? = object.optional("parentProcessInstanceKey"),
+            let v13: ElementInstanceKey? = object.optional("parentElementInstanceKey"),
+            let v14: ProcessInstanceKey? = object.optional("rootProcessInstanceKey"),
+            let v15: TagSet = object.required("tags"),
+            let v16: BusinessId? = object.optional("businessId")
+        else { return nil }
+        return Self(processDefinitionId: v0, processDefinitionName: v1, processDefinitionVersion: v2, processDefinitionVersionTag: v3, startDate: v4, endDate: v5, state: v6, suspendedDate: v7, hasIncident: v8, tenantId: v9, processInstanceKey: v10, processDefinitionKey: v11, parentProcessInstanceKey: v12, parentElementInstanceKey: v13, rootProcessInstanceKey: v14, tags: v15, businessId: v16)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/CancelProcessInstanceRequest`.
-public struct CancelProcessInstanceRequest: Codable, Hashable, Sendable {
+public struct CancelProcessInstanceRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
     /// Must be > 0 if provided.
     public var operationReference: OperationReference?
@@ -1299,11 +1541,19 @@ public struct CancelProcessInstanceRequest: Codable, Hashable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case operationReference
+    }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: OperationReference? = object.optional("operationReference")
+        else { return nil }
+        return Self(operationReference: v0)
     }
 }
 
 /// - Remark: Generated from `#/components/schemas/DeleteProcessInstanceRequest`.
-public struct DeleteProcessInstanceRequest: Codable, Hashable, Sendable {
+public struct DeleteProcessInstanceRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
     /// Must be > 0 if provided.
     public var operationReference: OperationReference?
@@ -1315,11 +1565,19 @@ public struct DeleteProcessInstanceRequest: Codable, Hashable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case operationReference
+    }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: OperationReference? = object.optional("operationReference")
+        else { return nil }
+        return Self(operationReference: v0)
     }
 }
 
 /// - Remark: Generated from `#/components/schemas/SuspendProcessInstanceRequest`.
-public struct SuspendProcessInstanceRequest: Codable, Hashable, Sendable {
+public struct SuspendProcessInstanceRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
     /// Must be > 0 if provided.
     public var operationReference: OperationReference?
@@ -1331,11 +1589,19 @@ public struct SuspendProcessInstanceRequest: Codable, Hashable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case operationReference
+    }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: OperationReference? = object.optional("operationReference")
+        else { return nil }
+        return Self(operationReference: v0)
     }
 }
 
 /// - Remark: Generated from `#/components/schemas/ResumeProcessInstanceRequest`.
-public struct ResumeProcessInstanceRequest: Codable, Hashable, Sendable {
+public struct ResumeProcessInstanceRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
     /// Must be > 0 if provided.
     public var operationReference: OperationReference?
@@ -1348,10 +1614,18 @@ public struct ResumeProcessInstanceRequest: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case operationReference
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: OperationReference? = object.optional("operationReference")
+        else { return nil }
+        return Self(operationReference: v0)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceCallHierarchyEntry`.
-public struct ProcessInstanceCallHierarchyEntry: Codable, Hashable, Sendable {
+public struct ProcessInstanceCallHierarchyEntry: Codable, Hashable, Sendable, NodeDecodable {
     /// The key of the process instance.
     public var processInstanceKey: ProcessInstanceKey
     /// The key of the process definition.
@@ -1371,12 +1645,22 @@ public struct ProcessInstanceCallHierarchyEntry: Codable, Hashable, Sendable {
         case processDefinitionKey
         case processDefinitionName
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ProcessInstanceKey = object.required("processInstanceKey"),
+            let v1: ProcessDefinitionKey = object.required("processDefinitionKey"),
+            let v2: String = object.required("processDefinitionName")
+        else { return nil }
+        return Self(processInstanceKey: v0, processDefinitionKey: v1, processDefinitionName: v2)
+    }
 }
 
 /// Process instance sequence flows query response.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceSequenceFlowsQueryResult`.
-public struct ProcessInstanceSequenceFlowsQueryResult: Codable, Hashable, Sendable {
+public struct ProcessInstanceSequenceFlowsQueryResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The sequence flows.
     public var items: [ProcessInstanceSequenceFlowResult]
 
@@ -1388,12 +1672,20 @@ public struct ProcessInstanceSequenceFlowsQueryResult: Codable, Hashable, Sendab
     enum CodingKeys: String, CodingKey {
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: [ProcessInstanceSequenceFlowResult] = object.required("items")
+        else { return nil }
+        return Self(items: v0)
+    }
 }
 
 /// Process instance sequence flow result.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceSequenceFlowResult`.
-public struct ProcessInstanceSequenceFlowResult: Codable, Hashable, Sendable {
+public struct ProcessInstanceSequenceFlowResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The sequence flow id.
     public var sequenceFlowId: String
     /// The key of this process instance.
@@ -1433,12 +1725,26 @@ public struct ProcessInstanceSequenceFlowResult: Codable, Hashable, Sendable {
         case elementId
         case tenantId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("sequenceFlowId"),
+            let v1: ProcessInstanceKey = object.required("processInstanceKey"),
+            let v2: ProcessInstanceKey? = object.optional("rootProcessInstanceKey"),
+            let v3: ProcessDefinitionKey = object.required("processDefinitionKey"),
+            let v4: ProcessDefinitionId = object.required("processDefinitionId"),
+            let v5: ElementId = object.required("elementId"),
+            let v6: TenantId = object.required("tenantId")
+        else { return nil }
+        return Self(sequenceFlowId: v0, processInstanceKey: v1, rootProcessInstanceKey: v2, processDefinitionKey: v3, processDefinitionId: v4, elementId: v5, tenantId: v6)
+    }
 }
 
 /// Process instance element statistics query response.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceElementStatisticsQueryResult`.
-public struct ProcessInstanceElementStatisticsQueryResult: Codable, Hashable, Sendable {
+public struct ProcessInstanceElementStatisticsQueryResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The element statistics.
     public var items: [ProcessElementStatisticsResult]
 
@@ -1450,12 +1756,20 @@ public struct ProcessInstanceElementStatisticsQueryResult: Codable, Hashable, Se
     enum CodingKeys: String, CodingKey {
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: [ProcessElementStatisticsResult] = object.required("items")
+        else { return nil }
+        return Self(items: v0)
+    }
 }
 
 /// Process instance wait state statistics query response.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceWaitStateStatisticsQueryResult`.
-public struct ProcessInstanceWaitStateStatisticsQueryResult: Codable, Hashable, Sendable {
+public struct ProcessInstanceWaitStateStatisticsQueryResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The wait state statistics.
     public var items: [ProcessInstanceWaitStateStatisticsResult]
 
@@ -1467,12 +1781,20 @@ public struct ProcessInstanceWaitStateStatisticsQueryResult: Codable, Hashable, 
     enum CodingKeys: String, CodingKey {
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: [ProcessInstanceWaitStateStatisticsResult] = object.required("items")
+        else { return nil }
+        return Self(items: v0)
+    }
 }
 
 /// Process instance wait state statistics response item.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceWaitStateStatisticsResult`.
-public struct ProcessInstanceWaitStateStatisticsResult: Codable, Hashable, Sendable {
+public struct ProcessInstanceWaitStateStatisticsResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The element id for which the wait states are aggregated.
     public var elementId: ElementId
     /// The total number of waiting instances of the element.
@@ -1488,12 +1810,21 @@ public struct ProcessInstanceWaitStateStatisticsResult: Codable, Hashable, Senda
         case elementId
         case waitingCount
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ElementId = object.required("elementId"),
+            let v1: Int64 = object.required("waitingCount")
+        else { return nil }
+        return Self(elementId: v0, waitingCount: v1)
+    }
 }
 
 /// The migration instructions describe how to migrate a process instance from one process definition to another.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceMigrationInstruction`.
-public struct ProcessInstanceMigrationInstruction: Codable, Hashable, Sendable {
+public struct ProcessInstanceMigrationInstruction: Codable, Hashable, Sendable, NodeDecodable {
     /// The key of process definition to migrate the process instance to.
     public var targetProcessDefinitionKey: ProcessDefinitionKey
     /// Element mappings from the source process instance to the target process instance.
@@ -1514,12 +1845,22 @@ public struct ProcessInstanceMigrationInstruction: Codable, Hashable, Sendable {
         case mappingInstructions
         case operationReference
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ProcessDefinitionKey = object.required("targetProcessDefinitionKey"),
+            let v1: [MigrateProcessInstanceMappingInstruction] = object.required("mappingInstructions"),
+            let v2: OperationReference? = object.optional("operationReference")
+        else { return nil }
+        return Self(targetProcessDefinitionKey: v0, mappingInstructions: v1, operationReference: v2)
+    }
 }
 
 /// The mapping instructions describe how to map elements from the source process definition to the target process definition.
 ///
 /// - Remark: Generated from `#/components/schemas/MigrateProcessInstanceMappingInstruction`.
-public struct MigrateProcessInstanceMappingInstruction: Codable, Hashable, Sendable {
+public struct MigrateProcessInstanceMappingInstruction: Codable, Hashable, Sendable, NodeDecodable {
     /// The element id to migrate from.
     ///
     /// Added in 8.6.
@@ -1539,12 +1880,21 @@ public struct MigrateProcessInstanceMappingInstruction: Codable, Hashable, Senda
         case sourceElementId
         case targetElementId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ElementId = object.required("sourceElementId"),
+            let v1: ElementId = object.required("targetElementId")
+        else { return nil }
+        return Self(sourceElementId: v0, targetElementId: v1)
+    }
 }
 
 /// The instruction describing the business id to assign to a running process instance.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceBusinessIdAssignmentInstruction`.
-public struct ProcessInstanceBusinessIdAssignmentInstruction: Codable, Hashable, Sendable {
+public struct ProcessInstanceBusinessIdAssignmentInstruction: Codable, Hashable, Sendable, NodeDecodable {
     /// An optional, user-defined string identifier that identifies the process instance
     /// within the scope of a process definition (scoped by tenant). If provided and uniqueness
     /// enforcement is enabled, the engine will reject creation if another root process instance
@@ -1560,10 +1910,18 @@ public struct ProcessInstanceBusinessIdAssignmentInstruction: Codable, Hashable,
     enum CodingKeys: String, CodingKey {
         case businessId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: BusinessId = object.required("businessId")
+        else { return nil }
+        return Self(businessId: v0)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceModificationInstruction`.
-public struct ProcessInstanceModificationInstruction: Codable, Hashable, Sendable {
+public struct ProcessInstanceModificationInstruction: Codable, Hashable, Sendable, NodeDecodable {
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
     /// Must be > 0 if provided.
     public var operationReference: OperationReference?
@@ -1590,12 +1948,23 @@ public struct ProcessInstanceModificationInstruction: Codable, Hashable, Sendabl
         case moveInstructions
         case terminateInstructions
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: OperationReference? = object.optional("operationReference"),
+            let v1: [ProcessInstanceModificationActivateInstruction]? = object.optional("activateInstructions"),
+            let v2: [ProcessInstanceModificationMoveInstruction]? = object.optional("moveInstructions"),
+            let v3: [ProcessInstanceModificationTerminateInstruction]? = object.optional("terminateInstructions")
+        else { return nil }
+        return Self(operationReference: v0, activateInstructions: v1, moveInstructions: v2, terminateInstructions: v3)
+    }
 }
 
 /// Instruction describing an element to activate.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceModificationActivateInstruction`.
-public struct ProcessInstanceModificationActivateInstruction: Codable, Hashable, Sendable {
+public struct ProcessInstanceModificationActivateInstruction: Codable, Hashable, Sendable, NodeDecodable {
     /// The id of the element to activate.
     public var elementId: ElementId
     /// Instructions describing which variables to create or update.
@@ -1618,12 +1987,22 @@ public struct ProcessInstanceModificationActivateInstruction: Codable, Hashable,
         case variableInstructions
         case ancestorElementInstanceKey
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ElementId = object.required("elementId"),
+            let v1: [ModifyProcessInstanceVariableInstruction]? = object.optional("variableInstructions"),
+            let v2: ElementInstanceKey? = object.optional("ancestorElementInstanceKey")
+        else { return nil }
+        return Self(elementId: v0, variableInstructions: v1, ancestorElementInstanceKey: v2)
+    }
 }
 
 /// Instruction describing which variables to create or update.
 ///
 /// - Remark: Generated from `#/components/schemas/ModifyProcessInstanceVariableInstruction`.
-public struct ModifyProcessInstanceVariableInstruction: Codable, Hashable, Sendable {
+public struct ModifyProcessInstanceVariableInstruction: Codable, Hashable, Sendable, NodeDecodable {
     /// JSON document that will instantiate the variables at the scope defined by the scopeId.
     /// It must be a JSON object, as variables will be mapped in a key-value fashion.
     public var variables: [String: JSONValue]
@@ -1641,6 +2020,15 @@ public struct ModifyProcessInstanceVariableInstruction: Codable, Hashable, Senda
         case variables
         case scopeId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: [String: JSONValue] = object.required("variables"),
+            let v1: String? = object.optional("scopeId")
+        else { return nil }
+        return Self(variables: v0, scopeId: v1)
+    }
 }
 
 /// Instruction describing a move operation. This instruction will terminate active element
@@ -1649,7 +2037,7 @@ public struct ModifyProcessInstanceVariableInstruction: Codable, Hashable, Senda
 /// body instances will activate new element instances at the target id.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceModificationMoveInstruction`.
-public struct ProcessInstanceModificationMoveInstruction: Codable, Hashable, Sendable {
+public struct ProcessInstanceModificationMoveInstruction: Codable, Hashable, Sendable, NodeDecodable {
     /// Defines the source element identifier for the move instruction. It can either be a sourceElementId, or sourceElementInstanceKey.
     public var sourceElementInstruction: SourceElementInstruction
     /// The target element id.
@@ -1674,12 +2062,23 @@ public struct ProcessInstanceModificationMoveInstruction: Codable, Hashable, Sen
         case ancestorScopeInstruction
         case variableInstructions
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SourceElementInstruction = object.required("sourceElementInstruction"),
+            let v1: ElementId = object.required("targetElementId"),
+            let v2: AncestorScopeInstruction? = object.optional("ancestorScopeInstruction"),
+            let v3: [ModifyProcessInstanceVariableInstruction]? = object.optional("variableInstructions")
+        else { return nil }
+        return Self(sourceElementInstruction: v0, targetElementId: v1, ancestorScopeInstruction: v2, variableInstructions: v3)
+    }
 }
 
 /// Defines the source element identifier for the move instruction. It can either be a sourceElementId, or sourceElementInstanceKey.
 ///
 /// - Remark: Generated from `#/components/schemas/SourceElementInstruction`.
-public enum SourceElementInstruction: Codable, Hashable, Sendable {
+public enum SourceElementInstruction: Codable, Hashable, Sendable, NodeDecodable {
     /// The `byId` variant.
     case byId(SourceElementIdInstruction)
     /// The `byKey` variant.
@@ -1711,7 +2110,7 @@ public enum SourceElementInstruction: Codable, Hashable, Sendable {
 /// one at targetElementId.
 ///
 /// - Remark: Generated from `#/components/schemas/SourceElementIdInstruction`.
-public struct SourceElementIdInstruction: Codable, Hashable, Sendable {
+public struct SourceElementIdInstruction: Codable, Hashable, Sendable, NodeDecodable {
     /// The type of source element instruction.
     public var sourceType: String?
     /// The id of the source element for the move instruction.
@@ -1727,13 +2126,22 @@ public struct SourceElementIdInstruction: Codable, Hashable, Sendable {
         case sourceType
         case sourceElementId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String? = object.optional("sourceType"),
+            let v1: ElementId = object.required("sourceElementId")
+        else { return nil }
+        return Self(sourceType: v0, sourceElementId: v1)
+    }
 }
 
 /// Defines an instruction with a sourceElementInstanceKey. The move instruction with this sourceType will terminate one active element
 /// instance with the sourceElementInstanceKey and activate a new element instance at targetElementId.
 ///
 /// - Remark: Generated from `#/components/schemas/SourceElementInstanceKeyInstruction`.
-public struct SourceElementInstanceKeyInstruction: Codable, Hashable, Sendable {
+public struct SourceElementInstanceKeyInstruction: Codable, Hashable, Sendable, NodeDecodable {
     /// The type of source element instruction.
     public var sourceType: String?
     /// The source element instance key for the move instruction.
@@ -1749,13 +2157,22 @@ public struct SourceElementInstanceKeyInstruction: Codable, Hashable, Sendable {
         case sourceType
         case sourceElementInstanceKey
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String? = object.optional("sourceType"),
+            let v1: ElementInstanceKey = object.required("sourceElementInstanceKey")
+        else { return nil }
+        return Self(sourceType: v0, sourceElementInstanceKey: v1)
+    }
 }
 
 /// Defines the ancestor scope for the created element instances. The default behavior resembles
 /// a "direct" scope instruction with an `ancestorElementInstanceKey` of `"-1"`.
 ///
 /// - Remark: Generated from `#/components/schemas/AncestorScopeInstruction`.
-public enum AncestorScopeInstruction: Codable, Hashable, Sendable {
+public enum AncestorScopeInstruction: Codable, Hashable, Sendable, NodeDecodable {
     /// The `direct` variant.
     case direct(DirectAncestorKeyInstruction)
     /// The `inferred` variant.
@@ -1789,7 +2206,7 @@ public enum AncestorScopeInstruction: Codable, Hashable, Sendable {
 /// Provides a concrete key to use as ancestor scope for the created element instance.
 ///
 /// - Remark: Generated from `#/components/schemas/DirectAncestorKeyInstruction`.
-public struct DirectAncestorKeyInstruction: Codable, Hashable, Sendable {
+public struct DirectAncestorKeyInstruction: Codable, Hashable, Sendable, NodeDecodable {
     /// The type of ancestor scope instruction.
     public var ancestorScopeType: String?
     /// The key of the ancestor scope the element instance should be created in.
@@ -1808,12 +2225,21 @@ public struct DirectAncestorKeyInstruction: Codable, Hashable, Sendable {
         case ancestorScopeType
         case ancestorElementInstanceKey
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String? = object.optional("ancestorScopeType"),
+            let v1: ElementInstanceKey = object.required("ancestorElementInstanceKey")
+        else { return nil }
+        return Self(ancestorScopeType: v0, ancestorElementInstanceKey: v1)
+    }
 }
 
 /// Instructs the engine to derive the ancestor scope key from the source element's hierarchy. The engine traverses the source element's ancestry to find an instance that matches one of the target element's flow scopes, ensuring the target is activated in the correct scope.
 ///
 /// - Remark: Generated from `#/components/schemas/InferredAncestorKeyInstruction`.
-public struct InferredAncestorKeyInstruction: Codable, Hashable, Sendable {
+public struct InferredAncestorKeyInstruction: Codable, Hashable, Sendable, NodeDecodable {
     /// The type of ancestor scope instruction.
     public var ancestorScopeType: String?
 
@@ -1824,13 +2250,21 @@ public struct InferredAncestorKeyInstruction: Codable, Hashable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case ancestorScopeType
+    }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String? = object.optional("ancestorScopeType")
+        else { return nil }
+        return Self(ancestorScopeType: v0)
     }
 }
 
 /// Instructs the engine to use the source's direct parent key as the ancestor scope key for the target element. This is a simpler alternative to `inferred` that skips hierarchy traversal and directly uses the source's parent key. This is useful when the source and target elements are siblings within the same flow scope.
 ///
 /// - Remark: Generated from `#/components/schemas/UseSourceParentKeyInstruction`.
-public struct UseSourceParentKeyInstruction: Codable, Hashable, Sendable {
+public struct UseSourceParentKeyInstruction: Codable, Hashable, Sendable, NodeDecodable {
     /// The type of ancestor scope instruction.
     public var ancestorScopeType: String?
 
@@ -1842,12 +2276,20 @@ public struct UseSourceParentKeyInstruction: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case ancestorScopeType
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String? = object.optional("ancestorScopeType")
+        else { return nil }
+        return Self(ancestorScopeType: v0)
+    }
 }
 
 /// Instruction describing which elements to terminate.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceModificationTerminateInstruction`.
-public enum ProcessInstanceModificationTerminateInstruction: Codable, Hashable, Sendable {
+public enum ProcessInstanceModificationTerminateInstruction: Codable, Hashable, Sendable, NodeDecodable {
     /// A ``ProcessInstanceModificationTerminateByIdInstruction`` value.
     case processInstanceModificationTerminateByIdInstruction(ProcessInstanceModificationTerminateByIdInstruction)
     /// A ``ProcessInstanceModificationTerminateByKeyInstruction`` value.
@@ -1884,7 +2326,7 @@ public enum ProcessInstanceModificationTerminateInstruction: Codable, Hashable, 
 /// at runtime by the given id.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceModificationTerminateByIdInstruction`.
-public struct ProcessInstanceModificationTerminateByIdInstruction: Codable, Hashable, Sendable {
+public struct ProcessInstanceModificationTerminateByIdInstruction: Codable, Hashable, Sendable, NodeDecodable {
     /// The id of the elements to terminate. The element instances are determined at runtime.
     ///
     /// Added in 8.9.
@@ -1898,12 +2340,20 @@ public struct ProcessInstanceModificationTerminateByIdInstruction: Codable, Hash
     enum CodingKeys: String, CodingKey {
         case elementId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ElementId? = object.optional("elementId")
+        else { return nil }
+        return Self(elementId: v0)
+    }
 }
 
 /// Instruction providing the key of the element instance to terminate.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceModificationTerminateByKeyInstruction`.
-public struct ProcessInstanceModificationTerminateByKeyInstruction: Codable, Hashable, Sendable {
+public struct ProcessInstanceModificationTerminateByKeyInstruction: Codable, Hashable, Sendable, NodeDecodable {
     /// The key of the element instance to terminate.
     public var elementInstanceKey: ElementInstanceKey
 
@@ -1915,12 +2365,20 @@ public struct ProcessInstanceModificationTerminateByKeyInstruction: Codable, Has
     enum CodingKeys: String, CodingKey {
         case elementInstanceKey
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ElementInstanceKey = object.required("elementInstanceKey")
+        else { return nil }
+        return Self(elementInstanceKey: v0)
+    }
 }
 
 /// Process instance states
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceStateEnum`.
-public enum ProcessInstanceStateEnum: CamundaEnum {
+public enum ProcessInstanceStateEnum: CamundaEnum, NodeDecodable {
     /// `ACTIVE`
     case active
     /// `COMPLETED`
@@ -1962,7 +2420,7 @@ public enum ProcessInstanceStateEnum: CamundaEnum {
 /// Advanced ProcessInstanceStateEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedProcessInstanceStateFilter`.
-public struct AdvancedProcessInstanceStateFilter: Codable, Hashable, Sendable {
+public struct AdvancedProcessInstanceStateFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     public var eq: ProcessInstanceStateEnum?
     /// Checks for inequality with the provided value.
@@ -1996,6 +2454,18 @@ public struct AdvancedProcessInstanceStateFilter: Codable, Hashable, Sendable {
         case exists = "$exists"
         case `in` = "$in"
         case like = "$like"
+    }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ProcessInstanceStateEnum? = object.optional("$eq"),
+            let v1: ProcessInstanceStateEnum? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [ProcessInstanceStateEnum]? = object.optional("$in"),
+            let v4: LikeFilter? = object.optional("$like")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
     }
 }
 

@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/RoleCreateRequest`.
-public struct RoleCreateRequest: Codable, Hashable, Sendable {
+public struct RoleCreateRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The ID of the new role.
     public var roleId: RoleId
     /// The display name of the new role.
@@ -23,10 +23,20 @@ public struct RoleCreateRequest: Codable, Hashable, Sendable {
         case name
         case description
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: RoleId = object.required("roleId"),
+            let v1: String = object.required("name"),
+            let v2: String? = object.optional("description")
+        else { return nil }
+        return Self(roleId: v0, name: v1, description: v2)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleCreateResult`.
-public struct RoleCreateResult: Codable, Hashable, Sendable {
+public struct RoleCreateResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The ID of the created role.
     public var roleId: RoleId
     /// The display name of the created role.
@@ -46,10 +56,20 @@ public struct RoleCreateResult: Codable, Hashable, Sendable {
         case name
         case description
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: RoleId = object.required("roleId"),
+            let v1: String = object.required("name"),
+            let v2: String? = object.optional("description")
+        else { return nil }
+        return Self(roleId: v0, name: v1, description: v2)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleUpdateRequest`.
-public struct RoleUpdateRequest: Codable, Hashable, Sendable {
+public struct RoleUpdateRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The display name of the new role.
     public var name: String
     /// The description of the new role.
@@ -65,10 +85,19 @@ public struct RoleUpdateRequest: Codable, Hashable, Sendable {
         case name
         case description
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("name"),
+            let v1: String? = object.optional("description")
+        else { return nil }
+        return Self(name: v0, description: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleUpdateResult`.
-public struct RoleUpdateResult: Codable, Hashable, Sendable {
+public struct RoleUpdateResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The display name of the updated role.
     public var name: String
     /// The description of the updated role.
@@ -88,12 +117,22 @@ public struct RoleUpdateResult: Codable, Hashable, Sendable {
         case description
         case roleId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("name"),
+            let v1: String? = object.optional("description"),
+            let v2: RoleId = object.required("roleId")
+        else { return nil }
+        return Self(name: v0, description: v1, roleId: v2)
+    }
 }
 
 /// Role search response item.
 ///
 /// - Remark: Generated from `#/components/schemas/RoleResult`.
-public struct RoleResult: Codable, Hashable, Sendable {
+public struct RoleResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The role name.
     public var name: String
     /// The role id.
@@ -113,10 +152,20 @@ public struct RoleResult: Codable, Hashable, Sendable {
         case roleId
         case description
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("name"),
+            let v1: RoleId = object.required("roleId"),
+            let v2: String? = object.optional("description")
+        else { return nil }
+        return Self(name: v0, roleId: v1, description: v2)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleSearchQuerySortRequest`.
-public struct RoleSearchQuerySortRequest: Codable, Hashable, Sendable {
+public struct RoleSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -133,8 +182,17 @@ public struct RoleSearchQuerySortRequest: Codable, Hashable, Sendable {
         case order
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Field = object.required("field"),
+            let v1: SortOrderEnum? = object.optional("order")
+        else { return nil }
+        return Self(field: v0, order: v1)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum {
+    public enum Field: CamundaEnum, NodeDecodable {
         /// `name`
         case name
         /// `roleId`
@@ -168,7 +226,7 @@ public struct RoleSearchQuerySortRequest: Codable, Hashable, Sendable {
 /// Role search request.
 ///
 /// - Remark: Generated from `#/components/schemas/RoleSearchQueryRequest`.
-public struct RoleSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery {
+public struct RoleSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -190,12 +248,22 @@ public struct RoleSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSear
         case sort
         case filter
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageRequest? = object.optional("page"),
+            let v1: [RoleSearchQuerySortRequest]? = object.optional("sort"),
+            let v2: RoleFilter? = object.optional("filter")
+        else { return nil }
+        return Self(page: v0, sort: v1, filter: v2)
+    }
 }
 
 /// Role filter request
 ///
 /// - Remark: Generated from `#/components/schemas/RoleFilter`.
-public struct RoleFilter: Codable, Hashable, Sendable {
+public struct RoleFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// The role ID search filters.
     public var roleId: RoleId?
     /// The role name search filters.
@@ -211,12 +279,21 @@ public struct RoleFilter: Codable, Hashable, Sendable {
         case roleId
         case name
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: RoleId? = object.optional("roleId"),
+            let v1: String? = object.optional("name")
+        else { return nil }
+        return Self(roleId: v0, name: v1)
+    }
 }
 
 /// Role search response.
 ///
 /// - Remark: Generated from `#/components/schemas/RoleSearchQueryResult`.
-public struct RoleSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct RoleSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -234,10 +311,19 @@ public struct RoleSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearc
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [RoleResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleUserResult`.
-public struct RoleUserResult: Codable, Hashable, Sendable {
+public struct RoleUserResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The unique name of a user.
     public var username: Username
 
@@ -249,10 +335,18 @@ public struct RoleUserResult: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case username
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Username = object.required("username")
+        else { return nil }
+        return Self(username: v0)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleUserSearchResult`.
-public struct RoleUserSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct RoleUserSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -270,10 +364,19 @@ public struct RoleUserSearchResult: Codable, Hashable, Sendable, PaginatedSearch
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [RoleUserResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleUserSearchQueryRequest`.
-public struct RoleUserSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery {
+public struct RoleUserSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -291,10 +394,19 @@ public struct RoleUserSearchQueryRequest: Codable, Hashable, Sendable, Paginated
         case page
         case sort
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageRequest? = object.optional("page"),
+            let v1: [RoleUserSearchQuerySortRequest]? = object.optional("sort")
+        else { return nil }
+        return Self(page: v0, sort: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleUserSearchQuerySortRequest`.
-public struct RoleUserSearchQuerySortRequest: Codable, Hashable, Sendable {
+public struct RoleUserSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -311,8 +423,17 @@ public struct RoleUserSearchQuerySortRequest: Codable, Hashable, Sendable {
         case order
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Field = object.required("field"),
+            let v1: SortOrderEnum? = object.optional("order")
+        else { return nil }
+        return Self(field: v0, order: v1)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum {
+    public enum Field: CamundaEnum, NodeDecodable {
         /// `username`
         case username
         /// A value this SDK version does not know, kept as received.
@@ -340,7 +461,7 @@ public struct RoleUserSearchQuerySortRequest: Codable, Hashable, Sendable {
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleClientResult`.
-public struct RoleClientResult: Codable, Hashable, Sendable {
+public struct RoleClientResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The ID of the client.
     public var clientId: ClientId
 
@@ -352,10 +473,18 @@ public struct RoleClientResult: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case clientId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ClientId = object.required("clientId")
+        else { return nil }
+        return Self(clientId: v0)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleClientSearchResult`.
-public struct RoleClientSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct RoleClientSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -373,10 +502,19 @@ public struct RoleClientSearchResult: Codable, Hashable, Sendable, PaginatedSear
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [RoleClientResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleClientSearchQueryRequest`.
-public struct RoleClientSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery {
+public struct RoleClientSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -394,10 +532,19 @@ public struct RoleClientSearchQueryRequest: Codable, Hashable, Sendable, Paginat
         case page
         case sort
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageRequest? = object.optional("page"),
+            let v1: [RoleClientSearchQuerySortRequest]? = object.optional("sort")
+        else { return nil }
+        return Self(page: v0, sort: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleClientSearchQuerySortRequest`.
-public struct RoleClientSearchQuerySortRequest: Codable, Hashable, Sendable {
+public struct RoleClientSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -414,8 +561,17 @@ public struct RoleClientSearchQuerySortRequest: Codable, Hashable, Sendable {
         case order
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Field = object.required("field"),
+            let v1: SortOrderEnum? = object.optional("order")
+        else { return nil }
+        return Self(field: v0, order: v1)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum {
+    public enum Field: CamundaEnum, NodeDecodable {
         /// `clientId`
         case clientId
         /// A value this SDK version does not know, kept as received.
@@ -443,7 +599,7 @@ public struct RoleClientSearchQuerySortRequest: Codable, Hashable, Sendable {
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleGroupResult`.
-public struct RoleGroupResult: Codable, Hashable, Sendable {
+public struct RoleGroupResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The id of the group.
     public var groupId: GroupId
 
@@ -455,10 +611,18 @@ public struct RoleGroupResult: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case groupId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: GroupId = object.required("groupId")
+        else { return nil }
+        return Self(groupId: v0)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleGroupSearchResult`.
-public struct RoleGroupSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct RoleGroupSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -476,10 +640,19 @@ public struct RoleGroupSearchResult: Codable, Hashable, Sendable, PaginatedSearc
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [RoleGroupResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleGroupSearchQueryRequest`.
-public struct RoleGroupSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery {
+public struct RoleGroupSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -497,10 +670,19 @@ public struct RoleGroupSearchQueryRequest: Codable, Hashable, Sendable, Paginate
         case page
         case sort
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageRequest? = object.optional("page"),
+            let v1: [RoleGroupSearchQuerySortRequest]? = object.optional("sort")
+        else { return nil }
+        return Self(page: v0, sort: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleMappingRuleSearchResult`.
-public struct RoleMappingRuleSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct RoleMappingRuleSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -518,10 +700,19 @@ public struct RoleMappingRuleSearchResult: Codable, Hashable, Sendable, Paginate
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [MappingRuleResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleGroupSearchQuerySortRequest`.
-public struct RoleGroupSearchQuerySortRequest: Codable, Hashable, Sendable {
+public struct RoleGroupSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -538,8 +729,17 @@ public struct RoleGroupSearchQuerySortRequest: Codable, Hashable, Sendable {
         case order
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Field = object.required("field"),
+            let v1: SortOrderEnum? = object.optional("order")
+        else { return nil }
+        return Self(field: v0, order: v1)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum {
+    public enum Field: CamundaEnum, NodeDecodable {
         /// `groupId`
         case groupId
         /// A value this SDK version does not know, kept as received.

@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/SearchQueryRequest`.
-public struct SearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery {
+public struct SearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -17,12 +17,20 @@ public struct SearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQu
     enum CodingKeys: String, CodingKey {
         case page
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageRequest? = object.optional("page")
+        else { return nil }
+        return Self(page: v0)
+    }
 }
 
 /// Pagination criteria. Can use offset-based pagination (from/limit) OR cursor-based pagination (after/before + limit), but not both.
 ///
 /// - Remark: Generated from `#/components/schemas/SearchQueryPageRequest`.
-public enum SearchQueryPageRequest: Codable, Hashable, Sendable {
+public enum SearchQueryPageRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// A ``LimitPagination`` value.
     case limitPagination(LimitPagination)
     /// A ``OffsetPagination`` value.
@@ -68,7 +76,7 @@ public enum SearchQueryPageRequest: Codable, Hashable, Sendable {
 /// Limit-based pagination
 ///
 /// - Remark: Generated from `#/components/schemas/LimitPagination`.
-public struct LimitPagination: Codable, Hashable, Sendable {
+public struct LimitPagination: Codable, Hashable, Sendable, NodeDecodable {
     /// The maximum number of items to return in one request.
     public var limit: Int32?
 
@@ -80,12 +88,20 @@ public struct LimitPagination: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case limit
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Int32? = object.optional("limit")
+        else { return nil }
+        return Self(limit: v0)
+    }
 }
 
 /// Offset-based pagination
 ///
 /// - Remark: Generated from `#/components/schemas/OffsetPagination`.
-public struct OffsetPagination: Codable, Hashable, Sendable {
+public struct OffsetPagination: Codable, Hashable, Sendable, NodeDecodable {
     /// The index of items to start searching from.
     ///
     /// Added in 8.6.
@@ -105,12 +121,21 @@ public struct OffsetPagination: Codable, Hashable, Sendable {
         case from
         case limit
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Int32? = object.optional("from"),
+            let v1: Int32? = object.optional("limit")
+        else { return nil }
+        return Self(from: v0, limit: v1)
+    }
 }
 
 /// Cursor-based forward pagination
 ///
 /// - Remark: Generated from `#/components/schemas/CursorForwardPagination`.
-public struct CursorForwardPagination: Codable, Hashable, Sendable {
+public struct CursorForwardPagination: Codable, Hashable, Sendable, NodeDecodable {
     /// Use the `endCursor` value from the previous response to fetch the next page of results.
     ///
     /// Added in 8.8.
@@ -130,12 +155,21 @@ public struct CursorForwardPagination: Codable, Hashable, Sendable {
         case after
         case limit
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: EndCursor? = object.optional("after"),
+            let v1: Int32? = object.optional("limit")
+        else { return nil }
+        return Self(after: v0, limit: v1)
+    }
 }
 
 /// Cursor-based backward pagination
 ///
 /// - Remark: Generated from `#/components/schemas/CursorBackwardPagination`.
-public struct CursorBackwardPagination: Codable, Hashable, Sendable {
+public struct CursorBackwardPagination: Codable, Hashable, Sendable, NodeDecodable {
     /// Use the `startCursor` value from the previous response to fetch the previous page of results.
     ///
     /// Added in 8.8.
@@ -153,10 +187,19 @@ public struct CursorBackwardPagination: Codable, Hashable, Sendable {
         case before
         case limit
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: StartCursor? = object.optional("before"),
+            let v1: Int32? = object.optional("limit")
+        else { return nil }
+        return Self(before: v0, limit: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/SearchQueryResponse`.
-public struct SearchQueryResponse: Codable, Hashable, Sendable {
+public struct SearchQueryResponse: Codable, Hashable, Sendable, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -170,12 +213,20 @@ public struct SearchQueryResponse: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case page
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page")
+        else { return nil }
+        return Self(page: v0)
+    }
 }
 
 /// The order in which to sort the related field.
 ///
 /// - Remark: Generated from `#/components/schemas/SortOrderEnum`.
-public enum SortOrderEnum: CamundaEnum {
+public enum SortOrderEnum: CamundaEnum, NodeDecodable {
     /// `ASC`
     case asc
     /// `DESC`
@@ -208,7 +259,7 @@ public enum SortOrderEnum: CamundaEnum {
 /// Pagination information about the search results.
 ///
 /// - Remark: Generated from `#/components/schemas/SearchQueryPageResponse`.
-public struct SearchQueryPageResponse: Codable, Hashable, Sendable {
+public struct SearchQueryPageResponse: Codable, Hashable, Sendable, NodeDecodable {
     /// Total items matching the criteria.
     public var totalItems: Int64
     /// Indicates whether the `totalItems` value has been capped due to system limits. When true, `totalItems` is a lower bound and the actual number of matching items is greater than the reported value.
@@ -237,5 +288,16 @@ public struct SearchQueryPageResponse: Codable, Hashable, Sendable {
         case hasMoreTotalItems
         case startCursor
         case endCursor
+    }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Int64 = object.required("totalItems"),
+            let v1: Bool = object.required("hasMoreTotalItems"),
+            let v2: StartCursor? = object.optional("startCursor"),
+            let v3: EndCursor? = object.optional("endCursor")
+        else { return nil }
+        return Self(totalItems: v0, hasMoreTotalItems: v1, startCursor: v2, endCursor: v3)
     }
 }

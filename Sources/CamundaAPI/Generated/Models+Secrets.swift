@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/SecretResolveRequest`.
-public struct SecretResolveRequest: Codable, Hashable, Sendable {
+public struct SecretResolveRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The secret references to resolve, each of the form `camunda.secrets.<name>`.
     /// Duplicate references are deduplicated by the server and resolved once.
     /// At most 20 references may be requested in a single batch.
@@ -17,12 +17,20 @@ public struct SecretResolveRequest: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case references
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: [String] = object.required("references")
+        else { return nil }
+        return Self(references: v0)
+    }
 }
 
 /// The per-reference outcome of a resolve request.
 ///
 /// - Remark: Generated from `#/components/schemas/SecretResolveResult`.
-public struct SecretResolveResult: Codable, Hashable, Sendable {
+public struct SecretResolveResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The references that were successfully resolved.
     public var resolved: [ResolvedSecret]
     /// The references that could not be resolved, each with a typed error code.
@@ -38,10 +46,19 @@ public struct SecretResolveResult: Codable, Hashable, Sendable {
         case resolved
         case errors
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: [ResolvedSecret] = object.required("resolved"),
+            let v1: [SecretResolutionError] = object.required("errors")
+        else { return nil }
+        return Self(resolved: v0, errors: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ResolvedSecret`.
-public struct ResolvedSecret: Codable, Hashable, Sendable {
+public struct ResolvedSecret: Codable, Hashable, Sendable, NodeDecodable {
     /// The resolved secret reference of the form `camunda.secrets.<name>`.
     public var reference: String
     /// The resolved secret value.
@@ -57,10 +74,19 @@ public struct ResolvedSecret: Codable, Hashable, Sendable {
         case reference
         case value
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("reference"),
+            let v1: String = object.required("value")
+        else { return nil }
+        return Self(reference: v0, value: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/SecretResolutionError`.
-public struct SecretResolutionError: Codable, Hashable, Sendable {
+public struct SecretResolutionError: Codable, Hashable, Sendable, NodeDecodable {
     /// The secret reference that could not be resolved.
     public var reference: String
     /// The typed reason a reference could not be resolved.
@@ -89,6 +115,16 @@ public struct SecretResolutionError: Codable, Hashable, Sendable {
         case code
         case message
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("reference"),
+            let v1: SecretErrorCode = object.required("code"),
+            let v2: String = object.required("message")
+        else { return nil }
+        return Self(reference: v0, code: v1, message: v2)
+    }
 }
 
 /// The typed reason a reference could not be resolved.
@@ -102,7 +138,7 @@ public struct SecretResolutionError: Codable, Hashable, Sendable {
 ///   not be read. Whether the secret exists is not implied.
 ///
 /// - Remark: Generated from `#/components/schemas/SecretErrorCode`.
-public enum SecretErrorCode: CamundaEnum {
+public enum SecretErrorCode: CamundaEnum, NodeDecodable {
     /// `NOT_FOUND`
     case notFound
     /// `ACCESS_DENIED`
@@ -153,7 +189,7 @@ public typealias SecretListRequest = [String: JSONValue]
 /// so that is not yet a breaking-contract concern.
 ///
 /// - Remark: Generated from `#/components/schemas/SecretListResult`.
-public struct SecretListResult: Codable, Hashable, Sendable {
+public struct SecretListResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The secret references, each of the form `camunda.secrets.<name>`.
     public var references: [String]
 
@@ -164,5 +200,13 @@ public struct SecretListResult: Codable, Hashable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case references
+    }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: [String] = object.required("references")
+        else { return nil }
+        return Self(references: v0)
     }
 }

@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/SignalBroadcastRequest`.
-public struct SignalBroadcastRequest: Codable, Hashable, Sendable {
+public struct SignalBroadcastRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The name of the signal to broadcast.
     public var signalName: String
     /// The signal variables as a JSON object.
@@ -23,10 +23,20 @@ public struct SignalBroadcastRequest: Codable, Hashable, Sendable {
         case variables
         case tenantId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("signalName"),
+            let v1: [String: JSONValue]? = object.optional("variables"),
+            let v2: TenantId? = object.optional("tenantId")
+        else { return nil }
+        return Self(signalName: v0, variables: v1, tenantId: v2)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/SignalBroadcastResult`.
-public struct SignalBroadcastResult: Codable, Hashable, Sendable {
+public struct SignalBroadcastResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The tenant ID of the signal that was broadcast.
     public var tenantId: TenantId
     /// The key of the broadcasted signal.
@@ -42,12 +52,21 @@ public struct SignalBroadcastResult: Codable, Hashable, Sendable {
         case tenantId
         case signalKey
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: TenantId = object.required("tenantId"),
+            let v1: SignalKey = object.required("signalKey")
+        else { return nil }
+        return Self(tenantId: v0, signalKey: v1)
+    }
 }
 
 /// System-generated key for an signal.
 ///
 /// - Remark: Generated from `#/components/schemas/SignalKey`.
-public struct SignalKey: CamundaIdentifier {
+public struct SignalKey: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.

@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/UsageMetricsResponse`.
-public struct UsageMetricsResponse: Codable, Hashable, Sendable {
+public struct UsageMetricsResponse: Codable, Hashable, Sendable, NodeDecodable {
     /// The amount of created root process instances.
     public var processInstances: Int64
     /// The amount of executed decision instances.
@@ -31,10 +31,22 @@ public struct UsageMetricsResponse: Codable, Hashable, Sendable {
         case activeTenants
         case tenants
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Int64 = object.required("processInstances"),
+            let v1: Int64 = object.required("decisionInstances"),
+            let v2: Int64 = object.required("assignees"),
+            let v3: Int64 = object.required("activeTenants"),
+            let v4: [String: UsageMetricsResponseItem] = object.required("tenants")
+        else { return nil }
+        return Self(processInstances: v0, decisionInstances: v1, assignees: v2, activeTenants: v3, tenants: v4)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/UsageMetricsResponseItem`.
-public struct UsageMetricsResponseItem: Codable, Hashable, Sendable {
+public struct UsageMetricsResponseItem: Codable, Hashable, Sendable, NodeDecodable {
     /// The amount of created root process instances.
     public var processInstances: Int64
     /// The amount of executed decision instances.
@@ -54,13 +66,23 @@ public struct UsageMetricsResponseItem: Codable, Hashable, Sendable {
         case decisionInstances
         case assignees
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Int64 = object.required("processInstances"),
+            let v1: Int64 = object.required("decisionInstances"),
+            let v2: Int64 = object.required("assignees")
+        else { return nil }
+        return Self(processInstances: v0, decisionInstances: v1, assignees: v2)
+    }
 }
 
 /// Envelope for all system configuration sections. Each property
 /// represents a feature area.
 ///
 /// - Remark: Generated from `#/components/schemas/SystemConfigurationResponse`.
-public struct SystemConfigurationResponse: Codable, Hashable, Sendable {
+public struct SystemConfigurationResponse: Codable, Hashable, Sendable, NodeDecodable {
     /// Configuration for job metrics collection and export.
     public var jobMetrics: JobMetricsConfigurationResponse
     /// Configuration for active Camunda components in the deployment.
@@ -96,12 +118,24 @@ public struct SystemConfigurationResponse: Codable, Hashable, Sendable {
         case authentication
         case cloud
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: JobMetricsConfigurationResponse = object.required("jobMetrics"),
+            let v1: ComponentsConfigurationResponse? = object.optional("components"),
+            let v2: DeploymentConfigurationResponse? = object.optional("deployment"),
+            let v3: AuthenticationConfigurationResponse? = object.optional("authentication"),
+            let v4: CloudConfigurationResponse? = object.optional("cloud")
+        else { return nil }
+        return Self(jobMetrics: v0, components: v1, deployment: v2, authentication: v3, cloud: v4)
+    }
 }
 
 /// Configuration for job metrics collection and export.
 ///
 /// - Remark: Generated from `#/components/schemas/JobMetricsConfigurationResponse`.
-public struct JobMetricsConfigurationResponse: Codable, Hashable, Sendable {
+public struct JobMetricsConfigurationResponse: Codable, Hashable, Sendable, NodeDecodable {
     /// Whether job metrics export is enabled.
     public var enabled: Bool
     /// The interval at which job metrics are exported, as an ISO 8601 duration.
@@ -133,12 +167,25 @@ public struct JobMetricsConfigurationResponse: Codable, Hashable, Sendable {
         case maxTenantIdLength
         case maxUniqueKeys
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Bool = object.required("enabled"),
+            let v1: String = object.required("exportInterval"),
+            let v2: Int32 = object.required("maxWorkerNameLength"),
+            let v3: Int32 = object.required("maxJobTypeLength"),
+            let v4: Int32 = object.required("maxTenantIdLength"),
+            let v5: Int32 = object.required("maxUniqueKeys")
+        else { return nil }
+        return Self(enabled: v0, exportInterval: v1, maxWorkerNameLength: v2, maxJobTypeLength: v3, maxTenantIdLength: v4, maxUniqueKeys: v5)
+    }
 }
 
 /// Configuration for active Camunda components in the deployment.
 ///
 /// - Remark: Generated from `#/components/schemas/ComponentsConfigurationResponse`.
-public struct ComponentsConfigurationResponse: Codable, Hashable, Sendable {
+public struct ComponentsConfigurationResponse: Codable, Hashable, Sendable, NodeDecodable {
     /// List of webapp components whose UI is enabled in this deployment.
     public var active: [WebappComponent]
 
@@ -150,12 +197,20 @@ public struct ComponentsConfigurationResponse: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case active
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: [WebappComponent] = object.required("active")
+        else { return nil }
+        return Self(active: v0)
+    }
 }
 
 /// Configuration for deployment characteristics.
 ///
 /// - Remark: Generated from `#/components/schemas/DeploymentConfigurationResponse`.
-public struct DeploymentConfigurationResponse: Codable, Hashable, Sendable {
+public struct DeploymentConfigurationResponse: Codable, Hashable, Sendable, NodeDecodable {
     /// Whether multi-tenancy is enabled.
     public var isMultiTenancyEnabled: Bool
     /// The maximum HTTP request size in bytes.
@@ -171,12 +226,21 @@ public struct DeploymentConfigurationResponse: Codable, Hashable, Sendable {
         case isMultiTenancyEnabled
         case maxRequestSize
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Bool = object.required("isMultiTenancyEnabled"),
+            let v1: Int64 = object.required("maxRequestSize")
+        else { return nil }
+        return Self(isMultiTenancyEnabled: v0, maxRequestSize: v1)
+    }
 }
 
 /// Configuration for authentication and session management.
 ///
 /// - Remark: Generated from `#/components/schemas/AuthenticationConfigurationResponse`.
-public struct AuthenticationConfigurationResponse: Codable, Hashable, Sendable {
+public struct AuthenticationConfigurationResponse: Codable, Hashable, Sendable, NodeDecodable {
     /// Whether users can log out (false for SaaS deployments).
     public var canLogout: Bool
     /// Whether login is delegated to an external identity provider.
@@ -192,12 +256,21 @@ public struct AuthenticationConfigurationResponse: Codable, Hashable, Sendable {
         case canLogout
         case isLoginDelegated
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Bool = object.required("canLogout"),
+            let v1: Bool = object.required("isLoginDelegated")
+        else { return nil }
+        return Self(canLogout: v0, isLoginDelegated: v1)
+    }
 }
 
 /// Configuration for SaaS/cloud-specific settings.
 ///
 /// - Remark: Generated from `#/components/schemas/CloudConfigurationResponse`.
-public struct CloudConfigurationResponse: Codable, Hashable, Sendable {
+public struct CloudConfigurationResponse: Codable, Hashable, Sendable, NodeDecodable {
     /// The cloud deployment stage.
     public var stage: CloudStage?
 
@@ -209,12 +282,20 @@ public struct CloudConfigurationResponse: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case stage
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: CloudStage? = object.optional("stage")
+        else { return nil }
+        return Self(stage: v0)
+    }
 }
 
 /// A Camunda webapp component name.
 ///
 /// - Remark: Generated from `#/components/schemas/WebappComponent`.
-public enum WebappComponent: CamundaEnum {
+public enum WebappComponent: CamundaEnum, NodeDecodable {
     /// `operate`
     case operate
     /// `tasklist`
@@ -251,7 +332,7 @@ public enum WebappComponent: CamundaEnum {
 /// The cloud deployment stage.
 ///
 /// - Remark: Generated from `#/components/schemas/CloudStage`.
-public enum CloudStage: CamundaEnum {
+public enum CloudStage: CamundaEnum, NodeDecodable {
     /// `dev`
     case dev
     /// `int`

@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/TenantCreateRequest`.
-public struct TenantCreateRequest: Codable, Hashable, Sendable {
+public struct TenantCreateRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The unique ID for the tenant. Must be 31 characters or less and match
     /// `^[\w.-]{1,31}$` (word characters, `.`, `-`). The literal
     /// `<default>` is also accepted as the default-tenant alias.
@@ -25,10 +25,20 @@ public struct TenantCreateRequest: Codable, Hashable, Sendable {
         case name
         case description
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: TenantId = object.required("tenantId"),
+            let v1: String = object.required("name"),
+            let v2: String? = object.optional("description")
+        else { return nil }
+        return Self(tenantId: v0, name: v1, description: v2)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantCreateResult`.
-public struct TenantCreateResult: Codable, Hashable, Sendable {
+public struct TenantCreateResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The unique identifier of the created tenant.
     public var tenantId: TenantId
     /// The name of the tenant.
@@ -48,10 +58,20 @@ public struct TenantCreateResult: Codable, Hashable, Sendable {
         case name
         case description
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: TenantId = object.required("tenantId"),
+            let v1: String = object.required("name"),
+            let v2: String? = object.optional("description")
+        else { return nil }
+        return Self(tenantId: v0, name: v1, description: v2)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantUpdateRequest`.
-public struct TenantUpdateRequest: Codable, Hashable, Sendable {
+public struct TenantUpdateRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The new name of the tenant.
     public var name: String
     /// The new description of the tenant.
@@ -67,10 +87,19 @@ public struct TenantUpdateRequest: Codable, Hashable, Sendable {
         case name
         case description
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("name"),
+            let v1: String? = object.optional("description")
+        else { return nil }
+        return Self(name: v0, description: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantUpdateResult`.
-public struct TenantUpdateResult: Codable, Hashable, Sendable {
+public struct TenantUpdateResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The unique identifier of the updated tenant.
     public var tenantId: TenantId
     /// The name of the tenant.
@@ -90,12 +119,22 @@ public struct TenantUpdateResult: Codable, Hashable, Sendable {
         case name
         case description
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: TenantId = object.required("tenantId"),
+            let v1: String = object.required("name"),
+            let v2: String? = object.optional("description")
+        else { return nil }
+        return Self(tenantId: v0, name: v1, description: v2)
+    }
 }
 
 /// Tenant search response item.
 ///
 /// - Remark: Generated from `#/components/schemas/TenantResult`.
-public struct TenantResult: Codable, Hashable, Sendable {
+public struct TenantResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The tenant name.
     public var name: String
     /// The unique identifier of the tenant.
@@ -115,10 +154,20 @@ public struct TenantResult: Codable, Hashable, Sendable {
         case tenantId
         case description
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("name"),
+            let v1: TenantId = object.required("tenantId"),
+            let v2: String? = object.optional("description")
+        else { return nil }
+        return Self(name: v0, tenantId: v1, description: v2)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantSearchQuerySortRequest`.
-public struct TenantSearchQuerySortRequest: Codable, Hashable, Sendable {
+public struct TenantSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -135,8 +184,17 @@ public struct TenantSearchQuerySortRequest: Codable, Hashable, Sendable {
         case order
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Field = object.required("field"),
+            let v1: SortOrderEnum? = object.optional("order")
+        else { return nil }
+        return Self(field: v0, order: v1)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum {
+    public enum Field: CamundaEnum, NodeDecodable {
         /// `key`
         case key
         /// `name`
@@ -174,7 +232,7 @@ public struct TenantSearchQuerySortRequest: Codable, Hashable, Sendable {
 /// Tenant search request
 ///
 /// - Remark: Generated from `#/components/schemas/TenantSearchQueryRequest`.
-public struct TenantSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery {
+public struct TenantSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -196,12 +254,22 @@ public struct TenantSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSe
         case sort
         case filter
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageRequest? = object.optional("page"),
+            let v1: [TenantSearchQuerySortRequest]? = object.optional("sort"),
+            let v2: TenantFilter? = object.optional("filter")
+        else { return nil }
+        return Self(page: v0, sort: v1, filter: v2)
+    }
 }
 
 /// Tenant filter request
 ///
 /// - Remark: Generated from `#/components/schemas/TenantFilter`.
-public struct TenantFilter: Codable, Hashable, Sendable {
+public struct TenantFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// The unique identifier of the tenant.
     public var tenantId: TenantId?
     /// The name of the tenant.
@@ -217,12 +285,21 @@ public struct TenantFilter: Codable, Hashable, Sendable {
         case tenantId
         case name
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: TenantId? = object.optional("tenantId"),
+            let v1: String? = object.optional("name")
+        else { return nil }
+        return Self(tenantId: v0, name: v1)
+    }
 }
 
 /// Tenant search response.
 ///
 /// - Remark: Generated from `#/components/schemas/TenantSearchQueryResult`.
-public struct TenantSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct TenantSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -240,10 +317,19 @@ public struct TenantSearchQueryResult: Codable, Hashable, Sendable, PaginatedSea
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [TenantResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantUserResult`.
-public struct TenantUserResult: Codable, Hashable, Sendable {
+public struct TenantUserResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The unique name of a user.
     public var username: Username
 
@@ -255,10 +341,18 @@ public struct TenantUserResult: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case username
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Username = object.required("username")
+        else { return nil }
+        return Self(username: v0)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantUserSearchResult`.
-public struct TenantUserSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct TenantUserSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -276,10 +370,19 @@ public struct TenantUserSearchResult: Codable, Hashable, Sendable, PaginatedSear
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [TenantUserResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantUserSearchQueryRequest`.
-public struct TenantUserSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery {
+public struct TenantUserSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -297,10 +400,19 @@ public struct TenantUserSearchQueryRequest: Codable, Hashable, Sendable, Paginat
         case page
         case sort
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageRequest? = object.optional("page"),
+            let v1: [TenantUserSearchQuerySortRequest]? = object.optional("sort")
+        else { return nil }
+        return Self(page: v0, sort: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantUserSearchQuerySortRequest`.
-public struct TenantUserSearchQuerySortRequest: Codable, Hashable, Sendable {
+public struct TenantUserSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -317,8 +429,17 @@ public struct TenantUserSearchQuerySortRequest: Codable, Hashable, Sendable {
         case order
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Field = object.required("field"),
+            let v1: SortOrderEnum? = object.optional("order")
+        else { return nil }
+        return Self(field: v0, order: v1)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum {
+    public enum Field: CamundaEnum, NodeDecodable {
         /// `username`
         case username
         /// A value this SDK version does not know, kept as received.
@@ -346,7 +467,7 @@ public struct TenantUserSearchQuerySortRequest: Codable, Hashable, Sendable {
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantClientResult`.
-public struct TenantClientResult: Codable, Hashable, Sendable {
+public struct TenantClientResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The ID of the client.
     public var clientId: ClientId
 
@@ -358,10 +479,18 @@ public struct TenantClientResult: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case clientId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: ClientId = object.required("clientId")
+        else { return nil }
+        return Self(clientId: v0)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantClientSearchResult`.
-public struct TenantClientSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct TenantClientSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -379,10 +508,19 @@ public struct TenantClientSearchResult: Codable, Hashable, Sendable, PaginatedSe
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [TenantClientResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantClientSearchQueryRequest`.
-public struct TenantClientSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery {
+public struct TenantClientSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -400,10 +538,19 @@ public struct TenantClientSearchQueryRequest: Codable, Hashable, Sendable, Pagin
         case page
         case sort
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageRequest? = object.optional("page"),
+            let v1: [TenantClientSearchQuerySortRequest]? = object.optional("sort")
+        else { return nil }
+        return Self(page: v0, sort: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantClientSearchQuerySortRequest`.
-public struct TenantClientSearchQuerySortRequest: Codable, Hashable, Sendable {
+public struct TenantClientSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -420,8 +567,17 @@ public struct TenantClientSearchQuerySortRequest: Codable, Hashable, Sendable {
         case order
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Field = object.required("field"),
+            let v1: SortOrderEnum? = object.optional("order")
+        else { return nil }
+        return Self(field: v0, order: v1)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum {
+    public enum Field: CamundaEnum, NodeDecodable {
         /// `clientId`
         case clientId
         /// A value this SDK version does not know, kept as received.
@@ -449,7 +605,7 @@ public struct TenantClientSearchQuerySortRequest: Codable, Hashable, Sendable {
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantGroupResult`.
-public struct TenantGroupResult: Codable, Hashable, Sendable {
+public struct TenantGroupResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The group ID.
     public var groupId: GroupId
 
@@ -461,10 +617,18 @@ public struct TenantGroupResult: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case groupId
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: GroupId = object.required("groupId")
+        else { return nil }
+        return Self(groupId: v0)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantGroupSearchResult`.
-public struct TenantGroupSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct TenantGroupSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -482,10 +646,19 @@ public struct TenantGroupSearchResult: Codable, Hashable, Sendable, PaginatedSea
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [TenantGroupResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantGroupSearchQueryRequest`.
-public struct TenantGroupSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery {
+public struct TenantGroupSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -503,10 +676,19 @@ public struct TenantGroupSearchQueryRequest: Codable, Hashable, Sendable, Pagina
         case page
         case sort
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageRequest? = object.optional("page"),
+            let v1: [TenantGroupSearchQuerySortRequest]? = object.optional("sort")
+        else { return nil }
+        return Self(page: v0, sort: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantRoleSearchResult`.
-public struct TenantRoleSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct TenantRoleSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -524,10 +706,19 @@ public struct TenantRoleSearchResult: Codable, Hashable, Sendable, PaginatedSear
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [RoleResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantMappingRuleSearchResult`.
-public struct TenantMappingRuleSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct TenantMappingRuleSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -545,10 +736,19 @@ public struct TenantMappingRuleSearchResult: Codable, Hashable, Sendable, Pagina
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [MappingRuleResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantGroupSearchQuerySortRequest`.
-public struct TenantGroupSearchQuerySortRequest: Codable, Hashable, Sendable {
+public struct TenantGroupSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -565,8 +765,17 @@ public struct TenantGroupSearchQuerySortRequest: Codable, Hashable, Sendable {
         case order
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Field = object.required("field"),
+            let v1: SortOrderEnum? = object.optional("order")
+        else { return nil }
+        return Self(field: v0, order: v1)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum {
+    public enum Field: CamundaEnum, NodeDecodable {
         /// `groupId`
         case groupId
         /// A value this SDK version does not know, kept as received.

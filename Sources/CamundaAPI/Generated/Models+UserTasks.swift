@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/UserTaskSearchQuerySortRequest`.
-public struct UserTaskSearchQuerySortRequest: Codable, Hashable, Sendable {
+public struct UserTaskSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -20,8 +20,17 @@ public struct UserTaskSearchQuerySortRequest: Codable, Hashable, Sendable {
         case order
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Field = object.required("field"),
+            let v1: SortOrderEnum? = object.optional("order")
+        else { return nil }
+        return Self(field: v0, order: v1)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum {
+    public enum Field: CamundaEnum, NodeDecodable {
         /// `creationDate`
         case creationDate
         /// `completionDate`
@@ -75,7 +84,7 @@ public struct UserTaskSearchQuerySortRequest: Codable, Hashable, Sendable {
 /// User task search query request.
 ///
 /// - Remark: Generated from `#/components/schemas/UserTaskSearchQuery`.
-public struct UserTaskSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery {
+public struct UserTaskSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -97,12 +106,22 @@ public struct UserTaskSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQ
         case sort
         case filter
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageRequest? = object.optional("page"),
+            let v1: [UserTaskSearchQuerySortRequest]? = object.optional("sort"),
+            let v2: UserTaskFilter? = object.optional("filter")
+        else { return nil }
+        return Self(page: v0, sort: v1, filter: v2)
+    }
 }
 
 /// User task filter request.
 ///
 /// - Remark: Generated from `#/components/schemas/UserTaskFilter`.
-public struct UserTaskFilter: Codable, Hashable, Sendable {
+public struct UserTaskFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// The user task state.
     public var state: UserTaskStateFilterProperty?
     /// The assignee of the user task.
@@ -220,12 +239,40 @@ public struct UserTaskFilter: Codable, Hashable, Sendable {
         case elementInstanceKey
         case tags
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: UserTaskStateFilterProperty? = object.optional("state"),
+            let v1: StringFilterProperty? = object.optional("assignee"),
+            let v2: StringFilterProperty? = object.optional("businessId"),
+            let v3: IntegerFilterProperty? = object.optional("priority"),
+            let v4: ElementId? = object.optional("elementId"),
+            let v5: StringFilterProperty? = object.optional("name"),
+            let v6: StringFilterProperty? = object.optional("candidateGroup"),
+            let v7: StringFilterProperty? = object.optional("candidateUser"),
+            let v8: StringFilterProperty? = object.optional("tenantId"),
+            let v9: ProcessDefinitionIdFilterProperty? = object.optional("processDefinitionId"),
+            let v10: DateTimeFilterProperty? = object.optional("creationDate"),
+            let v11: DateTimeFilterProperty? = object.optional("completionDate"),
+            let v12: DateTimeFilterProperty? = object.optional("followUpDate"),
+            let v13: DateTimeFilterProperty? = object.optional("dueDate"),
+            let v14: [VariableValueFilterProperty]? = object.optional("processInstanceVariables"),
+            let v15: [VariableValueFilterProperty]? = object.optional("localVariables"),
+            let v16: UserTaskKey? = object.optional("userTaskKey"),
+            let v17: ProcessDefinitionKeyFilterProperty? = object.optional("processDefinitionKey"),
+            let v18: ProcessInstanceKeyFilterProperty? = object.optional("processInstanceKey"),
+            let v19: ElementInstanceKey? = object.optional("elementInstanceKey"),
+            let v20: TagSet? = object.optional("tags")
+        else { return nil }
+        return Self(state: v0, assignee: v1, businessId: v2, priority: v3, elementId: v4, name: v5, candidateGroup: v6, candidateUser: v7, tenantId: v8, processDefinitionId: v9, creationDate: v10, completionDate: v11, followUpDate: v12, dueDate: v13, processInstanceVariables: v14, localVariables: v15, userTaskKey: v16, processDefinitionKey: v17, processInstanceKey: v18, elementInstanceKey: v19, tags: v20)
+    }
 }
 
 /// User task search query response.
 ///
 /// - Remark: Generated from `#/components/schemas/UserTaskSearchQueryResult`.
-public struct UserTaskSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct UserTaskSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -243,10 +290,19 @@ public struct UserTaskSearchQueryResult: Codable, Hashable, Sendable, PaginatedS
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [UserTaskResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/UserTaskResult`.
-public struct UserTaskResult: Codable, Hashable, Sendable {
+public struct UserTaskResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The name for this user task.
     ///
     /// Added in 8.8.
@@ -410,10 +466,42 @@ public struct UserTaskResult: Codable, Hashable, Sendable {
         case formKey
         case tags
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String? = object.optional("name"),
+            let v1: UserTaskStateEnum = object.required("state"),
+            let v2: String? = object.optional("assignee"),
+            let v3: ElementId = object.required("elementId"),
+            let v4: [String] = object.required("candidateGroups"),
+            let v5: [String] = object.required("candidateUsers"),
+            let v6: ProcessDefinitionId = object.required("processDefinitionId"),
+            let v7: Date = object.required("creationDate"),
+            let v8: Date? = object.optional("completionDate"),
+            let v9: Date? = object.optional("followUpDate"),
+            let v10: Date? = object.optional("dueDate"),
+            let v11: TenantId = object.required("tenantId"),
+            let v12: String? = object.optional("externalFormReference"),
+            let v13: Int32 = object.required("processDefinitionVersion"),
+            let v14: [String: String] = object.required("customHeaders"),
+            let v15: Int = object.required("priority"),
+            let v16: UserTaskKey = object.required("userTaskKey"),
+            let v17: ElementInstanceKey = object.required("elementInstanceKey"),
+            let v18: String? = object.optional("processName"),
+            let v19: ProcessDefinitionKey = object.required("processDefinitionKey"),
+            let v20: ProcessInstanceKey = object.required("processInstanceKey"),
+            let v21: ProcessInstanceKey? = object.optional("rootProcessInstanceKey"),
+            let v22: BusinessId? = object.optional("businessId"),
+            let v23: FormKey? = object.optional("formKey"),
+            let v24: TagSet? = object.optional("tags")
+        else { return nil }
+        return Self(name: v0, state: v1, assignee: v2, elementId: v3, candidateGroups: v4, candidateUsers: v5, processDefinitionId: v6, creationDate: v7, completionDate: v8, followUpDate: v9, dueDate: v10, tenantId: v11, externalFormReference: v12, processDefinitionVersion: v13, customHeaders: v14, priority: v15, userTaskKey: v16, elementInstanceKey: v17, processName: v18, processDefinitionKey: v19, processInstanceKey: v20, rootProcessInstanceKey: v21, businessId: v22, formKey: v23, tags: v24)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/UserTaskCompletionRequest`.
-public struct UserTaskCompletionRequest: Codable, Hashable, Sendable {
+public struct UserTaskCompletionRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The variables to complete the user task with.
     public var variables: [String: JSONValue]?
     /// A custom action value that will be accessible from user task events resulting from this endpoint invocation. If not provided, it will default to "complete".
@@ -429,10 +517,19 @@ public struct UserTaskCompletionRequest: Codable, Hashable, Sendable {
         case variables
         case action
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: [String: JSONValue]? = object.optional("variables"),
+            let v1: String? = object.optional("action")
+        else { return nil }
+        return Self(variables: v0, action: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/UserTaskAssignmentRequest`.
-public struct UserTaskAssignmentRequest: Codable, Hashable, Sendable {
+public struct UserTaskAssignmentRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The assignee for the user task. The assignee must not be empty or `null`.
     public var assignee: String?
     /// By default, the task is reassigned if it was already assigned. Set this to `false` to return an error in such cases. The task must then first be unassigned to be assigned again. Use this when you have users picking from group task queues to prevent race conditions.
@@ -452,10 +549,20 @@ public struct UserTaskAssignmentRequest: Codable, Hashable, Sendable {
         case allowOverride
         case action
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String? = object.optional("assignee"),
+            let v1: Bool? = object.optional("allowOverride"),
+            let v2: String? = object.optional("action")
+        else { return nil }
+        return Self(assignee: v0, allowOverride: v1, action: v2)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/UserTaskUpdateRequest`.
-public struct UserTaskUpdateRequest: Codable, Hashable, Sendable {
+public struct UserTaskUpdateRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// JSON object with changed task attribute values.
     ///
     /// The following attributes can be adjusted with this endpoint, additional attributes
@@ -486,6 +593,15 @@ public struct UserTaskUpdateRequest: Codable, Hashable, Sendable {
         case changeset
         case action
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Changeset? = object.optional("changeset"),
+            let v1: String? = object.optional("action")
+        else { return nil }
+        return Self(changeset: v0, action: v1)
+    }
 }
 
 /// JSON object with changed task attribute values.
@@ -506,7 +622,7 @@ public struct UserTaskUpdateRequest: Codable, Hashable, Sendable {
 /// This ensures correct event emission for assignee changes.
 ///
 /// - Remark: Generated from `#/components/schemas/Changeset`.
-public struct Changeset: Codable, Hashable, Sendable {
+public struct Changeset: Codable, Hashable, Sendable, NodeDecodable {
     /// The due date of the task. Reset by providing an empty String.
     public var dueDate: DateUpdate?
     /// The follow-up date of the task. Reset by providing an empty String.
@@ -536,10 +652,22 @@ public struct Changeset: Codable, Hashable, Sendable {
         case candidateGroups
         case priority
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: DateUpdate? = object.optional("dueDate"),
+            let v1: DateUpdate? = object.optional("followUpDate"),
+            let v2: [String]? = object.optional("candidateUsers"),
+            let v3: [String]? = object.optional("candidateGroups"),
+            let v4: Int32? = object.optional("priority")
+        else { return nil }
+        return Self(dueDate: v0, followUpDate: v1, candidateUsers: v2, candidateGroups: v3, priority: v4)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/UserTaskVariableSearchQuerySortRequest`.
-public struct UserTaskVariableSearchQuerySortRequest: Codable, Hashable, Sendable {
+public struct UserTaskVariableSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -556,8 +684,17 @@ public struct UserTaskVariableSearchQuerySortRequest: Codable, Hashable, Sendabl
         case order
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Field = object.required("field"),
+            let v1: SortOrderEnum? = object.optional("order")
+        else { return nil }
+        return Self(field: v0, order: v1)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum {
+    public enum Field: CamundaEnum, NodeDecodable {
         /// `value`
         case value
         /// `name`
@@ -607,7 +744,7 @@ public struct UserTaskVariableSearchQuerySortRequest: Codable, Hashable, Sendabl
 /// User task search query request.
 ///
 /// - Remark: Generated from `#/components/schemas/UserTaskVariableSearchQueryRequest`.
-public struct UserTaskVariableSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery {
+public struct UserTaskVariableSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -629,12 +766,22 @@ public struct UserTaskVariableSearchQueryRequest: Codable, Hashable, Sendable, P
         case sort
         case filter
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageRequest? = object.optional("page"),
+            let v1: [UserTaskVariableSearchQuerySortRequest]? = object.optional("sort"),
+            let v2: UserTaskVariableFilter? = object.optional("filter")
+        else { return nil }
+        return Self(page: v0, sort: v1, filter: v2)
+    }
 }
 
 /// User task effective variable search query request. Uses offset-based pagination only.
 ///
 /// - Remark: Generated from `#/components/schemas/UserTaskEffectiveVariableSearchQueryRequest`.
-public struct UserTaskEffectiveVariableSearchQueryRequest: Codable, Hashable, Sendable {
+public struct UserTaskEffectiveVariableSearchQueryRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// Pagination parameters.
     public var page: OffsetPagination?
     /// Sort field criteria.
@@ -654,12 +801,22 @@ public struct UserTaskEffectiveVariableSearchQueryRequest: Codable, Hashable, Se
         case sort
         case filter
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: OffsetPagination? = object.optional("page"),
+            let v1: [UserTaskVariableSearchQuerySortRequest]? = object.optional("sort"),
+            let v2: UserTaskVariableFilter? = object.optional("filter")
+        else { return nil }
+        return Self(page: v0, sort: v1, filter: v2)
+    }
 }
 
 /// User task search query request.
 ///
 /// - Remark: Generated from `#/components/schemas/UserTaskAuditLogSearchQueryRequest`.
-public struct UserTaskAuditLogSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery {
+public struct UserTaskAuditLogSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -681,13 +838,23 @@ public struct UserTaskAuditLogSearchQueryRequest: Codable, Hashable, Sendable, P
         case sort
         case filter
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageRequest? = object.optional("page"),
+            let v1: [AuditLogSearchQuerySortRequest]? = object.optional("sort"),
+            let v2: UserTaskAuditLogFilter? = object.optional("filter")
+        else { return nil }
+        return Self(page: v0, sort: v1, filter: v2)
+    }
 }
 
 /// The state of the user task.
 /// Note: FAILED state is only for legacy job-worker-based tasks.
 ///
 /// - Remark: Generated from `#/components/schemas/UserTaskStateEnum`.
-public enum UserTaskStateEnum: CamundaEnum {
+public enum UserTaskStateEnum: CamundaEnum, NodeDecodable {
     /// `CREATING`
     case creating
     /// `CREATED`
@@ -748,7 +915,7 @@ public enum UserTaskStateEnum: CamundaEnum {
 /// The user task variable search filters.
 ///
 /// - Remark: Generated from `#/components/schemas/UserTaskVariableFilter`.
-public struct UserTaskVariableFilter: Codable, Hashable, Sendable {
+public struct UserTaskVariableFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Name of the variable.
     public var name: StringFilterProperty?
 
@@ -759,6 +926,14 @@ public struct UserTaskVariableFilter: Codable, Hashable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case name
+    }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: StringFilterProperty? = object.optional("name")
+        else { return nil }
+        return Self(name: v0)
     }
 }
 
@@ -771,7 +946,7 @@ public typealias UserTaskStateFilterProperty = FilterProperty<UserTaskStateEnum,
 /// Advanced UserTaskStateEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedUserTaskStateFilter`.
-public struct AdvancedUserTaskStateFilter: Codable, Hashable, Sendable {
+public struct AdvancedUserTaskStateFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.8.
@@ -816,12 +991,24 @@ public struct AdvancedUserTaskStateFilter: Codable, Hashable, Sendable {
         case `in` = "$in"
         case like = "$like"
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: UserTaskStateEnum? = object.optional("$eq"),
+            let v1: UserTaskStateEnum? = object.optional("$neq"),
+            let v2: Bool? = object.optional("$exists"),
+            let v3: [UserTaskStateEnum]? = object.optional("$in"),
+            let v4: LikeFilter? = object.optional("$like")
+        else { return nil }
+        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
+    }
 }
 
 /// The user task audit log search filters.
 ///
 /// - Remark: Generated from `#/components/schemas/UserTaskAuditLogFilter`.
-public struct UserTaskAuditLogFilter: Codable, Hashable, Sendable {
+public struct UserTaskAuditLogFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// The audit log operation type search filter.
     public var operationType: OperationTypeFilterProperty?
     /// The audit log result search filter.
@@ -848,5 +1035,17 @@ public struct UserTaskAuditLogFilter: Codable, Hashable, Sendable {
         case timestamp
         case actorType
         case actorId
+    }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: OperationTypeFilterProperty? = object.optional("operationType"),
+            let v1: AuditLogResultFilterProperty? = object.optional("result"),
+            let v2: DateTimeFilterProperty? = object.optional("timestamp"),
+            let v3: AuditLogActorTypeFilterProperty? = object.optional("actorType"),
+            let v4: StringFilterProperty? = object.optional("actorId")
+        else { return nil }
+        return Self(operationType: v0, result: v1, timestamp: v2, actorType: v3, actorId: v4)
     }
 }

@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/UserRequest`.
-public struct UserRequest: Codable, Hashable, Sendable {
+public struct UserRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The password of the user.
     public var password: String
     /// The username of the new user.
@@ -27,10 +27,21 @@ public struct UserRequest: Codable, Hashable, Sendable {
         case name
         case email
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("password"),
+            let v1: Username = object.required("username"),
+            let v2: String? = object.optional("name"),
+            let v3: String? = object.optional("email")
+        else { return nil }
+        return Self(password: v0, username: v1, name: v2, email: v3)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/UserCreateResult`.
-public struct UserCreateResult: Codable, Hashable, Sendable {
+public struct UserCreateResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The username of the created user.
     public var username: Username
     /// The name of the user.
@@ -50,10 +61,20 @@ public struct UserCreateResult: Codable, Hashable, Sendable {
         case name
         case email
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Username = object.required("username"),
+            let v1: String? = object.optional("name"),
+            let v2: String? = object.optional("email")
+        else { return nil }
+        return Self(username: v0, name: v1, email: v2)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/UserUpdateRequest`.
-public struct UserUpdateRequest: Codable, Hashable, Sendable {
+public struct UserUpdateRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The password of the user. If blank, the password is unchanged.
     public var password: String?
     /// The name of the user.
@@ -73,10 +94,20 @@ public struct UserUpdateRequest: Codable, Hashable, Sendable {
         case name
         case email
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String? = object.optional("password"),
+            let v1: String? = object.optional("name"),
+            let v2: String? = object.optional("email")
+        else { return nil }
+        return Self(password: v0, name: v1, email: v2)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/UserUpdateResult`.
-public struct UserUpdateResult: Codable, Hashable, Sendable {
+public struct UserUpdateResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The username of the updated user.
     public var username: Username
     /// The name of the user.
@@ -96,10 +127,20 @@ public struct UserUpdateResult: Codable, Hashable, Sendable {
         case name
         case email
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Username = object.required("username"),
+            let v1: String? = object.optional("name"),
+            let v2: String? = object.optional("email")
+        else { return nil }
+        return Self(username: v0, name: v1, email: v2)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/UserResult`.
-public struct UserResult: Codable, Hashable, Sendable {
+public struct UserResult: Codable, Hashable, Sendable, NodeDecodable {
     /// The username of the user.
     public var username: Username
     /// The name of the user.
@@ -119,10 +160,20 @@ public struct UserResult: Codable, Hashable, Sendable {
         case name
         case email
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Username = object.required("username"),
+            let v1: String? = object.optional("name"),
+            let v2: String? = object.optional("email")
+        else { return nil }
+        return Self(username: v0, name: v1, email: v2)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/UserSearchQuerySortRequest`.
-public struct UserSearchQuerySortRequest: Codable, Hashable, Sendable {
+public struct UserSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -139,8 +190,17 @@ public struct UserSearchQuerySortRequest: Codable, Hashable, Sendable {
         case order
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Field = object.required("field"),
+            let v1: SortOrderEnum? = object.optional("order")
+        else { return nil }
+        return Self(field: v0, order: v1)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum {
+    public enum Field: CamundaEnum, NodeDecodable {
         /// `username`
         case username
         /// `name`
@@ -176,7 +236,7 @@ public struct UserSearchQuerySortRequest: Codable, Hashable, Sendable {
 }
 
 /// - Remark: Generated from `#/components/schemas/UserSearchQueryRequest`.
-public struct UserSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery {
+public struct UserSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -198,12 +258,22 @@ public struct UserSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSear
         case sort
         case filter
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageRequest? = object.optional("page"),
+            let v1: [UserSearchQuerySortRequest]? = object.optional("sort"),
+            let v2: UserFilter? = object.optional("filter")
+        else { return nil }
+        return Self(page: v0, sort: v1, filter: v2)
+    }
 }
 
 /// User search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/UserFilter`.
-public struct UserFilter: Codable, Hashable, Sendable {
+public struct UserFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// The username of the user.
     public var username: StringFilterProperty?
     /// The name of the user.
@@ -223,10 +293,20 @@ public struct UserFilter: Codable, Hashable, Sendable {
         case name
         case email
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: StringFilterProperty? = object.optional("username"),
+            let v1: StringFilterProperty? = object.optional("name"),
+            let v2: StringFilterProperty? = object.optional("email")
+        else { return nil }
+        return Self(username: v0, name: v1, email: v2)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/UserSearchResult`.
-public struct UserSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct UserSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -243,5 +323,14 @@ public struct UserSearchResult: Codable, Hashable, Sendable, PaginatedSearchResu
     enum CodingKeys: String, CodingKey {
         case page
         case items
+    }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [UserResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
     }
 }

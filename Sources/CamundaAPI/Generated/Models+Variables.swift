@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/VariableSearchQuerySortRequest`.
-public struct VariableSearchQuerySortRequest: Codable, Hashable, Sendable {
+public struct VariableSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -20,8 +20,17 @@ public struct VariableSearchQuerySortRequest: Codable, Hashable, Sendable {
         case order
     }
 
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Field = object.required("field"),
+            let v1: SortOrderEnum? = object.optional("order")
+        else { return nil }
+        return Self(field: v0, order: v1)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum {
+    public enum Field: CamundaEnum, NodeDecodable {
         /// `value`
         case value
         /// `name`
@@ -71,7 +80,7 @@ public struct VariableSearchQuerySortRequest: Codable, Hashable, Sendable {
 /// Variable search query request.
 ///
 /// - Remark: Generated from `#/components/schemas/VariableSearchQuery`.
-public struct VariableSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery {
+public struct VariableSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -93,12 +102,22 @@ public struct VariableSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQ
         case sort
         case filter
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageRequest? = object.optional("page"),
+            let v1: [VariableSearchQuerySortRequest]? = object.optional("sort"),
+            let v2: VariableFilter? = object.optional("filter")
+        else { return nil }
+        return Self(page: v0, sort: v1, filter: v2)
+    }
 }
 
 /// Variable filter request.
 ///
 /// - Remark: Generated from `#/components/schemas/VariableFilter`.
-public struct VariableFilter: Codable, Hashable, Sendable {
+public struct VariableFilter: Codable, Hashable, Sendable, NodeDecodable {
     /// Name of the variable.
     public var name: StringFilterProperty?
     /// The value of the variable.
@@ -141,12 +160,26 @@ public struct VariableFilter: Codable, Hashable, Sendable {
         case scopeKey
         case processInstanceKey
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: StringFilterProperty? = object.optional("name"),
+            let v1: StringFilterProperty? = object.optional("value"),
+            let v2: TenantId? = object.optional("tenantId"),
+            let v3: Bool? = object.optional("isTruncated"),
+            let v4: VariableKeyFilterProperty? = object.optional("variableKey"),
+            let v5: ScopeKeyFilterProperty? = object.optional("scopeKey"),
+            let v6: ProcessInstanceKeyFilterProperty? = object.optional("processInstanceKey")
+        else { return nil }
+        return Self(name: v0, value: v1, tenantId: v2, isTruncated: v3, variableKey: v4, scopeKey: v5, processInstanceKey: v6)
+    }
 }
 
 /// Variable search query response.
 ///
 /// - Remark: Generated from `#/components/schemas/VariableSearchQueryResult`.
-public struct VariableSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
+public struct VariableSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -164,12 +197,21 @@ public struct VariableSearchQueryResult: Codable, Hashable, Sendable, PaginatedS
         case page
         case items
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: SearchQueryPageResponse = object.required("page"),
+            let v1: [VariableSearchResult] = object.required("items")
+        else { return nil }
+        return Self(page: v0, items: v1)
+    }
 }
 
 /// Variable search response item.
 ///
 /// - Remark: Generated from `#/components/schemas/VariableSearchResult`.
-public struct VariableSearchResult: Codable, Hashable, Sendable {
+public struct VariableSearchResult: Codable, Hashable, Sendable, NodeDecodable {
     /// Name of this variable.
     public var name: String
     /// Tenant ID of this variable.
@@ -216,12 +258,27 @@ public struct VariableSearchResult: Codable, Hashable, Sendable {
         case value
         case isTruncated
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("name"),
+            let v1: TenantId = object.required("tenantId"),
+            let v2: VariableKey = object.required("variableKey"),
+            let v3: ScopeKey = object.required("scopeKey"),
+            let v4: ProcessInstanceKey = object.required("processInstanceKey"),
+            let v5: ProcessInstanceKey? = object.optional("rootProcessInstanceKey"),
+            let v6: String = object.required("value"),
+            let v7: Bool = object.required("isTruncated")
+        else { return nil }
+        return Self(name: v0, tenantId: v1, variableKey: v2, scopeKey: v3, processInstanceKey: v4, rootProcessInstanceKey: v5, value: v6, isTruncated: v7)
+    }
 }
 
 /// Variable search response item.
 ///
 /// - Remark: Generated from `#/components/schemas/VariableResult`.
-public struct VariableResult: Codable, Hashable, Sendable {
+public struct VariableResult: Codable, Hashable, Sendable, NodeDecodable {
     /// Name of this variable.
     public var name: String
     /// Tenant ID of this variable.
@@ -264,12 +321,26 @@ public struct VariableResult: Codable, Hashable, Sendable {
         case rootProcessInstanceKey
         case value
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("name"),
+            let v1: TenantId = object.required("tenantId"),
+            let v2: VariableKey = object.required("variableKey"),
+            let v3: ScopeKey = object.required("scopeKey"),
+            let v4: ProcessInstanceKey = object.required("processInstanceKey"),
+            let v5: ProcessInstanceKey? = object.optional("rootProcessInstanceKey"),
+            let v6: String = object.required("value")
+        else { return nil }
+        return Self(name: v0, tenantId: v1, variableKey: v2, scopeKey: v3, processInstanceKey: v4, rootProcessInstanceKey: v5, value: v6)
+    }
 }
 
 /// Variable response item.
 ///
 /// - Remark: Generated from `#/components/schemas/VariableResultBase`.
-public struct VariableResultBase: Codable, Hashable, Sendable {
+public struct VariableResultBase: Codable, Hashable, Sendable, NodeDecodable {
     /// Name of this variable.
     public var name: String
     /// Tenant ID of this variable.
@@ -308,10 +379,23 @@ public struct VariableResultBase: Codable, Hashable, Sendable {
         case processInstanceKey
         case rootProcessInstanceKey
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("name"),
+            let v1: TenantId = object.required("tenantId"),
+            let v2: VariableKey = object.required("variableKey"),
+            let v3: ScopeKey = object.required("scopeKey"),
+            let v4: ProcessInstanceKey = object.required("processInstanceKey"),
+            let v5: ProcessInstanceKey? = object.optional("rootProcessInstanceKey")
+        else { return nil }
+        return Self(name: v0, tenantId: v1, variableKey: v2, scopeKey: v3, processInstanceKey: v4, rootProcessInstanceKey: v5)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/VariableValueFilterProperty`.
-public struct VariableValueFilterProperty: Codable, Hashable, Sendable {
+public struct VariableValueFilterProperty: Codable, Hashable, Sendable, NodeDecodable {
     /// Name of the variable.
     public var name: String
     /// The value of the variable.
@@ -330,10 +414,19 @@ public struct VariableValueFilterProperty: Codable, Hashable, Sendable {
         case name
         case value
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String = object.required("name"),
+            let v1: StringFilterProperty = object.required("value")
+        else { return nil }
+        return Self(name: v0, value: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/SetVariableRequest`.
-public struct SetVariableRequest: Codable, Hashable, Sendable {
+public struct SetVariableRequest: Codable, Hashable, Sendable, NodeDecodable {
     /// JSON object representing the variables to set in the element’s scope.
     public var variables: [String: JSONValue]
     /// If set to `true`, the variables are merged strictly into the local scope (as specified
@@ -366,5 +459,15 @@ public struct SetVariableRequest: Codable, Hashable, Sendable {
         case variables
         case local
         case operationReference
+    }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: [String: JSONValue] = object.required("variables"),
+            let v1: Bool? = object.optional("local"),
+            let v2: OperationReference? = object.optional("operationReference")
+        else { return nil }
+        return Self(variables: v0, local: v1, operationReference: v2)
     }
 }

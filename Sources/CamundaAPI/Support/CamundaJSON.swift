@@ -46,7 +46,29 @@ public enum CamundaJSON {
     /// from it; free-form members such as `variables` are converted from the tree to ``JSONValue``
     /// directly. A repeated member name keeps its first value. Errors are `DecodingError`s with the
     /// coding path, as `JSONDecoder` throws them.
+    ///
+    /// Generated models are built from the tree directly, member by member; whatever that fast path
+    /// does not take exactly as `Codable` would (a missing member, a wrong kind, a union) is decoded
+    /// again with `Codable`, which also produces the error.
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+        let node = try JSONParser.parseNode(data)
+        if let value = fastDecode(T.self, from: node) { return value }
+        return try JSONValueDecoder.decode(T.self, from: node, codingPath: [])
+    }
+
+    /// The value through the generated fast path alone; `nil` when `T` has none or it does not apply.
+    static func fastDecode<T: Decodable>(_ type: T.Type, from node: JSONNode) -> T? {
+        guard let fast = T.self as? any NodeDecodable.Type else { return nil }
+        return fast.decode(node: node, as: T.self)
+    }
+
+    /// For tests: the value through the generated fast path alone (`nil` when it does not apply).
+    package static func fastDecode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T? {
+        fastDecode(T.self, from: try JSONParser.parseNode(data))
+    }
+
+    /// For tests: the value through `Codable` alone.
+    package static func codableDecode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
         try JSONValueDecoder.decode(T.self, from: JSONParser.parseNode(data), codingPath: [])
     }
 

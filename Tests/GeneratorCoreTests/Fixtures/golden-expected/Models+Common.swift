@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/Problem`.
-public struct Problem: Codable, Hashable, Sendable {
+public struct Problem: Codable, Hashable, Sendable, NodeDecodable {
     public var title: String?
     public var status: Int32?
 
@@ -17,12 +17,21 @@ public struct Problem: Codable, Hashable, Sendable {
         case title
         case status
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String? = object.optional("title"),
+            let v1: Int32? = object.optional("status")
+        else { return nil }
+        return Self(title: v0, status: v1)
+    }
 }
 
 /// The key of a pet.
 ///
 /// - Remark: Generated from `#/components/schemas/PetKey`.
-public struct PetKey: CamundaIdentifier {
+public struct PetKey: CamundaIdentifier, NodeDecodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -32,7 +41,7 @@ public struct PetKey: CamundaIdentifier {
 }
 
 /// - Remark: Generated from `#/components/schemas/Weird~Name/Holder`.
-public struct WeirdNameHolder: Codable, Hashable, Sendable {
+public struct WeirdNameHolder: Codable, Hashable, Sendable, NodeDecodable {
     public var target: WeirdNameTarget?
 
     /// Creates a value with every property; optional ones default to `nil`.
@@ -43,13 +52,21 @@ public struct WeirdNameHolder: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case target
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: WeirdNameTarget? = object.optional("target")
+        else { return nil }
+        return Self(target: v0)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/Weird~Name/Target`.
 public typealias WeirdNameTarget = String
 
 /// - Remark: Generated from `#/components/schemas/SearchRequest`.
-public struct SearchRequest: Codable, Hashable, Sendable {
+public struct SearchRequest: Codable, Hashable, Sendable, NodeDecodable {
     public var limit: Int32?
 
     /// Creates a value with every property; optional ones default to `nil`.
@@ -60,10 +77,18 @@ public struct SearchRequest: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case limit
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Int32? = object.optional("limit")
+        else { return nil }
+        return Self(limit: v0)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/SearchResponse`.
-public struct SearchResponse: Codable, Hashable, Sendable {
+public struct SearchResponse: Codable, Hashable, Sendable, NodeDecodable {
     public var total: Int64
 
     /// Creates a value with every property; optional ones default to `nil`.
@@ -74,13 +99,21 @@ public struct SearchResponse: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case total
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Int64 = object.required("total")
+        else { return nil }
+        return Self(total: v0)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/StringFilterProperty`.
 public typealias StringFilterProperty = FilterProperty<String, AdvancedStringFilter>
 
 /// - Remark: Generated from `#/components/schemas/AdvancedStringFilter`.
-public struct AdvancedStringFilter: Codable, Hashable, Sendable {
+public struct AdvancedStringFilter: Codable, Hashable, Sendable, NodeDecodable {
     public var eq: String?
     public var like: String?
 
@@ -93,5 +126,14 @@ public struct AdvancedStringFilter: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case eq = "$eq"
         case like = "$like"
+    }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String? = object.optional("$eq"),
+            let v1: String? = object.optional("$like")
+        else { return nil }
+        return Self(eq: v0, like: v1)
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 /// A pet.
 ///
 /// - Remark: Generated from `#/components/schemas/Pet`.
-public struct Pet: Codable, Hashable, Sendable {
+public struct Pet: Codable, Hashable, Sendable, NodeDecodable {
     /// The key of a pet.
     public var petKey: PetKey
     public var name: String
@@ -30,10 +30,22 @@ public struct Pet: Codable, Hashable, Sendable {
         case born
         case family
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: PetKey = object.required("petKey"),
+            let v1: String = object.required("name"),
+            let v2: PetKind = object.required("kind"),
+            let v3: Date? = object.optional("born"),
+            let v4: FamilyNode? = object.optional("family")
+        else { return nil }
+        return Self(petKey: v0, name: v1, kind: v2, born: v3, family: v4)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/PetKind`.
-public enum PetKind: CamundaEnum {
+public enum PetKind: CamundaEnum, NodeDecodable {
     /// `DOG`
     case dog
     /// `CAT`
@@ -70,7 +82,7 @@ public enum PetKind: CamundaEnum {
 /// A recursive tree.
 ///
 /// - Remark: Generated from `#/components/schemas/FamilyNode`.
-public struct FamilyNode: Codable, Hashable, Sendable {
+public struct FamilyNode: Codable, Hashable, Sendable, NodeDecodable {
     public var name: String?
     public var children: [FamilyNode]?
 
@@ -84,10 +96,19 @@ public struct FamilyNode: Codable, Hashable, Sendable {
         case name
         case children
     }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: String? = object.optional("name"),
+            let v1: [FamilyNode]? = object.optional("children")
+        else { return nil }
+        return Self(name: v0, children: v1)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/PetSearchQuery`.
-public struct PetSearchQuery: Codable, Hashable, Sendable {
+public struct PetSearchQuery: Codable, Hashable, Sendable, NodeDecodable {
     public var limit: Int32?
     public var filter: Filter?
 
@@ -102,7 +123,16 @@ public struct PetSearchQuery: Codable, Hashable, Sendable {
         case filter
     }
 
-    public struct Filter: Codable, Hashable, Sendable {
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Int32? = object.optional("limit"),
+            let v1: Filter? = object.optional("filter")
+        else { return nil }
+        return Self(limit: v0, filter: v1)
+    }
+
+    public struct Filter: Codable, Hashable, Sendable, NodeDecodable {
         public var name: StringFilterProperty?
 
         /// Creates a value with every property; optional ones default to `nil`.
@@ -113,11 +143,19 @@ public struct PetSearchQuery: Codable, Hashable, Sendable {
         enum CodingKeys: String, CodingKey {
             case name
         }
+
+        /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+        static func decode(node: JSONNode) -> Self? {
+            guard var object = NodeObject(node),
+                let v0: StringFilterProperty? = object.optional("name")
+            else { return nil }
+            return Self(name: v0)
+        }
     }
 }
 
 /// - Remark: Generated from `#/components/schemas/PetSearchResult`.
-public struct PetSearchResult: Codable, Hashable, Sendable {
+public struct PetSearchResult: Codable, Hashable, Sendable, NodeDecodable {
     public var total: Int64
     public var items: [Pet]
 
@@ -130,5 +168,14 @@ public struct PetSearchResult: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case total
         case items
+    }
+
+    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
+    static func decode(node: JSONNode) -> Self? {
+        guard var object = NodeObject(node),
+            let v0: Int64 = object.required("total"),
+            let v1: [Pet] = object.required("items")
+        else { return nil }
+        return Self(total: v0, items: v1)
     }
 }

@@ -1,0 +1,206 @@
+import Foundation
+
+/// A type that `CamundaJSON.decode` can build straight from the parsed ``JSONNode`` tree, without
+/// `Codable`'s per-member dispatch (containers, coding keys, coding paths).
+///
+/// The fast path is only an optimisation: ``decode(node:)`` returns `nil` for anything it does not
+/// handle exactly as `init(from:)` would (a missing or `null` required member, a value of the wrong
+/// kind, a union), and the caller then decodes the same tree with `Codable`, which either succeeds
+/// the same way or throws the precise `DecodingError` with its coding path. When it returns a value,
+/// the value equals what `init(from:)` gives for the same JSON (tested over every spec example).
+///
+/// Generated structs implement it member by member; generated enums, identifiers and unions, and
+/// the standard types the models use, conform through the extensions below.
+protocol NodeDecodable: Decodable {
+    /// The value for `node`, or `nil` to send the caller to `init(from:)`.
+    static func decode(node: JSONNode) -> Self?
+}
+
+extension NodeDecodable {
+    /// Through `Codable` (unions and anything else without a fast path of its own).
+    static func decode(node: JSONNode) -> Self? {
+        try? JSONValueDecoder.decode(Self.self, from: node, codingPath: [])
+    }
+
+    /// ``decode(node:)`` for a caller that knows the type only as `T` (which is `Self`).
+    static func decode<T>(node: JSONNode, as type: T.Type) -> T? {
+        decode(node: node).map { unsafeCast($0, to: T.self) }
+    }
+}
+
+/// The members of a JSON object, looked up by name the way the tree decoder does: by a scan that
+/// starts after the member found last (models ask for their members in about the order servers
+/// send them), comparing a cheap hash before the name.
+struct NodeObject {
+    let members: [JSONMember]
+    private var cursor = 0
+
+    @inline(__always)
+    init?(_ node: JSONNode) {
+        guard case .object(let members) = node else { return nil }
+        self.members = members
+    }
+
+    @inline(__always)
+    mutating func member(_ name: String) -> JSONNode? {
+        let hash = JSONMember.nameHash(name)
+        let count = members.count
+        var position = cursor
+        for _ in 0..<count {
+            if position == count { position = 0 }
+            if members[position].hash == hash && members[position].key == name {
+                cursor = position + 1
+                return members[position].value
+            }
+            position += 1
+        }
+        return nil
+    }
+
+    /// A required member: `nil` when it is missing or does not decode (a `null` decodes only as `JSONValue`).
+    @inline(__always)
+    mutating func required<T: NodeDecodable>(_ name: String) -> T? {
+        guard let node = member(name) else { return nil }
+        return T.decode(node: node)
+    }
+
+    /// An optional member: `.some(nil)` when it is missing or `null` (as `decodeIfPresent`), `nil`
+    /// when it is present and does not decode.
+    @inline(__always)
+    mutating func optional<T: NodeDecodable>(_ name: String) -> T?? {
+        guard let node = member(name) else { return .some(nil) }
+        if case .null = node { return .some(nil) }
+        guard let value = T.decode(node: node) else { return nil }
+        return .some(value)
+    }
+}
+
+// MARK: Standard types, as `JSONValueDecoder` decodes them
+
+extension String: NodeDecodable {
+    @inline(__always)
+    static func decode(node: JSONNode) -> String? {
+        guard case .string(let text) = node else { return nil }
+        return text
+    }
+}
+
+extension Bool: NodeDecodable {
+    @inline(__always)
+    static func decode(node: JSONNode) -> Bool? {
+        guard case .bool(let flag) = node else { return nil }
+        return flag
+    }
+}
+
+/// Integers: exact values only, from integral numbers or from doubles that are whole and in range.
+protocol NodeDecodableInteger: NodeDecodable, FixedWidthInteger {}
+
+extension NodeDecodableInteger {
+    @inline(__always)
+    static func decode(node: JSONNode) -> Self? {
+        switch node {
+        case .int(let number): Self(exactly: number)
+        case .double(let number): Self(exactly: number)
+        default: nil
+        }
+    }
+}
+
+extension Int: NodeDecodableInteger {}
+extension Int32: NodeDecodableInteger {}
+extension Int64: NodeDecodableInteger {}
+
+extension Double: NodeDecodable {
+    @inline(__always)
+    static func decode(node: JSONNode) -> Double? {
+        switch node {
+        case .int(let number): Double(number)
+        case .double(let number): number
+        default: nil
+        }
+    }
+}
+
+extension Float: NodeDecodable {
+    @inline(__always)
+    static func decode(node: JSONNode) -> Float? {
+        switch node {
+        case .int(let number): Float(number)
+        case .double(let number): Float(number)
+        default: nil
+        }
+    }
+}
+
+extension Date: NodeDecodable {
+    static func decode(node: JSONNode) -> Date? {
+        guard case .string(let text) = node else { return nil }
+        return CamundaJSON.parseDate(text)
+    }
+}
+
+extension JSONValue: NodeDecodable {
+    @inline(__always)
+    static func decode(node: JSONNode) -> JSONValue? { node.jsonValue }
+}
+
+extension Array: NodeDecodable where Element: NodeDecodable {
+    static func decode(node: JSONNode) -> [Element]? {
+        guard case .array(let elements) = node else { return nil }
+        var result: [Element] = []
+        result.reserveCapacity(elements.count)
+        for element in elements {
+            guard let value = Element.decode(node: element) else { return nil }
+            result.append(value)
+        }
+        return result
+    }
+}
+
+extension Dictionary: NodeDecodable where Key == String, Value: NodeDecodable {
+    static func decode(node: JSONNode) -> [String: Value]? {
+        guard case .object(let members) = node else { return nil }
+        if Value.self == JSONValue.self { return unsafeCast(JSONNode.dictionary(members), to: [String: Value].self) }
+        var result = [String: Value](minimumCapacity: members.count)
+        for member in members {
+            // The parser keeps only the first of repeated names, so every key is new here.
+            guard let value = Value.decode(node: member.value) else { return nil }
+            result[member.key] = value
+        }
+        return result
+    }
+}
+
+extension CamundaEnum where Self: NodeDecodable {
+    @inline(__always)
+    static func decode(node: JSONNode) -> Self? {
+        guard case .string(let text) = node else { return nil }
+        return Self(rawValue: text)
+    }
+}
+
+extension CamundaIdentifier where Self: NodeDecodable {
+    @inline(__always)
+    static func decode(node: JSONNode) -> Self? {
+        guard case .string(let text) = node else { return nil }
+        return Self(rawValue: text)
+    }
+}
+
+extension CamundaIntegerIdentifier where Self: NodeDecodable {
+    @inline(__always)
+    static func decode(node: JSONNode) -> Self? {
+        Int32.decode(node: node).map(Self.init(rawValue:))
+    }
+}
+
+extension FilterProperty: NodeDecodable {}
+
+extension DateUpdate: NodeDecodable {
+    static func decode(node: JSONNode) -> DateUpdate? {
+        guard case .string(let text) = node else { return nil }
+        if text.isEmpty { return .clear }
+        return CamundaJSON.parseDate(text).map { .set($0) }
+    }
+}

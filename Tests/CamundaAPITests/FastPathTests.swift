@@ -1,0 +1,85 @@
+import CamundaAPI
+import Foundation
+import GeneratorCore
+import Testing
+
+/// `CamundaJSON.decode` builds generated models straight from the node tree and falls back to
+/// `Codable` for anything that path does not take. Where it takes a value, the value must be the one
+/// `Codable` gives; where it declines, `Codable` decides (and produces the error).
+@Suite struct DecodingFastPath {
+    /// Decodes `data` both ways; returns whether the fast path took it.
+    static func compare<T: Codable>(_ type: T.Type, _ data: Data, _ label: String) throws -> Bool {
+        let codable = Result { try CamundaJSON.codableDecode(T.self, from: data) }
+        guard let fast = try CamundaJSON.fastDecode(T.self, from: data) else { return false }
+        switch codable {
+        case .success(let value):
+            #expect((fast as? AnyHashable) == (value as? AnyHashable), "\(label)")
+            #expect(fast as? AnyHashable != nil)
+        case .failure(let error):
+            Issue.record("\(label): the fast path decoded what Codable rejects: \(error)")
+        }
+        return true
+    }
+
+    @Test func everySpecExampleDecodesAsCodableDoes() throws {
+        let root = SpecLocator.projectRoot(from: #filePath)
+        let folder = try #require(SpecLocator.currentSpecFolder(projectRoot: root), "run openapi/fetch-spec.sh")
+        let builder = ModelBuilder(loader: SpecLoader(reader: DiskFileReader(root: folder)))
+        _ = try builder.build(entry: "rest-api.yaml")
+        var fast = 0
+        var total = 0
+        for (schema, example) in builder.examples() {
+            let type = try #require(CamundaSpecCatalog.schemaType(named: schema))
+            total += 1
+            if try Self.compare(type, Data(example.jsonText.utf8), "\(schema): \(example.jsonText)") { fast += 1 }
+        }
+        // Most examples are objects of generated structs, which the fast path takes.
+        #expect(total > 10 && fast * 2 > total, "fast path took \(fast) of \(total) examples")
+    }
+
+    @Test func activatedJobsTakeTheFastPath() throws {
+        let data = Data(activatedJobJSON.utf8)
+        #expect(try Self.compare(ActivatedJobResult.self, data, "fixture"))
+        let result = Data(#"{"jobs":[\#(activatedJobJSON),\#(activatedJobJSON)]}"#.utf8)
+        #expect(try Self.compare(JobActivationResult.self, result, "two jobs"))
+    }
+
+    /// Every member of the fixture job removed, nulled, or given a value of another kind: either both
+    /// paths agree or the fast path declines and `Codable` decides.
+    @Test func alteredJobsDecodeAsCodableDoes() throws {
+        let object = try #require(try CamundaJSON.decode(JSONValue.self, from: Data(activatedJobJSON.utf8)).objectValue)
+        let replacements: [JSONValue?] = [nil, .null, .string("x"), .int(7), .double(7.5), .bool(true), .array([]), .object([:])]
+        var declined = 0
+        for name in object.keys.sorted() {
+            for replacement in replacements {
+                var altered = object
+                altered[name] = replacement
+                let data = try CamundaJSON.encode(JSONValue.object(altered))
+                if try !Self.compare(ActivatedJobResult.self, data, "\(name) = \(String(describing: replacement))") {
+                    declined += 1
+                    // Declined: what CamundaJSON.decode returns is Codable's answer.
+                    let decoded = Result { try CamundaJSON.decode(ActivatedJobResult.self, from: data) }
+                    let codable = Result { try CamundaJSON.codableDecode(ActivatedJobResult.self, from: data) }
+                    switch (decoded, codable) {
+                    case (.success(let left), .success(let right)): #expect(left == right)
+                    case (.failure(let left), .failure(let right)): #expect("\(left)" == "\(right)")
+                    default: Issue.record("\(name): decode and Codable disagree")
+                    }
+                }
+            }
+        }
+        #expect(declined > 0)
+    }
+
+    @Test func errorsKeepTheirCodingPath() throws {
+        let json = activatedJobJSON.replacingOccurrences(of: #""retries":"#, with: #""retries":"three","ignored":"#)
+        let data = Data(#"{"jobs":[\#(activatedJobJSON),\#(json)]}"#.utf8)
+        #expect(try CamundaJSON.fastDecode(JobActivationResult.self, from: data) == nil)
+        do {
+            _ = try CamundaJSON.decode(JobActivationResult.self, from: data)
+            Issue.record("decoded a job whose retries are a string")
+        } catch let DecodingError.typeMismatch(_, context) {
+            #expect(context.codingPath.map(\.stringValue) == ["jobs", "Index 1", "retries"])
+        }
+    }
+}
