@@ -37,6 +37,51 @@ import Testing
         #expect(total > 10 && fast * 2 > total, "fast path took \(fast) of \(total) examples")
     }
 
+    /// Encodes `value` both ways; returns whether the fast path took it.
+    static func compareEncoding<T: Encodable>(_ value: T, _ label: String) throws -> Bool {
+        let codable = try CamundaJSON.codableEncode(value)
+        guard let fast = CamundaJSON.fastEncode(value) else { return false }
+        #expect(fast == codable, "\(label): \(String(decoding: fast, as: UTF8.self)) vs \(String(decoding: codable, as: UTF8.self))")
+        return true
+    }
+
+    static func decodeAndCompareEncoding<T: Codable>(_ type: T.Type, _ data: Data, _ label: String) throws -> Bool {
+        try compareEncoding(try CamundaJSON.codableDecode(T.self, from: data), label)
+    }
+
+    @Test func everySpecExampleEncodesAsCodableDoes() throws {
+        let root = SpecLocator.projectRoot(from: #filePath)
+        let folder = try #require(SpecLocator.currentSpecFolder(projectRoot: root), "run openapi/fetch-spec.sh")
+        let builder = ModelBuilder(loader: SpecLoader(reader: DiskFileReader(root: folder)))
+        _ = try builder.build(entry: "rest-api.yaml")
+        var fast = 0
+        var total = 0
+        for (schema, example) in builder.examples() {
+            let type = try #require(CamundaSpecCatalog.schemaType(named: schema))
+            total += 1
+            if try Self.decodeAndCompareEncoding(type, Data(example.jsonText.utf8), "\(schema)") { fast += 1 }
+        }
+        #expect(total > 10 && fast * 2 > total, "fast path took \(fast) of \(total) examples")
+    }
+
+    @Test func requestsEncodeAsCodableDoes() throws {
+        let variables: [String: JSONValue] = [
+            "b": "x/y \"quoted\" \u{1}\n", "a": 1.5, "é": ["nested": [1, 2.25, nil, true]], "big": .int(.max), "neg": -0.0,
+        ]
+        #expect(try Self.compareEncoding(JobCompletionRequest(variables: variables), "completion"))
+        #expect(try Self.compareEncoding(JobCompletionRequest(), "empty completion"))
+        #expect(try Self.compareEncoding(
+            JobFailRequest(retries: 2, errorMessage: "boom", retryBackOff: 1000, variables: variables, leaseToken: "lease"), "failure"))
+        #expect(try Self.compareEncoding(
+            JobActivationRequest(type: "t", worker: "w", timeout: 1, maxJobsToActivate: 32, fetchVariable: ["a", "b"],
+                requestTimeout: 0, tenantIds: ["<default>"], withLease: true), "activation"))
+        #expect(try Self.compareEncoding([JobCompletionRequest(variables: variables)], "array"))
+        #expect(try Self.compareEncoding(["k": JobCompletionRequest()], "dictionary"))
+        // A non-finite number has no fast form: Codable throws the error with its path.
+        let infinite = JobCompletionRequest(variables: ["x": .double(.infinity)])
+        #expect(throws: EncodingError.self) { try CamundaJSON.encode(infinite) }
+    }
+
     @Test func activatedJobsTakeTheFastPath() throws {
         let data = Data(activatedJobJSON.utf8)
         #expect(try Self.compare(ActivatedJobResult.self, data, "fixture"))

@@ -31,7 +31,7 @@ import Testing
             /// An order.
             ///
             /// - Remark: Generated from `#/components/schemas/Order`.
-            public struct Order: Codable, Hashable, Sendable, NodeDecodable {
+            public struct Order: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
                 /// The id.
                 public var orderId: String
                 public var total: Double
@@ -71,6 +71,21 @@ import Testing
                     else { return nil }
                     return Self(orderId: v0, total: v1, note: v2, eq: v3, camundaDocumentType: v4, createdAt: v5)
                 }
+
+                /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+                func encodedNode() -> EncodedNode? {
+                    let object = EncodedObject()
+                    object.members.reserveCapacity(6)
+                    guard
+                        object.put("orderId", self.orderId),
+                        object.put("total", self.total),
+                        object.put("note", self.note),
+                        object.put("$eq", self.eq),
+                        object.put("camunda.document.type", self.camundaDocumentType),
+                        object.put("createdAt", self.createdAt)
+                    else { return nil }
+                    return .object(object)
+                }
             }
 
             """#)
@@ -97,7 +112,7 @@ import Testing
             """
         expectSame(try modelText(yaml + "\n"), #"""
             /// - Remark: Generated from `#/components/schemas/Base`.
-            public struct Base: Codable, Hashable, Sendable, NodeDecodable {
+            public struct Base: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
                 public var page: Int32
 
                 /// Creates a value with every property; optional ones default to `nil`.
@@ -116,10 +131,20 @@ import Testing
                     else { return nil }
                     return Self(page: v0)
                 }
+
+                /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+                func encodedNode() -> EncodedNode? {
+                    let object = EncodedObject()
+                    object.members.reserveCapacity(1)
+                    guard
+                        object.put("page", self.page)
+                    else { return nil }
+                    return .object(object)
+                }
             }
 
             /// - Remark: Generated from `#/components/schemas/Child`.
-            public struct Child: Codable, Hashable, Sendable, NodeDecodable {
+            public struct Child: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
                 public var page: Int32
                 public var items: [String]?
 
@@ -142,6 +167,17 @@ import Testing
                     else { return nil }
                     return Self(page: v0, items: v1)
                 }
+
+                /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+                func encodedNode() -> EncodedNode? {
+                    let object = EncodedObject()
+                    object.members.reserveCapacity(2)
+                    guard
+                        object.put("page", self.page),
+                        object.put("items", self.items)
+                    else { return nil }
+                    return .object(object)
+                }
             }
 
             """#)
@@ -158,7 +194,7 @@ import Testing
             /// The state.
             ///
             /// - Remark: Generated from `#/components/schemas/State`.
-            public enum State: CamundaEnum, NodeDecodable {
+            public enum State: CamundaEnum, NodeDecodable, NodeEncodable {
                 /// `ACTIVE`
                 case active
                 /// `ERROR_THROWN`
@@ -231,7 +267,7 @@ import Testing
             /// A job key.
             ///
             /// - Remark: Generated from `#/components/schemas/JobKey`.
-            public struct JobKey: CamundaIdentifier, NodeDecodable {
+            public struct JobKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
                 /// The raw value sent on the wire.
                 public let rawValue: String
                 /// Creates the identifier from its raw value.
@@ -241,7 +277,7 @@ import Testing
             }
 
             /// - Remark: Generated from `#/components/schemas/Holder`.
-            public struct Holder: Codable, Hashable, Sendable, NodeDecodable {
+            public struct Holder: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
                 /// The key of the job.
                 public var jobKey: JobKey
                 /// A job key.
@@ -265,6 +301,17 @@ import Testing
                         let v1: JobKey? = object.optional("parentKey")
                     else { return nil }
                     return Self(jobKey: v0, parentKey: v1)
+                }
+
+                /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+                func encodedNode() -> EncodedNode? {
+                    let object = EncodedObject()
+                    object.members.reserveCapacity(2)
+                    guard
+                        object.put("jobKey", self.jobKey),
+                        object.put("parentKey", self.parentKey)
+                    else { return nil }
+                    return .object(object)
                 }
             }
 
@@ -291,7 +338,7 @@ import Testing
             """
         expectSame(try modelText(yaml + "\n"), #"""
             /// - Remark: Generated from `#/components/schemas/Result`.
-            public enum Result: Codable, Hashable, Sendable, NodeDecodable {
+            public enum Result: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
                 /// The `userTask` variant.
                 case userTask(TaskResult)
                 /// A payload this SDK version does not recognise, kept as received.
@@ -315,7 +362,7 @@ import Testing
             }
 
             /// - Remark: Generated from `#/components/schemas/TaskResult`.
-            public struct TaskResult: Codable, Hashable, Sendable, NodeDecodable {
+            public struct TaskResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
                 public var type: String?
                 public var denied: Bool?
 
@@ -337,6 +384,17 @@ import Testing
                         let v1: Bool? = object.optional("denied")
                     else { return nil }
                     return Self(type: v0, denied: v1)
+                }
+
+                /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+                func encodedNode() -> EncodedNode? {
+                    let object = EncodedObject()
+                    object.members.reserveCapacity(2)
+                    guard
+                        object.put("type", self.type),
+                        object.put("denied", self.denied)
+                    else { return nil }
+                    return .object(object)
                 }
             }
 
@@ -366,7 +424,7 @@ import Testing
             """
         expectSame(try modelText(yaml + "\n"), #"""
             /// - Remark: Generated from `#/components/schemas/Value`.
-            public enum Value: Codable, Hashable, Sendable, NodeDecodable {
+            public enum Value: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
                 /// A ``String`` value.
                 case string(String)
                 /// A ``Double`` value.
@@ -400,7 +458,7 @@ import Testing
             }
 
             /// - Remark: Generated from `#/components/schemas/Instruction`.
-            public enum Instruction: Codable, Hashable, Sendable, NodeDecodable {
+            public enum Instruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
                 /// A ``ById`` value.
                 case byId(ById)
                 /// A ``ByKey`` value.
@@ -434,7 +492,7 @@ import Testing
             }
 
             /// - Remark: Generated from `#/components/schemas/ById`.
-            public struct ById: Codable, Hashable, Sendable, NodeDecodable {
+            public struct ById: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
                 public var id: String
 
                 /// Creates a value with every property; optional ones default to `nil`.
@@ -453,10 +511,20 @@ import Testing
                     else { return nil }
                     return Self(id: v0)
                 }
+
+                /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+                func encodedNode() -> EncodedNode? {
+                    let object = EncodedObject()
+                    object.members.reserveCapacity(1)
+                    guard
+                        object.put("id", self.id)
+                    else { return nil }
+                    return .object(object)
+                }
             }
 
             /// - Remark: Generated from `#/components/schemas/ByKey`.
-            public struct ByKey: Codable, Hashable, Sendable, NodeDecodable {
+            public struct ByKey: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
                 public var key: String
 
                 /// Creates a value with every property; optional ones default to `nil`.
@@ -474,6 +542,16 @@ import Testing
                         let v0: String = object.required("key")
                     else { return nil }
                     return Self(key: v0)
+                }
+
+                /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+                func encodedNode() -> EncodedNode? {
+                    let object = EncodedObject()
+                    object.members.reserveCapacity(1)
+                    guard
+                        object.put("key", self.key)
+                    else { return nil }
+                    return .object(object)
                 }
             }
 
@@ -500,7 +578,7 @@ import Testing
             public typealias StringFilterProperty = FilterProperty<String, AdvancedStringFilter>
 
             /// - Remark: Generated from `#/components/schemas/AdvancedStringFilter`.
-            public struct AdvancedStringFilter: Codable, Hashable, Sendable, NodeDecodable {
+            public struct AdvancedStringFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
                 public var eq: String?
                 public var `in`: [String]?
 
@@ -522,6 +600,17 @@ import Testing
                         let v1: [String]? = object.optional("$in")
                     else { return nil }
                     return Self(eq: v0, in: v1)
+                }
+
+                /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+                func encodedNode() -> EncodedNode? {
+                    let object = EncodedObject()
+                    object.members.reserveCapacity(2)
+                    guard
+                        object.put("$eq", self.eq),
+                        object.put("$in", self.`in`)
+                    else { return nil }
+                    return .object(object)
                 }
             }
 
@@ -549,7 +638,7 @@ import Testing
             """
         expectSame(try modelText(yaml + "\n"), #"""
             /// - Remark: Generated from `#/components/schemas/Payload`.
-            public struct Payload: Codable, Hashable, Sendable, NodeDecodable {
+            public struct Payload: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
                 public var variables: [String: JSONValue]
                 public var headers: [String: String]?
                 /// Any value.
@@ -582,7 +671,20 @@ import Testing
                     return Self(variables: v0, headers: v1, anything: v2, mode: v3)
                 }
 
-                public enum Mode: CamundaEnum, NodeDecodable {
+                /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+                func encodedNode() -> EncodedNode? {
+                    let object = EncodedObject()
+                    object.members.reserveCapacity(4)
+                    guard
+                        object.put("variables", self.variables),
+                        object.put("headers", self.headers),
+                        object.put("anything", self.anything),
+                        object.put("mode", self.mode)
+                    else { return nil }
+                    return .object(object)
+                }
+
+                public enum Mode: CamundaEnum, NodeDecodable, NodeEncodable {
                     /// `A`
                     case a
                     /// `B`
@@ -637,7 +739,7 @@ import Testing
             """
         expectSame(try modelText(yaml + "\n"), #"""
             /// - Remark: Generated from `#/components/schemas/Thing`.
-            public struct Thing: Codable, Hashable, Sendable, NodeDecodable {
+            public struct Thing: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
                 public var old: String
                 /// Added in 8.9.
                 public var newer: String?
@@ -674,6 +776,19 @@ import Testing
                         let v3: String? = object.optional("legacy")
                     else { return nil }
                     return Self(old: v0, newer: v1, clearable: v2, legacy: v3)
+                }
+
+                /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+                func encodedNode() -> EncodedNode? {
+                    let object = EncodedObject()
+                    object.members.reserveCapacity(4)
+                    guard
+                        object.put("old", self.old),
+                        object.put("newer", self.newer),
+                        object.put("clearable", self.clearable),
+                        object.put("legacy", self._legacy)
+                    else { return nil }
+                    return .object(object)
                 }
             }
 

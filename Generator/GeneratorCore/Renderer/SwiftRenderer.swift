@@ -73,7 +73,7 @@ public struct SwiftRenderer {
     func renderStruct(_ d: StructDecl, _ w: Writer) {
         w.doc(d.doc)
         if d.doc.deprecated { w.line("@available(*, deprecated)") }
-        let conformances = (["Codable", "Hashable", "Sendable"] + d.conformances + ["NodeDecodable"]).joined(separator: ", ")
+        let conformances = (["Codable", "Hashable", "Sendable"] + d.conformances + ["NodeDecodable", "NodeEncodable"]).joined(separator: ", ")
         w.block("public struct \(d.name): \(conformances)") {
             for p in d.properties {
                 w.doc(p.doc)
@@ -113,6 +113,8 @@ public struct SwiftRenderer {
                 }
                 w.line()
                 renderNodeDecode(d, w)
+                w.line()
+                renderNodeEncode(d, w)
             }
             for n in d.nested {
                 w.line()
@@ -146,10 +148,30 @@ public struct SwiftRenderer {
         }
     }
 
+    /// The fast path of `CamundaJSON.encode` (see `NodeEncodable`): the members put into the
+    /// encoder's tree directly (absent optionals left out, as `encodeIfPresent` does), `nil` (encode
+    /// with `Codable` instead) as soon as one has no fast form.
+    func renderNodeEncode(_ d: StructDecl, _ w: Writer) {
+        w.line("/// The value's encoded tree, or `nil` to encode it with `encode(to:)`.")
+        w.block("func encodedNode() -> EncodedNode?") {
+            w.line("let object = EncodedObject()")
+            w.line("object.members.reserveCapacity(\(d.properties.count))")
+            w.line("guard")
+            w.indent += 1
+            for (index, p) in d.properties.enumerated() {
+                let separator = index == d.properties.count - 1 ? "" : ","
+                w.line("object.put(\(literal(p.wireName)), self.\(SafeNames.escaped(storedName(p))))\(separator)")
+            }
+            w.indent -= 1
+            w.line("else { return nil }")
+            w.line("return .object(object)")
+        }
+    }
+
     func renderEnum(_ d: StringEnumDecl, _ w: Writer) {
         w.doc(d.doc)
         if d.doc.deprecated { w.line("@available(*, deprecated)") }
-        w.block("public enum \(d.name): CamundaEnum, NodeDecodable") {
+        w.block("public enum \(d.name): CamundaEnum, NodeDecodable, NodeEncodable") {
             for c in d.cases where !c.deprecated {
                 w.line("/// `\(c.wireValue)`")
                 w.line("case \(SafeNames.escaped(c.swiftName))")
@@ -189,7 +211,7 @@ public struct SwiftRenderer {
         w.doc(d.doc)
         let proto = d.integer ? "CamundaIntegerIdentifier" : "CamundaIdentifier"
         let raw = d.integer ? "Int32" : "String"
-        w.block("public struct \(d.name): \(proto), NodeDecodable") {
+        w.block("public struct \(d.name): \(proto), NodeDecodable, NodeEncodable") {
             w.line("/// The raw value sent on the wire.")
             w.line("public let rawValue: \(raw)")
             w.line("/// Creates the identifier from its raw value.")
@@ -208,7 +230,7 @@ public struct SwiftRenderer {
     func renderUnion(_ d: UnionDecl, _ w: Writer) {
         w.doc(d.doc)
         if d.doc.deprecated { w.line("@available(*, deprecated)") }
-        w.block("public enum \(d.name): Codable, Hashable, Sendable, NodeDecodable") {
+        w.block("public enum \(d.name): Codable, Hashable, Sendable, NodeDecodable, NodeEncodable") {
             for c in d.cases {
                 if let tag = c.tag { w.line("/// The `\(tag)` variant.") } else { w.line("/// A ``\(c.payload.rendered)`` value.") }
                 w.line("case \(SafeNames.escaped(c.swiftName))(\(c.payload.rendered))")

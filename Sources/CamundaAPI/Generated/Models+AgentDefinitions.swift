@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/AgentDefinitionSearchQuerySortRequest`.
-public struct AgentDefinitionSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct AgentDefinitionSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -29,8 +29,19 @@ public struct AgentDefinitionSearchQuerySortRequest: Codable, Hashable, Sendable
         return Self(field: v0, order: v1)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("field", self.field),
+            object.put("order", self.order)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable {
+    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `agentDefinitionKey`
         case agentDefinitionKey
         /// `agentType`
@@ -92,7 +103,7 @@ public struct AgentDefinitionSearchQuerySortRequest: Codable, Hashable, Sendable
 /// Agent definition search request.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentDefinitionSearchQuery`.
-public struct AgentDefinitionSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
+public struct AgentDefinitionSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -124,12 +135,24 @@ public struct AgentDefinitionSearchQuery: Codable, Hashable, Sendable, Paginated
         else { return nil }
         return Self(page: v0, sort: v1, filter: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("page", self.page),
+            object.put("sort", self.sort),
+            object.put("filter", self.filter)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Agent definition search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentDefinitionFilter`.
-public struct AgentDefinitionFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AgentDefinitionFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The unique key of the agent definition.
     public var agentDefinitionKey: AgentDefinitionKeyFilterProperty?
     /// The kind of agent this agent definition describes.
@@ -189,12 +212,30 @@ public struct AgentDefinitionFilter: Codable, Hashable, Sendable, NodeDecodable 
         else { return nil }
         return Self(agentDefinitionKey: v0, agentType: v1, name: v2, elementId: v3, processDefinitionId: v4, processDefinitionKey: v5, processDefinitionVersion: v6, processDefinitionVersionTag: v7, tenantId: v8)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(9)
+        guard
+            object.put("agentDefinitionKey", self.agentDefinitionKey),
+            object.put("agentType", self.agentType),
+            object.put("name", self.name),
+            object.put("elementId", self.elementId),
+            object.put("processDefinitionId", self.processDefinitionId),
+            object.put("processDefinitionKey", self.processDefinitionKey),
+            object.put("processDefinitionVersion", self.processDefinitionVersion),
+            object.put("processDefinitionVersionTag", self.processDefinitionVersionTag),
+            object.put("tenantId", self.tenantId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Agent definition search response.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentDefinitionSearchQueryResult`.
-public struct AgentDefinitionSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct AgentDefinitionSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -221,12 +262,23 @@ public struct AgentDefinitionSearchQueryResult: Codable, Hashable, Sendable, Pag
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// An agent definition, created at deploy time for the process element it belongs to.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentDefinitionResult`.
-public struct AgentDefinitionResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct AgentDefinitionResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The unique key for this agent definition. Unique across process definition versions.
     public var agentDefinitionKey: AgentDefinitionKey
     /// The kind of agent an agent definition describes.
@@ -287,12 +339,30 @@ public struct AgentDefinitionResult: Codable, Hashable, Sendable, NodeDecodable 
         else { return nil }
         return Self(agentDefinitionKey: v0, agentType: v1, name: v2, elementId: v3, processDefinitionId: v4, processDefinitionKey: v5, processDefinitionVersion: v6, processDefinitionVersionTag: v7, tenantId: v8)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(9)
+        guard
+            object.put("agentDefinitionKey", self.agentDefinitionKey),
+            object.put("agentType", self.agentType),
+            object.put("name", self.name),
+            object.put("elementId", self.elementId),
+            object.put("processDefinitionId", self.processDefinitionId),
+            object.put("processDefinitionKey", self.processDefinitionKey),
+            object.put("processDefinitionVersion", self.processDefinitionVersion),
+            object.put("processDefinitionVersionTag", self.processDefinitionVersionTag),
+            object.put("tenantId", self.tenantId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The kind of agent an agent definition describes.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentDefinitionTypeEnum`.
-public enum AgentDefinitionTypeEnum: CamundaEnum, NodeDecodable {
+public enum AgentDefinitionTypeEnum: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `AI_AGENT_SUB_PROCESS`
     case aiAgentSubProcess
     /// `AI_AGENT_TASK`
@@ -335,7 +405,7 @@ public typealias AgentDefinitionTypeFilterProperty = FilterProperty<AgentDefinit
 /// Advanced AgentDefinitionTypeEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedAgentDefinitionTypeFilter`.
-public struct AdvancedAgentDefinitionTypeFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedAgentDefinitionTypeFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     public var eq: AgentDefinitionTypeEnum?
     /// Checks for inequality with the provided value.
@@ -386,5 +456,20 @@ public struct AdvancedAgentDefinitionTypeFilter: Codable, Hashable, Sendable, No
             let v5: LikeFilter? = object.optional("$like")
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4, like: v5)
+    }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(6)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$notIn", self.notIn),
+            object.put("$like", self.like)
+        else { return nil }
+        return .object(object)
     }
 }

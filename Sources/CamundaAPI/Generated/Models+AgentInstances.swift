@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/AgentInstanceSearchQuerySortRequest`.
-public struct AgentInstanceSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct AgentInstanceSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -29,8 +29,19 @@ public struct AgentInstanceSearchQuerySortRequest: Codable, Hashable, Sendable, 
         return Self(field: v0, order: v1)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("field", self.field),
+            object.put("order", self.order)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable {
+    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `agentInstanceKey`
         case agentInstanceKey
         /// `agentDefinitionKey`
@@ -100,7 +111,7 @@ public struct AgentInstanceSearchQuerySortRequest: Codable, Hashable, Sendable, 
 /// Agent instance search request.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceSearchQuery`.
-public struct AgentInstanceSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
+public struct AgentInstanceSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -132,12 +143,24 @@ public struct AgentInstanceSearchQuery: Codable, Hashable, Sendable, PaginatedSe
         else { return nil }
         return Self(page: v0, sort: v1, filter: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("page", self.page),
+            object.put("sort", self.sort),
+            object.put("filter", self.filter)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Agent instance search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceFilter`.
-public struct AgentInstanceFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AgentInstanceFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The unique key of the agent instance.
     public var agentInstanceKey: AgentInstanceKeyFilterProperty?
     /// The key of the agent definition this agent instance is an instance of.
@@ -230,12 +253,36 @@ public struct AgentInstanceFilter: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(agentInstanceKey: v0, agentDefinitionKey: v1, status: v2, elementId: v3, processInstanceKey: v4, rootProcessInstanceKey: v5, processDefinitionKey: v6, tenantId: v7, creationDate: v8, lastUpdatedDate: v9, completionDate: v10, elementInstanceKeys: v11, processDefinitionId: v12, processDefinitionVersion: v13, processDefinitionVersionTag: v14)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(15)
+        guard
+            object.put("agentInstanceKey", self.agentInstanceKey),
+            object.put("agentDefinitionKey", self.agentDefinitionKey),
+            object.put("status", self.status),
+            object.put("elementId", self.elementId),
+            object.put("processInstanceKey", self.processInstanceKey),
+            object.put("rootProcessInstanceKey", self.rootProcessInstanceKey),
+            object.put("processDefinitionKey", self.processDefinitionKey),
+            object.put("tenantId", self.tenantId),
+            object.put("creationDate", self.creationDate),
+            object.put("lastUpdatedDate", self.lastUpdatedDate),
+            object.put("completionDate", self.completionDate),
+            object.put("elementInstanceKeys", self.elementInstanceKeys),
+            object.put("processDefinitionId", self.processDefinitionId),
+            object.put("processDefinitionVersion", self.processDefinitionVersion),
+            object.put("processDefinitionVersionTag", self.processDefinitionVersionTag)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Agent instance search response.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceSearchQueryResult`.
-public struct AgentInstanceSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct AgentInstanceSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -262,10 +309,21 @@ public struct AgentInstanceSearchQueryResult: Codable, Hashable, Sendable, Pagin
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/AgentInstanceResult`.
-public struct AgentInstanceResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct AgentInstanceResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The unique key for this agent instance.
     public var agentInstanceKey: AgentInstanceKey
     /// The key of the agent definition this agent instance is an instance of.
@@ -377,6 +435,34 @@ public struct AgentInstanceResult: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(agentInstanceKey: v0, agentDefinitionKey: v1, status: v2, definition: v3, metrics: v4, limits: v5, tools: v6, elementId: v7, processInstanceKey: v8, rootProcessInstanceKey: v9, processDefinitionKey: v10, processDefinitionId: v11, processDefinitionVersion: v12, processDefinitionVersionTag: v13, tenantId: v14, creationDate: v15, lastUpdatedDate: v16, completionDate: v17, elementInstanceKeys: v18)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(19)
+        guard
+            object.put("agentInstanceKey", self.agentInstanceKey),
+            object.put("agentDefinitionKey", self.agentDefinitionKey),
+            object.put("status", self.status),
+            object.put("definition", self.definition),
+            object.put("metrics", self.metrics),
+            object.put("limits", self.limits),
+            object.put("tools", self.tools),
+            object.put("elementId", self.elementId),
+            object.put("processInstanceKey", self.processInstanceKey),
+            object.put("rootProcessInstanceKey", self.rootProcessInstanceKey),
+            object.put("processDefinitionKey", self.processDefinitionKey),
+            object.put("processDefinitionId", self.processDefinitionId),
+            object.put("processDefinitionVersion", self.processDefinitionVersion),
+            object.put("processDefinitionVersionTag", self.processDefinitionVersionTag),
+            object.put("tenantId", self.tenantId),
+            object.put("creationDate", self.creationDate),
+            object.put("lastUpdatedDate", self.lastUpdatedDate),
+            object.put("completionDate", self.completionDate),
+            object.put("elementInstanceKeys", self.elementInstanceKeys)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The definition of an agent instance, as submitted at creation. The systemPrompt is a plain
@@ -385,7 +471,7 @@ public struct AgentInstanceResult: Codable, Hashable, Sendable, NodeDecodable {
 /// string is deprecated and will be removed as part of #58795.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceDefinition`.
-public struct AgentInstanceDefinition: Codable, Hashable, Sendable, NodeDecodable {
+public struct AgentInstanceDefinition: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The LLM model identifier (for example, gpt-4o).
     public var model: String
     /// The LLM provider (for example, openai or anthropic).
@@ -415,13 +501,25 @@ public struct AgentInstanceDefinition: Codable, Hashable, Sendable, NodeDecodabl
         else { return nil }
         return Self(model: v0, provider: v1, systemPrompt: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("model", self.model),
+            object.put("provider", self.provider),
+            object.put("systemPrompt", self.systemPrompt)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The definition of an agent instance. Set at creation, but can change later via a
 /// CONFIGURATION history item.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceDefinitionResult`.
-public struct AgentInstanceDefinitionResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct AgentInstanceDefinitionResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The LLM model identifier (for example, gpt-4o).
     public var model: String
     /// The LLM provider (for example, openai or anthropic).
@@ -451,12 +549,24 @@ public struct AgentInstanceDefinitionResult: Codable, Hashable, Sendable, NodeDe
         else { return nil }
         return Self(model: v0, provider: v1, systemPrompt: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("model", self.model),
+            object.put("provider", self.provider),
+            object.put("systemPrompt", self.systemPrompt)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// A tool available to the agent.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentTool`.
-public struct AgentTool: Codable, Hashable, Sendable, NodeDecodable {
+public struct AgentTool: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The tool name as visible to the LLM.
     public var name: String
     /// A human-readable description of the tool.
@@ -486,12 +596,24 @@ public struct AgentTool: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(name: v0, description: v1, elementId: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("name", self.name),
+            object.put("description", self.description),
+            object.put("elementId", self.elementId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Aggregated metrics for an agent instance across all model calls.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceMetrics`.
-public struct AgentInstanceMetrics: Codable, Hashable, Sendable, NodeDecodable {
+public struct AgentInstanceMetrics: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Total input tokens consumed across all model calls.
     public var inputTokens: Int64
     /// Total output tokens produced across all model calls.
@@ -526,12 +648,25 @@ public struct AgentInstanceMetrics: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(inputTokens: v0, outputTokens: v1, modelCalls: v2, toolCalls: v3)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(4)
+        guard
+            object.put("inputTokens", self.inputTokens),
+            object.put("outputTokens", self.outputTokens),
+            object.put("modelCalls", self.modelCalls),
+            object.put("toolCalls", self.toolCalls)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The configured limits for an agent instance, set once at creation.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceLimits`.
-public struct AgentInstanceLimits: Codable, Hashable, Sendable, NodeDecodable {
+public struct AgentInstanceLimits: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Maximum LLM calls allowed. -1 if no limit is configured.
     public var maxModelCalls: Int32
     /// Maximum tool calls allowed. -1 if no limit is configured.
@@ -561,12 +696,24 @@ public struct AgentInstanceLimits: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(maxModelCalls: v0, maxToolCalls: v1, maxTokens: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("maxModelCalls", self.maxModelCalls),
+            object.put("maxToolCalls", self.maxToolCalls),
+            object.put("maxTokens", self.maxTokens)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The current status of an agent instance.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceStatusEnum`.
-public enum AgentInstanceStatusEnum: CamundaEnum, NodeDecodable {
+public enum AgentInstanceStatusEnum: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `UNKNOWN`
     case unknown
     /// `COMPLETED`
@@ -619,7 +766,7 @@ public enum AgentInstanceStatusEnum: CamundaEnum, NodeDecodable {
 /// The status values that can be set on an agent instance via an update request.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceUpdateStatusEnum`.
-public enum AgentInstanceUpdateStatusEnum: CamundaEnum, NodeDecodable {
+public enum AgentInstanceUpdateStatusEnum: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `IDLE`
     case idle
     /// `THINKING`
@@ -660,7 +807,7 @@ public enum AgentInstanceUpdateStatusEnum: CamundaEnum, NodeDecodable {
 /// Request to create a new agent instance.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceCreationRequest`.
-public struct AgentInstanceCreationRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct AgentInstanceCreationRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The key of the AI Agent Sub-process or AI Agent Task element instance.
     /// The engine uses this key to infer processInstanceKey, elementId,
     /// processDefinitionKey, and tenantId.
@@ -722,12 +869,27 @@ public struct AgentInstanceCreationRequest: Codable, Hashable, Sendable, NodeDec
         else { return nil }
         return Self(elementInstanceKey: v0, definition: v1, limits: v2, jobKey: v3, jobLease: v4, history: v5)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(6)
+        guard
+            object.put("elementInstanceKey", self.elementInstanceKey),
+            object.put("definition", self.definition),
+            object.put("limits", self.limits),
+            object.put("jobKey", self.jobKey),
+            object.put("jobLease", self.jobLease),
+            object.put("history", self.history)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Response returned after successfully creating an agent instance.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceCreationResult`.
-public struct AgentInstanceCreationResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct AgentInstanceCreationResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The system-generated key for the created agent instance.
     public var agentInstanceKey: AgentInstanceKey
     /// One entry per history item submitted in the request, in request order.
@@ -753,6 +915,17 @@ public struct AgentInstanceCreationResult: Codable, Hashable, Sendable, NodeDeco
         else { return nil }
         return Self(agentInstanceKey: v0, createdHistory: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("agentInstanceKey", self.agentInstanceKey),
+            object.put("createdHistory", self.createdHistory)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Metric increments to apply to the agent instance aggregate counters. The engine
@@ -760,7 +933,7 @@ public struct AgentInstanceCreationResult: Codable, Hashable, Sendable, NodeDeco
 /// are optional; omit a field to leave the corresponding counter unchanged.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceMetricsDelta`.
-public struct AgentInstanceMetricsDelta: Codable, Hashable, Sendable, NodeDecodable {
+public struct AgentInstanceMetricsDelta: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Increment to apply to the total input token counter.
     public var inputTokens: Int64?
     /// Increment to apply to the total output token counter.
@@ -795,12 +968,25 @@ public struct AgentInstanceMetricsDelta: Codable, Hashable, Sendable, NodeDecoda
         else { return nil }
         return Self(inputTokens: v0, outputTokens: v1, modelCalls: v2, toolCalls: v3)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(4)
+        guard
+            object.put("inputTokens", self.inputTokens),
+            object.put("outputTokens", self.outputTokens),
+            object.put("modelCalls", self.modelCalls),
+            object.put("toolCalls", self.toolCalls)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Request to update the mutable state of an agent instance.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceUpdateRequest`.
-public struct AgentInstanceUpdateRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct AgentInstanceUpdateRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The key of the currently-active element instance for this agent instance.
     /// Used for ownership/equality validation against the stored agent instance
     /// and, when the supplied key differs from the previous association (re-entry
@@ -862,12 +1048,28 @@ public struct AgentInstanceUpdateRequest: Codable, Hashable, Sendable, NodeDecod
         else { return nil }
         return Self(elementInstanceKey: v0, status: v1, metrics: v2, tools: v3, jobKey: v4, jobLease: v5, history: v6)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(7)
+        guard
+            object.put("elementInstanceKey", self.elementInstanceKey),
+            object.put("status", self.status),
+            object.put("metrics", self.metrics),
+            object.put("tools", self.tools),
+            object.put("jobKey", self.jobKey),
+            object.put("jobLease", self.jobLease),
+            object.put("history", self.history)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Response returned after successfully updating an agent instance.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceUpdateResult`.
-public struct AgentInstanceUpdateResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct AgentInstanceUpdateResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// One entry per history item submitted in the request, in request order.
     /// Empty when no history items were submitted.
     public var createdHistory: [AgentInstanceCreatedHistoryItem]
@@ -888,13 +1090,23 @@ public struct AgentInstanceUpdateResult: Codable, Hashable, Sendable, NodeDecoda
         else { return nil }
         return Self(createdHistory: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("createdHistory", self.createdHistory)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The outcome of appending a single history item from an update request's
 /// history batch.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceCreatedHistoryItem`.
-public struct AgentInstanceCreatedHistoryItem: Codable, Hashable, Sendable, NodeDecodable {
+public struct AgentInstanceCreatedHistoryItem: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The historyItemId of the corresponding item in the request, echoed back
     /// so callers can correlate response entries with request items by id.
     public var historyItemId: String
@@ -927,6 +1139,18 @@ public struct AgentInstanceCreatedHistoryItem: Codable, Hashable, Sendable, Node
         else { return nil }
         return Self(historyItemId: v0, historyItemKey: v1, isDuplicate: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("historyItemId", self.historyItemId),
+            object.put("historyItemKey", self.historyItemKey),
+            object.put("isDuplicate", self.isDuplicate)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// AgentInstanceStatusEnum property with full advanced search capabilities.
@@ -938,7 +1162,7 @@ public typealias AgentInstanceStatusFilterProperty = FilterProperty<AgentInstanc
 /// Advanced AgentInstanceStatusEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedAgentInstanceStatusFilter`.
-public struct AdvancedAgentInstanceStatusFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedAgentInstanceStatusFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     public var eq: AgentInstanceStatusEnum?
     /// Checks for inequality with the provided value.
@@ -985,12 +1209,26 @@ public struct AdvancedAgentInstanceStatusFilter: Codable, Hashable, Sendable, No
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$like", self.like)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Request to append a single history item to an agent instance's conversation history.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceHistoryItemRequest`.
-public struct AgentInstanceHistoryItemRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct AgentInstanceHistoryItemRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The key of the currently-active element instance.
     public var elementInstanceKey: ElementInstanceKey
     /// The key of the current job activation during which this history item was produced.
@@ -1054,13 +1292,31 @@ public struct AgentInstanceHistoryItemRequest: Codable, Hashable, Sendable, Node
         else { return nil }
         return Self(elementInstanceKey: v0, jobKey: v1, jobLease: v2, loopIteration: v3, role: v4, content: v5, toolCalls: v6, metrics: v7, producedAt: v8)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(9)
+        guard
+            object.put("elementInstanceKey", self.elementInstanceKey),
+            object.put("jobKey", self.jobKey),
+            object.put("jobLease", self.jobLease),
+            object.put("loopIteration", self.loopIteration),
+            object.put("role", self.role),
+            object.put("content", self.content),
+            object.put("toolCalls", self.toolCalls),
+            object.put("metrics", self.metrics),
+            object.put("producedAt", self.producedAt)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// A single history item to append to the agent instance's conversation history,
 /// submitted as part of the batch on an agent instance update request.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceHistoryItem`.
-public struct AgentInstanceHistoryItem: Codable, Hashable, Sendable, NodeDecodable {
+public struct AgentInstanceHistoryItem: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Caller-assigned identifier used to detect and dedupe retries of the same
     /// item. For example, when a retried job activation resubmits history items
     /// it already sent in an earlier attempt, those items are not rejected; they
@@ -1147,12 +1403,33 @@ public struct AgentInstanceHistoryItem: Codable, Hashable, Sendable, NodeDecodab
         else { return nil }
         return Self(historyItemId: v0, loopIteration: v1, role: v2, content: v3, toolCalls: v4, metrics: v5, producedAt: v6, tools: v7, model: v8, provider: v9, limits: v10, systemPrompt: v11)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(12)
+        guard
+            object.put("historyItemId", self.historyItemId),
+            object.put("loopIteration", self.loopIteration),
+            object.put("role", self.role),
+            object.put("content", self.content),
+            object.put("toolCalls", self.toolCalls),
+            object.put("metrics", self.metrics),
+            object.put("producedAt", self.producedAt),
+            object.put("tools", self.tools),
+            object.put("model", self.model),
+            object.put("provider", self.provider),
+            object.put("limits", self.limits),
+            object.put("systemPrompt", self.systemPrompt)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Response returned after successfully appending a history item.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceHistoryItemCreationResult`.
-public struct AgentInstanceHistoryItemCreationResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct AgentInstanceHistoryItemCreationResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The system-generated key for the created history item.
     public var historyItemKey: AgentHistoryItemKey
 
@@ -1172,10 +1449,20 @@ public struct AgentInstanceHistoryItemCreationResult: Codable, Hashable, Sendabl
         else { return nil }
         return Self(historyItemKey: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("historyItemKey", self.historyItemKey)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/AgentInstanceHistorySearchQuerySortRequest`.
-public struct AgentInstanceHistorySearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct AgentInstanceHistorySearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -1201,8 +1488,19 @@ public struct AgentInstanceHistorySearchQuerySortRequest: Codable, Hashable, Sen
         return Self(field: v0, order: v1)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("field", self.field),
+            object.put("order", self.order)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable {
+    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `producedAt`
         case producedAt
         /// `historyItemKey`
@@ -1240,7 +1538,7 @@ public struct AgentInstanceHistorySearchQuerySortRequest: Codable, Hashable, Sen
 /// Agent instance history search request.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceHistorySearchQuery`.
-public struct AgentInstanceHistorySearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
+public struct AgentInstanceHistorySearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -1272,12 +1570,24 @@ public struct AgentInstanceHistorySearchQuery: Codable, Hashable, Sendable, Pagi
         else { return nil }
         return Self(page: v0, sort: v1, filter: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("page", self.page),
+            object.put("sort", self.sort),
+            object.put("filter", self.filter)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Agent instance history item search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceHistoryFilter`.
-public struct AgentInstanceHistoryFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AgentInstanceHistoryFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The unique key of the history item.
     public var historyItemKey: AgentHistoryItemKeyFilterProperty?
     /// The role of the history item.
@@ -1328,12 +1638,28 @@ public struct AgentInstanceHistoryFilter: Codable, Hashable, Sendable, NodeDecod
         else { return nil }
         return Self(historyItemKey: v0, role: v1, elementInstanceKey: v2, jobKey: v3, loopIteration: v4, commitStatus: v5, producedAt: v6)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(7)
+        guard
+            object.put("historyItemKey", self.historyItemKey),
+            object.put("role", self.role),
+            object.put("elementInstanceKey", self.elementInstanceKey),
+            object.put("jobKey", self.jobKey),
+            object.put("loopIteration", self.loopIteration),
+            object.put("commitStatus", self.commitStatus),
+            object.put("producedAt", self.producedAt)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Agent instance history search response.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceHistorySearchQueryResult`.
-public struct AgentInstanceHistorySearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct AgentInstanceHistorySearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -1360,12 +1686,23 @@ public struct AgentInstanceHistorySearchQueryResult: Codable, Hashable, Sendable
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// A single conversation history item belonging to an agent instance.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceHistoryItemResult`.
-public struct AgentInstanceHistoryItemResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct AgentInstanceHistoryItemResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The unique key for this history item. Stable and sortable by creation order.
     public var historyItemKey: AgentHistoryItemKey
     /// The client-supplied identifier this item was created with. Empty for items that don't
@@ -1477,12 +1814,39 @@ public struct AgentInstanceHistoryItemResult: Codable, Hashable, Sendable, NodeD
         else { return nil }
         return Self(historyItemKey: v0, historyItemId: v1, agentInstanceKey: v2, elementInstanceKey: v3, jobKey: v4, jobLease: v5, loopIteration: v6, role: v7, content: v8, toolCalls: v9, metrics: v10, commitStatus: v11, producedAt: v12, tools: v13, model: v14, provider: v15, limits: v16, systemPrompt: v17)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(18)
+        guard
+            object.put("historyItemKey", self.historyItemKey),
+            object.put("historyItemId", self.historyItemId),
+            object.put("agentInstanceKey", self.agentInstanceKey),
+            object.put("elementInstanceKey", self.elementInstanceKey),
+            object.put("jobKey", self.jobKey),
+            object.put("jobLease", self.jobLease),
+            object.put("loopIteration", self.loopIteration),
+            object.put("role", self.role),
+            object.put("content", self.content),
+            object.put("toolCalls", self.toolCalls),
+            object.put("metrics", self.metrics),
+            object.put("commitStatus", self.commitStatus),
+            object.put("producedAt", self.producedAt),
+            object.put("tools", self.tools),
+            object.put("model", self.model),
+            object.put("provider", self.provider),
+            object.put("limits", self.limits),
+            object.put("systemPrompt", self.systemPrompt)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The role of a history item in the agent conversation.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceHistoryRoleEnum`.
-public enum AgentInstanceHistoryRoleEnum: CamundaEnum, NodeDecodable {
+public enum AgentInstanceHistoryRoleEnum: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `USER`
     case user
     /// `ASSISTANT`
@@ -1526,7 +1890,7 @@ public enum AgentInstanceHistoryRoleEnum: CamundaEnum, NodeDecodable {
 /// DISCARDED: the producing job failed; this item was superseded by a later activation.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceHistoryCommitStatusEnum`.
-public enum AgentInstanceHistoryCommitStatusEnum: CamundaEnum, NodeDecodable {
+public enum AgentInstanceHistoryCommitStatusEnum: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `COMMITTED`
     case committed
     /// `PENDING`
@@ -1563,7 +1927,7 @@ public enum AgentInstanceHistoryCommitStatusEnum: CamundaEnum, NodeDecodable {
 /// A single content block within a history item. Discriminated by `contentType`.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceMessageContent`.
-public enum AgentInstanceMessageContent: Codable, Hashable, Sendable, NodeDecodable {
+public enum AgentInstanceMessageContent: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The `TEXT` variant.
     case text(AgentInstanceTextContent)
     /// The `DOCUMENT` variant.
@@ -1598,7 +1962,7 @@ public enum AgentInstanceMessageContent: Codable, Hashable, Sendable, NodeDecoda
 /// A plain-text content block.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceTextContent`.
-public struct AgentInstanceTextContent: Codable, Hashable, Sendable, NodeDecodable {
+public struct AgentInstanceTextContent: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The content type discriminator.
     public var contentType: String?
     /// The text content.
@@ -1623,13 +1987,24 @@ public struct AgentInstanceTextContent: Codable, Hashable, Sendable, NodeDecodab
         else { return nil }
         return Self(contentType: v0, text: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("contentType", self.contentType),
+            object.put("text", self.text)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Document content
 /// A Camunda Document Store reference content block.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceDocumentContent`.
-public struct AgentInstanceDocumentContent: Codable, Hashable, Sendable, NodeDecodable {
+public struct AgentInstanceDocumentContent: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The content type discriminator.
     public var contentType: String?
     /// A reference to a document stored in the Camunda Document Store.
@@ -1654,6 +2029,17 @@ public struct AgentInstanceDocumentContent: Codable, Hashable, Sendable, NodeDec
         else { return nil }
         return Self(contentType: v0, documentReference: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("contentType", self.contentType),
+            object.put("documentReference", self.documentReference)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Object content
@@ -1663,7 +2049,7 @@ public struct AgentInstanceDocumentContent: Codable, Hashable, Sendable, NodeDec
 /// use OBJECT content for machine-readable structured data.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceObjectContent`.
-public struct AgentInstanceObjectContent: Codable, Hashable, Sendable, NodeDecodable {
+public struct AgentInstanceObjectContent: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The content type discriminator.
     public var contentType: String?
     /// Arbitrary structured content — any valid JSON value (object, array, number, boolean, or string).
@@ -1688,12 +2074,23 @@ public struct AgentInstanceObjectContent: Codable, Hashable, Sendable, NodeDecod
         else { return nil }
         return Self(contentType: v0, object: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("contentType", self.contentType),
+            object.put("object", self.object)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The content type discriminator for a history item content block.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceMessageContentTypeEnum`.
-public enum AgentInstanceMessageContentTypeEnum: CamundaEnum, NodeDecodable {
+public enum AgentInstanceMessageContentTypeEnum: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `TEXT`
     case text
     /// `DOCUMENT`
@@ -1730,7 +2127,7 @@ public enum AgentInstanceMessageContentTypeEnum: CamundaEnum, NodeDecodable {
 /// A tool call associated with a history item. Used in both ASSISTANT and TOOL_RESULT items.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceToolCall`.
-public struct AgentInstanceToolCall: Codable, Hashable, Sendable, NodeDecodable {
+public struct AgentInstanceToolCall: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The LLM-assigned tool call ID. Correlates ASSISTANT items to their matching TOOL_RESULT items.
     public var toolCallId: String
     /// The LLM-visible tool name.
@@ -1766,12 +2163,25 @@ public struct AgentInstanceToolCall: Codable, Hashable, Sendable, NodeDecodable 
         else { return nil }
         return Self(toolCallId: v0, toolName: v1, elementId: v2, arguments: v3)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(4)
+        guard
+            object.put("toolCallId", self.toolCallId),
+            object.put("toolName", self.toolName),
+            object.put("elementId", self.elementId),
+            object.put("arguments", self.arguments)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Per-call token and latency metrics for an ASSISTANT history item.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceHistoryItemMetrics`.
-public struct AgentInstanceHistoryItemMetrics: Codable, Hashable, Sendable, NodeDecodable {
+public struct AgentInstanceHistoryItemMetrics: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Input tokens consumed by this LLM call. Null when not provided.
     public var inputTokens: Int64?
     /// Output tokens produced by this LLM call. Null when not provided.
@@ -1801,6 +2211,18 @@ public struct AgentInstanceHistoryItemMetrics: Codable, Hashable, Sendable, Node
         else { return nil }
         return Self(inputTokens: v0, outputTokens: v1, durationMs: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("inputTokens", self.inputTokens),
+            object.put("outputTokens", self.outputTokens),
+            object.put("durationMs", self.durationMs)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// AgentInstanceHistoryRoleEnum property with full advanced search capabilities.
@@ -1812,7 +2234,7 @@ public typealias AgentInstanceHistoryRoleFilterProperty = FilterProperty<AgentIn
 /// Advanced AgentInstanceHistoryRoleEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedAgentInstanceHistoryRoleFilter`.
-public struct AdvancedAgentInstanceHistoryRoleFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedAgentInstanceHistoryRoleFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     public var eq: AgentInstanceHistoryRoleEnum?
     /// Checks for inequality with the provided value.
@@ -1847,6 +2269,19 @@ public struct AdvancedAgentInstanceHistoryRoleFilter: Codable, Hashable, Sendabl
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(4)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// AgentInstanceHistoryCommitStatusEnum property with full advanced search capabilities.
@@ -1858,7 +2293,7 @@ public typealias AgentInstanceHistoryCommitStatusFilterProperty = FilterProperty
 /// Advanced AgentInstanceHistoryCommitStatusEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedAgentInstanceHistoryCommitStatusFilter`.
-public struct AdvancedAgentInstanceHistoryCommitStatusFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedAgentInstanceHistoryCommitStatusFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     public var eq: AgentInstanceHistoryCommitStatusEnum?
     /// Checks for inequality with the provided value.
@@ -1892,5 +2327,18 @@ public struct AdvancedAgentInstanceHistoryCommitStatusFilter: Codable, Hashable,
             let v3: [AgentInstanceHistoryCommitStatusEnum]? = object.optional("$in")
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3)
+    }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(4)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`)
+        else { return nil }
+        return .object(object)
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 /// Audit log item.
 ///
 /// - Remark: Generated from `#/components/schemas/AuditLogResult`.
-public struct AuditLogResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct AuditLogResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The unique key of the audit log entry.
     public var auditLogKey: AuditLogKey
     /// System-generated entity key for an audit log entry.
@@ -194,10 +194,52 @@ public struct AuditLogResult: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(auditLogKey: v0, entityKey: v1, entityType: v2, operationType: v3, batchOperationKey: v4, batchOperationType: v5, timestamp: v6, actorId: v7, actorType: v8, agentElementId: v9, tenantId: v10, result: v11, category: v12, processDefinitionId: v13, processDefinitionKey: v14, processInstanceKey: v15, rootProcessInstanceKey: v16, elementInstanceKey: v17, jobKey: v18, userTaskKey: v19, decisionRequirementsId: v20, decisionRequirementsKey: v21, decisionDefinitionId: v22, decisionDefinitionKey: v23, decisionEvaluationKey: v24, deploymentKey: v25, formKey: v26, resourceKey: v27, relatedEntityKey: v28, relatedEntityType: v29, entityDescription: v30, inboundChannelType: v31, inboundChannelToolName: v32)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(33)
+        guard
+            object.put("auditLogKey", self.auditLogKey),
+            object.put("entityKey", self.entityKey),
+            object.put("entityType", self.entityType),
+            object.put("operationType", self.operationType),
+            object.put("batchOperationKey", self.batchOperationKey),
+            object.put("batchOperationType", self.batchOperationType),
+            object.put("timestamp", self.timestamp),
+            object.put("actorId", self.actorId),
+            object.put("actorType", self.actorType),
+            object.put("agentElementId", self.agentElementId),
+            object.put("tenantId", self.tenantId),
+            object.put("result", self.result),
+            object.put("category", self.category),
+            object.put("processDefinitionId", self.processDefinitionId),
+            object.put("processDefinitionKey", self.processDefinitionKey),
+            object.put("processInstanceKey", self.processInstanceKey),
+            object.put("rootProcessInstanceKey", self.rootProcessInstanceKey),
+            object.put("elementInstanceKey", self.elementInstanceKey),
+            object.put("jobKey", self.jobKey),
+            object.put("userTaskKey", self.userTaskKey),
+            object.put("decisionRequirementsId", self.decisionRequirementsId),
+            object.put("decisionRequirementsKey", self.decisionRequirementsKey),
+            object.put("decisionDefinitionId", self.decisionDefinitionId),
+            object.put("decisionDefinitionKey", self.decisionDefinitionKey),
+            object.put("decisionEvaluationKey", self.decisionEvaluationKey),
+            object.put("deploymentKey", self.deploymentKey),
+            object.put("formKey", self.formKey),
+            object.put("resourceKey", self.resourceKey),
+            object.put("relatedEntityKey", self.relatedEntityKey),
+            object.put("relatedEntityType", self.relatedEntityType),
+            object.put("entityDescription", self.entityDescription),
+            object.put("inboundChannelType", self.inboundChannelType),
+            object.put("inboundChannelToolName", self.inboundChannelToolName)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/AuditLogSearchQuerySortRequest`.
-public struct AuditLogSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct AuditLogSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -223,8 +265,19 @@ public struct AuditLogSearchQuerySortRequest: Codable, Hashable, Sendable, NodeD
         return Self(field: v0, order: v1)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("field", self.field),
+            object.put("order", self.order)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable {
+    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `actorId`
         case actorId
         /// `actorType`
@@ -350,7 +403,7 @@ public struct AuditLogSearchQuerySortRequest: Codable, Hashable, Sendable, NodeD
 /// Audit log search request.
 ///
 /// - Remark: Generated from `#/components/schemas/AuditLogSearchQueryRequest`.
-public struct AuditLogSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
+public struct AuditLogSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -382,12 +435,24 @@ public struct AuditLogSearchQueryRequest: Codable, Hashable, Sendable, Paginated
         else { return nil }
         return Self(page: v0, sort: v1, filter: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("page", self.page),
+            object.put("sort", self.sort),
+            object.put("filter", self.filter)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Audit log filter request
 ///
 /// - Remark: Generated from `#/components/schemas/AuditLogFilter`.
-public struct AuditLogFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AuditLogFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The audit log key search filter.
     public var auditLogKey: AuditLogKeyFilterProperty?
     /// The process definition key search filter.
@@ -561,12 +626,52 @@ public struct AuditLogFilter: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(auditLogKey: v0, processDefinitionKey: v1, processInstanceKey: v2, elementInstanceKey: v3, operationType: v4, result: v5, timestamp: v6, actorId: v7, actorType: v8, agentElementId: v9, entityKey: v10, entityType: v11, tenantId: v12, category: v13, deploymentKey: v14, formKey: v15, resourceKey: v16, batchOperationType: v17, processDefinitionId: v18, jobKey: v19, userTaskKey: v20, decisionRequirementsId: v21, decisionRequirementsKey: v22, decisionDefinitionId: v23, decisionDefinitionKey: v24, decisionEvaluationKey: v25, relatedEntityKey: v26, relatedEntityType: v27, entityDescription: v28, inboundChannelType: v29, inboundChannelToolName: v30)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(31)
+        guard
+            object.put("auditLogKey", self.auditLogKey),
+            object.put("processDefinitionKey", self.processDefinitionKey),
+            object.put("processInstanceKey", self.processInstanceKey),
+            object.put("elementInstanceKey", self.elementInstanceKey),
+            object.put("operationType", self.operationType),
+            object.put("result", self.result),
+            object.put("timestamp", self.timestamp),
+            object.put("actorId", self.actorId),
+            object.put("actorType", self.actorType),
+            object.put("agentElementId", self.agentElementId),
+            object.put("entityKey", self.entityKey),
+            object.put("entityType", self.entityType),
+            object.put("tenantId", self.tenantId),
+            object.put("category", self.category),
+            object.put("deploymentKey", self.deploymentKey),
+            object.put("formKey", self.formKey),
+            object.put("resourceKey", self.resourceKey),
+            object.put("batchOperationType", self.batchOperationType),
+            object.put("processDefinitionId", self.processDefinitionId),
+            object.put("jobKey", self.jobKey),
+            object.put("userTaskKey", self.userTaskKey),
+            object.put("decisionRequirementsId", self.decisionRequirementsId),
+            object.put("decisionRequirementsKey", self.decisionRequirementsKey),
+            object.put("decisionDefinitionId", self.decisionDefinitionId),
+            object.put("decisionDefinitionKey", self.decisionDefinitionKey),
+            object.put("decisionEvaluationKey", self.decisionEvaluationKey),
+            object.put("relatedEntityKey", self.relatedEntityKey),
+            object.put("relatedEntityType", self.relatedEntityType),
+            object.put("entityDescription", self.entityDescription),
+            object.put("inboundChannelType", self.inboundChannelType),
+            object.put("inboundChannelToolName", self.inboundChannelToolName)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Audit log search response.
 ///
 /// - Remark: Generated from `#/components/schemas/AuditLogSearchQueryResult`.
-public struct AuditLogSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct AuditLogSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -593,12 +698,23 @@ public struct AuditLogSearchQueryResult: Codable, Hashable, Sendable, PaginatedS
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// System-generated entity key for an audit log entry.
 ///
 /// - Remark: Generated from `#/components/schemas/AuditLogEntityKey`.
-public struct AuditLogEntityKey: CamundaIdentifier, NodeDecodable {
+public struct AuditLogEntityKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -608,7 +724,7 @@ public struct AuditLogEntityKey: CamundaIdentifier, NodeDecodable {
 /// The type of entity affected by the operation.
 ///
 /// - Remark: Generated from `#/components/schemas/AuditLogEntityTypeEnum`.
-public enum AuditLogEntityTypeEnum: CamundaEnum, NodeDecodable {
+public enum AuditLogEntityTypeEnum: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `AUTHORIZATION`
     case authorization
     /// `BATCH`
@@ -693,7 +809,7 @@ public enum AuditLogEntityTypeEnum: CamundaEnum, NodeDecodable {
 /// The type of operation performed.
 ///
 /// - Remark: Generated from `#/components/schemas/AuditLogOperationTypeEnum`.
-public enum AuditLogOperationTypeEnum: CamundaEnum, NodeDecodable {
+public enum AuditLogOperationTypeEnum: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `ASSIGN`
     case assign
     /// `CANCEL`
@@ -774,7 +890,7 @@ public enum AuditLogOperationTypeEnum: CamundaEnum, NodeDecodable {
 /// The type of actor who performed the operation.
 ///
 /// - Remark: Generated from `#/components/schemas/AuditLogActorTypeEnum`.
-public enum AuditLogActorTypeEnum: CamundaEnum, NodeDecodable {
+public enum AuditLogActorTypeEnum: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `ANONYMOUS`
     case anonymous
     /// `CLIENT`
@@ -815,7 +931,7 @@ public enum AuditLogActorTypeEnum: CamundaEnum, NodeDecodable {
 /// The result status of the operation.
 ///
 /// - Remark: Generated from `#/components/schemas/AuditLogResultEnum`.
-public enum AuditLogResultEnum: CamundaEnum, NodeDecodable {
+public enum AuditLogResultEnum: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `FAIL`
     case fail
     /// `SUCCESS`
@@ -848,7 +964,7 @@ public enum AuditLogResultEnum: CamundaEnum, NodeDecodable {
 /// The category of the audit log operation.
 ///
 /// - Remark: Generated from `#/components/schemas/AuditLogCategoryEnum`.
-public enum AuditLogCategoryEnum: CamundaEnum, NodeDecodable {
+public enum AuditLogCategoryEnum: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `ADMIN`
     case admin
     /// `DEPLOYED_RESOURCES`
@@ -891,7 +1007,7 @@ public typealias AuditLogEntityKeyFilterProperty = FilterProperty<AuditLogEntity
 /// Advanced entityKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedAuditLogEntityKeyFilter`.
-public struct AdvancedAuditLogEntityKeyFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedAuditLogEntityKeyFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     public var eq: AuditLogEntityKey?
     /// Checks for inequality with the provided value.
@@ -931,6 +1047,20 @@ public struct AdvancedAuditLogEntityKeyFilter: Codable, Hashable, Sendable, Node
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$notIn", self.notIn)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// AuditLogEntityTypeEnum property with full advanced search capabilities.
@@ -942,7 +1072,7 @@ public typealias EntityTypeFilterProperty = FilterProperty<AuditLogEntityTypeEnu
 /// Advanced AuditLogEntityTypeEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedEntityTypeFilter`.
-public struct AdvancedEntityTypeFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedEntityTypeFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     public var eq: AuditLogEntityTypeEnum?
     /// Checks for inequality with the provided value.
@@ -989,6 +1119,20 @@ public struct AdvancedEntityTypeFilter: Codable, Hashable, Sendable, NodeDecodab
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$like", self.like)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// AuditLogOperationTypeEnum property with full advanced search capabilities.
@@ -1000,7 +1144,7 @@ public typealias OperationTypeFilterProperty = FilterProperty<AuditLogOperationT
 /// Advanced AuditLogOperationTypeEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedOperationTypeFilter`.
-public struct AdvancedOperationTypeFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedOperationTypeFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     public var eq: AuditLogOperationTypeEnum?
     /// Checks for inequality with the provided value.
@@ -1047,6 +1191,20 @@ public struct AdvancedOperationTypeFilter: Codable, Hashable, Sendable, NodeDeco
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$like", self.like)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// AuditLogCategoryEnum property with full advanced search capabilities.
@@ -1058,7 +1216,7 @@ public typealias CategoryFilterProperty = FilterProperty<AuditLogCategoryEnum, A
 /// Advanced AuditLogCategoryEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedCategoryFilter`.
-public struct AdvancedCategoryFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedCategoryFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     public var eq: AuditLogCategoryEnum?
     /// Checks for inequality with the provided value.
@@ -1105,6 +1263,20 @@ public struct AdvancedCategoryFilter: Codable, Hashable, Sendable, NodeDecodable
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$like", self.like)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// AuditLogResultEnum property with full advanced search capabilities.
@@ -1116,7 +1288,7 @@ public typealias AuditLogResultFilterProperty = FilterProperty<AuditLogResultEnu
 /// Advanced AuditLogResultEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedResultFilter`.
-public struct AdvancedResultFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedResultFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     public var eq: AuditLogResultEnum?
     /// Checks for inequality with the provided value.
@@ -1163,6 +1335,20 @@ public struct AdvancedResultFilter: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$like", self.like)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// AuditLogActorTypeEnum property with full advanced search capabilities.
@@ -1174,7 +1360,7 @@ public typealias AuditLogActorTypeFilterProperty = FilterProperty<AuditLogActorT
 /// Advanced AuditLogActorTypeEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedActorTypeFilter`.
-public struct AdvancedActorTypeFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedActorTypeFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     public var eq: AuditLogActorTypeEnum?
     /// Checks for inequality with the provided value.
@@ -1220,5 +1406,19 @@ public struct AdvancedActorTypeFilter: Codable, Hashable, Sendable, NodeDecodabl
             let v4: LikeFilter? = object.optional("$like")
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
+    }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$like", self.like)
+        else { return nil }
+        return .object(object)
     }
 }

@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/OwnAuthorizationSearchResult`.
-public struct OwnAuthorizationSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct OwnAuthorizationSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -37,10 +37,22 @@ public struct OwnAuthorizationSearchResult: Codable, Hashable, Sendable, Paginat
         else { return nil }
         return Self(page: v0, items: v1, authorizationsEnabled: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items),
+            object.put("authorizationsEnabled", self.authorizationsEnabled)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/CamundaUserResult`.
-public struct CamundaUserResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct CamundaUserResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The username of the user.
     public var username: Username
     /// The display name of the user.
@@ -104,5 +116,24 @@ public struct CamundaUserResult: Codable, Hashable, Sendable, NodeDecodable {
             let v9: Bool = object.required("canLogout")
         else { return nil }
         return Self(username: v0, displayName: v1, email: v2, authorizedComponents: v3, tenants: v4, groups: v5, roles: v6, salesPlanType: v7, c8Links: v8, canLogout: v9)
+    }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(10)
+        guard
+            object.put("username", self.username),
+            object.put("displayName", self.displayName),
+            object.put("email", self.email),
+            object.put("authorizedComponents", self.authorizedComponents),
+            object.put("tenants", self.tenants),
+            object.put("groups", self.groups),
+            object.put("roles", self.roles),
+            object.put("salesPlanType", self.salesPlanType),
+            object.put("c8Links", self.c8Links),
+            object.put("canLogout", self.canLogout)
+        else { return nil }
+        return .object(object)
     }
 }

@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/AuthorizationIdBasedRequest`.
-public struct AuthorizationIdBasedRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct AuthorizationIdBasedRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The ID of the owner of the permissions.
     public var ownerId: String
     /// The type of the owner of permissions.
@@ -43,10 +43,24 @@ public struct AuthorizationIdBasedRequest: Codable, Hashable, Sendable, NodeDeco
         else { return nil }
         return Self(ownerId: v0, ownerType: v1, resourceId: v2, resourceType: v3, permissionTypes: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("ownerId", self.ownerId),
+            object.put("ownerType", self.ownerType),
+            object.put("resourceId", self.resourceId),
+            object.put("resourceType", self.resourceType),
+            object.put("permissionTypes", self.permissionTypes)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/AuthorizationPropertyBasedRequest`.
-public struct AuthorizationPropertyBasedRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct AuthorizationPropertyBasedRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The ID of the owner of the permissions.
     public var ownerId: String
     /// The type of the owner of permissions.
@@ -88,13 +102,27 @@ public struct AuthorizationPropertyBasedRequest: Codable, Hashable, Sendable, No
         else { return nil }
         return Self(ownerId: v0, ownerType: v1, resourcePropertyName: v2, resourceType: v3, permissionTypes: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("ownerId", self.ownerId),
+            object.put("ownerType", self.ownerType),
+            object.put("resourcePropertyName", self.resourcePropertyName),
+            object.put("resourceType", self.resourceType),
+            object.put("permissionTypes", self.permissionTypes)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Defines an authorization request.
 /// Either an id-based or a property-based authorization can be provided.
 ///
 /// - Remark: Generated from `#/components/schemas/AuthorizationRequest`.
-public enum AuthorizationRequest: Codable, Hashable, Sendable, NodeDecodable {
+public enum AuthorizationRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// A ``AuthorizationIdBasedRequest`` value.
     case authorizationIdBasedRequest(AuthorizationIdBasedRequest)
     /// A ``AuthorizationPropertyBasedRequest`` value.
@@ -128,7 +156,7 @@ public enum AuthorizationRequest: Codable, Hashable, Sendable, NodeDecodable {
 }
 
 /// - Remark: Generated from `#/components/schemas/AuthorizationSearchQuerySortRequest`.
-public struct AuthorizationSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct AuthorizationSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -154,8 +182,19 @@ public struct AuthorizationSearchQuerySortRequest: Codable, Hashable, Sendable, 
         return Self(field: v0, order: v1)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("field", self.field),
+            object.put("order", self.order)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable {
+    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `ownerId`
         case ownerId
         /// `ownerType`
@@ -199,7 +238,7 @@ public struct AuthorizationSearchQuerySortRequest: Codable, Hashable, Sendable, 
 }
 
 /// - Remark: Generated from `#/components/schemas/AuthorizationSearchQuery`.
-public struct AuthorizationSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
+public struct AuthorizationSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -235,12 +274,24 @@ public struct AuthorizationSearchQuery: Codable, Hashable, Sendable, PaginatedSe
         else { return nil }
         return Self(page: v0, sort: v1, filter: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("page", self.page),
+            object.put("sort", self.sort),
+            object.put("filter", self.filter)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Authorization search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AuthorizationFilter`.
-public struct AuthorizationFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AuthorizationFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The ID of the owner of permissions.
     public var ownerId: String?
     /// The type of the owner of permissions.
@@ -282,10 +333,24 @@ public struct AuthorizationFilter: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(ownerId: v0, ownerType: v1, resourceIds: v2, resourcePropertyNames: v3, resourceType: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("ownerId", self.ownerId),
+            object.put("ownerType", self.ownerType),
+            object.put("resourceIds", self.resourceIds),
+            object.put("resourcePropertyNames", self.resourcePropertyNames),
+            object.put("resourceType", self.resourceType)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/AuthorizationResult`.
-public struct AuthorizationResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct AuthorizationResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The ID of the owner of permissions.
     ///
     /// Added in 8.8.
@@ -349,10 +414,26 @@ public struct AuthorizationResult: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(ownerId: v0, ownerType: v1, resourceType: v2, resourceId: v3, resourcePropertyName: v4, permissionTypes: v5, authorizationKey: v6)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(7)
+        guard
+            object.put("ownerId", self.ownerId),
+            object.put("ownerType", self.ownerType),
+            object.put("resourceType", self.resourceType),
+            object.put("resourceId", self.resourceId),
+            object.put("resourcePropertyName", self.resourcePropertyName),
+            object.put("permissionTypes", self.permissionTypes),
+            object.put("authorizationKey", self.authorizationKey)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/AuthorizationSearchResult`.
-public struct AuthorizationSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct AuthorizationSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -381,10 +462,21 @@ public struct AuthorizationSearchResult: Codable, Hashable, Sendable, PaginatedS
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/AuthorizationCreateResult`.
-public struct AuthorizationCreateResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct AuthorizationCreateResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The key of the created authorization.
     public var authorizationKey: AuthorizationKey
 
@@ -404,12 +496,22 @@ public struct AuthorizationCreateResult: Codable, Hashable, Sendable, NodeDecoda
         else { return nil }
         return Self(authorizationKey: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("authorizationKey", self.authorizationKey)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Specifies the type of permissions.
 ///
 /// - Remark: Generated from `#/components/schemas/PermissionTypeEnum`.
-public enum PermissionTypeEnum: CamundaEnum, NodeDecodable {
+public enum PermissionTypeEnum: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `ACCESS`
     case access
     /// `CANCEL_PROCESS_INSTANCE`
@@ -622,7 +724,7 @@ public enum PermissionTypeEnum: CamundaEnum, NodeDecodable {
 /// The type of resource to add/remove permissions to/from.
 ///
 /// - Remark: Generated from `#/components/schemas/ResourceTypeEnum`.
-public enum ResourceTypeEnum: CamundaEnum, NodeDecodable {
+public enum ResourceTypeEnum: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `AUDIT_LOG`
     case auditLog
     /// `AUTHORIZATION`
@@ -739,7 +841,7 @@ public enum ResourceTypeEnum: CamundaEnum, NodeDecodable {
 /// The type of the owner of permissions.
 ///
 /// - Remark: Generated from `#/components/schemas/OwnerTypeEnum`.
-public enum OwnerTypeEnum: CamundaEnum, NodeDecodable {
+public enum OwnerTypeEnum: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `USER`
     case user
     /// `CLIENT`
@@ -788,7 +890,7 @@ public enum OwnerTypeEnum: CamundaEnum, NodeDecodable {
 /// System-generated key for an authorization.
 ///
 /// - Remark: Generated from `#/components/schemas/AuthorizationKey`.
-public struct AuthorizationKey: CamundaIdentifier, NodeDecodable {
+public struct AuthorizationKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.

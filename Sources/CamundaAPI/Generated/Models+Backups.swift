@@ -27,7 +27,7 @@ public typealias PartitionId = Int32
 /// The aggregated state of the backup, computed from the state of each partition.
 ///
 /// - Remark: Generated from `#/components/schemas/StateCode`.
-public enum StateCode: CamundaEnum, NodeDecodable {
+public enum StateCode: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `DOES_NOT_EXIST`
     case doesNotExist
     /// `IN_PROGRESS`
@@ -77,7 +77,7 @@ public enum StateCode: CamundaEnum, NodeDecodable {
 /// Request body for taking a runtime backup.
 ///
 /// - Remark: Generated from `#/components/schemas/TakeRuntimeBackupRequest`.
-public struct TakeRuntimeBackupRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct TakeRuntimeBackupRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The id of the backup to take. Must be omitted if continuous backups and/or a
     /// backup or checkpoint schedule is enabled for the physical tenant.
     public var backupId: BackupId?
@@ -98,13 +98,23 @@ public struct TakeRuntimeBackupRequest: Codable, Hashable, Sendable, NodeDecodab
         else { return nil }
         return Self(backupId: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("backupId", self.backupId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// TakeRuntimeBackupResponse
 /// Response body for taking a runtime backup.
 ///
 /// - Remark: Generated from `#/components/schemas/TakeRuntimeBackupResponse`.
-public struct TakeRuntimeBackupResponse: Codable, Hashable, Sendable, NodeDecodable {
+public struct TakeRuntimeBackupResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The id of the backup that has been scheduled.
     public var backupId: BackupId
 
@@ -124,6 +134,16 @@ public struct TakeRuntimeBackupResponse: Codable, Hashable, Sendable, NodeDecoda
         else { return nil }
         return Self(backupId: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("backupId", self.backupId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Backup Info
@@ -135,7 +155,7 @@ public struct TakeRuntimeBackupResponse: Codable, Hashable, Sendable, NodeDecoda
 /// - Otherwise, if one partition is 'IN_PROGRESS', the overall state is 'IN_PROGRESS'.
 ///
 /// - Remark: Generated from `#/components/schemas/BackupInfo`.
-public struct BackupInfo: Codable, Hashable, Sendable, NodeDecodable {
+public struct BackupInfo: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The id of the backup.
     public var backupId: BackupId
     /// The aggregated state of the backup.
@@ -171,13 +191,26 @@ public struct BackupInfo: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(backupId: v0, state: v1, failureReason: v2, details: v3)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(4)
+        guard
+            object.put("backupId", self.backupId),
+            object.put("state", self.state),
+            object.put("failureReason", self.failureReason),
+            object.put("details", self.details)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Partition Backup Info
 /// Detailed info of the backup for a given partition.
 ///
 /// - Remark: Generated from `#/components/schemas/PartitionBackupInfo`.
-public struct PartitionBackupInfo: Codable, Hashable, Sendable, NodeDecodable {
+public struct PartitionBackupInfo: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The id of the partition.
     public var partitionId: PartitionId
     /// The state of the backup on this partition.
@@ -243,13 +276,32 @@ public struct PartitionBackupInfo: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(partitionId: v0, state: v1, failureReason: v2, createdAt: v3, lastUpdatedAt: v4, snapshotId: v5, firstLogPosition: v6, checkpointPosition: v7, brokerId: v8, brokerVersion: v9)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(10)
+        guard
+            object.put("partitionId", self.partitionId),
+            object.put("state", self.state),
+            object.put("failureReason", self.failureReason),
+            object.put("createdAt", self.createdAt),
+            object.put("lastUpdatedAt", self.lastUpdatedAt),
+            object.put("snapshotId", self.snapshotId),
+            object.put("firstLogPosition", self.firstLogPosition),
+            object.put("checkpointPosition", self.checkpointPosition),
+            object.put("brokerId", self.brokerId),
+            object.put("brokerVersion", self.brokerVersion)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Checkpoint Type
 /// The type of the checkpoint.
 ///
 /// - Remark: Generated from `#/components/schemas/CheckpointType`.
-public enum CheckpointType: CamundaEnum, NodeDecodable {
+public enum CheckpointType: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `MARKER`
     case marker
     /// `SCHEDULED_BACKUP`
@@ -287,7 +339,7 @@ public enum CheckpointType: CamundaEnum, NodeDecodable {
 /// The type of the backup.
 ///
 /// - Remark: Generated from `#/components/schemas/BackupType`.
-public enum BackupType: CamundaEnum, NodeDecodable {
+public enum BackupType: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `MANUAL_BACKUP`
     case manualBackup
     /// `SCHEDULED_BACKUP`
@@ -329,7 +381,7 @@ public typealias CheckpointId = Int64
 /// Detailed information about the checkpoint state for a given partition.
 ///
 /// - Remark: Generated from `#/components/schemas/PartitionCheckpointState`.
-public struct PartitionCheckpointState: Codable, Hashable, Sendable, NodeDecodable {
+public struct PartitionCheckpointState: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The id of the checkpoint.
     public var checkpointId: CheckpointId
     /// The type of the checkpoint.
@@ -369,13 +421,27 @@ public struct PartitionCheckpointState: Codable, Hashable, Sendable, NodeDecodab
         else { return nil }
         return Self(checkpointId: v0, checkpointType: v1, partitionId: v2, checkpointPosition: v3, checkpointTimestamp: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("checkpointId", self.checkpointId),
+            object.put("checkpointType", self.checkpointType),
+            object.put("partitionId", self.partitionId),
+            object.put("checkpointPosition", self.checkpointPosition),
+            object.put("checkpointTimestamp", self.checkpointTimestamp)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Partition Backup State
 /// Detailed information about the backup state for a given partition.
 ///
 /// - Remark: Generated from `#/components/schemas/PartitionBackupState`.
-public struct PartitionBackupState: Codable, Hashable, Sendable, NodeDecodable {
+public struct PartitionBackupState: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The id of the checkpoint this backup is based on.
     public var checkpointId: CheckpointId
     /// The type of the backup.
@@ -421,13 +487,28 @@ public struct PartitionBackupState: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(checkpointId: v0, checkpointType: v1, partitionId: v2, checkpointPosition: v3, firstLogPosition: v4, checkpointTimestamp: v5)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(6)
+        guard
+            object.put("checkpointId", self.checkpointId),
+            object.put("checkpointType", self.checkpointType),
+            object.put("partitionId", self.partitionId),
+            object.put("checkpointPosition", self.checkpointPosition),
+            object.put("firstLogPosition", self.firstLogPosition),
+            object.put("checkpointTimestamp", self.checkpointTimestamp)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Partition Backup Range
 /// Information about one backup range for a partition.
 ///
 /// - Remark: Generated from `#/components/schemas/PartitionBackupRange`.
-public struct PartitionBackupRange: Codable, Hashable, Sendable, NodeDecodable {
+public struct PartitionBackupRange: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The id of the partition.
     public var partitionId: PartitionId
     /// The oldest backup in the range.
@@ -457,13 +538,25 @@ public struct PartitionBackupRange: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(partitionId: v0, start: v1, end: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("partitionId", self.partitionId),
+            object.put("start", self.start),
+            object.put("end", self.end)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Runtime Backup State
 /// Information about the checkpoint and backup state of the physical tenant.
 ///
 /// - Remark: Generated from `#/components/schemas/RuntimeBackupState`.
-public struct RuntimeBackupState: Codable, Hashable, Sendable, NodeDecodable {
+public struct RuntimeBackupState: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// List of partition checkpoint states.
     public var checkpointStates: [PartitionCheckpointState]
     /// List of partition backup states.
@@ -493,6 +586,18 @@ public struct RuntimeBackupState: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(checkpointStates: v0, backupStates: v1, ranges: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("checkpointStates", self.checkpointStates),
+            object.put("backupStates", self.backupStates),
+            object.put("ranges", self.ranges)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// History Backup State
@@ -500,7 +605,7 @@ public struct RuntimeBackupState: Codable, Hashable, Sendable, NodeDecodable {
 /// snapshots.
 ///
 /// - Remark: Generated from `#/components/schemas/HistoryBackupStateCode`.
-public enum HistoryBackupStateCode: CamundaEnum, NodeDecodable {
+public enum HistoryBackupStateCode: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `IN_PROGRESS`
     case inProgress
     /// `COMPLETED`
@@ -546,7 +651,7 @@ public enum HistoryBackupStateCode: CamundaEnum, NodeDecodable {
 /// Request body for taking a history backup.
 ///
 /// - Remark: Generated from `#/components/schemas/TakeHistoryBackupRequest`.
-public struct TakeHistoryBackupRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct TakeHistoryBackupRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The id of the backup to take.
     public var backupId: BackupId
 
@@ -566,13 +671,23 @@ public struct TakeHistoryBackupRequest: Codable, Hashable, Sendable, NodeDecodab
         else { return nil }
         return Self(backupId: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("backupId", self.backupId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// TakeHistoryBackupResponse
 /// Response body for taking a history backup.
 ///
 /// - Remark: Generated from `#/components/schemas/TakeHistoryBackupResponse`.
-public struct TakeHistoryBackupResponse: Codable, Hashable, Sendable, NodeDecodable {
+public struct TakeHistoryBackupResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The id of the backup that has been scheduled.
     public var backupId: BackupId
     /// The names of the snapshots that have been scheduled for this backup.
@@ -597,6 +712,17 @@ public struct TakeHistoryBackupResponse: Codable, Hashable, Sendable, NodeDecoda
         else { return nil }
         return Self(backupId: v0, scheduledSnapshots: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("backupId", self.backupId),
+            object.put("scheduledSnapshots", self.scheduledSnapshots)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// History Backup Info
@@ -611,7 +737,7 @@ public struct TakeHistoryBackupResponse: Codable, Hashable, Sendable, NodeDecoda
 ///   configured timeout, the overall state is 'INCOMPLETE'.
 ///
 /// - Remark: Generated from `#/components/schemas/HistoryBackupInfo`.
-public struct HistoryBackupInfo: Codable, Hashable, Sendable, NodeDecodable {
+public struct HistoryBackupInfo: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The id of the backup.
     public var backupId: BackupId
     /// The aggregated state of the backup.
@@ -648,13 +774,26 @@ public struct HistoryBackupInfo: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(backupId: v0, state: v1, failureReason: v2, details: v3)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(4)
+        guard
+            object.put("backupId", self.backupId),
+            object.put("state", self.state),
+            object.put("failureReason", self.failureReason),
+            object.put("details", self.details)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// History Backup Snapshot Info
 /// Detailed info of a single snapshot making up a history backup.
 ///
 /// - Remark: Generated from `#/components/schemas/HistoryBackupSnapshotInfo`.
-public struct HistoryBackupSnapshotInfo: Codable, Hashable, Sendable, NodeDecodable {
+public struct HistoryBackupSnapshotInfo: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The name of the snapshot.
     public var snapshotName: String
     /// The state of the snapshot, reported verbatim by the secondary storage (for example
@@ -692,5 +831,18 @@ public struct HistoryBackupSnapshotInfo: Codable, Hashable, Sendable, NodeDecoda
             let v3: [String] = object.required("failures")
         else { return nil }
         return Self(snapshotName: v0, state: v1, startTime: v2, failures: v3)
+    }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(4)
+        guard
+            object.put("snapshotName", self.snapshotName),
+            object.put("state", self.state),
+            object.put("startTime", self.startTime),
+            object.put("failures", self.failures)
+        else { return nil }
+        return .object(object)
     }
 }

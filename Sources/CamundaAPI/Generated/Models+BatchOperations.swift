@@ -5,7 +5,7 @@ import Foundation
 /// The created batch operation.
 ///
 /// - Remark: Generated from `#/components/schemas/BatchOperationCreatedResult`.
-public struct BatchOperationCreatedResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct BatchOperationCreatedResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Key of the batch operation.
     ///
     /// Added in 8.8.
@@ -34,10 +34,21 @@ public struct BatchOperationCreatedResult: Codable, Hashable, Sendable, NodeDeco
         else { return nil }
         return Self(batchOperationKey: v0, batchOperationType: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("batchOperationKey", self.batchOperationKey),
+            object.put("batchOperationType", self.batchOperationType)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/BatchOperationSearchQuerySortRequest`.
-public struct BatchOperationSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct BatchOperationSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -63,8 +74,19 @@ public struct BatchOperationSearchQuerySortRequest: Codable, Hashable, Sendable,
         return Self(field: v0, order: v1)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("field", self.field),
+            object.put("order", self.order)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable {
+    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `batchOperationKey`
         case batchOperationKey
         /// `operationType`
@@ -118,7 +140,7 @@ public struct BatchOperationSearchQuerySortRequest: Codable, Hashable, Sendable,
 /// Batch operation search request.
 ///
 /// - Remark: Generated from `#/components/schemas/BatchOperationSearchQuery`.
-public struct BatchOperationSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
+public struct BatchOperationSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -150,12 +172,24 @@ public struct BatchOperationSearchQuery: Codable, Hashable, Sendable, PaginatedS
         else { return nil }
         return Self(page: v0, sort: v1, filter: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("page", self.page),
+            object.put("sort", self.sort),
+            object.put("filter", self.filter)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Batch operation filter request.
 ///
 /// - Remark: Generated from `#/components/schemas/BatchOperationFilter`.
-public struct BatchOperationFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct BatchOperationFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The key (or operate legacy ID) of the batch operation.
     public var batchOperationKey: BasicStringFilterProperty?
     /// The type of the batch operation.
@@ -199,12 +233,26 @@ public struct BatchOperationFilter: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(batchOperationKey: v0, operationType: v1, state: v2, actorType: v3, actorId: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("batchOperationKey", self.batchOperationKey),
+            object.put("operationType", self.operationType),
+            object.put("state", self.state),
+            object.put("actorType", self.actorType),
+            object.put("actorId", self.actorId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The batch operation search query result.
 ///
 /// - Remark: Generated from `#/components/schemas/BatchOperationSearchQueryResult`.
-public struct BatchOperationSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct BatchOperationSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -231,10 +279,21 @@ public struct BatchOperationSearchQueryResult: Codable, Hashable, Sendable, Pagi
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/BatchOperationResponse`.
-public struct BatchOperationResponse: Codable, Hashable, Sendable, NodeDecodable {
+public struct BatchOperationResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Key or (Operate Legacy ID = UUID) of the batch operation.
     public var batchOperationKey: BatchOperationKey
     /// The batch operation state.
@@ -312,10 +371,30 @@ public struct BatchOperationResponse: Codable, Hashable, Sendable, NodeDecodable
         else { return nil }
         return Self(batchOperationKey: v0, state: v1, batchOperationType: v2, startDate: v3, endDate: v4, actorType: v5, actorId: v6, operationsTotalCount: v7, operationsFailedCount: v8, operationsCompletedCount: v9, errors: v10)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(11)
+        guard
+            object.put("batchOperationKey", self.batchOperationKey),
+            object.put("state", self.state),
+            object.put("batchOperationType", self.batchOperationType),
+            object.put("startDate", self.startDate),
+            object.put("endDate", self.endDate),
+            object.put("actorType", self.actorType),
+            object.put("actorId", self.actorId),
+            object.put("operationsTotalCount", self.operationsTotalCount),
+            object.put("operationsFailedCount", self.operationsFailedCount),
+            object.put("operationsCompletedCount", self.operationsCompletedCount),
+            object.put("errors", self.errors)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/BatchOperationError`.
-public struct BatchOperationError: Codable, Hashable, Sendable, NodeDecodable {
+public struct BatchOperationError: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The partition ID where the error occurred.
     public var partitionId: Int32
     /// The type of the error that occurred during the batch operation.
@@ -346,8 +425,20 @@ public struct BatchOperationError: Codable, Hashable, Sendable, NodeDecodable {
         return Self(partitionId: v0, type: v1, message: v2)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("partitionId", self.partitionId),
+            object.put("type", self.type),
+            object.put("message", self.message)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The type of the error that occurred during the batch operation.
-    public enum BatchOperationErrorType: CamundaEnum, NodeDecodable {
+    public enum BatchOperationErrorType: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `QUERY_FAILED`
         case queryFailed
         /// `RESULT_BUFFER_SIZE_EXCEEDED`
@@ -379,7 +470,7 @@ public struct BatchOperationError: Codable, Hashable, Sendable, NodeDecodable {
 }
 
 /// - Remark: Generated from `#/components/schemas/BatchOperationItemSearchQuerySortRequest`.
-public struct BatchOperationItemSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct BatchOperationItemSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -405,8 +496,19 @@ public struct BatchOperationItemSearchQuerySortRequest: Codable, Hashable, Senda
         return Self(field: v0, order: v1)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("field", self.field),
+            object.put("order", self.order)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable {
+    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `batchOperationKey`
         case batchOperationKey
         /// `itemKey`
@@ -452,7 +554,7 @@ public struct BatchOperationItemSearchQuerySortRequest: Codable, Hashable, Senda
 /// Batch operation item search request.
 ///
 /// - Remark: Generated from `#/components/schemas/BatchOperationItemSearchQuery`.
-public struct BatchOperationItemSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
+public struct BatchOperationItemSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -484,12 +586,24 @@ public struct BatchOperationItemSearchQuery: Codable, Hashable, Sendable, Pagina
         else { return nil }
         return Self(page: v0, sort: v1, filter: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("page", self.page),
+            object.put("sort", self.sort),
+            object.put("filter", self.filter)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Batch operation item filter request.
 ///
 /// - Remark: Generated from `#/components/schemas/BatchOperationItemFilter`.
-public struct BatchOperationItemFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct BatchOperationItemFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The key (or operate legacy ID) of the batch operation.
     public var batchOperationKey: BasicStringFilterProperty?
     /// The key of the item, e.g. a process instance key.
@@ -531,10 +645,24 @@ public struct BatchOperationItemFilter: Codable, Hashable, Sendable, NodeDecodab
         else { return nil }
         return Self(batchOperationKey: v0, itemKey: v1, processInstanceKey: v2, state: v3, operationType: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("batchOperationKey", self.batchOperationKey),
+            object.put("itemKey", self.itemKey),
+            object.put("processInstanceKey", self.processInstanceKey),
+            object.put("state", self.state),
+            object.put("operationType", self.operationType)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/BatchOperationItemSearchQueryResult`.
-public struct BatchOperationItemSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct BatchOperationItemSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -561,10 +689,21 @@ public struct BatchOperationItemSearchQueryResult: Codable, Hashable, Sendable, 
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/BatchOperationItemResponse`.
-public struct BatchOperationItemResponse: Codable, Hashable, Sendable, NodeDecodable {
+public struct BatchOperationItemResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The type of the batch operation.
     public var operationType: BatchOperationTypeEnum
     /// The key (or operate legacy ID) of the batch operation.
@@ -627,8 +766,25 @@ public struct BatchOperationItemResponse: Codable, Hashable, Sendable, NodeDecod
         return Self(operationType: v0, batchOperationKey: v1, itemKey: v2, processInstanceKey: v3, rootProcessInstanceKey: v4, state: v5, processedDate: v6, errorMessage: v7)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(8)
+        guard
+            object.put("operationType", self.operationType),
+            object.put("batchOperationKey", self.batchOperationKey),
+            object.put("itemKey", self.itemKey),
+            object.put("processInstanceKey", self.processInstanceKey),
+            object.put("rootProcessInstanceKey", self.rootProcessInstanceKey),
+            object.put("state", self.state),
+            object.put("processedDate", self.processedDate),
+            object.put("errorMessage", self.errorMessage)
+        else { return nil }
+        return .object(object)
+    }
+
     /// State of the item.
-    public enum State: CamundaEnum, NodeDecodable {
+    public enum State: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `ACTIVE`
         case active
         /// `COMPLETED`
@@ -674,7 +830,7 @@ public struct BatchOperationItemResponse: Codable, Hashable, Sendable, NodeDecod
 /// The decision instance filter that defines which decision instances should be deleted.
 ///
 /// - Remark: Generated from `#/components/schemas/DecisionInstanceDeletionBatchOperationRequest`.
-public struct DecisionInstanceDeletionBatchOperationRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct DecisionInstanceDeletionBatchOperationRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The decision instance filter.
     public var filter: DecisionInstanceFilter
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
@@ -700,12 +856,23 @@ public struct DecisionInstanceDeletionBatchOperationRequest: Codable, Hashable, 
         else { return nil }
         return Self(filter: v0, operationReference: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("filter", self.filter),
+            object.put("operationReference", self.operationReference)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The process instance filter that defines which process instances should be canceled.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceCancellationBatchOperationRequest`.
-public struct ProcessInstanceCancellationBatchOperationRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessInstanceCancellationBatchOperationRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The process instance filter.
     public var filter: ProcessInstanceFilter
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
@@ -732,13 +899,24 @@ public struct ProcessInstanceCancellationBatchOperationRequest: Codable, Hashabl
             let v1: OperationReference? = object.optional("operationReference")
         else { return nil }
         return Self(filter: v0, operationReference: v1)
+    }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("filter", self.filter),
+            object.put("operationReference", self.operationReference)
+        else { return nil }
+        return .object(object)
     }
 }
 
 /// The process instance filter that defines which process instances should have their incidents resolved.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceIncidentResolutionBatchOperationRequest`.
-public struct ProcessInstanceIncidentResolutionBatchOperationRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessInstanceIncidentResolutionBatchOperationRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The process instance filter.
     public var filter: ProcessInstanceFilter
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
@@ -766,12 +944,23 @@ public struct ProcessInstanceIncidentResolutionBatchOperationRequest: Codable, H
         else { return nil }
         return Self(filter: v0, operationReference: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("filter", self.filter),
+            object.put("operationReference", self.operationReference)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The process instance filter that defines which process instances should be deleted.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceDeletionBatchOperationRequest`.
-public struct ProcessInstanceDeletionBatchOperationRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessInstanceDeletionBatchOperationRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The process instance filter.
     public var filter: ProcessInstanceFilter
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
@@ -797,10 +986,21 @@ public struct ProcessInstanceDeletionBatchOperationRequest: Codable, Hashable, S
         else { return nil }
         return Self(filter: v0, operationReference: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("filter", self.filter),
+            object.put("operationReference", self.operationReference)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceMigrationBatchOperationRequest`.
-public struct ProcessInstanceMigrationBatchOperationRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessInstanceMigrationBatchOperationRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The process instance filter.
     public var filter: ProcessInstanceFilter
     /// The migration plan.
@@ -833,12 +1033,24 @@ public struct ProcessInstanceMigrationBatchOperationRequest: Codable, Hashable, 
         else { return nil }
         return Self(filter: v0, migrationPlan: v1, operationReference: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("filter", self.filter),
+            object.put("migrationPlan", self.migrationPlan),
+            object.put("operationReference", self.operationReference)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The migration instructions describe how to migrate a process instance from one process definition to another.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceMigrationBatchOperationPlan`.
-public struct ProcessInstanceMigrationBatchOperationPlan: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessInstanceMigrationBatchOperationPlan: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The target process definition key.
     public var targetProcessDefinitionKey: ProcessDefinitionKey
     /// The mapping instructions.
@@ -863,13 +1075,24 @@ public struct ProcessInstanceMigrationBatchOperationPlan: Codable, Hashable, Sen
         else { return nil }
         return Self(targetProcessDefinitionKey: v0, mappingInstructions: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("targetProcessDefinitionKey", self.targetProcessDefinitionKey),
+            object.put("mappingInstructions", self.mappingInstructions)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The process instance filter to define on which process instances tokens should be moved,
 /// and new element instances should be activated or terminated.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceModificationBatchOperationRequest`.
-public struct ProcessInstanceModificationBatchOperationRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessInstanceModificationBatchOperationRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The process instance filter.
     public var filter: ProcessInstanceFilter
     /// Instructions for moving tokens between elements.
@@ -902,6 +1125,18 @@ public struct ProcessInstanceModificationBatchOperationRequest: Codable, Hashabl
         else { return nil }
         return Self(filter: v0, moveInstructions: v1, operationReference: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("filter", self.filter),
+            object.put("moveInstructions", self.moveInstructions),
+            object.put("operationReference", self.operationReference)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Instructions describing a move operation. This instruction will terminate all active
@@ -910,7 +1145,7 @@ public struct ProcessInstanceModificationBatchOperationRequest: Codable, Hashabl
 /// scope of the source element instances.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceModificationMoveBatchOperationInstruction`.
-public struct ProcessInstanceModificationMoveBatchOperationInstruction: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessInstanceModificationMoveBatchOperationInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The source element ID.
     public var sourceElementId: ElementId
     /// The target element ID.
@@ -935,12 +1170,23 @@ public struct ProcessInstanceModificationMoveBatchOperationInstruction: Codable,
         else { return nil }
         return Self(sourceElementId: v0, targetElementId: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("sourceElementId", self.sourceElementId),
+            object.put("targetElementId", self.targetElementId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The process instance filter that defines which process instances should be suspended.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceSuspensionBatchOperationRequest`.
-public struct ProcessInstanceSuspensionBatchOperationRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessInstanceSuspensionBatchOperationRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The process instance filter.
     public var filter: ProcessInstanceFilter
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
@@ -965,13 +1211,24 @@ public struct ProcessInstanceSuspensionBatchOperationRequest: Codable, Hashable,
             let v1: OperationReference? = object.optional("operationReference")
         else { return nil }
         return Self(filter: v0, operationReference: v1)
+    }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("filter", self.filter),
+            object.put("operationReference", self.operationReference)
+        else { return nil }
+        return .object(object)
     }
 }
 
 /// The process instance filter that defines which process instances should be resumed.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceResumptionBatchOperationRequest`.
-public struct ProcessInstanceResumptionBatchOperationRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessInstanceResumptionBatchOperationRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The process instance filter.
     public var filter: ProcessInstanceFilter
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
@@ -997,12 +1254,23 @@ public struct ProcessInstanceResumptionBatchOperationRequest: Codable, Hashable,
         else { return nil }
         return Self(filter: v0, operationReference: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("filter", self.filter),
+            object.put("operationReference", self.operationReference)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The batch operation item state.
 ///
 /// - Remark: Generated from `#/components/schemas/BatchOperationItemStateEnum`.
-public enum BatchOperationItemStateEnum: CamundaEnum, NodeDecodable {
+public enum BatchOperationItemStateEnum: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `ACTIVE`
     case active
     /// `COMPLETED`
@@ -1043,7 +1311,7 @@ public enum BatchOperationItemStateEnum: CamundaEnum, NodeDecodable {
 /// The batch operation state.
 ///
 /// - Remark: Generated from `#/components/schemas/BatchOperationStateEnum`.
-public enum BatchOperationStateEnum: CamundaEnum, NodeDecodable {
+public enum BatchOperationStateEnum: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `ACTIVE`
     case active
     /// `CANCELED`
@@ -1096,7 +1364,7 @@ public enum BatchOperationStateEnum: CamundaEnum, NodeDecodable {
 /// The type of the batch operation.
 ///
 /// - Remark: Generated from `#/components/schemas/BatchOperationTypeEnum`.
-public enum BatchOperationTypeEnum: CamundaEnum, NodeDecodable {
+public enum BatchOperationTypeEnum: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `ADD_VARIABLE`
     case addVariable
     /// `CANCEL_PROCESS_INSTANCE`
@@ -1179,7 +1447,7 @@ public typealias BatchOperationTypeFilterProperty = FilterProperty<BatchOperatio
 /// Advanced BatchOperationTypeEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedBatchOperationTypeFilter`.
-public struct AdvancedBatchOperationTypeFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedBatchOperationTypeFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.8.
@@ -1236,6 +1504,20 @@ public struct AdvancedBatchOperationTypeFilter: Codable, Hashable, Sendable, Nod
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$like", self.like)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// BatchOperationStateEnum property with full advanced search capabilities.
@@ -1247,7 +1529,7 @@ public typealias BatchOperationStateFilterProperty = FilterProperty<BatchOperati
 /// Advanced BatchOperationStateEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedBatchOperationStateFilter`.
-public struct AdvancedBatchOperationStateFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedBatchOperationStateFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     public var eq: BatchOperationStateEnum?
     /// Checks for inequality with the provided value.
@@ -1294,6 +1576,20 @@ public struct AdvancedBatchOperationStateFilter: Codable, Hashable, Sendable, No
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$like", self.like)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// BatchOperationItemStateEnum property with full advanced search capabilities.
@@ -1305,7 +1601,7 @@ public typealias BatchOperationItemStateFilterProperty = FilterProperty<BatchOpe
 /// Advanced BatchOperationItemStateEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedBatchOperationItemStateFilter`.
-public struct AdvancedBatchOperationItemStateFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedBatchOperationItemStateFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     public var eq: BatchOperationItemStateEnum?
     /// Checks for inequality with the provided value.
@@ -1351,5 +1647,19 @@ public struct AdvancedBatchOperationItemStateFilter: Codable, Hashable, Sendable
             let v4: LikeFilter? = object.optional("$like")
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
+    }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$like", self.like)
+        else { return nil }
+        return .object(object)
     }
 }

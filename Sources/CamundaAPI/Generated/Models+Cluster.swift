@@ -5,7 +5,7 @@ import Foundation
 /// The operating mode of a cluster's partitions.
 ///
 /// - Remark: Generated from `#/components/schemas/Mode`.
-public enum Mode: CamundaEnum, NodeDecodable {
+public enum Mode: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `PROCESSING`
     case processing
     /// `RECOVERING`
@@ -38,7 +38,7 @@ public enum Mode: CamundaEnum, NodeDecodable {
 /// The response of a topology request.
 ///
 /// - Remark: Generated from `#/components/schemas/TopologyResponse`.
-public struct TopologyResponse: Codable, Hashable, Sendable, NodeDecodable {
+public struct TopologyResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// A list of brokers that are part of this cluster.
     ///
     /// Added in 8.6.
@@ -102,12 +102,28 @@ public struct TopologyResponse: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(brokers: v0, clusterId: v1, clusterSize: v2, partitionsCount: v3, replicationFactor: v4, gatewayVersion: v5, lastCompletedChangeId: v6)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(7)
+        guard
+            object.put("brokers", self.brokers),
+            object.put("clusterId", self.clusterId),
+            object.put("clusterSize", self.clusterSize),
+            object.put("partitionsCount", self.partitionsCount),
+            object.put("replicationFactor", self.replicationFactor),
+            object.put("gatewayVersion", self.gatewayVersion),
+            object.put("lastCompletedChangeId", self.lastCompletedChangeId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Provides information on a broker node.
 ///
 /// - Remark: Generated from `#/components/schemas/BrokerInfo`.
-public struct BrokerInfo: Codable, Hashable, Sendable, NodeDecodable {
+public struct BrokerInfo: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The node ID for the broker. The uniqueness of this identifier depends if the cluster is zone-aware or not. - non zone-aware: (default) nodeId is unique across the cluster - zone-aware:  (opt-in) nodeId is unique only within its zone. If you are migrating to a zone aware cluster, you must use `brokerId` instead. This property is deprecated, as it's been replaced by `brokerId`.
     @available(*, deprecated)
     public var nodeId: Int32 {
@@ -159,12 +175,27 @@ public struct BrokerInfo: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(nodeId: v0, brokerId: v1, host: v2, port: v3, partitions: v4, version: v5)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(6)
+        guard
+            object.put("nodeId", self._nodeId),
+            object.put("brokerId", self.brokerId),
+            object.put("host", self.host),
+            object.put("port", self.port),
+            object.put("partitions", self.partitions),
+            object.put("version", self.version)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Provides information on a partition within a broker node.
 ///
 /// - Remark: Generated from `#/components/schemas/Partition`.
-public struct Partition: Codable, Hashable, Sendable, NodeDecodable {
+public struct Partition: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The unique ID of this partition.
     ///
     /// Added in 8.6.
@@ -208,8 +239,21 @@ public struct Partition: Codable, Hashable, Sendable, NodeDecodable {
         return Self(partitionId: v0, role: v1, health: v2, state: v3)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(4)
+        guard
+            object.put("partitionId", self.partitionId),
+            object.put("role", self.role),
+            object.put("health", self.health),
+            object.put("state", self.state)
+        else { return nil }
+        return .object(object)
+    }
+
     /// Describes the Raft role of the broker for a given partition.
-    public enum Role: CamundaEnum, NodeDecodable {
+    public enum Role: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `leader`
         case leader
         /// `follower`
@@ -244,7 +288,7 @@ public struct Partition: Codable, Hashable, Sendable, NodeDecodable {
     }
 
     /// Describes the current health of the partition.
-    public enum Health: CamundaEnum, NodeDecodable {
+    public enum Health: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `healthy`
         case healthy
         /// `unhealthy`
@@ -279,7 +323,7 @@ public struct Partition: Codable, Hashable, Sendable, NodeDecodable {
     }
 
     /// Describes the current operational state of the partition within the cluster configuration.
-    public enum State: CamundaEnum, NodeDecodable {
+    public enum State: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `unknown`
         case unknown
         /// `joining`
@@ -325,7 +369,7 @@ public struct Partition: Codable, Hashable, Sendable, NodeDecodable {
 /// The planned changes resulting from a cluster mode transition request.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterModeChangeResponse`.
-public struct ClusterModeChangeResponse: Codable, Hashable, Sendable, NodeDecodable {
+public struct ClusterModeChangeResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The ID of the cluster change that was triggered by the request.
     public var changeId: String
     /// The operations that will be applied to complete the change, grouped by the physical tenant they belong to. Groups are transitioned in parallel; the operations within a group are applied in the given order.
@@ -350,12 +394,23 @@ public struct ClusterModeChangeResponse: Codable, Hashable, Sendable, NodeDecoda
         else { return nil }
         return Self(changeId: v0, plannedChanges: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("changeId", self.changeId),
+            object.put("plannedChanges", self.plannedChanges)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The operations of a cluster mode change that apply to one physical tenant.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterModeChangePlannedChange`.
-public struct ClusterModeChangePlannedChange: Codable, Hashable, Sendable, NodeDecodable {
+public struct ClusterModeChangePlannedChange: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The physical tenant the operations apply to; null for operations that are not scoped to a single physical tenant, such as broker lifecycle operations.
     public var physicalTenantId: String?
     /// The ordered list of operations that will be applied to the physical tenant.
@@ -380,12 +435,23 @@ public struct ClusterModeChangePlannedChange: Codable, Hashable, Sendable, NodeD
         else { return nil }
         return Self(physicalTenantId: v0, operations: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("physicalTenantId", self.physicalTenantId),
+            object.put("operations", self.operations)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// A single operation that is part of a cluster mode change.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterModeChangeOperation`.
-public struct ClusterModeChangeOperation: Codable, Hashable, Sendable, NodeDecodable {
+public struct ClusterModeChangeOperation: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The type of the operation.
     public var operation: String
     /// The target mode of the operation, if applicable.
@@ -410,12 +476,23 @@ public struct ClusterModeChangeOperation: Codable, Hashable, Sendable, NodeDecod
         else { return nil }
         return Self(operation: v0, mode: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("operation", self.operation),
+            object.put("mode", self.mode)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The planned changes resulting from a restore request.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRestoreResponse`.
-public struct ClusterRestoreResponse: Codable, Hashable, Sendable, NodeDecodable {
+public struct ClusterRestoreResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The ID of the cluster change that was triggered by the request.
     public var changeId: String
     /// The operations that will be applied to complete the restore, grouped by the physical tenant they belong to. Groups are restored in parallel; the operations within a group are applied in the given order.
@@ -440,12 +517,23 @@ public struct ClusterRestoreResponse: Codable, Hashable, Sendable, NodeDecodable
         else { return nil }
         return Self(changeId: v0, plannedChanges: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("changeId", self.changeId),
+            object.put("plannedChanges", self.plannedChanges)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The operations of a restore that apply to one physical tenant.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRestorePlannedChange`.
-public struct ClusterRestorePlannedChange: Codable, Hashable, Sendable, NodeDecodable {
+public struct ClusterRestorePlannedChange: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The physical tenant the operations apply to; null for operations that are not scoped to a single physical tenant, such as broker lifecycle operations.
     public var physicalTenantId: String?
     /// The ordered list of operations that will be applied to the physical tenant.
@@ -470,12 +558,23 @@ public struct ClusterRestorePlannedChange: Codable, Hashable, Sendable, NodeDeco
         else { return nil }
         return Self(physicalTenantId: v0, operations: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("physicalTenantId", self.physicalTenantId),
+            object.put("operations", self.operations)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// A single operation that is part of a restore. Every operation names the broker that applies it; the rest of its properties depend on what the operation does, so it is reported as one of the variants below, distinguished by `operation`. A property a variant does not declare is absent from the response rather than reported as null.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRestoreOperation`.
-public enum ClusterRestoreOperation: Codable, Hashable, Sendable, NodeDecodable {
+public enum ClusterRestoreOperation: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The `PartitionPreRestoreOperation` variant.
     case partitionPreRestoreOperation(ClusterRestorePartitionOperation)
     /// The `PartitionRestoreOperation` variant.
@@ -517,7 +616,7 @@ public enum ClusterRestoreOperation: Codable, Hashable, Sendable, NodeDecodable 
 /// A restore operation that applies to a broker as a whole, such as the one that updates its incarnation number.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRestoreBrokerOperation`.
-public struct ClusterRestoreBrokerOperation: Codable, Hashable, Sendable, NodeDecodable {
+public struct ClusterRestoreBrokerOperation: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The type of the operation.
     public var operation: String?
     /// The ID of the broker that applies the operation, including its zone if it belongs to one.
@@ -542,12 +641,23 @@ public struct ClusterRestoreBrokerOperation: Codable, Hashable, Sendable, NodeDe
         else { return nil }
         return Self(operation: v0, brokerId: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("operation", self.operation),
+            object.put("brokerId", self.brokerId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// A restore operation that targets a single partition without restoring it, such as the one that prepares the partition for its restore.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRestorePartitionOperation`.
-public struct ClusterRestorePartitionOperation: Codable, Hashable, Sendable, NodeDecodable {
+public struct ClusterRestorePartitionOperation: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The type of the operation.
     public var operation: String?
     /// The ID of the broker that applies the operation, including its zone if it belongs to one.
@@ -577,12 +687,24 @@ public struct ClusterRestorePartitionOperation: Codable, Hashable, Sendable, Nod
         else { return nil }
         return Self(operation: v0, brokerId: v1, partitionId: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("operation", self.operation),
+            object.put("brokerId", self.brokerId),
+            object.put("partitionId", self.partitionId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The operation that restores a single partition from the backups resolved for it.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRestorePartitionRestoreOperation`.
-public struct ClusterRestorePartitionRestoreOperation: Codable, Hashable, Sendable, NodeDecodable {
+public struct ClusterRestorePartitionRestoreOperation: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The type of the operation.
     public var operation: String?
     /// The ID of the broker that applies the operation, including its zone if it belongs to one.
@@ -617,12 +739,25 @@ public struct ClusterRestorePartitionRestoreOperation: Codable, Hashable, Sendab
         else { return nil }
         return Self(operation: v0, brokerId: v1, partitionId: v2, backupIds: v3)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(4)
+        guard
+            object.put("operation", self.operation),
+            object.put("brokerId", self.brokerId),
+            object.put("partitionId", self.partitionId),
+            object.put("backupIds", self.backupIds)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The operation that transitions a broker to a mode once its partitions are restored.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRestoreModeChangeOperation`.
-public struct ClusterRestoreModeChangeOperation: Codable, Hashable, Sendable, NodeDecodable {
+public struct ClusterRestoreModeChangeOperation: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The type of the operation.
     public var operation: String?
     /// The ID of the broker that applies the operation, including its zone if it belongs to one.
@@ -652,12 +787,24 @@ public struct ClusterRestoreModeChangeOperation: Codable, Hashable, Sendable, No
         else { return nil }
         return Self(operation: v0, brokerId: v1, mode: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("operation", self.operation),
+            object.put("brokerId", self.brokerId),
+            object.put("mode", self.mode)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The operation that awaits the transition of a broker to a mode.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRestoreAwaitModeChangeOperation`.
-public struct ClusterRestoreAwaitModeChangeOperation: Codable, Hashable, Sendable, NodeDecodable {
+public struct ClusterRestoreAwaitModeChangeOperation: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The type of the operation.
     public var operation: String?
     /// The ID of the broker that applies the operation, including its zone if it belongs to one.
@@ -687,12 +834,24 @@ public struct ClusterRestoreAwaitModeChangeOperation: Codable, Hashable, Sendabl
         else { return nil }
         return Self(operation: v0, brokerId: v1, mode: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("operation", self.operation),
+            object.put("brokerId", self.brokerId),
+            object.put("mode", self.mode)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Describes a restore request. Provide either a list of backup IDs or a time range (`from`/`to`) that selects the backups to restore; the two are mutually exclusive.
 ///
 /// - Remark: Generated from `#/components/schemas/RestoreRequest`.
-public struct RestoreRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct RestoreRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The start of the time range to restore from, as an ISO 8601 timestamp.
     public var from: Date?
     /// The end of the time range to restore from, as an ISO 8601 timestamp.
@@ -722,12 +881,24 @@ public struct RestoreRequest: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(from: v0, to: v1, backupIds: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("from", self.from),
+            object.put("to", self.to),
+            object.put("backupIds", self.backupIds)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The status of the restore that is currently in progress.
 ///
 /// - Remark: Generated from `#/components/schemas/RestoreStatusResponse`.
-public struct RestoreStatusResponse: Codable, Hashable, Sendable, NodeDecodable {
+public struct RestoreStatusResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The overall status of the restore.
     public var status: Status
     /// The ID of the cluster change that performs the restore.
@@ -763,8 +934,21 @@ public struct RestoreStatusResponse: Codable, Hashable, Sendable, NodeDecodable 
         return Self(status: v0, changeId: v1, startedAt: v2, brokers: v3)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(4)
+        guard
+            object.put("status", self.status),
+            object.put("changeId", self.changeId),
+            object.put("startedAt", self.startedAt),
+            object.put("brokers", self.brokers)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The overall status of the restore.
-    public enum Status: CamundaEnum, NodeDecodable {
+    public enum Status: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `IN_PROGRESS`
         case inProgress
         /// `COMPLETED`
@@ -806,7 +990,7 @@ public struct RestoreStatusResponse: Codable, Hashable, Sendable, NodeDecodable 
 /// The restore status of a single broker.
 ///
 /// - Remark: Generated from `#/components/schemas/RestoreBrokerStatus`.
-public struct RestoreBrokerStatus: Codable, Hashable, Sendable, NodeDecodable {
+public struct RestoreBrokerStatus: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The ID of the broker, including its zone if it belongs to one.
     public var brokerId: String
     /// The number of the broker's partitions that have been restored so far.
@@ -841,12 +1025,25 @@ public struct RestoreBrokerStatus: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(brokerId: v0, partitionsRestored: v1, partitionsToRestore: v2, partitions: v3)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(4)
+        guard
+            object.put("brokerId", self.brokerId),
+            object.put("partitionsRestored", self.partitionsRestored),
+            object.put("partitionsToRestore", self.partitionsToRestore),
+            object.put("partitions", self.partitions)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The restore status of a single partition on a broker.
 ///
 /// - Remark: Generated from `#/components/schemas/RestorePartitionStatus`.
-public struct RestorePartitionStatus: Codable, Hashable, Sendable, NodeDecodable {
+public struct RestorePartitionStatus: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The ID of the partition.
     public var partitionId: Int32
     /// The restore state of the partition.
@@ -882,8 +1079,21 @@ public struct RestorePartitionStatus: Codable, Hashable, Sendable, NodeDecodable
         return Self(partitionId: v0, state: v1, backupIds: v2, completedAt: v3)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(4)
+        guard
+            object.put("partitionId", self.partitionId),
+            object.put("state", self.state),
+            object.put("backupIds", self.backupIds),
+            object.put("completedAt", self.completedAt)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The restore state of the partition.
-    public enum State: CamundaEnum, NodeDecodable {
+    public enum State: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `PENDING`
         case pending
         /// `RESTORING`

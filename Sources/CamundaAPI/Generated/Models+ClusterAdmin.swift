@@ -5,7 +5,7 @@ import Foundation
 /// The aggregated status of the whole cluster.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterStatusResponse`.
-public struct ClusterStatusResponse: Codable, Hashable, Sendable, NodeDecodable {
+public struct ClusterStatusResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// `HEALTHY` when every physical tenant is healthy, `DOWN` when no physical tenant can process work, `DEGRADED` in every other case.
     public var status: Status
 
@@ -26,8 +26,18 @@ public struct ClusterStatusResponse: Codable, Hashable, Sendable, NodeDecodable 
         return Self(status: v0)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("status", self.status)
+        else { return nil }
+        return .object(object)
+    }
+
     /// `HEALTHY` when every physical tenant is healthy, `DOWN` when no physical tenant can process work, `DEGRADED` in every other case.
-    public enum Status: CamundaEnum, NodeDecodable {
+    public enum Status: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `HEALTHY`
         case healthy
         /// `DEGRADED`
@@ -65,7 +75,7 @@ public struct ClusterStatusResponse: Codable, Hashable, Sendable, NodeDecodable 
 /// Describes a restore request issued by a cluster admin. The backup selection at the top level applies to every targeted physical tenant, except for the ones listed in `overrides`.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRestoreRequest`.
-public struct ClusterRestoreRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct ClusterRestoreRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The start of the time range to restore from, as an ISO 8601 timestamp.
     public var from: Date?
     /// The end of the time range to restore from, as an ISO 8601 timestamp.
@@ -100,12 +110,25 @@ public struct ClusterRestoreRequest: Codable, Hashable, Sendable, NodeDecodable 
         else { return nil }
         return Self(from: v0, to: v1, backupIds: v2, overrides: v3)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(4)
+        guard
+            object.put("from", self.from),
+            object.put("to", self.to),
+            object.put("backupIds", self.backupIds),
+            object.put("overrides", self.overrides)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The topology of the whole cluster, aggregated over all physical tenants.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterTopologyResponse`.
-public struct ClusterTopologyResponse: Codable, Hashable, Sendable, NodeDecodable {
+public struct ClusterTopologyResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The brokers that are part of this cluster, across all physical tenants.
     public var brokers: [ClusterBrokerInfo]
     /// The cluster Id.
@@ -145,12 +168,26 @@ public struct ClusterTopologyResponse: Codable, Hashable, Sendable, NodeDecodabl
         else { return nil }
         return Self(brokers: v0, clusterId: v1, clusterSize: v2, gatewayVersion: v3, physicalTenants: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("brokers", self.brokers),
+            object.put("clusterId", self.clusterId),
+            object.put("clusterSize", self.clusterSize),
+            object.put("gatewayVersion", self.gatewayVersion),
+            object.put("physicalTenants", self.physicalTenants)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Provides information on a broker node, independent of any physical tenant.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterBrokerInfo`.
-public struct ClusterBrokerInfo: Codable, Hashable, Sendable, NodeDecodable {
+public struct ClusterBrokerInfo: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The unique (within a cluster) broker identifier. When the cluster is not zoned, then it's a string that represents the nodeId (an integer). When the cluster is zoned, instead, it's of the form "$zoneName_$nodeId", providing uniqueness even across zones.
     public var brokerId: String
     /// The hostname for reaching the broker.
@@ -185,12 +222,25 @@ public struct ClusterBrokerInfo: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(brokerId: v0, host: v1, port: v2, version: v3)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(4)
+        guard
+            object.put("brokerId", self.brokerId),
+            object.put("host", self.host),
+            object.put("port", self.port),
+            object.put("version", self.version)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The topology of a single physical tenant.
 ///
 /// - Remark: Generated from `#/components/schemas/PhysicalTenantTopology`.
-public struct PhysicalTenantTopology: Codable, Hashable, Sendable, NodeDecodable {
+public struct PhysicalTenantTopology: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The id of the physical tenant.
     public var physicalTenantId: String
     /// The number of partitions spread across this physical tenant.
@@ -230,12 +280,26 @@ public struct PhysicalTenantTopology: Codable, Hashable, Sendable, NodeDecodable
         else { return nil }
         return Self(physicalTenantId: v0, partitionsCount: v1, replicationFactor: v2, lastCompletedChangeId: v3, brokers: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("physicalTenantId", self.physicalTenantId),
+            object.put("partitionsCount", self.partitionsCount),
+            object.put("replicationFactor", self.replicationFactor),
+            object.put("lastCompletedChangeId", self.lastCompletedChangeId),
+            object.put("brokers", self.brokers)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The partitions of one physical tenant that one broker manages or replicates.
 ///
 /// - Remark: Generated from `#/components/schemas/PhysicalTenantBrokerTopology`.
-public struct PhysicalTenantBrokerTopology: Codable, Hashable, Sendable, NodeDecodable {
+public struct PhysicalTenantBrokerTopology: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The unique (within a cluster) identifier of the broker, as reported in the cluster-level broker list.
     public var brokerId: String
     /// The partitions of this physical tenant managed or replicated on this broker.
@@ -260,12 +324,23 @@ public struct PhysicalTenantBrokerTopology: Codable, Hashable, Sendable, NodeDec
         else { return nil }
         return Self(brokerId: v0, partitions: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("brokerId", self.brokerId),
+            object.put("partitions", self.partitions)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The outcome of triggering a runtime backup on every targeted physical tenant. Returned both when every tenant was triggered and when only some were, so a partial trigger is never silent: the status code says whether the request succeeded, the body says what is running.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterTakeRuntimeBackupResponse`.
-public struct ClusterTakeRuntimeBackupResponse: Codable, Hashable, Sendable, NodeDecodable {
+public struct ClusterTakeRuntimeBackupResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The outcome for each targeted physical tenant, ordered by physical tenant id. Carries no cluster-level backup id: in generated-id mode each tenant generates its own.
     public var physicalTenants: [ClusterRuntimeBackupTakeResult]
 
@@ -285,12 +360,22 @@ public struct ClusterTakeRuntimeBackupResponse: Codable, Hashable, Sendable, Nod
         else { return nil }
         return Self(physicalTenants: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("physicalTenants", self.physicalTenants)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Whether one physical tenant's runtime backup was triggered, and under which id it can be monitored and deleted.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRuntimeBackupTakeResult`.
-public struct ClusterRuntimeBackupTakeResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct ClusterRuntimeBackupTakeResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The id of the physical tenant.
     public var physicalTenantId: String
     /// The id to monitor or delete this physical tenant's backup by: the id it is running under when `TRIGGERED` — the requested one, or the one the tenant generated when ids are generated — and the requested id to check when `UNKNOWN`. Null when the tenant is known to be running no backup, and also when an `UNKNOWN` tenant generates its own ids, because the id it may be running under was never reported; list that tenant's backups to find it.
@@ -325,13 +410,26 @@ public struct ClusterRuntimeBackupTakeResult: Codable, Hashable, Sendable, NodeD
         else { return nil }
         return Self(physicalTenantId: v0, backupId: v1, outcome: v2, reason: v3)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(4)
+        guard
+            object.put("physicalTenantId", self.physicalTenantId),
+            object.put("backupId", self.backupId),
+            object.put("outcome", self.outcome),
+            object.put("reason", self.reason)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Cluster Runtime Backup Take Outcome
 /// What a physical tenant did with the trigger. `TRIGGERED` says the backup is running, not that it completed — poll `GET /cluster/v2/backups/runtime/{backupId}` for that. A `FAILED` tenant is running no backup for this request and needs no cleanup. `UNKNOWN` means the broker may or may not have accepted the request — the connection was cut mid-flight, or the gateway timed out waiting — so that tenant's backups have to be checked before retrying; it is reported separately from `FAILED` precisely because calling it failed would claim nothing is running there. Tenants that were triggered are never rolled back.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRuntimeBackupTakeOutcome`.
-public enum ClusterRuntimeBackupTakeOutcome: CamundaEnum, NodeDecodable {
+public enum ClusterRuntimeBackupTakeOutcome: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `TRIGGERED`
     case triggered
     /// `FAILED`
@@ -368,7 +466,7 @@ public enum ClusterRuntimeBackupTakeOutcome: CamundaEnum, NodeDecodable {
 /// A runtime backup id, what each physical tenant reports for it, and the state aggregated over every targeted tenant — folded from the per-tenant states by the same rules a per-tenant state is folded from its partitions.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRuntimeBackupInfo`.
-public struct ClusterRuntimeBackupInfo: Codable, Hashable, Sendable, NodeDecodable {
+public struct ClusterRuntimeBackupInfo: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The id of the backup.
     public var backupId: BackupId
     /// The state aggregated over every targeted physical tenant, whether the backup id was looked up directly or listed. A tenant holding nothing for this id counts as `DOES_NOT_EXIST`, so the aggregate is `INCOMPLETE` unless every targeted tenant holds the backup.
@@ -403,12 +501,25 @@ public struct ClusterRuntimeBackupInfo: Codable, Hashable, Sendable, NodeDecodab
         else { return nil }
         return Self(backupId: v0, state: v1, failureReason: v2, physicalTenants: v3)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(4)
+        guard
+            object.put("backupId", self.backupId),
+            object.put("state", self.state),
+            object.put("failureReason", self.failureReason),
+            object.put("physicalTenants", self.physicalTenants)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// What a single physical tenant reports for a runtime backup id.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRuntimeBackupTenantInfo`.
-public struct ClusterRuntimeBackupTenantInfo: Codable, Hashable, Sendable, NodeDecodable {
+public struct ClusterRuntimeBackupTenantInfo: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The id of the physical tenant.
     public var physicalTenantId: String
     /// The state of the backup on this physical tenant, aggregated over its partitions.
@@ -443,12 +554,25 @@ public struct ClusterRuntimeBackupTenantInfo: Codable, Hashable, Sendable, NodeD
         else { return nil }
         return Self(physicalTenantId: v0, state: v1, failureReason: v2, details: v3)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(4)
+        guard
+            object.put("physicalTenantId", self.physicalTenantId),
+            object.put("state", self.state),
+            object.put("failureReason", self.failureReason),
+            object.put("details", self.details)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The checkpoint and backup state of each physical tenant. Nothing is aggregated across tenants: checkpoint ids and log positions only mean anything within one tenant's partitions.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRuntimeBackupState`.
-public struct ClusterRuntimeBackupState: Codable, Hashable, Sendable, NodeDecodable {
+public struct ClusterRuntimeBackupState: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The runtime backup state of each targeted physical tenant, ordered by physical tenant id.
     public var physicalTenants: [ClusterRuntimeBackupTenantState]
 
@@ -468,12 +592,22 @@ public struct ClusterRuntimeBackupState: Codable, Hashable, Sendable, NodeDecoda
         else { return nil }
         return Self(physicalTenants: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("physicalTenants", self.physicalTenants)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The checkpoint and backup state of one physical tenant.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRuntimeBackupTenantState`.
-public struct ClusterRuntimeBackupTenantState: Codable, Hashable, Sendable, NodeDecodable {
+public struct ClusterRuntimeBackupTenantState: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The id of the physical tenant.
     public var physicalTenantId: String
     /// The checkpoint and backup state of this physical tenant's partitions.
@@ -498,12 +632,23 @@ public struct ClusterRuntimeBackupTenantState: Codable, Hashable, Sendable, Node
         else { return nil }
         return Self(physicalTenantId: v0, state: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("physicalTenantId", self.physicalTenantId),
+            object.put("state", self.state)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The snapshots scheduled on every targeted physical tenant. No cluster-level state is aggregated from the per-tenant outcomes.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterTakeHistoryBackupResponse`.
-public struct ClusterTakeHistoryBackupResponse: Codable, Hashable, Sendable, NodeDecodable {
+public struct ClusterTakeHistoryBackupResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The id requested for the backup on every targeted physical tenant.
     public var backupId: BackupId
     /// The outcome for each targeted physical tenant, ordered by physical tenant id.
@@ -528,12 +673,23 @@ public struct ClusterTakeHistoryBackupResponse: Codable, Hashable, Sendable, Nod
         else { return nil }
         return Self(backupId: v0, physicalTenants: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("backupId", self.backupId),
+            object.put("physicalTenants", self.physicalTenants)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The snapshots scheduled on a single physical tenant. Only successfully scheduled tenants are reported: the request fails as a whole if any targeted tenant could not schedule the backup.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterHistoryBackupTakeResult`.
-public struct ClusterHistoryBackupTakeResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct ClusterHistoryBackupTakeResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The id of the physical tenant.
     public var physicalTenantId: String
     /// The names of the snapshots scheduled on this physical tenant.
@@ -558,12 +714,23 @@ public struct ClusterHistoryBackupTakeResult: Codable, Hashable, Sendable, NodeD
         else { return nil }
         return Self(physicalTenantId: v0, scheduledSnapshots: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("physicalTenantId", self.physicalTenantId),
+            object.put("scheduledSnapshots", self.scheduledSnapshots)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// A history backup id and what each physical tenant reports for it. No cluster-level state is aggregated from the per-tenant states.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterHistoryBackupInfo`.
-public struct ClusterHistoryBackupInfo: Codable, Hashable, Sendable, NodeDecodable {
+public struct ClusterHistoryBackupInfo: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The id of the backup.
     public var backupId: BackupId
     /// What each physical tenant reports for this backup id, ordered by physical tenant id. When looking a backup id up directly, every targeted tenant is listed, including the ones reporting `NOT_FOUND`. Within a listing, only the tenants that hold the id are listed.
@@ -588,12 +755,23 @@ public struct ClusterHistoryBackupInfo: Codable, Hashable, Sendable, NodeDecodab
         else { return nil }
         return Self(backupId: v0, physicalTenants: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("backupId", self.backupId),
+            object.put("physicalTenants", self.physicalTenants)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// What a single physical tenant reports for a history backup id.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterHistoryBackupTenantInfo`.
-public struct ClusterHistoryBackupTenantInfo: Codable, Hashable, Sendable, NodeDecodable {
+public struct ClusterHistoryBackupTenantInfo: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The id of the physical tenant.
     public var physicalTenantId: String
     /// The state of the backup on this physical tenant.
@@ -628,13 +806,26 @@ public struct ClusterHistoryBackupTenantInfo: Codable, Hashable, Sendable, NodeD
         else { return nil }
         return Self(physicalTenantId: v0, state: v1, failureReason: v2, details: v3)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(4)
+        guard
+            object.put("physicalTenantId", self.physicalTenantId),
+            object.put("state", self.state),
+            object.put("failureReason", self.failureReason),
+            object.put("details", self.details)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Cluster History Backup Tenant State
 /// What a physical tenant reports for a history backup id: the per-tenant `HistoryBackupStateCode` extended with `NOT_FOUND` for a tenant that was read and does not hold the backup. `NOT_FOUND` is a successful observation, not a failure — a backup that only some physical tenants hold is a supported outcome. There is no state for a tenant that could not be read at all, because such a tenant fails the whole request.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterHistoryBackupTenantState`.
-public enum ClusterHistoryBackupTenantState: CamundaEnum, NodeDecodable {
+public enum ClusterHistoryBackupTenantState: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `IN_PROGRESS`
     case inProgress
     /// `COMPLETED`

@@ -5,7 +5,7 @@ import Foundation
 /// The kind of a cluster variable. JSON is the default. SECRET_REFERENCE allows the value to contain camunda.secrets.X references that are resolved at job activation time.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterVariableKindEnum`.
-public enum ClusterVariableKindEnum: CamundaEnum, NodeDecodable {
+public enum ClusterVariableKindEnum: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `JSON`
     case json
     /// `SECRET_REFERENCE`
@@ -38,7 +38,7 @@ public enum ClusterVariableKindEnum: CamundaEnum, NodeDecodable {
 /// The scope of a cluster variable.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterVariableScopeEnum`.
-public enum ClusterVariableScopeEnum: CamundaEnum, NodeDecodable {
+public enum ClusterVariableScopeEnum: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `GLOBAL`
     case global
     /// `TENANT`
@@ -69,7 +69,7 @@ public enum ClusterVariableScopeEnum: CamundaEnum, NodeDecodable {
 }
 
 /// - Remark: Generated from `#/components/schemas/CreateClusterVariableRequest`.
-public struct CreateClusterVariableRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct CreateClusterVariableRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The name of the cluster variable. Must be unique within its scope (global or tenant-specific).
     public var name: ClusterVariableName
     /// The value of the cluster variable. Can be any JSON object or primitive value. Will be serialized as a JSON string in responses.
@@ -109,7 +109,20 @@ public struct CreateClusterVariableRequest: Codable, Hashable, Sendable, NodeDec
         return Self(name: v0, value: v1, metadata: v2, kind: v3)
     }
 
-    public enum MetadataValue: Codable, Hashable, Sendable, NodeDecodable {
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(4)
+        guard
+            object.put("name", self.name),
+            object.put("value", self.value),
+            object.put("metadata", self.metadata),
+            object.put("kind", self.kind)
+        else { return nil }
+        return .object(object)
+    }
+
+    public enum MetadataValue: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
         /// A ``String`` value.
         case string(String)
         /// A ``Double`` value.
@@ -144,7 +157,7 @@ public struct CreateClusterVariableRequest: Codable, Hashable, Sendable, NodeDec
 }
 
 /// - Remark: Generated from `#/components/schemas/UpdateClusterVariableRequest`.
-public struct UpdateClusterVariableRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct UpdateClusterVariableRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The new value of the cluster variable. Can be any JSON object or primitive value. Will be serialized as a JSON string in responses.
     public var value: [String: JSONValue]
     /// A generic key-value metadata bag attached to the cluster variable. Values must be strings or numbers. Limited to 100 entries and a configurable maximum serialized size (default: 100 entries at max key length of a cluster variable name (256 chars) plus the maximum value length, 8192 characters).
@@ -172,7 +185,18 @@ public struct UpdateClusterVariableRequest: Codable, Hashable, Sendable, NodeDec
         return Self(value: v0, metadata: v1)
     }
 
-    public enum MetadataValue: Codable, Hashable, Sendable, NodeDecodable {
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("value", self.value),
+            object.put("metadata", self.metadata)
+        else { return nil }
+        return .object(object)
+    }
+
+    public enum MetadataValue: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
         /// A ``String`` value.
         case string(String)
         /// A ``Double`` value.
@@ -207,7 +231,7 @@ public struct UpdateClusterVariableRequest: Codable, Hashable, Sendable, NodeDec
 }
 
 /// - Remark: Generated from `#/components/schemas/ClusterVariableResult`.
-public struct ClusterVariableResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct ClusterVariableResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The name of the cluster variable. Unique within its scope (global or tenant-specific).
     public var name: ClusterVariableName
     /// The scope of a cluster variable.
@@ -257,7 +281,22 @@ public struct ClusterVariableResult: Codable, Hashable, Sendable, NodeDecodable 
         return Self(name: v0, scope: v1, tenantId: v2, metadata: v3, kind: v4, value: v5)
     }
 
-    public enum MetadataValue: Codable, Hashable, Sendable, NodeDecodable {
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(6)
+        guard
+            object.put("name", self.name),
+            object.put("scope", self.scope),
+            object.put("tenantId", self.tenantId),
+            object.put("metadata", self.metadata),
+            object.put("kind", self.kind),
+            object.put("value", self.value)
+        else { return nil }
+        return .object(object)
+    }
+
+    public enum MetadataValue: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
         /// A ``String`` value.
         case string(String)
         /// A ``Double`` value.
@@ -294,7 +333,7 @@ public struct ClusterVariableResult: Codable, Hashable, Sendable, NodeDecodable 
 /// Cluster variable search response item.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterVariableSearchResult`.
-public struct ClusterVariableSearchResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct ClusterVariableSearchResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The name of the cluster variable. Unique within its scope (global or tenant-specific).
     public var name: ClusterVariableName
     /// The scope of a cluster variable.
@@ -349,7 +388,23 @@ public struct ClusterVariableSearchResult: Codable, Hashable, Sendable, NodeDeco
         return Self(name: v0, scope: v1, tenantId: v2, metadata: v3, kind: v4, value: v5, isTruncated: v6)
     }
 
-    public enum MetadataValue: Codable, Hashable, Sendable, NodeDecodable {
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(7)
+        guard
+            object.put("name", self.name),
+            object.put("scope", self.scope),
+            object.put("tenantId", self.tenantId),
+            object.put("metadata", self.metadata),
+            object.put("kind", self.kind),
+            object.put("value", self.value),
+            object.put("isTruncated", self.isTruncated)
+        else { return nil }
+        return .object(object)
+    }
+
+    public enum MetadataValue: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
         /// A ``String`` value.
         case string(String)
         /// A ``Double`` value.
@@ -386,7 +441,7 @@ public struct ClusterVariableSearchResult: Codable, Hashable, Sendable, NodeDeco
 /// Cluster variable response item.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterVariableResultBase`.
-public struct ClusterVariableResultBase: Codable, Hashable, Sendable, NodeDecodable {
+public struct ClusterVariableResultBase: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The name of the cluster variable. Unique within its scope (global or tenant-specific).
     public var name: ClusterVariableName
     /// The scope of a cluster variable.
@@ -431,7 +486,21 @@ public struct ClusterVariableResultBase: Codable, Hashable, Sendable, NodeDecoda
         return Self(name: v0, scope: v1, tenantId: v2, metadata: v3, kind: v4)
     }
 
-    public enum MetadataValue: Codable, Hashable, Sendable, NodeDecodable {
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("name", self.name),
+            object.put("scope", self.scope),
+            object.put("tenantId", self.tenantId),
+            object.put("metadata", self.metadata),
+            object.put("kind", self.kind)
+        else { return nil }
+        return .object(object)
+    }
+
+    public enum MetadataValue: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
         /// A ``String`` value.
         case string(String)
         /// A ``Double`` value.
@@ -468,7 +537,7 @@ public struct ClusterVariableResultBase: Codable, Hashable, Sendable, NodeDecoda
 /// Cluster variable search query request.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterVariableSearchQueryRequest`.
-public struct ClusterVariableSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
+public struct ClusterVariableSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -500,10 +569,22 @@ public struct ClusterVariableSearchQueryRequest: Codable, Hashable, Sendable, Pa
         else { return nil }
         return Self(page: v0, sort: v1, filter: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("page", self.page),
+            object.put("sort", self.sort),
+            object.put("filter", self.filter)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ClusterVariableSearchQuerySortRequest`.
-public struct ClusterVariableSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct ClusterVariableSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -529,8 +610,19 @@ public struct ClusterVariableSearchQuerySortRequest: Codable, Hashable, Sendable
         return Self(field: v0, order: v1)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("field", self.field),
+            object.put("order", self.order)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable {
+    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `name`
         case name
         /// `value`
@@ -572,7 +664,7 @@ public struct ClusterVariableSearchQuerySortRequest: Codable, Hashable, Sendable
 /// Cluster variable filter request.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterVariableSearchQueryFilterRequest`.
-public struct ClusterVariableSearchQueryFilterRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct ClusterVariableSearchQueryFilterRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Name of the cluster variable.
     public var name: StringFilterProperty?
     /// The value of the cluster variable.
@@ -626,13 +718,29 @@ public struct ClusterVariableSearchQueryFilterRequest: Codable, Hashable, Sendab
         else { return nil }
         return Self(name: v0, value: v1, scope: v2, tenantId: v3, isTruncated: v4, metadata: v5, kind: v6)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(7)
+        guard
+            object.put("name", self.name),
+            object.put("value", self.value),
+            object.put("scope", self.scope),
+            object.put("tenantId", self.tenantId),
+            object.put("isTruncated", self.isTruncated),
+            object.put("metadata", self.metadata),
+            object.put("kind", self.kind)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Advanced filter
 /// Advanced filter on a metadata value (string or number).
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedMetadataValueFilter`.
-public struct AdvancedMetadataValueFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedMetadataValueFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     public var eq: Eq?
     /// Checks for inequality with the provided value.
@@ -700,8 +808,26 @@ public struct AdvancedMetadataValueFilter: Codable, Hashable, Sendable, NodeDeco
         return Self(eq: v0, neq: v1, exists: v2, gt: v3, gte: v4, lt: v5, lte: v6, in: v7, like: v8)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(9)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$gt", self.gt),
+            object.put("$gte", self.gte),
+            object.put("$lt", self.lt),
+            object.put("$lte", self.lte),
+            object.put("$in", self.`in`),
+            object.put("$like", self.like)
+        else { return nil }
+        return .object(object)
+    }
+
     /// Checks for equality with the provided value.
-    public enum Eq: Codable, Hashable, Sendable, NodeDecodable {
+    public enum Eq: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
         /// A ``String`` value.
         case string(String)
         /// A ``Double`` value.
@@ -735,7 +861,7 @@ public struct AdvancedMetadataValueFilter: Codable, Hashable, Sendable, NodeDeco
     }
 
     /// Checks for inequality with the provided value.
-    public enum Neq: Codable, Hashable, Sendable, NodeDecodable {
+    public enum Neq: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
         /// A ``String`` value.
         case string(String)
         /// A ``Double`` value.
@@ -768,7 +894,7 @@ public struct AdvancedMetadataValueFilter: Codable, Hashable, Sendable, NodeDeco
         }
     }
 
-    public enum InItem: Codable, Hashable, Sendable, NodeDecodable {
+    public enum InItem: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
         /// A ``String`` value.
         case string(String)
         /// A ``Double`` value.
@@ -811,7 +937,7 @@ public typealias ClusterVariableScopeFilterProperty = FilterProperty<ClusterVari
 /// Advanced ClusterVariableScopeEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedClusterVariableScopeFilter`.
-public struct AdvancedClusterVariableScopeFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedClusterVariableScopeFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     public var eq: ClusterVariableScopeEnum?
     /// Checks for inequality with the provided value.
@@ -858,6 +984,20 @@ public struct AdvancedClusterVariableScopeFilter: Codable, Hashable, Sendable, N
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$like", self.like)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// ClusterVariableKindEnum property with full advanced search capabilities.
@@ -869,7 +1009,7 @@ public typealias ClusterVariableKindFilterProperty = FilterProperty<ClusterVaria
 /// Advanced ClusterVariableKindEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedClusterVariableKindFilter`.
-public struct AdvancedClusterVariableKindFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedClusterVariableKindFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     public var eq: ClusterVariableKindEnum?
     /// Checks for inequality with the provided value.
@@ -916,12 +1056,26 @@ public struct AdvancedClusterVariableKindFilter: Codable, Hashable, Sendable, No
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$like", self.like)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Cluster variable search query response.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterVariableSearchQueryResult`.
-public struct ClusterVariableSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct ClusterVariableSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -947,5 +1101,16 @@ public struct ClusterVariableSearchQueryResult: Codable, Hashable, Sendable, Pag
             let v1: [ClusterVariableSearchResult] = object.required("items")
         else { return nil }
         return Self(page: v0, items: v1)
+    }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
     }
 }

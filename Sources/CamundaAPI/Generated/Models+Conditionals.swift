@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/ConditionalEvaluationInstruction`.
-public struct ConditionalEvaluationInstruction: Codable, Hashable, Sendable, NodeDecodable {
+public struct ConditionalEvaluationInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Used to evaluate root-level conditional start events for a tenant with the given ID.
     /// This will only evaluate root-level conditional start events of process definitions which belong to the tenant.
     public var tenantId: TenantId?
@@ -34,10 +34,22 @@ public struct ConditionalEvaluationInstruction: Codable, Hashable, Sendable, Nod
         else { return nil }
         return Self(tenantId: v0, processDefinitionKey: v1, variables: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("tenantId", self.tenantId),
+            object.put("processDefinitionKey", self.processDefinitionKey),
+            object.put("variables", self.variables)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/EvaluateConditionalResult`.
-public struct EvaluateConditionalResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct EvaluateConditionalResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The unique key of the conditional evaluation operation.
     public var conditionalEvaluationKey: ConditionalEvaluationKey
     /// The tenant ID of the conditional evaluation operation.
@@ -67,12 +79,24 @@ public struct EvaluateConditionalResult: Codable, Hashable, Sendable, NodeDecoda
         else { return nil }
         return Self(conditionalEvaluationKey: v0, tenantId: v1, processInstances: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("conditionalEvaluationKey", self.conditionalEvaluationKey),
+            object.put("tenantId", self.tenantId),
+            object.put("processInstances", self.processInstances)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// System-generated key for a conditional evaluation.
 ///
 /// - Remark: Generated from `#/components/schemas/ConditionalEvaluationKey`.
-public struct ConditionalEvaluationKey: CamundaIdentifier, NodeDecodable {
+public struct ConditionalEvaluationKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -82,7 +106,7 @@ public struct ConditionalEvaluationKey: CamundaIdentifier, NodeDecodable {
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceReference`.
-public struct ProcessInstanceReference: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessInstanceReference: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The key of the process definition.
     public var processDefinitionKey: ProcessDefinitionKey
     /// The key of the created process instance.
@@ -106,5 +130,16 @@ public struct ProcessInstanceReference: Codable, Hashable, Sendable, NodeDecodab
             let v1: ProcessInstanceKey = object.required("processInstanceKey")
         else { return nil }
         return Self(processDefinitionKey: v0, processInstanceKey: v1)
+    }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("processDefinitionKey", self.processDefinitionKey),
+            object.put("processInstanceKey", self.processInstanceKey)
+        else { return nil }
+        return .object(object)
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 /// The start cursor in a search query result set.
 ///
 /// - Remark: Generated from `#/components/schemas/StartCursor`.
-public struct StartCursor: CamundaIdentifier, NodeDecodable {
+public struct StartCursor: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -17,7 +17,7 @@ public struct StartCursor: CamundaIdentifier, NodeDecodable {
 /// The end cursor in a search query result set.
 ///
 /// - Remark: Generated from `#/components/schemas/EndCursor`.
-public struct EndCursor: CamundaIdentifier, NodeDecodable {
+public struct EndCursor: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.

@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/DecisionDefinitionSearchQuerySortRequest`.
-public struct DecisionDefinitionSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct DecisionDefinitionSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -29,8 +29,19 @@ public struct DecisionDefinitionSearchQuerySortRequest: Codable, Hashable, Senda
         return Self(field: v0, order: v1)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("field", self.field),
+            object.put("order", self.order)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable {
+    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `decisionDefinitionKey`
         case decisionDefinitionKey
         /// `decisionDefinitionId`
@@ -90,7 +101,7 @@ public struct DecisionDefinitionSearchQuerySortRequest: Codable, Hashable, Senda
 }
 
 /// - Remark: Generated from `#/components/schemas/DecisionDefinitionSearchQuery`.
-public struct DecisionDefinitionSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
+public struct DecisionDefinitionSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -122,12 +133,24 @@ public struct DecisionDefinitionSearchQuery: Codable, Hashable, Sendable, Pagina
         else { return nil }
         return Self(page: v0, sort: v1, filter: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("page", self.page),
+            object.put("sort", self.sort),
+            object.put("filter", self.filter)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Decision definition search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/DecisionDefinitionFilter`.
-public struct DecisionDefinitionFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct DecisionDefinitionFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The DMN ID of the decision definition.
     public var decisionDefinitionId: DecisionDefinitionId?
     /// The DMN name of the decision definition.
@@ -202,10 +225,29 @@ public struct DecisionDefinitionFilter: Codable, Hashable, Sendable, NodeDecodab
         else { return nil }
         return Self(decisionDefinitionId: v0, name: v1, isLatestVersion: v2, version: v3, decisionRequirementsId: v4, tenantId: v5, decisionDefinitionKey: v6, decisionRequirementsKey: v7, decisionRequirementsName: v8, decisionRequirementsVersion: v9)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(10)
+        guard
+            object.put("decisionDefinitionId", self.decisionDefinitionId),
+            object.put("name", self.name),
+            object.put("isLatestVersion", self.isLatestVersion),
+            object.put("version", self.version),
+            object.put("decisionRequirementsId", self.decisionRequirementsId),
+            object.put("tenantId", self.tenantId),
+            object.put("decisionDefinitionKey", self.decisionDefinitionKey),
+            object.put("decisionRequirementsKey", self.decisionRequirementsKey),
+            object.put("decisionRequirementsName", self.decisionRequirementsName),
+            object.put("decisionRequirementsVersion", self.decisionRequirementsVersion)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DecisionDefinitionSearchQueryResult`.
-public struct DecisionDefinitionSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct DecisionDefinitionSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -232,10 +274,21 @@ public struct DecisionDefinitionSearchQueryResult: Codable, Hashable, Sendable, 
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DecisionDefinitionResult`.
-public struct DecisionDefinitionResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct DecisionDefinitionResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The DMN ID of the decision definition.
     ///
     /// Added in 8.6.
@@ -313,10 +366,28 @@ public struct DecisionDefinitionResult: Codable, Hashable, Sendable, NodeDecodab
         else { return nil }
         return Self(decisionDefinitionId: v0, decisionDefinitionKey: v1, decisionRequirementsId: v2, decisionRequirementsKey: v3, decisionRequirementsName: v4, decisionRequirementsVersion: v5, name: v6, tenantId: v7, version: v8)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(9)
+        guard
+            object.put("decisionDefinitionId", self.decisionDefinitionId),
+            object.put("decisionDefinitionKey", self.decisionDefinitionKey),
+            object.put("decisionRequirementsId", self.decisionRequirementsId),
+            object.put("decisionRequirementsKey", self.decisionRequirementsKey),
+            object.put("decisionRequirementsName", self.decisionRequirementsName),
+            object.put("decisionRequirementsVersion", self.decisionRequirementsVersion),
+            object.put("name", self.name),
+            object.put("tenantId", self.tenantId),
+            object.put("version", self.version)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DecisionEvaluationInstruction`.
-public enum DecisionEvaluationInstruction: Codable, Hashable, Sendable, NodeDecodable {
+public enum DecisionEvaluationInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// A ``DecisionEvaluationById`` value.
     case decisionEvaluationById(DecisionEvaluationById)
     /// A ``DecisionEvaluationByKey`` value.
@@ -352,7 +423,7 @@ public enum DecisionEvaluationInstruction: Codable, Hashable, Sendable, NodeDeco
 /// Decision evaluation by ID
 ///
 /// - Remark: Generated from `#/components/schemas/DecisionEvaluationById`.
-public struct DecisionEvaluationById: Codable, Hashable, Sendable, NodeDecodable {
+public struct DecisionEvaluationById: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The ID of the decision to be evaluated.
     /// When using the decision ID, the latest
     /// deployed version of the decision is used.
@@ -384,12 +455,24 @@ public struct DecisionEvaluationById: Codable, Hashable, Sendable, NodeDecodable
         else { return nil }
         return Self(decisionDefinitionId: v0, variables: v1, tenantId: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("decisionDefinitionId", self.decisionDefinitionId),
+            object.put("variables", self.variables),
+            object.put("tenantId", self.tenantId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Decision evaluation by key
 ///
 /// - Remark: Generated from `#/components/schemas/DecisionEvaluationByKey`.
-public struct DecisionEvaluationByKey: Codable, Hashable, Sendable, NodeDecodable {
+public struct DecisionEvaluationByKey: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// System-generated key for a decision definition.
     public var decisionDefinitionKey: DecisionDefinitionKey
     /// The decision evaluation variables as JSON document.
@@ -419,10 +502,22 @@ public struct DecisionEvaluationByKey: Codable, Hashable, Sendable, NodeDecodabl
         else { return nil }
         return Self(decisionDefinitionKey: v0, variables: v1, tenantId: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("decisionDefinitionKey", self.decisionDefinitionKey),
+            object.put("variables", self.variables),
+            object.put("tenantId", self.tenantId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/EvaluateDecisionResult`.
-public struct EvaluateDecisionResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct EvaluateDecisionResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The ID of the decision which was evaluated.
     public var decisionDefinitionId: DecisionDefinitionId
     /// The unique key identifying the decision which was evaluated.
@@ -509,12 +604,34 @@ public struct EvaluateDecisionResult: Codable, Hashable, Sendable, NodeDecodable
         else { return nil }
         return Self(decisionDefinitionId: v0, decisionDefinitionKey: v1, decisionDefinitionName: v2, decisionDefinitionVersion: v3, decisionEvaluationKey: v4, decisionInstanceKey: v5, decisionRequirementsId: v6, decisionRequirementsKey: v7, evaluatedDecisions: v8, failedDecisionDefinitionId: v9, failureMessage: v10, output: v11, tenantId: v12)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(13)
+        guard
+            object.put("decisionDefinitionId", self.decisionDefinitionId),
+            object.put("decisionDefinitionKey", self.decisionDefinitionKey),
+            object.put("decisionDefinitionName", self.decisionDefinitionName),
+            object.put("decisionDefinitionVersion", self.decisionDefinitionVersion),
+            object.put("decisionEvaluationKey", self.decisionEvaluationKey),
+            object.put("decisionInstanceKey", self._decisionInstanceKey),
+            object.put("decisionRequirementsId", self.decisionRequirementsId),
+            object.put("decisionRequirementsKey", self.decisionRequirementsKey),
+            object.put("evaluatedDecisions", self.evaluatedDecisions),
+            object.put("failedDecisionDefinitionId", self.failedDecisionDefinitionId),
+            object.put("failureMessage", self.failureMessage),
+            object.put("output", self.output),
+            object.put("tenantId", self.tenantId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// A decision that was evaluated.
 ///
 /// - Remark: Generated from `#/components/schemas/EvaluatedDecisionResult`.
-public struct EvaluatedDecisionResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct EvaluatedDecisionResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The ID of the decision which was evaluated.
     public var decisionDefinitionId: DecisionDefinitionId
     /// The name of the decision which was evaluated.
@@ -580,5 +697,24 @@ public struct EvaluatedDecisionResult: Codable, Hashable, Sendable, NodeDecodabl
             let v9: DecisionEvaluationInstanceKey = object.required("decisionEvaluationInstanceKey")
         else { return nil }
         return Self(decisionDefinitionId: v0, decisionDefinitionName: v1, decisionDefinitionVersion: v2, decisionDefinitionType: v3, output: v4, tenantId: v5, matchedRules: v6, evaluatedInputs: v7, decisionDefinitionKey: v8, decisionEvaluationInstanceKey: v9)
+    }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(10)
+        guard
+            object.put("decisionDefinitionId", self.decisionDefinitionId),
+            object.put("decisionDefinitionName", self.decisionDefinitionName),
+            object.put("decisionDefinitionVersion", self.decisionDefinitionVersion),
+            object.put("decisionDefinitionType", self.decisionDefinitionType),
+            object.put("output", self.output),
+            object.put("tenantId", self.tenantId),
+            object.put("matchedRules", self.matchedRules),
+            object.put("evaluatedInputs", self.evaluatedInputs),
+            object.put("decisionDefinitionKey", self.decisionDefinitionKey),
+            object.put("decisionEvaluationInstanceKey", self.decisionEvaluationInstanceKey)
+        else { return nil }
+        return .object(object)
     }
 }

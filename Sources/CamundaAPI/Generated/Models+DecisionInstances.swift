@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/DecisionInstanceSearchQuerySortRequest`.
-public struct DecisionInstanceSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct DecisionInstanceSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -29,8 +29,19 @@ public struct DecisionInstanceSearchQuerySortRequest: Codable, Hashable, Sendabl
         return Self(field: v0, order: v1)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("field", self.field),
+            object.put("order", self.order)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable {
+    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `businessId`
         case businessId
         /// `decisionDefinitionId`
@@ -118,7 +129,7 @@ public struct DecisionInstanceSearchQuerySortRequest: Codable, Hashable, Sendabl
 }
 
 /// - Remark: Generated from `#/components/schemas/DecisionInstanceSearchQuery`.
-public struct DecisionInstanceSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
+public struct DecisionInstanceSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -150,12 +161,24 @@ public struct DecisionInstanceSearchQuery: Codable, Hashable, Sendable, Paginate
         else { return nil }
         return Self(page: v0, sort: v1, filter: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("page", self.page),
+            object.put("sort", self.sort),
+            object.put("filter", self.filter)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Decision instance search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/DecisionInstanceFilter`.
-public struct DecisionInstanceFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct DecisionInstanceFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The key of the decision evaluation instance.
     ///
     /// Added in 8.8.
@@ -289,10 +312,36 @@ public struct DecisionInstanceFilter: Codable, Hashable, Sendable, NodeDecodable
         else { return nil }
         return Self(decisionEvaluationInstanceKey: v0, state: v1, evaluationFailure: v2, evaluationDate: v3, decisionDefinitionId: v4, decisionDefinitionName: v5, decisionDefinitionVersion: v6, decisionDefinitionType: v7, tenantId: v8, decisionEvaluationKey: v9, processDefinitionKey: v10, processInstanceKey: v11, businessId: v12, decisionDefinitionKey: v13, elementInstanceKey: v14, rootDecisionDefinitionKey: v15, decisionRequirementsKey: v16)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(17)
+        guard
+            object.put("decisionEvaluationInstanceKey", self.decisionEvaluationInstanceKey),
+            object.put("state", self.state),
+            object.put("evaluationFailure", self.evaluationFailure),
+            object.put("evaluationDate", self.evaluationDate),
+            object.put("decisionDefinitionId", self.decisionDefinitionId),
+            object.put("decisionDefinitionName", self.decisionDefinitionName),
+            object.put("decisionDefinitionVersion", self.decisionDefinitionVersion),
+            object.put("decisionDefinitionType", self.decisionDefinitionType),
+            object.put("tenantId", self.tenantId),
+            object.put("decisionEvaluationKey", self.decisionEvaluationKey),
+            object.put("processDefinitionKey", self.processDefinitionKey),
+            object.put("processInstanceKey", self.processInstanceKey),
+            object.put("businessId", self.businessId),
+            object.put("decisionDefinitionKey", self.decisionDefinitionKey),
+            object.put("elementInstanceKey", self.elementInstanceKey),
+            object.put("rootDecisionDefinitionKey", self.rootDecisionDefinitionKey),
+            object.put("decisionRequirementsKey", self.decisionRequirementsKey)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DeleteDecisionInstanceRequest`.
-public struct DeleteDecisionInstanceRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct DeleteDecisionInstanceRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
     /// Must be > 0 if provided.
     public var operationReference: OperationReference?
@@ -313,10 +362,20 @@ public struct DeleteDecisionInstanceRequest: Codable, Hashable, Sendable, NodeDe
         else { return nil }
         return Self(operationReference: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("operationReference", self.operationReference)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DecisionInstanceSearchQueryResult`.
-public struct DecisionInstanceSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct DecisionInstanceSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -343,10 +402,21 @@ public struct DecisionInstanceSearchQueryResult: Codable, Hashable, Sendable, Pa
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DecisionInstanceResult`.
-public struct DecisionInstanceResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct DecisionInstanceResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The business ID of the owning process instance, inherited when the decision instance was
     /// evaluated. This is `null` for decision instances created before version 8.10, for
     /// standalone decision evaluations, and for decision instances whose owning process instance
@@ -494,10 +564,37 @@ public struct DecisionInstanceResult: Codable, Hashable, Sendable, NodeDecodable
         else { return nil }
         return Self(businessId: v0, decisionDefinitionId: v1, decisionDefinitionKey: v2, decisionDefinitionName: v3, decisionDefinitionType: v4, decisionDefinitionVersion: v5, decisionEvaluationInstanceKey: v6, decisionEvaluationKey: v7, elementInstanceKey: v8, evaluationDate: v9, evaluationFailure: v10, processDefinitionKey: v11, processInstanceKey: v12, result: v13, rootDecisionDefinitionKey: v14, rootProcessInstanceKey: v15, state: v16, tenantId: v17)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(18)
+        guard
+            object.put("businessId", self.businessId),
+            object.put("decisionDefinitionId", self.decisionDefinitionId),
+            object.put("decisionDefinitionKey", self.decisionDefinitionKey),
+            object.put("decisionDefinitionName", self.decisionDefinitionName),
+            object.put("decisionDefinitionType", self.decisionDefinitionType),
+            object.put("decisionDefinitionVersion", self.decisionDefinitionVersion),
+            object.put("decisionEvaluationInstanceKey", self.decisionEvaluationInstanceKey),
+            object.put("decisionEvaluationKey", self.decisionEvaluationKey),
+            object.put("elementInstanceKey", self.elementInstanceKey),
+            object.put("evaluationDate", self.evaluationDate),
+            object.put("evaluationFailure", self.evaluationFailure),
+            object.put("processDefinitionKey", self.processDefinitionKey),
+            object.put("processInstanceKey", self.processInstanceKey),
+            object.put("result", self.result),
+            object.put("rootDecisionDefinitionKey", self.rootDecisionDefinitionKey),
+            object.put("rootProcessInstanceKey", self.rootProcessInstanceKey),
+            object.put("state", self.state),
+            object.put("tenantId", self.tenantId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DecisionInstanceGetQueryResult`.
-public struct DecisionInstanceGetQueryResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct DecisionInstanceGetQueryResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The business ID of the owning process instance, inherited when the decision instance was
     /// evaluated. This is `null` for decision instances created before version 8.10, for
     /// standalone decision evaluations, and for decision instances whose owning process instance
@@ -655,12 +752,41 @@ public struct DecisionInstanceGetQueryResult: Codable, Hashable, Sendable, NodeD
         else { return nil }
         return Self(businessId: v0, decisionDefinitionId: v1, decisionDefinitionKey: v2, decisionDefinitionName: v3, decisionDefinitionType: v4, decisionDefinitionVersion: v5, decisionEvaluationInstanceKey: v6, decisionEvaluationKey: v7, elementInstanceKey: v8, evaluationDate: v9, evaluationFailure: v10, processDefinitionKey: v11, processInstanceKey: v12, result: v13, rootDecisionDefinitionKey: v14, rootProcessInstanceKey: v15, state: v16, tenantId: v17, evaluatedInputs: v18, matchedRules: v19)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(20)
+        guard
+            object.put("businessId", self.businessId),
+            object.put("decisionDefinitionId", self.decisionDefinitionId),
+            object.put("decisionDefinitionKey", self.decisionDefinitionKey),
+            object.put("decisionDefinitionName", self.decisionDefinitionName),
+            object.put("decisionDefinitionType", self.decisionDefinitionType),
+            object.put("decisionDefinitionVersion", self.decisionDefinitionVersion),
+            object.put("decisionEvaluationInstanceKey", self.decisionEvaluationInstanceKey),
+            object.put("decisionEvaluationKey", self.decisionEvaluationKey),
+            object.put("elementInstanceKey", self.elementInstanceKey),
+            object.put("evaluationDate", self.evaluationDate),
+            object.put("evaluationFailure", self.evaluationFailure),
+            object.put("processDefinitionKey", self.processDefinitionKey),
+            object.put("processInstanceKey", self.processInstanceKey),
+            object.put("result", self.result),
+            object.put("rootDecisionDefinitionKey", self.rootDecisionDefinitionKey),
+            object.put("rootProcessInstanceKey", self.rootProcessInstanceKey),
+            object.put("state", self.state),
+            object.put("tenantId", self.tenantId),
+            object.put("evaluatedInputs", self.evaluatedInputs),
+            object.put("matchedRules", self.matchedRules)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// A decision input that was evaluated within this decision evaluation.
 ///
 /// - Remark: Generated from `#/components/schemas/EvaluatedDecisionInputItem`.
-public struct EvaluatedDecisionInputItem: Codable, Hashable, Sendable, NodeDecodable {
+public struct EvaluatedDecisionInputItem: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The identifier of the decision input.
     ///
     /// Added in 8.6.
@@ -696,12 +822,24 @@ public struct EvaluatedDecisionInputItem: Codable, Hashable, Sendable, NodeDecod
         else { return nil }
         return Self(inputId: v0, inputName: v1, inputValue: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("inputId", self.inputId),
+            object.put("inputName", self.inputName),
+            object.put("inputValue", self.inputValue)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The evaluated decision outputs.
 ///
 /// - Remark: Generated from `#/components/schemas/EvaluatedDecisionOutputItem`.
-public struct EvaluatedDecisionOutputItem: Codable, Hashable, Sendable, NodeDecodable {
+public struct EvaluatedDecisionOutputItem: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The ID of the evaluated decison output item.
     public var outputId: String
     /// The name of the of the evaluated decison output item.
@@ -745,12 +883,26 @@ public struct EvaluatedDecisionOutputItem: Codable, Hashable, Sendable, NodeDeco
         else { return nil }
         return Self(outputId: v0, outputName: v1, outputValue: v2, ruleId: v3, ruleIndex: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("outputId", self.outputId),
+            object.put("outputName", self.outputName),
+            object.put("outputValue", self.outputValue),
+            object.put("ruleId", self.ruleId),
+            object.put("ruleIndex", self.ruleIndex)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// A decision rule that matched within this decision evaluation.
 ///
 /// - Remark: Generated from `#/components/schemas/MatchedDecisionRuleItem`.
-public struct MatchedDecisionRuleItem: Codable, Hashable, Sendable, NodeDecodable {
+public struct MatchedDecisionRuleItem: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The ID of the matched rule.
     ///
     /// Added in 8.6.
@@ -786,12 +938,24 @@ public struct MatchedDecisionRuleItem: Codable, Hashable, Sendable, NodeDecodabl
         else { return nil }
         return Self(ruleId: v0, ruleIndex: v1, evaluatedOutputs: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("ruleId", self.ruleId),
+            object.put("ruleIndex", self.ruleIndex),
+            object.put("evaluatedOutputs", self.evaluatedOutputs)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The type of the decision. UNSPECIFIED is deprecated and should not be used anymore, for removal in 8.10
 ///
 /// - Remark: Generated from `#/components/schemas/DecisionDefinitionTypeEnum`.
-public enum DecisionDefinitionTypeEnum: CamundaEnum, NodeDecodable {
+public enum DecisionDefinitionTypeEnum: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `DECISION_TABLE`
     case decisionTable
     /// `LITERAL_EXPRESSION`
@@ -832,7 +996,7 @@ public enum DecisionDefinitionTypeEnum: CamundaEnum, NodeDecodable {
 /// The state of the decision instance. UNSPECIFIED and UNKNOWN are deprecated and should not be used anymore, for removal in 8.10
 ///
 /// - Remark: Generated from `#/components/schemas/DecisionInstanceStateEnum`.
-public enum DecisionInstanceStateEnum: CamundaEnum, NodeDecodable {
+public enum DecisionInstanceStateEnum: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `EVALUATED`
     case evaluated
     /// `FAILED`
@@ -874,7 +1038,7 @@ public enum DecisionInstanceStateEnum: CamundaEnum, NodeDecodable {
 /// Advanced DecisionInstanceStateEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedDecisionInstanceStateFilter`.
-public struct AdvancedDecisionInstanceStateFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedDecisionInstanceStateFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.9.
@@ -937,6 +1101,21 @@ public struct AdvancedDecisionInstanceStateFilter: Codable, Hashable, Sendable, 
             let v5: LikeFilter? = object.optional("$like")
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4, like: v5)
+    }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(6)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$notIn", self.notIn),
+            object.put("$like", self.like)
+        else { return nil }
+        return .object(object)
     }
 }
 

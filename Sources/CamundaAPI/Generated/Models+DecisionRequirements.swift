@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/DecisionRequirementsSearchQuerySortRequest`.
-public struct DecisionRequirementsSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct DecisionRequirementsSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -29,8 +29,19 @@ public struct DecisionRequirementsSearchQuerySortRequest: Codable, Hashable, Sen
         return Self(field: v0, order: v1)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("field", self.field),
+            object.put("order", self.order)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable {
+    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `decisionRequirementsKey`
         case decisionRequirementsKey
         /// `decisionRequirementsName`
@@ -74,7 +85,7 @@ public struct DecisionRequirementsSearchQuerySortRequest: Codable, Hashable, Sen
 }
 
 /// - Remark: Generated from `#/components/schemas/DecisionRequirementsSearchQuery`.
-public struct DecisionRequirementsSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
+public struct DecisionRequirementsSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -106,12 +117,24 @@ public struct DecisionRequirementsSearchQuery: Codable, Hashable, Sendable, Pagi
         else { return nil }
         return Self(page: v0, sort: v1, filter: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("page", self.page),
+            object.put("sort", self.sort),
+            object.put("filter", self.filter)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Decision requirements search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/DecisionRequirementsFilter`.
-public struct DecisionRequirementsFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct DecisionRequirementsFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The DMN name of the decision requirements.
     public var decisionRequirementsName: String?
     /// the DMN ID of the decision requirements.
@@ -158,10 +181,25 @@ public struct DecisionRequirementsFilter: Codable, Hashable, Sendable, NodeDecod
         else { return nil }
         return Self(decisionRequirementsName: v0, decisionRequirementsId: v1, decisionRequirementsKey: v2, version: v3, tenantId: v4, resourceName: v5)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(6)
+        guard
+            object.put("decisionRequirementsName", self.decisionRequirementsName),
+            object.put("decisionRequirementsId", self.decisionRequirementsId),
+            object.put("decisionRequirementsKey", self.decisionRequirementsKey),
+            object.put("version", self.version),
+            object.put("tenantId", self.tenantId),
+            object.put("resourceName", self.resourceName)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DecisionRequirementsSearchQueryResult`.
-public struct DecisionRequirementsSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct DecisionRequirementsSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -188,10 +226,21 @@ public struct DecisionRequirementsSearchQueryResult: Codable, Hashable, Sendable
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DecisionRequirementsResult`.
-public struct DecisionRequirementsResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct DecisionRequirementsResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The DMN ID of the decision requirements.
     ///
     /// Added in 8.6.
@@ -247,5 +296,20 @@ public struct DecisionRequirementsResult: Codable, Hashable, Sendable, NodeDecod
             let v5: Int32 = object.required("version")
         else { return nil }
         return Self(decisionRequirementsId: v0, decisionRequirementsKey: v1, decisionRequirementsName: v2, resourceName: v3, tenantId: v4, version: v5)
+    }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(6)
+        guard
+            object.put("decisionRequirementsId", self.decisionRequirementsId),
+            object.put("decisionRequirementsKey", self.decisionRequirementsKey),
+            object.put("decisionRequirementsName", self.decisionRequirementsName),
+            object.put("resourceName", self.resourceName),
+            object.put("tenantId", self.tenantId),
+            object.put("version", self.version)
+        else { return nil }
+        return .object(object)
     }
 }

@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/DeploymentResult`.
-public struct DeploymentResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct DeploymentResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The unique key identifying the deployment.
     public var deploymentKey: DeploymentKey
     /// The tenant ID associated with the deployment.
@@ -33,10 +33,22 @@ public struct DeploymentResult: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(deploymentKey: v0, tenantId: v1, deployments: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("deploymentKey", self.deploymentKey),
+            object.put("tenantId", self.tenantId),
+            object.put("deployments", self.deployments)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DeploymentMetadataResult`.
-public struct DeploymentMetadataResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct DeploymentMetadataResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Deployed process.
     public var processDefinition: DeploymentProcessResult?
     /// Deployed decision.
@@ -78,12 +90,26 @@ public struct DeploymentMetadataResult: Codable, Hashable, Sendable, NodeDecodab
         else { return nil }
         return Self(processDefinition: v0, decisionDefinition: v1, decisionRequirements: v2, form: v3, resource: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("processDefinition", self.processDefinition),
+            object.put("decisionDefinition", self.decisionDefinition),
+            object.put("decisionRequirements", self.decisionRequirements),
+            object.put("form", self.form),
+            object.put("resource", self.resource)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// A deployed process.
 ///
 /// - Remark: Generated from `#/components/schemas/DeploymentProcessResult`.
-public struct DeploymentProcessResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct DeploymentProcessResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The bpmn process ID, as parsed during deployment, together with the version forms a
     /// unique identifier for a specific process definition.
     public var processDefinitionId: ProcessDefinitionId
@@ -124,12 +150,26 @@ public struct DeploymentProcessResult: Codable, Hashable, Sendable, NodeDecodabl
         else { return nil }
         return Self(processDefinitionId: v0, processDefinitionVersion: v1, resourceName: v2, tenantId: v3, processDefinitionKey: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("processDefinitionId", self.processDefinitionId),
+            object.put("processDefinitionVersion", self.processDefinitionVersion),
+            object.put("resourceName", self.resourceName),
+            object.put("tenantId", self.tenantId),
+            object.put("processDefinitionKey", self.processDefinitionKey)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// A deployed decision.
 ///
 /// - Remark: Generated from `#/components/schemas/DeploymentDecisionResult`.
-public struct DeploymentDecisionResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct DeploymentDecisionResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The dmn decision ID, as parsed during deployment, together with the version forms a
     /// unique identifier for a specific decision.
     public var decisionDefinitionId: DecisionDefinitionId
@@ -180,12 +220,28 @@ public struct DeploymentDecisionResult: Codable, Hashable, Sendable, NodeDecodab
         else { return nil }
         return Self(decisionDefinitionId: v0, version: v1, name: v2, tenantId: v3, decisionRequirementsId: v4, decisionDefinitionKey: v5, decisionRequirementsKey: v6)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(7)
+        guard
+            object.put("decisionDefinitionId", self.decisionDefinitionId),
+            object.put("version", self.version),
+            object.put("name", self.name),
+            object.put("tenantId", self.tenantId),
+            object.put("decisionRequirementsId", self.decisionRequirementsId),
+            object.put("decisionDefinitionKey", self.decisionDefinitionKey),
+            object.put("decisionRequirementsKey", self.decisionRequirementsKey)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Deployed decision requirements.
 ///
 /// - Remark: Generated from `#/components/schemas/DeploymentDecisionRequirementsResult`.
-public struct DeploymentDecisionRequirementsResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct DeploymentDecisionRequirementsResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The id of the deployed decision requirements.
     public var decisionRequirementsId: String
     /// The name of the deployed decision requirements.
@@ -230,12 +286,27 @@ public struct DeploymentDecisionRequirementsResult: Codable, Hashable, Sendable,
         else { return nil }
         return Self(decisionRequirementsId: v0, decisionRequirementsName: v1, version: v2, resourceName: v3, tenantId: v4, decisionRequirementsKey: v5)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(6)
+        guard
+            object.put("decisionRequirementsId", self.decisionRequirementsId),
+            object.put("decisionRequirementsName", self.decisionRequirementsName),
+            object.put("version", self.version),
+            object.put("resourceName", self.resourceName),
+            object.put("tenantId", self.tenantId),
+            object.put("decisionRequirementsKey", self.decisionRequirementsKey)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// A deployed form.
 ///
 /// - Remark: Generated from `#/components/schemas/DeploymentFormResult`.
-public struct DeploymentFormResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct DeploymentFormResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The form ID, as parsed during deployment, together with the version forms a
     /// unique identifier for a specific form.
     public var formId: FormId
@@ -276,12 +347,26 @@ public struct DeploymentFormResult: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(formId: v0, version: v1, resourceName: v2, tenantId: v3, formKey: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("formId", self.formId),
+            object.put("version", self.version),
+            object.put("resourceName", self.resourceName),
+            object.put("tenantId", self.tenantId),
+            object.put("formKey", self.formKey)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// A deployed Resource.
 ///
 /// - Remark: Generated from `#/components/schemas/DeploymentResourceResult`.
-public struct DeploymentResourceResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct DeploymentResourceResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The resource id of the deployed resource.
     public var resourceId: String
     /// The name of the deployed resource.
@@ -321,10 +406,24 @@ public struct DeploymentResourceResult: Codable, Hashable, Sendable, NodeDecodab
         else { return nil }
         return Self(resourceId: v0, resourceName: v1, version: v2, tenantId: v3, resourceKey: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("resourceId", self.resourceId),
+            object.put("resourceName", self.resourceName),
+            object.put("version", self.version),
+            object.put("tenantId", self.tenantId),
+            object.put("resourceKey", self.resourceKey)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DeleteResourceRequest`.
-public struct DeleteResourceRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct DeleteResourceRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
     /// Must be > 0 if provided.
     public var operationReference: OperationReference?
@@ -360,10 +459,21 @@ public struct DeleteResourceRequest: Codable, Hashable, Sendable, NodeDecodable 
         else { return nil }
         return Self(operationReference: v0, deleteHistory: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("operationReference", self.operationReference),
+            object.put("deleteHistory", self.deleteHistory)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DeleteResourceResponse`.
-public struct DeleteResourceResponse: Codable, Hashable, Sendable, NodeDecodable {
+public struct DeleteResourceResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The system-assigned key for this resource, requested to be deleted.
     ///
     /// Added in 8.9.
@@ -401,10 +511,21 @@ public struct DeleteResourceResponse: Codable, Hashable, Sendable, NodeDecodable
         else { return nil }
         return Self(resourceKey: v0, batchOperation: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("resourceKey", self.resourceKey),
+            object.put("batchOperation", self.batchOperation)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ResourceResult`.
-public struct ResourceResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct ResourceResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The resource name from which this resource was parsed.
     ///
     /// Added in 8.7.
@@ -461,12 +582,27 @@ public struct ResourceResult: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(resourceName: v0, version: v1, versionTag: v2, resourceId: v3, tenantId: v4, resourceKey: v5)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(6)
+        guard
+            object.put("resourceName", self.resourceName),
+            object.put("version", self.version),
+            object.put("versionTag", self.versionTag),
+            object.put("resourceId", self.resourceId),
+            object.put("tenantId", self.tenantId),
+            object.put("resourceKey", self.resourceKey)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Key for a deployment.
 ///
 /// - Remark: Generated from `#/components/schemas/DeploymentKey`.
-public struct DeploymentKey: CamundaIdentifier, NodeDecodable {
+public struct DeploymentKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -478,7 +614,7 @@ public struct DeploymentKey: CamundaIdentifier, NodeDecodable {
 /// The system-assigned key for this resource.
 ///
 /// - Remark: Generated from `#/components/schemas/ResourceKey`.
-public struct ResourceKey: CamundaIdentifier, NodeDecodable {
+public struct ResourceKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -502,7 +638,7 @@ public typealias DeploymentKeyFilterProperty = FilterProperty<DeploymentKey, Adv
 /// Advanced DeploymentKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedDeploymentKeyFilter`.
-public struct AdvancedDeploymentKeyFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedDeploymentKeyFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.9.
@@ -552,6 +688,20 @@ public struct AdvancedDeploymentKeyFilter: Codable, Hashable, Sendable, NodeDeco
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$notIn", self.notIn)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// ResourceKey property with full advanced search capabilities.
@@ -563,7 +713,7 @@ public typealias ResourceKeyFilterProperty = FilterProperty<ResourceKey, Advance
 /// Advanced ResourceKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedResourceKeyFilter`.
-public struct AdvancedResourceKeyFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedResourceKeyFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.9.
@@ -613,10 +763,24 @@ public struct AdvancedResourceKeyFilter: Codable, Hashable, Sendable, NodeDecoda
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$notIn", self.notIn)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ResourceSearchQuerySortRequest`.
-public struct ResourceSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct ResourceSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -642,8 +806,19 @@ public struct ResourceSearchQuerySortRequest: Codable, Hashable, Sendable, NodeD
         return Self(field: v0, order: v1)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("field", self.field),
+            object.put("order", self.order)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable {
+    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `resourceKey`
         case resourceKey
         /// `resourceName`
@@ -695,7 +870,7 @@ public struct ResourceSearchQuerySortRequest: Codable, Hashable, Sendable, NodeD
 }
 
 /// - Remark: Generated from `#/components/schemas/ResourceSearchQuery`.
-public struct ResourceSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
+public struct ResourceSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -727,12 +902,24 @@ public struct ResourceSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQ
         else { return nil }
         return Self(page: v0, sort: v1, filter: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("page", self.page),
+            object.put("sort", self.sort),
+            object.put("filter", self.filter)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Resource search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/ResourceFilter`.
-public struct ResourceFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct ResourceFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The key for this resource.
     public var resourceKey: ResourceKeyFilterProperty?
     /// Resource name of this resource.
@@ -782,10 +969,26 @@ public struct ResourceFilter: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(resourceKey: v0, resourceName: v1, resourceId: v2, version: v3, versionTag: v4, deploymentKey: v5, tenantId: v6)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(7)
+        guard
+            object.put("resourceKey", self.resourceKey),
+            object.put("resourceName", self.resourceName),
+            object.put("resourceId", self.resourceId),
+            object.put("version", self.version),
+            object.put("versionTag", self.versionTag),
+            object.put("deploymentKey", self.deploymentKey),
+            object.put("tenantId", self.tenantId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ResourceSearchQueryResult`.
-public struct ResourceSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct ResourceSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -811,5 +1014,16 @@ public struct ResourceSearchQueryResult: Codable, Hashable, Sendable, PaginatedS
             let v1: [ResourceResult] = object.required("items")
         else { return nil }
         return Self(page: v0, items: v1)
+    }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
     }
 }

@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/DocumentReference`.
-public struct DocumentReference: Codable, Hashable, Sendable, NodeDecodable {
+public struct DocumentReference: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Document discriminator. Always set to "camunda".
     ///
     /// Added in 8.7.
@@ -54,8 +54,22 @@ public struct DocumentReference: Codable, Hashable, Sendable, NodeDecodable {
         return Self(camundaDocumentType: v0, storeId: v1, documentId: v2, contentHash: v3, metadata: v4)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("camunda.document.type", self.camundaDocumentType),
+            object.put("storeId", self.storeId),
+            object.put("documentId", self.documentId),
+            object.put("contentHash", self.contentHash),
+            object.put("metadata", self.metadata)
+        else { return nil }
+        return .object(object)
+    }
+
     /// Document discriminator. Always set to "camunda".
-    public enum CamundaDocumentType: CamundaEnum, NodeDecodable {
+    public enum CamundaDocumentType: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `camunda`
         case camunda
         /// A value this SDK version does not know, kept as received.
@@ -83,7 +97,7 @@ public struct DocumentReference: Codable, Hashable, Sendable, NodeDecodable {
 }
 
 /// - Remark: Generated from `#/components/schemas/DocumentCreationFailureDetail`.
-public struct DocumentCreationFailureDetail: Codable, Hashable, Sendable, NodeDecodable {
+public struct DocumentCreationFailureDetail: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The name of the file that failed to upload.
     public var fileName: String
     /// The HTTP status code of the failure.
@@ -122,10 +136,23 @@ public struct DocumentCreationFailureDetail: Codable, Hashable, Sendable, NodeDe
         else { return nil }
         return Self(fileName: v0, status: v1, title: v2, detail: v3)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(4)
+        guard
+            object.put("fileName", self.fileName),
+            object.put("status", self.status),
+            object.put("title", self.title),
+            object.put("detail", self.detail)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DocumentCreationBatchResponse`.
-public struct DocumentCreationBatchResponse: Codable, Hashable, Sendable, NodeDecodable {
+public struct DocumentCreationBatchResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Documents that were successfully created.
     public var failedDocuments: [DocumentCreationFailureDetail]
     /// Documents that failed creation.
@@ -150,12 +177,23 @@ public struct DocumentCreationBatchResponse: Codable, Hashable, Sendable, NodeDe
         else { return nil }
         return Self(failedDocuments: v0, createdDocuments: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("failedDocuments", self.failedDocuments),
+            object.put("createdDocuments", self.createdDocuments)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Information about the document.
 ///
 /// - Remark: Generated from `#/components/schemas/DocumentMetadata`.
-public struct DocumentMetadata: Codable, Hashable, Sendable, NodeDecodable {
+public struct DocumentMetadata: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The content type of the document.
     ///
     /// Added in 8.6.
@@ -219,12 +257,28 @@ public struct DocumentMetadata: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(contentType: v0, fileName: v1, expiresAt: v2, size: v3, processDefinitionId: v4, processInstanceKey: v5, customProperties: v6)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(7)
+        guard
+            object.put("contentType", self.contentType),
+            object.put("fileName", self.fileName),
+            object.put("expiresAt", self.expiresAt),
+            object.put("size", self.size),
+            object.put("processDefinitionId", self.processDefinitionId),
+            object.put("processInstanceKey", self.processInstanceKey),
+            object.put("customProperties", self.customProperties)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Information about the document that is returned in responses.
 ///
 /// - Remark: Generated from `#/components/schemas/DocumentMetadataResponse`.
-public struct DocumentMetadataResponse: Codable, Hashable, Sendable, NodeDecodable {
+public struct DocumentMetadataResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The content type of the document.
     public var contentType: String
     /// The name of the file.
@@ -280,10 +334,26 @@ public struct DocumentMetadataResponse: Codable, Hashable, Sendable, NodeDecodab
         else { return nil }
         return Self(contentType: v0, fileName: v1, expiresAt: v2, size: v3, processDefinitionId: v4, processInstanceKey: v5, customProperties: v6)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(7)
+        guard
+            object.put("contentType", self.contentType),
+            object.put("fileName", self.fileName),
+            object.put("expiresAt", self.expiresAt),
+            object.put("size", self.size),
+            object.put("processDefinitionId", self.processDefinitionId),
+            object.put("processInstanceKey", self.processInstanceKey),
+            object.put("customProperties", self.customProperties)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DocumentLinkRequest`.
-public struct DocumentLinkRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct DocumentLinkRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The time-to-live of the document link in ms.
     public var timeToLive: Int64?
 
@@ -303,10 +373,20 @@ public struct DocumentLinkRequest: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(timeToLive: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("timeToLive", self.timeToLive)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DocumentLink`.
-public struct DocumentLink: Codable, Hashable, Sendable, NodeDecodable {
+public struct DocumentLink: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The link to the document.
     public var url: String
     /// The date and time when the link expires.
@@ -331,12 +411,23 @@ public struct DocumentLink: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(url: v0, expiresAt: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("url", self.url),
+            object.put("expiresAt", self.expiresAt)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Document Id that uniquely identifies a document.
 ///
 /// - Remark: Generated from `#/components/schemas/DocumentId`.
-public struct DocumentId: CamundaIdentifier, NodeDecodable {
+public struct DocumentId: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.

@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/ElementInstanceSearchQuerySortRequest`.
-public struct ElementInstanceSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct ElementInstanceSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -29,8 +29,19 @@ public struct ElementInstanceSearchQuerySortRequest: Codable, Hashable, Sendable
         return Self(field: v0, order: v1)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("field", self.field),
+            object.put("order", self.order)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable {
+    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `elementInstanceKey`
         case elementInstanceKey
         /// `processInstanceKey`
@@ -102,7 +113,7 @@ public struct ElementInstanceSearchQuerySortRequest: Codable, Hashable, Sendable
 }
 
 /// - Remark: Generated from `#/components/schemas/ElementInstanceWaitStateQuerySortRequest`.
-public struct ElementInstanceWaitStateQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct ElementInstanceWaitStateQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -128,8 +139,19 @@ public struct ElementInstanceWaitStateQuerySortRequest: Codable, Hashable, Senda
         return Self(field: v0, order: v1)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("field", self.field),
+            object.put("order", self.order)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable {
+    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `elementInstanceKey`
         case elementInstanceKey
         /// `processInstanceKey`
@@ -171,7 +193,7 @@ public struct ElementInstanceWaitStateQuerySortRequest: Codable, Hashable, Senda
 /// Element instance search request.
 ///
 /// - Remark: Generated from `#/components/schemas/ElementInstanceSearchQuery`.
-public struct ElementInstanceSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
+public struct ElementInstanceSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -203,12 +225,24 @@ public struct ElementInstanceSearchQuery: Codable, Hashable, Sendable, Paginated
         else { return nil }
         return Self(page: v0, sort: v1, filter: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("page", self.page),
+            object.put("sort", self.sort),
+            object.put("filter", self.filter)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Element instance search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/ElementInstanceFilter`.
-public struct ElementInstanceFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct ElementInstanceFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The process definition ID associated to this element instance.
     public var processDefinitionId: ProcessDefinitionId?
     /// State of element instance as defined set of values.
@@ -323,8 +357,32 @@ public struct ElementInstanceFilter: Codable, Hashable, Sendable, NodeDecodable 
         return Self(processDefinitionId: v0, state: v1, type: v2, elementId: v3, elementName: v4, hasIncident: v5, tenantId: v6, elementInstanceKey: v7, processInstanceKey: v8, processDefinitionKey: v9, incidentKey: v10, startDate: v11, endDate: v12, elementInstanceScopeKey: v13, or: v14)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(15)
+        guard
+            object.put("processDefinitionId", self.processDefinitionId),
+            object.put("state", self.state),
+            object.put("type", self.type),
+            object.put("elementId", self.elementId),
+            object.put("elementName", self.elementName),
+            object.put("hasIncident", self.hasIncident),
+            object.put("tenantId", self.tenantId),
+            object.put("elementInstanceKey", self.elementInstanceKey),
+            object.put("processInstanceKey", self.processInstanceKey),
+            object.put("processDefinitionKey", self.processDefinitionKey),
+            object.put("incidentKey", self.incidentKey),
+            object.put("startDate", self.startDate),
+            object.put("endDate", self.endDate),
+            object.put("elementInstanceScopeKey", self.elementInstanceScopeKey),
+            object.put("$or", self.or)
+        else { return nil }
+        return .object(object)
+    }
+
     /// Type of element as defined set of values.
-    public enum ElementInstanceFilterType: CamundaEnum, NodeDecodable {
+    public enum ElementInstanceFilterType: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `UNSPECIFIED`
         case unspecified
         /// `PROCESS`
@@ -455,7 +513,7 @@ public struct ElementInstanceFilter: Codable, Hashable, Sendable, NodeDecodable 
     }
 
     /// The scope key of this element instance. If provided with a process instance key it will return element instances that are immediate children of the process instance. If provided with an element instance key it will return element instances that are immediate children of the element instance.
-    public struct ElementInstanceScopeKey: CamundaIdentifier, NodeDecodable {
+    public struct ElementInstanceScopeKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
         /// The raw value sent on the wire.
         public let rawValue: String
         /// Creates the identifier from its raw value.
@@ -470,7 +528,7 @@ public struct ElementInstanceFilter: Codable, Hashable, Sendable, NodeDecodable 
 /// Element instance filter fields.
 ///
 /// - Remark: Generated from `#/components/schemas/ElementInstanceFilterFields`.
-public struct ElementInstanceFilterFields: Codable, Hashable, Sendable, NodeDecodable {
+public struct ElementInstanceFilterFields: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The process definition ID associated to this element instance.
     public var processDefinitionId: ProcessDefinitionId?
     /// State of element instance as defined set of values.
@@ -556,8 +614,31 @@ public struct ElementInstanceFilterFields: Codable, Hashable, Sendable, NodeDeco
         return Self(processDefinitionId: v0, state: v1, type: v2, elementId: v3, elementName: v4, hasIncident: v5, tenantId: v6, elementInstanceKey: v7, processInstanceKey: v8, processDefinitionKey: v9, incidentKey: v10, startDate: v11, endDate: v12, elementInstanceScopeKey: v13)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(14)
+        guard
+            object.put("processDefinitionId", self.processDefinitionId),
+            object.put("state", self.state),
+            object.put("type", self.type),
+            object.put("elementId", self.elementId),
+            object.put("elementName", self.elementName),
+            object.put("hasIncident", self.hasIncident),
+            object.put("tenantId", self.tenantId),
+            object.put("elementInstanceKey", self.elementInstanceKey),
+            object.put("processInstanceKey", self.processInstanceKey),
+            object.put("processDefinitionKey", self.processDefinitionKey),
+            object.put("incidentKey", self.incidentKey),
+            object.put("startDate", self.startDate),
+            object.put("endDate", self.endDate),
+            object.put("elementInstanceScopeKey", self.elementInstanceScopeKey)
+        else { return nil }
+        return .object(object)
+    }
+
     /// Type of element as defined set of values.
-    public enum ElementInstanceFilterFieldsType: CamundaEnum, NodeDecodable {
+    public enum ElementInstanceFilterFieldsType: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `UNSPECIFIED`
         case unspecified
         /// `PROCESS`
@@ -688,7 +769,7 @@ public struct ElementInstanceFilterFields: Codable, Hashable, Sendable, NodeDeco
     }
 
     /// The scope key of this element instance. If provided with a process instance key it will return element instances that are immediate children of the process instance. If provided with an element instance key it will return element instances that are immediate children of the element instance.
-    public struct ElementInstanceScopeKey: CamundaIdentifier, NodeDecodable {
+    public struct ElementInstanceScopeKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
         /// The raw value sent on the wire.
         public let rawValue: String
         /// Creates the identifier from its raw value.
@@ -709,7 +790,7 @@ public typealias ElementInstanceStateFilterProperty = FilterProperty<ElementInst
 /// Advanced ElementInstanceStateEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedElementInstanceStateFilter`.
-public struct AdvancedElementInstanceStateFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedElementInstanceStateFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     public var eq: ElementInstanceStateEnum?
     /// Checks for inequality with the provided value.
@@ -756,10 +837,24 @@ public struct AdvancedElementInstanceStateFilter: Codable, Hashable, Sendable, N
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$like", self.like)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ElementInstanceSearchQueryResult`.
-public struct ElementInstanceSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct ElementInstanceSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -786,10 +881,21 @@ public struct ElementInstanceSearchQueryResult: Codable, Hashable, Sendable, Pag
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ElementInstanceResult`.
-public struct ElementInstanceResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct ElementInstanceResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The process definition ID associated to this element instance.
     public var processDefinitionId: ProcessDefinitionId
     /// Date when element instance started.
@@ -879,8 +985,31 @@ public struct ElementInstanceResult: Codable, Hashable, Sendable, NodeDecodable 
         return Self(processDefinitionId: v0, startDate: v1, endDate: v2, elementId: v3, elementName: v4, type: v5, state: v6, hasIncident: v7, tenantId: v8, elementInstanceKey: v9, processInstanceKey: v10, rootProcessInstanceKey: v11, processDefinitionKey: v12, incidentKey: v13)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(14)
+        guard
+            object.put("processDefinitionId", self.processDefinitionId),
+            object.put("startDate", self.startDate),
+            object.put("endDate", self.endDate),
+            object.put("elementId", self.elementId),
+            object.put("elementName", self.elementName),
+            object.put("type", self.type),
+            object.put("state", self.state),
+            object.put("hasIncident", self.hasIncident),
+            object.put("tenantId", self.tenantId),
+            object.put("elementInstanceKey", self.elementInstanceKey),
+            object.put("processInstanceKey", self.processInstanceKey),
+            object.put("rootProcessInstanceKey", self.rootProcessInstanceKey),
+            object.put("processDefinitionKey", self.processDefinitionKey),
+            object.put("incidentKey", self.incidentKey)
+        else { return nil }
+        return .object(object)
+    }
+
     /// Type of element as defined set of values.
-    public enum ElementInstanceResultType: CamundaEnum, NodeDecodable {
+    public enum ElementInstanceResultType: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `UNSPECIFIED`
         case unspecified
         /// `PROCESS`
@@ -1014,7 +1143,7 @@ public struct ElementInstanceResult: Codable, Hashable, Sendable, NodeDecodable 
 /// Element states
 ///
 /// - Remark: Generated from `#/components/schemas/ElementInstanceStateEnum`.
-public enum ElementInstanceStateEnum: CamundaEnum, NodeDecodable {
+public enum ElementInstanceStateEnum: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `ACTIVE`
     case active
     /// `COMPLETED`
@@ -1049,7 +1178,7 @@ public enum ElementInstanceStateEnum: CamundaEnum, NodeDecodable {
 }
 
 /// - Remark: Generated from `#/components/schemas/AdHocSubProcessActivateActivitiesInstruction`.
-public struct AdHocSubProcessActivateActivitiesInstruction: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdHocSubProcessActivateActivitiesInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Activities to activate.
     public var elements: [AdHocSubProcessActivateActivityReference]
     /// Whether to cancel remaining instances of the ad-hoc sub-process.
@@ -1074,12 +1203,23 @@ public struct AdHocSubProcessActivateActivitiesInstruction: Codable, Hashable, S
         else { return nil }
         return Self(elements: v0, cancelRemainingInstances: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("elements", self.elements),
+            object.put("cancelRemainingInstances", self.cancelRemainingInstances)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Element instance inspection request.
 ///
 /// - Remark: Generated from `#/components/schemas/ElementInstanceWaitStateQuery`.
-public struct ElementInstanceWaitStateQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
+public struct ElementInstanceWaitStateQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -1111,12 +1251,24 @@ public struct ElementInstanceWaitStateQuery: Codable, Hashable, Sendable, Pagina
         else { return nil }
         return Self(page: v0, sort: v1, filter: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("page", self.page),
+            object.put("sort", self.sort),
+            object.put("filter", self.filter)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Filters for the element instance inspection.
 ///
 /// - Remark: Generated from `#/components/schemas/ElementInstanceWaitStateFilter`.
-public struct ElementInstanceWaitStateFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct ElementInstanceWaitStateFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Filter by element instance key.
     public var elementInstanceKey: ElementInstanceKeyFilterProperty?
     /// Filter by process instance key.
@@ -1161,6 +1313,21 @@ public struct ElementInstanceWaitStateFilter: Codable, Hashable, Sendable, NodeD
         else { return nil }
         return Self(elementInstanceKey: v0, processInstanceKey: v1, rootProcessInstanceKey: v2, elementId: v3, elementType: v4, waitStateType: v5)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(6)
+        guard
+            object.put("elementInstanceKey", self.elementInstanceKey),
+            object.put("processInstanceKey", self.processInstanceKey),
+            object.put("rootProcessInstanceKey", self.rootProcessInstanceKey),
+            object.put("elementId", self.elementId),
+            object.put("elementType", self.elementType),
+            object.put("waitStateType", self.waitStateType)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Element type property with full advanced search capabilities.
@@ -1172,7 +1339,7 @@ public typealias WaitStateElementTypeFilterProperty = FilterProperty<WaitStateEl
 /// Advanced element type filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedWaitStateElementTypeFilter`.
-public struct AdvancedWaitStateElementTypeFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedWaitStateElementTypeFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     public var eq: WaitStateElementTypeEnum?
     /// Checks for inequality with the provided value.
@@ -1219,12 +1386,26 @@ public struct AdvancedWaitStateElementTypeFilter: Codable, Hashable, Sendable, N
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$like", self.like)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The BPMN element type of a waiting element instance.
 ///
 /// - Remark: Generated from `#/components/schemas/WaitStateElementTypeEnum`.
-public enum WaitStateElementTypeEnum: CamundaEnum, NodeDecodable {
+public enum WaitStateElementTypeEnum: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `AD_HOC_SUB_PROCESS`
     case adHocSubProcess
     /// `AD_HOC_SUB_PROCESS_INNER_INSTANCE`
@@ -1363,7 +1544,7 @@ public typealias WaitStateTypeFilterProperty = FilterProperty<WaitStateTypeEnum,
 /// Advanced wait state type filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedWaitStateTypeFilter`.
-public struct AdvancedWaitStateTypeFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedWaitStateTypeFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     public var eq: WaitStateTypeEnum?
     /// Checks for inequality with the provided value.
@@ -1410,10 +1591,24 @@ public struct AdvancedWaitStateTypeFilter: Codable, Hashable, Sendable, NodeDeco
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$like", self.like)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ElementInstanceWaitStateQueryResult`.
-public struct ElementInstanceWaitStateQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct ElementInstanceWaitStateQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -1440,12 +1635,23 @@ public struct ElementInstanceWaitStateQueryResult: Codable, Hashable, Sendable, 
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// An element instance waiting state.
 ///
 /// - Remark: Generated from `#/components/schemas/ElementInstanceWaitStateResult`.
-public struct ElementInstanceWaitStateResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct ElementInstanceWaitStateResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Key of the root process instance.
     public var rootProcessInstanceKey: ProcessInstanceKey?
     /// The process instance key associated to this element instance.
@@ -1500,12 +1706,29 @@ public struct ElementInstanceWaitStateResult: Codable, Hashable, Sendable, NodeD
         else { return nil }
         return Self(rootProcessInstanceKey: v0, processInstanceKey: v1, elementInstanceKey: v2, elementId: v3, elementType: v4, tenantId: v5, bpmnProcessId: v6, details: v7)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(8)
+        guard
+            object.put("rootProcessInstanceKey", self.rootProcessInstanceKey),
+            object.put("processInstanceKey", self.processInstanceKey),
+            object.put("elementInstanceKey", self.elementInstanceKey),
+            object.put("elementId", self.elementId),
+            object.put("elementType", self.elementType),
+            object.put("tenantId", self.tenantId),
+            object.put("bpmnProcessId", self.bpmnProcessId),
+            object.put("details", self.details)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Wait-state-specific details of an element instance.
 ///
 /// - Remark: Generated from `#/components/schemas/WaitStateDetails`.
-public enum WaitStateDetails: Codable, Hashable, Sendable, NodeDecodable {
+public enum WaitStateDetails: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The `JOB` variant.
     case job(JobWaitStateDetails)
     /// The `MESSAGE` variant.
@@ -1551,7 +1774,7 @@ public enum WaitStateDetails: Codable, Hashable, Sendable, NodeDecodable {
 /// The type of waiting state an element instance is in.
 ///
 /// - Remark: Generated from `#/components/schemas/WaitStateTypeEnum`.
-public enum WaitStateTypeEnum: CamundaEnum, NodeDecodable {
+public enum WaitStateTypeEnum: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `JOB`
     case job
     /// `MESSAGE`
@@ -1600,7 +1823,7 @@ public enum WaitStateTypeEnum: CamundaEnum, NodeDecodable {
 /// Common fields shared by all wait-state details variants.
 ///
 /// - Remark: Generated from `#/components/schemas/BaseWaitStateDetails`.
-public struct BaseWaitStateDetails: Codable, Hashable, Sendable, NodeDecodable {
+public struct BaseWaitStateDetails: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The wait state type discriminator.
     public var waitStateType: String
 
@@ -1620,10 +1843,20 @@ public struct BaseWaitStateDetails: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(waitStateType: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("waitStateType", self.waitStateType)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/JobWaitStateDetails`.
-public struct JobWaitStateDetails: Codable, Hashable, Sendable, NodeDecodable {
+public struct JobWaitStateDetails: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The wait state type discriminator.
     public var waitStateType: String?
     /// The key of the job.
@@ -1668,10 +1901,25 @@ public struct JobWaitStateDetails: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(waitStateType: v0, jobKey: v1, jobType: v2, jobKind: v3, listenerEventType: v4, retries: v5)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(6)
+        guard
+            object.put("waitStateType", self.waitStateType),
+            object.put("jobKey", self.jobKey),
+            object.put("jobType", self.jobType),
+            object.put("jobKind", self.jobKind),
+            object.put("listenerEventType", self.listenerEventType),
+            object.put("retries", self.retries)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/MessageWaitStateDetails`.
-public struct MessageWaitStateDetails: Codable, Hashable, Sendable, NodeDecodable {
+public struct MessageWaitStateDetails: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The wait state type discriminator.
     public var waitStateType: String?
     /// The name of the message being awaited.
@@ -1701,10 +1949,22 @@ public struct MessageWaitStateDetails: Codable, Hashable, Sendable, NodeDecodabl
         else { return nil }
         return Self(waitStateType: v0, messageName: v1, correlationKey: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("waitStateType", self.waitStateType),
+            object.put("messageName", self.messageName),
+            object.put("correlationKey", self.correlationKey)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/UserTaskWaitStateDetails`.
-public struct UserTaskWaitStateDetails: Codable, Hashable, Sendable, NodeDecodable {
+public struct UserTaskWaitStateDetails: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The wait state type discriminator.
     public var waitStateType: String?
     /// The key of the user task.
@@ -1734,10 +1994,22 @@ public struct UserTaskWaitStateDetails: Codable, Hashable, Sendable, NodeDecodab
         else { return nil }
         return Self(waitStateType: v0, taskKey: v1, dueDate: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("waitStateType", self.waitStateType),
+            object.put("taskKey", self.taskKey),
+            object.put("dueDate", self.dueDate)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TimerWaitStateDetails`.
-public struct TimerWaitStateDetails: Codable, Hashable, Sendable, NodeDecodable {
+public struct TimerWaitStateDetails: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The wait state type discriminator.
     public var waitStateType: String?
     /// When the timer is due, as a UNIX epoch timestamp in milliseconds.
@@ -1767,12 +2039,24 @@ public struct TimerWaitStateDetails: Codable, Hashable, Sendable, NodeDecodable 
         else { return nil }
         return Self(waitStateType: v0, dueDate: v1, repetitions: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("waitStateType", self.waitStateType),
+            object.put("dueDate", self.dueDate),
+            object.put("repetitions", self.repetitions)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Added in 8.10.
 ///
 /// - Remark: Generated from `#/components/schemas/SignalWaitStateDetails`.
-public struct SignalWaitStateDetails: Codable, Hashable, Sendable, NodeDecodable {
+public struct SignalWaitStateDetails: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The wait state type discriminator.
     public var waitStateType: String?
     /// The name of the signal being awaited.
@@ -1797,10 +2081,21 @@ public struct SignalWaitStateDetails: Codable, Hashable, Sendable, NodeDecodable
         else { return nil }
         return Self(waitStateType: v0, signalName: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("waitStateType", self.waitStateType),
+            object.put("signalName", self.signalName)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ConditionWaitStateDetails`.
-public struct ConditionWaitStateDetails: Codable, Hashable, Sendable, NodeDecodable {
+public struct ConditionWaitStateDetails: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The wait state type discriminator.
     public var waitStateType: String?
     /// The condition expression that must evaluate to true to proceed.
@@ -1831,7 +2126,19 @@ public struct ConditionWaitStateDetails: Codable, Hashable, Sendable, NodeDecoda
         return Self(waitStateType: v0, expression: v1, events: v2)
     }
 
-    public enum EventsItem: CamundaEnum, NodeDecodable {
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("waitStateType", self.waitStateType),
+            object.put("expression", self.expression),
+            object.put("events", self.events)
+        else { return nil }
+        return .object(object)
+    }
+
+    public enum EventsItem: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `create`
         case create
         /// `update`
@@ -1863,7 +2170,7 @@ public struct ConditionWaitStateDetails: Codable, Hashable, Sendable, NodeDecoda
 }
 
 /// - Remark: Generated from `#/components/schemas/AdHocSubProcessActivateActivityReference`.
-public struct AdHocSubProcessActivateActivityReference: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdHocSubProcessActivateActivityReference: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The ID of the element that should be activated.
     public var elementId: ElementId
     /// Variables to be set when activating the element.
@@ -1887,5 +2194,16 @@ public struct AdHocSubProcessActivateActivityReference: Codable, Hashable, Senda
             let v1: [String: JSONValue]? = object.optional("variables")
         else { return nil }
         return Self(elementId: v0, variables: v1)
+    }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("elementId", self.elementId),
+            object.put("variables", self.variables)
+        else { return nil }
+        return .object(object)
     }
 }

@@ -11,7 +11,7 @@ import Foundation
 /// - `MIXED`: replicas report different phases, so the tenant is in no single phase.
 ///
 /// - Remark: Generated from `#/components/schemas/ExportingStatusCode`.
-public enum ExportingStatusCode: CamundaEnum, NodeDecodable {
+public enum ExportingStatusCode: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `EXPORTING`
     case exporting
     /// `PAUSED`
@@ -53,7 +53,7 @@ public enum ExportingStatusCode: CamundaEnum, NodeDecodable {
 /// Response body for the exporting status of a physical tenant.
 ///
 /// - Remark: Generated from `#/components/schemas/ExportingStatusResponse`.
-public struct ExportingStatusResponse: Codable, Hashable, Sendable, NodeDecodable {
+public struct ExportingStatusResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The aggregated exporting status of the physical tenant.
     public var status: ExportingStatusCode
 
@@ -72,5 +72,15 @@ public struct ExportingStatusResponse: Codable, Hashable, Sendable, NodeDecodabl
             let v0: ExportingStatusCode = object.required("status")
         else { return nil }
         return Self(status: v0)
+    }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("status", self.status)
+        else { return nil }
+        return .object(object)
     }
 }

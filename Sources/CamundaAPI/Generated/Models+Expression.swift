@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/ExpressionEvaluationRequest`.
-public struct ExpressionEvaluationRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct ExpressionEvaluationRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The expression to evaluate (e.g., "=x + y")
     public var expression: String
     /// Required when the expression references tenant-scoped cluster variables
@@ -44,10 +44,23 @@ public struct ExpressionEvaluationRequest: Codable, Hashable, Sendable, NodeDeco
         else { return nil }
         return Self(expression: v0, tenantId: v1, scopeKey: v2, variables: v3)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(4)
+        guard
+            object.put("expression", self.expression),
+            object.put("tenantId", self.tenantId),
+            object.put("scopeKey", self.scopeKey),
+            object.put("variables", self.variables)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ExpressionEvaluationResult`.
-public struct ExpressionEvaluationResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct ExpressionEvaluationResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The evaluated expression
     public var expression: String
     /// The result value. Its type can vary.
@@ -89,10 +102,23 @@ public struct ExpressionEvaluationResult: Codable, Hashable, Sendable, NodeDecod
         else { return nil }
         return Self(expression: v0, result: v1, warnings: v2, referencedSecrets: v3)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(4)
+        guard
+            object.put("expression", self.expression),
+            object.put("result", self.result),
+            object.put("warnings", self.warnings),
+            object.put("referencedSecrets", self.referencedSecrets)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ExpressionSecretReferenceItem`.
-public struct ExpressionSecretReferenceItem: Codable, Hashable, Sendable, NodeDecodable {
+public struct ExpressionSecretReferenceItem: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The identifier of the secret store that holds the referenced secret
     public var storeId: String
     /// The secret name, e.g. "token" for "camunda.secrets.token"
@@ -117,10 +143,21 @@ public struct ExpressionSecretReferenceItem: Codable, Hashable, Sendable, NodeDe
         else { return nil }
         return Self(storeId: v0, secretName: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("storeId", self.storeId),
+            object.put("secretName", self.secretName)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ExpressionEvaluationWarningItem`.
-public struct ExpressionEvaluationWarningItem: Codable, Hashable, Sendable, NodeDecodable {
+public struct ExpressionEvaluationWarningItem: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The warning message
     public var message: String
 
@@ -139,5 +176,15 @@ public struct ExpressionEvaluationWarningItem: Codable, Hashable, Sendable, Node
             let v0: String = object.required("message")
         else { return nil }
         return Self(message: v0)
+    }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("message", self.message)
+        else { return nil }
+        return .object(object)
     }
 }

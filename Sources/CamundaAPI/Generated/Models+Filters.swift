@@ -18,7 +18,7 @@ public typealias LikeFilter = String
 /// Basic advanced string filter.
 ///
 /// - Remark: Generated from `#/components/schemas/BasicStringFilter`.
-public struct BasicStringFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct BasicStringFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.8.
@@ -68,13 +68,27 @@ public struct BasicStringFilter: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$notIn", self.notIn)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Advanced filter
 /// Advanced string filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedStringFilter`.
-public struct AdvancedStringFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedStringFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.8.
@@ -138,12 +152,27 @@ public struct AdvancedStringFilter: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4, like: v5)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(6)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$notIn", self.notIn),
+            object.put("$like", self.like)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// String property with basic advanced search capabilities.
 ///
 /// - Remark: Generated from `#/components/schemas/BasicStringFilterProperty`.
-public enum BasicStringFilterProperty: Codable, Hashable, Sendable, NodeDecodable {
+public enum BasicStringFilterProperty: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// A ``String`` value.
     case exactMatch(String)
     /// A ``BasicStringFilter`` value.
@@ -185,7 +214,7 @@ public typealias StringFilterProperty = FilterProperty<String, AdvancedStringFil
 /// Advanced integer (int32) filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedIntegerFilter`.
-public struct AdvancedIntegerFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedIntegerFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.8.
@@ -256,6 +285,23 @@ public struct AdvancedIntegerFilter: Codable, Hashable, Sendable, NodeDecodable 
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, gt: v3, gte: v4, lt: v5, lte: v6, in: v7)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(8)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$gt", self.gt),
+            object.put("$gte", self.gte),
+            object.put("$lt", self.lt),
+            object.put("$lte", self.lte),
+            object.put("$in", self.`in`)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Integer property with advanced search capabilities.
@@ -267,7 +313,7 @@ public typealias IntegerFilterProperty = FilterProperty<Int32, AdvancedIntegerFi
 /// Advanced date-time filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedDateTimeFilter`.
-public struct AdvancedDateTimeFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedDateTimeFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.8.
@@ -337,6 +383,23 @@ public struct AdvancedDateTimeFilter: Codable, Hashable, Sendable, NodeDecodable
             let v7: [Date]? = object.optional("$in")
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, gt: v3, gte: v4, lt: v5, lte: v6, in: v7)
+    }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(8)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$gt", self.gt),
+            object.put("$gte", self.gte),
+            object.put("$lt", self.lt),
+            object.put("$lte", self.lte),
+            object.put("$in", self.`in`)
+        else { return nil }
+        return .object(object)
     }
 }
 

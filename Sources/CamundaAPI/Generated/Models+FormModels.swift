@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/FormResult`.
-public struct FormResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct FormResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The tenant ID of the form.
     ///
     /// Added in 8.8.
@@ -52,5 +52,19 @@ public struct FormResult: Codable, Hashable, Sendable, NodeDecodable {
             let v4: FormKey = object.required("formKey")
         else { return nil }
         return Self(tenantId: v0, formId: v1, schema: v2, version: v3, formKey: v4)
+    }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("tenantId", self.tenantId),
+            object.put("formId", self.formId),
+            object.put("schema", self.schema),
+            object.put("version", self.version),
+            object.put("formKey", self.formKey)
+        else { return nil }
+        return .object(object)
     }
 }

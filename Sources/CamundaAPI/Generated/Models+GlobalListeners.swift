@@ -5,7 +5,7 @@ import Foundation
 /// How the global listener was defined.
 ///
 /// - Remark: Generated from `#/components/schemas/GlobalListenerSourceEnum`.
-public enum GlobalListenerSourceEnum: CamundaEnum, NodeDecodable {
+public enum GlobalListenerSourceEnum: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `CONFIGURATION`
     case configuration
     /// `API`
@@ -38,7 +38,7 @@ public enum GlobalListenerSourceEnum: CamundaEnum, NodeDecodable {
 /// The event type that triggers the user task listener.
 ///
 /// - Remark: Generated from `#/components/schemas/GlobalTaskListenerEventTypeEnum`.
-public enum GlobalTaskListenerEventTypeEnum: CamundaEnum, NodeDecodable {
+public enum GlobalTaskListenerEventTypeEnum: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `all`
     case all
     /// `creating`
@@ -85,7 +85,7 @@ public enum GlobalTaskListenerEventTypeEnum: CamundaEnum, NodeDecodable {
 }
 
 /// - Remark: Generated from `#/components/schemas/GlobalListenerBase`.
-public struct GlobalListenerBase: Codable, Hashable, Sendable, NodeDecodable {
+public struct GlobalListenerBase: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The name of the job type, used as a reference to specify which job workers request the respective listener job.
     public var type: String?
     /// Number of retries for the listener job.
@@ -120,10 +120,23 @@ public struct GlobalListenerBase: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(type: v0, retries: v1, afterNonGlobal: v2, priority: v3)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(4)
+        guard
+            object.put("type", self.type),
+            object.put("retries", self.retries),
+            object.put("afterNonGlobal", self.afterNonGlobal),
+            object.put("priority", self.priority)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GlobalTaskListenerBase`.
-public struct GlobalTaskListenerBase: Codable, Hashable, Sendable, NodeDecodable {
+public struct GlobalTaskListenerBase: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The name of the job type, used as a reference to specify which job workers request the respective listener job.
     public var type: String?
     /// Number of retries for the listener job.
@@ -163,6 +176,20 @@ public struct GlobalTaskListenerBase: Codable, Hashable, Sendable, NodeDecodable
         else { return nil }
         return Self(type: v0, retries: v1, afterNonGlobal: v2, priority: v3, eventTypes: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("type", self.type),
+            object.put("retries", self.retries),
+            object.put("afterNonGlobal", self.afterNonGlobal),
+            object.put("priority", self.priority),
+            object.put("eventTypes", self.eventTypes)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// List of user task event types that trigger the listener.
@@ -171,7 +198,7 @@ public struct GlobalTaskListenerBase: Codable, Hashable, Sendable, NodeDecodable
 public typealias GlobalTaskListenerEventTypes = [GlobalTaskListenerEventTypeEnum]
 
 /// - Remark: Generated from `#/components/schemas/CreateGlobalTaskListenerRequest`.
-public struct CreateGlobalTaskListenerRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct CreateGlobalTaskListenerRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The name of the job type, used as a reference to specify which job workers request the respective listener job.
     public var type: String
     /// Number of retries for the listener job.
@@ -216,13 +243,28 @@ public struct CreateGlobalTaskListenerRequest: Codable, Hashable, Sendable, Node
         else { return nil }
         return Self(type: v0, retries: v1, afterNonGlobal: v2, priority: v3, eventTypes: v4, id: v5)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(6)
+        guard
+            object.put("type", self.type),
+            object.put("retries", self.retries),
+            object.put("afterNonGlobal", self.afterNonGlobal),
+            object.put("priority", self.priority),
+            object.put("eventTypes", self.eventTypes),
+            object.put("id", self.id)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/UpdateGlobalTaskListenerRequest`.
 public typealias UpdateGlobalTaskListenerRequest = GlobalTaskListenerBase
 
 /// - Remark: Generated from `#/components/schemas/GlobalTaskListenerResult`.
-public struct GlobalTaskListenerResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct GlobalTaskListenerResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The name of the job type, used as a reference to specify which job workers request the respective listener job.
     public var type: String
     /// Number of retries for the listener job.
@@ -272,12 +314,28 @@ public struct GlobalTaskListenerResult: Codable, Hashable, Sendable, NodeDecodab
         else { return nil }
         return Self(type: v0, retries: v1, afterNonGlobal: v2, priority: v3, eventTypes: v4, id: v5, source: v6)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(7)
+        guard
+            object.put("type", self.type),
+            object.put("retries", self.retries),
+            object.put("afterNonGlobal", self.afterNonGlobal),
+            object.put("priority", self.priority),
+            object.put("eventTypes", self.eventTypes),
+            object.put("id", self.id),
+            object.put("source", self.source)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Global listener search query request.
 ///
 /// - Remark: Generated from `#/components/schemas/GlobalTaskListenerSearchQueryRequest`.
-public struct GlobalTaskListenerSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
+public struct GlobalTaskListenerSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -309,10 +367,22 @@ public struct GlobalTaskListenerSearchQueryRequest: Codable, Hashable, Sendable,
         else { return nil }
         return Self(page: v0, sort: v1, filter: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("page", self.page),
+            object.put("sort", self.sort),
+            object.put("filter", self.filter)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GlobalTaskListenerSearchQuerySortRequest`.
-public struct GlobalTaskListenerSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct GlobalTaskListenerSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -338,8 +408,19 @@ public struct GlobalTaskListenerSearchQuerySortRequest: Codable, Hashable, Senda
         return Self(field: v0, order: v1)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("field", self.field),
+            object.put("order", self.order)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable {
+    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `id`
         case id
         /// `type`
@@ -385,7 +466,7 @@ public struct GlobalTaskListenerSearchQuerySortRequest: Codable, Hashable, Senda
 /// Global listener filter request.
 ///
 /// - Remark: Generated from `#/components/schemas/GlobalTaskListenerSearchQueryFilterRequest`.
-public struct GlobalTaskListenerSearchQueryFilterRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct GlobalTaskListenerSearchQueryFilterRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Id of the global listener.
     public var id: StringFilterProperty?
     /// Job type of the global listener.
@@ -435,6 +516,22 @@ public struct GlobalTaskListenerSearchQueryFilterRequest: Codable, Hashable, Sen
         else { return nil }
         return Self(id: v0, type: v1, retries: v2, eventTypes: v3, afterNonGlobal: v4, priority: v5, source: v6)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(7)
+        guard
+            object.put("id", self.id),
+            object.put("type", self.type),
+            object.put("retries", self.retries),
+            object.put("eventTypes", self.eventTypes),
+            object.put("afterNonGlobal", self.afterNonGlobal),
+            object.put("priority", self.priority),
+            object.put("source", self.source)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Global listener source property with full advanced search capabilities.
@@ -446,7 +543,7 @@ public typealias GlobalListenerSourceFilterProperty = FilterProperty<GlobalListe
 /// Advanced global listener source filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedGlobalListenerSourceFilter`.
-public struct AdvancedGlobalListenerSourceFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedGlobalListenerSourceFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     public var eq: GlobalListenerSourceEnum?
     /// Checks for inequality with the provided value.
@@ -493,6 +590,20 @@ public struct AdvancedGlobalListenerSourceFilter: Codable, Hashable, Sendable, N
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$like", self.like)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Global listener event type property with full advanced search capabilities.
@@ -504,7 +615,7 @@ public typealias GlobalTaskListenerEventTypeFilterProperty = FilterProperty<Glob
 /// Advanced global listener event type filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedGlobalTaskListenerEventTypeFilter`.
-public struct AdvancedGlobalTaskListenerEventTypeFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedGlobalTaskListenerEventTypeFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     public var eq: GlobalTaskListenerEventTypeEnum?
     /// Checks for inequality with the provided value.
@@ -551,12 +662,26 @@ public struct AdvancedGlobalTaskListenerEventTypeFilter: Codable, Hashable, Send
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$like", self.like)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Global listener search query response.
 ///
 /// - Remark: Generated from `#/components/schemas/GlobalTaskListenerSearchQueryResult`.
-public struct GlobalTaskListenerSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct GlobalTaskListenerSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -582,5 +707,16 @@ public struct GlobalTaskListenerSearchQueryResult: Codable, Hashable, Sendable, 
             let v1: [GlobalTaskListenerResult] = object.required("items")
         else { return nil }
         return Self(page: v0, items: v1)
+    }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
     }
 }

@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/GroupCreateRequest`.
-public struct GroupCreateRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct GroupCreateRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The ID of the new group.
     public var groupId: GroupId
     /// The display name of the new group.
@@ -33,10 +33,22 @@ public struct GroupCreateRequest: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(groupId: v0, name: v1, description: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("groupId", self.groupId),
+            object.put("name", self.name),
+            object.put("description", self.description)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GroupCreateResult`.
-public struct GroupCreateResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct GroupCreateResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The ID of the created group.
     public var groupId: GroupId
     /// The display name of the created group.
@@ -66,10 +78,22 @@ public struct GroupCreateResult: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(groupId: v0, name: v1, description: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("groupId", self.groupId),
+            object.put("name", self.name),
+            object.put("description", self.description)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GroupUpdateRequest`.
-public struct GroupUpdateRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct GroupUpdateRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The new name of the group.
     public var name: String
     /// The new description of the group.
@@ -94,10 +118,21 @@ public struct GroupUpdateRequest: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(name: v0, description: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("name", self.name),
+            object.put("description", self.description)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GroupUpdateResult`.
-public struct GroupUpdateResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct GroupUpdateResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The unique group ID.
     public var groupId: GroupId
     /// The name of the group.
@@ -127,12 +162,24 @@ public struct GroupUpdateResult: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(groupId: v0, name: v1, description: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("groupId", self.groupId),
+            object.put("name", self.name),
+            object.put("description", self.description)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Group search response item.
 ///
 /// - Remark: Generated from `#/components/schemas/GroupResult`.
-public struct GroupResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct GroupResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The group name.
     public var name: String
     /// The group ID.
@@ -162,10 +209,22 @@ public struct GroupResult: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(name: v0, groupId: v1, description: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("name", self.name),
+            object.put("groupId", self.groupId),
+            object.put("description", self.description)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GroupSearchQuerySortRequest`.
-public struct GroupSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct GroupSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -191,8 +250,19 @@ public struct GroupSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDeco
         return Self(field: v0, order: v1)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("field", self.field),
+            object.put("order", self.order)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable {
+    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `name`
         case name
         /// `groupId`
@@ -226,7 +296,7 @@ public struct GroupSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDeco
 /// Group search request.
 ///
 /// - Remark: Generated from `#/components/schemas/GroupSearchQueryRequest`.
-public struct GroupSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
+public struct GroupSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -258,12 +328,24 @@ public struct GroupSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSea
         else { return nil }
         return Self(page: v0, sort: v1, filter: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("page", self.page),
+            object.put("sort", self.sort),
+            object.put("filter", self.filter)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Group filter request
 ///
 /// - Remark: Generated from `#/components/schemas/GroupFilter`.
-public struct GroupFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct GroupFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The group ID search filters.
     public var groupId: StringFilterProperty?
     /// The group name search filters.
@@ -288,12 +370,23 @@ public struct GroupFilter: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(groupId: v0, name: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("groupId", self.groupId),
+            object.put("name", self.name)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Group search response.
 ///
 /// - Remark: Generated from `#/components/schemas/GroupSearchQueryResult`.
-public struct GroupSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct GroupSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -320,10 +413,21 @@ public struct GroupSearchQueryResult: Codable, Hashable, Sendable, PaginatedSear
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GroupUserResult`.
-public struct GroupUserResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct GroupUserResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The unique name of a user.
     public var username: Username
 
@@ -343,10 +447,20 @@ public struct GroupUserResult: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(username: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("username", self.username)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GroupUserSearchResult`.
-public struct GroupUserSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct GroupUserSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -373,10 +487,21 @@ public struct GroupUserSearchResult: Codable, Hashable, Sendable, PaginatedSearc
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GroupUserSearchQueryRequest`.
-public struct GroupUserSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
+public struct GroupUserSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -403,10 +528,21 @@ public struct GroupUserSearchQueryRequest: Codable, Hashable, Sendable, Paginate
         else { return nil }
         return Self(page: v0, sort: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("sort", self.sort)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GroupUserSearchQuerySortRequest`.
-public struct GroupUserSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct GroupUserSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -432,8 +568,19 @@ public struct GroupUserSearchQuerySortRequest: Codable, Hashable, Sendable, Node
         return Self(field: v0, order: v1)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("field", self.field),
+            object.put("order", self.order)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable {
+    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `username`
         case username
         /// A value this SDK version does not know, kept as received.
@@ -461,7 +608,7 @@ public struct GroupUserSearchQuerySortRequest: Codable, Hashable, Sendable, Node
 }
 
 /// - Remark: Generated from `#/components/schemas/GroupClientResult`.
-public struct GroupClientResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct GroupClientResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The ID of the client.
     public var clientId: ClientId
 
@@ -481,10 +628,20 @@ public struct GroupClientResult: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(clientId: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("clientId", self.clientId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GroupClientSearchResult`.
-public struct GroupClientSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct GroupClientSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -511,10 +668,21 @@ public struct GroupClientSearchResult: Codable, Hashable, Sendable, PaginatedSea
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GroupClientSearchQueryRequest`.
-public struct GroupClientSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
+public struct GroupClientSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -541,10 +709,21 @@ public struct GroupClientSearchQueryRequest: Codable, Hashable, Sendable, Pagina
         else { return nil }
         return Self(page: v0, sort: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("sort", self.sort)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GroupMappingRuleSearchResult`.
-public struct GroupMappingRuleSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct GroupMappingRuleSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -571,10 +750,21 @@ public struct GroupMappingRuleSearchResult: Codable, Hashable, Sendable, Paginat
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GroupRoleSearchResult`.
-public struct GroupRoleSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct GroupRoleSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -601,10 +791,21 @@ public struct GroupRoleSearchResult: Codable, Hashable, Sendable, PaginatedSearc
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GroupClientSearchQuerySortRequest`.
-public struct GroupClientSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct GroupClientSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -630,8 +831,19 @@ public struct GroupClientSearchQuerySortRequest: Codable, Hashable, Sendable, No
         return Self(field: v0, order: v1)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("field", self.field),
+            object.put("order", self.order)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable {
+    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `clientId`
         case clientId
         /// A value this SDK version does not know, kept as received.

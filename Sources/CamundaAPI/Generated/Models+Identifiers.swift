@@ -5,7 +5,7 @@ import Foundation
 /// Id of a process definition, from the model. Only ids of process definitions that are deployed are useful.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionId`.
-public struct ProcessDefinitionId: CamundaIdentifier, NodeDecodable {
+public struct ProcessDefinitionId: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -17,7 +17,7 @@ public struct ProcessDefinitionId: CamundaIdentifier, NodeDecodable {
 /// The model-defined id of an element.
 ///
 /// - Remark: Generated from `#/components/schemas/ElementId`.
-public struct ElementId: CamundaIdentifier, NodeDecodable {
+public struct ElementId: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -27,7 +27,7 @@ public struct ElementId: CamundaIdentifier, NodeDecodable {
 /// The user-defined id for the form
 ///
 /// - Remark: Generated from `#/components/schemas/FormId`.
-public struct FormId: CamundaIdentifier, NodeDecodable {
+public struct FormId: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -37,7 +37,7 @@ public struct FormId: CamundaIdentifier, NodeDecodable {
 /// Id of a decision definition, from the model. Only ids of decision definitions that are deployed are useful.
 ///
 /// - Remark: Generated from `#/components/schemas/DecisionDefinitionId`.
-public struct DecisionDefinitionId: CamundaIdentifier, NodeDecodable {
+public struct DecisionDefinitionId: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -49,7 +49,7 @@ public struct DecisionDefinitionId: CamundaIdentifier, NodeDecodable {
 /// The user-defined id for the global listener
 ///
 /// - Remark: Generated from `#/components/schemas/GlobalListenerId`.
-public struct GlobalListenerId: CamundaIdentifier, NodeDecodable {
+public struct GlobalListenerId: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -61,7 +61,7 @@ public struct GlobalListenerId: CamundaIdentifier, NodeDecodable {
 /// The unique identifier of the tenant.
 ///
 /// - Remark: Generated from `#/components/schemas/TenantId`.
-public struct TenantId: CamundaIdentifier, NodeDecodable {
+public struct TenantId: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -73,7 +73,7 @@ public struct TenantId: CamundaIdentifier, NodeDecodable {
 /// The unique name of a user.
 ///
 /// - Remark: Generated from `#/components/schemas/Username`.
-public struct Username: CamundaIdentifier, NodeDecodable {
+public struct Username: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -85,7 +85,7 @@ public struct Username: CamundaIdentifier, NodeDecodable {
 /// The unique identifier of a role.
 ///
 /// - Remark: Generated from `#/components/schemas/RoleId`.
-public struct RoleId: CamundaIdentifier, NodeDecodable {
+public struct RoleId: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -97,7 +97,7 @@ public struct RoleId: CamundaIdentifier, NodeDecodable {
 /// The unique identifier of a group.
 ///
 /// - Remark: Generated from `#/components/schemas/GroupId`.
-public struct GroupId: CamundaIdentifier, NodeDecodable {
+public struct GroupId: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -107,7 +107,7 @@ public struct GroupId: CamundaIdentifier, NodeDecodable {
 /// The unique identifier of a mapping rule.
 ///
 /// - Remark: Generated from `#/components/schemas/MappingRuleId`.
-public struct MappingRuleId: CamundaIdentifier, NodeDecodable {
+public struct MappingRuleId: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -123,7 +123,7 @@ public struct MappingRuleId: CamundaIdentifier, NodeDecodable {
 /// applications are modelled as users instead — see the user identifier.
 ///
 /// - Remark: Generated from `#/components/schemas/ClientId`.
-public struct ClientId: CamundaIdentifier, NodeDecodable {
+public struct ClientId: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -135,7 +135,7 @@ public struct ClientId: CamundaIdentifier, NodeDecodable {
 /// The name of a cluster variable. Unique within its scope (global or tenant-specific).
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterVariableName`.
-public struct ClusterVariableName: CamundaIdentifier, NodeDecodable {
+public struct ClusterVariableName: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -147,7 +147,7 @@ public struct ClusterVariableName: CamundaIdentifier, NodeDecodable {
 /// A tag. Needs to start with a letter; then alphanumerics, `_`, `-`, `:`, or `.`; length ≤ 100.
 ///
 /// - Remark: Generated from `#/components/schemas/Tag`.
-public struct TagValue: CamundaIdentifier, NodeDecodable {
+public struct TagValue: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -168,7 +168,7 @@ public typealias TagSet = [TagValue]
 /// Note that any active child process instances with the same business id are not taken into account.
 ///
 /// - Remark: Generated from `#/components/schemas/BusinessId`.
-public struct BusinessId: CamundaIdentifier, NodeDecodable {
+public struct BusinessId: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -184,7 +184,7 @@ public struct BusinessId: CamundaIdentifier, NodeDecodable {
 /// connector when appending the first history item of a loopIteration.
 ///
 /// - Remark: Generated from `#/components/schemas/LoopIterationId`.
-public struct LoopIterationId: CamundaIntegerIdentifier, NodeDecodable {
+public struct LoopIterationId: CamundaIntegerIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: Int32
     /// Creates the identifier from its raw value.
@@ -200,7 +200,7 @@ public typealias ElementIdFilterProperty = FilterProperty<ElementId, AdvancedEle
 /// Advanced ElementId filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedElementIdFilter`.
-public struct AdvancedElementIdFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedElementIdFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.10.
@@ -264,6 +264,21 @@ public struct AdvancedElementIdFilter: Codable, Hashable, Sendable, NodeDecodabl
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4, like: v5)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(6)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$notIn", self.notIn),
+            object.put("$like", self.like)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// ProcessDefinitionId property with full advanced search capabilities.
@@ -275,7 +290,7 @@ public typealias ProcessDefinitionIdFilterProperty = FilterProperty<ProcessDefin
 /// Advanced ProcessDefinitionId filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedProcessDefinitionIdFilter`.
-public struct AdvancedProcessDefinitionIdFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedProcessDefinitionIdFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.10.
@@ -338,5 +353,20 @@ public struct AdvancedProcessDefinitionIdFilter: Codable, Hashable, Sendable, No
             let v5: LikeFilter? = object.optional("$like")
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4, like: v5)
+    }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(6)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$notIn", self.notIn),
+            object.put("$like", self.like)
+        else { return nil }
+        return .object(object)
     }
 }

@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/IncidentSearchQuery`.
-public struct IncidentSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
+public struct IncidentSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -39,12 +39,24 @@ public struct IncidentSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQ
         else { return nil }
         return Self(page: v0, sort: v1, filter: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("page", self.page),
+            object.put("sort", self.sort),
+            object.put("filter", self.filter)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Incident search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/IncidentFilter`.
-public struct IncidentFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct IncidentFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The process definition ID associated to this incident.
     public var processDefinitionId: StringFilterProperty?
     /// Incident error type with a defined set of values.
@@ -125,6 +137,27 @@ public struct IncidentFilter: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(processDefinitionId: v0, errorType: v1, errorMessage: v2, elementId: v3, creationTime: v4, state: v5, tenantId: v6, incidentKey: v7, processDefinitionKey: v8, processInstanceKey: v9, elementInstanceKey: v10, jobKey: v11)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(12)
+        guard
+            object.put("processDefinitionId", self.processDefinitionId),
+            object.put("errorType", self.errorType),
+            object.put("errorMessage", self.errorMessage),
+            object.put("elementId", self.elementId),
+            object.put("creationTime", self.creationTime),
+            object.put("state", self.state),
+            object.put("tenantId", self.tenantId),
+            object.put("incidentKey", self.incidentKey),
+            object.put("processDefinitionKey", self.processDefinitionKey),
+            object.put("processInstanceKey", self.processInstanceKey),
+            object.put("elementInstanceKey", self.elementInstanceKey),
+            object.put("jobKey", self.jobKey)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// IncidentErrorTypeEnum with full advanced search capabilities.
@@ -136,7 +169,7 @@ public typealias IncidentErrorTypeFilterProperty = FilterProperty<IncidentErrorT
 /// Advanced IncidentErrorTypeEnum filter
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedIncidentErrorTypeFilter`.
-public struct AdvancedIncidentErrorTypeFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedIncidentErrorTypeFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.9.
@@ -200,12 +233,27 @@ public struct AdvancedIncidentErrorTypeFilter: Codable, Hashable, Sendable, Node
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4, like: v5)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(6)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$notIn", self.notIn),
+            object.put("$like", self.like)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Incident error type with a defined set of values.
 ///
 /// - Remark: Generated from `#/components/schemas/IncidentErrorTypeEnum`.
-public enum IncidentErrorTypeEnum: CamundaEnum, NodeDecodable {
+public enum IncidentErrorTypeEnum: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `AD_HOC_SUB_PROCESS_NO_RETRIES`
     case adHocSubProcessNoRetries
     /// `CALLED_DECISION_ERROR`
@@ -304,7 +352,7 @@ public typealias IncidentStateFilterProperty = FilterProperty<IncidentStateEnum,
 /// Advanced IncidentStateEnum filter
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedIncidentStateFilter`.
-public struct AdvancedIncidentStateFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedIncidentStateFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.9.
@@ -368,12 +416,27 @@ public struct AdvancedIncidentStateFilter: Codable, Hashable, Sendable, NodeDeco
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4, like: v5)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(6)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$notIn", self.notIn),
+            object.put("$like", self.like)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Incident states with a defined set of values.
 ///
 /// - Remark: Generated from `#/components/schemas/IncidentStateEnum`.
-public enum IncidentStateEnum: CamundaEnum, NodeDecodable {
+public enum IncidentStateEnum: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `ACTIVE`
     case active
     /// `MIGRATED`
@@ -416,7 +479,7 @@ public enum IncidentStateEnum: CamundaEnum, NodeDecodable {
 }
 
 /// - Remark: Generated from `#/components/schemas/IncidentSearchQuerySortRequest`.
-public struct IncidentSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct IncidentSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -442,8 +505,19 @@ public struct IncidentSearchQuerySortRequest: Codable, Hashable, Sendable, NodeD
         return Self(field: v0, order: v1)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("field", self.field),
+            object.put("order", self.order)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable {
+    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `incidentKey`
         case incidentKey
         /// `processDefinitionKey`
@@ -511,7 +585,7 @@ public struct IncidentSearchQuerySortRequest: Codable, Hashable, Sendable, NodeD
 }
 
 /// - Remark: Generated from `#/components/schemas/IncidentSearchQueryResult`.
-public struct IncidentSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct IncidentSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -540,10 +614,21 @@ public struct IncidentSearchQueryResult: Codable, Hashable, Sendable, PaginatedS
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/IncidentResult`.
-public struct IncidentResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct IncidentResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The process definition ID associated to this incident.
     ///
     /// Added in 8.6.
@@ -651,10 +736,32 @@ public struct IncidentResult: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(processDefinitionId: v0, errorType: v1, errorMessage: v2, elementId: v3, creationTime: v4, state: v5, tenantId: v6, incidentKey: v7, processDefinitionKey: v8, processInstanceKey: v9, rootProcessInstanceKey: v10, elementInstanceKey: v11, jobKey: v12)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(13)
+        guard
+            object.put("processDefinitionId", self.processDefinitionId),
+            object.put("errorType", self.errorType),
+            object.put("errorMessage", self.errorMessage),
+            object.put("elementId", self.elementId),
+            object.put("creationTime", self.creationTime),
+            object.put("state", self.state),
+            object.put("tenantId", self.tenantId),
+            object.put("incidentKey", self.incidentKey),
+            object.put("processDefinitionKey", self.processDefinitionKey),
+            object.put("processInstanceKey", self.processInstanceKey),
+            object.put("rootProcessInstanceKey", self.rootProcessInstanceKey),
+            object.put("elementInstanceKey", self.elementInstanceKey),
+            object.put("jobKey", self.jobKey)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/IncidentResolutionRequest`.
-public struct IncidentResolutionRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct IncidentResolutionRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
     /// Must be > 0 if provided.
     ///
@@ -677,10 +784,20 @@ public struct IncidentResolutionRequest: Codable, Hashable, Sendable, NodeDecoda
         else { return nil }
         return Self(operationReference: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("operationReference", self.operationReference)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/IncidentProcessInstanceStatisticsByErrorQuery`.
-public struct IncidentProcessInstanceStatisticsByErrorQuery: Codable, Hashable, Sendable, NodeDecodable {
+public struct IncidentProcessInstanceStatisticsByErrorQuery: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Pagination parameters for process instance statistics grouped by incident error.
     public var page: OffsetPagination?
     /// Sorting criteria for process instance statistics grouped by incident error.
@@ -705,10 +822,21 @@ public struct IncidentProcessInstanceStatisticsByErrorQuery: Codable, Hashable, 
         else { return nil }
         return Self(page: v0, sort: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("sort", self.sort)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/IncidentProcessInstanceStatisticsByErrorQueryResult`.
-public struct IncidentProcessInstanceStatisticsByErrorQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct IncidentProcessInstanceStatisticsByErrorQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -735,10 +863,21 @@ public struct IncidentProcessInstanceStatisticsByErrorQueryResult: Codable, Hash
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/IncidentProcessInstanceStatisticsByErrorResult`.
-public struct IncidentProcessInstanceStatisticsByErrorResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct IncidentProcessInstanceStatisticsByErrorResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The hash code identifying a specific incident error..
     public var errorHashCode: Int32
     /// The error message associated with the incident error hash code.
@@ -768,10 +907,22 @@ public struct IncidentProcessInstanceStatisticsByErrorResult: Codable, Hashable,
         else { return nil }
         return Self(errorHashCode: v0, errorMessage: v1, activeInstancesWithErrorCount: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("errorHashCode", self.errorHashCode),
+            object.put("errorMessage", self.errorMessage),
+            object.put("activeInstancesWithErrorCount", self.activeInstancesWithErrorCount)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/IncidentProcessInstanceStatisticsByErrorQuerySortRequest`.
-public struct IncidentProcessInstanceStatisticsByErrorQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct IncidentProcessInstanceStatisticsByErrorQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The field to sort the incident error statistics by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -797,8 +948,19 @@ public struct IncidentProcessInstanceStatisticsByErrorQuerySortRequest: Codable,
         return Self(field: v0, order: v1)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("field", self.field),
+            object.put("order", self.order)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The field to sort the incident error statistics by.
-    public enum Field: CamundaEnum, NodeDecodable {
+    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `errorMessage`
         case errorMessage
         /// `activeInstancesWithErrorCount`
@@ -830,7 +992,7 @@ public struct IncidentProcessInstanceStatisticsByErrorQuerySortRequest: Codable,
 }
 
 /// - Remark: Generated from `#/components/schemas/IncidentProcessInstanceStatisticsByDefinitionQuery`.
-public struct IncidentProcessInstanceStatisticsByDefinitionQuery: Codable, Hashable, Sendable, NodeDecodable {
+public struct IncidentProcessInstanceStatisticsByDefinitionQuery: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Filter criteria for the aggregated process instance statistics.
     public var filter: IncidentProcessInstanceStatisticsByDefinitionFilter
     /// Pagination parameters for the aggregated process instance statistics.
@@ -860,10 +1022,22 @@ public struct IncidentProcessInstanceStatisticsByDefinitionQuery: Codable, Hasha
         else { return nil }
         return Self(filter: v0, page: v1, sort: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("filter", self.filter),
+            object.put("page", self.page),
+            object.put("sort", self.sort)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/IncidentProcessInstanceStatisticsByDefinitionQueryResult`.
-public struct IncidentProcessInstanceStatisticsByDefinitionQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct IncidentProcessInstanceStatisticsByDefinitionQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -891,10 +1065,21 @@ public struct IncidentProcessInstanceStatisticsByDefinitionQueryResult: Codable,
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/IncidentProcessInstanceStatisticsByDefinitionResult`.
-public struct IncidentProcessInstanceStatisticsByDefinitionResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct IncidentProcessInstanceStatisticsByDefinitionResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Id of a process definition, from the model. Only ids of process definitions that are deployed are useful.
     public var processDefinitionId: ProcessDefinitionId
     /// System-generated key for a deployed process definition.
@@ -940,12 +1125,27 @@ public struct IncidentProcessInstanceStatisticsByDefinitionResult: Codable, Hash
         else { return nil }
         return Self(processDefinitionId: v0, processDefinitionKey: v1, processDefinitionName: v2, processDefinitionVersion: v3, tenantId: v4, activeInstancesWithErrorCount: v5)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(6)
+        guard
+            object.put("processDefinitionId", self.processDefinitionId),
+            object.put("processDefinitionKey", self.processDefinitionKey),
+            object.put("processDefinitionName", self.processDefinitionName),
+            object.put("processDefinitionVersion", self.processDefinitionVersion),
+            object.put("tenantId", self.tenantId),
+            object.put("activeInstancesWithErrorCount", self.activeInstancesWithErrorCount)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Filter for the incident process instance statistics by definition query.
 ///
 /// - Remark: Generated from `#/components/schemas/IncidentProcessInstanceStatisticsByDefinitionFilter`.
-public struct IncidentProcessInstanceStatisticsByDefinitionFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct IncidentProcessInstanceStatisticsByDefinitionFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The error hash code of the incidents to filter the process instance statistics by.
     public var errorHashCode: Int32
 
@@ -965,10 +1165,20 @@ public struct IncidentProcessInstanceStatisticsByDefinitionFilter: Codable, Hash
         else { return nil }
         return Self(errorHashCode: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("errorHashCode", self.errorHashCode)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/IncidentProcessInstanceStatisticsByDefinitionQuerySortRequest`.
-public struct IncidentProcessInstanceStatisticsByDefinitionQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct IncidentProcessInstanceStatisticsByDefinitionQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The aggregated field by which the process instance statistics are sorted.
     public var field: Field
     /// The order in which to sort the related field.
@@ -994,8 +1204,19 @@ public struct IncidentProcessInstanceStatisticsByDefinitionQuerySortRequest: Cod
         return Self(field: v0, order: v1)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("field", self.field),
+            object.put("order", self.order)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The aggregated field by which the process instance statistics are sorted.
-    public enum Field: CamundaEnum, NodeDecodable {
+    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `activeInstancesWithErrorCount`
         case activeInstancesWithErrorCount
         /// `processDefinitionKey`

@@ -5,7 +5,7 @@ import Foundation
 /// Global job statistics query result.
 ///
 /// - Remark: Generated from `#/components/schemas/GlobalJobStatisticsQueryResult`.
-public struct GlobalJobStatisticsQueryResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct GlobalJobStatisticsQueryResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Metric for a single job status.
     public var created: StatusMetric
     /// Metric for a single job status.
@@ -40,12 +40,25 @@ public struct GlobalJobStatisticsQueryResult: Codable, Hashable, Sendable, NodeD
         else { return nil }
         return Self(created: v0, completed: v1, failed: v2, isIncomplete: v3)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(4)
+        guard
+            object.put("created", self.created),
+            object.put("completed", self.completed),
+            object.put("failed", self.failed),
+            object.put("isIncomplete", self.isIncomplete)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Metric for a single job status.
 ///
 /// - Remark: Generated from `#/components/schemas/StatusMetric`.
-public struct StatusMetric: Codable, Hashable, Sendable, NodeDecodable {
+public struct StatusMetric: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Number of jobs in this status.
     public var count: Int64
     /// ISO 8601 timestamp of the last update for this status.
@@ -70,12 +83,23 @@ public struct StatusMetric: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(count: v0, lastUpdatedAt: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("count", self.count),
+            object.put("lastUpdatedAt", self.lastUpdatedAt)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Job type statistics query.
 ///
 /// - Remark: Generated from `#/components/schemas/JobTypeStatisticsQuery`.
-public struct JobTypeStatisticsQuery: Codable, Hashable, Sendable, NodeDecodable {
+public struct JobTypeStatisticsQuery: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Job type statistics search filter.
     public var filter: JobTypeStatisticsFilter?
     /// Search cursor pagination.
@@ -100,12 +124,23 @@ public struct JobTypeStatisticsQuery: Codable, Hashable, Sendable, NodeDecodable
         else { return nil }
         return Self(filter: v0, page: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("filter", self.filter),
+            object.put("page", self.page)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Job type statistics search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/JobTypeStatisticsFilter`.
-public struct JobTypeStatisticsFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct JobTypeStatisticsFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Start of the time window to filter metrics. ISO 8601 date-time format.
     public var from: Date
     /// End of the time window to filter metrics. ISO 8601 date-time format.
@@ -136,12 +171,24 @@ public struct JobTypeStatisticsFilter: Codable, Hashable, Sendable, NodeDecodabl
         else { return nil }
         return Self(from: v0, to: v1, jobType: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("from", self.from),
+            object.put("to", self.to),
+            object.put("jobType", self.jobType)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Job type statistics query result.
 ///
 /// - Remark: Generated from `#/components/schemas/JobTypeStatisticsQueryResult`.
-public struct JobTypeStatisticsQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct JobTypeStatisticsQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -168,12 +215,23 @@ public struct JobTypeStatisticsQueryResult: Codable, Hashable, Sendable, Paginat
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Statistics for a single job type.
 ///
 /// - Remark: Generated from `#/components/schemas/JobTypeStatisticsItem`.
-public struct JobTypeStatisticsItem: Codable, Hashable, Sendable, NodeDecodable {
+public struct JobTypeStatisticsItem: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The job type identifier.
     public var jobType: String
     /// Metric for a single job status.
@@ -213,12 +271,26 @@ public struct JobTypeStatisticsItem: Codable, Hashable, Sendable, NodeDecodable 
         else { return nil }
         return Self(jobType: v0, created: v1, completed: v2, failed: v3, workers: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("jobType", self.jobType),
+            object.put("created", self.created),
+            object.put("completed", self.completed),
+            object.put("failed", self.failed),
+            object.put("workers", self.workers)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Job worker statistics query.
 ///
 /// - Remark: Generated from `#/components/schemas/JobWorkerStatisticsQuery`.
-public struct JobWorkerStatisticsQuery: Codable, Hashable, Sendable, NodeDecodable {
+public struct JobWorkerStatisticsQuery: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Job worker statistics search filter.
     public var filter: JobWorkerStatisticsFilter
     /// Search cursor pagination.
@@ -243,12 +315,23 @@ public struct JobWorkerStatisticsQuery: Codable, Hashable, Sendable, NodeDecodab
         else { return nil }
         return Self(filter: v0, page: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("filter", self.filter),
+            object.put("page", self.page)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Job worker statistics search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/JobWorkerStatisticsFilter`.
-public struct JobWorkerStatisticsFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct JobWorkerStatisticsFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Start of the time window to filter metrics. ISO 8601 date-time format.
     public var from: Date
     /// End of the time window to filter metrics. ISO 8601 date-time format.
@@ -278,12 +361,24 @@ public struct JobWorkerStatisticsFilter: Codable, Hashable, Sendable, NodeDecoda
         else { return nil }
         return Self(from: v0, to: v1, jobType: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("from", self.from),
+            object.put("to", self.to),
+            object.put("jobType", self.jobType)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Job worker statistics query result.
 ///
 /// - Remark: Generated from `#/components/schemas/JobWorkerStatisticsQueryResult`.
-public struct JobWorkerStatisticsQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct JobWorkerStatisticsQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -310,12 +405,23 @@ public struct JobWorkerStatisticsQueryResult: Codable, Hashable, Sendable, Pagin
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Statistics for a single worker within a job type.
 ///
 /// - Remark: Generated from `#/components/schemas/JobWorkerStatisticsItem`.
-public struct JobWorkerStatisticsItem: Codable, Hashable, Sendable, NodeDecodable {
+public struct JobWorkerStatisticsItem: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The name of the worker activating the jobs, mostly used for logging purposes.
     public var worker: String
     /// Metric for a single job status.
@@ -350,12 +456,25 @@ public struct JobWorkerStatisticsItem: Codable, Hashable, Sendable, NodeDecodabl
         else { return nil }
         return Self(worker: v0, created: v1, completed: v2, failed: v3)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(4)
+        guard
+            object.put("worker", self.worker),
+            object.put("created", self.created),
+            object.put("completed", self.completed),
+            object.put("failed", self.failed)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Job time-series statistics query.
 ///
 /// - Remark: Generated from `#/components/schemas/JobTimeSeriesStatisticsQuery`.
-public struct JobTimeSeriesStatisticsQuery: Codable, Hashable, Sendable, NodeDecodable {
+public struct JobTimeSeriesStatisticsQuery: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Job time-series statistics search filter.
     public var filter: JobTimeSeriesStatisticsFilter
     /// Search cursor pagination.
@@ -380,12 +499,23 @@ public struct JobTimeSeriesStatisticsQuery: Codable, Hashable, Sendable, NodeDec
         else { return nil }
         return Self(filter: v0, page: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("filter", self.filter),
+            object.put("page", self.page)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Job time-series statistics search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/JobTimeSeriesStatisticsFilter`.
-public struct JobTimeSeriesStatisticsFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct JobTimeSeriesStatisticsFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Start of the time window to filter metrics. ISO 8601 date-time format.
     public var from: Date
     /// End of the time window to filter metrics. ISO 8601 date-time format.
@@ -421,12 +551,25 @@ public struct JobTimeSeriesStatisticsFilter: Codable, Hashable, Sendable, NodeDe
         else { return nil }
         return Self(from: v0, to: v1, jobType: v2, resolution: v3)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(4)
+        guard
+            object.put("from", self.from),
+            object.put("to", self.to),
+            object.put("jobType", self.jobType),
+            object.put("resolution", self.resolution)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Job time-series statistics query result.
 ///
 /// - Remark: Generated from `#/components/schemas/JobTimeSeriesStatisticsQueryResult`.
-public struct JobTimeSeriesStatisticsQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct JobTimeSeriesStatisticsQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -453,12 +596,23 @@ public struct JobTimeSeriesStatisticsQueryResult: Codable, Hashable, Sendable, P
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Aggregated job metrics for a single time bucket.
 ///
 /// - Remark: Generated from `#/components/schemas/JobTimeSeriesStatisticsItem`.
-public struct JobTimeSeriesStatisticsItem: Codable, Hashable, Sendable, NodeDecodable {
+public struct JobTimeSeriesStatisticsItem: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// ISO 8601 timestamp representing the start of this time bucket.
     public var time: Date
     /// Metric for a single job status.
@@ -493,12 +647,25 @@ public struct JobTimeSeriesStatisticsItem: Codable, Hashable, Sendable, NodeDeco
         else { return nil }
         return Self(time: v0, created: v1, completed: v2, failed: v3)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(4)
+        guard
+            object.put("time", self.time),
+            object.put("created", self.created),
+            object.put("completed", self.completed),
+            object.put("failed", self.failed)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Job error statistics query.
 ///
 /// - Remark: Generated from `#/components/schemas/JobErrorStatisticsQuery`.
-public struct JobErrorStatisticsQuery: Codable, Hashable, Sendable, NodeDecodable {
+public struct JobErrorStatisticsQuery: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Job error statistics search filter.
     public var filter: JobErrorStatisticsFilter
     /// Search cursor pagination.
@@ -523,12 +690,23 @@ public struct JobErrorStatisticsQuery: Codable, Hashable, Sendable, NodeDecodabl
         else { return nil }
         return Self(filter: v0, page: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("filter", self.filter),
+            object.put("page", self.page)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Job error statistics search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/JobErrorStatisticsFilter`.
-public struct JobErrorStatisticsFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct JobErrorStatisticsFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Start of the time window to filter metrics. ISO 8601 date-time format.
     public var from: Date
     /// End of the time window to filter metrics. ISO 8601 date-time format.
@@ -568,12 +746,26 @@ public struct JobErrorStatisticsFilter: Codable, Hashable, Sendable, NodeDecodab
         else { return nil }
         return Self(from: v0, to: v1, jobType: v2, errorCode: v3, errorMessage: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("from", self.from),
+            object.put("to", self.to),
+            object.put("jobType", self.jobType),
+            object.put("errorCode", self.errorCode),
+            object.put("errorMessage", self.errorMessage)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Job error statistics query result.
 ///
 /// - Remark: Generated from `#/components/schemas/JobErrorStatisticsQueryResult`.
-public struct JobErrorStatisticsQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct JobErrorStatisticsQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -600,12 +792,23 @@ public struct JobErrorStatisticsQueryResult: Codable, Hashable, Sendable, Pagina
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Aggregated error metrics for a single error type and message combination.
 ///
 /// - Remark: Generated from `#/components/schemas/JobErrorStatisticsItem`.
-public struct JobErrorStatisticsItem: Codable, Hashable, Sendable, NodeDecodable {
+public struct JobErrorStatisticsItem: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The error code identifier.
     public var errorCode: String
     /// The error message.
@@ -634,5 +837,17 @@ public struct JobErrorStatisticsItem: Codable, Hashable, Sendable, NodeDecodable
             let v2: Int32 = object.required("workers")
         else { return nil }
         return Self(errorCode: v0, errorMessage: v1, workers: v2)
+    }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("errorCode", self.errorCode),
+            object.put("errorMessage", self.errorMessage),
+            object.put("workers", self.workers)
+        else { return nil }
+        return .object(object)
     }
 }

@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/JobActivationRequest`.
-public struct JobActivationRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct JobActivationRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The job type, as defined in the BPMN process (e.g. <zeebe:taskDefinition type="payment-service" />)
     public var type: String
     /// The name of the worker activating the jobs, mostly used for logging purposes.
@@ -67,12 +67,30 @@ public struct JobActivationRequest: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(type: v0, worker: v1, timeout: v2, maxJobsToActivate: v3, fetchVariable: v4, requestTimeout: v5, tenantIds: v6, tenantFilter: v7, withLease: v8)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(9)
+        guard
+            object.put("type", self.type),
+            object.put("worker", self.worker),
+            object.put("timeout", self.timeout),
+            object.put("maxJobsToActivate", self.maxJobsToActivate),
+            object.put("fetchVariable", self.fetchVariable),
+            object.put("requestTimeout", self.requestTimeout),
+            object.put("tenantIds", self.tenantIds),
+            object.put("tenantFilter", self.tenantFilter),
+            object.put("withLease", self.withLease)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The list of activated jobs
 ///
 /// - Remark: Generated from `#/components/schemas/JobActivationResult`.
-public struct JobActivationResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct JobActivationResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The activated jobs.
     public var jobs: [ActivatedJobResult]
 
@@ -92,10 +110,20 @@ public struct JobActivationResult: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(jobs: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("jobs", self.jobs)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ActivatedJobResult`.
-public struct ActivatedJobResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct ActivatedJobResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The type of the job (should match what was requested).
     public var type: String
     /// The bpmn process ID of the job's process definition.
@@ -249,12 +277,44 @@ public struct ActivatedJobResult: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(type: v0, processDefinitionId: v1, processDefinitionVersion: v2, elementId: v3, customHeaders: v4, worker: v5, retries: v6, deadline: v7, variables: v8, tenantId: v9, physicalTenantId: v10, jobKey: v11, processInstanceKey: v12, processDefinitionKey: v13, elementInstanceKey: v14, kind: v15, listenerEventType: v16, userTask: v17, tags: v18, rootProcessInstanceKey: v19, businessId: v20, priority: v21, leaseToken: v22)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(23)
+        guard
+            object.put("type", self.type),
+            object.put("processDefinitionId", self.processDefinitionId),
+            object.put("processDefinitionVersion", self.processDefinitionVersion),
+            object.put("elementId", self.elementId),
+            object.put("customHeaders", self.customHeaders),
+            object.put("worker", self.worker),
+            object.put("retries", self.retries),
+            object.put("deadline", self.deadline),
+            object.put("variables", self.variables),
+            object.put("tenantId", self.tenantId),
+            object.put("physicalTenantId", self.physicalTenantId),
+            object.put("jobKey", self.jobKey),
+            object.put("processInstanceKey", self.processInstanceKey),
+            object.put("processDefinitionKey", self.processDefinitionKey),
+            object.put("elementInstanceKey", self.elementInstanceKey),
+            object.put("kind", self.kind),
+            object.put("listenerEventType", self.listenerEventType),
+            object.put("userTask", self.userTask),
+            object.put("tags", self.tags),
+            object.put("rootProcessInstanceKey", self.rootProcessInstanceKey),
+            object.put("businessId", self.businessId),
+            object.put("priority", self.priority),
+            object.put("leaseToken", self.leaseToken)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Contains properties of a user task.
 ///
 /// - Remark: Generated from `#/components/schemas/UserTaskProperties`.
-public struct UserTaskProperties: Codable, Hashable, Sendable, NodeDecodable {
+public struct UserTaskProperties: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The action performed on the user task.
     public var action: String
     /// The user assigned to the task.
@@ -319,12 +379,31 @@ public struct UserTaskProperties: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(action: v0, assignee: v1, candidateGroups: v2, candidateUsers: v3, changedAttributes: v4, dueDate: v5, followUpDate: v6, formKey: v7, priority: v8, userTaskKey: v9)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(10)
+        guard
+            object.put("action", self.action),
+            object.put("assignee", self.assignee),
+            object.put("candidateGroups", self.candidateGroups),
+            object.put("candidateUsers", self.candidateUsers),
+            object.put("changedAttributes", self.changedAttributes),
+            object.put("dueDate", self.dueDate),
+            object.put("followUpDate", self.followUpDate),
+            object.put("formKey", self.formKey),
+            object.put("priority", self.priority),
+            object.put("userTaskKey", self.userTaskKey)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Job search request.
 ///
 /// - Remark: Generated from `#/components/schemas/JobSearchQuery`.
-public struct JobSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
+public struct JobSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -356,10 +435,22 @@ public struct JobSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery,
         else { return nil }
         return Self(page: v0, sort: v1, filter: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("page", self.page),
+            object.put("sort", self.sort),
+            object.put("filter", self.filter)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/JobSearchQuerySortRequest`.
-public struct JobSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct JobSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -385,8 +476,19 @@ public struct JobSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecoda
         return Self(field: v0, order: v1)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("field", self.field),
+            object.put("order", self.order)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable {
+    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `creationTime`
         case creationTime
         /// `deadline`
@@ -500,7 +602,7 @@ public struct JobSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecoda
 /// Job search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/JobFilter`.
-public struct JobFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct JobFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// When the job can next be activated.
     ///
     /// Added in 8.8.
@@ -676,12 +778,44 @@ public struct JobFilter: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(deadline: v0, deniedReason: v1, elementId: v2, elementInstanceKey: v3, endTime: v4, errorCode: v5, errorMessage: v6, hasFailedWithRetriesLeft: v7, isDenied: v8, jobKey: v9, kind: v10, listenerEventType: v11, priority: v12, processDefinitionId: v13, processDefinitionKey: v14, processInstanceKey: v15, retries: v16, state: v17, tenantId: v18, type: v19, worker: v20, creationTime: v21, lastUpdateTime: v22)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(23)
+        guard
+            object.put("deadline", self.deadline),
+            object.put("deniedReason", self.deniedReason),
+            object.put("elementId", self.elementId),
+            object.put("elementInstanceKey", self.elementInstanceKey),
+            object.put("endTime", self.endTime),
+            object.put("errorCode", self.errorCode),
+            object.put("errorMessage", self.errorMessage),
+            object.put("hasFailedWithRetriesLeft", self.hasFailedWithRetriesLeft),
+            object.put("isDenied", self.isDenied),
+            object.put("jobKey", self.jobKey),
+            object.put("kind", self.kind),
+            object.put("listenerEventType", self.listenerEventType),
+            object.put("priority", self.priority),
+            object.put("processDefinitionId", self.processDefinitionId),
+            object.put("processDefinitionKey", self.processDefinitionKey),
+            object.put("processInstanceKey", self.processInstanceKey),
+            object.put("retries", self.retries),
+            object.put("state", self.state),
+            object.put("tenantId", self.tenantId),
+            object.put("type", self.type),
+            object.put("worker", self.worker),
+            object.put("creationTime", self.creationTime),
+            object.put("lastUpdateTime", self.lastUpdateTime)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Job search response.
 ///
 /// - Remark: Generated from `#/components/schemas/JobSearchQueryResult`.
-public struct JobSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct JobSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -708,10 +842,21 @@ public struct JobSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearch
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/JobSearchResult`.
-public struct JobSearchResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct JobSearchResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// A set of custom headers defined during modelling.
     public var customHeaders: [String: String]
     /// If the job has been activated, when it will next be available to be activated.
@@ -871,10 +1016,45 @@ public struct JobSearchResult: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(customHeaders: v0, deadline: v1, deniedReason: v2, elementId: v3, elementInstanceKey: v4, endTime: v5, errorCode: v6, errorMessage: v7, hasFailedWithRetriesLeft: v8, isDenied: v9, jobKey: v10, kind: v11, listenerEventType: v12, processDefinitionId: v13, processDefinitionKey: v14, processInstanceKey: v15, rootProcessInstanceKey: v16, businessId: v17, retries: v18, state: v19, tenantId: v20, type: v21, worker: v22, creationTime: v23, lastUpdateTime: v24, priority: v25)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(26)
+        guard
+            object.put("customHeaders", self.customHeaders),
+            object.put("deadline", self.deadline),
+            object.put("deniedReason", self.deniedReason),
+            object.put("elementId", self.elementId),
+            object.put("elementInstanceKey", self.elementInstanceKey),
+            object.put("endTime", self.endTime),
+            object.put("errorCode", self.errorCode),
+            object.put("errorMessage", self.errorMessage),
+            object.put("hasFailedWithRetriesLeft", self.hasFailedWithRetriesLeft),
+            object.put("isDenied", self.isDenied),
+            object.put("jobKey", self.jobKey),
+            object.put("kind", self.kind),
+            object.put("listenerEventType", self.listenerEventType),
+            object.put("processDefinitionId", self.processDefinitionId),
+            object.put("processDefinitionKey", self.processDefinitionKey),
+            object.put("processInstanceKey", self.processInstanceKey),
+            object.put("rootProcessInstanceKey", self.rootProcessInstanceKey),
+            object.put("businessId", self.businessId),
+            object.put("retries", self.retries),
+            object.put("state", self.state),
+            object.put("tenantId", self.tenantId),
+            object.put("type", self.type),
+            object.put("worker", self.worker),
+            object.put("creationTime", self.creationTime),
+            object.put("lastUpdateTime", self.lastUpdateTime),
+            object.put("priority", self.priority)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/JobFailRequest`.
-public struct JobFailRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct JobFailRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The amount of retries the job should have left
     public var retries: Int32?
     /// An optional error message describing why the job failed; if not provided, an empty string is used.
@@ -918,10 +1098,24 @@ public struct JobFailRequest: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(retries: v0, errorMessage: v1, retryBackOff: v2, variables: v3, leaseToken: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("retries", self.retries),
+            object.put("errorMessage", self.errorMessage),
+            object.put("retryBackOff", self.retryBackOff),
+            object.put("variables", self.variables),
+            object.put("leaseToken", self.leaseToken)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/JobErrorRequest`.
-public struct JobErrorRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct JobErrorRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The error code that will be matched with an error catch event.
     public var errorCode: String
     /// An error message that provides additional context.
@@ -960,10 +1154,23 @@ public struct JobErrorRequest: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(errorCode: v0, errorMessage: v1, variables: v2, leaseToken: v3)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(4)
+        guard
+            object.put("errorCode", self.errorCode),
+            object.put("errorMessage", self.errorMessage),
+            object.put("variables", self.variables),
+            object.put("leaseToken", self.leaseToken)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/JobCompletionRequest`.
-public struct JobCompletionRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct JobCompletionRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The variables to complete the job with.
     public var variables: [String: JSONValue]?
     /// The result of the completed job as determined by the worker.
@@ -1007,12 +1214,25 @@ public struct JobCompletionRequest: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(variables: v0, result: v1, leaseToken: v2, businessId: v3)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(4)
+        guard
+            object.put("variables", self.variables),
+            object.put("result", self.result),
+            object.put("leaseToken", self.leaseToken),
+            object.put("businessId", self.businessId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The result of the completed job as determined by the worker.
 ///
 /// - Remark: Generated from `#/components/schemas/JobResult`.
-public enum JobResult: Codable, Hashable, Sendable, NodeDecodable {
+public enum JobResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The `userTask` variant.
     case userTask(JobResultUserTask)
     /// The `adHocSubProcess` variant.
@@ -1042,7 +1262,7 @@ public enum JobResult: Codable, Hashable, Sendable, NodeDecodable {
 /// Job result details for a user task completion, optionally including a denial reason and corrected task properties.
 ///
 /// - Remark: Generated from `#/components/schemas/JobResultUserTask`.
-public struct JobResultUserTask: Codable, Hashable, Sendable, NodeDecodable {
+public struct JobResultUserTask: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Indicates whether the worker denies the work, i.e. explicitly doesn't approve it. For example, a user task listener can deny the completion of a task by setting this flag to true. In this example, the completion of a task is represented by a job that the worker can complete as denied. As a result, the completion request is rejected and the task remains active. Defaults to false.
     public var denied: Bool?
     /// The reason provided by the user task listener for denying the work.
@@ -1089,6 +1309,19 @@ public struct JobResultUserTask: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(denied: v0, deniedReason: v1, corrections: v2, type: v3)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(4)
+        guard
+            object.put("denied", self.denied),
+            object.put("deniedReason", self.deniedReason),
+            object.put("corrections", self.corrections),
+            object.put("type", self.type)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// JSON object with attributes that were corrected by the worker.
@@ -1106,7 +1339,7 @@ public struct JobResultUserTask: Codable, Hashable, Sendable, NodeDecodable {
 /// the persisted attribute's value.
 ///
 /// - Remark: Generated from `#/components/schemas/JobResultCorrections`.
-public struct JobResultCorrections: Codable, Hashable, Sendable, NodeDecodable {
+public struct JobResultCorrections: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Assignee of the task.
     public var assignee: String?
     /// The due date of the task.
@@ -1151,12 +1384,27 @@ public struct JobResultCorrections: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(assignee: v0, dueDate: v1, followUpDate: v2, candidateUsers: v3, candidateGroups: v4, priority: v5)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(6)
+        guard
+            object.put("assignee", self.assignee),
+            object.put("dueDate", self.dueDate),
+            object.put("followUpDate", self.followUpDate),
+            object.put("candidateUsers", self.candidateUsers),
+            object.put("candidateGroups", self.candidateGroups),
+            object.put("priority", self.priority)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Job result details for an ad‑hoc sub‑process, including elements to activate and flags indicating completion or cancellation behavior.
 ///
 /// - Remark: Generated from `#/components/schemas/JobResultAdHocSubProcess`.
-public struct JobResultAdHocSubProcess: Codable, Hashable, Sendable, NodeDecodable {
+public struct JobResultAdHocSubProcess: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Indicates which elements need to be activated in the ad-hoc subprocess.
     public var activateElements: [JobResultActivateElement]?
     /// Indicates whether the completion condition of the ad-hoc subprocess is fulfilled.
@@ -1191,12 +1439,25 @@ public struct JobResultAdHocSubProcess: Codable, Hashable, Sendable, NodeDecodab
         else { return nil }
         return Self(activateElements: v0, isCompletionConditionFulfilled: v1, isCancelRemainingInstances: v2, type: v3)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(4)
+        guard
+            object.put("activateElements", self.activateElements),
+            object.put("isCompletionConditionFulfilled", self.isCompletionConditionFulfilled),
+            object.put("isCancelRemainingInstances", self.isCancelRemainingInstances),
+            object.put("type", self.type)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Instruction to activate a single BPMN element within an ad‑hoc sub‑process, optionally providing variables scoped to that element.
 ///
 /// - Remark: Generated from `#/components/schemas/JobResultActivateElement`.
-public struct JobResultActivateElement: Codable, Hashable, Sendable, NodeDecodable {
+public struct JobResultActivateElement: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The element ID to activate.
     public var elementId: ElementId?
     /// Variables for the element.
@@ -1221,10 +1482,21 @@ public struct JobResultActivateElement: Codable, Hashable, Sendable, NodeDecodab
         else { return nil }
         return Self(elementId: v0, variables: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("elementId", self.elementId),
+            object.put("variables", self.variables)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/JobUpdateRequest`.
-public struct JobUpdateRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct JobUpdateRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// JSON object with changed job attribute values. The job cannot be completed or failed with this endpoint, use the complete job or fail job endpoints instead.
     public var changeset: JobChangeset
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
@@ -1262,12 +1534,24 @@ public struct JobUpdateRequest: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(changeset: v0, operationReference: v1, leaseToken: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("changeset", self.changeset),
+            object.put("operationReference", self.operationReference),
+            object.put("leaseToken", self.leaseToken)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// JSON object with changed job attribute values. The job cannot be completed or failed with this endpoint, use the complete job or fail job endpoints instead.
 ///
 /// - Remark: Generated from `#/components/schemas/JobChangeset`.
-public struct JobChangeset: Codable, Hashable, Sendable, NodeDecodable {
+public struct JobChangeset: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The new number of retries for the job.
     ///
     /// Added in 8.6.
@@ -1303,6 +1587,18 @@ public struct JobChangeset: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(retries: v0, timeout: v1, priority: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("retries", self.retries),
+            object.put("timeout", self.timeout),
+            object.put("priority", self.priority)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The filter and changeset for a batch job update operation. The filter defines which jobs are updated; the changeset defines what to update. At least one changeset field must be non-null.
@@ -1310,7 +1606,7 @@ public struct JobChangeset: Codable, Hashable, Sendable, NodeDecodable {
 /// Added in 8.10.
 ///
 /// - Remark: Generated from `#/components/schemas/JobBatchUpdateRequest`.
-public struct JobBatchUpdateRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct JobBatchUpdateRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The job filter. At least one dimension must be set.
     public var filter: JobFilter
     /// The fields to update. At least one field must be non-null.
@@ -1341,12 +1637,24 @@ public struct JobBatchUpdateRequest: Codable, Hashable, Sendable, NodeDecodable 
         else { return nil }
         return Self(filter: v0, changeset: v1, operationReference: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("filter", self.filter),
+            object.put("changeset", self.changeset),
+            object.put("operationReference", self.operationReference)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The tenant filtering strategy for job activation. Determines whether to use tenant IDs provided in the request or tenant IDs assigned to the authenticated principal.
 ///
 /// - Remark: Generated from `#/components/schemas/TenantFilterEnum`.
-public enum TenantFilterEnum: CamundaEnum, NodeDecodable {
+public enum TenantFilterEnum: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `PROVIDED`
     case provided
     /// `ASSIGNED`
@@ -1379,7 +1687,7 @@ public enum TenantFilterEnum: CamundaEnum, NodeDecodable {
 /// The state of the job.
 ///
 /// - Remark: Generated from `#/components/schemas/JobStateEnum`.
-public enum JobStateEnum: CamundaEnum, NodeDecodable {
+public enum JobStateEnum: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `CANCELED`
     case canceled
     /// `COMPLETED`
@@ -1444,7 +1752,7 @@ public enum JobStateEnum: CamundaEnum, NodeDecodable {
 /// The job kind.
 ///
 /// - Remark: Generated from `#/components/schemas/JobKindEnum`.
-public enum JobKindEnum: CamundaEnum, NodeDecodable {
+public enum JobKindEnum: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `BPMN_ELEMENT`
     case bpmnElement
     /// `EXECUTION_LISTENER`
@@ -1485,7 +1793,7 @@ public enum JobKindEnum: CamundaEnum, NodeDecodable {
 /// The listener event type of the job.
 ///
 /// - Remark: Generated from `#/components/schemas/JobListenerEventTypeEnum`.
-public enum JobListenerEventTypeEnum: CamundaEnum, NodeDecodable {
+public enum JobListenerEventTypeEnum: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `ASSIGNING`
     case assigning
     /// `BEFORE_ALL`
@@ -1556,7 +1864,7 @@ public typealias JobKindFilterProperty = FilterProperty<JobKindEnum, AdvancedJob
 /// Advanced JobKindEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedJobKindFilter`.
-public struct AdvancedJobKindFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedJobKindFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     public var eq: JobKindEnum?
     /// Checks for inequality with the provided value.
@@ -1603,6 +1911,20 @@ public struct AdvancedJobKindFilter: Codable, Hashable, Sendable, NodeDecodable 
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$like", self.like)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// JobListenerEventTypeEnum property with full advanced search capabilities.
@@ -1614,7 +1936,7 @@ public typealias JobListenerEventTypeFilterProperty = FilterProperty<JobListener
 /// Advanced JobListenerEventTypeEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedJobListenerEventTypeFilter`.
-public struct AdvancedJobListenerEventTypeFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedJobListenerEventTypeFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     public var eq: JobListenerEventTypeEnum?
     /// Checks for inequality with the provided value.
@@ -1661,6 +1983,20 @@ public struct AdvancedJobListenerEventTypeFilter: Codable, Hashable, Sendable, N
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$like", self.like)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// JobStateEnum property with full advanced search capabilities.
@@ -1672,7 +2008,7 @@ public typealias JobStateFilterProperty = FilterProperty<JobStateEnum, AdvancedJ
 /// Advanced JobStateEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedJobStateFilter`.
-public struct AdvancedJobStateFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedJobStateFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     public var eq: JobStateEnum?
     /// Checks for inequality with the provided value.
@@ -1718,5 +2054,19 @@ public struct AdvancedJobStateFilter: Codable, Hashable, Sendable, NodeDecodable
             let v4: LikeFilter? = object.optional("$like")
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
+    }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$like", self.like)
+        else { return nil }
+        return .object(object)
     }
 }

@@ -10,7 +10,7 @@ public typealias LongKey = String
 /// System-generated key for a process instance.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceKey`.
-public struct ProcessInstanceKey: CamundaIdentifier, NodeDecodable {
+public struct ProcessInstanceKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -22,7 +22,7 @@ public struct ProcessInstanceKey: CamundaIdentifier, NodeDecodable {
 /// System-generated key for a deployed process definition.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionKey`.
-public struct ProcessDefinitionKey: CamundaIdentifier, NodeDecodable {
+public struct ProcessDefinitionKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -34,7 +34,7 @@ public struct ProcessDefinitionKey: CamundaIdentifier, NodeDecodable {
 /// System-generated key for a element instance.
 ///
 /// - Remark: Generated from `#/components/schemas/ElementInstanceKey`.
-public struct ElementInstanceKey: CamundaIdentifier, NodeDecodable {
+public struct ElementInstanceKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -46,7 +46,7 @@ public struct ElementInstanceKey: CamundaIdentifier, NodeDecodable {
 /// System-generated key for a user task.
 ///
 /// - Remark: Generated from `#/components/schemas/UserTaskKey`.
-public struct UserTaskKey: CamundaIdentifier, NodeDecodable {
+public struct UserTaskKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -58,7 +58,7 @@ public struct UserTaskKey: CamundaIdentifier, NodeDecodable {
 /// System-generated key for a deployed form.
 ///
 /// - Remark: Generated from `#/components/schemas/FormKey`.
-public struct FormKey: CamundaIdentifier, NodeDecodable {
+public struct FormKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -70,7 +70,7 @@ public struct FormKey: CamundaIdentifier, NodeDecodable {
 /// System-generated key for a variable.
 ///
 /// - Remark: Generated from `#/components/schemas/VariableKey`.
-public struct VariableKey: CamundaIdentifier, NodeDecodable {
+public struct VariableKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -83,7 +83,7 @@ public struct VariableKey: CamundaIdentifier, NodeDecodable {
 /// element instance in a BPMN process or the process instance itself.
 ///
 /// - Remark: Generated from `#/components/schemas/ScopeKey`.
-public struct ScopeKey: CamundaIdentifier, NodeDecodable {
+public struct ScopeKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -97,7 +97,7 @@ public struct ScopeKey: CamundaIdentifier, NodeDecodable {
 /// System-generated key for a incident.
 ///
 /// - Remark: Generated from `#/components/schemas/IncidentKey`.
-public struct IncidentKey: CamundaIdentifier, NodeDecodable {
+public struct IncidentKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -109,7 +109,7 @@ public struct IncidentKey: CamundaIdentifier, NodeDecodable {
 /// System-generated key for a job.
 ///
 /// - Remark: Generated from `#/components/schemas/JobKey`.
-public struct JobKey: CamundaIdentifier, NodeDecodable {
+public struct JobKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -121,7 +121,7 @@ public struct JobKey: CamundaIdentifier, NodeDecodable {
 /// System-generated key for a decision definition.
 ///
 /// - Remark: Generated from `#/components/schemas/DecisionDefinitionKey`.
-public struct DecisionDefinitionKey: CamundaIdentifier, NodeDecodable {
+public struct DecisionDefinitionKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -135,7 +135,7 @@ public struct DecisionDefinitionKey: CamundaIdentifier, NodeDecodable {
 /// that evaluation, joined by a hyphen (format: `<decisionEvaluationKey>-<index>`).
 ///
 /// - Remark: Generated from `#/components/schemas/DecisionEvaluationInstanceKey`.
-public struct DecisionEvaluationInstanceKey: CamundaIdentifier, NodeDecodable {
+public struct DecisionEvaluationInstanceKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -147,7 +147,7 @@ public struct DecisionEvaluationInstanceKey: CamundaIdentifier, NodeDecodable {
 /// System-generated key for a decision evaluation.
 ///
 /// - Remark: Generated from `#/components/schemas/DecisionEvaluationKey`.
-public struct DecisionEvaluationKey: CamundaIdentifier, NodeDecodable {
+public struct DecisionEvaluationKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -159,7 +159,7 @@ public struct DecisionEvaluationKey: CamundaIdentifier, NodeDecodable {
 /// System-generated key for a deployed decision requirements definition.
 ///
 /// - Remark: Generated from `#/components/schemas/DecisionRequirementsKey`.
-public struct DecisionRequirementsKey: CamundaIdentifier, NodeDecodable {
+public struct DecisionRequirementsKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -171,7 +171,7 @@ public struct DecisionRequirementsKey: CamundaIdentifier, NodeDecodable {
 /// System-generated key for a deployed decision instance.
 ///
 /// - Remark: Generated from `#/components/schemas/DecisionInstanceKey`.
-public struct DecisionInstanceKey: CamundaIdentifier, NodeDecodable {
+public struct DecisionInstanceKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -183,7 +183,7 @@ public struct DecisionInstanceKey: CamundaIdentifier, NodeDecodable {
 /// System-generated key for an batch operation.
 ///
 /// - Remark: Generated from `#/components/schemas/BatchOperationKey`.
-public struct BatchOperationKey: CamundaIdentifier, NodeDecodable {
+public struct BatchOperationKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -199,7 +199,7 @@ public typealias OperationReference = Int64
 /// System-generated key for an agent definition.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentDefinitionKey`.
-public struct AgentDefinitionKey: CamundaIdentifier, NodeDecodable {
+public struct AgentDefinitionKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -211,7 +211,7 @@ public struct AgentDefinitionKey: CamundaIdentifier, NodeDecodable {
 /// System-generated key for an agent instance.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceKey`.
-public struct AgentInstanceKey: CamundaIdentifier, NodeDecodable {
+public struct AgentInstanceKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -223,7 +223,7 @@ public struct AgentInstanceKey: CamundaIdentifier, NodeDecodable {
 /// System-generated key for an agent history item.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentHistoryItemKey`.
-public struct AgentHistoryItemKey: CamundaIdentifier, NodeDecodable {
+public struct AgentHistoryItemKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -235,7 +235,7 @@ public struct AgentHistoryItemKey: CamundaIdentifier, NodeDecodable {
 /// System-generated key for an audit log entry.
 ///
 /// - Remark: Generated from `#/components/schemas/AuditLogKey`.
-public struct AuditLogKey: CamundaIdentifier, NodeDecodable {
+public struct AuditLogKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -253,7 +253,7 @@ public typealias ProcessDefinitionKeyFilterProperty = FilterProperty<ProcessDefi
 /// Advanced ProcessDefinitionKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedProcessDefinitionKeyFilter`.
-public struct AdvancedProcessDefinitionKeyFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedProcessDefinitionKeyFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.8.
@@ -303,6 +303,20 @@ public struct AdvancedProcessDefinitionKeyFilter: Codable, Hashable, Sendable, N
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$notIn", self.notIn)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// ProcessInstanceKey property with full advanced search capabilities.
@@ -314,7 +328,7 @@ public typealias ProcessInstanceKeyFilterProperty = FilterProperty<ProcessInstan
 /// Advanced ProcessInstanceKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedProcessInstanceKeyFilter`.
-public struct AdvancedProcessInstanceKeyFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedProcessInstanceKeyFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.8.
@@ -364,6 +378,20 @@ public struct AdvancedProcessInstanceKeyFilter: Codable, Hashable, Sendable, Nod
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$notIn", self.notIn)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// ElementInstanceKey property with full advanced search capabilities.
@@ -375,7 +403,7 @@ public typealias ElementInstanceKeyFilterProperty = FilterProperty<ElementInstan
 /// Advanced ElementInstanceKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedElementInstanceKeyFilter`.
-public struct AdvancedElementInstanceKeyFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedElementInstanceKeyFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.8.
@@ -425,6 +453,20 @@ public struct AdvancedElementInstanceKeyFilter: Codable, Hashable, Sendable, Nod
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$notIn", self.notIn)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// JobKey property with full advanced search capabilities.
@@ -436,7 +478,7 @@ public typealias JobKeyFilterProperty = FilterProperty<JobKey, AdvancedJobKeyFil
 /// Advanced JobKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedJobKeyFilter`.
-public struct AdvancedJobKeyFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedJobKeyFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.8.
@@ -486,6 +528,20 @@ public struct AdvancedJobKeyFilter: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$notIn", self.notIn)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// DecisionDefinitionKey property with full advanced search capabilities.
@@ -497,7 +553,7 @@ public typealias DecisionDefinitionKeyFilterProperty = FilterProperty<DecisionDe
 /// Advanced DecisionDefinitionKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedDecisionDefinitionKeyFilter`.
-public struct AdvancedDecisionDefinitionKeyFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedDecisionDefinitionKeyFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.8.
@@ -547,6 +603,20 @@ public struct AdvancedDecisionDefinitionKeyFilter: Codable, Hashable, Sendable, 
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$notIn", self.notIn)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// ScopeKey property with full advanced search capabilities. Filter by the key of the
@@ -559,7 +629,7 @@ public typealias ScopeKeyFilterProperty = FilterProperty<ScopeKey, AdvancedScope
 /// Advanced ScopeKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedScopeKeyFilter`.
-public struct AdvancedScopeKeyFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedScopeKeyFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     public var eq: ScopeKey?
     /// Checks for inequality with the provided value.
@@ -599,6 +669,20 @@ public struct AdvancedScopeKeyFilter: Codable, Hashable, Sendable, NodeDecodable
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$notIn", self.notIn)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// VariableKey property with full advanced search capabilities.
@@ -610,7 +694,7 @@ public typealias VariableKeyFilterProperty = FilterProperty<VariableKey, Advance
 /// Advanced VariableKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedVariableKeyFilter`.
-public struct AdvancedVariableKeyFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedVariableKeyFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     public var eq: VariableKey?
     /// Checks for inequality with the provided value.
@@ -650,6 +734,20 @@ public struct AdvancedVariableKeyFilter: Codable, Hashable, Sendable, NodeDecoda
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$notIn", self.notIn)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// DecisionEvaluationInstanceKey property with full advanced search capabilities.
@@ -661,7 +759,7 @@ public typealias DecisionEvaluationInstanceKeyFilterProperty = FilterProperty<De
 /// Advanced DecisionEvaluationInstanceKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedDecisionEvaluationInstanceKeyFilter`.
-public struct AdvancedDecisionEvaluationInstanceKeyFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedDecisionEvaluationInstanceKeyFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.9.
@@ -711,6 +809,20 @@ public struct AdvancedDecisionEvaluationInstanceKeyFilter: Codable, Hashable, Se
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$notIn", self.notIn)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// AgentDefinitionKey property with full advanced search capabilities.
@@ -722,7 +834,7 @@ public typealias AgentDefinitionKeyFilterProperty = FilterProperty<AgentDefiniti
 /// Advanced AgentDefinitionKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedAgentDefinitionKeyFilter`.
-public struct AdvancedAgentDefinitionKeyFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedAgentDefinitionKeyFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     public var eq: AgentDefinitionKey?
     /// Checks for inequality with the provided value.
@@ -762,6 +874,20 @@ public struct AdvancedAgentDefinitionKeyFilter: Codable, Hashable, Sendable, Nod
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$notIn", self.notIn)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// AgentInstanceKey property with full advanced search capabilities.
@@ -773,7 +899,7 @@ public typealias AgentInstanceKeyFilterProperty = FilterProperty<AgentInstanceKe
 /// Advanced AgentInstanceKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedAgentInstanceKeyFilter`.
-public struct AdvancedAgentInstanceKeyFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedAgentInstanceKeyFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     public var eq: AgentInstanceKey?
     /// Checks for inequality with the provided value.
@@ -813,6 +939,20 @@ public struct AdvancedAgentInstanceKeyFilter: Codable, Hashable, Sendable, NodeD
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$notIn", self.notIn)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// AgentHistoryItemKey property with full advanced search capabilities.
@@ -824,7 +964,7 @@ public typealias AgentHistoryItemKeyFilterProperty = FilterProperty<AgentHistory
 /// Advanced AgentHistoryItemKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedAgentHistoryItemKeyFilter`.
-public struct AdvancedAgentHistoryItemKeyFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedAgentHistoryItemKeyFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     public var eq: AgentHistoryItemKey?
     /// Checks for inequality with the provided value.
@@ -864,6 +1004,20 @@ public struct AdvancedAgentHistoryItemKeyFilter: Codable, Hashable, Sendable, No
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$notIn", self.notIn)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// AuditLogKey property with full advanced search capabilities.
@@ -875,7 +1029,7 @@ public typealias AuditLogKeyFilterProperty = FilterProperty<AuditLogKey, Advance
 /// Advanced AuditLogKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedAuditLogKeyFilter`.
-public struct AdvancedAuditLogKeyFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedAuditLogKeyFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     public var eq: AuditLogKey?
     /// Checks for inequality with the provided value.
@@ -915,6 +1069,20 @@ public struct AdvancedAuditLogKeyFilter: Codable, Hashable, Sendable, NodeDecoda
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$notIn", self.notIn)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// FormKey property with full advanced search capabilities.
@@ -926,7 +1094,7 @@ public typealias FormKeyFilterProperty = FilterProperty<FormKey, AdvancedFormKey
 /// Advanced FormKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedFormKeyFilter`.
-public struct AdvancedFormKeyFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedFormKeyFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     public var eq: FormKey?
     /// Checks for inequality with the provided value.
@@ -966,6 +1134,20 @@ public struct AdvancedFormKeyFilter: Codable, Hashable, Sendable, NodeDecodable 
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$notIn", self.notIn)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// DecisionEvaluationKey property with full advanced search capabilities.
@@ -977,7 +1159,7 @@ public typealias DecisionEvaluationKeyFilterProperty = FilterProperty<DecisionEv
 /// Advanced DecisionEvaluationKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedDecisionEvaluationKeyFilter`.
-public struct AdvancedDecisionEvaluationKeyFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedDecisionEvaluationKeyFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     public var eq: DecisionEvaluationKey?
     /// Checks for inequality with the provided value.
@@ -1017,6 +1199,20 @@ public struct AdvancedDecisionEvaluationKeyFilter: Codable, Hashable, Sendable, 
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$notIn", self.notIn)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// DecisionRequirementsKey property with full advanced search capabilities.
@@ -1028,7 +1224,7 @@ public typealias DecisionRequirementsKeyFilterProperty = FilterProperty<Decision
 /// Advanced DecisionRequirementsKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedDecisionRequirementsKeyFilter`.
-public struct AdvancedDecisionRequirementsKeyFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedDecisionRequirementsKeyFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     public var eq: DecisionRequirementsKey?
     /// Checks for inequality with the provided value.
@@ -1067,5 +1263,19 @@ public struct AdvancedDecisionRequirementsKeyFilter: Codable, Hashable, Sendable
             let v4: [DecisionRequirementsKey]? = object.optional("$notIn")
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
+    }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$notIn", self.notIn)
+        else { return nil }
+        return .object(object)
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 /// The response of a license request.
 ///
 /// - Remark: Generated from `#/components/schemas/LicenseResponse`.
-public struct LicenseResponse: Codable, Hashable, Sendable, NodeDecodable {
+public struct LicenseResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// True if the Camunda license is valid, false if otherwise
     public var validLicense: Bool
     /// Will return the license type property of the Camunda license
@@ -43,5 +43,18 @@ public struct LicenseResponse: Codable, Hashable, Sendable, NodeDecodable {
             let v3: Date? = object.optional("expiresAt")
         else { return nil }
         return Self(validLicense: v0, licenseType: v1, isCommercial: v2, expiresAt: v3)
+    }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(4)
+        guard
+            object.put("validLicense", self.validLicense),
+            object.put("licenseType", self.licenseType),
+            object.put("isCommercial", self.isCommercial),
+            object.put("expiresAt", self.expiresAt)
+        else { return nil }
+        return .object(object)
     }
 }

@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/MappingRuleCreateUpdateRequest`.
-public struct MappingRuleCreateUpdateRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct MappingRuleCreateUpdateRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The name of the claim to map.
     public var claimName: String
     /// The value of the claim to map.
@@ -33,10 +33,22 @@ public struct MappingRuleCreateUpdateRequest: Codable, Hashable, Sendable, NodeD
         else { return nil }
         return Self(claimName: v0, claimValue: v1, name: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("claimName", self.claimName),
+            object.put("claimValue", self.claimValue),
+            object.put("name", self.name)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/MappingRuleCreateRequest`.
-public struct MappingRuleCreateRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct MappingRuleCreateRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The name of the claim to map.
     public var claimName: String
     /// The value of the claim to map.
@@ -70,6 +82,19 @@ public struct MappingRuleCreateRequest: Codable, Hashable, Sendable, NodeDecodab
             let v3: MappingRuleId = object.required("mappingRuleId")
         else { return nil }
         return Self(claimName: v0, claimValue: v1, name: v2, mappingRuleId: v3)
+    }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(4)
+        guard
+            object.put("claimName", self.claimName),
+            object.put("claimValue", self.claimValue),
+            object.put("name", self.name),
+            object.put("mappingRuleId", self.mappingRuleId)
+        else { return nil }
+        return .object(object)
     }
 }
 
@@ -77,7 +102,7 @@ public struct MappingRuleCreateRequest: Codable, Hashable, Sendable, NodeDecodab
 public typealias MappingRuleUpdateRequest = MappingRuleCreateUpdateRequest
 
 /// - Remark: Generated from `#/components/schemas/MappingRuleCreateUpdateResult`.
-public struct MappingRuleCreateUpdateResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct MappingRuleCreateUpdateResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The name of the claim to map.
     public var claimName: String
     /// The value of the claim to map.
@@ -111,6 +136,19 @@ public struct MappingRuleCreateUpdateResult: Codable, Hashable, Sendable, NodeDe
             let v3: MappingRuleId = object.required("mappingRuleId")
         else { return nil }
         return Self(claimName: v0, claimValue: v1, name: v2, mappingRuleId: v3)
+    }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(4)
+        guard
+            object.put("claimName", self.claimName),
+            object.put("claimValue", self.claimValue),
+            object.put("name", self.name),
+            object.put("mappingRuleId", self.mappingRuleId)
+        else { return nil }
+        return .object(object)
     }
 }
 
@@ -121,7 +159,7 @@ public typealias MappingRuleCreateResult = MappingRuleCreateUpdateResult
 public typealias MappingRuleUpdateResult = MappingRuleCreateUpdateResult
 
 /// - Remark: Generated from `#/components/schemas/MappingRuleSearchQueryResult`.
-public struct MappingRuleSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct MappingRuleSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -148,10 +186,21 @@ public struct MappingRuleSearchQueryResult: Codable, Hashable, Sendable, Paginat
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/MappingRuleResult`.
-public struct MappingRuleResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct MappingRuleResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The name of the claim to map.
     public var claimName: String
     /// The value of the claim to map.
@@ -186,10 +235,23 @@ public struct MappingRuleResult: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(claimName: v0, claimValue: v1, name: v2, mappingRuleId: v3)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(4)
+        guard
+            object.put("claimName", self.claimName),
+            object.put("claimValue", self.claimValue),
+            object.put("name", self.name),
+            object.put("mappingRuleId", self.mappingRuleId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/MappingRuleSearchQuerySortRequest`.
-public struct MappingRuleSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct MappingRuleSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -215,8 +277,19 @@ public struct MappingRuleSearchQuerySortRequest: Codable, Hashable, Sendable, No
         return Self(field: v0, order: v1)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("field", self.field),
+            object.put("order", self.order)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable {
+    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `mappingRuleId`
         case mappingRuleId
         /// `claimName`
@@ -256,7 +329,7 @@ public struct MappingRuleSearchQuerySortRequest: Codable, Hashable, Sendable, No
 }
 
 /// - Remark: Generated from `#/components/schemas/MappingRuleSearchQueryRequest`.
-public struct MappingRuleSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
+public struct MappingRuleSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -288,12 +361,24 @@ public struct MappingRuleSearchQueryRequest: Codable, Hashable, Sendable, Pagina
         else { return nil }
         return Self(page: v0, sort: v1, filter: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("page", self.page),
+            object.put("sort", self.sort),
+            object.put("filter", self.filter)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Mapping rule search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/MappingRuleFilter`.
-public struct MappingRuleFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct MappingRuleFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The claim name to match against a token.
     public var claimName: String?
     /// The value of the claim to match.
@@ -327,5 +412,18 @@ public struct MappingRuleFilter: Codable, Hashable, Sendable, NodeDecodable {
             let v3: MappingRuleId? = object.optional("mappingRuleId")
         else { return nil }
         return Self(claimName: v0, claimValue: v1, name: v2, mappingRuleId: v3)
+    }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(4)
+        guard
+            object.put("claimName", self.claimName),
+            object.put("claimValue", self.claimValue),
+            object.put("name", self.name),
+            object.put("mappingRuleId", self.mappingRuleId)
+        else { return nil }
+        return .object(object)
     }
 }

@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/MessageCorrelationRequest`.
-public struct MessageCorrelationRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct MessageCorrelationRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The message name as defined in the BPMN process
     public var name: String
     /// The correlation key of the message.
@@ -49,13 +49,27 @@ public struct MessageCorrelationRequest: Codable, Hashable, Sendable, NodeDecoda
         else { return nil }
         return Self(name: v0, correlationKey: v1, variables: v2, tenantId: v3, businessId: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("name", self.name),
+            object.put("correlationKey", self.correlationKey),
+            object.put("variables", self.variables),
+            object.put("tenantId", self.tenantId),
+            object.put("businessId", self.businessId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The message key of the correlated message, as well as the first process instance key it
 /// correlated with.
 ///
 /// - Remark: Generated from `#/components/schemas/MessageCorrelationResult`.
-public struct MessageCorrelationResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct MessageCorrelationResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The tenant ID of the correlated message
     public var tenantId: TenantId
     /// The key of the correlated message.
@@ -85,10 +99,22 @@ public struct MessageCorrelationResult: Codable, Hashable, Sendable, NodeDecodab
         else { return nil }
         return Self(tenantId: v0, messageKey: v1, processInstanceKey: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("tenantId", self.tenantId),
+            object.put("messageKey", self.messageKey),
+            object.put("processInstanceKey", self.processInstanceKey)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/MessagePublicationRequest`.
-public struct MessagePublicationRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct MessagePublicationRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The name of the message.
     public var name: String
     /// The correlation key of the message.
@@ -145,12 +171,28 @@ public struct MessagePublicationRequest: Codable, Hashable, Sendable, NodeDecoda
         else { return nil }
         return Self(name: v0, correlationKey: v1, timeToLive: v2, messageId: v3, variables: v4, tenantId: v5, businessId: v6)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(7)
+        guard
+            object.put("name", self.name),
+            object.put("correlationKey", self.correlationKey),
+            object.put("timeToLive", self.timeToLive),
+            object.put("messageId", self.messageId),
+            object.put("variables", self.variables),
+            object.put("tenantId", self.tenantId),
+            object.put("businessId", self.businessId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The message key of the published message.
 ///
 /// - Remark: Generated from `#/components/schemas/MessagePublicationResult`.
-public struct MessagePublicationResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct MessagePublicationResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The tenant ID of the message.
     public var tenantId: TenantId
     /// The key of the published message.
@@ -175,10 +217,21 @@ public struct MessagePublicationResult: Codable, Hashable, Sendable, NodeDecodab
         else { return nil }
         return Self(tenantId: v0, messageKey: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("tenantId", self.tenantId),
+            object.put("messageKey", self.messageKey)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/MessageSubscriptionSearchQueryResult`.
-public struct MessageSubscriptionSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct MessageSubscriptionSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -205,10 +258,21 @@ public struct MessageSubscriptionSearchQueryResult: Codable, Hashable, Sendable,
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/MessageSubscriptionResult`.
-public struct MessageSubscriptionResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct MessageSubscriptionResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The message subscription key associated with this message subscription.
     public var messageSubscriptionKey: MessageSubscriptionKey
     /// The process definition ID associated with this message subscription.
@@ -343,10 +407,37 @@ public struct MessageSubscriptionResult: Codable, Hashable, Sendable, NodeDecoda
         else { return nil }
         return Self(messageSubscriptionKey: v0, processDefinitionId: v1, processDefinitionKey: v2, processInstanceKey: v3, rootProcessInstanceKey: v4, elementId: v5, elementInstanceKey: v6, messageSubscriptionState: v7, lastUpdatedDate: v8, messageName: v9, correlationKey: v10, messageSubscriptionType: v11, toolProperties: v12, processDefinitionName: v13, processDefinitionVersion: v14, toolName: v15, inboundConnectorType: v16, tenantId: v17)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(18)
+        guard
+            object.put("messageSubscriptionKey", self.messageSubscriptionKey),
+            object.put("processDefinitionId", self.processDefinitionId),
+            object.put("processDefinitionKey", self.processDefinitionKey),
+            object.put("processInstanceKey", self.processInstanceKey),
+            object.put("rootProcessInstanceKey", self.rootProcessInstanceKey),
+            object.put("elementId", self.elementId),
+            object.put("elementInstanceKey", self.elementInstanceKey),
+            object.put("messageSubscriptionState", self.messageSubscriptionState),
+            object.put("lastUpdatedDate", self.lastUpdatedDate),
+            object.put("messageName", self.messageName),
+            object.put("correlationKey", self.correlationKey),
+            object.put("messageSubscriptionType", self.messageSubscriptionType),
+            object.put("toolProperties", self.toolProperties),
+            object.put("processDefinitionName", self.processDefinitionName),
+            object.put("processDefinitionVersion", self.processDefinitionVersion),
+            object.put("toolName", self.toolName),
+            object.put("inboundConnectorType", self.inboundConnectorType),
+            object.put("tenantId", self.tenantId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/MessageSubscriptionSearchQuerySortRequest`.
-public struct MessageSubscriptionSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct MessageSubscriptionSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -372,8 +463,19 @@ public struct MessageSubscriptionSearchQuerySortRequest: Codable, Hashable, Send
         return Self(field: v0, order: v1)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("field", self.field),
+            object.put("order", self.order)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable {
+    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `messageSubscriptionKey`
         case messageSubscriptionKey
         /// `processDefinitionId`
@@ -457,7 +559,7 @@ public struct MessageSubscriptionSearchQuerySortRequest: Codable, Hashable, Send
 }
 
 /// - Remark: Generated from `#/components/schemas/MessageSubscriptionSearchQuery`.
-public struct MessageSubscriptionSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
+public struct MessageSubscriptionSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -489,12 +591,24 @@ public struct MessageSubscriptionSearchQuery: Codable, Hashable, Sendable, Pagin
         else { return nil }
         return Self(page: v0, sort: v1, filter: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("page", self.page),
+            object.put("sort", self.sort),
+            object.put("filter", self.filter)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Message subscription search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/MessageSubscriptionFilter`.
-public struct MessageSubscriptionFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct MessageSubscriptionFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The message subscription key associated with this message subscription.
     ///
     /// Added in 8.8.
@@ -623,10 +737,35 @@ public struct MessageSubscriptionFilter: Codable, Hashable, Sendable, NodeDecoda
         else { return nil }
         return Self(messageSubscriptionKey: v0, processDefinitionKey: v1, processDefinitionId: v2, processInstanceKey: v3, elementId: v4, elementInstanceKey: v5, messageSubscriptionState: v6, lastUpdatedDate: v7, messageName: v8, correlationKey: v9, tenantId: v10, messageSubscriptionType: v11, processDefinitionName: v12, processDefinitionVersion: v13, toolName: v14, inboundConnectorType: v15)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(16)
+        guard
+            object.put("messageSubscriptionKey", self.messageSubscriptionKey),
+            object.put("processDefinitionKey", self.processDefinitionKey),
+            object.put("processDefinitionId", self.processDefinitionId),
+            object.put("processInstanceKey", self.processInstanceKey),
+            object.put("elementId", self.elementId),
+            object.put("elementInstanceKey", self.elementInstanceKey),
+            object.put("messageSubscriptionState", self.messageSubscriptionState),
+            object.put("lastUpdatedDate", self.lastUpdatedDate),
+            object.put("messageName", self.messageName),
+            object.put("correlationKey", self.correlationKey),
+            object.put("tenantId", self.tenantId),
+            object.put("messageSubscriptionType", self.messageSubscriptionType),
+            object.put("processDefinitionName", self.processDefinitionName),
+            object.put("processDefinitionVersion", self.processDefinitionVersion),
+            object.put("toolName", self.toolName),
+            object.put("inboundConnectorType", self.inboundConnectorType)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/CorrelatedMessageSubscriptionSearchQueryResult`.
-public struct CorrelatedMessageSubscriptionSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct CorrelatedMessageSubscriptionSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -653,10 +792,21 @@ public struct CorrelatedMessageSubscriptionSearchQueryResult: Codable, Hashable,
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/CorrelatedMessageSubscriptionResult`.
-public struct CorrelatedMessageSubscriptionResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct CorrelatedMessageSubscriptionResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The business id associated with this correlated message subscription. For a message
     /// start event correlation, it is the business id carried by the correlating message that
     /// was stamped on the started process instance to enforce its uniqueness. For a catch,
@@ -753,10 +903,33 @@ public struct CorrelatedMessageSubscriptionResult: Codable, Hashable, Sendable, 
         else { return nil }
         return Self(businessId: v0, correlationKey: v1, correlationTime: v2, elementId: v3, elementInstanceKey: v4, messageKey: v5, messageName: v6, partitionId: v7, processDefinitionId: v8, processDefinitionKey: v9, processInstanceKey: v10, rootProcessInstanceKey: v11, subscriptionKey: v12, tenantId: v13)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(14)
+        guard
+            object.put("businessId", self.businessId),
+            object.put("correlationKey", self.correlationKey),
+            object.put("correlationTime", self.correlationTime),
+            object.put("elementId", self.elementId),
+            object.put("elementInstanceKey", self.elementInstanceKey),
+            object.put("messageKey", self.messageKey),
+            object.put("messageName", self.messageName),
+            object.put("partitionId", self.partitionId),
+            object.put("processDefinitionId", self.processDefinitionId),
+            object.put("processDefinitionKey", self.processDefinitionKey),
+            object.put("processInstanceKey", self.processInstanceKey),
+            object.put("rootProcessInstanceKey", self.rootProcessInstanceKey),
+            object.put("subscriptionKey", self.subscriptionKey),
+            object.put("tenantId", self.tenantId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/CorrelatedMessageSubscriptionSearchQuery`.
-public struct CorrelatedMessageSubscriptionSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
+public struct CorrelatedMessageSubscriptionSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -788,10 +961,22 @@ public struct CorrelatedMessageSubscriptionSearchQuery: Codable, Hashable, Senda
         else { return nil }
         return Self(page: v0, sort: v1, filter: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("page", self.page),
+            object.put("sort", self.sort),
+            object.put("filter", self.filter)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/CorrelatedMessageSubscriptionSearchQuerySortRequest`.
-public struct CorrelatedMessageSubscriptionSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct CorrelatedMessageSubscriptionSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -817,8 +1002,19 @@ public struct CorrelatedMessageSubscriptionSearchQuerySortRequest: Codable, Hash
         return Self(field: v0, order: v1)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("field", self.field),
+            object.put("order", self.order)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable {
+    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `businessId`
         case businessId
         /// `correlationKey`
@@ -900,7 +1096,7 @@ public struct CorrelatedMessageSubscriptionSearchQuerySortRequest: Codable, Hash
 /// use the `/correlated-message-subscriptions/search` endpoint.
 ///
 /// - Remark: Generated from `#/components/schemas/MessageSubscriptionStateEnum`.
-public enum MessageSubscriptionStateEnum: CamundaEnum, NodeDecodable {
+public enum MessageSubscriptionStateEnum: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `CORRELATED`
     case correlated
     /// `CREATED`
@@ -945,7 +1141,7 @@ public enum MessageSubscriptionStateEnum: CamundaEnum, NodeDecodable {
 /// no value stored; the API returns `PROCESS_EVENT` as a default for those entries.
 ///
 /// - Remark: Generated from `#/components/schemas/MessageSubscriptionTypeEnum`.
-public enum MessageSubscriptionTypeEnum: CamundaEnum, NodeDecodable {
+public enum MessageSubscriptionTypeEnum: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `START_EVENT`
     case startEvent
     /// `PROCESS_EVENT`
@@ -978,7 +1174,7 @@ public enum MessageSubscriptionTypeEnum: CamundaEnum, NodeDecodable {
 /// Correlated message subscriptions search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/CorrelatedMessageSubscriptionFilter`.
-public struct CorrelatedMessageSubscriptionFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct CorrelatedMessageSubscriptionFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Filter by the business id stored on the correlated message subscription — for message
     /// start event correlations the correlating message's business id, and for catch, boundary,
     /// or intermediate event correlations the subscribing process instance's business id.
@@ -1063,6 +1259,28 @@ public struct CorrelatedMessageSubscriptionFilter: Codable, Hashable, Sendable, 
         else { return nil }
         return Self(businessId: v0, correlationKey: v1, correlationTime: v2, elementId: v3, elementInstanceKey: v4, messageKey: v5, messageName: v6, partitionId: v7, processDefinitionId: v8, processDefinitionKey: v9, processInstanceKey: v10, subscriptionKey: v11, tenantId: v12)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(13)
+        guard
+            object.put("businessId", self.businessId),
+            object.put("correlationKey", self.correlationKey),
+            object.put("correlationTime", self.correlationTime),
+            object.put("elementId", self.elementId),
+            object.put("elementInstanceKey", self.elementInstanceKey),
+            object.put("messageKey", self.messageKey),
+            object.put("messageName", self.messageName),
+            object.put("partitionId", self.partitionId),
+            object.put("processDefinitionId", self.processDefinitionId),
+            object.put("processDefinitionKey", self.processDefinitionKey),
+            object.put("processInstanceKey", self.processInstanceKey),
+            object.put("subscriptionKey", self.subscriptionKey),
+            object.put("tenantId", self.tenantId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// MessageSubscriptionTypeEnum with full advanced search capabilities.
@@ -1074,7 +1292,7 @@ public typealias MessageSubscriptionTypeFilterProperty = FilterProperty<MessageS
 /// Advanced MessageSubscriptionTypeEnum filter
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedMessageSubscriptionTypeFilter`.
-public struct AdvancedMessageSubscriptionTypeFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedMessageSubscriptionTypeFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     public var eq: MessageSubscriptionTypeEnum?
     /// Checks for inequality with the provided value.
@@ -1121,6 +1339,20 @@ public struct AdvancedMessageSubscriptionTypeFilter: Codable, Hashable, Sendable
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$like", self.like)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// MessageSubscriptionStateEnum with full advanced search capabilities.
@@ -1132,7 +1364,7 @@ public typealias MessageSubscriptionStateFilterProperty = FilterProperty<Message
 /// Advanced MessageSubscriptionStateEnum filter
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedMessageSubscriptionStateFilter`.
-public struct AdvancedMessageSubscriptionStateFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedMessageSubscriptionStateFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     public var eq: MessageSubscriptionStateEnum?
     /// Checks for inequality with the provided value.
@@ -1179,13 +1411,27 @@ public struct AdvancedMessageSubscriptionStateFilter: Codable, Hashable, Sendabl
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$like", self.like)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Advanced filter
 /// Advanced MessageSubscriptionKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedMessageSubscriptionKeyFilter`.
-public struct AdvancedMessageSubscriptionKeyFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedMessageSubscriptionKeyFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     public var eq: MessageSubscriptionKey?
     /// Checks for equality with the provided value.
@@ -1225,6 +1471,20 @@ public struct AdvancedMessageSubscriptionKeyFilter: Codable, Hashable, Sendable,
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$notIn", self.notIn)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// MessageSubscriptionKey property with full advanced search capabilities.
@@ -1235,7 +1495,7 @@ public typealias MessageSubscriptionKeyFilterProperty = FilterProperty<MessageSu
 /// System-generated key for a message subscription.
 ///
 /// - Remark: Generated from `#/components/schemas/MessageSubscriptionKey`.
-public struct MessageSubscriptionKey: CamundaIdentifier, NodeDecodable {
+public struct MessageSubscriptionKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -1247,7 +1507,7 @@ public struct MessageSubscriptionKey: CamundaIdentifier, NodeDecodable {
 /// System-generated key for an message.
 ///
 /// - Remark: Generated from `#/components/schemas/MessageKey`.
-public struct MessageKey: CamundaIdentifier, NodeDecodable {
+public struct MessageKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.

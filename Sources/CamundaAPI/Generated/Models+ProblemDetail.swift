@@ -5,7 +5,7 @@ import Foundation
 /// A Problem detail object as described in [RFC 9457](https://www.rfc-editor.org/rfc/rfc9457). There may be additional properties specific to the problem type.
 ///
 /// - Remark: Generated from `#/components/schemas/ProblemDetail`.
-public struct ProblemDetail: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProblemDetail: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// A URI identifying the problem type.
     public var type: String?
     /// A summary of the problem type.
@@ -44,5 +44,19 @@ public struct ProblemDetail: Codable, Hashable, Sendable, NodeDecodable {
             let v4: String? = object.optional("instance")
         else { return nil }
         return Self(type: v0, title: v1, status: v2, detail: v3, instance: v4)
+    }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("type", self.type),
+            object.put("title", self.title),
+            object.put("status", self.status),
+            object.put("detail", self.detail),
+            object.put("instance", self.instance)
+        else { return nil }
+        return .object(object)
     }
 }

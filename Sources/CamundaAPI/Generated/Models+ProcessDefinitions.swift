@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionSearchQuerySortRequest`.
-public struct ProcessDefinitionSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessDefinitionSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -29,8 +29,19 @@ public struct ProcessDefinitionSearchQuerySortRequest: Codable, Hashable, Sendab
         return Self(field: v0, order: v1)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("field", self.field),
+            object.put("order", self.order)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable {
+    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `processDefinitionKey`
         case processDefinitionKey
         /// `name`
@@ -82,7 +93,7 @@ public struct ProcessDefinitionSearchQuerySortRequest: Codable, Hashable, Sendab
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionSearchQuery`.
-public struct ProcessDefinitionSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
+public struct ProcessDefinitionSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -114,12 +125,24 @@ public struct ProcessDefinitionSearchQuery: Codable, Hashable, Sendable, Paginat
         else { return nil }
         return Self(page: v0, sort: v1, filter: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("page", self.page),
+            object.put("sort", self.sort),
+            object.put("filter", self.filter)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Process definition search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionFilter`.
-public struct ProcessDefinitionFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessDefinitionFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Name of this process definition.
     public var name: StringFilterProperty?
     /// Whether to only return the latest version of each process definition.
@@ -196,6 +219,25 @@ public struct ProcessDefinitionFilter: Codable, Hashable, Sendable, NodeDecodabl
         return Self(name: v0, isLatestVersion: v1, resourceName: v2, version: v3, versionTag: v4, processDefinitionId: v5, tenantId: v6, processDefinitionKey: v7, hasStartForm: v8, state: v9)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(10)
+        guard
+            object.put("name", self.name),
+            object.put("isLatestVersion", self.isLatestVersion),
+            object.put("resourceName", self.resourceName),
+            object.put("version", self.version),
+            object.put("versionTag", self.versionTag),
+            object.put("processDefinitionId", self.processDefinitionId),
+            object.put("tenantId", self.tenantId),
+            object.put("processDefinitionKey", self.processDefinitionKey),
+            object.put("hasStartForm", self.hasStartForm),
+            object.put("state", self.state)
+        else { return nil }
+        return .object(object)
+    }
+
     /// Filter by the process definition's state.
     /// When not set, process definitions in any state are returned.
     /// Set to `ACTIVE` to exclude draining and deleted definitions (recommended for most use cases).
@@ -203,7 +245,7 @@ public struct ProcessDefinitionFilter: Codable, Hashable, Sendable, NodeDecodabl
     /// active process instances draining.
     /// Set to `DELETED` to return only definitions that have been deleted but are still
     /// retained in secondary storage.
-    public enum State: CamundaEnum, NodeDecodable {
+    public enum State: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `ACTIVE`
         case active
         /// `DRAINING`
@@ -239,7 +281,7 @@ public struct ProcessDefinitionFilter: Codable, Hashable, Sendable, NodeDecodabl
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionSearchQueryResult`.
-public struct ProcessDefinitionSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct ProcessDefinitionSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -266,10 +308,21 @@ public struct ProcessDefinitionSearchQueryResult: Codable, Hashable, Sendable, P
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionResult`.
-public struct ProcessDefinitionResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessDefinitionResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Name of this process definition.
     public var name: String?
     /// Resource name for this process definition.
@@ -334,10 +387,28 @@ public struct ProcessDefinitionResult: Codable, Hashable, Sendable, NodeDecodabl
         return Self(name: v0, resourceName: v1, version: v2, versionTag: v3, processDefinitionId: v4, tenantId: v5, processDefinitionKey: v6, hasStartForm: v7, state: v8)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(9)
+        guard
+            object.put("name", self.name),
+            object.put("resourceName", self.resourceName),
+            object.put("version", self.version),
+            object.put("versionTag", self.versionTag),
+            object.put("processDefinitionId", self.processDefinitionId),
+            object.put("tenantId", self.tenantId),
+            object.put("processDefinitionKey", self.processDefinitionKey),
+            object.put("hasStartForm", self.hasStartForm),
+            object.put("state", self.state)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The state of this process definition.
     /// `DRAINING` indicates the definition is being deleted but still has active process
     /// instances draining before it is removed.
-    public enum State: CamundaEnum, NodeDecodable {
+    public enum State: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `ACTIVE`
         case active
         /// `DRAINING`
@@ -375,7 +446,7 @@ public struct ProcessDefinitionResult: Codable, Hashable, Sendable, NodeDecodabl
 /// Process definition element statistics request.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionElementStatisticsQuery`.
-public struct ProcessDefinitionElementStatisticsQuery: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessDefinitionElementStatisticsQuery: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The process definition statistics search filters.
     public var filter: ProcessDefinitionStatisticsFilter?
 
@@ -395,12 +466,22 @@ public struct ProcessDefinitionElementStatisticsQuery: Codable, Hashable, Sendab
         else { return nil }
         return Self(filter: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("filter", self.filter)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Process definition element statistics query response.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionElementStatisticsQueryResult`.
-public struct ProcessDefinitionElementStatisticsQueryResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessDefinitionElementStatisticsQueryResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The element statistics.
     public var items: [ProcessElementStatisticsResult]
 
@@ -420,12 +501,22 @@ public struct ProcessDefinitionElementStatisticsQueryResult: Codable, Hashable, 
         else { return nil }
         return Self(items: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Process element statistics response.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessElementStatisticsResult`.
-public struct ProcessElementStatisticsResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessElementStatisticsResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The element ID for which the results are aggregated.
     public var elementId: ElementId
     /// The total number of active instances of the element.
@@ -465,12 +556,26 @@ public struct ProcessElementStatisticsResult: Codable, Hashable, Sendable, NodeD
         else { return nil }
         return Self(elementId: v0, active: v1, canceled: v2, incidents: v3, completed: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("elementId", self.elementId),
+            object.put("active", self.active),
+            object.put("canceled", self.canceled),
+            object.put("incidents", self.incidents),
+            object.put("completed", self.completed)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Process definition variable name search query request.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionVariableNameSearchQuery`.
-public struct ProcessDefinitionVariableNameSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
+public struct ProcessDefinitionVariableNameSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -497,12 +602,23 @@ public struct ProcessDefinitionVariableNameSearchQuery: Codable, Hashable, Senda
         else { return nil }
         return Self(page: v0, filter: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("filter", self.filter)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Process definition variable name filter request.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionVariableNameFilter`.
-public struct ProcessDefinitionVariableNameFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessDefinitionVariableNameFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The variable name search filter.
     public var name: StringFilterProperty?
 
@@ -522,12 +638,22 @@ public struct ProcessDefinitionVariableNameFilter: Codable, Hashable, Sendable, 
         else { return nil }
         return Self(name: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("name", self.name)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Process definition variable name search query response.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionVariableNameSearchQueryResult`.
-public struct ProcessDefinitionVariableNameSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct ProcessDefinitionVariableNameSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -554,12 +680,23 @@ public struct ProcessDefinitionVariableNameSearchQueryResult: Codable, Hashable,
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Process definition variable name search response item.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionVariableNameSearchResult`.
-public struct ProcessDefinitionVariableNameSearchResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessDefinitionVariableNameSearchResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The variable name.
     public var name: String
 
@@ -579,10 +716,20 @@ public struct ProcessDefinitionVariableNameSearchResult: Codable, Hashable, Send
         else { return nil }
         return Self(name: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("name", self.name)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionMessageSubscriptionStatisticsQuery`.
-public struct ProcessDefinitionMessageSubscriptionStatisticsQuery: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessDefinitionMessageSubscriptionStatisticsQuery: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Search cursor pagination.
     public var page: CursorForwardPagination?
     /// The message subscription filters.
@@ -607,10 +754,21 @@ public struct ProcessDefinitionMessageSubscriptionStatisticsQuery: Codable, Hash
         else { return nil }
         return Self(page: v0, filter: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("filter", self.filter)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionMessageSubscriptionStatisticsQueryResult`.
-public struct ProcessDefinitionMessageSubscriptionStatisticsQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct ProcessDefinitionMessageSubscriptionStatisticsQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -637,10 +795,21 @@ public struct ProcessDefinitionMessageSubscriptionStatisticsQueryResult: Codable
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionMessageSubscriptionStatisticsResult`.
-public struct ProcessDefinitionMessageSubscriptionStatisticsResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessDefinitionMessageSubscriptionStatisticsResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The process definition ID associated with this message subscription.
     public var processDefinitionId: ProcessDefinitionId
     /// The tenant ID associated with this message subscription.
@@ -680,10 +849,24 @@ public struct ProcessDefinitionMessageSubscriptionStatisticsResult: Codable, Has
         else { return nil }
         return Self(processDefinitionId: v0, tenantId: v1, processDefinitionKey: v2, processInstancesWithActiveSubscriptions: v3, activeSubscriptions: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("processDefinitionId", self.processDefinitionId),
+            object.put("tenantId", self.tenantId),
+            object.put("processDefinitionKey", self.processDefinitionKey),
+            object.put("processInstancesWithActiveSubscriptions", self.processInstancesWithActiveSubscriptions),
+            object.put("activeSubscriptions", self.activeSubscriptions)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionInstanceStatisticsQuery`.
-public struct ProcessDefinitionInstanceStatisticsQuery: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessDefinitionInstanceStatisticsQuery: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Search cursor pagination.
     public var page: OffsetPagination?
     /// Sort field criteria.
@@ -708,10 +891,21 @@ public struct ProcessDefinitionInstanceStatisticsQuery: Codable, Hashable, Senda
         else { return nil }
         return Self(page: v0, sort: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("sort", self.sort)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionInstanceStatisticsQueryResult`.
-public struct ProcessDefinitionInstanceStatisticsQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct ProcessDefinitionInstanceStatisticsQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -738,12 +932,23 @@ public struct ProcessDefinitionInstanceStatisticsQueryResult: Codable, Hashable,
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Process definition instance statistics response.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionInstanceStatisticsResult`.
-public struct ProcessDefinitionInstanceStatisticsResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessDefinitionInstanceStatisticsResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Id of a process definition, from the model. Only ids of process definitions that are deployed are useful.
     public var processDefinitionId: ProcessDefinitionId
     /// The unique identifier of the tenant.
@@ -788,10 +993,25 @@ public struct ProcessDefinitionInstanceStatisticsResult: Codable, Hashable, Send
         else { return nil }
         return Self(processDefinitionId: v0, tenantId: v1, latestProcessDefinitionName: v2, hasMultipleVersions: v3, activeInstancesWithoutIncidentCount: v4, activeInstancesWithIncidentCount: v5)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(6)
+        guard
+            object.put("processDefinitionId", self.processDefinitionId),
+            object.put("tenantId", self.tenantId),
+            object.put("latestProcessDefinitionName", self.latestProcessDefinitionName),
+            object.put("hasMultipleVersions", self.hasMultipleVersions),
+            object.put("activeInstancesWithoutIncidentCount", self.activeInstancesWithoutIncidentCount),
+            object.put("activeInstancesWithIncidentCount", self.activeInstancesWithIncidentCount)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionInstanceStatisticsQuerySortRequest`.
-public struct ProcessDefinitionInstanceStatisticsQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessDefinitionInstanceStatisticsQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -817,8 +1037,19 @@ public struct ProcessDefinitionInstanceStatisticsQuerySortRequest: Codable, Hash
         return Self(field: v0, order: v1)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("field", self.field),
+            object.put("order", self.order)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable {
+    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `processDefinitionId`
         case processDefinitionId
         /// `activeInstancesWithIncidentCount`
@@ -854,7 +1085,7 @@ public struct ProcessDefinitionInstanceStatisticsQuerySortRequest: Codable, Hash
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionInstanceVersionStatisticsQuery`.
-public struct ProcessDefinitionInstanceVersionStatisticsQuery: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessDefinitionInstanceVersionStatisticsQuery: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Pagination criteria.
     public var page: OffsetPagination?
     /// Sort field criteria.
@@ -884,12 +1115,24 @@ public struct ProcessDefinitionInstanceVersionStatisticsQuery: Codable, Hashable
         else { return nil }
         return Self(page: v0, sort: v1, filter: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("page", self.page),
+            object.put("sort", self.sort),
+            object.put("filter", self.filter)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Process definition instance version statistics search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionInstanceVersionStatisticsFilter`.
-public struct ProcessDefinitionInstanceVersionStatisticsFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessDefinitionInstanceVersionStatisticsFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The ID of the process definition to retrieve version statistics for.
     public var processDefinitionId: ProcessDefinitionId
     /// Tenant ID of this process definition.
@@ -914,10 +1157,21 @@ public struct ProcessDefinitionInstanceVersionStatisticsFilter: Codable, Hashabl
         else { return nil }
         return Self(processDefinitionId: v0, tenantId: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("processDefinitionId", self.processDefinitionId),
+            object.put("tenantId", self.tenantId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionInstanceVersionStatisticsQueryResult`.
-public struct ProcessDefinitionInstanceVersionStatisticsQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct ProcessDefinitionInstanceVersionStatisticsQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -944,12 +1198,23 @@ public struct ProcessDefinitionInstanceVersionStatisticsQueryResult: Codable, Ha
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Process definition instance version statistics response.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionInstanceVersionStatisticsResult`.
-public struct ProcessDefinitionInstanceVersionStatisticsResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessDefinitionInstanceVersionStatisticsResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The ID associated with the process definition.
     public var processDefinitionId: ProcessDefinitionId
     /// The unique key of the process definition.
@@ -999,10 +1264,26 @@ public struct ProcessDefinitionInstanceVersionStatisticsResult: Codable, Hashabl
         else { return nil }
         return Self(processDefinitionId: v0, processDefinitionKey: v1, processDefinitionName: v2, tenantId: v3, processDefinitionVersion: v4, activeInstancesWithIncidentCount: v5, activeInstancesWithoutIncidentCount: v6)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(7)
+        guard
+            object.put("processDefinitionId", self.processDefinitionId),
+            object.put("processDefinitionKey", self.processDefinitionKey),
+            object.put("processDefinitionName", self.processDefinitionName),
+            object.put("tenantId", self.tenantId),
+            object.put("processDefinitionVersion", self.processDefinitionVersion),
+            object.put("activeInstancesWithIncidentCount", self.activeInstancesWithIncidentCount),
+            object.put("activeInstancesWithoutIncidentCount", self.activeInstancesWithoutIncidentCount)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionInstanceVersionStatisticsQuerySortRequest`.
-public struct ProcessDefinitionInstanceVersionStatisticsQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessDefinitionInstanceVersionStatisticsQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -1028,8 +1309,19 @@ public struct ProcessDefinitionInstanceVersionStatisticsQuerySortRequest: Codabl
         return Self(field: v0, order: v1)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("field", self.field),
+            object.put("order", self.order)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable {
+    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `processDefinitionId`
         case processDefinitionId
         /// `processDefinitionKey`

@@ -6,7 +6,7 @@ import Foundation
 /// either by id or by key.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceCreationInstruction`.
-public enum ProcessInstanceCreationInstruction: Codable, Hashable, Sendable, NodeDecodable {
+public enum ProcessInstanceCreationInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// A ``ProcessInstanceCreationInstructionByKey`` value.
     case byKey(ProcessInstanceCreationInstructionByKey)
     /// A ``ProcessInstanceCreationInstructionById`` value.
@@ -42,7 +42,7 @@ public enum ProcessInstanceCreationInstruction: Codable, Hashable, Sendable, Nod
 /// Process creation by id
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceCreationInstructionById`.
-public struct ProcessInstanceCreationInstructionById: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessInstanceCreationInstructionById: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The BPMN process id of the process definition to start an instance of.
     public var processDefinitionId: ProcessDefinitionId
     /// The version of the process. By default, the latest version of the process is used.
@@ -142,12 +142,33 @@ public struct ProcessInstanceCreationInstructionById: Codable, Hashable, Sendabl
         else { return nil }
         return Self(processDefinitionId: v0, processDefinitionVersion: v1, variables: v2, tenantId: v3, operationReference: v4, startInstructions: v5, runtimeInstructions: v6, awaitCompletion: v7, fetchVariables: v8, requestTimeout: v9, tags: v10, businessId: v11)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(12)
+        guard
+            object.put("processDefinitionId", self.processDefinitionId),
+            object.put("processDefinitionVersion", self.processDefinitionVersion),
+            object.put("variables", self.variables),
+            object.put("tenantId", self.tenantId),
+            object.put("operationReference", self.operationReference),
+            object.put("startInstructions", self.startInstructions),
+            object.put("runtimeInstructions", self.runtimeInstructions),
+            object.put("awaitCompletion", self.awaitCompletion),
+            object.put("fetchVariables", self.fetchVariables),
+            object.put("requestTimeout", self.requestTimeout),
+            object.put("tags", self.tags),
+            object.put("businessId", self.businessId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Process creation by key
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceCreationInstructionByKey`.
-public struct ProcessInstanceCreationInstructionByKey: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessInstanceCreationInstructionByKey: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The unique key identifying the process definition, for example, returned for a process in the
     /// deploy resources endpoint.
     public var processDefinitionKey: ProcessDefinitionKey
@@ -249,10 +270,31 @@ public struct ProcessInstanceCreationInstructionByKey: Codable, Hashable, Sendab
         else { return nil }
         return Self(processDefinitionKey: v0, processDefinitionVersion: v1, variables: v2, startInstructions: v3, runtimeInstructions: v4, tenantId: v5, operationReference: v6, awaitCompletion: v7, requestTimeout: v8, fetchVariables: v9, tags: v10, businessId: v11)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(12)
+        guard
+            object.put("processDefinitionKey", self.processDefinitionKey),
+            object.put("processDefinitionVersion", self.processDefinitionVersion),
+            object.put("variables", self.variables),
+            object.put("startInstructions", self.startInstructions),
+            object.put("runtimeInstructions", self.runtimeInstructions),
+            object.put("tenantId", self.tenantId),
+            object.put("operationReference", self.operationReference),
+            object.put("awaitCompletion", self.awaitCompletion),
+            object.put("requestTimeout", self.requestTimeout),
+            object.put("fetchVariables", self.fetchVariables),
+            object.put("tags", self.tags),
+            object.put("businessId", self.businessId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceCreationStartInstruction`.
-public struct ProcessInstanceCreationStartInstruction: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessInstanceCreationStartInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Future extensions might include:
     ///   - different types of start instructions
     ///   - ability to set local variables for different flow scopes
@@ -276,10 +318,20 @@ public struct ProcessInstanceCreationStartInstruction: Codable, Hashable, Sendab
         else { return nil }
         return Self(elementId: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("elementId", self.elementId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceCreationRuntimeInstruction`.
-public enum ProcessInstanceCreationRuntimeInstruction: Codable, Hashable, Sendable, NodeDecodable {
+public enum ProcessInstanceCreationRuntimeInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The `TERMINATE_PROCESS_INSTANCE` variant.
     case terminateProcessInstance(ProcessInstanceCreationTerminateInstruction)
     /// A payload this SDK version does not recognise, kept as received.
@@ -305,7 +357,7 @@ public enum ProcessInstanceCreationRuntimeInstruction: Codable, Hashable, Sendab
 /// Terminates the process instance after a specific BPMN element is completed or terminated.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceCreationTerminateInstruction`.
-public struct ProcessInstanceCreationTerminateInstruction: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessInstanceCreationTerminateInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The type of the runtime instruction
     ///
     /// Added in 8.9.
@@ -332,10 +384,21 @@ public struct ProcessInstanceCreationTerminateInstruction: Codable, Hashable, Se
         else { return nil }
         return Self(type: v0, afterElementId: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("type", self.type),
+            object.put("afterElementId", self.afterElementId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/CreateProcessInstanceResult`.
-public struct CreateProcessInstanceResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct CreateProcessInstanceResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The BPMN process id of the process definition which was used to create the process.
     /// instance
     public var processDefinitionId: ProcessDefinitionId
@@ -396,10 +459,27 @@ public struct CreateProcessInstanceResult: Codable, Hashable, Sendable, NodeDeco
         else { return nil }
         return Self(processDefinitionId: v0, processDefinitionVersion: v1, tenantId: v2, variables: v3, processDefinitionKey: v4, processInstanceKey: v5, tags: v6, businessId: v7)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(8)
+        guard
+            object.put("processDefinitionId", self.processDefinitionId),
+            object.put("processDefinitionVersion", self.processDefinitionVersion),
+            object.put("tenantId", self.tenantId),
+            object.put("variables", self.variables),
+            object.put("processDefinitionKey", self.processDefinitionKey),
+            object.put("processInstanceKey", self.processInstanceKey),
+            object.put("tags", self.tags),
+            object.put("businessId", self.businessId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceSearchQuerySortRequest`.
-public struct ProcessInstanceSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessInstanceSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -425,8 +505,19 @@ public struct ProcessInstanceSearchQuerySortRequest: Codable, Hashable, Sendable
         return Self(field: v0, order: v1)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("field", self.field),
+            object.put("order", self.order)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable {
+    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `processInstanceKey`
         case processInstanceKey
         /// `processDefinitionId`
@@ -512,7 +603,7 @@ public struct ProcessInstanceSearchQuerySortRequest: Codable, Hashable, Sendable
 /// Process instance search request.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceSearchQuery`.
-public struct ProcessInstanceSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
+public struct ProcessInstanceSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -544,12 +635,24 @@ public struct ProcessInstanceSearchQuery: Codable, Hashable, Sendable, Paginated
         else { return nil }
         return Self(page: v0, sort: v1, filter: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("page", self.page),
+            object.put("sort", self.sort),
+            object.put("filter", self.filter)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Base process instance search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/BaseProcessInstanceFilterFields`.
-public struct BaseProcessInstanceFilterFields: Codable, Hashable, Sendable, NodeDecodable {
+public struct BaseProcessInstanceFilterFields: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The start date.
     ///
     /// Added in 8.6.
@@ -711,12 +814,41 @@ public struct BaseProcessInstanceFilterFields: Codable, Hashable, Sendable, Node
         else { return nil }
         return Self(startDate: v0, endDate: v1, state: v2, hasIncident: v3, suspendedDate: v4, tenantId: v5, variables: v6, processInstanceKey: v7, parentProcessInstanceKey: v8, parentElementInstanceKey: v9, batchOperationId: v10, batchOperationKey: v11, errorMessage: v12, hasRetriesLeft: v13, elementInstanceState: v14, elementId: v15, hasElementInstanceIncident: v16, incidentErrorHashCode: v17, tags: v18, businessId: v19)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(20)
+        guard
+            object.put("startDate", self.startDate),
+            object.put("endDate", self.endDate),
+            object.put("state", self.state),
+            object.put("hasIncident", self.hasIncident),
+            object.put("suspendedDate", self.suspendedDate),
+            object.put("tenantId", self.tenantId),
+            object.put("variables", self.variables),
+            object.put("processInstanceKey", self.processInstanceKey),
+            object.put("parentProcessInstanceKey", self.parentProcessInstanceKey),
+            object.put("parentElementInstanceKey", self.parentElementInstanceKey),
+            object.put("batchOperationId", self._batchOperationId),
+            object.put("batchOperationKey", self.batchOperationKey),
+            object.put("errorMessage", self.errorMessage),
+            object.put("hasRetriesLeft", self.hasRetriesLeft),
+            object.put("elementInstanceState", self.elementInstanceState),
+            object.put("elementId", self.elementId),
+            object.put("hasElementInstanceIncident", self.hasElementInstanceIncident),
+            object.put("incidentErrorHashCode", self.incidentErrorHashCode),
+            object.put("tags", self.tags),
+            object.put("businessId", self.businessId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Process definition statistics search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionStatisticsFilter`.
-public struct ProcessDefinitionStatisticsFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessDefinitionStatisticsFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The start date.
     ///
     /// Added in 8.6.
@@ -912,12 +1044,42 @@ public struct ProcessDefinitionStatisticsFilter: Codable, Hashable, Sendable, No
         else { return nil }
         return Self(startDate: v0, endDate: v1, state: v2, hasIncident: v3, suspendedDate: v4, tenantId: v5, variables: v6, processInstanceKey: v7, parentProcessInstanceKey: v8, parentElementInstanceKey: v9, batchOperationId: v10, batchOperationKey: v11, errorMessage: v12, hasRetriesLeft: v13, elementInstanceState: v14, elementId: v15, hasElementInstanceIncident: v16, incidentErrorHashCode: v17, tags: v18, businessId: v19, or: v20)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(21)
+        guard
+            object.put("startDate", self.startDate),
+            object.put("endDate", self.endDate),
+            object.put("state", self.state),
+            object.put("hasIncident", self.hasIncident),
+            object.put("suspendedDate", self.suspendedDate),
+            object.put("tenantId", self.tenantId),
+            object.put("variables", self.variables),
+            object.put("processInstanceKey", self.processInstanceKey),
+            object.put("parentProcessInstanceKey", self.parentProcessInstanceKey),
+            object.put("parentElementInstanceKey", self.parentElementInstanceKey),
+            object.put("batchOperationId", self._batchOperationId),
+            object.put("batchOperationKey", self.batchOperationKey),
+            object.put("errorMessage", self.errorMessage),
+            object.put("hasRetriesLeft", self.hasRetriesLeft),
+            object.put("elementInstanceState", self.elementInstanceState),
+            object.put("elementId", self.elementId),
+            object.put("hasElementInstanceIncident", self.hasElementInstanceIncident),
+            object.put("incidentErrorHashCode", self.incidentErrorHashCode),
+            object.put("tags", self.tags),
+            object.put("businessId", self.businessId),
+            object.put("$or", self.or)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Process instance search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceFilterFields`.
-public struct ProcessInstanceFilterFields: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessInstanceFilterFields: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The start date.
     ///
     /// Added in 8.6.
@@ -1114,12 +1276,46 @@ public struct ProcessInstanceFilterFields: Codable, Hashable, Sendable, NodeDeco
         else { return nil }
         return Self(startDate: v0, endDate: v1, state: v2, hasIncident: v3, suspendedDate: v4, tenantId: v5, variables: v6, processInstanceKey: v7, parentProcessInstanceKey: v8, parentElementInstanceKey: v9, batchOperationId: v10, batchOperationKey: v11, errorMessage: v12, hasRetriesLeft: v13, elementInstanceState: v14, elementId: v15, hasElementInstanceIncident: v16, incidentErrorHashCode: v17, tags: v18, businessId: v19, processDefinitionId: v20, processDefinitionName: v21, processDefinitionVersion: v22, processDefinitionVersionTag: v23, processDefinitionKey: v24)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(25)
+        guard
+            object.put("startDate", self.startDate),
+            object.put("endDate", self.endDate),
+            object.put("state", self.state),
+            object.put("hasIncident", self.hasIncident),
+            object.put("suspendedDate", self.suspendedDate),
+            object.put("tenantId", self.tenantId),
+            object.put("variables", self.variables),
+            object.put("processInstanceKey", self.processInstanceKey),
+            object.put("parentProcessInstanceKey", self.parentProcessInstanceKey),
+            object.put("parentElementInstanceKey", self.parentElementInstanceKey),
+            object.put("batchOperationId", self._batchOperationId),
+            object.put("batchOperationKey", self.batchOperationKey),
+            object.put("errorMessage", self.errorMessage),
+            object.put("hasRetriesLeft", self.hasRetriesLeft),
+            object.put("elementInstanceState", self.elementInstanceState),
+            object.put("elementId", self.elementId),
+            object.put("hasElementInstanceIncident", self.hasElementInstanceIncident),
+            object.put("incidentErrorHashCode", self.incidentErrorHashCode),
+            object.put("tags", self.tags),
+            object.put("businessId", self.businessId),
+            object.put("processDefinitionId", self.processDefinitionId),
+            object.put("processDefinitionName", self.processDefinitionName),
+            object.put("processDefinitionVersion", self.processDefinitionVersion),
+            object.put("processDefinitionVersionTag", self.processDefinitionVersionTag),
+            object.put("processDefinitionKey", self.processDefinitionKey)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Process instance search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceFilter`.
-public struct ProcessInstanceFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessInstanceFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The start date.
     ///
     /// Added in 8.6.
@@ -1352,12 +1548,47 @@ public struct ProcessInstanceFilter: Codable, Hashable, Sendable, NodeDecodable 
         else { return nil }
         return Self(startDate: v0, endDate: v1, state: v2, hasIncident: v3, suspendedDate: v4, tenantId: v5, variables: v6, processInstanceKey: v7, parentProcessInstanceKey: v8, parentElementInstanceKey: v9, batchOperationId: v10, batchOperationKey: v11, errorMessage: v12, hasRetriesLeft: v13, elementInstanceState: v14, elementId: v15, hasElementInstanceIncident: v16, incidentErrorHashCode: v17, tags: v18, businessId: v19, processDefinitionId: v20, processDefinitionName: v21, processDefinitionVersion: v22, processDefinitionVersionTag: v23, processDefinitionKey: v24, or: v25)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(26)
+        guard
+            object.put("startDate", self.startDate),
+            object.put("endDate", self.endDate),
+            object.put("state", self.state),
+            object.put("hasIncident", self.hasIncident),
+            object.put("suspendedDate", self.suspendedDate),
+            object.put("tenantId", self.tenantId),
+            object.put("variables", self.variables),
+            object.put("processInstanceKey", self.processInstanceKey),
+            object.put("parentProcessInstanceKey", self.parentProcessInstanceKey),
+            object.put("parentElementInstanceKey", self.parentElementInstanceKey),
+            object.put("batchOperationId", self._batchOperationId),
+            object.put("batchOperationKey", self.batchOperationKey),
+            object.put("errorMessage", self.errorMessage),
+            object.put("hasRetriesLeft", self.hasRetriesLeft),
+            object.put("elementInstanceState", self.elementInstanceState),
+            object.put("elementId", self.elementId),
+            object.put("hasElementInstanceIncident", self.hasElementInstanceIncident),
+            object.put("incidentErrorHashCode", self.incidentErrorHashCode),
+            object.put("tags", self.tags),
+            object.put("businessId", self.businessId),
+            object.put("processDefinitionId", self.processDefinitionId),
+            object.put("processDefinitionName", self.processDefinitionName),
+            object.put("processDefinitionVersion", self.processDefinitionVersion),
+            object.put("processDefinitionVersionTag", self.processDefinitionVersionTag),
+            object.put("processDefinitionKey", self.processDefinitionKey),
+            object.put("$or", self.or)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Process instance search response.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceSearchQueryResult`.
-public struct ProcessInstanceSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct ProcessInstanceSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -1384,12 +1615,23 @@ public struct ProcessInstanceSearchQueryResult: Codable, Hashable, Sendable, Pag
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Process instance search response item.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceResult`.
-public struct ProcessInstanceResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessInstanceResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Id of a process definition, from the model. Only ids of process definitions that are deployed are useful.
     ///
     /// Added in 8.8.
@@ -1526,10 +1768,36 @@ public struct ProcessInstanceResult: Codable, Hashable, Sendable, NodeDecodable 
         else { return nil }
         return Self(processDefinitionId: v0, processDefinitionName: v1, processDefinitionVersion: v2, processDefinitionVersionTag: v3, startDate: v4, endDate: v5, state: v6, suspendedDate: v7, hasIncident: v8, tenantId: v9, processInstanceKey: v10, processDefinitionKey: v11, parentProcessInstanceKey: v12, parentElementInstanceKey: v13, rootProcessInstanceKey: v14, tags: v15, businessId: v16)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(17)
+        guard
+            object.put("processDefinitionId", self.processDefinitionId),
+            object.put("processDefinitionName", self.processDefinitionName),
+            object.put("processDefinitionVersion", self.processDefinitionVersion),
+            object.put("processDefinitionVersionTag", self.processDefinitionVersionTag),
+            object.put("startDate", self.startDate),
+            object.put("endDate", self.endDate),
+            object.put("state", self.state),
+            object.put("suspendedDate", self.suspendedDate),
+            object.put("hasIncident", self.hasIncident),
+            object.put("tenantId", self.tenantId),
+            object.put("processInstanceKey", self.processInstanceKey),
+            object.put("processDefinitionKey", self.processDefinitionKey),
+            object.put("parentProcessInstanceKey", self.parentProcessInstanceKey),
+            object.put("parentElementInstanceKey", self.parentElementInstanceKey),
+            object.put("rootProcessInstanceKey", self.rootProcessInstanceKey),
+            object.put("tags", self.tags),
+            object.put("businessId", self.businessId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/CancelProcessInstanceRequest`.
-public struct CancelProcessInstanceRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct CancelProcessInstanceRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
     /// Must be > 0 if provided.
     public var operationReference: OperationReference?
@@ -1549,11 +1817,21 @@ public struct CancelProcessInstanceRequest: Codable, Hashable, Sendable, NodeDec
             let v0: OperationReference? = object.optional("operationReference")
         else { return nil }
         return Self(operationReference: v0)
+    }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("operationReference", self.operationReference)
+        else { return nil }
+        return .object(object)
     }
 }
 
 /// - Remark: Generated from `#/components/schemas/DeleteProcessInstanceRequest`.
-public struct DeleteProcessInstanceRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct DeleteProcessInstanceRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
     /// Must be > 0 if provided.
     public var operationReference: OperationReference?
@@ -1573,11 +1851,21 @@ public struct DeleteProcessInstanceRequest: Codable, Hashable, Sendable, NodeDec
             let v0: OperationReference? = object.optional("operationReference")
         else { return nil }
         return Self(operationReference: v0)
+    }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("operationReference", self.operationReference)
+        else { return nil }
+        return .object(object)
     }
 }
 
 /// - Remark: Generated from `#/components/schemas/SuspendProcessInstanceRequest`.
-public struct SuspendProcessInstanceRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct SuspendProcessInstanceRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
     /// Must be > 0 if provided.
     public var operationReference: OperationReference?
@@ -1597,11 +1885,21 @@ public struct SuspendProcessInstanceRequest: Codable, Hashable, Sendable, NodeDe
             let v0: OperationReference? = object.optional("operationReference")
         else { return nil }
         return Self(operationReference: v0)
+    }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("operationReference", self.operationReference)
+        else { return nil }
+        return .object(object)
     }
 }
 
 /// - Remark: Generated from `#/components/schemas/ResumeProcessInstanceRequest`.
-public struct ResumeProcessInstanceRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct ResumeProcessInstanceRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
     /// Must be > 0 if provided.
     public var operationReference: OperationReference?
@@ -1622,10 +1920,20 @@ public struct ResumeProcessInstanceRequest: Codable, Hashable, Sendable, NodeDec
         else { return nil }
         return Self(operationReference: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("operationReference", self.operationReference)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceCallHierarchyEntry`.
-public struct ProcessInstanceCallHierarchyEntry: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessInstanceCallHierarchyEntry: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The key of the process instance.
     public var processInstanceKey: ProcessInstanceKey
     /// The key of the process definition.
@@ -1655,12 +1963,24 @@ public struct ProcessInstanceCallHierarchyEntry: Codable, Hashable, Sendable, No
         else { return nil }
         return Self(processInstanceKey: v0, processDefinitionKey: v1, processDefinitionName: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("processInstanceKey", self.processInstanceKey),
+            object.put("processDefinitionKey", self.processDefinitionKey),
+            object.put("processDefinitionName", self.processDefinitionName)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Process instance sequence flows query response.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceSequenceFlowsQueryResult`.
-public struct ProcessInstanceSequenceFlowsQueryResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessInstanceSequenceFlowsQueryResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The sequence flows.
     public var items: [ProcessInstanceSequenceFlowResult]
 
@@ -1680,12 +2000,22 @@ public struct ProcessInstanceSequenceFlowsQueryResult: Codable, Hashable, Sendab
         else { return nil }
         return Self(items: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Process instance sequence flow result.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceSequenceFlowResult`.
-public struct ProcessInstanceSequenceFlowResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessInstanceSequenceFlowResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The sequence flow id.
     public var sequenceFlowId: String
     /// The key of this process instance.
@@ -1739,12 +2069,28 @@ public struct ProcessInstanceSequenceFlowResult: Codable, Hashable, Sendable, No
         else { return nil }
         return Self(sequenceFlowId: v0, processInstanceKey: v1, rootProcessInstanceKey: v2, processDefinitionKey: v3, processDefinitionId: v4, elementId: v5, tenantId: v6)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(7)
+        guard
+            object.put("sequenceFlowId", self.sequenceFlowId),
+            object.put("processInstanceKey", self.processInstanceKey),
+            object.put("rootProcessInstanceKey", self.rootProcessInstanceKey),
+            object.put("processDefinitionKey", self.processDefinitionKey),
+            object.put("processDefinitionId", self.processDefinitionId),
+            object.put("elementId", self.elementId),
+            object.put("tenantId", self.tenantId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Process instance element statistics query response.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceElementStatisticsQueryResult`.
-public struct ProcessInstanceElementStatisticsQueryResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessInstanceElementStatisticsQueryResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The element statistics.
     public var items: [ProcessElementStatisticsResult]
 
@@ -1764,12 +2110,22 @@ public struct ProcessInstanceElementStatisticsQueryResult: Codable, Hashable, Se
         else { return nil }
         return Self(items: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Process instance wait state statistics query response.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceWaitStateStatisticsQueryResult`.
-public struct ProcessInstanceWaitStateStatisticsQueryResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessInstanceWaitStateStatisticsQueryResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The wait state statistics.
     public var items: [ProcessInstanceWaitStateStatisticsResult]
 
@@ -1789,12 +2145,22 @@ public struct ProcessInstanceWaitStateStatisticsQueryResult: Codable, Hashable, 
         else { return nil }
         return Self(items: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Process instance wait state statistics response item.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceWaitStateStatisticsResult`.
-public struct ProcessInstanceWaitStateStatisticsResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessInstanceWaitStateStatisticsResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The element id for which the wait states are aggregated.
     public var elementId: ElementId
     /// The total number of waiting instances of the element.
@@ -1819,12 +2185,23 @@ public struct ProcessInstanceWaitStateStatisticsResult: Codable, Hashable, Senda
         else { return nil }
         return Self(elementId: v0, waitingCount: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("elementId", self.elementId),
+            object.put("waitingCount", self.waitingCount)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The migration instructions describe how to migrate a process instance from one process definition to another.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceMigrationInstruction`.
-public struct ProcessInstanceMigrationInstruction: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessInstanceMigrationInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The key of process definition to migrate the process instance to.
     public var targetProcessDefinitionKey: ProcessDefinitionKey
     /// Element mappings from the source process instance to the target process instance.
@@ -1855,12 +2232,24 @@ public struct ProcessInstanceMigrationInstruction: Codable, Hashable, Sendable, 
         else { return nil }
         return Self(targetProcessDefinitionKey: v0, mappingInstructions: v1, operationReference: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("targetProcessDefinitionKey", self.targetProcessDefinitionKey),
+            object.put("mappingInstructions", self.mappingInstructions),
+            object.put("operationReference", self.operationReference)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The mapping instructions describe how to map elements from the source process definition to the target process definition.
 ///
 /// - Remark: Generated from `#/components/schemas/MigrateProcessInstanceMappingInstruction`.
-public struct MigrateProcessInstanceMappingInstruction: Codable, Hashable, Sendable, NodeDecodable {
+public struct MigrateProcessInstanceMappingInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The element id to migrate from.
     ///
     /// Added in 8.6.
@@ -1889,12 +2278,23 @@ public struct MigrateProcessInstanceMappingInstruction: Codable, Hashable, Senda
         else { return nil }
         return Self(sourceElementId: v0, targetElementId: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("sourceElementId", self.sourceElementId),
+            object.put("targetElementId", self.targetElementId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The instruction describing the business id to assign to a running process instance.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceBusinessIdAssignmentInstruction`.
-public struct ProcessInstanceBusinessIdAssignmentInstruction: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessInstanceBusinessIdAssignmentInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// An optional, user-defined string identifier that identifies the process instance
     /// within the scope of a process definition (scoped by tenant). If provided and uniqueness
     /// enforcement is enabled, the engine will reject creation if another root process instance
@@ -1918,10 +2318,20 @@ public struct ProcessInstanceBusinessIdAssignmentInstruction: Codable, Hashable,
         else { return nil }
         return Self(businessId: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("businessId", self.businessId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceModificationInstruction`.
-public struct ProcessInstanceModificationInstruction: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessInstanceModificationInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
     /// Must be > 0 if provided.
     public var operationReference: OperationReference?
@@ -1959,12 +2369,25 @@ public struct ProcessInstanceModificationInstruction: Codable, Hashable, Sendabl
         else { return nil }
         return Self(operationReference: v0, activateInstructions: v1, moveInstructions: v2, terminateInstructions: v3)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(4)
+        guard
+            object.put("operationReference", self.operationReference),
+            object.put("activateInstructions", self.activateInstructions),
+            object.put("moveInstructions", self.moveInstructions),
+            object.put("terminateInstructions", self.terminateInstructions)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Instruction describing an element to activate.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceModificationActivateInstruction`.
-public struct ProcessInstanceModificationActivateInstruction: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessInstanceModificationActivateInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The id of the element to activate.
     public var elementId: ElementId
     /// Instructions describing which variables to create or update.
@@ -1997,12 +2420,24 @@ public struct ProcessInstanceModificationActivateInstruction: Codable, Hashable,
         else { return nil }
         return Self(elementId: v0, variableInstructions: v1, ancestorElementInstanceKey: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("elementId", self.elementId),
+            object.put("variableInstructions", self.variableInstructions),
+            object.put("ancestorElementInstanceKey", self.ancestorElementInstanceKey)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Instruction describing which variables to create or update.
 ///
 /// - Remark: Generated from `#/components/schemas/ModifyProcessInstanceVariableInstruction`.
-public struct ModifyProcessInstanceVariableInstruction: Codable, Hashable, Sendable, NodeDecodable {
+public struct ModifyProcessInstanceVariableInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// JSON document that will instantiate the variables at the scope defined by the scopeId.
     /// It must be a JSON object, as variables will be mapped in a key-value fashion.
     public var variables: [String: JSONValue]
@@ -2029,6 +2464,17 @@ public struct ModifyProcessInstanceVariableInstruction: Codable, Hashable, Senda
         else { return nil }
         return Self(variables: v0, scopeId: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("variables", self.variables),
+            object.put("scopeId", self.scopeId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Instruction describing a move operation. This instruction will terminate active element
@@ -2037,7 +2483,7 @@ public struct ModifyProcessInstanceVariableInstruction: Codable, Hashable, Senda
 /// body instances will activate new element instances at the target id.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceModificationMoveInstruction`.
-public struct ProcessInstanceModificationMoveInstruction: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessInstanceModificationMoveInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Defines the source element identifier for the move instruction. It can either be a sourceElementId, or sourceElementInstanceKey.
     public var sourceElementInstruction: SourceElementInstruction
     /// The target element id.
@@ -2073,12 +2519,25 @@ public struct ProcessInstanceModificationMoveInstruction: Codable, Hashable, Sen
         else { return nil }
         return Self(sourceElementInstruction: v0, targetElementId: v1, ancestorScopeInstruction: v2, variableInstructions: v3)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(4)
+        guard
+            object.put("sourceElementInstruction", self.sourceElementInstruction),
+            object.put("targetElementId", self.targetElementId),
+            object.put("ancestorScopeInstruction", self.ancestorScopeInstruction),
+            object.put("variableInstructions", self.variableInstructions)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Defines the source element identifier for the move instruction. It can either be a sourceElementId, or sourceElementInstanceKey.
 ///
 /// - Remark: Generated from `#/components/schemas/SourceElementInstruction`.
-public enum SourceElementInstruction: Codable, Hashable, Sendable, NodeDecodable {
+public enum SourceElementInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The `byId` variant.
     case byId(SourceElementIdInstruction)
     /// The `byKey` variant.
@@ -2110,7 +2569,7 @@ public enum SourceElementInstruction: Codable, Hashable, Sendable, NodeDecodable
 /// one at targetElementId.
 ///
 /// - Remark: Generated from `#/components/schemas/SourceElementIdInstruction`.
-public struct SourceElementIdInstruction: Codable, Hashable, Sendable, NodeDecodable {
+public struct SourceElementIdInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The type of source element instruction.
     public var sourceType: String?
     /// The id of the source element for the move instruction.
@@ -2135,13 +2594,24 @@ public struct SourceElementIdInstruction: Codable, Hashable, Sendable, NodeDecod
         else { return nil }
         return Self(sourceType: v0, sourceElementId: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("sourceType", self.sourceType),
+            object.put("sourceElementId", self.sourceElementId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Defines an instruction with a sourceElementInstanceKey. The move instruction with this sourceType will terminate one active element
 /// instance with the sourceElementInstanceKey and activate a new element instance at targetElementId.
 ///
 /// - Remark: Generated from `#/components/schemas/SourceElementInstanceKeyInstruction`.
-public struct SourceElementInstanceKeyInstruction: Codable, Hashable, Sendable, NodeDecodable {
+public struct SourceElementInstanceKeyInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The type of source element instruction.
     public var sourceType: String?
     /// The source element instance key for the move instruction.
@@ -2166,13 +2636,24 @@ public struct SourceElementInstanceKeyInstruction: Codable, Hashable, Sendable, 
         else { return nil }
         return Self(sourceType: v0, sourceElementInstanceKey: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("sourceType", self.sourceType),
+            object.put("sourceElementInstanceKey", self.sourceElementInstanceKey)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Defines the ancestor scope for the created element instances. The default behavior resembles
 /// a "direct" scope instruction with an `ancestorElementInstanceKey` of `"-1"`.
 ///
 /// - Remark: Generated from `#/components/schemas/AncestorScopeInstruction`.
-public enum AncestorScopeInstruction: Codable, Hashable, Sendable, NodeDecodable {
+public enum AncestorScopeInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The `direct` variant.
     case direct(DirectAncestorKeyInstruction)
     /// The `inferred` variant.
@@ -2206,7 +2687,7 @@ public enum AncestorScopeInstruction: Codable, Hashable, Sendable, NodeDecodable
 /// Provides a concrete key to use as ancestor scope for the created element instance.
 ///
 /// - Remark: Generated from `#/components/schemas/DirectAncestorKeyInstruction`.
-public struct DirectAncestorKeyInstruction: Codable, Hashable, Sendable, NodeDecodable {
+public struct DirectAncestorKeyInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The type of ancestor scope instruction.
     public var ancestorScopeType: String?
     /// The key of the ancestor scope the element instance should be created in.
@@ -2234,12 +2715,23 @@ public struct DirectAncestorKeyInstruction: Codable, Hashable, Sendable, NodeDec
         else { return nil }
         return Self(ancestorScopeType: v0, ancestorElementInstanceKey: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("ancestorScopeType", self.ancestorScopeType),
+            object.put("ancestorElementInstanceKey", self.ancestorElementInstanceKey)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Instructs the engine to derive the ancestor scope key from the source element's hierarchy. The engine traverses the source element's ancestry to find an instance that matches one of the target element's flow scopes, ensuring the target is activated in the correct scope.
 ///
 /// - Remark: Generated from `#/components/schemas/InferredAncestorKeyInstruction`.
-public struct InferredAncestorKeyInstruction: Codable, Hashable, Sendable, NodeDecodable {
+public struct InferredAncestorKeyInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The type of ancestor scope instruction.
     public var ancestorScopeType: String?
 
@@ -2258,13 +2750,23 @@ public struct InferredAncestorKeyInstruction: Codable, Hashable, Sendable, NodeD
             let v0: String? = object.optional("ancestorScopeType")
         else { return nil }
         return Self(ancestorScopeType: v0)
+    }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("ancestorScopeType", self.ancestorScopeType)
+        else { return nil }
+        return .object(object)
     }
 }
 
 /// Instructs the engine to use the source's direct parent key as the ancestor scope key for the target element. This is a simpler alternative to `inferred` that skips hierarchy traversal and directly uses the source's parent key. This is useful when the source and target elements are siblings within the same flow scope.
 ///
 /// - Remark: Generated from `#/components/schemas/UseSourceParentKeyInstruction`.
-public struct UseSourceParentKeyInstruction: Codable, Hashable, Sendable, NodeDecodable {
+public struct UseSourceParentKeyInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The type of ancestor scope instruction.
     public var ancestorScopeType: String?
 
@@ -2284,12 +2786,22 @@ public struct UseSourceParentKeyInstruction: Codable, Hashable, Sendable, NodeDe
         else { return nil }
         return Self(ancestorScopeType: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("ancestorScopeType", self.ancestorScopeType)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Instruction describing which elements to terminate.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceModificationTerminateInstruction`.
-public enum ProcessInstanceModificationTerminateInstruction: Codable, Hashable, Sendable, NodeDecodable {
+public enum ProcessInstanceModificationTerminateInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// A ``ProcessInstanceModificationTerminateByIdInstruction`` value.
     case processInstanceModificationTerminateByIdInstruction(ProcessInstanceModificationTerminateByIdInstruction)
     /// A ``ProcessInstanceModificationTerminateByKeyInstruction`` value.
@@ -2326,7 +2838,7 @@ public enum ProcessInstanceModificationTerminateInstruction: Codable, Hashable, 
 /// at runtime by the given id.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceModificationTerminateByIdInstruction`.
-public struct ProcessInstanceModificationTerminateByIdInstruction: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessInstanceModificationTerminateByIdInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The id of the elements to terminate. The element instances are determined at runtime.
     ///
     /// Added in 8.9.
@@ -2348,12 +2860,22 @@ public struct ProcessInstanceModificationTerminateByIdInstruction: Codable, Hash
         else { return nil }
         return Self(elementId: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("elementId", self.elementId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Instruction providing the key of the element instance to terminate.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceModificationTerminateByKeyInstruction`.
-public struct ProcessInstanceModificationTerminateByKeyInstruction: Codable, Hashable, Sendable, NodeDecodable {
+public struct ProcessInstanceModificationTerminateByKeyInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The key of the element instance to terminate.
     public var elementInstanceKey: ElementInstanceKey
 
@@ -2373,12 +2895,22 @@ public struct ProcessInstanceModificationTerminateByKeyInstruction: Codable, Has
         else { return nil }
         return Self(elementInstanceKey: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("elementInstanceKey", self.elementInstanceKey)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Process instance states
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceStateEnum`.
-public enum ProcessInstanceStateEnum: CamundaEnum, NodeDecodable {
+public enum ProcessInstanceStateEnum: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `ACTIVE`
     case active
     /// `COMPLETED`
@@ -2420,7 +2952,7 @@ public enum ProcessInstanceStateEnum: CamundaEnum, NodeDecodable {
 /// Advanced ProcessInstanceStateEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedProcessInstanceStateFilter`.
-public struct AdvancedProcessInstanceStateFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedProcessInstanceStateFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     public var eq: ProcessInstanceStateEnum?
     /// Checks for inequality with the provided value.
@@ -2466,6 +2998,20 @@ public struct AdvancedProcessInstanceStateFilter: Codable, Hashable, Sendable, N
             let v4: LikeFilter? = object.optional("$like")
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
+    }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$like", self.like)
+        else { return nil }
+        return .object(object)
     }
 }
 

@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/RoleCreateRequest`.
-public struct RoleCreateRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct RoleCreateRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The ID of the new role.
     public var roleId: RoleId
     /// The display name of the new role.
@@ -33,10 +33,22 @@ public struct RoleCreateRequest: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(roleId: v0, name: v1, description: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("roleId", self.roleId),
+            object.put("name", self.name),
+            object.put("description", self.description)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleCreateResult`.
-public struct RoleCreateResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct RoleCreateResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The ID of the created role.
     public var roleId: RoleId
     /// The display name of the created role.
@@ -66,10 +78,22 @@ public struct RoleCreateResult: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(roleId: v0, name: v1, description: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("roleId", self.roleId),
+            object.put("name", self.name),
+            object.put("description", self.description)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleUpdateRequest`.
-public struct RoleUpdateRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct RoleUpdateRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The display name of the new role.
     public var name: String
     /// The description of the new role.
@@ -94,10 +118,21 @@ public struct RoleUpdateRequest: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(name: v0, description: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("name", self.name),
+            object.put("description", self.description)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleUpdateResult`.
-public struct RoleUpdateResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct RoleUpdateResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The display name of the updated role.
     public var name: String
     /// The description of the updated role.
@@ -127,12 +162,24 @@ public struct RoleUpdateResult: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(name: v0, description: v1, roleId: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("name", self.name),
+            object.put("description", self.description),
+            object.put("roleId", self.roleId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Role search response item.
 ///
 /// - Remark: Generated from `#/components/schemas/RoleResult`.
-public struct RoleResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct RoleResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The role name.
     public var name: String
     /// The role id.
@@ -162,10 +209,22 @@ public struct RoleResult: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(name: v0, roleId: v1, description: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("name", self.name),
+            object.put("roleId", self.roleId),
+            object.put("description", self.description)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleSearchQuerySortRequest`.
-public struct RoleSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct RoleSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -191,8 +250,19 @@ public struct RoleSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecod
         return Self(field: v0, order: v1)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("field", self.field),
+            object.put("order", self.order)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable {
+    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `name`
         case name
         /// `roleId`
@@ -226,7 +296,7 @@ public struct RoleSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecod
 /// Role search request.
 ///
 /// - Remark: Generated from `#/components/schemas/RoleSearchQueryRequest`.
-public struct RoleSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
+public struct RoleSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -258,12 +328,24 @@ public struct RoleSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSear
         else { return nil }
         return Self(page: v0, sort: v1, filter: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("page", self.page),
+            object.put("sort", self.sort),
+            object.put("filter", self.filter)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Role filter request
 ///
 /// - Remark: Generated from `#/components/schemas/RoleFilter`.
-public struct RoleFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct RoleFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The role ID search filters.
     public var roleId: RoleId?
     /// The role name search filters.
@@ -288,12 +370,23 @@ public struct RoleFilter: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(roleId: v0, name: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("roleId", self.roleId),
+            object.put("name", self.name)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Role search response.
 ///
 /// - Remark: Generated from `#/components/schemas/RoleSearchQueryResult`.
-public struct RoleSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct RoleSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -320,10 +413,21 @@ public struct RoleSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearc
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleUserResult`.
-public struct RoleUserResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct RoleUserResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The unique name of a user.
     public var username: Username
 
@@ -343,10 +447,20 @@ public struct RoleUserResult: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(username: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("username", self.username)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleUserSearchResult`.
-public struct RoleUserSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct RoleUserSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -373,10 +487,21 @@ public struct RoleUserSearchResult: Codable, Hashable, Sendable, PaginatedSearch
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleUserSearchQueryRequest`.
-public struct RoleUserSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
+public struct RoleUserSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -403,10 +528,21 @@ public struct RoleUserSearchQueryRequest: Codable, Hashable, Sendable, Paginated
         else { return nil }
         return Self(page: v0, sort: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("sort", self.sort)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleUserSearchQuerySortRequest`.
-public struct RoleUserSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct RoleUserSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -432,8 +568,19 @@ public struct RoleUserSearchQuerySortRequest: Codable, Hashable, Sendable, NodeD
         return Self(field: v0, order: v1)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("field", self.field),
+            object.put("order", self.order)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable {
+    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `username`
         case username
         /// A value this SDK version does not know, kept as received.
@@ -461,7 +608,7 @@ public struct RoleUserSearchQuerySortRequest: Codable, Hashable, Sendable, NodeD
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleClientResult`.
-public struct RoleClientResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct RoleClientResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The ID of the client.
     public var clientId: ClientId
 
@@ -481,10 +628,20 @@ public struct RoleClientResult: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(clientId: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("clientId", self.clientId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleClientSearchResult`.
-public struct RoleClientSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct RoleClientSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -511,10 +668,21 @@ public struct RoleClientSearchResult: Codable, Hashable, Sendable, PaginatedSear
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleClientSearchQueryRequest`.
-public struct RoleClientSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
+public struct RoleClientSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -541,10 +709,21 @@ public struct RoleClientSearchQueryRequest: Codable, Hashable, Sendable, Paginat
         else { return nil }
         return Self(page: v0, sort: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("sort", self.sort)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleClientSearchQuerySortRequest`.
-public struct RoleClientSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct RoleClientSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -570,8 +749,19 @@ public struct RoleClientSearchQuerySortRequest: Codable, Hashable, Sendable, Nod
         return Self(field: v0, order: v1)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("field", self.field),
+            object.put("order", self.order)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable {
+    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `clientId`
         case clientId
         /// A value this SDK version does not know, kept as received.
@@ -599,7 +789,7 @@ public struct RoleClientSearchQuerySortRequest: Codable, Hashable, Sendable, Nod
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleGroupResult`.
-public struct RoleGroupResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct RoleGroupResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The id of the group.
     public var groupId: GroupId
 
@@ -619,10 +809,20 @@ public struct RoleGroupResult: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(groupId: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("groupId", self.groupId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleGroupSearchResult`.
-public struct RoleGroupSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct RoleGroupSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -649,10 +849,21 @@ public struct RoleGroupSearchResult: Codable, Hashable, Sendable, PaginatedSearc
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleGroupSearchQueryRequest`.
-public struct RoleGroupSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
+public struct RoleGroupSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -679,10 +890,21 @@ public struct RoleGroupSearchQueryRequest: Codable, Hashable, Sendable, Paginate
         else { return nil }
         return Self(page: v0, sort: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("sort", self.sort)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleMappingRuleSearchResult`.
-public struct RoleMappingRuleSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct RoleMappingRuleSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -709,10 +931,21 @@ public struct RoleMappingRuleSearchResult: Codable, Hashable, Sendable, Paginate
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleGroupSearchQuerySortRequest`.
-public struct RoleGroupSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct RoleGroupSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -738,8 +971,19 @@ public struct RoleGroupSearchQuerySortRequest: Codable, Hashable, Sendable, Node
         return Self(field: v0, order: v1)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("field", self.field),
+            object.put("order", self.order)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable {
+    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `groupId`
         case groupId
         /// A value this SDK version does not know, kept as received.

@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/SearchQueryRequest`.
-public struct SearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
+public struct SearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -25,12 +25,22 @@ public struct SearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQu
         else { return nil }
         return Self(page: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("page", self.page)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Pagination criteria. Can use offset-based pagination (from/limit) OR cursor-based pagination (after/before + limit), but not both.
 ///
 /// - Remark: Generated from `#/components/schemas/SearchQueryPageRequest`.
-public enum SearchQueryPageRequest: Codable, Hashable, Sendable, NodeDecodable {
+public enum SearchQueryPageRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// A ``LimitPagination`` value.
     case limitPagination(LimitPagination)
     /// A ``OffsetPagination`` value.
@@ -76,7 +86,7 @@ public enum SearchQueryPageRequest: Codable, Hashable, Sendable, NodeDecodable {
 /// Limit-based pagination
 ///
 /// - Remark: Generated from `#/components/schemas/LimitPagination`.
-public struct LimitPagination: Codable, Hashable, Sendable, NodeDecodable {
+public struct LimitPagination: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The maximum number of items to return in one request.
     public var limit: Int32?
 
@@ -96,12 +106,22 @@ public struct LimitPagination: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(limit: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("limit", self.limit)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Offset-based pagination
 ///
 /// - Remark: Generated from `#/components/schemas/OffsetPagination`.
-public struct OffsetPagination: Codable, Hashable, Sendable, NodeDecodable {
+public struct OffsetPagination: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The index of items to start searching from.
     ///
     /// Added in 8.6.
@@ -130,12 +150,23 @@ public struct OffsetPagination: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(from: v0, limit: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("from", self.from),
+            object.put("limit", self.limit)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Cursor-based forward pagination
 ///
 /// - Remark: Generated from `#/components/schemas/CursorForwardPagination`.
-public struct CursorForwardPagination: Codable, Hashable, Sendable, NodeDecodable {
+public struct CursorForwardPagination: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Use the `endCursor` value from the previous response to fetch the next page of results.
     ///
     /// Added in 8.8.
@@ -164,12 +195,23 @@ public struct CursorForwardPagination: Codable, Hashable, Sendable, NodeDecodabl
         else { return nil }
         return Self(after: v0, limit: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("after", self.after),
+            object.put("limit", self.limit)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Cursor-based backward pagination
 ///
 /// - Remark: Generated from `#/components/schemas/CursorBackwardPagination`.
-public struct CursorBackwardPagination: Codable, Hashable, Sendable, NodeDecodable {
+public struct CursorBackwardPagination: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Use the `startCursor` value from the previous response to fetch the previous page of results.
     ///
     /// Added in 8.8.
@@ -196,10 +238,21 @@ public struct CursorBackwardPagination: Codable, Hashable, Sendable, NodeDecodab
         else { return nil }
         return Self(before: v0, limit: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("before", self.before),
+            object.put("limit", self.limit)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/SearchQueryResponse`.
-public struct SearchQueryResponse: Codable, Hashable, Sendable, NodeDecodable {
+public struct SearchQueryResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -221,12 +274,22 @@ public struct SearchQueryResponse: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(page: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("page", self.page)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The order in which to sort the related field.
 ///
 /// - Remark: Generated from `#/components/schemas/SortOrderEnum`.
-public enum SortOrderEnum: CamundaEnum, NodeDecodable {
+public enum SortOrderEnum: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `ASC`
     case asc
     /// `DESC`
@@ -259,7 +322,7 @@ public enum SortOrderEnum: CamundaEnum, NodeDecodable {
 /// Pagination information about the search results.
 ///
 /// - Remark: Generated from `#/components/schemas/SearchQueryPageResponse`.
-public struct SearchQueryPageResponse: Codable, Hashable, Sendable, NodeDecodable {
+public struct SearchQueryPageResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Total items matching the criteria.
     public var totalItems: Int64
     /// Indicates whether the `totalItems` value has been capped due to system limits. When true, `totalItems` is a lower bound and the actual number of matching items is greater than the reported value.
@@ -299,5 +362,18 @@ public struct SearchQueryPageResponse: Codable, Hashable, Sendable, NodeDecodabl
             let v3: EndCursor? = object.optional("endCursor")
         else { return nil }
         return Self(totalItems: v0, hasMoreTotalItems: v1, startCursor: v2, endCursor: v3)
+    }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(4)
+        guard
+            object.put("totalItems", self.totalItems),
+            object.put("hasMoreTotalItems", self.hasMoreTotalItems),
+            object.put("startCursor", self.startCursor),
+            object.put("endCursor", self.endCursor)
+        else { return nil }
+        return .object(object)
     }
 }

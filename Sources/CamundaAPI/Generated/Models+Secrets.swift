@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/SecretResolveRequest`.
-public struct SecretResolveRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct SecretResolveRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The secret references to resolve, each of the form `camunda.secrets.<name>`.
     /// Duplicate references are deduplicated by the server and resolved once.
     /// At most 20 references may be requested in a single batch.
@@ -25,12 +25,22 @@ public struct SecretResolveRequest: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(references: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("references", self.references)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The per-reference outcome of a resolve request.
 ///
 /// - Remark: Generated from `#/components/schemas/SecretResolveResult`.
-public struct SecretResolveResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct SecretResolveResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The references that were successfully resolved.
     public var resolved: [ResolvedSecret]
     /// The references that could not be resolved, each with a typed error code.
@@ -55,10 +65,21 @@ public struct SecretResolveResult: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(resolved: v0, errors: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("resolved", self.resolved),
+            object.put("errors", self.errors)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ResolvedSecret`.
-public struct ResolvedSecret: Codable, Hashable, Sendable, NodeDecodable {
+public struct ResolvedSecret: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The resolved secret reference of the form `camunda.secrets.<name>`.
     public var reference: String
     /// The resolved secret value.
@@ -83,10 +104,21 @@ public struct ResolvedSecret: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(reference: v0, value: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("reference", self.reference),
+            object.put("value", self.value)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/SecretResolutionError`.
-public struct SecretResolutionError: Codable, Hashable, Sendable, NodeDecodable {
+public struct SecretResolutionError: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The secret reference that could not be resolved.
     public var reference: String
     /// The typed reason a reference could not be resolved.
@@ -125,6 +157,18 @@ public struct SecretResolutionError: Codable, Hashable, Sendable, NodeDecodable 
         else { return nil }
         return Self(reference: v0, code: v1, message: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("reference", self.reference),
+            object.put("code", self.code),
+            object.put("message", self.message)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The typed reason a reference could not be resolved.
@@ -138,7 +182,7 @@ public struct SecretResolutionError: Codable, Hashable, Sendable, NodeDecodable 
 ///   not be read. Whether the secret exists is not implied.
 ///
 /// - Remark: Generated from `#/components/schemas/SecretErrorCode`.
-public enum SecretErrorCode: CamundaEnum, NodeDecodable {
+public enum SecretErrorCode: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `NOT_FOUND`
     case notFound
     /// `ACCESS_DENIED`
@@ -189,7 +233,7 @@ public typealias SecretListRequest = [String: JSONValue]
 /// so that is not yet a breaking-contract concern.
 ///
 /// - Remark: Generated from `#/components/schemas/SecretListResult`.
-public struct SecretListResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct SecretListResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The secret references, each of the form `camunda.secrets.<name>`.
     public var references: [String]
 
@@ -208,5 +252,15 @@ public struct SecretListResult: Codable, Hashable, Sendable, NodeDecodable {
             let v0: [String] = object.required("references")
         else { return nil }
         return Self(references: v0)
+    }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("references", self.references)
+        else { return nil }
+        return .object(object)
     }
 }

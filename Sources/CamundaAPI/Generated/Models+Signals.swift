@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/SignalBroadcastRequest`.
-public struct SignalBroadcastRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct SignalBroadcastRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The name of the signal to broadcast.
     public var signalName: String
     /// The signal variables as a JSON object.
@@ -33,10 +33,22 @@ public struct SignalBroadcastRequest: Codable, Hashable, Sendable, NodeDecodable
         else { return nil }
         return Self(signalName: v0, variables: v1, tenantId: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("signalName", self.signalName),
+            object.put("variables", self.variables),
+            object.put("tenantId", self.tenantId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/SignalBroadcastResult`.
-public struct SignalBroadcastResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct SignalBroadcastResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The tenant ID of the signal that was broadcast.
     public var tenantId: TenantId
     /// The key of the broadcasted signal.
@@ -61,12 +73,23 @@ public struct SignalBroadcastResult: Codable, Hashable, Sendable, NodeDecodable 
         else { return nil }
         return Self(tenantId: v0, signalKey: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("tenantId", self.tenantId),
+            object.put("signalKey", self.signalKey)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// System-generated key for an signal.
 ///
 /// - Remark: Generated from `#/components/schemas/SignalKey`.
-public struct SignalKey: CamundaIdentifier, NodeDecodable {
+public struct SignalKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.

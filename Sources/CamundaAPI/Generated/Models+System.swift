@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/UsageMetricsResponse`.
-public struct UsageMetricsResponse: Codable, Hashable, Sendable, NodeDecodable {
+public struct UsageMetricsResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The amount of created root process instances.
     public var processInstances: Int64
     /// The amount of executed decision instances.
@@ -43,10 +43,24 @@ public struct UsageMetricsResponse: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(processInstances: v0, decisionInstances: v1, assignees: v2, activeTenants: v3, tenants: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("processInstances", self.processInstances),
+            object.put("decisionInstances", self.decisionInstances),
+            object.put("assignees", self.assignees),
+            object.put("activeTenants", self.activeTenants),
+            object.put("tenants", self.tenants)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/UsageMetricsResponseItem`.
-public struct UsageMetricsResponseItem: Codable, Hashable, Sendable, NodeDecodable {
+public struct UsageMetricsResponseItem: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The amount of created root process instances.
     public var processInstances: Int64
     /// The amount of executed decision instances.
@@ -76,13 +90,25 @@ public struct UsageMetricsResponseItem: Codable, Hashable, Sendable, NodeDecodab
         else { return nil }
         return Self(processInstances: v0, decisionInstances: v1, assignees: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("processInstances", self.processInstances),
+            object.put("decisionInstances", self.decisionInstances),
+            object.put("assignees", self.assignees)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Envelope for all system configuration sections. Each property
 /// represents a feature area.
 ///
 /// - Remark: Generated from `#/components/schemas/SystemConfigurationResponse`.
-public struct SystemConfigurationResponse: Codable, Hashable, Sendable, NodeDecodable {
+public struct SystemConfigurationResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Configuration for job metrics collection and export.
     public var jobMetrics: JobMetricsConfigurationResponse
     /// Configuration for active Camunda components in the deployment.
@@ -130,12 +156,26 @@ public struct SystemConfigurationResponse: Codable, Hashable, Sendable, NodeDeco
         else { return nil }
         return Self(jobMetrics: v0, components: v1, deployment: v2, authentication: v3, cloud: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("jobMetrics", self.jobMetrics),
+            object.put("components", self.components),
+            object.put("deployment", self.deployment),
+            object.put("authentication", self.authentication),
+            object.put("cloud", self.cloud)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Configuration for job metrics collection and export.
 ///
 /// - Remark: Generated from `#/components/schemas/JobMetricsConfigurationResponse`.
-public struct JobMetricsConfigurationResponse: Codable, Hashable, Sendable, NodeDecodable {
+public struct JobMetricsConfigurationResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Whether job metrics export is enabled.
     public var enabled: Bool
     /// The interval at which job metrics are exported, as an ISO 8601 duration.
@@ -180,12 +220,27 @@ public struct JobMetricsConfigurationResponse: Codable, Hashable, Sendable, Node
         else { return nil }
         return Self(enabled: v0, exportInterval: v1, maxWorkerNameLength: v2, maxJobTypeLength: v3, maxTenantIdLength: v4, maxUniqueKeys: v5)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(6)
+        guard
+            object.put("enabled", self.enabled),
+            object.put("exportInterval", self.exportInterval),
+            object.put("maxWorkerNameLength", self.maxWorkerNameLength),
+            object.put("maxJobTypeLength", self.maxJobTypeLength),
+            object.put("maxTenantIdLength", self.maxTenantIdLength),
+            object.put("maxUniqueKeys", self.maxUniqueKeys)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Configuration for active Camunda components in the deployment.
 ///
 /// - Remark: Generated from `#/components/schemas/ComponentsConfigurationResponse`.
-public struct ComponentsConfigurationResponse: Codable, Hashable, Sendable, NodeDecodable {
+public struct ComponentsConfigurationResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// List of webapp components whose UI is enabled in this deployment.
     public var active: [WebappComponent]
 
@@ -205,12 +260,22 @@ public struct ComponentsConfigurationResponse: Codable, Hashable, Sendable, Node
         else { return nil }
         return Self(active: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("active", self.active)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Configuration for deployment characteristics.
 ///
 /// - Remark: Generated from `#/components/schemas/DeploymentConfigurationResponse`.
-public struct DeploymentConfigurationResponse: Codable, Hashable, Sendable, NodeDecodable {
+public struct DeploymentConfigurationResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Whether multi-tenancy is enabled.
     public var isMultiTenancyEnabled: Bool
     /// The maximum HTTP request size in bytes.
@@ -235,12 +300,23 @@ public struct DeploymentConfigurationResponse: Codable, Hashable, Sendable, Node
         else { return nil }
         return Self(isMultiTenancyEnabled: v0, maxRequestSize: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("isMultiTenancyEnabled", self.isMultiTenancyEnabled),
+            object.put("maxRequestSize", self.maxRequestSize)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Configuration for authentication and session management.
 ///
 /// - Remark: Generated from `#/components/schemas/AuthenticationConfigurationResponse`.
-public struct AuthenticationConfigurationResponse: Codable, Hashable, Sendable, NodeDecodable {
+public struct AuthenticationConfigurationResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Whether users can log out (false for SaaS deployments).
     public var canLogout: Bool
     /// Whether login is delegated to an external identity provider.
@@ -265,12 +341,23 @@ public struct AuthenticationConfigurationResponse: Codable, Hashable, Sendable, 
         else { return nil }
         return Self(canLogout: v0, isLoginDelegated: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("canLogout", self.canLogout),
+            object.put("isLoginDelegated", self.isLoginDelegated)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Configuration for SaaS/cloud-specific settings.
 ///
 /// - Remark: Generated from `#/components/schemas/CloudConfigurationResponse`.
-public struct CloudConfigurationResponse: Codable, Hashable, Sendable, NodeDecodable {
+public struct CloudConfigurationResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The cloud deployment stage.
     public var stage: CloudStage?
 
@@ -290,12 +377,22 @@ public struct CloudConfigurationResponse: Codable, Hashable, Sendable, NodeDecod
         else { return nil }
         return Self(stage: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("stage", self.stage)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// A Camunda webapp component name.
 ///
 /// - Remark: Generated from `#/components/schemas/WebappComponent`.
-public enum WebappComponent: CamundaEnum, NodeDecodable {
+public enum WebappComponent: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `operate`
     case operate
     /// `tasklist`
@@ -332,7 +429,7 @@ public enum WebappComponent: CamundaEnum, NodeDecodable {
 /// The cloud deployment stage.
 ///
 /// - Remark: Generated from `#/components/schemas/CloudStage`.
-public enum CloudStage: CamundaEnum, NodeDecodable {
+public enum CloudStage: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `dev`
     case dev
     /// `int`

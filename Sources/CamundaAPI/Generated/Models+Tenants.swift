@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/TenantCreateRequest`.
-public struct TenantCreateRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct TenantCreateRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The unique ID for the tenant. Must be 31 characters or less and match
     /// `^[\w.-]{1,31}$` (word characters, `.`, `-`). The literal
     /// `<default>` is also accepted as the default-tenant alias.
@@ -35,10 +35,22 @@ public struct TenantCreateRequest: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(tenantId: v0, name: v1, description: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("tenantId", self.tenantId),
+            object.put("name", self.name),
+            object.put("description", self.description)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantCreateResult`.
-public struct TenantCreateResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct TenantCreateResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The unique identifier of the created tenant.
     public var tenantId: TenantId
     /// The name of the tenant.
@@ -68,10 +80,22 @@ public struct TenantCreateResult: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(tenantId: v0, name: v1, description: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("tenantId", self.tenantId),
+            object.put("name", self.name),
+            object.put("description", self.description)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantUpdateRequest`.
-public struct TenantUpdateRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct TenantUpdateRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The new name of the tenant.
     public var name: String
     /// The new description of the tenant.
@@ -96,10 +120,21 @@ public struct TenantUpdateRequest: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(name: v0, description: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("name", self.name),
+            object.put("description", self.description)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantUpdateResult`.
-public struct TenantUpdateResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct TenantUpdateResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The unique identifier of the updated tenant.
     public var tenantId: TenantId
     /// The name of the tenant.
@@ -129,12 +164,24 @@ public struct TenantUpdateResult: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(tenantId: v0, name: v1, description: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("tenantId", self.tenantId),
+            object.put("name", self.name),
+            object.put("description", self.description)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Tenant search response item.
 ///
 /// - Remark: Generated from `#/components/schemas/TenantResult`.
-public struct TenantResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct TenantResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The tenant name.
     public var name: String
     /// The unique identifier of the tenant.
@@ -164,10 +211,22 @@ public struct TenantResult: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(name: v0, tenantId: v1, description: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("name", self.name),
+            object.put("tenantId", self.tenantId),
+            object.put("description", self.description)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantSearchQuerySortRequest`.
-public struct TenantSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct TenantSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -193,8 +252,19 @@ public struct TenantSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDec
         return Self(field: v0, order: v1)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("field", self.field),
+            object.put("order", self.order)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable {
+    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `key`
         case key
         /// `name`
@@ -232,7 +302,7 @@ public struct TenantSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDec
 /// Tenant search request
 ///
 /// - Remark: Generated from `#/components/schemas/TenantSearchQueryRequest`.
-public struct TenantSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
+public struct TenantSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -264,12 +334,24 @@ public struct TenantSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSe
         else { return nil }
         return Self(page: v0, sort: v1, filter: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("page", self.page),
+            object.put("sort", self.sort),
+            object.put("filter", self.filter)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Tenant filter request
 ///
 /// - Remark: Generated from `#/components/schemas/TenantFilter`.
-public struct TenantFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct TenantFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The unique identifier of the tenant.
     public var tenantId: TenantId?
     /// The name of the tenant.
@@ -294,12 +376,23 @@ public struct TenantFilter: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(tenantId: v0, name: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("tenantId", self.tenantId),
+            object.put("name", self.name)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Tenant search response.
 ///
 /// - Remark: Generated from `#/components/schemas/TenantSearchQueryResult`.
-public struct TenantSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct TenantSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -326,10 +419,21 @@ public struct TenantSearchQueryResult: Codable, Hashable, Sendable, PaginatedSea
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantUserResult`.
-public struct TenantUserResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct TenantUserResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The unique name of a user.
     public var username: Username
 
@@ -349,10 +453,20 @@ public struct TenantUserResult: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(username: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("username", self.username)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantUserSearchResult`.
-public struct TenantUserSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct TenantUserSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -379,10 +493,21 @@ public struct TenantUserSearchResult: Codable, Hashable, Sendable, PaginatedSear
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantUserSearchQueryRequest`.
-public struct TenantUserSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
+public struct TenantUserSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -409,10 +534,21 @@ public struct TenantUserSearchQueryRequest: Codable, Hashable, Sendable, Paginat
         else { return nil }
         return Self(page: v0, sort: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("sort", self.sort)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantUserSearchQuerySortRequest`.
-public struct TenantUserSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct TenantUserSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -438,8 +574,19 @@ public struct TenantUserSearchQuerySortRequest: Codable, Hashable, Sendable, Nod
         return Self(field: v0, order: v1)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("field", self.field),
+            object.put("order", self.order)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable {
+    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `username`
         case username
         /// A value this SDK version does not know, kept as received.
@@ -467,7 +614,7 @@ public struct TenantUserSearchQuerySortRequest: Codable, Hashable, Sendable, Nod
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantClientResult`.
-public struct TenantClientResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct TenantClientResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The ID of the client.
     public var clientId: ClientId
 
@@ -487,10 +634,20 @@ public struct TenantClientResult: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(clientId: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("clientId", self.clientId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantClientSearchResult`.
-public struct TenantClientSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct TenantClientSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -517,10 +674,21 @@ public struct TenantClientSearchResult: Codable, Hashable, Sendable, PaginatedSe
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantClientSearchQueryRequest`.
-public struct TenantClientSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
+public struct TenantClientSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -547,10 +715,21 @@ public struct TenantClientSearchQueryRequest: Codable, Hashable, Sendable, Pagin
         else { return nil }
         return Self(page: v0, sort: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("sort", self.sort)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantClientSearchQuerySortRequest`.
-public struct TenantClientSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct TenantClientSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -576,8 +755,19 @@ public struct TenantClientSearchQuerySortRequest: Codable, Hashable, Sendable, N
         return Self(field: v0, order: v1)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("field", self.field),
+            object.put("order", self.order)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable {
+    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `clientId`
         case clientId
         /// A value this SDK version does not know, kept as received.
@@ -605,7 +795,7 @@ public struct TenantClientSearchQuerySortRequest: Codable, Hashable, Sendable, N
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantGroupResult`.
-public struct TenantGroupResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct TenantGroupResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The group ID.
     public var groupId: GroupId
 
@@ -625,10 +815,20 @@ public struct TenantGroupResult: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(groupId: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("groupId", self.groupId)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantGroupSearchResult`.
-public struct TenantGroupSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct TenantGroupSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -655,10 +855,21 @@ public struct TenantGroupSearchResult: Codable, Hashable, Sendable, PaginatedSea
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantGroupSearchQueryRequest`.
-public struct TenantGroupSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
+public struct TenantGroupSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -685,10 +896,21 @@ public struct TenantGroupSearchQueryRequest: Codable, Hashable, Sendable, Pagina
         else { return nil }
         return Self(page: v0, sort: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("sort", self.sort)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantRoleSearchResult`.
-public struct TenantRoleSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct TenantRoleSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -715,10 +937,21 @@ public struct TenantRoleSearchResult: Codable, Hashable, Sendable, PaginatedSear
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantMappingRuleSearchResult`.
-public struct TenantMappingRuleSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct TenantMappingRuleSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -745,10 +978,21 @@ public struct TenantMappingRuleSearchResult: Codable, Hashable, Sendable, Pagina
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantGroupSearchQuerySortRequest`.
-public struct TenantGroupSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct TenantGroupSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -774,8 +1018,19 @@ public struct TenantGroupSearchQuerySortRequest: Codable, Hashable, Sendable, No
         return Self(field: v0, order: v1)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("field", self.field),
+            object.put("order", self.order)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable {
+    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `groupId`
         case groupId
         /// A value this SDK version does not know, kept as received.

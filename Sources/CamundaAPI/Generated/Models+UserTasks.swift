@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/UserTaskSearchQuerySortRequest`.
-public struct UserTaskSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct UserTaskSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -29,8 +29,19 @@ public struct UserTaskSearchQuerySortRequest: Codable, Hashable, Sendable, NodeD
         return Self(field: v0, order: v1)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("field", self.field),
+            object.put("order", self.order)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable {
+    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `creationDate`
         case creationDate
         /// `completionDate`
@@ -84,7 +95,7 @@ public struct UserTaskSearchQuerySortRequest: Codable, Hashable, Sendable, NodeD
 /// User task search query request.
 ///
 /// - Remark: Generated from `#/components/schemas/UserTaskSearchQuery`.
-public struct UserTaskSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
+public struct UserTaskSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -116,12 +127,24 @@ public struct UserTaskSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQ
         else { return nil }
         return Self(page: v0, sort: v1, filter: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("page", self.page),
+            object.put("sort", self.sort),
+            object.put("filter", self.filter)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// User task filter request.
 ///
 /// - Remark: Generated from `#/components/schemas/UserTaskFilter`.
-public struct UserTaskFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct UserTaskFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The user task state.
     public var state: UserTaskStateFilterProperty?
     /// The assignee of the user task.
@@ -267,12 +290,42 @@ public struct UserTaskFilter: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(state: v0, assignee: v1, businessId: v2, priority: v3, elementId: v4, name: v5, candidateGroup: v6, candidateUser: v7, tenantId: v8, processDefinitionId: v9, creationDate: v10, completionDate: v11, followUpDate: v12, dueDate: v13, processInstanceVariables: v14, localVariables: v15, userTaskKey: v16, processDefinitionKey: v17, processInstanceKey: v18, elementInstanceKey: v19, tags: v20)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(21)
+        guard
+            object.put("state", self.state),
+            object.put("assignee", self.assignee),
+            object.put("businessId", self.businessId),
+            object.put("priority", self.priority),
+            object.put("elementId", self.elementId),
+            object.put("name", self.name),
+            object.put("candidateGroup", self.candidateGroup),
+            object.put("candidateUser", self.candidateUser),
+            object.put("tenantId", self.tenantId),
+            object.put("processDefinitionId", self.processDefinitionId),
+            object.put("creationDate", self.creationDate),
+            object.put("completionDate", self.completionDate),
+            object.put("followUpDate", self.followUpDate),
+            object.put("dueDate", self.dueDate),
+            object.put("processInstanceVariables", self.processInstanceVariables),
+            object.put("localVariables", self.localVariables),
+            object.put("userTaskKey", self.userTaskKey),
+            object.put("processDefinitionKey", self.processDefinitionKey),
+            object.put("processInstanceKey", self.processInstanceKey),
+            object.put("elementInstanceKey", self.elementInstanceKey),
+            object.put("tags", self.tags)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// User task search query response.
 ///
 /// - Remark: Generated from `#/components/schemas/UserTaskSearchQueryResult`.
-public struct UserTaskSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct UserTaskSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -299,10 +352,21 @@ public struct UserTaskSearchQueryResult: Codable, Hashable, Sendable, PaginatedS
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/UserTaskResult`.
-public struct UserTaskResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct UserTaskResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The name for this user task.
     ///
     /// Added in 8.8.
@@ -498,10 +562,44 @@ public struct UserTaskResult: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(name: v0, state: v1, assignee: v2, elementId: v3, candidateGroups: v4, candidateUsers: v5, processDefinitionId: v6, creationDate: v7, completionDate: v8, followUpDate: v9, dueDate: v10, tenantId: v11, externalFormReference: v12, processDefinitionVersion: v13, customHeaders: v14, priority: v15, userTaskKey: v16, elementInstanceKey: v17, processName: v18, processDefinitionKey: v19, processInstanceKey: v20, rootProcessInstanceKey: v21, businessId: v22, formKey: v23, tags: v24)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(25)
+        guard
+            object.put("name", self.name),
+            object.put("state", self.state),
+            object.put("assignee", self.assignee),
+            object.put("elementId", self.elementId),
+            object.put("candidateGroups", self.candidateGroups),
+            object.put("candidateUsers", self.candidateUsers),
+            object.put("processDefinitionId", self.processDefinitionId),
+            object.put("creationDate", self.creationDate),
+            object.put("completionDate", self.completionDate),
+            object.put("followUpDate", self.followUpDate),
+            object.put("dueDate", self.dueDate),
+            object.put("tenantId", self.tenantId),
+            object.put("externalFormReference", self.externalFormReference),
+            object.put("processDefinitionVersion", self.processDefinitionVersion),
+            object.put("customHeaders", self.customHeaders),
+            object.put("priority", self.priority),
+            object.put("userTaskKey", self.userTaskKey),
+            object.put("elementInstanceKey", self.elementInstanceKey),
+            object.put("processName", self.processName),
+            object.put("processDefinitionKey", self.processDefinitionKey),
+            object.put("processInstanceKey", self.processInstanceKey),
+            object.put("rootProcessInstanceKey", self.rootProcessInstanceKey),
+            object.put("businessId", self.businessId),
+            object.put("formKey", self.formKey),
+            object.put("tags", self.tags)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/UserTaskCompletionRequest`.
-public struct UserTaskCompletionRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct UserTaskCompletionRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The variables to complete the user task with.
     public var variables: [String: JSONValue]?
     /// A custom action value that will be accessible from user task events resulting from this endpoint invocation. If not provided, it will default to "complete".
@@ -526,10 +624,21 @@ public struct UserTaskCompletionRequest: Codable, Hashable, Sendable, NodeDecoda
         else { return nil }
         return Self(variables: v0, action: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("variables", self.variables),
+            object.put("action", self.action)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/UserTaskAssignmentRequest`.
-public struct UserTaskAssignmentRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct UserTaskAssignmentRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The assignee for the user task. The assignee must not be empty or `null`.
     public var assignee: String?
     /// By default, the task is reassigned if it was already assigned. Set this to `false` to return an error in such cases. The task must then first be unassigned to be assigned again. Use this when you have users picking from group task queues to prevent race conditions.
@@ -559,10 +668,22 @@ public struct UserTaskAssignmentRequest: Codable, Hashable, Sendable, NodeDecoda
         else { return nil }
         return Self(assignee: v0, allowOverride: v1, action: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("assignee", self.assignee),
+            object.put("allowOverride", self.allowOverride),
+            object.put("action", self.action)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/UserTaskUpdateRequest`.
-public struct UserTaskUpdateRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct UserTaskUpdateRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// JSON object with changed task attribute values.
     ///
     /// The following attributes can be adjusted with this endpoint, additional attributes
@@ -602,6 +723,17 @@ public struct UserTaskUpdateRequest: Codable, Hashable, Sendable, NodeDecodable 
         else { return nil }
         return Self(changeset: v0, action: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("changeset", self.changeset),
+            object.put("action", self.action)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// JSON object with changed task attribute values.
@@ -622,7 +754,7 @@ public struct UserTaskUpdateRequest: Codable, Hashable, Sendable, NodeDecodable 
 /// This ensures correct event emission for assignee changes.
 ///
 /// - Remark: Generated from `#/components/schemas/Changeset`.
-public struct Changeset: Codable, Hashable, Sendable, NodeDecodable {
+public struct Changeset: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The due date of the task. Reset by providing an empty String.
     public var dueDate: DateUpdate?
     /// The follow-up date of the task. Reset by providing an empty String.
@@ -664,10 +796,24 @@ public struct Changeset: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(dueDate: v0, followUpDate: v1, candidateUsers: v2, candidateGroups: v3, priority: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("dueDate", self.dueDate),
+            object.put("followUpDate", self.followUpDate),
+            object.put("candidateUsers", self.candidateUsers),
+            object.put("candidateGroups", self.candidateGroups),
+            object.put("priority", self.priority)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/UserTaskVariableSearchQuerySortRequest`.
-public struct UserTaskVariableSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct UserTaskVariableSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -693,8 +839,19 @@ public struct UserTaskVariableSearchQuerySortRequest: Codable, Hashable, Sendabl
         return Self(field: v0, order: v1)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("field", self.field),
+            object.put("order", self.order)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable {
+    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `value`
         case value
         /// `name`
@@ -744,7 +901,7 @@ public struct UserTaskVariableSearchQuerySortRequest: Codable, Hashable, Sendabl
 /// User task search query request.
 ///
 /// - Remark: Generated from `#/components/schemas/UserTaskVariableSearchQueryRequest`.
-public struct UserTaskVariableSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
+public struct UserTaskVariableSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -776,12 +933,24 @@ public struct UserTaskVariableSearchQueryRequest: Codable, Hashable, Sendable, P
         else { return nil }
         return Self(page: v0, sort: v1, filter: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("page", self.page),
+            object.put("sort", self.sort),
+            object.put("filter", self.filter)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// User task effective variable search query request. Uses offset-based pagination only.
 ///
 /// - Remark: Generated from `#/components/schemas/UserTaskEffectiveVariableSearchQueryRequest`.
-public struct UserTaskEffectiveVariableSearchQueryRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct UserTaskEffectiveVariableSearchQueryRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Pagination parameters.
     public var page: OffsetPagination?
     /// Sort field criteria.
@@ -811,12 +980,24 @@ public struct UserTaskEffectiveVariableSearchQueryRequest: Codable, Hashable, Se
         else { return nil }
         return Self(page: v0, sort: v1, filter: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("page", self.page),
+            object.put("sort", self.sort),
+            object.put("filter", self.filter)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// User task search query request.
 ///
 /// - Remark: Generated from `#/components/schemas/UserTaskAuditLogSearchQueryRequest`.
-public struct UserTaskAuditLogSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
+public struct UserTaskAuditLogSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -848,13 +1029,25 @@ public struct UserTaskAuditLogSearchQueryRequest: Codable, Hashable, Sendable, P
         else { return nil }
         return Self(page: v0, sort: v1, filter: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("page", self.page),
+            object.put("sort", self.sort),
+            object.put("filter", self.filter)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The state of the user task.
 /// Note: FAILED state is only for legacy job-worker-based tasks.
 ///
 /// - Remark: Generated from `#/components/schemas/UserTaskStateEnum`.
-public enum UserTaskStateEnum: CamundaEnum, NodeDecodable {
+public enum UserTaskStateEnum: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `CREATING`
     case creating
     /// `CREATED`
@@ -915,7 +1108,7 @@ public enum UserTaskStateEnum: CamundaEnum, NodeDecodable {
 /// The user task variable search filters.
 ///
 /// - Remark: Generated from `#/components/schemas/UserTaskVariableFilter`.
-public struct UserTaskVariableFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct UserTaskVariableFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Name of the variable.
     public var name: StringFilterProperty?
 
@@ -935,6 +1128,16 @@ public struct UserTaskVariableFilter: Codable, Hashable, Sendable, NodeDecodable
         else { return nil }
         return Self(name: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("name", self.name)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// UserTaskStateEnum property with full advanced search capabilities.
@@ -946,7 +1149,7 @@ public typealias UserTaskStateFilterProperty = FilterProperty<UserTaskStateEnum,
 /// Advanced UserTaskStateEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedUserTaskStateFilter`.
-public struct AdvancedUserTaskStateFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedUserTaskStateFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.8.
@@ -1003,12 +1206,26 @@ public struct AdvancedUserTaskStateFilter: Codable, Hashable, Sendable, NodeDeco
         else { return nil }
         return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$neq", self.neq),
+            object.put("$exists", self.exists),
+            object.put("$in", self.`in`),
+            object.put("$like", self.like)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The user task audit log search filters.
 ///
 /// - Remark: Generated from `#/components/schemas/UserTaskAuditLogFilter`.
-public struct UserTaskAuditLogFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct UserTaskAuditLogFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The audit log operation type search filter.
     public var operationType: OperationTypeFilterProperty?
     /// The audit log result search filter.
@@ -1047,5 +1264,19 @@ public struct UserTaskAuditLogFilter: Codable, Hashable, Sendable, NodeDecodable
             let v4: StringFilterProperty? = object.optional("actorId")
         else { return nil }
         return Self(operationType: v0, result: v1, timestamp: v2, actorType: v3, actorId: v4)
+    }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("operationType", self.operationType),
+            object.put("result", self.result),
+            object.put("timestamp", self.timestamp),
+            object.put("actorType", self.actorType),
+            object.put("actorId", self.actorId)
+        else { return nil }
+        return .object(object)
     }
 }

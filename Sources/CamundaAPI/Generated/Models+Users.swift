@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/UserRequest`.
-public struct UserRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct UserRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The password of the user.
     public var password: String
     /// The username of the new user.
@@ -38,10 +38,23 @@ public struct UserRequest: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(password: v0, username: v1, name: v2, email: v3)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(4)
+        guard
+            object.put("password", self.password),
+            object.put("username", self.username),
+            object.put("name", self.name),
+            object.put("email", self.email)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/UserCreateResult`.
-public struct UserCreateResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct UserCreateResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The username of the created user.
     public var username: Username
     /// The name of the user.
@@ -71,10 +84,22 @@ public struct UserCreateResult: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(username: v0, name: v1, email: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("username", self.username),
+            object.put("name", self.name),
+            object.put("email", self.email)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/UserUpdateRequest`.
-public struct UserUpdateRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct UserUpdateRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The password of the user. If blank, the password is unchanged.
     public var password: String?
     /// The name of the user.
@@ -104,10 +129,22 @@ public struct UserUpdateRequest: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(password: v0, name: v1, email: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("password", self.password),
+            object.put("name", self.name),
+            object.put("email", self.email)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/UserUpdateResult`.
-public struct UserUpdateResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct UserUpdateResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The username of the updated user.
     public var username: Username
     /// The name of the user.
@@ -137,10 +174,22 @@ public struct UserUpdateResult: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(username: v0, name: v1, email: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("username", self.username),
+            object.put("name", self.name),
+            object.put("email", self.email)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/UserResult`.
-public struct UserResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct UserResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The username of the user.
     public var username: Username
     /// The name of the user.
@@ -170,10 +219,22 @@ public struct UserResult: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(username: v0, name: v1, email: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("username", self.username),
+            object.put("name", self.name),
+            object.put("email", self.email)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/UserSearchQuerySortRequest`.
-public struct UserSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct UserSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -199,8 +260,19 @@ public struct UserSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecod
         return Self(field: v0, order: v1)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("field", self.field),
+            object.put("order", self.order)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable {
+    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `username`
         case username
         /// `name`
@@ -236,7 +308,7 @@ public struct UserSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecod
 }
 
 /// - Remark: Generated from `#/components/schemas/UserSearchQueryRequest`.
-public struct UserSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
+public struct UserSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -268,12 +340,24 @@ public struct UserSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSear
         else { return nil }
         return Self(page: v0, sort: v1, filter: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("page", self.page),
+            object.put("sort", self.sort),
+            object.put("filter", self.filter)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// User search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/UserFilter`.
-public struct UserFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct UserFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The username of the user.
     public var username: StringFilterProperty?
     /// The name of the user.
@@ -303,10 +387,22 @@ public struct UserFilter: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(username: v0, name: v1, email: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("username", self.username),
+            object.put("name", self.name),
+            object.put("email", self.email)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/UserSearchResult`.
-public struct UserSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct UserSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -332,5 +428,16 @@ public struct UserSearchResult: Codable, Hashable, Sendable, PaginatedSearchResu
             let v1: [UserResult] = object.required("items")
         else { return nil }
         return Self(page: v0, items: v1)
+    }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
     }
 }

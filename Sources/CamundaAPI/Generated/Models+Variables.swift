@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/VariableSearchQuerySortRequest`.
-public struct VariableSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct VariableSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -29,8 +29,19 @@ public struct VariableSearchQuerySortRequest: Codable, Hashable, Sendable, NodeD
         return Self(field: v0, order: v1)
     }
 
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("field", self.field),
+            object.put("order", self.order)
+        else { return nil }
+        return .object(object)
+    }
+
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable {
+    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
         /// `value`
         case value
         /// `name`
@@ -80,7 +91,7 @@ public struct VariableSearchQuerySortRequest: Codable, Hashable, Sendable, NodeD
 /// Variable search query request.
 ///
 /// - Remark: Generated from `#/components/schemas/VariableSearchQuery`.
-public struct VariableSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable {
+public struct VariableSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -112,12 +123,24 @@ public struct VariableSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQ
         else { return nil }
         return Self(page: v0, sort: v1, filter: v2)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("page", self.page),
+            object.put("sort", self.sort),
+            object.put("filter", self.filter)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Variable filter request.
 ///
 /// - Remark: Generated from `#/components/schemas/VariableFilter`.
-public struct VariableFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct VariableFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Name of the variable.
     public var name: StringFilterProperty?
     /// The value of the variable.
@@ -174,12 +197,28 @@ public struct VariableFilter: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(name: v0, value: v1, tenantId: v2, isTruncated: v3, variableKey: v4, scopeKey: v5, processInstanceKey: v6)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(7)
+        guard
+            object.put("name", self.name),
+            object.put("value", self.value),
+            object.put("tenantId", self.tenantId),
+            object.put("isTruncated", self.isTruncated),
+            object.put("variableKey", self.variableKey),
+            object.put("scopeKey", self.scopeKey),
+            object.put("processInstanceKey", self.processInstanceKey)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Variable search query response.
 ///
 /// - Remark: Generated from `#/components/schemas/VariableSearchQueryResult`.
-public struct VariableSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable {
+public struct VariableSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -206,12 +245,23 @@ public struct VariableSearchQueryResult: Codable, Hashable, Sendable, PaginatedS
         else { return nil }
         return Self(page: v0, items: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("page", self.page),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Variable search response item.
 ///
 /// - Remark: Generated from `#/components/schemas/VariableSearchResult`.
-public struct VariableSearchResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct VariableSearchResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Name of this variable.
     public var name: String
     /// Tenant ID of this variable.
@@ -273,12 +323,29 @@ public struct VariableSearchResult: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(name: v0, tenantId: v1, variableKey: v2, scopeKey: v3, processInstanceKey: v4, rootProcessInstanceKey: v5, value: v6, isTruncated: v7)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(8)
+        guard
+            object.put("name", self.name),
+            object.put("tenantId", self.tenantId),
+            object.put("variableKey", self.variableKey),
+            object.put("scopeKey", self.scopeKey),
+            object.put("processInstanceKey", self.processInstanceKey),
+            object.put("rootProcessInstanceKey", self.rootProcessInstanceKey),
+            object.put("value", self.value),
+            object.put("isTruncated", self.isTruncated)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Variable search response item.
 ///
 /// - Remark: Generated from `#/components/schemas/VariableResult`.
-public struct VariableResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct VariableResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Name of this variable.
     public var name: String
     /// Tenant ID of this variable.
@@ -335,12 +402,28 @@ public struct VariableResult: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(name: v0, tenantId: v1, variableKey: v2, scopeKey: v3, processInstanceKey: v4, rootProcessInstanceKey: v5, value: v6)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(7)
+        guard
+            object.put("name", self.name),
+            object.put("tenantId", self.tenantId),
+            object.put("variableKey", self.variableKey),
+            object.put("scopeKey", self.scopeKey),
+            object.put("processInstanceKey", self.processInstanceKey),
+            object.put("rootProcessInstanceKey", self.rootProcessInstanceKey),
+            object.put("value", self.value)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// Variable response item.
 ///
 /// - Remark: Generated from `#/components/schemas/VariableResultBase`.
-public struct VariableResultBase: Codable, Hashable, Sendable, NodeDecodable {
+public struct VariableResultBase: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Name of this variable.
     public var name: String
     /// Tenant ID of this variable.
@@ -392,10 +475,25 @@ public struct VariableResultBase: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(name: v0, tenantId: v1, variableKey: v2, scopeKey: v3, processInstanceKey: v4, rootProcessInstanceKey: v5)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(6)
+        guard
+            object.put("name", self.name),
+            object.put("tenantId", self.tenantId),
+            object.put("variableKey", self.variableKey),
+            object.put("scopeKey", self.scopeKey),
+            object.put("processInstanceKey", self.processInstanceKey),
+            object.put("rootProcessInstanceKey", self.rootProcessInstanceKey)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/VariableValueFilterProperty`.
-public struct VariableValueFilterProperty: Codable, Hashable, Sendable, NodeDecodable {
+public struct VariableValueFilterProperty: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// Name of the variable.
     public var name: String
     /// The value of the variable.
@@ -423,10 +521,21 @@ public struct VariableValueFilterProperty: Codable, Hashable, Sendable, NodeDeco
         else { return nil }
         return Self(name: v0, value: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("name", self.name),
+            object.put("value", self.value)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/SetVariableRequest`.
-public struct SetVariableRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct SetVariableRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// JSON object representing the variables to set in the element’s scope.
     public var variables: [String: JSONValue]
     /// If set to `true`, the variables are merged strictly into the local scope (as specified
@@ -469,5 +578,17 @@ public struct SetVariableRequest: Codable, Hashable, Sendable, NodeDecodable {
             let v2: OperationReference? = object.optional("operationReference")
         else { return nil }
         return Self(variables: v0, local: v1, operationReference: v2)
+    }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(3)
+        guard
+            object.put("variables", self.variables),
+            object.put("local", self.local),
+            object.put("operationReference", self.operationReference)
+        else { return nil }
+        return .object(object)
     }
 }

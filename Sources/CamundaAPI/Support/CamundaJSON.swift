@@ -67,6 +67,12 @@ public enum CamundaJSON {
         fastDecode(T.self, from: try JSONParser.parseNode(data))
     }
 
+    /// For tests: the bytes through the generated fast path alone (`nil` when it does not apply).
+    package static func fastEncode<T: Encodable>(_ value: T) -> Data? { JSONTreeEncoder.fastEncode(value) }
+
+    /// For tests: the bytes through `Codable` alone.
+    package static func codableEncode<T: Encodable>(_ value: T) throws -> Data { try JSONTreeEncoder.codableEncode(value) }
+
     /// For tests: the value through `Codable` alone.
     package static func codableDecode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
         try JSONValueDecoder.decode(T.self, from: JSONParser.parseNode(data), codingPath: [])

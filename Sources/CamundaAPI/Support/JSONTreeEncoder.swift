@@ -18,7 +18,24 @@ import Foundation
 /// - A value that encodes nothing is `{}` (an error at the top level), as with `JSONEncoder`.
 enum JSONTreeEncoder {
     /// Encodes a value with the API's conventions.
+    ///
+    /// Generated models build their tree directly (``NodeEncodable``); anything that path does not
+    /// take is encoded through `Codable`, which also produces the error.
     static func encode<T: Encodable>(_ value: T) throws -> Data {
+        if let data = fastEncode(value) { return data }
+        return try codableEncode(value)
+    }
+
+    /// The bytes through the generated fast path alone; `nil` when `T` has none or it does not apply.
+    static func fastEncode<T: Encodable>(_ value: T) -> Data? {
+        guard let fast = value as? any NodeEncodable, let node = fast.encodedNode() else { return nil }
+        var writer = JSONTreeWriter()
+        guard (try? writer.write(node, depth: 0)) != nil else { return nil }
+        return Data(writer.bytes)
+    }
+
+    /// The bytes through `Codable` alone.
+    static func codableEncode<T: Encodable>(_ value: T) throws -> Data {
         let encoder = TreeEncoder(parent: nil, key: nil)
         guard let node = try encoder.wrapTopLevel(value) else {
             throw EncodingError.invalidValue(

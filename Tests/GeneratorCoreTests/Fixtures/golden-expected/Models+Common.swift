@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/Problem`.
-public struct Problem: Codable, Hashable, Sendable, NodeDecodable {
+public struct Problem: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     public var title: String?
     public var status: Int32?
 
@@ -26,12 +26,23 @@ public struct Problem: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(title: v0, status: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("title", self.title),
+            object.put("status", self.status)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// The key of a pet.
 ///
 /// - Remark: Generated from `#/components/schemas/PetKey`.
-public struct PetKey: CamundaIdentifier, NodeDecodable {
+public struct PetKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -41,7 +52,7 @@ public struct PetKey: CamundaIdentifier, NodeDecodable {
 }
 
 /// - Remark: Generated from `#/components/schemas/Weird~Name/Holder`.
-public struct WeirdNameHolder: Codable, Hashable, Sendable, NodeDecodable {
+public struct WeirdNameHolder: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     public var target: WeirdNameTarget?
 
     /// Creates a value with every property; optional ones default to `nil`.
@@ -60,13 +71,23 @@ public struct WeirdNameHolder: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(target: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("target", self.target)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/Weird~Name/Target`.
 public typealias WeirdNameTarget = String
 
 /// - Remark: Generated from `#/components/schemas/SearchRequest`.
-public struct SearchRequest: Codable, Hashable, Sendable, NodeDecodable {
+public struct SearchRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     public var limit: Int32?
 
     /// Creates a value with every property; optional ones default to `nil`.
@@ -85,10 +106,20 @@ public struct SearchRequest: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(limit: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("limit", self.limit)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/SearchResponse`.
-public struct SearchResponse: Codable, Hashable, Sendable, NodeDecodable {
+public struct SearchResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     public var total: Int64
 
     /// Creates a value with every property; optional ones default to `nil`.
@@ -107,13 +138,23 @@ public struct SearchResponse: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(total: v0)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(1)
+        guard
+            object.put("total", self.total)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/StringFilterProperty`.
 public typealias StringFilterProperty = FilterProperty<String, AdvancedStringFilter>
 
 /// - Remark: Generated from `#/components/schemas/AdvancedStringFilter`.
-public struct AdvancedStringFilter: Codable, Hashable, Sendable, NodeDecodable {
+public struct AdvancedStringFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     public var eq: String?
     public var like: String?
 
@@ -135,5 +176,16 @@ public struct AdvancedStringFilter: Codable, Hashable, Sendable, NodeDecodable {
             let v1: String? = object.optional("$like")
         else { return nil }
         return Self(eq: v0, like: v1)
+    }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("$eq", self.eq),
+            object.put("$like", self.like)
+        else { return nil }
+        return .object(object)
     }
 }

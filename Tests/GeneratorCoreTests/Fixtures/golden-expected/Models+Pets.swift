@@ -5,7 +5,7 @@ import Foundation
 /// A pet.
 ///
 /// - Remark: Generated from `#/components/schemas/Pet`.
-public struct Pet: Codable, Hashable, Sendable, NodeDecodable {
+public struct Pet: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     /// The key of a pet.
     public var petKey: PetKey
     public var name: String
@@ -42,10 +42,24 @@ public struct Pet: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(petKey: v0, name: v1, kind: v2, born: v3, family: v4)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(5)
+        guard
+            object.put("petKey", self.petKey),
+            object.put("name", self.name),
+            object.put("kind", self.kind),
+            object.put("born", self.born),
+            object.put("family", self.family)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/PetKind`.
-public enum PetKind: CamundaEnum, NodeDecodable {
+public enum PetKind: CamundaEnum, NodeDecodable, NodeEncodable {
     /// `DOG`
     case dog
     /// `CAT`
@@ -82,7 +96,7 @@ public enum PetKind: CamundaEnum, NodeDecodable {
 /// A recursive tree.
 ///
 /// - Remark: Generated from `#/components/schemas/FamilyNode`.
-public struct FamilyNode: Codable, Hashable, Sendable, NodeDecodable {
+public struct FamilyNode: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     public var name: String?
     public var children: [FamilyNode]?
 
@@ -105,10 +119,21 @@ public struct FamilyNode: Codable, Hashable, Sendable, NodeDecodable {
         else { return nil }
         return Self(name: v0, children: v1)
     }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("name", self.name),
+            object.put("children", self.children)
+        else { return nil }
+        return .object(object)
+    }
 }
 
 /// - Remark: Generated from `#/components/schemas/PetSearchQuery`.
-public struct PetSearchQuery: Codable, Hashable, Sendable, NodeDecodable {
+public struct PetSearchQuery: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     public var limit: Int32?
     public var filter: Filter?
 
@@ -132,7 +157,18 @@ public struct PetSearchQuery: Codable, Hashable, Sendable, NodeDecodable {
         return Self(limit: v0, filter: v1)
     }
 
-    public struct Filter: Codable, Hashable, Sendable, NodeDecodable {
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("limit", self.limit),
+            object.put("filter", self.filter)
+        else { return nil }
+        return .object(object)
+    }
+
+    public struct Filter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
         public var name: StringFilterProperty?
 
         /// Creates a value with every property; optional ones default to `nil`.
@@ -151,11 +187,21 @@ public struct PetSearchQuery: Codable, Hashable, Sendable, NodeDecodable {
             else { return nil }
             return Self(name: v0)
         }
+
+        /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+        func encodedNode() -> EncodedNode? {
+            let object = EncodedObject()
+            object.members.reserveCapacity(1)
+            guard
+                object.put("name", self.name)
+            else { return nil }
+            return .object(object)
+        }
     }
 }
 
 /// - Remark: Generated from `#/components/schemas/PetSearchResult`.
-public struct PetSearchResult: Codable, Hashable, Sendable, NodeDecodable {
+public struct PetSearchResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
     public var total: Int64
     public var items: [Pet]
 
@@ -177,5 +223,16 @@ public struct PetSearchResult: Codable, Hashable, Sendable, NodeDecodable {
             let v1: [Pet] = object.required("items")
         else { return nil }
         return Self(total: v0, items: v1)
+    }
+
+    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
+    func encodedNode() -> EncodedNode? {
+        let object = EncodedObject()
+        object.members.reserveCapacity(2)
+        guard
+            object.put("total", self.total),
+            object.put("items", self.items)
+        else { return nil }
+        return .object(object)
     }
 }
