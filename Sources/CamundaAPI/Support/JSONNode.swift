@@ -60,3 +60,34 @@ struct JSONMember {
         return name.withUTF8 { nameHash($0) }
     }
 }
+
+extension JSONMember {
+    /// The member named `name` (names are unique, see ``JSONNode``): a scan from `cursor` to the end
+    /// and then from the start, comparing name hashes before names; `cursor` moves past the member
+    /// found, where the next lookup of a model's members most likely succeeds at once.
+    @inline(__always)
+    static func find(_ name: String, in members: [JSONMember], cursor: inout Int) -> JSONNode? {
+        let hash = nameHash(name)
+        let count = members.count
+        let start = min(cursor, count)
+        return members.withUnsafeBufferPointer { members in
+            var position = start
+            while position < count {
+                if members[position].hash == hash, members[position].key == name {
+                    cursor = position + 1
+                    return members[position].value
+                }
+                position += 1
+            }
+            position = 0
+            while position < start {
+                if members[position].hash == hash, members[position].key == name {
+                    cursor = position + 1
+                    return members[position].value
+                }
+                position += 1
+            }
+            return nil
+        }
+    }
+}

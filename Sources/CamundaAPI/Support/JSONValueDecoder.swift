@@ -220,35 +220,12 @@ final class JSONValueDecoder: Decoder, SingleValueDecodingContainer {
         var allKeys: [Key] { members.compactMap { Key(stringValue: $0.key) } }
         func contains(_ key: Key) -> Bool { find(key.stringValue) != nil }
 
-        /// The member named `name` (names are unique, see ``JSONNode``): a scan from the decoder's
-        /// cursor to the end and then from the start, comparing name hashes before names.
+        /// The member named `name`, found from the decoder's cursor (see ``JSONMember/find(_:in:cursor:)``).
         @inline(__always)
         func find(_ name: String) -> JSONNode? {
-            let hash = JSONMember.nameHash(name)
-            let count = members.count
-            return members.withUnsafeBufferPointer { members in
-                let start = min(decoder.cursor, count)
-                var position = start
-                while position < count {
-                    if members[position].hash == hash, members[position].key == name {
-                        decoder.cursor = position + 1
-                        return members[position].value
-                    }
-                    position += 1
-                }
-                position = 0
-                while position < start {
-                    if members[position].hash == hash, members[position].key == name {
-                        decoder.cursor = position + 1
-                        return members[position].value
-                    }
-                    position += 1
-                }
-                return nil
-            }
+            JSONMember.find(name, in: members, cursor: &decoder.cursor)
         }
 
-        @inline(__always)
         func member(_ key: Key) throws -> JSONNode {
             guard let value = find(key.stringValue) else { throw keyNotFound(key) }
             return value

@@ -43,18 +43,7 @@ struct NodeObject {
 
     @inline(__always)
     mutating func member(_ name: String) -> JSONNode? {
-        let hash = JSONMember.nameHash(name)
-        let count = members.count
-        var position = cursor
-        for _ in 0..<count {
-            if position == count { position = 0 }
-            if members[position].hash == hash && members[position].key == name {
-                cursor = position + 1
-                return members[position].value
-            }
-            position += 1
-        }
-        return nil
+        JSONMember.find(name, in: members, cursor: &cursor)
     }
 
     /// A required member: `nil` when it is missing or does not decode (a `null` decodes only as `JSONValue`).
