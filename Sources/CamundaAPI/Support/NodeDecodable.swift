@@ -22,9 +22,10 @@ extension NodeDecodable {
         try? JSONValueDecoder.decode(Self.self, from: node, codingPath: [])
     }
 
-    /// ``decode(node:)`` for a caller that knows the type only as `T` (which is `Self`).
+    /// ``decode(node:)`` for a caller that knows the type only as `T` (which is `Self`; checked, once
+    /// per response, rather than assumed).
     static func decode<T>(node: JSONNode, as type: T.Type) -> T? {
-        decode(node: node).map { unsafeCast($0, to: T.self) }
+        decode(node: node).flatMap { $0 as? T }
     }
 }
 
