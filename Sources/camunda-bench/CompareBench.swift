@@ -62,25 +62,26 @@ struct CompareCommand: AsyncParsableCommand {
 
         guard let raw = chosen["raw"] else { return }
         var ratios: [BenchResult] = []
+        /// The ratios of `result` to the raw loop's, labelled `name`.
+        func ratiosToRaw(of result: BenchResult, named name: String) -> BenchResult {
+            var ratio = BenchResult(bench: "ratio")
+            ratio.add("strategy", "strategy", .string(name))
+            ratio.add("cpu_per_job_vs_raw", "CPU/job vs raw", number(result, "cpu_us_per_job") / number(raw, "cpu_us_per_job"), digits: 2)
+            ratio.add("throughput_vs_raw", "jobs/s vs raw", number(result, "jobs_per_s") / number(raw, "jobs_per_s"), digits: 2)
+            ratio.add("p50_vs_raw", "p50 latency vs raw", number(result, "p50_ms") / number(raw, "p50_ms"), digits: 2)
+            return ratio
+        }
         for mode in extraRaw {
             guard let floor = chosen["raw-\(mode.rawValue)"] else { continue }
-            var ratio = BenchResult(bench: "ratio")
-            ratio.add("strategy", "strategy", .string("raw-\(mode.rawValue)"))
-            ratio.add("cpu_per_job_vs_raw", "CPU/job vs raw", number(floor, "cpu_us_per_job") / number(raw, "cpu_us_per_job"), digits: 2)
-            ratio.add("throughput_vs_raw", "jobs/s vs raw", number(floor, "jobs_per_s") / number(raw, "jobs_per_s"), digits: 2)
-            ratio.add("p50_vs_raw", "p50 latency vs raw", number(floor, "p50_ms") / number(raw, "p50_ms"), digits: 2)
+            var ratio = ratiosToRaw(of: floor, named: "raw-\(mode.rawValue)")
             ratio.addEnvironment()
             ratios.append(ratio)
         }
         for strategy in strategies {
             guard let sdk = chosen[strategy.rawValue] else { continue }
-            var ratio = BenchResult(bench: "ratio")
-            ratio.add("strategy", "strategy", .string(strategy.rawValue))
+            var ratio = ratiosToRaw(of: sdk, named: strategy.rawValue)
             let cpuRatio = number(sdk, "cpu_us_per_job") / number(raw, "cpu_us_per_job")
             let throughputRatio = number(sdk, "jobs_per_s") / number(raw, "jobs_per_s")
-            ratio.add("cpu_per_job_vs_raw", "CPU/job vs raw", cpuRatio, digits: 2)
-            ratio.add("throughput_vs_raw", "jobs/s vs raw", throughputRatio, digits: 2)
-            ratio.add("p50_vs_raw", "p50 latency vs raw", number(sdk, "p50_ms") / number(raw, "p50_ms"), digits: 2)
             let cpuTarget = strategy == .thread ? 1.5 : 1.3
             if strategy != .process {
                 ratio.add("cpu_target", "CPU/job target", cpuTarget, digits: 1)

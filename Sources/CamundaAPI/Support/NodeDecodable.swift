@@ -65,22 +65,16 @@ struct NodeObject {
     }
 }
 
-// MARK: Standard types, as `JSONValueDecoder` decodes them
+// MARK: Standard types, through `JSONValueDecoder`'s own conversions (so both paths agree by construction)
 
 extension String: NodeDecodable {
     @inline(__always)
-    static func decode(node: JSONNode) -> String? {
-        guard case .string(let text) = node else { return nil }
-        return text
-    }
+    static func decode(node: JSONNode) -> String? { try? JSONValueDecoder.string(node, []) }
 }
 
 extension Bool: NodeDecodable {
     @inline(__always)
-    static func decode(node: JSONNode) -> Bool? {
-        guard case .bool(let flag) = node else { return nil }
-        return flag
-    }
+    static func decode(node: JSONNode) -> Bool? { try? JSONValueDecoder.bool(node, []) }
 }
 
 /// Integers: exact values only, from integral numbers or from doubles that are whole and in range.
@@ -88,13 +82,7 @@ protocol NodeDecodableInteger: NodeDecodable, FixedWidthInteger {}
 
 extension NodeDecodableInteger {
     @inline(__always)
-    static func decode(node: JSONNode) -> Self? {
-        switch node {
-        case .int(let number): Self(exactly: number)
-        case .double(let number): Self(exactly: number)
-        default: nil
-        }
-    }
+    static func decode(node: JSONNode) -> Self? { try? JSONValueDecoder.integer(Self.self, node, []) }
 }
 
 extension Int: NodeDecodableInteger {}
@@ -103,31 +91,16 @@ extension Int64: NodeDecodableInteger {}
 
 extension Double: NodeDecodable {
     @inline(__always)
-    static func decode(node: JSONNode) -> Double? {
-        switch node {
-        case .int(let number): Double(number)
-        case .double(let number): number
-        default: nil
-        }
-    }
+    static func decode(node: JSONNode) -> Double? { try? JSONValueDecoder.floating(Double.self, node, []) }
 }
 
 extension Float: NodeDecodable {
     @inline(__always)
-    static func decode(node: JSONNode) -> Float? {
-        switch node {
-        case .int(let number): Float(number)
-        case .double(let number): Float(number)
-        default: nil
-        }
-    }
+    static func decode(node: JSONNode) -> Float? { try? JSONValueDecoder.floating(Float.self, node, []) }
 }
 
 extension Date: NodeDecodable {
-    static func decode(node: JSONNode) -> Date? {
-        guard case .string(let text) = node else { return nil }
-        return CamundaJSON.parseDate(text)
-    }
+    static func decode(node: JSONNode) -> Date? { try? JSONValueDecoder.special(Date.self, node, []) }
 }
 
 extension JSONValue: NodeDecodable {
@@ -190,7 +163,6 @@ extension FilterProperty: NodeDecodable {}
 extension DateUpdate: NodeDecodable {
     static func decode(node: JSONNode) -> DateUpdate? {
         guard case .string(let text) = node else { return nil }
-        if text.isEmpty { return .clear }
-        return CamundaJSON.parseDate(text).map { .set($0) }
+        return DateUpdate(wireText: text)
     }
 }

@@ -36,10 +36,10 @@ extension EncodedObject {
     }
 }
 
-// MARK: Standard types, as `TreeEncoder` encodes them
+// MARK: Standard types, through `TreeEncoder`'s own conversions (so both paths agree by construction)
 
 extension String: NodeEncodable {
-    @inline(__always) func encodedNode() -> EncodedNode? { .string(self) }
+    @inline(__always) func encodedNode() -> EncodedNode? { TreeEncoder.special(self) }
 }
 
 extension Bool: NodeEncodable {
@@ -60,19 +60,19 @@ extension Int64: NodeEncodable {
 
 extension Double: NodeEncodable {
     /// `nil` for a non-finite value: `Codable` then throws the error with its coding path.
-    @inline(__always) func encodedNode() -> EncodedNode? { isFinite ? .double(self) : nil }
+    @inline(__always) func encodedNode() -> EncodedNode? { try? TreeEncoder.finite(self, []) }
 }
 
 extension Float: NodeEncodable {
-    @inline(__always) func encodedNode() -> EncodedNode? { isFinite ? .float(self) : nil }
+    @inline(__always) func encodedNode() -> EncodedNode? { try? TreeEncoder.finite(self, []) }
 }
 
 extension Date: NodeEncodable {
-    func encodedNode() -> EncodedNode? { .string(CamundaJSON.formatDate(self)) }
+    func encodedNode() -> EncodedNode? { TreeEncoder.special(self) }
 }
 
 extension JSONValue: NodeEncodable {
-    @inline(__always) func encodedNode() -> EncodedNode? { .json(self) }
+    @inline(__always) func encodedNode() -> EncodedNode? { TreeEncoder.special(self) }
 }
 
 extension Array: NodeEncodable where Element: NodeEncodable {
@@ -89,7 +89,7 @@ extension Array: NodeEncodable where Element: NodeEncodable {
 
 extension Dictionary: NodeEncodable where Key == String, Value: NodeEncodable {
     func encodedNode() -> EncodedNode? {
-        if Value.self == JSONValue.self { return .json(.object(unsafeCast(self, to: [String: JSONValue].self))) }
+        if let node = TreeEncoder.special(self) { return node }  // [String: JSONValue]
         let object = EncodedObject()
         object.members.reserveCapacity(count)
         for (key, value) in self {
@@ -113,12 +113,7 @@ extension CamundaIntegerIdentifier where Self: NodeEncodable {
 }
 
 extension DateUpdate: NodeEncodable {
-    func encodedNode() -> EncodedNode? {
-        switch self {
-        case .set(let date): .string(CamundaJSON.formatDate(date))
-        case .clear: .string("")
-        }
-    }
+    func encodedNode() -> EncodedNode? { .string(wireText) }
 }
 
 extension FilterProperty: NodeEncodable {}
