@@ -8,8 +8,8 @@ struct CamundaGenerate: ParsableCommand {
         commandName: "camunda-generate",
         abstract: "Generate the Swift models and client methods from the Camunda OpenAPI spec.")
 
-    @Option(help: "The spec's entry file (rest-api.yaml); files it references are read from its folder.")
-    var spec: String = "openapi/spec/rest-api.yaml"
+    @Option(help: "The spec's entry file: a bundled spec, or a multi-file spec's rest-api.yaml (files it references are read from its folder).")
+    var spec: String = "openapi/spec/rest-api.bundle.yaml"
 
     @Option(help: "The folder to write the generated Swift files into.")
     var output: String = "Sources/CamundaAPI/Generated"
@@ -34,7 +34,9 @@ struct CamundaGenerate: ParsableCommand {
         let elapsed = ContinuousClock.now - start
         let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         let verb = check ? "would write" : "written"
-        print("camunda-generate: \(generated.specFiles) spec files, \(generated.schemaCount) component schemas, \(generated.inlineTypeCount) inline types, \(generated.operationCount) operations, 0 diagnostics")
+        var stderr = StandardError()
+        for warning in generated.warnings { print("\(folder.path)/\(warning)", to: &stderr) }
+        print("camunda-generate: \(generated.specFiles) spec files, \(generated.schemaCount) component schemas, \(generated.inlineTypeCount) inline types, \(generated.operationCount) operations, 0 errors, \(generated.warnings.count) warnings")
         print("camunda-generate: \(report.written.count) files \(verb), \(report.unchanged.count) unchanged, \(report.removed.count) \(check ? "would be removed" : "removed") in \(String(format: "%.0f", ms)) ms")
         for file in report.written { print("  \(check ? "differs" : "wrote"): \(file)") }
         for file in report.removed { print("  \(check ? "stale" : "removed"): \(file)") }
