@@ -295,6 +295,10 @@ private struct Differ {
         }
     }
 
+    func article(_ kind: String) -> String {
+        (kind.first.map { "aeiou".contains($0) } ?? false ? "an " : "a ") + kind
+    }
+
     func isDeprecated(_ d: Declaration) -> Bool {
         switch d {
         case .structure(let s): s.doc.deprecated
@@ -344,7 +348,7 @@ private struct Differ {
                 add(.typesChanged, .changed, name, "now `typealias \(name.split(separator: ".").last!) = \(y.target.rendered)` (was `\(x.target.rendered)`)", breaking: true)
             }
         default:
-            add(.typesChanged, .changed, name, "now a \(kindName(b.declaration)) (was a \(kindName(a.declaration)))", breaking: true)
+            add(.typesChanged, .changed, name, "now \(article(kindName(b.declaration))) (was \(article(kindName(a.declaration))))", breaking: true)
         }
     }
 
