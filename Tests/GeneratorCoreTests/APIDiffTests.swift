@@ -55,6 +55,9 @@ import Testing
         #expect(adoption.addedIn == "8.10")
         _ = try change(diff, .typesAdded, "PetResult", "struct")
         _ = try change(diff, .typesAdded, "Pet.Diet", "enum")
+        // A nested type of a new type is not listed on its own.
+        #expect(try Self.surface("diff-new").types["PetResult.Status"] != nil)
+        #expect(!diff.changes.contains { $0.subject.hasPrefix("PetResult.") })
         #expect(try change(diff, .typesRemoved, "WetFood", "struct").breaking)
         #expect(try change(diff, .typesChanged, "Collar", "now an enum (was a struct)").breaking)
         #expect(try change(diff, .typesChanged, "Weight", "now `typealias Weight = Int64` (was `Int32`)").breaking)
@@ -164,8 +167,16 @@ import Testing
         _ = try change(diff, .enumValues, "ProcessInstanceStateEnum", "`.suspended` (`\"SUSPENDED\"`) added")
         #expect(try change(diff, .typesRemoved, "DirectAncestorKeyInstruction.AncestorElementInstanceKey", "identifier").breaking)
 
-        // Every type the new SDK declares and the old one did not is reported, and nothing else.
-        #expect(Set(diff.changes(in: .typesAdded).map(\.subject)) == Set(new.types.keys).subtracting(old.types.keys))
+        // Every type the new SDK declares and the old one did not is reported, and nothing else,
+        // except nested types whose owner is new too (`…SortRequest.Field` of a new sort request).
+        let newNames = Set(new.types.keys).subtracting(old.types.keys)
+        let outermost = newNames.filter { name in
+            guard let dot = name.lastIndex(of: ".") else { return true }
+            return !newNames.contains(String(name[..<dot]))
+        }
+        #expect(Set(diff.changes(in: .typesAdded).map(\.subject)) == outermost)
+        #expect(outermost.contains("AgentInstanceSearchQuery") && !outermost.contains("AgentInstanceSearchQuerySortRequest.Field"))
+        #expect(newNames.contains("AgentInstanceSearchQuerySortRequest.Field"))
         print("API diff 2026-04-30 → 2026-08-21: \(diff.changes.count) changes, \(diff.breakingCount) breaking")
     }
 }

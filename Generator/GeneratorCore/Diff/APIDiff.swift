@@ -309,11 +309,19 @@ private struct Differ {
         }
     }
 
+    /// The type a nested type is declared in (`Owner` for `Owner.Nested`).
+    func owner(_ qualifiedName: String) -> String? {
+        qualifiedName.lastIndex(of: ".").map { String(qualifiedName[..<$0]) }
+    }
+
     mutating func compareTypes(_ old: APISurface, _ new: APISurface) {
+        // A nested type comes and goes with its owner, so only the outermost one is listed.
         for (name, entry) in new.types where old.types[name] == nil {
+            if let owner = owner(name), old.types[owner] == nil { continue }
             add(.typesAdded, .added, name, kindName(entry.declaration), breaking: false, addedIn: entry.addedIn)
         }
         for (name, entry) in old.types where new.types[name] == nil {
+            if let owner = owner(name), new.types[owner] == nil { continue }
             add(.typesRemoved, .removed, name, kindName(entry.declaration), breaking: true)
         }
         for (name, a) in old.types {
