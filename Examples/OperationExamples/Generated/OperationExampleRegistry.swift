@@ -384,6 +384,7 @@ public enum OperationExampleRegistry {
         "completeUserTask",
         "correlateMessage",
         "createDeployment",
+        "createDocuments",
         "createProcessInstance",
         "deleteResource",
         "failJob",

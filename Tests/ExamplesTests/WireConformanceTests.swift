@@ -1,0 +1,116 @@
+import CamundaAPI
+import CamundaOrchestration
+import CamundaTesting
+import Foundation
+import GeneratorCore
+import OperationExamples
+import Testing
+
+/// Sends every operation of the spec, through its example, with a real `CamundaClient` and its default HTTP
+/// transport to the embedded gateway over loopback, then checks every request the gateway received
+/// against the spec's parameters and schemas with ``RequestValidator``.
+@Suite struct WireConformanceTests {
+    /// How long one example may run; the gateway answers at once, so only a hang reaches it.
+    static let exampleTimeout: Duration = .seconds(20)
+
+    @Test func everyOperationsRequestsMatchTheSpecOnTheWire() async throws {
+        let root = SpecLocator.projectRoot(from: #filePath)
+        guard let folder = SpecLocator.currentSpecFolder(projectRoot: root) else {
+            Issue.record(
+                """
+                The wire conformance test needs the spec the SDK was generated from: run openapi/fetch-spec.sh \
+                (it places the files in openapi/spec/), or set CAMUNDA_SPEC_DIR to a folder holding rest-api.yaml.
+                """)
+            return
+        }
+        let loader = SpecLoader(reader: DiskFileReader(root: folder))
+        let document = try ModelBuilder(loader: loader).build(entry: "rest-api.yaml")
+        let validator = RequestValidator(document: document, loader: loader)
+
+        // The generated code and the spec must agree, or the check compares against the wrong operations.
+        let specIDs = Set(document.operations.map(\.operationID))
+        let notInSpec = CamundaSpecCatalog.operations.map(\.id).filter { !specIDs.contains($0) }
+        try #require(
+            notInSpec.isEmpty,
+            "\(folder.path) lacks operations the SDK was generated with (\(notInSpec.prefix(10).joined(separator: ", "))): point CAMUNDA_SPEC_DIR at the generator's spec")
+
+        let gateway = try await EmbeddedGateway.start(.init(recordedBodyLimit: 8 << 20))
+        let client: CamundaClient
+        do {
+            client = try CamundaClient(
+                configuration: [
+                    "CAMUNDA_REST_ADDRESS": gateway.restAddress.absoluteString, "CAMUNDA_SDK_HTTP_RETRY_MAX_ATTEMPTS": "1",
+                ],
+                environment: [:])
+        } catch {
+            try await gateway.shutdown()
+            throw error
+        }
+
+        var violations: [WireViolation] = []
+        var problems: [String] = []
+        var sent = 0
+        for operation in CamundaSpecCatalog.operations {
+            guard let example = OperationExampleRegistry.examples[operation.id] else {
+                problems.append("\(operation.id): no example")
+                continue
+            }
+            gateway.clearRequests()
+            // A job to activate, so the long poll of `activateJobs` answers at once.
+            if operation.id == "activateJobs" { gateway.seedJobs(type: "payment", variables: ["orderId": "A-1", "total": 99.5]) }
+            if await !Self.run(example, client) {
+                problems.append("\(operation.id): the example did not finish within \(Self.exampleTimeout)")
+            }
+            let requests = gateway.requests()
+            var sawOperation = false
+            for recorded in requests {
+                sent += 1
+                if recorded.bodySize != recorded.body.count {
+                    problems.append("\(operation.id): body of \(recorded.bodySize) bytes was cut when recorded")
+                }
+                let request = WireRequest(
+                    method: recorded.method, path: recorded.path, query: recorded.query,
+                    headers: recorded.headers.map { ($0.name, $0.value) }, body: Array(recorded.body))
+                if validator.match(method: recorded.method, path: recorded.path)?.operation.operationID == operation.id {
+                    sawOperation = true
+                }
+                violations += validator.validate(request)
+            }
+            if !sawOperation {
+                problems.append(
+                    "\(operation.id): the example sent no \(operation.method) \(operation.path) (sent: \(requests.map { "\($0.method) \($0.path)" }))")
+            }
+        }
+        try await client.shutdown()
+        try await gateway.shutdown()
+
+        #expect(sent >= CamundaSpecCatalog.operations.count)
+        #expect(problems.isEmpty, "\(problems.count) examples could not be checked:\n\(problems.joined(separator: "\n"))")
+        let operations = Set(violations.map { $0.operationID ?? $0.request })
+        #expect(
+            violations.isEmpty,
+            """
+            \(violations.count) violations of the spec on the wire in \(operations.count) operations \
+            (\(sent) requests from \(CamundaSpecCatalog.operations.count) operations):
+            \(violations.map(\.description).joined(separator: "\n"))
+            """)
+    }
+
+    /// Runs an example, ignoring the errors the gateway's answers cause; `false` when it timed out.
+    private static func run(_ example: @escaping @Sendable (CamundaClient) async throws -> Void, _ client: CamundaClient) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                // 404s and the like from the gateway are expected: only the requests matter here.
+                try? await example(client)
+                return true
+            }
+            group.addTask {
+                try? await Task.sleep(for: exampleTimeout)
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+    }
+}
