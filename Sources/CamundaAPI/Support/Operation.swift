@@ -159,6 +159,15 @@ package enum OperationSupport {
     }()
 
     package static func queryValue(_ value: some CustomStringConvertible) -> String { value.description }
+
+    /// A `Date` query value in RFC 3339 (`2025-06-07T13:14:15.000Z`), as the spec's `format: date-time` requires.
+    ///
+    /// Overload resolution prefers this one over the generic `queryValue(_:)` for a
+    /// `Date`, whose `description` (`2025-06-07 13:14:15 +0000`) Camunda rejects.
+    package static func queryValue(_ value: Date) -> String { CamundaJSON.formatDate(value) }
+
+    /// A `Date` path segment in RFC 3339, percent-encoded (`:` is allowed in a segment and stays as it is).
+    package static func pathSegment(_ value: Date) -> String { pathSegment(CamundaJSON.formatDate(value)) }
 }
 
 extension CamundaOperations {
