@@ -13,7 +13,10 @@ import Testing
     /// How long one example may run; the gateway answers at once, so only a hang reaches it.
     static let exampleTimeout: Duration = .seconds(20)
 
-    @Test func everyOperationsRequestsMatchTheSpecOnTheWire() async throws {
+    /// The spec the SDK was generated from, its validator, a started gateway and a client pointed at it.
+    private static func withWireCheck(
+        _ body: (EmbeddedGateway, CamundaClient, RequestValidator) async throws -> Void
+    ) async throws {
         let root = SpecLocator.projectRoot(from: #filePath)
         guard let folder = SpecLocator.currentSpecFolder(projectRoot: root) else {
             Issue.record(
@@ -35,18 +38,39 @@ import Testing
             "\(folder.path) lacks operations the SDK was generated with (\(notInSpec.prefix(10).joined(separator: ", "))): point CAMUNDA_SPEC_DIR at the generator's spec")
 
         let gateway = try await EmbeddedGateway.start(.init(recordedBodyLimit: 8 << 20))
-        let client: CamundaClient
         do {
-            client = try CamundaClient(
+            let client = try CamundaClient(
                 configuration: [
                     "CAMUNDA_REST_ADDRESS": gateway.restAddress.absoluteString, "CAMUNDA_SDK_HTTP_RETRY_MAX_ATTEMPTS": "1",
                 ],
                 environment: [:])
+            do {
+                try await body(gateway, client, validator)
+            } catch {
+                try? await client.shutdown()
+                throw error
+            }
+            try await client.shutdown()
         } catch {
-            try await gateway.shutdown()
+            try? await gateway.shutdown()
             throw error
         }
+        try await gateway.shutdown()
+    }
 
+    private static func wireRequest(_ recorded: RecordedRequest) -> WireRequest {
+        WireRequest(
+            method: recorded.method, path: recorded.path, query: recorded.query,
+            headers: recorded.headers.map { ($0.name, $0.value) }, body: Array(recorded.body))
+    }
+
+    @Test func everyOperationsRequestsMatchTheSpecOnTheWire() async throws {
+        try await Self.withWireCheck { gateway, client, validator in
+            try await Self.sendEveryOperation(gateway, client, validator)
+        }
+    }
+
+    private static func sendEveryOperation(_ gateway: EmbeddedGateway, _ client: CamundaClient, _ validator: RequestValidator) async throws {
         var violations: [WireViolation] = []
         var problems: [String] = []
         var sent = 0
@@ -58,8 +82,8 @@ import Testing
             gateway.clearRequests()
             // A job to activate, so the long poll of `activateJobs` answers at once.
             if operation.id == "activateJobs" { gateway.seedJobs(type: "payment", variables: ["orderId": "A-1", "total": 99.5]) }
-            if await !Self.run(example, client) {
-                problems.append("\(operation.id): the example did not finish within \(Self.exampleTimeout)")
+            if await !run(example, client) {
+                problems.append("\(operation.id): the example did not finish within \(exampleTimeout)")
             }
             let requests = gateway.requests()
             var sawOperation = false
@@ -68,9 +92,7 @@ import Testing
                 if recorded.bodySize != recorded.body.count {
                     problems.append("\(operation.id): body of \(recorded.bodySize) bytes was cut when recorded")
                 }
-                let request = WireRequest(
-                    method: recorded.method, path: recorded.path, query: recorded.query,
-                    headers: recorded.headers.map { ($0.name, $0.value) }, body: Array(recorded.body))
+                let request = wireRequest(recorded)
                 if validator.match(method: recorded.method, path: recorded.path)?.operation.operationID == operation.id {
                     sawOperation = true
                 }
@@ -81,9 +103,6 @@ import Testing
                     "\(operation.id): the example sent no \(operation.method) \(operation.path) (sent: \(requests.map { "\($0.method) \($0.path)" }))")
             }
         }
-        try await client.shutdown()
-        try await gateway.shutdown()
-
         #expect(sent >= CamundaSpecCatalog.operations.count)
         #expect(problems.isEmpty, "\(problems.count) examples could not be checked:\n\(problems.joined(separator: "\n"))")
         let operations = Set(violations.map { $0.operationID ?? $0.request })
@@ -94,6 +113,38 @@ import Testing
             (\(sent) requests from \(CamundaSpecCatalog.operations.count) operations):
             \(violations.map(\.description).joined(separator: "\n"))
             """)
+    }
+
+    /// The same path through the real transport, gateway and validator reports requests that break the spec.
+    @Test func badRequestsSentThroughTheTransportAreReported() async throws {
+        try await Self.withWireCheck { gateway, client, validator in
+            gateway.clearRequests()
+            let now = Date(timeIntervalSince1970: 1_749_302_055)
+            // A date as its description, the wire form getGlobalJobStatistics had.
+            _ = try await client.send(
+                OperationRequest(
+                    operationID: "getGlobalJobStatistics", method: "GET", path: "/jobs/statistics/global",
+                    query: [URLQueryItem(name: "from", value: now.description), URLQueryItem(name: "to", value: CamundaJSON.formatDate(now))]))
+            // An array of objects in one multipart part.
+            var form = MultipartForm()
+            form.append(name: "files", file: MultipartFile(fileName: "a.pdf", data: Data("%PDF".utf8), contentType: "application/pdf"))
+            try form.append(name: "metadataList", json: [DocumentMetadata(fileName: "a.pdf")])
+            _ = try await client.send(
+                OperationRequest(operationID: "createDocuments", method: "POST", path: "/documents/batch", body: .multipart(form)))
+            // A required property missing, a wrong type, an unknown enum value and an undeclared property.
+            _ = try await client.send(
+                OperationRequest(
+                    operationID: "activateJobs", method: "POST", path: "/jobs/activation",
+                    body: .json(Data(#"{"timeout":"30s","maxJobsToActivate":10,"tenantFilter":"ALL","color":"red"}"#.utf8))))
+
+            let found = gateway.requests().flatMap { validator.validate(Self.wireRequest($0)) }
+            let reported = Set(found.map { "\($0.operationID ?? "-") \($0.pointer)" })
+            let expected: Set<String> = [
+                "getGlobalJobStatistics /query/from", "createDocuments /body/metadataList/0", "activateJobs /body/type",
+                "activateJobs /body/timeout", "activateJobs /body/tenantFilter", "activateJobs /body/color",
+            ]
+            #expect(reported == expected, "\(found.map(\.description).joined(separator: "\n"))")
+        }
     }
 
     /// Runs an example, ignoring the errors the gateway's answers cause; `false` when it timed out.
