@@ -47,6 +47,6 @@ try await environment.runWorkers(until: { await progress.waitFor(orders.count * 
 
 // 4. What the engine says now (search is eventually consistent on a real cluster).
 let completed = try await client.searchProcessInstances(
-    ProcessInstanceSearchQuery(filter: ProcessInstanceFilter(state: .exact(.completed), processDefinitionId: "order-process")))
+    ProcessInstanceSearchQuery(filter: ProcessInstanceFilter(processDefinitionId: "order-process", state: .exact(.completed))))
 print("Done: \(progress.events.count) jobs handled; \(completed.items.count) completed order-process instance(s) visible")
 try await environment.shutdown()

@@ -31,7 +31,7 @@ extension ProcessInstanceExamples {
     /// Pages through the active instances of `order-process`.
     public static func searchProcessInstances(_ client: CamundaClient) async throws {
         let query = ProcessInstanceSearchQuery(
-            filter: ProcessInstanceFilter(state: .exact(.active), processDefinitionId: "order-process"))
+            filter: ProcessInstanceFilter(processDefinitionId: "order-process", state: .exact(.active)))
         let active = try await client.paginate(query, pageSize: 100, { client, query in
             try await client.searchProcessInstances(query)
         }).collect()

@@ -7,6 +7,8 @@ public struct GeneratorOutput {
     public var inlineTypeCount: Int
     public var operationCount: Int
     public var specFiles: Int
+    /// Valid constructs mapped approximately (each names its schema), in a stable order.
+    public var warnings: [Diagnostic] = []
 }
 
 /// The whole pipeline: YAML → `$ref` resolution → typed model → declarations → text. Pure: reads
@@ -14,8 +16,11 @@ public struct GeneratorOutput {
 public enum GeneratorPipeline {
     public static func run(reader: any SpecFileReader, entry: String) throws(Diagnostic) -> GeneratorOutput {
         let loader = SpecLoader(reader: reader)
-        let document = try ModelBuilder(loader: loader).build(entry: entry)
-        return try translate(document)
+        let builder = ModelBuilder(loader: loader)
+        let document = try builder.build(entry: entry)
+        var output = try translate(document)
+        output.warnings = builder.warnings + output.warnings
+        return output
     }
 
     public static func translate(_ document: OpenAPIDocument) throws(Diagnostic) -> GeneratorOutput {
@@ -35,12 +40,14 @@ public enum GeneratorPipeline {
         }
 
         var byFile: [(file: String, declarations: [Declaration])] = []
+        let grouping = ModelFileGrouping(document: document, schemas: schemas)
         for component in document.schemas {
-            let declaration = try schemas.translateComponent(component)
-            if let index = byFile.firstIndex(where: { $0.file == component.file }) {
-                byFile[index].declarations.append(declaration)
+            let declarations = try schemas.translateComponent(component)
+            let file = try grouping.file(of: component)
+            if let index = byFile.firstIndex(where: { $0.file == file }) {
+                byFile[index].declarations += declarations
             } else {
-                byFile.append((component.file, [declaration]))
+                byFile.append((file, declarations))
             }
         }
 
@@ -53,9 +60,18 @@ public enum GeneratorPipeline {
                 message: "inline type name '\(decl.name)' collides with a component schema")
         }
 
+        for name in schemas.synthesizedOrder where owners[name] != nil {
+            throw Diagnostic(
+                mark: SourceMark(file: "", line: 0, column: 0), context: name,
+                message: "generated type name '\(name)' collides with a component schema")
+        }
         var files: [String: String] = [:]
         for (file, declarations) in byFile {
             files["Models+\(fileStem(file)).swift"] = renderer.renderModels(declarations)
+        }
+        if !schemas.synthesizedOrder.isEmpty {
+            let declarations = schemas.synthesizedOrder.sorted().compactMap { schemas.synthesized[$0] }
+            files["Models+SemanticTypes.swift"] = renderer.renderModels(declarations)
         }
         if !operations.inlineDeclarations.isEmpty {
             files["Models+OperationBodies.swift"] = renderer.renderModels(operations.inlineDeclarations)
@@ -76,7 +92,8 @@ public enum GeneratorPipeline {
             schemas: document.schemas.map(\.name), inlineTypes: inlineNames)
         return GeneratorOutput(
             files: files, schemaCount: document.schemas.count, inlineTypeCount: inlineNames.count,
-            operationCount: operationDecls.count, specFiles: document.files.count)
+            operationCount: operationDecls.count, specFiles: document.files.count,
+            warnings: schemas.warnings + operations.warnings)
     }
 
     static func fileStem(_ file: String) -> String {

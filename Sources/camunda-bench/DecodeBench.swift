@@ -105,10 +105,10 @@ enum DecodeFixtures {
                 businessId: BusinessId("order-\(100_000 + index)"))
         }
         return ProcessInstanceSearchQueryResult(
+            items: items,
             page: SearchQueryPageResponse(
                 totalItems: Int64(count * 10), hasMoreTotalItems: false, startCursor: StartCursor("WzIyNTE3OTk4MTM2ODUyNDld"),
-                endCursor: EndCursor("WzIyNTE3OTk4MTM2OTI0OTJd")),
-            items: items)
+                endCursor: EndCursor("WzIyNTE3OTk4MTM2OTI0OTJd")))
     }
 
     /// The variables of one job: a few scalars, a nested object and an array of objects (about 400 bytes).
@@ -141,7 +141,7 @@ enum DecodeFixtures {
                 physicalTenantId: nil, jobKey: JobKey(String(key)), processInstanceKey: ProcessInstanceKey(String(key - 1)),
                 processDefinitionKey: ProcessDefinitionKey("2251799813000003"), elementInstanceKey: ElementInstanceKey(String(key - 2)),
                 kind: .bpmnElement, listenerEventType: .unspecified, userTask: nil, tags: [],
-                rootProcessInstanceKey: ProcessInstanceKey(String(key - 1)), businessId: nil, priority: nil, leaseToken: nil)
+                rootProcessInstanceKey: ProcessInstanceKey(String(key - 1)), businessId: nil, priority: nil, jobLeaseToken: nil)
         }
         return JobActivationResult(jobs: jobs)
     }
@@ -234,7 +234,7 @@ struct BaselineJob<Variables: Decodable>: Decodable {
     var rootProcessInstanceKey: String?
     var businessId: String?
     var priority: Int32?
-    var leaseToken: String?
+    var jobLeaseToken: String?
 }
 
 struct BaselineOrderVariables: Decodable {

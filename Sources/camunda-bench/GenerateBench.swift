@@ -8,7 +8,7 @@ struct GenerateCommand: ParsableCommand {
         commandName: "generate",
         abstract: "Wall time of generating the full current spec with GeneratorCore (median of several runs).")
 
-    @Option(help: "The entry file of the spec (run openapi/fetch-spec.sh first).") var spec = "openapi/spec/rest-api.yaml"
+    @Option(help: "The entry file of the spec (run openapi/fetch-spec.sh first).") var spec = "openapi/spec/rest-api.bundle.yaml"
     @Option(help: "Measured runs (after one warm-up run).") var runs = 7
 
     func run() throws {

@@ -25,7 +25,7 @@ import Testing
         try Self.expectSame(JobCompletionRequest(variables: ["result": "processed"]))
         try Self.expectSame(JobCompletionRequest(result: .userTask(JobResultUserTask(denied: true, deniedReason: "not allowed"))))
         try Self.expectSame(JobResultCorrections(dueDate: .clear, followUpDate: .set(Date(timeIntervalSince1970: 1.5))))
-        try Self.expectSame(JobSearchQuery(page: .limit(10), filter: JobFilter(state: .exact(.failed), type: "payment")))
+        try Self.expectSame(JobSearchQuery(filter: JobFilter(state: .exact(.failed), type: "payment"), page: .limit(10)))
         let models: [(any Codable.Type, String)] = [
             (JobActivationResult.self, #"{"jobs":[\#(activatedJobJSON)]}"#),
             (ActivatedJobResult.self, activatedJobJSON),
@@ -63,9 +63,9 @@ import Testing
     /// Every component-level `example` of the spec, decoded as its generated type.
     @Test func specExamples() throws {
         let root = SpecLocator.projectRoot(from: #filePath)
-        let folder = try #require(SpecLocator.currentSpecFolder(projectRoot: root), "run openapi/fetch-spec.sh")
-        let builder = ModelBuilder(loader: SpecLoader(reader: DiskFileReader(root: folder)))
-        _ = try builder.build(entry: "rest-api.yaml")
+        let spec = try SpecLocator.required(.current, projectRoot: root)
+        let builder = ModelBuilder(loader: SpecLoader(reader: DiskFileReader(root: spec.folder)))
+        _ = try builder.build(entry: spec.entry)
         var compared = 0
         for (schema, example) in builder.examples() {
             let type = try #require(CamundaSpecCatalog.schemaType(named: schema))
@@ -95,7 +95,7 @@ import Testing
         }
         try Self.expectSame(
             ProcessInstanceSearchQueryResult(
-                page: SearchQueryPageResponse(totalItems: 500, hasMoreTotalItems: true, startCursor: "a", endCursor: "b/c"), items: items))
+                items: items, page: SearchQueryPageResponse(totalItems: 500, hasMoreTotalItems: true, startCursor: "a", endCursor: "b/c")))
     }
 
     static func randomString(_ rng: inout SplitMix64) -> String {

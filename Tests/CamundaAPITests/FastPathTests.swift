@@ -24,9 +24,9 @@ import Testing
     /// Every example in the spec with the generated type of its schema.
     static func specExamples() throws -> [(schema: String, type: any Codable.Type, json: String)] {
         let root = SpecLocator.projectRoot(from: #filePath)
-        let folder = try #require(SpecLocator.currentSpecFolder(projectRoot: root), "run openapi/fetch-spec.sh")
-        let builder = ModelBuilder(loader: SpecLoader(reader: DiskFileReader(root: folder)))
-        _ = try builder.build(entry: "rest-api.yaml")
+        let spec = try SpecLocator.required(.current, projectRoot: root)
+        let builder = ModelBuilder(loader: SpecLoader(reader: DiskFileReader(root: spec.folder)))
+        _ = try builder.build(entry: spec.entry)
         return try builder.examples().map { schema, example in
             (schema, try #require(CamundaSpecCatalog.schemaType(named: schema)), example.jsonText)
         }
@@ -66,7 +66,7 @@ import Testing
         #expect(try Self.compareEncoding(JobCompletionRequest(variables: variables), "completion"))
         #expect(try Self.compareEncoding(JobCompletionRequest(), "empty completion"))
         #expect(try Self.compareEncoding(
-            JobFailRequest(retries: 2, errorMessage: "boom", retryBackOff: 1000, variables: variables, leaseToken: "lease"), "failure"))
+            JobFailRequest(retries: 2, errorMessage: "boom", retryBackOff: 1000, variables: variables, jobLeaseToken: "lease"), "failure"))
         #expect(try Self.compareEncoding(
             JobActivationRequest(type: "t", worker: "w", timeout: 1, maxJobsToActivate: 32, fetchVariable: ["a", "b"],
                 requestTimeout: 0, tenantIds: ["<default>"], withLease: true), "activation"))

@@ -35,10 +35,10 @@ private final class TenantDirectory: CamundaOperations {
             let items = stillMissing ? [] : Array(tenants.dropFirst(start).prefix(limit))
             let end = items.isEmpty ? nil : EndCursor(rawValue: "\(start + items.count - 1)")
             let result = TenantSearchQueryResult(
+                items: items,
                 page: SearchQueryPageResponse(
                     totalItems: Int64(tenants.count), hasMoreTotalItems: false,
-                    startCursor: items.isEmpty ? nil : StartCursor(rawValue: "\(start)"), endCursor: end),
-                items: items)
+                    startCursor: items.isEmpty ? nil : StartCursor(rawValue: "\(start)"), endCursor: end))
             return OperationResponse(status: 200, headers: ["content-type": "application/json"], body: try CamundaJSON.encode(result))
         case "getTenant":
             if stillMissing {

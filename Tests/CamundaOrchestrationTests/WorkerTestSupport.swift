@@ -53,7 +53,7 @@ final class InMemoryJobServer: CamundaOperations {
             variables: variables, tenantId: "<default>", physicalTenantId: nil, jobKey: key,
             processInstanceKey: ProcessInstanceKey("9\(key.rawValue)"), processDefinitionKey: "7",
             elementInstanceKey: "8", kind: .bpmnElement, listenerEventType: .unspecified, userTask: nil, tags: [],
-            rootProcessInstanceKey: nil, businessId: nil, priority: nil, leaseToken: nil)
+            rootProcessInstanceKey: nil, businessId: nil, priority: nil, jobLeaseToken: nil)
     }
 
     /// Waits until `predicate` holds for the state.

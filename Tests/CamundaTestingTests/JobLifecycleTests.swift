@@ -178,12 +178,12 @@ struct JobLifecycleTests {
             var request = JobActivationRequest.make("t")
             request.withLease = true
             let job = try #require(try await client.activateJobs(request).jobs.first)
-            let token = try #require(job.leaseToken)
+            let token = try #require(job.jobLeaseToken)
             let stale = try await expectCamundaError {
-                try await client.completeJob(jobKey: job.jobKey, JobCompletionRequest(leaseToken: token + "-old"))
+                try await client.completeJob(jobKey: job.jobKey, JobCompletionRequest(jobLeaseToken: JobLeaseToken(rawValue: token.rawValue + "-old")))
             }
             #expect(stale.status == 409)
-            try await client.completeJob(jobKey: job.jobKey, JobCompletionRequest(leaseToken: token))
+            try await client.completeJob(jobKey: job.jobKey, JobCompletionRequest(jobLeaseToken: token))
         }
     }
 

@@ -91,27 +91,27 @@ struct ProcessAndResourceTests {
             gateway.seedJobs(type: "other", count: 3)
             let filter = JobFilter(type: "paged")
 
-            let first = try await client.searchJobs(JobSearchQuery(page: .limit(2), filter: filter))
+            let first = try await client.searchJobs(JobSearchQuery(filter: filter, page: .limit(2)))
             #expect(first.items.map(\.jobKey) == Array(keys[0..<2]))
             #expect(first.page.totalItems == 5)
             #expect(first.page.hasMoreTotalItems == false)
             let end = try #require(first.page.endCursor)
 
-            let second = try await client.searchJobs(JobSearchQuery(page: .after(end, limit: 2), filter: filter))
+            let second = try await client.searchJobs(JobSearchQuery(filter: filter, page: .after(end, limit: 2)))
             #expect(second.items.map(\.jobKey) == Array(keys[2..<4]))
             let third = try await client.searchJobs(
-                JobSearchQuery(page: .after(try #require(second.page.endCursor), limit: 2), filter: filter))
+                JobSearchQuery(filter: filter, page: .after(try #require(second.page.endCursor), limit: 2)))
             #expect(third.items.map(\.jobKey) == [keys[4]])
             let past = try await client.searchJobs(
-                JobSearchQuery(page: .after(try #require(third.page.endCursor), limit: 2), filter: filter))
+                JobSearchQuery(filter: filter, page: .after(try #require(third.page.endCursor), limit: 2)))
             #expect(past.items.isEmpty)
             #expect(past.page.endCursor == nil)
 
             let back = try await client.searchJobs(
-                JobSearchQuery(page: .before(try #require(third.page.startCursor), limit: 2), filter: filter))
+                JobSearchQuery(filter: filter, page: .before(try #require(third.page.startCursor), limit: 2)))
             #expect(back.items.map(\.jobKey) == Array(keys[2..<4]))
 
-            let offset = try await client.searchJobs(JobSearchQuery(page: .offset(from: 3, limit: 10), filter: filter))
+            let offset = try await client.searchJobs(JobSearchQuery(filter: filter, page: .offset(from: 3, limit: 10)))
             #expect(offset.items.map(\.jobKey) == Array(keys[3...]))
 
             let all = try await client.searchJobs()
@@ -139,7 +139,7 @@ struct ProcessAndResourceTests {
                 created.append(result.processInstanceKey)
             }
             let page = try await client.searchProcessInstances(
-                ProcessInstanceSearchQuery(page: .limit(3), filter: ProcessInstanceFilter(processDefinitionId: "p")))
+                ProcessInstanceSearchQuery(filter: ProcessInstanceFilter(processDefinitionId: "p"), page: .limit(3)))
             #expect(page.items.map(\.processInstanceKey) == Array(created[0..<3]))
             #expect(page.page.totalItems == 5)
             let next = try await client.searchProcessInstances(

@@ -15,7 +15,7 @@ import Testing
                 physicalTenantId: nil, jobKey: "2251799813685249", processInstanceKey: "2251799813685250",
                 processDefinitionKey: "2251799813685251", elementInstanceKey: "2251799813685252", kind: .bpmnElement,
                 listenerEventType: .unspecified, userTask: nil, tags: [], rootProcessInstanceKey: nil, businessId: nil,
-                priority: nil, leaseToken: nil))
+                priority: nil, jobLeaseToken: nil))
     }
 
     @Test func validOrderPassesValidation() throws {

@@ -18,16 +18,16 @@ import Testing
         _ body: (EmbeddedGateway, CamundaClient, RequestValidator) async throws -> Void
     ) async throws {
         let root = SpecLocator.projectRoot(from: #filePath)
-        guard let folder = SpecLocator.currentSpecFolder(projectRoot: root) else {
+        guard let spec = SpecLocator.locate(.current, projectRoot: root) else {
             Issue.record(
                 """
-                The wire conformance test needs the spec the SDK was generated from: run openapi/fetch-spec.sh \
-                (it places the files in openapi/spec/), or set CAMUNDA_SPEC_DIR to a folder holding rest-api.yaml.
+                The wire conformance test needs the spec the SDK was generated from: \
+                \(SpecLocator.failure(.current, projectRoot: root))
                 """)
             return
         }
-        let loader = SpecLoader(reader: DiskFileReader(root: folder))
-        let document = try ModelBuilder(loader: loader).build(entry: "rest-api.yaml")
+        let loader = SpecLoader(reader: DiskFileReader(root: spec.folder))
+        let document = try ModelBuilder(loader: loader).build(entry: spec.entry)
         let validator = RequestValidator(document: document, loader: loader)
 
         // The generated code and the spec must agree, or the check compares against the wrong operations.
@@ -35,7 +35,7 @@ import Testing
         let notInSpec = CamundaSpecCatalog.operations.map(\.id).filter { !specIDs.contains($0) }
         try #require(
             notInSpec.isEmpty,
-            "\(folder.path) lacks operations the SDK was generated with (\(notInSpec.prefix(10).joined(separator: ", "))): point CAMUNDA_SPEC_DIR at the generator's spec")
+            "\(spec.entryURL.path) lacks operations the SDK was generated with (\(notInSpec.prefix(10).joined(separator: ", "))): point CAMUNDA_SPEC_DIR at the generator's spec")
 
         let gateway = try await EmbeddedGateway.start(.init(recordedBodyLimit: 8 << 20))
         do {

@@ -56,21 +56,25 @@ import Testing
         #expect(d.message.contains("not found"))
     }
 
-    @Test func unsupportedConstructNamesSchema() throws {
-        let yaml = spec(schemas: "    A:\n      anyOf:\n        - type: string\n        - type: integer\n")
-        let d = try #require(diagnostic(["api.yaml": yaml]))
-        #expect(d.context == "A")
-        #expect(d.mark.line == 8)
-        #expect(d.message.contains("anyOf"))
-    }
-
-    @Test func duplicateKeysAndCollisions() throws {
+    @Test func duplicateKeysAreErrors() throws {
         let dup = try #require(diagnostic(["api.yaml": "openapi: 3.0.3\npaths: {}\npaths: {}\n"]))
         #expect(dup.message.contains("duplicate key"))
-        let collide = spec(schemas: "    E:\n      type: string\n      enum: [A_B, a-b]\n")
-        #expect(try #require(diagnostic(["api.yaml": collide])).message.contains("collides"))
     }
 
+    @Test func duplicateOperationIDIsAnError() throws {
+        let paths = """
+              /a:
+                get:
+                  operationId: same
+                  responses: {'200': {description: ok}}
+              /b:
+                get:
+                  operationId: same
+                  responses: {'200': {description: ok}}
+            """
+        let d = try #require(diagnostic(["api.yaml": spec(schemas: "    A: {type: string}", paths: paths)]))
+        #expect(d.message.contains("duplicate operationId") && d.context == "same" && d.mark.line == 10)
+    }
     @Test func noPartialOutputOnFailure() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gen-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -86,6 +90,86 @@ import Testing
         } catch {}
         #expect(!wrote)
         #expect(try String(contentsOf: marker, encoding: .utf8).contains("keep"))
+    }
+}
+
+/// Valid OpenAPI 3.0 constructs that Swift cannot express exactly are never errors: they map to the
+/// nearest faithful type, keep the constraint in the documentation and warn, naming the schema.
+@Suite struct ApproximationTests {
+    func output(_ schemas: String, paths: String = "  {}") throws -> GeneratorOutput {
+        try generate(["api.yaml": spec(schemas: schemas, paths: paths)])
+    }
+
+    @Test func anyOfIsAUnionWithAWarning() throws {
+        let out = try output("    A:\n      anyOf:\n        - type: string\n        - type: integer\n")
+        let text = try #require(out.files["Models+Api.swift"])
+        #expect(text.contains("public enum A: Codable") && text.contains("case string(String)") && text.contains("case integer(Int)"))
+        let warning = try #require(out.warnings.first)
+        #expect(warning.context == "A" && warning.mark.line == 8 && warning.severity == .warning)
+        #expect(warning.description.hasPrefix("api.yaml:8:"))
+    }
+
+    @Test func notIsDocumentedAndWarned() throws {
+        let out = try output("    A:\n      type: object\n      properties:\n        x: {type: string}\n      not:\n        required: [y]\n")
+        let text = try #require(out.files["Models+Api.swift"])
+        #expect(text.contains("public struct A:") && text.contains("must not be"))
+        #expect(out.warnings.contains { $0.context == "A" && $0.message.contains("not") })
+    }
+
+    @Test func enumCollisionsAreRenamed() throws {
+        let out = try output("    E:\n      type: string\n      enum: [A_B, a-b]\n")
+        let text = try #require(out.files["Models+Api.swift"])
+        #expect(text.contains("case aB\n") && text.contains("case aB2\n") && text.contains("case \"a-b\": self = .aB2"))
+        #expect(out.warnings.contains { $0.context == "E" && $0.message.contains("collides") })
+    }
+
+    @Test func aliasOfAMapOfUnionsGetsATopLevelValueType() throws {
+        let out = try output("    Meta:\n      type: object\n      additionalProperties:\n        oneOf: [{type: string}, {type: number}]\n")
+        let text = try #require(out.files["Models+Api.swift"])
+        #expect(text.contains("public typealias Meta = [String: MetaValue]") && text.contains("public enum MetaValue"))
+    }
+
+    @Test func inlineSemanticTypeIsTheComponentIdentifier() throws {
+        let schemas = """
+                JobKey:
+                  type: string
+                  x-semantic-type: JobKey
+                Job:
+                  type: object
+                  properties:
+                    viaRef: {$ref: '#/components/schemas/JobKey'}
+                    inline: {type: string, format: JobKey, x-semantic-type: JobKey}
+                    other: {type: string, x-semantic-type: WidgetKey}
+            """
+        let text = try #require(try output(schemas).files["Models+Api.swift"])
+        #expect(text.contains("public var viaRef: JobKey?") && text.contains("public var inline: JobKey?"))
+        // A semantic type with no component of its own becomes one identifier type for the whole API.
+        #expect(text.contains("public var other: WidgetKey?"))
+        let semantic = try #require(try output(schemas).files["Models+SemanticTypes.swift"])
+        #expect(semantic.contains("public struct WidgetKey: CamundaIdentifier"))
+    }
+
+    @Test func oddOperationsStillGenerate() throws {
+        let paths = """
+              /things/{id}:
+                parameters:
+                  - {name: id, in: path, required: true, schema: {type: string, format: date-time}}
+                post:
+                  parameters:
+                    - {name: X-Trace, in: header, schema: {type: string}}
+                    - {name: mode, in: query, schema: {type: string, enum: [fast, slow]}}
+                  requestBody:
+                    content:
+                      application/octet-stream: {schema: {type: string, format: binary}}
+                  responses:
+                    '2XX': {description: ok}
+            """
+        let out = try output("    A: {type: string}", paths: paths)
+        #expect(out.operationCount == 1)
+        let operations = try #require(out.files.first { $0.key.hasPrefix("Operations+") }?.value)
+        #expect(operations.contains("public func postThingsId(id: Date, _ body: Data? = nil, xTrace: String? = nil, mode: PostThingsIdMode? = nil) async throws"))
+        #expect(operations.contains("request.headers[\"X-Trace\"]") && operations.contains(".raw(body, contentType: \"application/octet-stream\")"))
+        #expect(out.warnings.contains { $0.message.contains("operationId") })
     }
 }
 

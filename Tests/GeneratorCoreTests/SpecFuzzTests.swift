@@ -60,7 +60,7 @@ import Testing
 
     /// A few mutations of the real spec, to cover its size and shapes.
     @Test func mutatedRealSpecNeverCrashes() throws {
-        let folder = try #require(SpecLocator.currentSpecFolder(projectRoot: projectRoot))
+        let folder = try SpecLocator.required(.previous, projectRoot: projectRoot).folder
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }
         var files: [String: String] = [:]
         for name in names { files[name] = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8) }

@@ -320,6 +320,8 @@ class Synthesizer:
             return self.value(alias, label, qualified.rpartition(".")[0] or None, depth)
         if decl is None:
             raise ValueError(f"unknown type {type_} for {label} in {scope}")
+        if "CamundaIntegerIdentifier" in decl.conformances:
+            return lit("1")  # ExpressibleByIntegerLiteral
         if decl.is_identifier:
             if qualified.endswith("Key"):
                 return Expr(qualified, [(None, quoted(key_literal(qualified)))])

@@ -6,7 +6,20 @@ import Foundation
 extension AgentInstanceExamples {
     /// Create agent instance: `POST /v2/agent-instances` (`createAgentInstance`).
     public static func createAgentInstance(_ client: CamundaClient) async throws {
-        let request = AgentInstanceCreationRequest(elementInstanceKey: ElementInstanceKey("2251799813685249"))
+        let request = AgentInstanceCreationRequest(
+            elementInstanceKey: ElementInstanceKey("2251799813685249"),
+            jobKey: JobKey("2251799813685249"),
+            jobLeaseToken: "example-job-lease-token",
+            history: [
+                AgentInstanceHistoryItem(
+                    historyItemId: "example-history-item-id",
+                    loopIteration: 1,
+                    role: .user,
+                    content: [.text(AgentInstanceTextContent(text: "Hello from the Swift SDK"))],
+                    producedAt: Date()
+                )
+            ]
+        )
         let agentInstance = try await client.createAgentInstance(request)
         print("Create agent instance: agentInstanceKey \(agentInstance.agentInstanceKey)")
     }
@@ -25,7 +38,11 @@ extension AgentInstanceExamples {
     /// Update agent instance: `PATCH /v2/agent-instances/{agentInstanceKey}` (`updateAgentInstance`).
     public static func updateAgentInstance(_ client: CamundaClient) async throws {
         let agentInstanceKey = AgentInstanceKey("2251799813685249")
-        let request = AgentInstanceUpdateRequest(elementInstanceKey: ElementInstanceKey("2251799813685249"))
+        let request = AgentInstanceUpdateRequest(
+            elementInstanceKey: ElementInstanceKey("2251799813685249"),
+            jobKey: JobKey("2251799813685249"),
+            jobLeaseToken: "example-job-lease-token"
+        )
         let agentInstance = try await client.updateAgentInstance(agentInstanceKey: agentInstanceKey, request)
         print("Update agent instance: \(agentInstance)")
     }
@@ -38,21 +55,6 @@ extension AgentInstanceExamples {
         }) {
             print("\(item.agentInstanceKey)")
         }
-    }
-
-    /// Create agent instance history item: `POST /v2/agent-instances/{agentInstanceKey}/history` (`createAgentInstanceHistoryItem`).
-    public static func createAgentInstanceHistoryItem(_ client: CamundaClient) async throws {
-        let agentInstanceKey = AgentInstanceKey("2251799813685249")
-        let request = AgentInstanceHistoryItemRequest(
-            elementInstanceKey: ElementInstanceKey("2251799813685249"),
-            jobKey: JobKey("2251799813685249"),
-            jobLease: "example-job-lease",
-            role: .user,
-            content: [.text(AgentInstanceTextContent(text: "Hello from the Swift SDK"))],
-            producedAt: Date()
-        )
-        let agentInstanceHistoryItem = try await client.createAgentInstanceHistoryItem(agentInstanceKey: agentInstanceKey, request)
-        print("Create agent instance history item: historyItemKey \(agentInstanceHistoryItem.historyItemKey)")
     }
 
     /// Search agent instance history: `POST /v2/agent-instances/{agentInstanceKey}/history/search` (`searchAgentInstanceHistory`).

@@ -7,7 +7,7 @@ extension BackupExamples {
     /// Take a runtime backup: `POST /v2/backups/runtime` (`takeRuntimeBackup`).
     public static func takeRuntimeBackup(_ client: CamundaClient) async throws {
         let takeRuntimeBackup = try await client.takeRuntimeBackup()
-        print("Take a runtime backup: \(takeRuntimeBackup)")
+        print("Take a runtime backup: backupId \(takeRuntimeBackup.backupId)")
     }
 
     /// List runtime backups: `GET /v2/backups/runtime` (`listRuntimeBackups`).
@@ -39,7 +39,7 @@ extension BackupExamples {
         let backupId: BackupId = 1
         do {
             let backupInfo = try await client.getRuntimeBackup(backupId: backupId)
-            print("Get runtime backup: \(backupInfo)")
+            print("Get runtime backup: backupId \(backupInfo.backupId)")
         } catch let error as CamundaError where error.status == 404 {
             print("Not found: \(backupId) (\(error.problem?.detail ?? "no detail"))")
         }
@@ -56,7 +56,7 @@ extension BackupExamples {
     public static func takeHistoryBackup(_ client: CamundaClient) async throws {
         let request = TakeHistoryBackupRequest(backupId: 1)
         let takeHistoryBackup = try await client.takeHistoryBackup(request)
-        print("Take a history backup: \(takeHistoryBackup)")
+        print("Take a history backup: backupId \(takeHistoryBackup.backupId)")
     }
 
     /// List history backups: `GET /v2/backups/history` (`listHistoryBackups`).
@@ -70,7 +70,7 @@ extension BackupExamples {
         let backupId: BackupId = 1
         do {
             let historyBackupInfo = try await client.getHistoryBackup(backupId: backupId)
-            print("Get history backup: \(historyBackupInfo)")
+            print("Get history backup: backupId \(historyBackupInfo.backupId)")
         } catch let error as CamundaError where error.status == 404 {
             print("Not found: \(backupId) (\(error.problem?.detail ?? "no detail"))")
         }
@@ -118,7 +118,7 @@ extension BackupExamples {
         let backupId: BackupId = 1
         do {
             let clusterRuntimeBackupInfo = try await client.getRuntimeBackupAsClusterAdmin(backupId: backupId)
-            print("Get a runtime backup across physical tenants: \(clusterRuntimeBackupInfo)")
+            print("Get a runtime backup across physical tenants: backupId \(clusterRuntimeBackupInfo.backupId)")
         } catch let error as CamundaError where error.status == 404 {
             print("Not found: \(backupId) (\(error.problem?.detail ?? "no detail"))")
         }
@@ -135,7 +135,7 @@ extension BackupExamples {
     public static func takeHistoryBackupAsClusterAdmin(_ client: CamundaClient) async throws {
         let request = TakeHistoryBackupRequest(backupId: 1)
         let clusterTakeHistoryBackup = try await client.takeHistoryBackupAsClusterAdmin(request)
-        print("Take a history backup on one or every physical tenant: \(clusterTakeHistoryBackup)")
+        print("Take a history backup on one or every physical tenant: backupId \(clusterTakeHistoryBackup.backupId)")
     }
 
     /// List history backups across physical tenants: `GET /v2/cluster/v2/backups/history` (`listHistoryBackupsAsClusterAdmin`).
@@ -149,7 +149,7 @@ extension BackupExamples {
         let backupId: BackupId = 1
         do {
             let clusterHistoryBackupInfo = try await client.getHistoryBackupAsClusterAdmin(backupId: backupId)
-            print("Get a history backup across physical tenants: \(clusterHistoryBackupInfo)")
+            print("Get a history backup across physical tenants: backupId \(clusterHistoryBackupInfo.backupId)")
         } catch let error as CamundaError where error.status == 404 {
             print("Not found: \(backupId) (\(error.problem?.detail ?? "no detail"))")
         }

@@ -10,10 +10,34 @@ extension ClusterExamples {
         print("Get physical tenant status: done")
     }
 
+    /// Trigger a cluster-wide leadership rebalance: `POST /v2/cluster/v2/rebalance` (`triggerClusterRebalance`).
+    public static func triggerClusterRebalance(_ client: CamundaClient) async throws {
+        let clusterBalance = try await client.triggerClusterRebalance()
+        print("Trigger a cluster-wide leadership rebalance: \(clusterBalance)")
+    }
+
+    /// Report the cluster's current leadership balance: `GET /v2/cluster/v2/rebalance` (`getClusterRebalance`).
+    public static func getClusterRebalance(_ client: CamundaClient) async throws {
+        let clusterBalance = try await client.getClusterRebalance()
+        print("Report the cluster's current leadership balance: \(clusterBalance)")
+    }
+
+    /// Stop the running rebalance: `DELETE /v2/cluster/v2/rebalance` (`cancelClusterRebalance`).
+    public static func cancelClusterRebalance(_ client: CamundaClient) async throws {
+        let rebalanceCancellation = try await client.cancelClusterRebalance()
+        print("Stop the running rebalance: wasRunning \(rebalanceCancellation.wasRunning)")
+    }
+
     /// Get the status of the whole cluster: `GET /v2/cluster/v2/status` (`getClusterStatus`).
     public static func getClusterStatus(_ client: CamundaClient) async throws {
         let clusterStatus = try await client.getClusterStatus()
         print("Get the status of the whole cluster: \(clusterStatus)")
+    }
+
+    /// Get the upgrade-readiness status of the whole cluster: `GET /v2/cluster/v2/status/upgrade` (`getClusterUpgradeStatus`).
+    public static func getClusterUpgradeStatus(_ client: CamundaClient) async throws {
+        let clusterUpgradeStatus = try await client.getClusterUpgradeStatus()
+        print("Get the upgrade-readiness status of the whole cluster: \(clusterUpgradeStatus)")
     }
 
     /// Get the topology of the whole cluster: `GET /v2/cluster/v2/topology` (`getClusterTopology`).

@@ -8,7 +8,7 @@ extension ClusterVariableExamples {
     public static func createGlobalClusterVariable(_ client: CamundaClient) async throws {
         let request = CreateClusterVariableRequest(name: "order-paid", value: ["orderId": "A-1"])
         let clusterVariable = try await client.createGlobalClusterVariable(request)
-        print("Create a global-scoped cluster variable: name \(clusterVariable.name)")
+        print("Create a global-scoped cluster variable: value \(clusterVariable.value)")
     }
 
     /// Get a global-scoped cluster variable: `GET /v2/cluster-variables/global/{name}` (`getGlobalClusterVariable`).
@@ -16,7 +16,7 @@ extension ClusterVariableExamples {
         let name: ClusterVariableName = "order-paid"
         do {
             let clusterVariable = try await client.getGlobalClusterVariable(name: name)
-            print("Get a global-scoped cluster variable: name \(clusterVariable.name)")
+            print("Get a global-scoped cluster variable: value \(clusterVariable.value)")
         } catch let error as CamundaError where error.status == 404 {
             print("Not found: \(name) (\(error.problem?.detail ?? "no detail"))")
         }
@@ -27,7 +27,7 @@ extension ClusterVariableExamples {
         let name: ClusterVariableName = "order-paid"
         let request = UpdateClusterVariableRequest(value: ["orderId": "A-1"])
         let clusterVariable = try await client.updateGlobalClusterVariable(name: name, request)
-        print("Update a global-scoped cluster variable: name \(clusterVariable.name)")
+        print("Update a global-scoped cluster variable: value \(clusterVariable.value)")
     }
 
     /// Delete a global-scoped cluster variable: `DELETE /v2/cluster-variables/global/{name}` (`deleteGlobalClusterVariable`).
@@ -54,7 +54,7 @@ extension ClusterVariableExamples {
         let tenantId: TenantId = "acme"
         let request = CreateClusterVariableRequest(name: "order-paid", value: ["orderId": "A-1"])
         let clusterVariable = try await client.createTenantClusterVariable(tenantId: tenantId, request)
-        print("Create a tenant-scoped cluster variable: name \(clusterVariable.name)")
+        print("Create a tenant-scoped cluster variable: value \(clusterVariable.value)")
     }
 
     /// Get a tenant-scoped cluster variable: `GET /v2/cluster-variables/tenants/{tenantId}/{name}` (`getTenantClusterVariable`).
@@ -63,7 +63,7 @@ extension ClusterVariableExamples {
         let name: ClusterVariableName = "order-paid"
         do {
             let clusterVariable = try await client.getTenantClusterVariable(tenantId: tenantId, name: name)
-            print("Get a tenant-scoped cluster variable: name \(clusterVariable.name)")
+            print("Get a tenant-scoped cluster variable: value \(clusterVariable.value)")
         } catch let error as CamundaError where error.status == 404 {
             print("Not found: \(name) (\(error.problem?.detail ?? "no detail"))")
         }
@@ -75,7 +75,7 @@ extension ClusterVariableExamples {
         let name: ClusterVariableName = "order-paid"
         let request = UpdateClusterVariableRequest(value: ["orderId": "A-1"])
         let clusterVariable = try await client.updateTenantClusterVariable(tenantId: tenantId, name: name, request)
-        print("Update a tenant-scoped cluster variable: name \(clusterVariable.name)")
+        print("Update a tenant-scoped cluster variable: value \(clusterVariable.value)")
     }
 
     /// Delete a tenant-scoped cluster variable: `DELETE /v2/cluster-variables/tenants/{tenantId}/{name}` (`deleteTenantClusterVariable`).

@@ -29,7 +29,7 @@ extension ElementInstanceExamples {
         let elementInstanceKey = ElementInstanceKey("2251799813685249")
         do {
             let elementInstance = try await client.getElementInstance(elementInstanceKey: elementInstanceKey)
-            print("Get element instance: processDefinitionId \(elementInstance.processDefinitionId)")
+            print("Get element instance: elementId \(elementInstance.elementId)")
         } catch let error as CamundaError where error.status == 404 {
             print("Not found: \(elementInstanceKey) (\(error.problem?.detail ?? "no detail"))")
         }

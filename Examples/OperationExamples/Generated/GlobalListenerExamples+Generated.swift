@@ -6,9 +6,9 @@ import Foundation
 extension GlobalListenerExamples {
     /// Create global user task listener: `POST /v2/global-task-listeners` (`createGlobalTaskListener`).
     public static func createGlobalTaskListener(_ client: CamundaClient) async throws {
-        let request = CreateGlobalTaskListenerRequest(type: "payment", eventTypes: [.all], id: "audit-listener")
+        let request = CreateGlobalTaskListenerRequest(id: "audit-listener", eventTypes: [.all], type: "payment")
         let globalTaskListener = try await client.createGlobalTaskListener(request)
-        print("Create global user task listener: type \(globalTaskListener.type)")
+        print("Create global user task listener: id \(globalTaskListener.id)")
     }
 
     /// Get global user task listener: `GET /v2/global-task-listeners/{id}` (`getGlobalTaskListener`).
@@ -16,7 +16,7 @@ extension GlobalListenerExamples {
         let id: GlobalListenerId = "audit-listener"
         do {
             let globalTaskListener = try await client.getGlobalTaskListener(id: id)
-            print("Get global user task listener: type \(globalTaskListener.type)")
+            print("Get global user task listener: id \(globalTaskListener.id)")
         } catch let error as CamundaError where error.status == 404 {
             print("Not found: \(id) (\(error.problem?.detail ?? "no detail"))")
         }
@@ -25,9 +25,9 @@ extension GlobalListenerExamples {
     /// Update global user task listener: `PUT /v2/global-task-listeners/{id}` (`updateGlobalTaskListener`).
     public static func updateGlobalTaskListener(_ client: CamundaClient) async throws {
         let id: GlobalListenerId = "audit-listener"
-        let request = GlobalTaskListenerBase()
+        let request = UpdateGlobalTaskListenerRequest(eventTypes: [.all], type: "payment")
         let globalTaskListener = try await client.updateGlobalTaskListener(id: id, request)
-        print("Update global user task listener: type \(globalTaskListener.type)")
+        print("Update global user task listener: id \(globalTaskListener.id)")
     }
 
     /// Delete global user task listener: `DELETE /v2/global-task-listeners/{id}` (`deleteGlobalTaskListener`).

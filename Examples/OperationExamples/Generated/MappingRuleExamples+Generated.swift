@@ -7,7 +7,7 @@ extension MappingRuleExamples {
     /// Create mapping rule: `POST /v2/mapping-rules` (`createMappingRule`).
     public static func createMappingRule(_ client: CamundaClient) async throws {
         let mappingRule = try await client.createMappingRule()
-        print("Create mapping rule: \(mappingRule)")
+        print("Create mapping rule: claimName \(mappingRule.claimName)")
     }
 
     /// Search mapping rules: `POST /v2/mapping-rules/search` (`searchMappingRule`).
@@ -24,7 +24,7 @@ extension MappingRuleExamples {
     public static func updateMappingRule(_ client: CamundaClient) async throws {
         let mappingRuleId: MappingRuleId = "accounting-rule"
         let mappingRule = try await client.updateMappingRule(mappingRuleId: mappingRuleId)
-        print("Update mapping rule: \(mappingRule)")
+        print("Update mapping rule: claimName \(mappingRule.claimName)")
     }
 
     /// Delete a mapping rule: `DELETE /v2/mapping-rules/{mappingRuleId}` (`deleteMappingRule`).

@@ -12,7 +12,7 @@ extension MessageSubscriptionExamples {
         for try await item in client.paginate(query, pageSize: 50, { client, query in
             try await client.searchCorrelatedMessageSubscriptions(query)
         }) {
-            print("\(item.messageKey)")
+            print("\(item.elementId)")
         }
     }
 

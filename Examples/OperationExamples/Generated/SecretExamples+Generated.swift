@@ -4,16 +4,16 @@ import CamundaOrchestration
 import Foundation
 
 extension SecretExamples {
-    /// Resolve secrets (alpha): `POST /v2/secrets/resolve` (`resolveSecrets`).
+    /// Resolve secrets: `POST /v2/secrets/resolve` (`resolveSecrets`).
     public static func resolveSecrets(_ client: CamundaClient) async throws {
         let request = SecretResolveRequest(references: ["example-reference"])
         let secretResolve = try await client.resolveSecrets(request)
-        print("Resolve secrets (alpha): \(secretResolve)")
+        print("Resolve secrets: \(secretResolve)")
     }
 
-    /// List secrets (alpha): `POST /v2/secrets/list` (`listSecrets`).
+    /// List secrets: `POST /v2/secrets/list` (`listSecrets`).
     public static func listSecrets(_ client: CamundaClient) async throws {
         let secretList = try await client.listSecrets()
-        print("List secrets (alpha): \(secretList)")
+        print("List secrets: \(secretList)")
     }
 }

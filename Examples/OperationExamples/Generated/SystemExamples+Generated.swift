@@ -9,7 +9,7 @@ extension SystemExamples {
         let startTime: Date = Date()
         let endTime: Date = Date()
         let usageMetrics = try await client.getUsageMetrics(startTime: startTime, endTime: endTime)
-        print("Get usage metrics: processInstances \(usageMetrics.processInstances)")
+        print("Get usage metrics: activeTenants \(usageMetrics.activeTenants)")
     }
 
     /// System configuration (alpha): `GET /v2/system/configuration` (`getSystemConfiguration`).

@@ -19,7 +19,7 @@ extension VariableExamples {
         let variableKey = VariableKey("2251799813685249")
         do {
             let variable = try await client.getVariable(variableKey: variableKey)
-            print("Get variable: name \(variable.name)")
+            print("Get variable: value \(variable.value)")
         } catch let error as CamundaError where error.status == 404 {
             print("Not found: \(variableKey) (\(error.problem?.detail ?? "no detail"))")
         }

@@ -33,6 +33,12 @@ public final class Schema {
     public var pattern: String?
     public var defaultValue: String?
     public var readOnly = false
+    /// `not`: kept for the documentation only (Swift cannot express it).
+    public var not: Schema?
+    /// Validation keywords (`minLength: 1`, `maximum: 100`, ...) in document order, for documentation and validators.
+    public var constraints: [(keyword: String, value: String)] = []
+    /// Whether `enum` listed objects or arrays (then the schema is typed by its `type` alone).
+    public var nonScalarEnum = false
     /// `x-` extensions, raw.
     public var extensions: [String: YAMLNode] = [:]
 
@@ -58,6 +64,13 @@ public final class Schema {
             if let name = element.scalar ?? element["name"]?.scalar ?? element["value"]?.scalar { result.insert(name) }
         }
         return result
+    }
+
+    /// A schema that only references the component `name`.
+    public static func reference(to name: String, at mark: SourceMark) -> Schema {
+        let schema = Schema(mark: mark)
+        schema.ref = name
+        return schema
     }
 
     /// Whether the node only references another schema, possibly adding documentation or `nullable`.

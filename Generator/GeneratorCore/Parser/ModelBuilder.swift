@@ -9,6 +9,12 @@ public final class ModelBuilder {
     private var scannedFiles: Set<String> = []
     /// Guards against infinite recursion through non-component refs.
     private var inlineRefStack: Set<RefTarget> = []
+    /// Valid constructs the generator maps only approximately (each names its schema).
+    public private(set) var warnings: [Diagnostic] = []
+
+    func warn(_ mark: SourceMark, _ context: String, _ message: String) {
+        warnings.append(Diagnostic(severity: .warning, mark: mark, context: context, message: message))
+    }
 
     public init(loader: SpecLoader) { self.loader = loader }
 
@@ -115,12 +121,20 @@ public final class ModelBuilder {
                 guard let elements = value.elements else {
                     throw Diagnostic(mark: value.mark, context: context, message: "'enum' must be a sequence")
                 }
-                schema.enumValues = try elements.map { (element) throws(Diagnostic) -> String in
-                    guard let text = element.scalar else {
-                        throw Diagnostic(mark: element.mark, context: context, message: "only scalar enum values are supported")
+                var values: [String] = []
+                for element in elements {
+                    if element.isNull {
+                        schema.nullable = true  // `enum: [a, b, null]`: a nullable enum
+                    } else if let text = element.scalar {
+                        values.append(text)
+                    } else {
+                        warn(element.mark, context, "non-scalar enum value: the enum is generated as its plain type")
+                        values = []
+                        schema.nonScalarEnum = true
+                        break
                     }
-                    return text
                 }
+                schema.enumValues = schema.nonScalarEnum ? nil : values
             case "required":
                 schema.required = value.elements?.compactMap(\.scalar) ?? []
             case "properties":
@@ -156,6 +170,10 @@ public final class ModelBuilder {
                 var mapping: [(String, String)] = []
                 for (tag, refNode) in value["mapping"]?.pairs ?? [] {
                     guard let ref = refNode.scalar else { continue }
+                    if !ref.contains("#"), !ref.contains("/"), !ref.hasSuffix(".yaml"), !ref.hasSuffix(".json") {
+                        mapping.append((tag, ref))  // a bare schema name, as OpenAPI allows; checked when translated
+                        continue
+                    }
                     let target = try loader.target(of: ref, in: refNode.mark.file, at: refNode.mark)
                     guard let name = target.componentSchemaName else {
                         throw Diagnostic(mark: refNode.mark, context: context, message: "discriminator mapping must point to a component schema")
@@ -165,22 +183,22 @@ public final class ModelBuilder {
                     mapping.append((tag, name))
                 }
                 schema.discriminator = Schema.Discriminator(propertyName: property, mapping: mapping)
-            case "example", "examples", "minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems",
-                "uniqueItems", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "writeOnly", "externalDocs",
-                "xml", "minProperties", "maxProperties":
+            case "minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems", "uniqueItems",
+                "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minProperties", "maxProperties":
+                if let text = value.scalar { schema.constraints.append((key, text)) }
+            case "example", "examples", "writeOnly", "externalDocs", "xml":
                 continue
             case "not":
-                throw Diagnostic(mark: value.mark, context: context, message: "'not' schemas are not supported")
+                // Swift has no negated types: the constraint is kept in the documentation.
+                schema.not = try buildSchema(value, context: "\(context)!")
+                warn(value.mark, context, "'not' cannot be expressed in Swift; the value is typed without it (kept in the documentation)")
             default:
                 if key.hasPrefix("x-") {
                     schema.extensions[key] = value
                 } else {
-                    throw Diagnostic(mark: value.mark, context: context, message: "unsupported schema keyword '\(key)'")
+                    warn(value.mark, context, "unknown schema keyword '\(key)' ignored")
                 }
             }
-        }
-        if !schema.anyOf.isEmpty {
-            throw Diagnostic(mark: node.mark, context: context, message: "'anyOf' is not supported by this generator")
         }
         return schema
     }
@@ -212,8 +230,12 @@ public final class ModelBuilder {
         }
         for (key, opNode) in item.pairs ?? [] {
             guard Self.methods.contains(key) else { continue }
-            guard let operationID = opNode["operationId"]?.scalar else {
-                throw Diagnostic(mark: opNode.mark, context: "\(key.uppercased()) \(path)", message: "operation without operationId")
+            let operationID: String
+            if let id = opNode["operationId"]?.scalar {
+                operationID = id
+            } else {
+                operationID = Self.synthesizedOperationID(method: key, path: path)
+                warn(opNode.mark, "\(key.uppercased()) \(path)", "operation without operationId: named '\(operationID)'")
             }
             var parameters = shared
             for node in opNode["parameters"]?.elements ?? [] {
@@ -258,13 +280,36 @@ public final class ModelBuilder {
         guard let name = resolved["name"]?.scalar, let location = resolved["in"]?.scalar else {
             throw Diagnostic(mark: resolved.mark, message: "parameter without 'name' or 'in'")
         }
-        guard let schemaNode = resolved["schema"] else {
-            throw Diagnostic(mark: resolved.mark, context: name, message: "parameter without 'schema'")
+        var schemaNode = resolved["schema"]
+        if schemaNode == nil, let content = resolved["content"]?.pairs?.first?.value {
+            schemaNode = content["schema"]  // `content` instead of `schema`: the value is serialized as that media type
+        }
+        guard let schemaNode else {
+            warn(resolved.mark, name, "parameter without 'schema': typed as a string")
+            return Parameter(
+                name: name, location: location, required: resolved["required"]?.bool ?? (location == "path"),
+                description: resolved["description"]?.scalar, schema: Self.stringSchema(at: resolved.mark), mark: resolved.mark)
         }
         return Parameter(
             name: name, location: location, required: resolved["required"]?.bool ?? (location == "path"),
             description: resolved["description"]?.scalar, schema: try buildSchema(schemaNode, context: name),
             mark: resolved.mark)
+    }
+
+    static func stringSchema(at mark: SourceMark) -> Schema {
+        let schema = Schema(mark: mark)
+        schema.type = "string"
+        return schema
+    }
+
+    /// `get /jobs/{jobKey}/failure` → `getJobsJobKeyFailure`.
+    static func synthesizedOperationID(method: String, path: String) -> String {
+        var words = [method.lowercased()]
+        for segment in path.split(separator: "/") {
+            let cleaned = segment.filter { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
+            words += cleaned.split(whereSeparator: { $0 == "_" || $0 == "-" }).map { $0.prefix(1).uppercased() + $0.dropFirst() }
+        }
+        return words.joined()
     }
 
     private func buildContent(_ node: YAMLNode?, context: String) throws(Diagnostic) -> [MediaType] {

@@ -119,6 +119,12 @@ public struct ParameterDecl: Hashable {
         case jsonBody
         case multipartFile(wireName: String, multiple: Bool)
         case multipartField(wireName: String, json: Bool)
+        /// An array sent as one part per item.
+        case multipartFields(wireName: String, json: Bool)
+        case header(wireName: String)
+        case cookie(wireName: String)
+        /// A body that is neither JSON nor multipart: `Data`, or `String` for `text/*`.
+        case rawBody(contentType: String, text: Bool)
     }
     public var label: String?
     public var swiftName: String

@@ -5,13 +5,27 @@ public final class OperationTranslator {
     let schemas: SchemaTranslator
     /// Top-level types created for inline request/response schemas of operations.
     public private(set) var inlineDeclarations: [Declaration] = []
+    /// Valid constructs mapped approximately, each naming its operation.
+    public private(set) var warnings: [Diagnostic] = []
+
+    func warn(_ mark: SourceMark, _ context: String, _ message: String) {
+        warnings.append(Diagnostic(severity: .warning, mark: mark, context: context, message: message))
+    }
+
+    /// The media type a request body is sent as, the most specific the SDK supports first.
+    static func preferredContent(_ content: [MediaType]) -> MediaType? {
+        content.first { isJSON($0.contentType) } ?? content.first { $0.contentType == "multipart/form-data" } ?? content.first
+    }
+
+    static func isJSON(_ contentType: String) -> Bool {
+        contentType == "application/json" || (contentType.hasPrefix("application/") && contentType.hasSuffix("+json"))
+    }
 
     public init(schemas: SchemaTranslator) { self.schemas = schemas }
 
     public func translate(_ op: Operation) throws(Diagnostic) -> OperationDecl {
         let pascal = SafeNames.typeName(op.operationID)
         var parameters: [ParameterDecl] = []
-        var nested: [Declaration] = []
         var used: Set<String> = []
         func claim(_ name: String, _ mark: SourceMark) throws(Diagnostic) {
             guard used.insert(name).inserted else {
@@ -22,7 +36,7 @@ public final class OperationTranslator {
         for p in op.parameters where p.location == "path" {
             let swiftName = SafeNames.memberName(p.name)
             try claim(swiftName, p.mark)
-            let type = try schemas.typeRef(for: p.schema, owner: pascal, property: p.name, nested: &nested)
+            let type = try schemas.typeRef(for: p.schema, owner: "", property: pascal + SafeNames.typeName(p.name), nested: &inlineDeclarations)
             parameters.append(
                 ParameterDecl(label: nil, swiftName: swiftName, type: type.type, optional: false, role: .path(wireName: p.name), doc: p.description))
         }
@@ -30,12 +44,12 @@ public final class OperationTranslator {
             throw Diagnostic(mark: op.mark, context: op.operationID, message: "path template and path parameters disagree")
         }
 
-        if let body = op.requestBody {
-            guard body.content.count == 1, let media = body.content.first else {
-                throw Diagnostic(mark: op.mark, context: op.operationID, message: "only one request content type is supported")
+        if let body = op.requestBody, let media = Self.preferredContent(body.content) {
+            if body.content.count > 1 {
+                warn(op.mark, op.operationID, "several request media types: the client sends \(media.contentType)")
             }
             switch media.contentType {
-            case "application/json":
+            case let type where Self.isJSON(type):
                 if let schema = media.schema {
                     let type = try schemas.typeRef(for: schema, owner: "", property: pascal + "Request", nested: &inlineDeclarations)
                     try claim("body", op.mark)
@@ -43,13 +57,20 @@ public final class OperationTranslator {
                         ParameterDecl(label: "_", swiftName: "body", type: type.type, optional: !body.required, role: .jsonBody, doc: body.description))
                 }
             case "multipart/form-data":
-                guard let schema = media.schema, !schema.properties.isEmpty else {
-                    throw Diagnostic(mark: op.mark, context: op.operationID, message: "multipart body without properties")
+                var visiting: Set<String> = []
+                var flat: (properties: [(name: String, schema: Schema)], required: Set<String>, added: [String: String])?
+                if var schema = media.schema {
+                    if let ref = schema.ref { schema = try schemas.component(ref, at: schema.mark).schema }
+                    flat = try schemas.flattenedProperties(schema, visiting: &visiting)
                 }
-                for (wireName, propSchema) in schema.properties {
+                let properties = flat?.properties ?? []
+                if properties.isEmpty {
+                    warn(op.mark, op.operationID, "multipart body without properties: the client sends no parts")
+                }
+                for (wireName, propSchema) in properties {
                     let swiftName = SafeNames.memberName(wireName)
                     try claim(swiftName, propSchema.mark)
-                    let required = schema.required.contains(wireName)
+                    let required = flat?.required.contains(wireName) ?? false
                     let doc = propSchema.description
                     if propSchema.type == "string", propSchema.format == "binary" {
                         parameters.append(
@@ -59,49 +80,75 @@ public final class OperationTranslator {
                         parameters.append(
                             ParameterDecl(label: nil, swiftName: swiftName, type: .array(.named("MultipartFile")), optional: !required,
                                 role: .multipartFile(wireName: wireName, multiple: true), doc: doc))
+                    } else if propSchema.type == "array", let items = propSchema.items {
+                        // An array part: one part per item (OpenAPI's form serialization of arrays), each
+                        // item as text or JSON by the item's own kind.
+                        let type = try schemas.typeRef(for: propSchema, owner: "", property: pascal + SafeNames.typeName(wireName), nested: &inlineDeclarations)
+                        let textItems = try isTextPart(items)
+                        let json = media.partContentTypes[wireName]?.contains("json") == true || !textItems
+                        parameters.append(
+                            ParameterDecl(label: nil, swiftName: swiftName, type: type.type, optional: !required || type.nullable,
+                                role: .multipartFields(wireName: wireName, json: json), doc: doc))
                     } else {
                         let type = try schemas.typeRef(for: propSchema, owner: "", property: pascal + SafeNames.typeName(wireName), nested: &inlineDeclarations)
-                        // Text for scalars, identifiers and enums (`tenantId`); JSON for objects and arrays
+                        // Text for scalars, identifiers and enums (`tenantId`); JSON for objects
                         // or when the spec's `encoding` says so (`metadata`).
                         let textPart = try isTextPart(propSchema)
                         let json = media.partContentTypes[wireName]?.contains("json") == true
-                            || propSchema.type == "object" || propSchema.type == "array" || !textPart
+                            || propSchema.type == "object" || !textPart
                         parameters.append(
                             ParameterDecl(label: nil, swiftName: swiftName, type: type.type, optional: !required || type.nullable,
                                 role: .multipartField(wireName: wireName, json: json), doc: doc))
                     }
                 }
+            case let type where type.hasPrefix("text/"):
+                try claim("body", op.mark)
+                parameters.append(
+                    ParameterDecl(label: "_", swiftName: "body", type: .named("String"), optional: !body.required,
+                        role: .rawBody(contentType: type, text: true), doc: body.description))
             default:
-                throw Diagnostic(mark: op.mark, context: op.operationID, message: "unsupported request content type '\(media.contentType)'")
+                // `application/octet-stream`, `application/xml`, ...: the caller passes the bytes.
+                try claim("body", op.mark)
+                parameters.append(
+                    ParameterDecl(label: "_", swiftName: "body", type: .named("Data"), optional: !body.required,
+                        role: .rawBody(contentType: media.contentType, text: false), doc: body.description))
             }
         }
 
-        for p in op.parameters where p.location == "query" {
+        for p in op.parameters where p.location == "query" || p.location == "header" || p.location == "cookie" {
             let swiftName = SafeNames.memberName(p.name)
             try claim(swiftName, p.mark)
-            let type = try schemas.typeRef(for: p.schema, owner: pascal, property: p.name, nested: &nested)
+            let type = try schemas.typeRef(for: p.schema, owner: "", property: pascal + SafeNames.typeName(p.name), nested: &inlineDeclarations)
+            let role: ParameterDecl.Role
+            switch p.location {
+            case "query": role = .query(wireName: p.name)
+            case "header": role = .header(wireName: p.name)
+            default:
+                warn(p.mark, "\(op.operationID).\(p.name)", "cookie parameter sent in a Cookie header")
+                role = .cookie(wireName: p.name)
+            }
             parameters.append(
                 ParameterDecl(label: nil, swiftName: swiftName, type: type.type, optional: !p.required || type.nullable,
-                    role: .query(wireName: p.name), doc: p.description))
-        }
-        if let unsupported = op.parameters.first(where: { $0.location != "path" && $0.location != "query" }) {
-            throw Diagnostic(mark: unsupported.mark, context: op.operationID, message: "\(unsupported.location) parameters are not supported")
-        }
-        guard nested.isEmpty else {
-            throw Diagnostic(mark: op.mark, context: op.operationID, message: "inline enum or object parameters are not supported")
+                    role: role, doc: p.description))
         }
 
         // Responses
-        let successes = op.responses.filter { $0.status.hasPrefix("2") }
-        guard !successes.isEmpty else {
-            throw Diagnostic(mark: op.mark, context: op.operationID, message: "operation documents no success response")
+        var successes = op.responses.filter { $0.status.hasPrefix("2") }
+        if successes.isEmpty {
+            // Only `default` (or errors) documented: any 2xx is a success, its body taken from `default`.
+            warn(op.mark, op.operationID, "no 2xx response documented: every 2xx status is taken as success")
+            successes = op.responses.filter { $0.status == "default" }.map { Response(status: "2XX", description: $0.description, content: $0.content) }
+            if successes.isEmpty { successes = [Response(status: "2XX", description: nil, content: [])] }
         }
-        let statuses = try successes.map { (r) throws(Diagnostic) -> Int in
-            guard let code = Int(r.status) else {
-                throw Diagnostic(mark: op.mark, context: op.operationID, message: "unsupported status '\(r.status)'")
+        var statuses: [Int] = []
+        for response in successes {
+            if let code = Int(response.status) {
+                statuses.append(code)
+            } else {
+                statuses += Array(200...299)  // `2XX`
             }
-            return code
         }
+        statuses = Array(Set(statuses))
         var result = ResultDecl.none
         var accept = "application/json, application/problem+json"
         let withBody = successes.filter { r in r.content.contains { $0.schema != nil || $0.contentType != "application/json" } && r.status != "204" }
@@ -112,22 +159,28 @@ public final class OperationTranslator {
             case "application/json":
                 guard let schema = media.schema else { break }
                 let type = try schemas.typeRef(for: schema, owner: "", property: pascal + "Response", nested: &inlineDeclarations)
+                var resultType = type.type
                 for other in withBody.dropFirst() {
                     guard let otherSchema = other.content.first(where: { $0.contentType == "application/json" })?.schema else { continue }
                     let otherType = try schemas.typeRef(for: otherSchema, owner: "", property: pascal + "Response" + other.status, nested: &inlineDeclarations)
-                    guard otherType.type == type.type else {
-                        throw Diagnostic(mark: op.mark, context: op.operationID, message: "success responses with different JSON types are not supported")
+                    if otherType.type != type.type {
+                        warn(op.mark, op.operationID, "success responses of different JSON types: the result is typed as JSONValue")
+                        resultType = .named("JSONValue")
                     }
                 }
-                result = .json(type.type, optional: optional)
+                result = .json(resultType, optional: optional)
             case let type where type.hasPrefix("text/"):
                 result = .text(optional: optional)
                 accept = "\(type), application/problem+json"
-            case "application/octet-stream":
-                result = .binary
-                accept = "application/octet-stream, application/problem+json"
+            case let type where Self.isJSON(type):
+                guard let schema = media.schema else { break }
+                let resolved = try schemas.typeRef(for: schema, owner: "", property: pascal + "Response", nested: &inlineDeclarations)
+                result = .json(resolved.type, optional: optional)
+                accept = "\(type), application/problem+json"
             default:
-                throw Diagnostic(mark: op.mark, context: op.operationID, message: "unsupported response content type '\(media.contentType)'")
+                // `application/octet-stream`, images, archives: the bytes as they come.
+                result = .binary
+                accept = "\(media.contentType), application/problem+json"
             }
         }
 
@@ -149,7 +202,9 @@ public final class OperationTranslator {
     func isTextPart(_ schema: Schema) throws(Diagnostic) -> Bool {
         guard let ref = schema.ref else { return schema.type != "object" && schema.type != "array" }
         switch try schemas.kind(of: ref, at: schema.mark) {
-        case .identifier, .stringEnum: return true
+        case .identifier, .identifierAlias, .stringEnum: return true
+        case .sameAs(let original):
+            return try isTextPart(Schema.reference(to: original, at: schema.mark))
         case .alias:
             let target = try schemas.component(ref, at: schema.mark).schema
             return target.type.map { ["string", "integer", "number", "boolean"].contains($0) } ?? false

@@ -11,6 +11,11 @@ public final class SchemaTranslator {
         case filter(value: TypeRef, advanced: String)
         case union
         case alias
+        /// A component that only restates another component's semantic type (`JobKeyExactMatch` with
+        /// `x-semantic-type: JobKey`): a typealias of that identifier, so both name one Swift type.
+        case identifierAlias(String)
+        /// A copy a bundler made of another component (see ``SchemaIdentity``): a typealias of it.
+        case sameAs(String)
     }
 
     let document: OpenAPIDocument
@@ -26,10 +31,23 @@ public final class SchemaTranslator {
     public private(set) var inlineTypeNames: [String] = []
 
     private let componentTypeNames: Set<String>
+    let identity: SchemaIdentity
+    /// Valid constructs mapped approximately, each naming its schema.
+    public private(set) var warnings: [Diagnostic] = []
+    /// Top-level types the generator creates for inline schemas that have no component of their own
+    /// (identifiers named by an inline `x-semantic-type`, the value types of aliases), by name.
+    public private(set) var synthesized: [String: Declaration] = [:]
+    public private(set) var synthesizedOrder: [String] = []
+
+    func warn(_ mark: SourceMark, _ context: String, _ message: String) {
+        let warning = Diagnostic(severity: .warning, mark: mark, context: context, message: message)
+        if !warnings.contains(warning) { warnings.append(warning) }
+    }
 
     public init(document: OpenAPIDocument) {
         self.document = document
         self.componentTypeNames = Set(document.schemas.map { SafeNames.typeName($0.name) })
+        self.identity = SchemaIdentity(document: document)
         for component in document.schemas {
             if let d = component.schema.discriminator {
                 for (_, branch) in d.mapping { discriminatorBranches[branch, default: []].insert(d.propertyName) }
@@ -55,9 +73,17 @@ public final class SchemaTranslator {
     }
 
     private func classify(_ schema: Schema, name: String) throws(Diagnostic) -> ComponentKind {
-        if schema.semanticType != nil { return .identifier(integer: schema.type == "integer") }
-        if schema.enumValues != nil { return .stringEnum }
-        if !schema.oneOf.isEmpty {
+        if let original = formatComponent(schema, excluding: name) {
+            if case .identifier? = try? kind(of: original, at: schema.mark) { return .identifierAlias(SafeNames.typeName(original)) }
+            return .sameAs(original)
+        }
+        if let semantic = schema.semanticType {
+            if semantic != name, let target = semanticComponent(semantic, at: schema.mark) { return .identifierAlias(target) }
+            return .identifier(integer: schema.type == "integer")
+        }
+        if let original = identity.originals[name] { return .sameAs(original) }
+        if schema.enumValues != nil, Self.isStringEnum(schema) { return .stringEnum }
+        if !unionBranches(schema).isEmpty {
             if let (value, advanced) = try filterTemplate(schema, context: name) {
                 return .filter(value: value, advanced: advanced)
             }
@@ -66,6 +92,32 @@ public final class SchemaTranslator {
         }
         if isStructShaped(schema) { return .structure }
         return .alias
+    }
+
+    /// The component a schema's `format` names, when it names one (other than `excluding`): bundlers
+    /// leave the original's name there when they copy a schema (`format: JobStateEnum`).
+    func formatComponent(_ schema: Schema, excluding: String?) -> String? {
+        guard let format = schema.format, format != excluding, !SchemaIdentity.standardFormats.contains(format),
+            format.first?.isUppercase == true, document.schema(named: format) != nil
+        else { return nil }
+        return format
+    }
+
+    /// The component that declares semantic type `semantic` as an identifier, by Swift name.
+    func semanticComponent(_ semantic: String, at mark: SourceMark) -> String? {
+        guard let component = document.schema(named: semantic), component.schema.semanticType == semantic else { return nil }
+        return SafeNames.typeName(semantic)
+    }
+
+    /// `oneOf`, or `anyOf` (decoded the same way: the first branch that fits wins).
+    func unionBranches(_ schema: Schema) -> [Schema] {
+        schema.oneOf.isEmpty ? schema.anyOf : schema.oneOf
+    }
+
+    /// Enums of strings (or of no declared type) become tolerant Swift enums; enums of numbers or
+    /// booleans keep their plain type (the allowed values go into the documentation).
+    static func isStringEnum(_ schema: Schema) -> Bool {
+        schema.type == nil || schema.type == "string"
     }
 
     /// The pattern of an identifier, its own or the one of the schema it extends (`LongKey`).
@@ -81,11 +133,22 @@ public final class SchemaTranslator {
     /// A `oneOf` whose branches are all string identifiers (`ResourceKey`): no decoder can tell them
     /// apart, so it becomes an identifier of its own that converts from each branch.
     func isIdentifierUnion(_ schema: Schema) throws(Diagnostic) -> Bool {
-        guard schema.discriminator == nil, !schema.oneOf.isEmpty else { return false }
-        for branch in schema.oneOf {
-            guard let ref = branch.ref, case .identifier(false) = try kind(of: ref, at: branch.mark) else { return false }
+        guard schema.discriminator == nil, !unionBranches(schema).isEmpty else { return false }
+        for branch in unionBranches(schema) {
+            guard let ref = branch.ref, let target = try identifierName(ref, at: branch.mark), !target.integer else { return false }
         }
         return true
+    }
+
+    /// The identifier type a component stands for (itself, or the one it aliases) and whether it is an integer.
+    func identifierName(_ ref: String, at mark: SourceMark) throws(Diagnostic) -> (name: String, integer: Bool)? {
+        switch try kind(of: ref, at: mark) {
+        case .identifier(let integer): return (SafeNames.typeName(ref), integer)
+        case .identifierAlias(let target):
+            guard let component = document.schema(named: target) else { return nil }
+            return (target, component.schema.type == "integer")
+        default: return nil
+        }
     }
 
     func isStructShaped(_ schema: Schema) -> Bool {
@@ -98,8 +161,17 @@ public final class SchemaTranslator {
     /// Recognises `oneOf: [ <scalar exact match>, $ref Advanced…Filter ]`.
     func filterTemplate(_ schema: Schema, context: String) throws(Diagnostic) -> (TypeRef, String)? {
         guard schema.oneOf.count == 2, schema.discriminator == nil else { return nil }
-        let exact = schema.oneOf[0]
+        var exact = schema.oneOf[0]
         guard let advanced = schema.oneOf[1].ref, advanced.hasPrefix("Advanced") else { return nil }
+        if let ref = exact.ref {
+            // A bundled spec names the exact-match branch as a component (`JobKeyExactMatch`, `NameExactMatch`).
+            if let identifier = try identifierName(ref, at: exact.mark) { return (.named(identifier.name), advanced) }
+            if case .sameAs(let original) = try kind(of: ref, at: exact.mark) { return (.named(SafeNames.typeName(original)), advanced) }
+            if case .stringEnum = try kind(of: ref, at: exact.mark) { return (.named(SafeNames.typeName(ref)), advanced) }
+            let target = try component(ref, at: exact.mark).schema
+            guard case .alias = try kind(of: ref, at: exact.mark), target.allOf.isEmpty, target.enumValues == nil else { return nil }
+            exact = target
+        }
         guard exact.ref == nil, let type = exact.type, ["string", "integer", "number", "boolean"].contains(type) else {
             return nil
         }
@@ -123,39 +195,63 @@ public final class SchemaTranslator {
     ) throws(Diagnostic) -> ResolvedType {
         if let ref = schema.ref {
             let target = try component(ref, at: schema.mark)
-            return ResolvedType(type: .named(SafeNames.typeName(ref)), nullable: schema.nullable || target.schema.nullable)
+            let nullable = schema.nullable || target.schema.nullable
+            switch try kind(of: ref, at: schema.mark) {
+            case .sameAs(let original):
+                return ResolvedType(type: .named(SafeNames.typeName(original)), nullable: nullable)
+            case .alias where identity.hoisted.contains(ref) && target.schema.allOf.isEmpty:
+                // A map, array or scalar a bundler named: typed as the inline schema it was, its own
+                // inline types nested in the owner as before.
+                var inner = try typeRef(for: target.schema, owner: owner, property: property, nested: &nested)
+                inner.nullable = inner.nullable || nullable
+                return inner
+            default: break
+            }
+            return ResolvedType(type: .named(SafeNames.typeName(ref)), nullable: nullable)
         }
-        if schema.semanticType != nil {
-            throw Diagnostic(
-                mark: schema.mark, context: "\(owner).\(property)",
-                message: "inline x-semantic-type is not supported; declare it as a component schema")
+        if let original = formatComponent(schema, excluding: nil) {
+            return ResolvedType(type: .named(SafeNames.typeName(original)), nullable: schema.nullable)
         }
-        if schema.enumValues != nil {
+        if schema.enumValues != nil || !unionBranches(schema).isEmpty || !schema.properties.isEmpty,
+            let component = identity.component(matching: schema)
+        {
+            return ResolvedType(type: .named(SafeNames.typeName(component)), nullable: schema.nullable)
+        }
+        if let semantic = schema.semanticType {
+            return ResolvedType(type: .named(try semanticIdentifier(semantic, schema: schema, context: "\(owner).\(property)")), nullable: schema.nullable)
+        }
+        if schema.enumValues != nil, Self.isStringEnum(schema) {
             let name = nestedName(property, owner: owner)
             nested.append(.stringEnum(try translateEnum(schema, name: name)))
-            inlineTypeNames.append("\(owner).\(name)")
+            inlineTypeNames.append(owner.isEmpty ? name : "\(owner).\(name)")
             return ResolvedType(type: .named(name), nullable: schema.nullable)
         }
-        if !schema.oneOf.isEmpty {
+        if !unionBranches(schema).isEmpty {
             if let (value, advanced) = try filterTemplate(schema, context: "\(owner).\(property)") {
-                return ResolvedType(type: .generic("FilterProperty", [value, .named(advanced)]), nullable: schema.nullable)
+                let generic = TypeRef.generic("FilterProperty", [value, .named(advanced)])
+                return ResolvedType(type: filterAliases[generic].map { .named($0) } ?? generic, nullable: schema.nullable)
             }
+            if let union = try uniqueUnionBranch(schema, owner: owner, property: property, nested: &nested) { return union }
             let name = nestedName(property, owner: owner)
             if try isIdentifierUnion(schema) {
                 nested.append(.identifier(IdentifierDecl(
                     name: name, doc: doc(for: schema, component: nil), integer: false,
-                    convertibleFrom: schema.oneOf.compactMap { $0.ref.map(SafeNames.typeName) }, pattern: nil)))
-                inlineTypeNames.append("\(owner).\(name)")
+                    convertibleFrom: try identifierUnionMembers(schema), pattern: nil)))
+                inlineTypeNames.append(owner.isEmpty ? name : "\(owner).\(name)")
                 return ResolvedType(type: .named(name), nullable: schema.nullable)
             }
-            nested.append(.union(try translateUnion(schema, name: name)))
-            inlineTypeNames.append("\(owner).\(name)")
+            guard let union = try unionOrNil(schema, name: name, context: "\(owner).\(property)") else {
+                return ResolvedType(type: .named("JSONValue"), nullable: schema.nullable)
+            }
+            nested.append(.union(union))
+            inlineTypeNames.append(owner.isEmpty ? name : "\(owner).\(name)")
             return ResolvedType(type: .named(name), nullable: schema.nullable)
         }
         if !schema.allOf.isEmpty, !isStructShaped(schema) {
             // A wrapper around one schema that adds documentation, a format or `nullable`.
             guard schema.allOf.count == 1 else {
-                throw Diagnostic(mark: schema.mark, context: "\(owner).\(property)", message: "unsupported allOf shape")
+                warn(schema.mark, "\(owner).\(property)", "allOf of several non-object schemas: typed as JSONValue")
+                return ResolvedType(type: .named("JSONValue"), nullable: schema.nullable)
             }
             var inner = try typeRef(for: schema.allOf[0], owner: owner, property: property, nested: &nested)
             inner.nullable = inner.nullable || schema.nullable
@@ -164,7 +260,7 @@ public final class SchemaTranslator {
         if isStructShaped(schema) || (schema.type == "object" && !schema.properties.isEmpty) {
             let name = nestedName(property, owner: owner)
             nested.append(.structure(try translateStruct(schema, name: name, componentName: nil)))
-            inlineTypeNames.append("\(owner).\(name)")
+            inlineTypeNames.append(owner.isEmpty ? name : "\(owner).\(name)")
             return ResolvedType(type: .named(name), nullable: schema.nullable)
         }
         return ResolvedType(type: try primitive(schema, owner: owner, property: property, nested: &nested), nullable: schema.nullable)
@@ -206,9 +302,81 @@ public final class SchemaTranslator {
                 return .named("JSONValue")
             }
         default:
-            throw Diagnostic(
-                mark: schema.mark, context: "\(owner).\(property)",
-                message: "unsupported schema type '\(schema.type ?? "")'")
+            warn(schema.mark, "\(owner).\(property)", "unknown schema type '\(schema.type ?? "")': typed as JSONValue")
+            return .named("JSONValue")
+        }
+    }
+
+    // MARK: Shapes a bundled spec inlines
+
+    /// Filter-property components by the generic type they stand for, so that an inline filter
+    /// property (a bundled spec inlines them) gets the same Swift name as a `$ref` to the component.
+    /// When several components have the same shape the first in document order wins.
+    lazy var filterAliases: [TypeRef: String] = {
+        var result: [TypeRef: String] = [:]
+        for component in document.schemas {
+            if case .filter(let value, let advanced)? = try? kind(of: component.name, at: component.schema.mark) {
+                let generic = TypeRef.generic("FilterProperty", [value, .named(advanced)])
+                if result[generic] == nil { result[generic] = SafeNames.typeName(component.name) }
+            }
+        }
+        return result
+    }()
+
+    /// The Swift type of an inline `x-semantic-type`: the component that declares it, or else an
+    /// identifier type of that name created once for the whole API.
+    func semanticIdentifier(_ semantic: String, schema: Schema, context: String) throws(Diagnostic) -> String {
+        if let component = semanticComponent(semantic, at: schema.mark) { return component }
+        let name = SafeNames.typeName(semantic)
+        if synthesized[name] == nil {
+            guard !componentTypeNames.contains(name) else {
+                warn(schema.mark, context, "x-semantic-type '\(semantic)' names a component that is not an identifier: typed as its plain type")
+                return name
+            }
+            var identifierDoc = Documentation(lines: ["The `\(semantic)` identifier (an inline `x-semantic-type` of the spec)."])
+            if let description = schema.description { identifierDoc.lines += [""] + Self.paragraphLines(description) }
+            synthesize(.identifier(IdentifierDecl(
+                name: name, doc: identifierDoc, integer: schema.type == "integer", convertibleFrom: [], pattern: schema.pattern)))
+        }
+        return name
+    }
+
+    func synthesize(_ declaration: Declaration) {
+        guard synthesized[declaration.name] == nil else { return }
+        synthesized[declaration.name] = declaration
+        synthesizedOrder.append(declaration.name)
+        inlineTypeNames.append(declaration.name)
+    }
+
+    /// The identifier types an identifier union converts from.
+    func identifierUnionMembers(_ schema: Schema) throws(Diagnostic) -> [String] {
+        var names: [String] = []
+        for branch in unionBranches(schema) {
+            guard let ref = branch.ref, let identifier = try identifierName(ref, at: branch.mark) else { continue }
+            if !names.contains(identifier.name) { names.append(identifier.name) }
+        }
+        return names
+    }
+
+    /// A `oneOf` with a single branch (once `null` branches are dropped) is that branch.
+    func uniqueUnionBranch(
+        _ schema: Schema, owner: String, property: String, nested: inout [Declaration]
+    ) throws(Diagnostic) -> ResolvedType? {
+        let branches = unionBranches(schema)
+        guard branches.count == 1, schema.discriminator == nil else { return nil }
+        var inner = try typeRef(for: branches[0], owner: owner, property: property, nested: &nested)
+        inner.nullable = inner.nullable || schema.nullable
+        return inner
+    }
+
+    /// The union, or `nil` (with a warning: the value is then typed `JSONValue`) when its branches
+    /// cannot be told apart when decoding.
+    func unionOrNil(_ schema: Schema, name: String, context: String) throws(Diagnostic) -> UnionDecl? {
+        do {
+            return try translateUnion(schema, name: name)
+        } catch let diagnostic where diagnostic.severity == .warning {
+            warn(diagnostic.mark, context, diagnostic.message + ": typed as JSONValue")
+            return nil
         }
     }
 
@@ -229,52 +397,73 @@ public final class SchemaTranslator {
 
     // MARK: Components
 
-    public func translateComponent(_ component: ComponentSchema) throws(Diagnostic) -> Declaration {
+    /// The declaration of a component schema, plus the top-level types it needs of its own (the
+    /// value type of an alias such as a map whose values are a union).
+    public func translateComponent(_ component: ComponentSchema) throws(Diagnostic) -> [Declaration] {
         let name = SafeNames.typeName(component.name)
         let schema = component.schema
         switch try kind(of: component.name, at: schema.mark) {
+        case .identifierAlias(let target):
+            return [.alias(TypealiasDecl(name: name, doc: doc(for: schema, component: component.name), target: .named(target)))]
+        case .sameAs(let original):
+            return [.alias(TypealiasDecl(name: name, doc: doc(for: schema, component: component.name), target: .named(SafeNames.typeName(original))))]
         case .identifier(let integer):
             var convertible: [String] = []
-            for branch in schema.oneOf {
-                guard let ref = branch.ref, case .identifier = try kind(of: ref, at: branch.mark) else {
-                    throw Diagnostic(mark: branch.mark, context: component.name, message: "identifier unions may only list identifier types")
+            for branch in unionBranches(schema) {
+                guard let ref = branch.ref, let identifier = try identifierName(ref, at: branch.mark) else {
+                    warn(branch.mark, component.name, "identifier union with a branch that is not an identifier: branch left out of the conversions")
+                    continue
                 }
-                convertible.append(SafeNames.typeName(ref))
+                convertible.append(identifier.name)
             }
-            return .identifier(
+            return [.identifier(
                 IdentifierDecl(
                     name: name, doc: doc(for: schema, component: component.name), integer: integer,
-                    convertibleFrom: convertible, pattern: try identifierPattern(schema)))
+                    convertibleFrom: convertible, pattern: try identifierPattern(schema)))]
         case .stringEnum:
             var decl = try translateEnum(schema, name: name)
             decl.doc = doc(for: schema, component: component.name)
-            return .stringEnum(decl)
+            return [.stringEnum(decl)]
         case .structure:
-            return .structure(try translateStruct(schema, name: name, componentName: component.name))
+            return [.structure(try translateStruct(schema, name: name, componentName: component.name))]
         case .filter(let value, let advanced):
-            return .alias(
+            return [.alias(
                 TypealiasDecl(
                     name: name, doc: doc(for: schema, component: component.name),
-                    target: .generic("FilterProperty", [value, .named(advanced)])))
+                    target: .generic("FilterProperty", [value, .named(advanced)])))]
         case .union:
-            var decl = try translateUnion(schema, name: name)
+            guard var decl = try unionOrNil(schema, name: name, context: component.name) else {
+                return [.alias(TypealiasDecl(name: name, doc: doc(for: schema, component: component.name), target: .named("JSONValue")))]
+            }
             decl.doc = doc(for: schema, component: component.name)
-            return .union(decl)
+            return [.union(decl)]
         case .alias:
             var nested: [Declaration] = []
             let target = try aliasTarget(schema, name: component.name, nested: &nested)
-            guard nested.isEmpty else {
-                throw Diagnostic(mark: schema.mark, context: component.name, message: "alias with inline types is not supported")
-            }
-            return .alias(TypealiasDecl(name: name, doc: doc(for: schema, component: component.name), target: target))
+            // A typealias cannot hold nested types: the inline types it needs become top-level ones,
+            // named after the alias (`VariableValue` for the values of `Variables`).
+            var declarations: [Declaration] = [
+                .alias(TypealiasDecl(name: name, doc: doc(for: schema, component: component.name), target: target))
+            ]
+            declarations += nested
+            return declarations
         }
     }
 
     func aliasTarget(_ schema: Schema, name: String, nested: inout [Declaration]) throws(Diagnostic) -> TypeRef {
+        let owner = SafeNames.typeName(name)
         if schema.allOf.count == 1 {
-            return try typeRef(for: schema.allOf[0], owner: name, property: "value", nested: &nested).type
+            return try typeRef(for: schema.allOf[0], owner: "", property: owner + "Value", nested: &nested).type
         }
-        return try primitive(schema, owner: name, property: "value", nested: &nested)
+        if schema.allOf.count > 1 {
+            warn(schema.mark, name, "allOf of several non-object schemas: typed as JSONValue")
+            return .named("JSONValue")
+        }
+        if let not = schema.not, schema.type == nil, schema.properties.isEmpty {
+            _ = not
+            return .named("JSONValue")
+        }
+        return try primitive(schema, owner: "", property: owner, nested: &nested)
     }
 
     func translateEnum(_ schema: Schema, name: String) throws(Diagnostic) -> StringEnumDecl {
@@ -282,11 +471,13 @@ public final class SchemaTranslator {
         var cases: [EnumCaseDecl] = []
         var used: Set<String> = ["undocumented", "allCases", "rawValue", "description"]
         for value in schema.enumValues ?? [] {
-            let swiftName = SafeNames.memberName(value)
-            guard used.insert(swiftName).inserted else {
-                throw Diagnostic(
-                    mark: schema.mark, context: name,
-                    message: "enum value '\(value)' collides with another case as '\(swiftName)'")
+            var swiftName = SafeNames.memberName(value)
+            if !used.insert(swiftName).inserted {
+                let base = swiftName
+                var index = 2
+                while !used.insert("\(base)\(index)").inserted { index += 1 }
+                swiftName = "\(base)\(index)"
+                warn(schema.mark, name, "enum value '\(value)' collides with another case as '\(base)': named '\(swiftName)'")
             }
             cases.append(EnumCaseDecl(swiftName: swiftName, wireValue: value, deprecated: deprecatedMembers.contains(value)))
         }
@@ -342,11 +533,13 @@ public final class SchemaTranslator {
         let lenient = componentName.map { Self.lenientSchemas.contains($0) } ?? false
         let discriminatorProps = componentName.flatMap { discriminatorBranches[$0] } ?? []
         for (wireName, propSchema) in flat.properties {
-            let swiftName = SafeNames.memberName(wireName)
-            guard usedNames.insert(swiftName).inserted else {
-                throw Diagnostic(
-                    mark: propSchema.mark, context: "\(name).\(wireName)",
-                    message: "property '\(wireName)' collides with another property as '\(swiftName)'")
+            var swiftName = SafeNames.memberName(wireName)
+            if !usedNames.insert(swiftName).inserted {
+                let base = swiftName
+                var index = 2
+                while !usedNames.insert("\(base)\(index)").inserted { index += 1 }
+                swiftName = "\(base)\(index)"
+                warn(propSchema.mark, "\(name).\(wireName)", "property '\(wireName)' collides with another property as '\(base)': named '\(swiftName)'")
             }
             var resolved = try typeRef(for: propSchema, owner: name, property: wireName, nested: &nested)
             let propDoc = propertyDoc(propSchema, addedIn: flat.added[wireName])
@@ -366,7 +559,7 @@ public final class SchemaTranslator {
         if let page = properties.first(where: { $0.wireName == "page" }) {
             if page.type == .named("SearchQueryPageRequest"), page.optional { conformances.append("PaginatedSearchQuery") }
             if page.type == .named("SearchQueryPageResponse"), !page.optional,
-                let items = properties.first(where: { $0.wireName == "items" }), case .array = items.type
+                let items = properties.first(where: { $0.wireName == "items" }), !items.optional, case .array = items.type
             {
                 conformances.append("PaginatedSearchResult")
             }
@@ -412,27 +605,39 @@ public final class SchemaTranslator {
         var nested: [Declaration] = []
         var used: Set<String> = ["undocumented"]
         if let discriminator = schema.discriminator {
-            guard !discriminator.mapping.isEmpty else {
-                throw Diagnostic(mark: schema.mark, context: name, message: "discriminator without mapping is not supported")
+            var mapping = discriminator.mapping
+            if mapping.isEmpty {
+                // OpenAPI's implicit mapping: each `$ref` branch is tagged with its component's name.
+                mapping = unionBranches(schema).compactMap { branch in branch.ref.map { ($0, $0) } }
             }
-            for (tag, branch) in discriminator.mapping {
-                let swiftName = SafeNames.memberName(tag)
-                guard used.insert(swiftName).inserted else {
-                    throw Diagnostic(mark: schema.mark, context: name, message: "discriminator value '\(tag)' collides as '\(swiftName)'")
+            for (tag, branch) in mapping {
+                var swiftName = SafeNames.memberName(tag)
+                if !used.insert(swiftName).inserted {
+                    let base = swiftName
+                    var index = 2
+                    while !used.insert("\(base)\(index)").inserted { index += 1 }
+                    swiftName = "\(base)\(index)"
+                    warn(schema.mark, name, "discriminator value '\(tag)' collides as '\(base)': named '\(swiftName)'")
                 }
                 _ = try component(branch, at: schema.mark)
                 cases.append(UnionCaseDecl(swiftName: swiftName, payload: .named(SafeNames.typeName(branch)), tag: tag, shape: nil))
             }
             return UnionDecl(name: name, doc: doc(for: schema, component: nil), discriminator: discriminator.propertyName, cases: cases, nested: nested)
         }
-        for (index, branch) in schema.oneOf.enumerated() {
+        if !schema.anyOf.isEmpty, schema.oneOf.isEmpty {
+            warn(schema.mark, name, "anyOf is decoded as oneOf: the first branch that fits is kept (values matching several keep one)")
+        }
+        for (index, branch) in unionBranches(schema).enumerated() {
             let shape = try self.shape(of: branch, context: name)
-            let swiftName: String
+            var swiftName: String
             if let ref = branch.ref {
                 // `ProcessInstanceCreationInstructionById` in `ProcessInstanceCreationInstruction` → `byId`.
                 let typeName = SafeNames.typeName(ref)
                 let remainder = typeName.hasPrefix(name) ? String(typeName.dropFirst(name.count)) : ""
                 swiftName = SafeNames.memberName(remainder.first?.isUppercase == true ? remainder : typeName)
+                if identity.hoisted.contains(ref), ref.hasSuffix("ExactMatch") {
+                    swiftName = "exactMatch"  // a bundler's name for the inline `Exact match` branch
+                }
             } else if let title = branch.title, !title.isEmpty {
                 swiftName = SafeNames.memberName(title)
             } else {
@@ -445,8 +650,9 @@ public final class SchemaTranslator {
                 case .object: swiftName = "option\(index + 1)"
                 }
             }
-            guard used.insert(swiftName).inserted else {
-                throw Diagnostic(mark: branch.mark, context: name, message: "union branches collide as '\(swiftName)'")
+            if !used.insert(swiftName).inserted {
+                swiftName += "\(index + 1)"
+                used.insert(swiftName)
             }
             let payload = try typeRef(for: branch, owner: name, property: SafeNames.typeName(swiftName), nested: &nested)
             cases.append(UnionCaseDecl(swiftName: swiftName, payload: payload.type, tag: nil, shape: shape))
@@ -466,12 +672,17 @@ public final class SchemaTranslator {
                 let flat = try flattenedProperties(target, visiting: &visiting)
                 return .object(required: flat.properties.map(\.name).filter(flat.required.contains), known: flat.properties.map(\.name))
             case .union, .filter:
-                throw Diagnostic(mark: schema.mark, context: context, message: "nested unions without discriminator are not supported")
+                throw Diagnostic(severity: .warning, mark: schema.mark, context: context, message: "a union nested in a union without discriminator cannot be decoded by shape")
             case .alias:
                 return try shape(of: target, context: context)
+            case .identifierAlias(let identifier):
+                return document.schema(named: identifier)?.schema.type == "integer" ? .integer : .string
+            case .sameAs(let original):
+                return try shape(of: Schema.reference(to: original, at: schema.mark), context: context)
             }
         }
-        if schema.enumValues != nil { return .string }
+        if schema.semanticType != nil { return schema.type == "integer" ? .integer : .string }
+        if schema.enumValues != nil, Self.isStringEnum(schema) { return .string }
         if schema.allOf.count == 1, !isStructShaped(schema) { return try shape(of: schema.allOf[0], context: context) }
         if isStructShaped(schema) || !schema.properties.isEmpty {
             var visiting: Set<String> = []
@@ -486,7 +697,7 @@ public final class SchemaTranslator {
         case "array": return .array
         case "object": return .object(required: [], known: [])
         default:
-            throw Diagnostic(mark: schema.mark, context: context, message: "cannot tell this union branch apart when decoding")
+            throw Diagnostic(severity: .warning, mark: schema.mark, context: context, message: "a union branch of no JSON type cannot be told apart when decoding")
         }
     }
 
@@ -497,9 +708,23 @@ public final class SchemaTranslator {
         if let title = schema.title, component != nil, title != schema.description { lines.append(title) }
         if let description = schema.description { lines.append(contentsOf: Self.paragraphLines(description)) }
         if let version = schema.addedInVersion { lines += ["", "Added in \(version)."] }
+        lines += approximationNotes(schema)
         if let component { lines += ["", "- Remark: Generated from `#/components/schemas/\(component)`."] }
         while lines.first == "" { lines.removeFirst() }
         return Documentation(lines: lines, deprecated: schema.deprecated)
+    }
+
+    /// What the Swift type cannot say of the schema: `not`, and the allowed values of a numeric enum.
+    func approximationNotes(_ schema: Schema) -> [String] {
+        var lines: [String] = []
+        if let not = schema.not {
+            let what = not.ref.map { "``\(SafeNames.typeName($0))``" } ?? not.type.map { "a `\($0)`" } ?? "the schema given by `not`"
+            lines += ["", "- Important: the spec says the value must not be \(what) (`not`); Swift cannot check that."]
+        }
+        if let values = schema.enumValues, !Self.isStringEnum(schema) {
+            lines += ["", "- Important: allowed values: \(values.map { "`\($0)`" }.joined(separator: ", "))."]
+        }
+        return lines
     }
 
     func propertyDoc(_ schema: Schema, addedIn: String?) -> Documentation {
@@ -511,6 +736,7 @@ public final class SchemaTranslator {
         if description == nil, let ref = schema.ref { description = document.schema(named: ref)?.schema.description }
         if let description { lines += Self.paragraphLines(description) }
         if let addedIn { lines += ["", "Added in \(addedIn)."] }
+        lines += approximationNotes(schema)
         while lines.first == "" { lines.removeFirst() }
         return Documentation(lines: lines, deprecated: schema.deprecated)
     }

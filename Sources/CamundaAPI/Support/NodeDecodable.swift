@@ -166,3 +166,9 @@ extension DateUpdate: NodeDecodable {
         return DateUpdate(wireText: text)
     }
 }
+
+/// `format: binary` inside a JSON body (a bundled spec's copy of a multipart schema): no fast path,
+/// so the value goes through `Codable` (base64, as `JSONDecoder` does).
+extension Data: NodeDecodable {
+    static func decode(node: JSONNode) -> Self? { nil }
+}

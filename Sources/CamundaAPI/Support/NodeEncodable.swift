@@ -117,3 +117,6 @@ extension DateUpdate: NodeEncodable {
 }
 
 extension FilterProperty: NodeEncodable {}
+
+/// `format: binary` inside a JSON body: encoded through `Codable` (the default `encodedNode()`).
+extension Data: NodeEncodable {}

@@ -17,6 +17,8 @@ public struct OperationRequest: Sendable, Hashable {
         case json(Data)
         /// A `multipart/form-data` body.
         case multipart(MultipartForm)
+        /// Any other body (`application/octet-stream`, `text/plain`, ...): the bytes and their media type.
+        case raw(Data, contentType: String)
     }
 
     /// The spec's `operationId`, for example `activateJobs`.
@@ -57,6 +59,7 @@ public struct OperationRequest: Sendable, Hashable {
         switch body {
         case .json: "application/json"
         case .multipart(let form): form.contentType
+        case .raw(_, let contentType): contentType
         case nil: nil
         }
     }
@@ -66,6 +69,7 @@ public struct OperationRequest: Sendable, Hashable {
         switch body {
         case .json(let data): data
         case .multipart(let form): form.encoded()
+        case .raw(let data, _): data
         case nil: nil
         }
     }
@@ -160,10 +164,8 @@ package enum OperationSupport {
 
     package static func queryValue(_ value: some CustomStringConvertible) -> String { value.description }
 
-    /// A `Date` query value in RFC 3339 (`2025-06-07T13:14:15.000Z`), as the spec's `format: date-time` requires.
-    ///
-    /// Overload resolution prefers this one over the generic `queryValue(_:)` for a
-    /// `Date`, whose `description` (`2025-06-07 13:14:15 +0000`) Camunda rejects.
+    /// A date in a path, query, header or text part: RFC 3339, as the spec's `format: date-time` says
+    /// (`Date.description` would give `2025-06-07 13:14:15 +0000`).
     package static func queryValue(_ value: Date) -> String { CamundaJSON.formatDate(value) }
 
     /// A `Date` path segment in RFC 3339, percent-encoded (`:` is allowed in a segment and stays as it is).

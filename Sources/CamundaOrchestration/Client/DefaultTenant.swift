@@ -36,6 +36,8 @@ enum DefaultTenant {
             }
             guard let encoded = try? CamundaJSON.encode(object) else { return request }
             request.body = .json(encoded)
+        case .raw:
+            return request
         }
         return request
     }

@@ -62,7 +62,7 @@ extension ActivatedJobContext {
     /// The job's priority, when the server sends it.
     public var priority: Int32? { job.priority }
     /// The lease token, for jobs activated with ``WorkerConfig/withLease``.
-    public var leaseToken: String? { job.leaseToken }
+    public var leaseToken: String? { job.jobLeaseToken?.rawValue }
 
     /// Decodes the job's variables into your own `Decodable` type.
     ///
@@ -290,7 +290,7 @@ final class AcknowledgementTracker: Sendable {
         return request.path == "/jobs/" + OperationSupport.pathSegment(jobKey.description) + suffix
     }
 
-    /// Adds the lease token to an acknowledgement of the tracked job (JSON body `leaseToken`).
+    /// Adds the lease token to an acknowledgement of the tracked job (JSON body `jobLeaseToken`).
     func fenced(_ request: OperationRequest) -> OperationRequest {
         guard let leaseToken else { return request }
         var object: [String: JSONValue] = [:]
@@ -298,7 +298,7 @@ final class AcknowledgementTracker: Sendable {
             guard let decoded = try? CamundaJSON.decode([String: JSONValue].self, from: data) else { return request }
             object = decoded
         }
-        object["leaseToken"] = .string(leaseToken)
+        object["jobLeaseToken"] = .string(leaseToken)
         var copy = request
         if let data = try? CamundaJSON.encode(object) { copy.body = .json(data) }
         return copy

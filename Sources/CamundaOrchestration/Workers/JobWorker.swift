@@ -238,7 +238,7 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
         metrics.activated.increment(by: jobs.count)
         metrics.inFlight.record(inFlight)
         logger.debug("Activated \(jobs.count) job(s)")
-        if config.withLease, jobs.contains(where: { $0.leaseToken == nil }) {
+        if config.withLease, jobs.contains(where: { $0.jobLeaseToken == nil }) {
             logger.error(
                 "The server returned jobs without a lease token although the worker asked for leases; handing them back")
             for job in jobs {
@@ -305,7 +305,7 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
     /// task of its own per job: each one costs a thread hop). Only the drain bound cancels it.
     private func process(_ job: ActivatedJobResult, resources: WorkerResources) async {
         let jobLog = JobLog(worker: logger, jobKey: job.jobKey)
-        let tracker = AcknowledgementTracker(jobKey: job.jobKey, leaseToken: job.leaseToken)
+        let tracker = AcknowledgementTracker(jobKey: job.jobKey, leaseToken: job.jobLeaseToken?.rawValue)
         let client = JobClient(underlying: operations, tracker: tracker)
         let started = ContinuousClock.now
         let outcome: HandlerOutcome
@@ -334,7 +334,7 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
     }
 
     private func handBack(_ job: ActivatedJobResult, reason: String) async {
-        let tracker = AcknowledgementTracker(jobKey: job.jobKey, leaseToken: job.leaseToken)
+        let tracker = AcknowledgementTracker(jobKey: job.jobKey, leaseToken: job.jobLeaseToken?.rawValue)
         await acknowledge(
             job, outcome: .handBack(reason: reason), tracker: tracker, logger: JobLog(worker: logger, jobKey: job.jobKey))
         finishJob()
@@ -356,11 +356,11 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
             return
         }
         let operations = self.operations
-        let lease = job.leaseToken
+        let lease = job.jobLeaseToken
         switch outcome {
         case .complete(let returned):
             var request = returned
-            if let lease { request.leaseToken = lease }
+            if let lease { request.jobLeaseToken = lease }
             let completion = request
             let ok = await send("completeJob", job: job, logger: logger) {
                 try await operations.completeJob(jobKey: job.jobKey, completion)
@@ -372,7 +372,7 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
         case .fail(let message, let retries, let backOff, let variables):
             let retries = retries ?? max(job.retries - 1, 0)
             let request = JobFailRequest(
-                retries: retries, errorMessage: message, retryBackOff: backOff, variables: variables, leaseToken: lease)
+                retries: retries, errorMessage: message, retryBackOff: backOff, variables: variables, jobLeaseToken: lease)
             let ok = await send("failJob", job: job, logger: logger) { try await operations.failJob(jobKey: job.jobKey, request) }
             if ok {
                 metrics.failed.increment()
@@ -382,7 +382,7 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
             }
         case .bpmnError(let code, let message, let variables):
             let request = JobErrorRequest(
-                errorCode: code, errorMessage: message.isEmpty ? nil : message, variables: variables, leaseToken: lease)
+                errorCode: code, errorMessage: message.isEmpty ? nil : message, variables: variables, jobLeaseToken: lease)
             let ok = await send("throwJobError", job: job, logger: logger) {
                 try await operations.throwJobError(jobKey: job.jobKey, request)
             }
@@ -391,7 +391,7 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
                 logger.info("BPMN error thrown: \(code)", metadata: ["camunda.job.error_code": .string(code)])
             }
         case .handBack(let reason):
-            let request = JobFailRequest(retries: job.retries, errorMessage: reason, retryBackOff: 0, leaseToken: lease)
+            let request = JobFailRequest(retries: job.retries, errorMessage: reason, retryBackOff: 0, jobLeaseToken: lease)
             let ok = await send("failJob", job: job, logger: logger) { try await operations.failJob(jobKey: job.jobKey, request) }
             if ok {
                 metrics.handedBack.increment()

@@ -192,7 +192,7 @@ extension GatewayCore {
         let result: Result<ProcessInstanceSearchQueryResult, SearchFailure> = state.withLock { state in
             let keys = state.instanceOrder.filter { SearchSupport.matches(state.instances[$0]!, query.filter) }
             return SearchSupport.page(keys, query.page).map { chosen, page in
-                ProcessInstanceSearchQueryResult(page: page, items: chosen.map { state.instances[$0]!.result })
+                ProcessInstanceSearchQueryResult(items: chosen.map { state.instances[$0]!.result }, page: page)
             }
         }
         switch result {
@@ -210,7 +210,7 @@ extension GatewayCore {
         let result: Result<JobSearchQueryResult, SearchFailure> = state.withLock { state in
             let keys = state.jobOrder.filter { SearchSupport.matches(state.jobs[$0]!, query.filter) }
             return SearchSupport.page(keys, query.page).map { chosen, page in
-                JobSearchQueryResult(page: page, items: chosen.map { state.jobs[$0]!.searchResult })
+                JobSearchQueryResult(items: chosen.map { state.jobs[$0]!.searchResult }, page: page)
             }
         }
         switch result {

@@ -203,6 +203,13 @@ extension GatewayState {
             variables = byKey.variables ?? [:]
             tags = byKey.tags ?? []
             businessId = byKey.businessId
+        case .byVersionTag(let byTag):
+            // The embedded gateway records no version tags (its BPMN scanner reads none), so no
+            // deployed definition carries one: Camunda's answer for an unknown tag.
+            return .failure(
+                Rejection(
+                    status: 404, title: "NOT_FOUND",
+                    detail: "Command 'CREATE' rejected with code 'NOT_FOUND': Expected to find process definition with process ID '\(byTag.processDefinitionId.rawValue)' and version tag '\(byTag.processDefinitionVersionTag ?? "")', but none found"))
         case .undocumented:
             return .failure(
                 Rejection(

@@ -303,7 +303,7 @@ struct GatewayState: ~Copyable {
     mutating func complete(
         _ key: Int64, rawKey: String, _ request: JobCompletionRequest, now: Int64, effects: inout Effects
     ) -> Rejection? {
-        switch commandTarget(key, rawKey: rawKey, command: "COMPLETE", verb: "complete", leaseToken: request.leaseToken, isCompletion: true) {
+        switch commandTarget(key, rawKey: rawKey, command: "COMPLETE", verb: "complete", leaseToken: request.jobLeaseToken?.rawValue, isCompletion: true) {
         case .failure(let rejection):
             checkConditions(effects: &effects)
             return rejection
@@ -327,7 +327,7 @@ struct GatewayState: ~Copyable {
     }
 
     mutating func fail(_ key: Int64, rawKey: String, _ request: JobFailRequest, now: Int64, effects: inout Effects) -> Rejection? {
-        switch commandTarget(key, rawKey: rawKey, command: "FAIL", verb: "fail", leaseToken: request.leaseToken, isCompletion: false) {
+        switch commandTarget(key, rawKey: rawKey, command: "FAIL", verb: "fail", leaseToken: request.jobLeaseToken?.rawValue, isCompletion: false) {
         case .failure(let rejection):
             checkConditions(effects: &effects)
             return rejection
@@ -369,7 +369,7 @@ struct GatewayState: ~Copyable {
     }
 
     mutating func throwError(_ key: Int64, rawKey: String, _ request: JobErrorRequest, now: Int64, effects: inout Effects) -> Rejection? {
-        switch commandTarget(key, rawKey: rawKey, command: "THROW_ERROR", verb: "throw an error for", leaseToken: request.leaseToken, isCompletion: false) {
+        switch commandTarget(key, rawKey: rawKey, command: "THROW_ERROR", verb: "throw an error for", leaseToken: request.jobLeaseToken?.rawValue, isCompletion: false) {
         case .failure(let rejection):
             checkConditions(effects: &effects)
             return rejection

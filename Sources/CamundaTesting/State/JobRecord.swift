@@ -91,7 +91,7 @@ struct JobRecord: Sendable {
             processInstanceKey: instance, processDefinitionKey: ProcessDefinitionKey(String(processDefinitionKey)),
             elementInstanceKey: ElementInstanceKey(String(elementInstanceKey)), kind: kind,
             listenerEventType: listenerEventType, userTask: userTask, tags: tags, rootProcessInstanceKey: instance,
-            businessId: nil, priority: 0, leaseToken: leaseToken)
+            businessId: nil, priority: 0, jobLeaseToken: leaseToken.map(JobLeaseToken.init(rawValue:)))
     }
 
     var searchResult: JobSearchResult {
