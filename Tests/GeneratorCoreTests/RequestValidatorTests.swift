@@ -73,6 +73,13 @@ import Testing
               properties:
                 variables: { type: object, additionalProperties: true, nullable: true }
                 retries: { type: integer, format: int32, minimum: 0 }
+                tag: { anyOf: [ { type: integer }, { type: string, enum: [urgent] } ] }
+                note: { type: string, not: { enum: [forbidden] } }
+                byTag:
+                  type: object
+                  required: [id]
+                  not: { anyOf: [ { required: [version] }, { required: [key] } ] }
+                  properties: { id: { type: string }, version: { type: integer }, key: { type: string } }
             Base:
               type: object
               required: [page]
@@ -184,6 +191,16 @@ import Testing
         expectViolation(json("POST", "/v2/jobs/search", #"{"page":{"limit":20000}}"#), at: "/body/page/limit", "above the maximum")
         expectViolation(json("POST", "/v2/jobs/123/completion", #"{"variables":[1]}"#), at: "/body/variables", "expected object, found array")
         expectViolation(json("POST", "/v2/jobs/123/completion", #"{"retries":null}"#), at: "/body/retries", "null is not allowed")
+    }
+
+    @Test func anyOfAndNot() {
+        #expect(messages(json("POST", "/v2/jobs/123/completion", #"{"tag":3,"note":"fine"}"#)) == [])
+        #expect(messages(json("POST", "/v2/jobs/123/completion", #"{"tag":"urgent"}"#)) == [])
+        expectViolation(json("POST", "/v2/jobs/123/completion", #"{"tag":true}"#), at: "/body/tag", "matches none of the 2 anyOf")
+        expectViolation(json("POST", "/v2/jobs/123/completion", #"{"note":"forbidden"}"#), at: "/body/note", "under 'not'")
+        // `not` over `required` alone (how Camunda excludes property combinations).
+        #expect(messages(json("POST", "/v2/jobs/123/completion", #"{"byTag":{"id":"a"}}"#)) == [])
+        expectViolation(json("POST", "/v2/jobs/123/completion", #"{"byTag":{"id":"a","key":"1"}}"#), at: "/body/byTag", "under 'not'")
     }
 
     @Test func badEnumPatternAndLength() {

@@ -58,8 +58,10 @@ public struct WireViolation: Hashable, Sendable, CustomStringConvertible {
 /// (declared names, required parts, JSON parts against their schema with `application/json`, an array of
 /// objects as one part per item); and the `Content-Type` against the operation's media types.
 ///
-/// Keywords ``ModelBuilder`` does not keep (`minLength`, `maxLength`, `minimum`, `maximum`, `minItems`,
-/// `maxItems`) are read from the spec's YAML when the ``SpecLoader`` that built the document is given.
+/// `minLength`, `maxLength`, `minimum`, `maximum` (with the 3.0 boolean `exclusiveMinimum`/`exclusiveMaximum`),
+/// `minItems` and `maxItems` come from ``Schema/constraints``, or from the spec's YAML when the model lacks
+/// them and the ``SpecLoader`` that built the document is given. `anyOf` needs one matching alternative,
+/// `not` none.
 public final class RequestValidator {
     public let document: OpenAPIDocument
     private let apiBasePath: [String]
@@ -80,7 +82,7 @@ public final class RequestValidator {
 
     /// - Parameters:
     ///   - document: The spec, from ``ModelBuilder/build(entry:)``.
-    ///   - loader: The loader that built `document`, to read the keywords the model skips; `nil` skips those checks.
+    ///   - loader: The loader that built `document`, to read validation keywords the model does not carry; optional.
     ///   - apiBasePath: The base of the operations not served from the root.
     public init(document: OpenAPIDocument, loader: SpecLoader? = nil, apiBasePath: String = "/v2") {
         self.document = document
@@ -451,8 +453,8 @@ public final class RequestValidator {
     /// Whether a schema constrains nothing (`{}`, or only documentation).
     private func isUnconstrained(_ flat: [Schema]) -> Bool {
         flat.allSatisfy {
-            $0.type == nil && $0.properties.isEmpty && $0.oneOf.isEmpty && $0.enumValues == nil && $0.additionalProperties == nil
-                && $0.items == nil
+            $0.type == nil && $0.properties.isEmpty && $0.required.isEmpty && $0.oneOf.isEmpty && $0.anyOf.isEmpty && $0.not == nil && $0.enumValues == nil
+                && $0.additionalProperties == nil && $0.items == nil
         }
     }
 
@@ -469,9 +471,17 @@ public final class RequestValidator {
         for s in flat {
             checkKeywords(value, s, pointer, &out, context)
             if !s.oneOf.isEmpty { checkOneOf(value, s, pointer, &out, context) }
+            if !s.anyOf.isEmpty { checkAnyOf(value, s, pointer, &out, context) }
+            if let not = s.not {
+                var trial: [WireViolation] = []
+                check(value, not, pointer, &trial, context)
+                if trial.isEmpty { add("matches the schema under 'not'") }
+            }
         }
         guard case .object(let members) = value,
-            flat.contains(where: { $0.type == "object" || !$0.properties.isEmpty || $0.additionalProperties != nil })
+            flat.contains(where: {
+                $0.type == "object" || !$0.properties.isEmpty || !$0.required.isEmpty || $0.additionalProperties != nil
+            })
         else { return }
         var properties: [String: [Schema]] = [:]
         var required: [String] = []
@@ -487,7 +497,7 @@ public final class RequestValidator {
             }
         }
         // A oneOf schema's alternatives declare its properties; they are checked there.
-        let hasOneOf = flat.contains { !$0.oneOf.isEmpty }
+        let hasOneOf = flat.contains { !$0.oneOf.isEmpty || !$0.anyOf.isEmpty }
         for name in required where !members.contains(where: { $0.key == name }) {
             out.append(
                 WireViolation(
@@ -549,6 +559,23 @@ public final class RequestValidator {
         add("matches none of the \(schema.oneOf.count) oneOf alternatives (closest fails: \(reasons))")
     }
 
+    private func checkAnyOf(
+        _ value: WireJSON, _ schema: Schema, _ pointer: String, _ out: inout [WireViolation], _ context: Output
+    ) {
+        var closest: [WireViolation]?
+        for alternative in schema.anyOf {
+            var trial: [WireViolation] = []
+            check(value, alternative, pointer, &trial, context)
+            if trial.isEmpty { return }
+            if closest == nil || trial.count < closest!.count { closest = trial }
+        }
+        let reasons = (closest ?? []).prefix(3).map { "\($0.pointer): \($0.message)" }.joined(separator: "; ")
+        out.append(
+            WireViolation(
+                operationID: context.operationID, request: context.request, pointer: pointer,
+                message: "matches none of the \(schema.anyOf.count) anyOf alternatives (closest fails: \(reasons))"))
+    }
+
     private func checkKeywords(
         _ value: WireJSON, _ schema: Schema, _ pointer: String, _ out: inout [WireViolation], _ context: Output
     ) {
@@ -560,7 +587,11 @@ public final class RequestValidator {
         }
         func add(_ message: String) { messages.append(message) }
         let raw = rawNodes[schema.mark]
-        func number(_ keyword: String) -> Double? { raw?[keyword]?.scalar.flatMap(Double.init) }
+        /// A validation keyword's text: from the model (``Schema/constraints``), else from the spec's YAML.
+        func keyword(_ name: String) -> String? {
+            schema.constraints.first { $0.keyword == name }?.value ?? raw?[name]?.scalar
+        }
+        func number(_ name: String) -> Double? { keyword(name).flatMap(Double.init) }
         if let type = schema.type {
             let matches: Bool
             switch (type, value) {
@@ -607,13 +638,13 @@ public final class RequestValidator {
                 }
             }
             if let parsed = Double(text) {
-                let exclusiveMin = raw?["exclusiveMinimum"]?.bool == true
-                let exclusiveMax = raw?["exclusiveMaximum"]?.bool == true
+                let exclusiveMin = keyword("exclusiveMinimum") == "true"
+                let exclusiveMax = keyword("exclusiveMaximum") == "true"
                 if let min = number("minimum"), exclusiveMin ? parsed <= min : parsed < min {
-                    add("\(text) is below the minimum \(raw!["minimum"]!.scalar!)")
+                    add("\(text) is below the minimum \(keyword("minimum")!)")
                 }
                 if let max = number("maximum"), exclusiveMax ? parsed >= max : parsed > max {
-                    add("\(text) is above the maximum \(raw!["maximum"]!.scalar!)")
+                    add("\(text) is above the maximum \(keyword("maximum")!)")
                 }
             }
         case .array(let elements):
