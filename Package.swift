@@ -150,7 +150,7 @@ let package = Package(
         .testTarget(
             name: "ExamplesTests",
             dependencies: [
-                "OperationExamples", "ExampleSupport", "CamundaOrchestration", "CamundaTesting",
+                "OperationExamples", "ExampleSupport", "CamundaOrchestration", "CamundaTesting", "GeneratorCore",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
             ]

@@ -252,6 +252,10 @@ JSON_VALUES = {
 
 
 def key_literal(type_name: str) -> str:
+    # Keys are decimal strings (`^-?[0-9]+$`), except the decision evaluation instance key, which the
+    # spec composes as `<decisionEvaluationKey>-<index>` (`^[0-9]+-[0-9]+$`).
+    if type_name.rpartition(".")[2] == "DecisionEvaluationInstanceKey":
+        return "2251799813685249-1"
     return "2251799813685249"
 
 

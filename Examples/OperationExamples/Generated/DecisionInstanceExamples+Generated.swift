@@ -16,7 +16,7 @@ extension DecisionInstanceExamples {
 
     /// Get decision instance: `GET /v2/decision-instances/{decisionEvaluationInstanceKey}` (`getDecisionInstance`).
     public static func getDecisionInstance(_ client: CamundaClient) async throws {
-        let decisionEvaluationInstanceKey = DecisionEvaluationInstanceKey("2251799813685249")
+        let decisionEvaluationInstanceKey = DecisionEvaluationInstanceKey("2251799813685249-1")
         do {
             let decisionInstanceGet = try await client.getDecisionInstance(decisionEvaluationInstanceKey: decisionEvaluationInstanceKey)
             print("Get decision instance: decisionDefinitionId \(decisionInstanceGet.decisionDefinitionId)")

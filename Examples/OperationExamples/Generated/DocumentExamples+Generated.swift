@@ -11,15 +11,6 @@ extension DocumentExamples {
         print("Upload document: storeId \(documentReference.storeId)")
     }
 
-    /// Upload multiple documents: `POST /v2/documents/batch` (`createDocuments`).
-    public static func createDocuments(_ client: CamundaClient) async throws {
-        let files: [MultipartFile] = [
-            MultipartFile(fileName: "invoice.pdf", data: Data("%PDF-1.7".utf8), contentType: "application/pdf")
-        ]
-        let documentCreationBatch = try await client.createDocuments(files: files)
-        print("Upload multiple documents: \(documentCreationBatch)")
-    }
-
     /// Download document: `GET /v2/documents/{documentId}` (`getDocument`).
     public static func getDocument(_ client: CamundaClient) async throws {
         let documentId: DocumentId = "invoice-2025-001"

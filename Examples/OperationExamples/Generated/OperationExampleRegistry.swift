@@ -387,6 +387,7 @@ public enum OperationExampleRegistry {
         "completeUserTask",
         "correlateMessage",
         "createDeployment",
+        "createDocuments",
         "createProcessInstance",
         "deleteResource",
         "failJob",

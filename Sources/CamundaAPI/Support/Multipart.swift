@@ -82,6 +82,13 @@ public struct MultipartForm: Sendable, Hashable {
         parts.append(Part(name: name, contentType: "application/json", data: try CamundaJSON.encode(value)))
     }
 
+    /// Appends one JSON part per element, all with the same name: how `multipart/form-data` carries a
+    /// property whose schema is an array of objects (such as `createDocuments`' `metadataList`), rather
+    /// than one part holding a JSON array.
+    public mutating func append<T: Encodable>(name: String, jsonEach values: [T]) throws {
+        for value in values { try append(name: name, json: value) }
+    }
+
     /// The encoded body.
     public func encoded() -> Data {
         var out = Data()

@@ -167,6 +167,9 @@ package enum OperationSupport {
     /// A date in a path, query, header or text part: RFC 3339, as the spec's `format: date-time` says
     /// (`Date.description` would give `2025-06-07 13:14:15 +0000`).
     package static func queryValue(_ value: Date) -> String { CamundaJSON.formatDate(value) }
+
+    /// A `Date` path segment in RFC 3339, percent-encoded (`:` is allowed in a segment and stays as it is).
+    package static func pathSegment(_ value: Date) -> String { pathSegment(CamundaJSON.formatDate(value)) }
 }
 
 extension CamundaOperations {
