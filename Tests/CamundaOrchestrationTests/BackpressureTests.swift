@@ -164,7 +164,8 @@ struct BackpressureClientTests {
             #expect(transport.requests.filter { $0.path.hasPrefix("/slow") }.count == 1)
 
             // Job acknowledgements are exempt: they go out although the only permit is taken.
-            let completion = OperationRequest(operationID: "completeJob", method: "POST", path: "/jobs/1/completion")
+            let completion = OperationRequest(
+                operationID: "completeJob", method: "POST", path: "/jobs/1/completion", traits: [.acknowledgement])
             let response = try await client.perform(completion, success: [200])
             #expect(response.status == 200)
             #expect(client.backpressureState.waiting == 2)
@@ -183,7 +184,7 @@ struct BackpressureClientTests {
         #expect(client.backpressureState.permitLimit == 1)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                _ = try await client.perform(testRequest("activateJobs", path: "/jobs/activation"), success: [200])
+                _ = try await client.perform(testRequest("activateJobs", path: "/jobs/activation", traits: [.longPoll]), success: [200])
             }
             #expect(await eventually { !transport.requests(operation: "activateJobs").isEmpty })
             #expect(client.backpressureState.inFlight == 0)

@@ -3,8 +3,10 @@ import Foundation
 import Testing
 
 /// A request with no typed result, as generated operations build them.
-func testRequest(_ operationID: String = "createProcessInstance", path: String = "/process-instances") -> OperationRequest {
-    OperationRequest(operationID: operationID, method: "POST", path: path, body: .json(Data(#"{"a":1}"#.utf8)))
+func testRequest(
+    _ operationID: String = "createProcessInstance", path: String = "/process-instances", traits: OperationTraits = []
+) -> OperationRequest {
+    OperationRequest(operationID: operationID, method: "POST", path: path, body: .json(Data(#"{"a":1}"#.utf8)), traits: traits)
 }
 
 @Suite("Retry backoff")

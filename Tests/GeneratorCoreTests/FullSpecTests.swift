@@ -59,6 +59,22 @@ import Testing
         #expect(report.isClean, "Sources/CamundaAPI/Generated is stale: \(report.written + report.removed)")
     }
 
+    /// The traits the runtime acts on (instead of operation names) come out of the current spec as
+    /// Camunda's official SDKs treat these operations.
+    @Test func operationTraits() throws {
+        let spec = try Self.spec(.current)
+        let operations = try GeneratorPipeline.declarations(reader: DiskFileReader(root: spec.folder), entry: spec.entry).operations
+        func having(_ trait: String) -> Set<String> { Set(operations.filter { $0.traits.contains(trait) }.map(\.operationID)) }
+        #expect(having("acknowledgement") == ["completeJob", "failJob", "throwJobError", "completeUserTask"])
+        #expect(having("longPoll") == ["activateJobs"] && having("defaultsTenants") == ["activateJobs"])
+        #expect(having("defaultsTenant") == [
+            "broadcastSignal", "correlateMessage", "createDeployment", "createProcessInstance", "evaluateConditionals",
+            "evaluateDecision", "evaluateExpression", "publishMessage",
+        ])
+        #expect(having("leaseFenced").isSuperset(of: ["completeJob", "failJob", "throwJobError", "updateJob"]))
+        #expect(having("eventuallyConsistent").count == operations.filter { $0.eventuallyConsistent }.count)
+    }
+
     @Test func olderSpecsGenerateWithZeroDiagnostics() throws {
         let older = try Self.generate(.older)
         #expect(older.operationCount == 184)

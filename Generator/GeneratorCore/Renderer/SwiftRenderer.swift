@@ -383,7 +383,8 @@ public struct SwiftRenderer {
         w.line("\(mutable ? "var" : "let") request = OperationRequest(")
         w.indent += 1
         w.line("operationID: \(id), method: \(literal(op.httpMethod)), path: \"\(path(op))\",")
-        w.line("server: .\(op.fromRoot ? "root" : "api"), accept: \(literal(op.accept)))")
+        let traits = op.traits.isEmpty ? "" : ", traits: [\(op.traits.map { "." + $0 }.joined(separator: ", "))]"
+        w.line("server: .\(op.fromRoot ? "root" : "api"), accept: \(literal(op.accept))\(traits))")
         w.indent -= 1
         var multipart = false
         for p in op.parameters {

@@ -156,6 +156,8 @@ public struct OperationDecl: Hashable {
     public var eventuallyConsistent: Bool
     /// For a body that is a union of objects: overloads taking each branch directly.
     public var bodyBranches: [BodyBranch] = []
+    /// `OperationTraits` member names (see `OperationTraitsOverlay`).
+    public var traits: [String] = []
 }
 
 public struct BodyBranch: Hashable {

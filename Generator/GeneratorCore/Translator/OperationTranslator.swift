@@ -194,7 +194,27 @@ public final class OperationTranslator {
             doc: documentation(op), parameters: parameters, result: result, successStatuses: statuses.sorted(),
             accept: accept, eventuallyConsistent: op.eventuallyConsistent)
         decl.bodyBranches = branches
+        decl.traits = OperationTraitsOverlay.traits(of: op, bodyProperties: try bodyProperties(op))
         return decl
+    }
+
+    /// The properties of the request body (every branch's, for a union body), by wire name.
+    func bodyProperties(_ op: Operation) throws(Diagnostic) -> [(name: String, schema: Schema)] {
+        guard let body = op.requestBody, let media = Self.preferredContent(body.content), let root = media.schema else { return [] }
+        var result: [(name: String, schema: Schema)] = []
+        var pending = [root]
+        var seen: Set<String> = []
+        while let schema = pending.popLast() {
+            var target = schema
+            if let ref = schema.ref {
+                guard seen.insert(ref).inserted else { continue }
+                target = try schemas.component(ref, at: schema.mark).schema
+            }
+            pending += schemas.unionBranches(target)
+            var visiting: Set<String> = schema.ref.map { [$0] } ?? []
+            result += try schemas.flattenedProperties(target, visiting: &visiting).properties
+        }
+        return result
     }
 
     /// Whether a multipart field is sent as plain text: scalars, and components that are identifiers,

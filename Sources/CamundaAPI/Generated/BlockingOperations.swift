@@ -7,7 +7,7 @@ extension CamundaBlockingOperations {
     public func getAgentDefinition(agentDefinitionKey: AgentDefinitionKey) throws -> AgentDefinitionResult {
         let request = OperationRequest(
             operationID: "getAgentDefinition", method: "GET", path: "/agent-definitions/\(OperationSupport.pathSegment(OperationSupport.queryValue(agentDefinitionKey)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try performBlocking(request, success: [200], decoding: AgentDefinitionResult.self)
     }
 
@@ -15,7 +15,7 @@ extension CamundaBlockingOperations {
     public func searchAgentDefinitions(_ body: AgentDefinitionSearchQuery? = nil) throws -> AgentDefinitionSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchAgentDefinitions", method: "POST", path: "/agent-definitions/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchAgentDefinitions") }
         return try performBlocking(request, success: [200], decoding: AgentDefinitionSearchQueryResult.self)
     }
@@ -24,7 +24,7 @@ extension CamundaBlockingOperations {
     public func createAgentInstance(_ body: AgentInstanceCreationRequest) throws -> AgentInstanceCreationResult {
         var request = OperationRequest(
             operationID: "createAgentInstance", method: "POST", path: "/agent-instances",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.leaseFenced])
         request.body = try OperationSupport.jsonBody(body, operationID: "createAgentInstance")
         return try performBlocking(request, success: [200], decoding: AgentInstanceCreationResult.self)
     }
@@ -33,7 +33,7 @@ extension CamundaBlockingOperations {
     public func getAgentInstance(agentInstanceKey: AgentInstanceKey) throws -> AgentInstanceResult {
         let request = OperationRequest(
             operationID: "getAgentInstance", method: "GET", path: "/agent-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(agentInstanceKey)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try performBlocking(request, success: [200], decoding: AgentInstanceResult.self)
     }
 
@@ -41,7 +41,7 @@ extension CamundaBlockingOperations {
     public func updateAgentInstance(agentInstanceKey: AgentInstanceKey, _ body: AgentInstanceUpdateRequest) throws -> AgentInstanceUpdateResult {
         var request = OperationRequest(
             operationID: "updateAgentInstance", method: "PATCH", path: "/agent-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(agentInstanceKey)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.leaseFenced])
         request.body = try OperationSupport.jsonBody(body, operationID: "updateAgentInstance")
         return try performBlocking(request, success: [200], decoding: AgentInstanceUpdateResult.self)
     }
@@ -50,7 +50,7 @@ extension CamundaBlockingOperations {
     public func searchAgentInstances(_ body: AgentInstanceSearchQuery? = nil) throws -> AgentInstanceSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchAgentInstances", method: "POST", path: "/agent-instances/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchAgentInstances") }
         return try performBlocking(request, success: [200], decoding: AgentInstanceSearchQueryResult.self)
     }
@@ -59,7 +59,7 @@ extension CamundaBlockingOperations {
     public func searchAgentInstanceHistory(agentInstanceKey: AgentInstanceKey, _ body: AgentInstanceHistorySearchQuery? = nil) throws -> AgentInstanceHistorySearchQueryResult {
         var request = OperationRequest(
             operationID: "searchAgentInstanceHistory", method: "POST", path: "/agent-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(agentInstanceKey)))/history/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchAgentInstanceHistory") }
         return try performBlocking(request, success: [200], decoding: AgentInstanceHistorySearchQueryResult.self)
     }
@@ -68,7 +68,7 @@ extension CamundaBlockingOperations {
     public func searchAuditLogs(_ body: AuditLogSearchQueryRequest? = nil) throws -> AuditLogSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchAuditLogs", method: "POST", path: "/audit-logs/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchAuditLogs") }
         return try performBlocking(request, success: [200], decoding: AuditLogSearchQueryResult.self)
     }
@@ -77,7 +77,7 @@ extension CamundaBlockingOperations {
     public func getAuditLog(auditLogKey: AuditLogKey) throws -> AuditLogResult {
         let request = OperationRequest(
             operationID: "getAuditLog", method: "GET", path: "/audit-logs/\(OperationSupport.pathSegment(OperationSupport.queryValue(auditLogKey)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try performBlocking(request, success: [200], decoding: AuditLogResult.self)
     }
 
@@ -93,7 +93,7 @@ extension CamundaBlockingOperations {
     public func searchOwnAuthorizations(_ body: AuthorizationSearchQuery? = nil) throws -> OwnAuthorizationSearchResult {
         var request = OperationRequest(
             operationID: "searchOwnAuthorizations", method: "POST", path: "/authentication/me/authorizations/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchOwnAuthorizations") }
         return try performBlocking(request, success: [200], decoding: OwnAuthorizationSearchResult.self)
     }
@@ -111,7 +111,7 @@ extension CamundaBlockingOperations {
     public func searchAuthorizations(_ body: AuthorizationSearchQuery? = nil) throws -> AuthorizationSearchResult {
         var request = OperationRequest(
             operationID: "searchAuthorizations", method: "POST", path: "/authorizations/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchAuthorizations") }
         return try performBlocking(request, success: [200], decoding: AuthorizationSearchResult.self)
     }
@@ -129,7 +129,7 @@ extension CamundaBlockingOperations {
     public func getAuthorization(authorizationKey: AuthorizationKey) throws -> AuthorizationResult {
         let request = OperationRequest(
             operationID: "getAuthorization", method: "GET", path: "/authorizations/\(OperationSupport.pathSegment(OperationSupport.queryValue(authorizationKey)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try performBlocking(request, success: [200], decoding: AuthorizationResult.self)
     }
 
@@ -238,7 +238,7 @@ extension CamundaBlockingOperations {
     public func searchBatchOperationItems(_ body: BatchOperationItemSearchQuery? = nil) throws -> BatchOperationItemSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchBatchOperationItems", method: "POST", path: "/batch-operation-items/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchBatchOperationItems") }
         return try performBlocking(request, success: [200], decoding: BatchOperationItemSearchQueryResult.self)
     }
@@ -247,7 +247,7 @@ extension CamundaBlockingOperations {
     public func searchBatchOperations(_ body: BatchOperationSearchQuery? = nil) throws -> BatchOperationSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchBatchOperations", method: "POST", path: "/batch-operations/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchBatchOperations") }
         return try performBlocking(request, success: [200], decoding: BatchOperationSearchQueryResult.self)
     }
@@ -256,7 +256,7 @@ extension CamundaBlockingOperations {
     public func getBatchOperation(batchOperationKey: BatchOperationKey) throws -> BatchOperationResponse {
         let request = OperationRequest(
             operationID: "getBatchOperation", method: "GET", path: "/batch-operations/\(OperationSupport.pathSegment(OperationSupport.queryValue(batchOperationKey)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try performBlocking(request, success: [200], decoding: BatchOperationResponse.self)
     }
 
@@ -317,7 +317,7 @@ extension CamundaBlockingOperations {
     public func getGlobalClusterVariable(name: ClusterVariableName) throws -> ClusterVariableResult {
         let request = OperationRequest(
             operationID: "getGlobalClusterVariable", method: "GET", path: "/cluster-variables/global/\(OperationSupport.pathSegment(OperationSupport.queryValue(name)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try performBlocking(request, success: [200], decoding: ClusterVariableResult.self)
     }
 
@@ -342,7 +342,7 @@ extension CamundaBlockingOperations {
     public func searchClusterVariables(_ body: ClusterVariableSearchQueryRequest? = nil, truncateValues: Bool? = nil) throws -> ClusterVariableSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchClusterVariables", method: "POST", path: "/cluster-variables/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchClusterVariables") }
         if let truncateValues { request.query.append(URLQueryItem(name: "truncateValues", value: OperationSupport.queryValue(truncateValues))) }
         return try performBlocking(request, success: [200], decoding: ClusterVariableSearchQueryResult.self)
@@ -361,7 +361,7 @@ extension CamundaBlockingOperations {
     public func getTenantClusterVariable(tenantId: TenantId, name: ClusterVariableName) throws -> ClusterVariableResult {
         let request = OperationRequest(
             operationID: "getTenantClusterVariable", method: "GET", path: "/cluster-variables/tenants/\(OperationSupport.pathSegment(OperationSupport.queryValue(tenantId)))/\(OperationSupport.pathSegment(OperationSupport.queryValue(name)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try performBlocking(request, success: [200], decoding: ClusterVariableResult.self)
     }
 
@@ -386,7 +386,7 @@ extension CamundaBlockingOperations {
     public func evaluateConditionals(_ body: ConditionalEvaluationInstruction) throws -> EvaluateConditionalResult {
         var request = OperationRequest(
             operationID: "evaluateConditionals", method: "POST", path: "/conditionals/evaluation",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.defaultsTenant])
         request.body = try OperationSupport.jsonBody(body, operationID: "evaluateConditionals")
         return try performBlocking(request, success: [200], decoding: EvaluateConditionalResult.self)
     }
@@ -395,7 +395,7 @@ extension CamundaBlockingOperations {
     public func searchCorrelatedMessageSubscriptions(_ body: CorrelatedMessageSubscriptionSearchQuery? = nil) throws -> CorrelatedMessageSubscriptionSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchCorrelatedMessageSubscriptions", method: "POST", path: "/correlated-message-subscriptions/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchCorrelatedMessageSubscriptions") }
         return try performBlocking(request, success: [200], decoding: CorrelatedMessageSubscriptionSearchQueryResult.self)
     }
@@ -404,7 +404,7 @@ extension CamundaBlockingOperations {
     public func evaluateDecision(_ body: DecisionEvaluationInstruction) throws -> EvaluateDecisionResult {
         var request = OperationRequest(
             operationID: "evaluateDecision", method: "POST", path: "/decision-definitions/evaluation",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.defaultsTenant])
         request.body = try OperationSupport.jsonBody(body, operationID: "evaluateDecision")
         return try performBlocking(request, success: [200], decoding: EvaluateDecisionResult.self)
     }
@@ -413,7 +413,7 @@ extension CamundaBlockingOperations {
     public func searchDecisionDefinitions(_ body: DecisionDefinitionSearchQuery? = nil) throws -> DecisionDefinitionSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchDecisionDefinitions", method: "POST", path: "/decision-definitions/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchDecisionDefinitions") }
         return try performBlocking(request, success: [200], decoding: DecisionDefinitionSearchQueryResult.self)
     }
@@ -422,7 +422,7 @@ extension CamundaBlockingOperations {
     public func getDecisionDefinition(decisionDefinitionKey: DecisionDefinitionKey) throws -> DecisionDefinitionResult {
         let request = OperationRequest(
             operationID: "getDecisionDefinition", method: "GET", path: "/decision-definitions/\(OperationSupport.pathSegment(OperationSupport.queryValue(decisionDefinitionKey)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try performBlocking(request, success: [200], decoding: DecisionDefinitionResult.self)
     }
 
@@ -430,7 +430,7 @@ extension CamundaBlockingOperations {
     public func getDecisionDefinitionXML(decisionDefinitionKey: DecisionDefinitionKey) throws -> String {
         let request = OperationRequest(
             operationID: "getDecisionDefinitionXML", method: "GET", path: "/decision-definitions/\(OperationSupport.pathSegment(OperationSupport.queryValue(decisionDefinitionKey)))/xml",
-            server: .api, accept: "text/xml, application/problem+json")
+            server: .api, accept: "text/xml, application/problem+json", traits: [.eventuallyConsistent])
         let response = try performBlocking(request, success: [200])
         return String(decoding: response.body, as: UTF8.self)
     }
@@ -439,7 +439,7 @@ extension CamundaBlockingOperations {
     public func searchDecisionInstances(_ body: DecisionInstanceSearchQuery? = nil) throws -> DecisionInstanceSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchDecisionInstances", method: "POST", path: "/decision-instances/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchDecisionInstances") }
         return try performBlocking(request, success: [200], decoding: DecisionInstanceSearchQueryResult.self)
     }
@@ -448,7 +448,7 @@ extension CamundaBlockingOperations {
     public func getDecisionInstance(decisionEvaluationInstanceKey: DecisionEvaluationInstanceKey) throws -> DecisionInstanceGetQueryResult {
         let request = OperationRequest(
             operationID: "getDecisionInstance", method: "GET", path: "/decision-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(decisionEvaluationInstanceKey)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try performBlocking(request, success: [200], decoding: DecisionInstanceGetQueryResult.self)
     }
 
@@ -474,7 +474,7 @@ extension CamundaBlockingOperations {
     public func searchDecisionRequirements(_ body: DecisionRequirementsSearchQuery? = nil) throws -> DecisionRequirementsSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchDecisionRequirements", method: "POST", path: "/decision-requirements/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchDecisionRequirements") }
         return try performBlocking(request, success: [200], decoding: DecisionRequirementsSearchQueryResult.self)
     }
@@ -483,7 +483,7 @@ extension CamundaBlockingOperations {
     public func getDecisionRequirements(decisionRequirementsKey: DecisionRequirementsKey) throws -> DecisionRequirementsResult {
         let request = OperationRequest(
             operationID: "getDecisionRequirements", method: "GET", path: "/decision-requirements/\(OperationSupport.pathSegment(OperationSupport.queryValue(decisionRequirementsKey)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try performBlocking(request, success: [200], decoding: DecisionRequirementsResult.self)
     }
 
@@ -491,7 +491,7 @@ extension CamundaBlockingOperations {
     public func getDecisionRequirementsXML(decisionRequirementsKey: DecisionRequirementsKey) throws -> String {
         let request = OperationRequest(
             operationID: "getDecisionRequirementsXML", method: "GET", path: "/decision-requirements/\(OperationSupport.pathSegment(OperationSupport.queryValue(decisionRequirementsKey)))/xml",
-            server: .api, accept: "text/xml, application/problem+json")
+            server: .api, accept: "text/xml, application/problem+json", traits: [.eventuallyConsistent])
         let response = try performBlocking(request, success: [200])
         return String(decoding: response.body, as: UTF8.self)
     }
@@ -500,7 +500,7 @@ extension CamundaBlockingOperations {
     public func createDeployment(resources: [MultipartFile], tenantId: TenantId? = nil) throws -> DeploymentResult {
         var request = OperationRequest(
             operationID: "createDeployment", method: "POST", path: "/deployments",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.defaultsTenant])
         var form = MultipartForm()
         for file in resources { form.append(name: "resources", file: file) }
         if let tenantId { form.append(name: "tenantId", text: OperationSupport.queryValue(tenantId)) }
@@ -578,7 +578,7 @@ extension CamundaBlockingOperations {
     public func searchElementInstanceWaitStates(_ body: ElementInstanceWaitStateQuery? = nil) throws -> ElementInstanceWaitStateQueryResult {
         var request = OperationRequest(
             operationID: "searchElementInstanceWaitStates", method: "POST", path: "/element-instances/wait-states/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchElementInstanceWaitStates") }
         return try performBlocking(request, success: [200], decoding: ElementInstanceWaitStateQueryResult.self)
     }
@@ -587,7 +587,7 @@ extension CamundaBlockingOperations {
     public func searchElementInstances(_ body: ElementInstanceSearchQuery? = nil) throws -> ElementInstanceSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchElementInstances", method: "POST", path: "/element-instances/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchElementInstances") }
         return try performBlocking(request, success: [200], decoding: ElementInstanceSearchQueryResult.self)
     }
@@ -596,7 +596,7 @@ extension CamundaBlockingOperations {
     public func getElementInstance(elementInstanceKey: ElementInstanceKey) throws -> ElementInstanceResult {
         let request = OperationRequest(
             operationID: "getElementInstance", method: "GET", path: "/element-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(elementInstanceKey)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try performBlocking(request, success: [200], decoding: ElementInstanceResult.self)
     }
 
@@ -604,7 +604,7 @@ extension CamundaBlockingOperations {
     public func searchElementInstanceIncidents(elementInstanceKey: ElementInstanceKey, _ body: IncidentSearchQuery) throws -> IncidentSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchElementInstanceIncidents", method: "POST", path: "/element-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(elementInstanceKey)))/incidents/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         request.body = try OperationSupport.jsonBody(body, operationID: "searchElementInstanceIncidents")
         return try performBlocking(request, success: [200], decoding: IncidentSearchQueryResult.self)
     }
@@ -647,7 +647,7 @@ extension CamundaBlockingOperations {
     public func evaluateExpression(_ body: ExpressionEvaluationRequest) throws -> ExpressionEvaluationResult {
         var request = OperationRequest(
             operationID: "evaluateExpression", method: "POST", path: "/expression/evaluation",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.defaultsTenant])
         request.body = try OperationSupport.jsonBody(body, operationID: "evaluateExpression")
         return try performBlocking(request, success: [200], decoding: ExpressionEvaluationResult.self)
     }
@@ -656,7 +656,7 @@ extension CamundaBlockingOperations {
     public func getFormByKey(formKey: FormKey) throws -> FormResult {
         let request = OperationRequest(
             operationID: "getFormByKey", method: "GET", path: "/forms/\(OperationSupport.pathSegment(OperationSupport.queryValue(formKey)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try performBlocking(request, success: [200], decoding: FormResult.self)
     }
 
@@ -673,7 +673,7 @@ extension CamundaBlockingOperations {
     public func getGlobalTaskListener(id: GlobalListenerId) throws -> GlobalTaskListenerResult {
         let request = OperationRequest(
             operationID: "getGlobalTaskListener", method: "GET", path: "/global-task-listeners/\(OperationSupport.pathSegment(OperationSupport.queryValue(id)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try performBlocking(request, success: [200], decoding: GlobalTaskListenerResult.self)
     }
 
@@ -698,7 +698,7 @@ extension CamundaBlockingOperations {
     public func searchGlobalTaskListeners(_ body: GlobalTaskListenerSearchQueryRequest? = nil) throws -> GlobalTaskListenerSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchGlobalTaskListeners", method: "POST", path: "/global-task-listeners/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchGlobalTaskListeners") }
         return try performBlocking(request, success: [200], decoding: GlobalTaskListenerSearchQueryResult.self)
     }
@@ -716,7 +716,7 @@ extension CamundaBlockingOperations {
     public func searchGroups(_ body: GroupSearchQueryRequest? = nil) throws -> GroupSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchGroups", method: "POST", path: "/groups/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchGroups") }
         return try performBlocking(request, success: [200], decoding: GroupSearchQueryResult.self)
     }
@@ -725,7 +725,7 @@ extension CamundaBlockingOperations {
     public func getGroup(groupId: GroupId) throws -> GroupResult {
         let request = OperationRequest(
             operationID: "getGroup", method: "GET", path: "/groups/\(OperationSupport.pathSegment(OperationSupport.queryValue(groupId)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try performBlocking(request, success: [200], decoding: GroupResult.self)
     }
 
@@ -750,7 +750,7 @@ extension CamundaBlockingOperations {
     public func searchClientsForGroup(groupId: GroupId, _ body: GroupClientSearchQueryRequest? = nil) throws -> GroupClientSearchResult {
         var request = OperationRequest(
             operationID: "searchClientsForGroup", method: "POST", path: "/groups/\(OperationSupport.pathSegment(OperationSupport.queryValue(groupId)))/clients/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchClientsForGroup") }
         return try performBlocking(request, success: [200], decoding: GroupClientSearchResult.self)
     }
@@ -775,7 +775,7 @@ extension CamundaBlockingOperations {
     public func searchMappingRulesForGroup(groupId: GroupId, _ body: MappingRuleSearchQueryRequest? = nil) throws -> GroupMappingRuleSearchResult {
         var request = OperationRequest(
             operationID: "searchMappingRulesForGroup", method: "POST", path: "/groups/\(OperationSupport.pathSegment(OperationSupport.queryValue(groupId)))/mapping-rules/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchMappingRulesForGroup") }
         return try performBlocking(request, success: [200], decoding: GroupMappingRuleSearchResult.self)
     }
@@ -800,7 +800,7 @@ extension CamundaBlockingOperations {
     public func searchRolesForGroup(groupId: GroupId, _ body: RoleSearchQueryRequest? = nil) throws -> GroupRoleSearchResult {
         var request = OperationRequest(
             operationID: "searchRolesForGroup", method: "POST", path: "/groups/\(OperationSupport.pathSegment(OperationSupport.queryValue(groupId)))/roles/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchRolesForGroup") }
         return try performBlocking(request, success: [200], decoding: GroupRoleSearchResult.self)
     }
@@ -809,7 +809,7 @@ extension CamundaBlockingOperations {
     public func searchUsersForGroup(groupId: GroupId, _ body: GroupUserSearchQueryRequest? = nil) throws -> GroupUserSearchResult {
         var request = OperationRequest(
             operationID: "searchUsersForGroup", method: "POST", path: "/groups/\(OperationSupport.pathSegment(OperationSupport.queryValue(groupId)))/users/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchUsersForGroup") }
         return try performBlocking(request, success: [200], decoding: GroupUserSearchResult.self)
     }
@@ -834,7 +834,7 @@ extension CamundaBlockingOperations {
     public func searchIncidents(_ body: IncidentSearchQuery? = nil) throws -> IncidentSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchIncidents", method: "POST", path: "/incidents/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchIncidents") }
         return try performBlocking(request, success: [200], decoding: IncidentSearchQueryResult.self)
     }
@@ -843,7 +843,7 @@ extension CamundaBlockingOperations {
     public func getIncident(incidentKey: IncidentKey) throws -> IncidentResult {
         let request = OperationRequest(
             operationID: "getIncident", method: "GET", path: "/incidents/\(OperationSupport.pathSegment(OperationSupport.queryValue(incidentKey)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try performBlocking(request, success: [200], decoding: IncidentResult.self)
     }
 
@@ -860,7 +860,7 @@ extension CamundaBlockingOperations {
     public func getProcessInstanceStatisticsByDefinition(_ body: IncidentProcessInstanceStatisticsByDefinitionQuery) throws -> IncidentProcessInstanceStatisticsByDefinitionQueryResult {
         var request = OperationRequest(
             operationID: "getProcessInstanceStatisticsByDefinition", method: "POST", path: "/incidents/statistics/process-instances-by-definition",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         request.body = try OperationSupport.jsonBody(body, operationID: "getProcessInstanceStatisticsByDefinition")
         return try performBlocking(request, success: [200], decoding: IncidentProcessInstanceStatisticsByDefinitionQueryResult.self)
     }
@@ -869,7 +869,7 @@ extension CamundaBlockingOperations {
     public func getProcessInstanceStatisticsByError(_ body: IncidentProcessInstanceStatisticsByErrorQuery? = nil) throws -> IncidentProcessInstanceStatisticsByErrorQueryResult {
         var request = OperationRequest(
             operationID: "getProcessInstanceStatisticsByError", method: "POST", path: "/incidents/statistics/process-instances-by-error",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "getProcessInstanceStatisticsByError") }
         return try performBlocking(request, success: [200], decoding: IncidentProcessInstanceStatisticsByErrorQueryResult.self)
     }
@@ -878,7 +878,7 @@ extension CamundaBlockingOperations {
     public func activateJobs(_ body: JobActivationRequest) throws -> JobActivationResult {
         var request = OperationRequest(
             operationID: "activateJobs", method: "POST", path: "/jobs/activation",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.longPoll, .defaultsTenants])
         request.body = try OperationSupport.jsonBody(body, operationID: "activateJobs")
         return try performBlocking(request, success: [200], decoding: JobActivationResult.self)
     }
@@ -887,7 +887,7 @@ extension CamundaBlockingOperations {
     public func searchJobs(_ body: JobSearchQuery? = nil) throws -> JobSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchJobs", method: "POST", path: "/jobs/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchJobs") }
         return try performBlocking(request, success: [200], decoding: JobSearchQueryResult.self)
     }
@@ -896,7 +896,7 @@ extension CamundaBlockingOperations {
     public func updateJob(jobKey: JobKey, _ body: JobUpdateRequest) throws {
         var request = OperationRequest(
             operationID: "updateJob", method: "PATCH", path: "/jobs/\(OperationSupport.pathSegment(OperationSupport.queryValue(jobKey)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.leaseFenced])
         request.body = try OperationSupport.jsonBody(body, operationID: "updateJob")
         _ = try performBlocking(request, success: [204])
     }
@@ -905,7 +905,7 @@ extension CamundaBlockingOperations {
     public func completeJob(jobKey: JobKey, _ body: JobCompletionRequest? = nil) throws {
         var request = OperationRequest(
             operationID: "completeJob", method: "POST", path: "/jobs/\(OperationSupport.pathSegment(OperationSupport.queryValue(jobKey)))/completion",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.acknowledgement, .leaseFenced])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "completeJob") }
         _ = try performBlocking(request, success: [204])
     }
@@ -914,7 +914,7 @@ extension CamundaBlockingOperations {
     public func throwJobError(jobKey: JobKey, _ body: JobErrorRequest) throws {
         var request = OperationRequest(
             operationID: "throwJobError", method: "POST", path: "/jobs/\(OperationSupport.pathSegment(OperationSupport.queryValue(jobKey)))/error",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.acknowledgement, .leaseFenced])
         request.body = try OperationSupport.jsonBody(body, operationID: "throwJobError")
         _ = try performBlocking(request, success: [204])
     }
@@ -923,7 +923,7 @@ extension CamundaBlockingOperations {
     public func failJob(jobKey: JobKey, _ body: JobFailRequest? = nil) throws {
         var request = OperationRequest(
             operationID: "failJob", method: "POST", path: "/jobs/\(OperationSupport.pathSegment(OperationSupport.queryValue(jobKey)))/failure",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.acknowledgement, .leaseFenced])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "failJob") }
         _ = try performBlocking(request, success: [204])
     }
@@ -941,7 +941,7 @@ extension CamundaBlockingOperations {
     public func getGlobalJobStatistics(from: Date, to: Date, jobType: String? = nil) throws -> GlobalJobStatisticsQueryResult {
         var request = OperationRequest(
             operationID: "getGlobalJobStatistics", method: "GET", path: "/jobs/statistics/global",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         request.query.append(URLQueryItem(name: "from", value: OperationSupport.queryValue(from)))
         request.query.append(URLQueryItem(name: "to", value: OperationSupport.queryValue(to)))
         if let jobType { request.query.append(URLQueryItem(name: "jobType", value: OperationSupport.queryValue(jobType))) }
@@ -952,7 +952,7 @@ extension CamundaBlockingOperations {
     public func getJobTypeStatistics(_ body: JobTypeStatisticsQuery) throws -> JobTypeStatisticsQueryResult {
         var request = OperationRequest(
             operationID: "getJobTypeStatistics", method: "POST", path: "/jobs/statistics/by-types",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         request.body = try OperationSupport.jsonBody(body, operationID: "getJobTypeStatistics")
         return try performBlocking(request, success: [200], decoding: JobTypeStatisticsQueryResult.self)
     }
@@ -961,7 +961,7 @@ extension CamundaBlockingOperations {
     public func getJobWorkerStatistics(_ body: JobWorkerStatisticsQuery) throws -> JobWorkerStatisticsQueryResult {
         var request = OperationRequest(
             operationID: "getJobWorkerStatistics", method: "POST", path: "/jobs/statistics/by-workers",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         request.body = try OperationSupport.jsonBody(body, operationID: "getJobWorkerStatistics")
         return try performBlocking(request, success: [200], decoding: JobWorkerStatisticsQueryResult.self)
     }
@@ -970,7 +970,7 @@ extension CamundaBlockingOperations {
     public func getJobTimeSeriesStatistics(_ body: JobTimeSeriesStatisticsQuery) throws -> JobTimeSeriesStatisticsQueryResult {
         var request = OperationRequest(
             operationID: "getJobTimeSeriesStatistics", method: "POST", path: "/jobs/statistics/time-series",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         request.body = try OperationSupport.jsonBody(body, operationID: "getJobTimeSeriesStatistics")
         return try performBlocking(request, success: [200], decoding: JobTimeSeriesStatisticsQueryResult.self)
     }
@@ -979,7 +979,7 @@ extension CamundaBlockingOperations {
     public func getJobErrorStatistics(_ body: JobErrorStatisticsQuery) throws -> JobErrorStatisticsQueryResult {
         var request = OperationRequest(
             operationID: "getJobErrorStatistics", method: "POST", path: "/jobs/statistics/errors",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         request.body = try OperationSupport.jsonBody(body, operationID: "getJobErrorStatistics")
         return try performBlocking(request, success: [200], decoding: JobErrorStatisticsQueryResult.self)
     }
@@ -1005,7 +1005,7 @@ extension CamundaBlockingOperations {
     public func searchMappingRule(_ body: MappingRuleSearchQueryRequest? = nil) throws -> MappingRuleSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchMappingRule", method: "POST", path: "/mapping-rules/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchMappingRule") }
         return try performBlocking(request, success: [200], decoding: MappingRuleSearchQueryResult.self)
     }
@@ -1031,7 +1031,7 @@ extension CamundaBlockingOperations {
     public func getMappingRule(mappingRuleId: MappingRuleId) throws -> MappingRuleResult {
         let request = OperationRequest(
             operationID: "getMappingRule", method: "GET", path: "/mapping-rules/\(OperationSupport.pathSegment(OperationSupport.queryValue(mappingRuleId)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try performBlocking(request, success: [200], decoding: MappingRuleResult.self)
     }
 
@@ -1039,7 +1039,7 @@ extension CamundaBlockingOperations {
     public func searchMessageSubscriptions(_ body: MessageSubscriptionSearchQuery? = nil) throws -> MessageSubscriptionSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchMessageSubscriptions", method: "POST", path: "/message-subscriptions/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchMessageSubscriptions") }
         return try performBlocking(request, success: [200], decoding: MessageSubscriptionSearchQueryResult.self)
     }
@@ -1048,7 +1048,7 @@ extension CamundaBlockingOperations {
     public func correlateMessage(_ body: MessageCorrelationRequest) throws -> MessageCorrelationResult {
         var request = OperationRequest(
             operationID: "correlateMessage", method: "POST", path: "/messages/correlation",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.defaultsTenant])
         request.body = try OperationSupport.jsonBody(body, operationID: "correlateMessage")
         return try performBlocking(request, success: [200], decoding: MessageCorrelationResult.self)
     }
@@ -1057,7 +1057,7 @@ extension CamundaBlockingOperations {
     public func publishMessage(_ body: MessagePublicationRequest) throws -> MessagePublicationResult {
         var request = OperationRequest(
             operationID: "publishMessage", method: "POST", path: "/messages/publication",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.defaultsTenant])
         request.body = try OperationSupport.jsonBody(body, operationID: "publishMessage")
         return try performBlocking(request, success: [200], decoding: MessagePublicationResult.self)
     }
@@ -1066,7 +1066,7 @@ extension CamundaBlockingOperations {
     public func searchProcessDefinitions(_ body: ProcessDefinitionSearchQuery? = nil) throws -> ProcessDefinitionSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchProcessDefinitions", method: "POST", path: "/process-definitions/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchProcessDefinitions") }
         return try performBlocking(request, success: [200], decoding: ProcessDefinitionSearchQueryResult.self)
     }
@@ -1075,7 +1075,7 @@ extension CamundaBlockingOperations {
     public func getProcessDefinitionMessageSubscriptionStatistics(_ body: ProcessDefinitionMessageSubscriptionStatisticsQuery? = nil) throws -> ProcessDefinitionMessageSubscriptionStatisticsQueryResult {
         var request = OperationRequest(
             operationID: "getProcessDefinitionMessageSubscriptionStatistics", method: "POST", path: "/process-definitions/statistics/message-subscriptions",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "getProcessDefinitionMessageSubscriptionStatistics") }
         return try performBlocking(request, success: [200], decoding: ProcessDefinitionMessageSubscriptionStatisticsQueryResult.self)
     }
@@ -1084,7 +1084,7 @@ extension CamundaBlockingOperations {
     public func getProcessDefinitionInstanceStatistics(_ body: ProcessDefinitionInstanceStatisticsQuery? = nil) throws -> ProcessDefinitionInstanceStatisticsQueryResult {
         var request = OperationRequest(
             operationID: "getProcessDefinitionInstanceStatistics", method: "POST", path: "/process-definitions/statistics/process-instances",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "getProcessDefinitionInstanceStatistics") }
         return try performBlocking(request, success: [200], decoding: ProcessDefinitionInstanceStatisticsQueryResult.self)
     }
@@ -1093,7 +1093,7 @@ extension CamundaBlockingOperations {
     public func getProcessDefinition(processDefinitionKey: ProcessDefinitionKey) throws -> ProcessDefinitionResult {
         let request = OperationRequest(
             operationID: "getProcessDefinition", method: "GET", path: "/process-definitions/\(OperationSupport.pathSegment(OperationSupport.queryValue(processDefinitionKey)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try performBlocking(request, success: [200], decoding: ProcessDefinitionResult.self)
     }
 
@@ -1101,7 +1101,7 @@ extension CamundaBlockingOperations {
     public func getStartProcessForm(processDefinitionKey: ProcessDefinitionKey) throws -> FormResult? {
         let request = OperationRequest(
             operationID: "getStartProcessForm", method: "GET", path: "/process-definitions/\(OperationSupport.pathSegment(OperationSupport.queryValue(processDefinitionKey)))/form",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try performOptionalBlocking(request, success: [200, 204], decoding: FormResult.self)
     }
 
@@ -1109,7 +1109,7 @@ extension CamundaBlockingOperations {
     public func getProcessDefinitionStatistics(processDefinitionKey: ProcessDefinitionKey, _ body: ProcessDefinitionElementStatisticsQuery? = nil) throws -> ProcessDefinitionElementStatisticsQueryResult {
         var request = OperationRequest(
             operationID: "getProcessDefinitionStatistics", method: "POST", path: "/process-definitions/\(OperationSupport.pathSegment(OperationSupport.queryValue(processDefinitionKey)))/statistics/element-instances",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "getProcessDefinitionStatistics") }
         return try performBlocking(request, success: [200], decoding: ProcessDefinitionElementStatisticsQueryResult.self)
     }
@@ -1118,7 +1118,7 @@ extension CamundaBlockingOperations {
     public func searchProcessDefinitionVariableNames(processDefinitionKey: ProcessDefinitionKey, _ body: ProcessDefinitionVariableNameSearchQuery? = nil) throws -> ProcessDefinitionVariableNameSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchProcessDefinitionVariableNames", method: "POST", path: "/process-definitions/\(OperationSupport.pathSegment(OperationSupport.queryValue(processDefinitionKey)))/variable-names/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchProcessDefinitionVariableNames") }
         return try performBlocking(request, success: [200], decoding: ProcessDefinitionVariableNameSearchQueryResult.self)
     }
@@ -1127,7 +1127,7 @@ extension CamundaBlockingOperations {
     public func getProcessDefinitionXML(processDefinitionKey: ProcessDefinitionKey) throws -> String? {
         let request = OperationRequest(
             operationID: "getProcessDefinitionXML", method: "GET", path: "/process-definitions/\(OperationSupport.pathSegment(OperationSupport.queryValue(processDefinitionKey)))/xml",
-            server: .api, accept: "text/xml, application/problem+json")
+            server: .api, accept: "text/xml, application/problem+json", traits: [.eventuallyConsistent])
         let response = try performBlocking(request, success: [200, 204])
         return response.status == 204 ? nil : String(decoding: response.body, as: UTF8.self)
     }
@@ -1136,7 +1136,7 @@ extension CamundaBlockingOperations {
     public func getProcessDefinitionInstanceVersionStatistics(_ body: ProcessDefinitionInstanceVersionStatisticsQuery) throws -> ProcessDefinitionInstanceVersionStatisticsQueryResult {
         var request = OperationRequest(
             operationID: "getProcessDefinitionInstanceVersionStatistics", method: "POST", path: "/process-definitions/statistics/process-instances-by-version",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         request.body = try OperationSupport.jsonBody(body, operationID: "getProcessDefinitionInstanceVersionStatistics")
         return try performBlocking(request, success: [200], decoding: ProcessDefinitionInstanceVersionStatisticsQueryResult.self)
     }
@@ -1145,7 +1145,7 @@ extension CamundaBlockingOperations {
     public func createProcessInstance(_ body: ProcessInstanceCreationInstruction) throws -> CreateProcessInstanceResult {
         var request = OperationRequest(
             operationID: "createProcessInstance", method: "POST", path: "/process-instances",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.defaultsTenant])
         request.body = try OperationSupport.jsonBody(body, operationID: "createProcessInstance")
         return try performBlocking(request, success: [200], decoding: CreateProcessInstanceResult.self)
     }
@@ -1208,7 +1208,7 @@ extension CamundaBlockingOperations {
     public func searchProcessInstances(_ body: ProcessInstanceSearchQuery? = nil) throws -> ProcessInstanceSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchProcessInstances", method: "POST", path: "/process-instances/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchProcessInstances") }
         return try performBlocking(request, success: [200], decoding: ProcessInstanceSearchQueryResult.self)
     }
@@ -1226,7 +1226,7 @@ extension CamundaBlockingOperations {
     public func getProcessInstance(processInstanceKey: ProcessInstanceKey) throws -> ProcessInstanceResult {
         let request = OperationRequest(
             operationID: "getProcessInstance", method: "GET", path: "/process-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(processInstanceKey)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try performBlocking(request, success: [200], decoding: ProcessInstanceResult.self)
     }
 
@@ -1243,7 +1243,7 @@ extension CamundaBlockingOperations {
     public func getProcessInstanceCallHierarchy(processInstanceKey: ProcessInstanceKey) throws -> [ProcessInstanceCallHierarchyEntry] {
         let request = OperationRequest(
             operationID: "getProcessInstanceCallHierarchy", method: "GET", path: "/process-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(processInstanceKey)))/call-hierarchy",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try performBlocking(request, success: [200], decoding: [ProcessInstanceCallHierarchyEntry].self)
     }
 
@@ -1277,7 +1277,7 @@ extension CamundaBlockingOperations {
     public func searchProcessInstanceIncidents(processInstanceKey: ProcessInstanceKey, _ body: IncidentSearchQuery? = nil) throws -> IncidentSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchProcessInstanceIncidents", method: "POST", path: "/process-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(processInstanceKey)))/incidents/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchProcessInstanceIncidents") }
         return try performBlocking(request, success: [200], decoding: IncidentSearchQueryResult.self)
     }
@@ -1313,7 +1313,7 @@ extension CamundaBlockingOperations {
     public func getProcessInstanceSequenceFlows(processInstanceKey: ProcessInstanceKey) throws -> ProcessInstanceSequenceFlowsQueryResult {
         let request = OperationRequest(
             operationID: "getProcessInstanceSequenceFlows", method: "GET", path: "/process-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(processInstanceKey)))/sequence-flows",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try performBlocking(request, success: [200], decoding: ProcessInstanceSequenceFlowsQueryResult.self)
     }
 
@@ -1321,7 +1321,7 @@ extension CamundaBlockingOperations {
     public func getProcessInstanceStatistics(processInstanceKey: ProcessInstanceKey) throws -> ProcessInstanceElementStatisticsQueryResult {
         let request = OperationRequest(
             operationID: "getProcessInstanceStatistics", method: "GET", path: "/process-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(processInstanceKey)))/statistics/element-instances",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try performBlocking(request, success: [200], decoding: ProcessInstanceElementStatisticsQueryResult.self)
     }
 
@@ -1329,7 +1329,7 @@ extension CamundaBlockingOperations {
     public func getProcessInstanceWaitStateStatistics(processInstanceKey: ProcessInstanceKey) throws -> ProcessInstanceWaitStateStatisticsQueryResult {
         let request = OperationRequest(
             operationID: "getProcessInstanceWaitStateStatistics", method: "GET", path: "/process-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(processInstanceKey)))/statistics/wait-states",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try performBlocking(request, success: [200], decoding: ProcessInstanceWaitStateStatisticsQueryResult.self)
     }
 
@@ -1346,7 +1346,7 @@ extension CamundaBlockingOperations {
     public func searchResources(_ body: ResourceSearchQuery? = nil) throws -> ResourceSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchResources", method: "POST", path: "/resources/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchResources") }
         return try performBlocking(request, success: [200], decoding: ResourceSearchQueryResult.self)
     }
@@ -1355,7 +1355,7 @@ extension CamundaBlockingOperations {
     public func getResource(resourceKey: ResourceKey) throws -> ResourceResult {
         let request = OperationRequest(
             operationID: "getResource", method: "GET", path: "/resources/\(OperationSupport.pathSegment(OperationSupport.queryValue(resourceKey)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try performBlocking(request, success: [200], decoding: ResourceResult.self)
     }
 
@@ -1364,7 +1364,7 @@ extension CamundaBlockingOperations {
     public func getResourceContent(resourceKey: ResourceKey) throws -> [String: JSONValue] {
         let request = OperationRequest(
             operationID: "getResourceContent", method: "GET", path: "/resources/\(OperationSupport.pathSegment(OperationSupport.queryValue(resourceKey)))/content",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try performBlocking(request, success: [200], decoding: [String: JSONValue].self)
     }
 
@@ -1372,7 +1372,7 @@ extension CamundaBlockingOperations {
     public func getResourceContentBinary(resourceKey: ResourceKey) throws -> Data {
         let request = OperationRequest(
             operationID: "getResourceContentBinary", method: "GET", path: "/resources/\(OperationSupport.pathSegment(OperationSupport.queryValue(resourceKey)))/content/binary",
-            server: .api, accept: "application/octet-stream, application/problem+json")
+            server: .api, accept: "application/octet-stream, application/problem+json", traits: [.eventuallyConsistent])
         return try performBlocking(request, success: [200]).body
     }
 
@@ -1398,7 +1398,7 @@ extension CamundaBlockingOperations {
     public func searchRoles(_ body: RoleSearchQueryRequest? = nil) throws -> RoleSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchRoles", method: "POST", path: "/roles/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchRoles") }
         return try performBlocking(request, success: [200], decoding: RoleSearchQueryResult.self)
     }
@@ -1407,7 +1407,7 @@ extension CamundaBlockingOperations {
     public func getRole(roleId: RoleId) throws -> RoleResult {
         let request = OperationRequest(
             operationID: "getRole", method: "GET", path: "/roles/\(OperationSupport.pathSegment(OperationSupport.queryValue(roleId)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try performBlocking(request, success: [200], decoding: RoleResult.self)
     }
 
@@ -1432,7 +1432,7 @@ extension CamundaBlockingOperations {
     public func searchClientsForRole(roleId: RoleId, _ body: RoleClientSearchQueryRequest? = nil) throws -> RoleClientSearchResult {
         var request = OperationRequest(
             operationID: "searchClientsForRole", method: "POST", path: "/roles/\(OperationSupport.pathSegment(OperationSupport.queryValue(roleId)))/clients/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchClientsForRole") }
         return try performBlocking(request, success: [200], decoding: RoleClientSearchResult.self)
     }
@@ -1457,7 +1457,7 @@ extension CamundaBlockingOperations {
     public func searchGroupsForRole(roleId: RoleId, _ body: RoleGroupSearchQueryRequest? = nil) throws -> RoleGroupSearchResult {
         var request = OperationRequest(
             operationID: "searchGroupsForRole", method: "POST", path: "/roles/\(OperationSupport.pathSegment(OperationSupport.queryValue(roleId)))/groups/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchGroupsForRole") }
         return try performBlocking(request, success: [200], decoding: RoleGroupSearchResult.self)
     }
@@ -1482,7 +1482,7 @@ extension CamundaBlockingOperations {
     public func searchMappingRulesForRole(roleId: RoleId, _ body: MappingRuleSearchQueryRequest? = nil) throws -> RoleMappingRuleSearchResult {
         var request = OperationRequest(
             operationID: "searchMappingRulesForRole", method: "POST", path: "/roles/\(OperationSupport.pathSegment(OperationSupport.queryValue(roleId)))/mapping-rules/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchMappingRulesForRole") }
         return try performBlocking(request, success: [200], decoding: RoleMappingRuleSearchResult.self)
     }
@@ -1507,7 +1507,7 @@ extension CamundaBlockingOperations {
     public func searchUsersForRole(roleId: RoleId, _ body: RoleUserSearchQueryRequest? = nil) throws -> RoleUserSearchResult {
         var request = OperationRequest(
             operationID: "searchUsersForRole", method: "POST", path: "/roles/\(OperationSupport.pathSegment(OperationSupport.queryValue(roleId)))/users/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchUsersForRole") }
         return try performBlocking(request, success: [200], decoding: RoleUserSearchResult.self)
     }
@@ -1559,7 +1559,7 @@ extension CamundaBlockingOperations {
     public func broadcastSignal(_ body: SignalBroadcastRequest) throws -> SignalBroadcastResult {
         var request = OperationRequest(
             operationID: "broadcastSignal", method: "POST", path: "/signals/broadcast",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.defaultsTenant])
         request.body = try OperationSupport.jsonBody(body, operationID: "broadcastSignal")
         return try performBlocking(request, success: [200], decoding: SignalBroadcastResult.self)
     }
@@ -1576,7 +1576,7 @@ extension CamundaBlockingOperations {
     public func getUsageMetrics(startTime: Date, endTime: Date, tenantId: TenantId? = nil, withTenants: Bool? = nil) throws -> UsageMetricsResponse {
         var request = OperationRequest(
             operationID: "getUsageMetrics", method: "GET", path: "/system/usage-metrics",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         request.query.append(URLQueryItem(name: "startTime", value: OperationSupport.queryValue(startTime)))
         request.query.append(URLQueryItem(name: "endTime", value: OperationSupport.queryValue(endTime)))
         if let tenantId { request.query.append(URLQueryItem(name: "tenantId", value: OperationSupport.queryValue(tenantId))) }
@@ -1605,7 +1605,7 @@ extension CamundaBlockingOperations {
     public func searchTenants(_ body: TenantSearchQueryRequest? = nil) throws -> TenantSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchTenants", method: "POST", path: "/tenants/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchTenants") }
         return try performBlocking(request, success: [200], decoding: TenantSearchQueryResult.self)
     }
@@ -1614,7 +1614,7 @@ extension CamundaBlockingOperations {
     public func getTenant(tenantId: TenantId) throws -> TenantResult {
         let request = OperationRequest(
             operationID: "getTenant", method: "GET", path: "/tenants/\(OperationSupport.pathSegment(OperationSupport.queryValue(tenantId)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try performBlocking(request, success: [200], decoding: TenantResult.self)
     }
 
@@ -1639,7 +1639,7 @@ extension CamundaBlockingOperations {
     public func searchClientsForTenant(tenantId: TenantId, _ body: TenantClientSearchQueryRequest? = nil) throws -> TenantClientSearchResult {
         var request = OperationRequest(
             operationID: "searchClientsForTenant", method: "POST", path: "/tenants/\(OperationSupport.pathSegment(OperationSupport.queryValue(tenantId)))/clients/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchClientsForTenant") }
         return try performBlocking(request, success: [200], decoding: TenantClientSearchResult.self)
     }
@@ -1664,7 +1664,7 @@ extension CamundaBlockingOperations {
     public func searchGroupIdsForTenant(tenantId: TenantId, _ body: TenantGroupSearchQueryRequest? = nil) throws -> TenantGroupSearchResult {
         var request = OperationRequest(
             operationID: "searchGroupIdsForTenant", method: "POST", path: "/tenants/\(OperationSupport.pathSegment(OperationSupport.queryValue(tenantId)))/groups/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchGroupIdsForTenant") }
         return try performBlocking(request, success: [200], decoding: TenantGroupSearchResult.self)
     }
@@ -1689,7 +1689,7 @@ extension CamundaBlockingOperations {
     public func searchMappingRulesForTenant(tenantId: TenantId, _ body: MappingRuleSearchQueryRequest? = nil) throws -> TenantMappingRuleSearchResult {
         var request = OperationRequest(
             operationID: "searchMappingRulesForTenant", method: "POST", path: "/tenants/\(OperationSupport.pathSegment(OperationSupport.queryValue(tenantId)))/mapping-rules/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchMappingRulesForTenant") }
         return try performBlocking(request, success: [200], decoding: TenantMappingRuleSearchResult.self)
     }
@@ -1714,7 +1714,7 @@ extension CamundaBlockingOperations {
     public func searchRolesForTenant(tenantId: TenantId, _ body: RoleSearchQueryRequest? = nil) throws -> TenantRoleSearchResult {
         var request = OperationRequest(
             operationID: "searchRolesForTenant", method: "POST", path: "/tenants/\(OperationSupport.pathSegment(OperationSupport.queryValue(tenantId)))/roles/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchRolesForTenant") }
         return try performBlocking(request, success: [200], decoding: TenantRoleSearchResult.self)
     }
@@ -1739,7 +1739,7 @@ extension CamundaBlockingOperations {
     public func searchUsersForTenant(tenantId: TenantId, _ body: TenantUserSearchQueryRequest? = nil) throws -> TenantUserSearchResult {
         var request = OperationRequest(
             operationID: "searchUsersForTenant", method: "POST", path: "/tenants/\(OperationSupport.pathSegment(OperationSupport.queryValue(tenantId)))/users/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchUsersForTenant") }
         return try performBlocking(request, success: [200], decoding: TenantUserSearchResult.self)
     }
@@ -2010,7 +2010,7 @@ extension CamundaBlockingOperations {
     public func searchUsers(_ body: UserSearchQueryRequest? = nil) throws -> UserSearchResult {
         var request = OperationRequest(
             operationID: "searchUsers", method: "POST", path: "/users/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchUsers") }
         return try performBlocking(request, success: [200], decoding: UserSearchResult.self)
     }
@@ -2019,7 +2019,7 @@ extension CamundaBlockingOperations {
     public func getUser(username: Username) throws -> UserResult {
         let request = OperationRequest(
             operationID: "getUser", method: "GET", path: "/users/\(OperationSupport.pathSegment(OperationSupport.queryValue(username)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try performBlocking(request, success: [200], decoding: UserResult.self)
     }
 
@@ -2044,7 +2044,7 @@ extension CamundaBlockingOperations {
     public func searchUserTasks(_ body: UserTaskSearchQuery? = nil) throws -> UserTaskSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchUserTasks", method: "POST", path: "/user-tasks/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchUserTasks") }
         return try performBlocking(request, success: [200], decoding: UserTaskSearchQueryResult.self)
     }
@@ -2053,7 +2053,7 @@ extension CamundaBlockingOperations {
     public func getUserTask(userTaskKey: UserTaskKey) throws -> UserTaskResult {
         let request = OperationRequest(
             operationID: "getUserTask", method: "GET", path: "/user-tasks/\(OperationSupport.pathSegment(OperationSupport.queryValue(userTaskKey)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try performBlocking(request, success: [200], decoding: UserTaskResult.self)
     }
 
@@ -2087,7 +2087,7 @@ extension CamundaBlockingOperations {
     public func searchUserTaskAuditLogs(userTaskKey: UserTaskKey, _ body: UserTaskAuditLogSearchQueryRequest? = nil) throws -> AuditLogSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchUserTaskAuditLogs", method: "POST", path: "/user-tasks/\(OperationSupport.pathSegment(OperationSupport.queryValue(userTaskKey)))/audit-logs/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchUserTaskAuditLogs") }
         return try performBlocking(request, success: [200], decoding: AuditLogSearchQueryResult.self)
     }
@@ -2096,7 +2096,7 @@ extension CamundaBlockingOperations {
     public func completeUserTask(userTaskKey: UserTaskKey, _ body: UserTaskCompletionRequest? = nil) throws {
         var request = OperationRequest(
             operationID: "completeUserTask", method: "POST", path: "/user-tasks/\(OperationSupport.pathSegment(OperationSupport.queryValue(userTaskKey)))/completion",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.acknowledgement])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "completeUserTask") }
         _ = try performBlocking(request, success: [204])
     }
@@ -2105,7 +2105,7 @@ extension CamundaBlockingOperations {
     public func searchUserTaskEffectiveVariables(userTaskKey: UserTaskKey, _ body: UserTaskEffectiveVariableSearchQueryRequest? = nil, truncateValues: Bool? = nil) throws -> VariableSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchUserTaskEffectiveVariables", method: "POST", path: "/user-tasks/\(OperationSupport.pathSegment(OperationSupport.queryValue(userTaskKey)))/effective-variables/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchUserTaskEffectiveVariables") }
         if let truncateValues { request.query.append(URLQueryItem(name: "truncateValues", value: OperationSupport.queryValue(truncateValues))) }
         return try performBlocking(request, success: [200], decoding: VariableSearchQueryResult.self)
@@ -2115,7 +2115,7 @@ extension CamundaBlockingOperations {
     public func getUserTaskForm(userTaskKey: UserTaskKey) throws -> FormResult? {
         let request = OperationRequest(
             operationID: "getUserTaskForm", method: "GET", path: "/user-tasks/\(OperationSupport.pathSegment(OperationSupport.queryValue(userTaskKey)))/form",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try performOptionalBlocking(request, success: [200, 204], decoding: FormResult.self)
     }
 
@@ -2123,7 +2123,7 @@ extension CamundaBlockingOperations {
     public func searchUserTaskVariables(userTaskKey: UserTaskKey, _ body: UserTaskVariableSearchQueryRequest? = nil, truncateValues: Bool? = nil) throws -> VariableSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchUserTaskVariables", method: "POST", path: "/user-tasks/\(OperationSupport.pathSegment(OperationSupport.queryValue(userTaskKey)))/variables/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchUserTaskVariables") }
         if let truncateValues { request.query.append(URLQueryItem(name: "truncateValues", value: OperationSupport.queryValue(truncateValues))) }
         return try performBlocking(request, success: [200], decoding: VariableSearchQueryResult.self)
@@ -2133,7 +2133,7 @@ extension CamundaBlockingOperations {
     public func searchVariables(_ body: VariableSearchQuery? = nil, truncateValues: Bool? = nil) throws -> VariableSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchVariables", method: "POST", path: "/variables/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchVariables") }
         if let truncateValues { request.query.append(URLQueryItem(name: "truncateValues", value: OperationSupport.queryValue(truncateValues))) }
         return try performBlocking(request, success: [200], decoding: VariableSearchQueryResult.self)
@@ -2143,7 +2143,7 @@ extension CamundaBlockingOperations {
     public func getVariable(variableKey: VariableKey) throws -> VariableResult {
         let request = OperationRequest(
             operationID: "getVariable", method: "GET", path: "/variables/\(OperationSupport.pathSegment(OperationSupport.queryValue(variableKey)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try performBlocking(request, success: [200], decoding: VariableResult.self)
     }
 }

@@ -16,7 +16,7 @@ extension CamundaOperations {
     public func getAgentDefinition(agentDefinitionKey: AgentDefinitionKey) async throws -> AgentDefinitionResult {
         let request = OperationRequest(
             operationID: "getAgentDefinition", method: "GET", path: "/agent-definitions/\(OperationSupport.pathSegment(OperationSupport.queryValue(agentDefinitionKey)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try await perform(request, success: [200], decoding: AgentDefinitionResult.self)
     }
 
@@ -33,7 +33,7 @@ extension CamundaOperations {
     public func searchAgentDefinitions(_ body: AgentDefinitionSearchQuery? = nil) async throws -> AgentDefinitionSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchAgentDefinitions", method: "POST", path: "/agent-definitions/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchAgentDefinitions") }
         return try await perform(request, success: [200], decoding: AgentDefinitionSearchQueryResult.self)
     }

@@ -16,7 +16,7 @@ extension CamundaOperations {
     public func createAgentInstance(_ body: AgentInstanceCreationRequest) async throws -> AgentInstanceCreationResult {
         var request = OperationRequest(
             operationID: "createAgentInstance", method: "POST", path: "/agent-instances",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.leaseFenced])
         request.body = try OperationSupport.jsonBody(body, operationID: "createAgentInstance")
         return try await perform(request, success: [200], decoding: AgentInstanceCreationResult.self)
     }
@@ -34,7 +34,7 @@ extension CamundaOperations {
     public func getAgentInstance(agentInstanceKey: AgentInstanceKey) async throws -> AgentInstanceResult {
         let request = OperationRequest(
             operationID: "getAgentInstance", method: "GET", path: "/agent-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(agentInstanceKey)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try await perform(request, success: [200], decoding: AgentInstanceResult.self)
     }
 
@@ -52,7 +52,7 @@ extension CamundaOperations {
     public func updateAgentInstance(agentInstanceKey: AgentInstanceKey, _ body: AgentInstanceUpdateRequest) async throws -> AgentInstanceUpdateResult {
         var request = OperationRequest(
             operationID: "updateAgentInstance", method: "PATCH", path: "/agent-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(agentInstanceKey)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.leaseFenced])
         request.body = try OperationSupport.jsonBody(body, operationID: "updateAgentInstance")
         return try await perform(request, success: [200], decoding: AgentInstanceUpdateResult.self)
     }
@@ -70,7 +70,7 @@ extension CamundaOperations {
     public func searchAgentInstances(_ body: AgentInstanceSearchQuery? = nil) async throws -> AgentInstanceSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchAgentInstances", method: "POST", path: "/agent-instances/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchAgentInstances") }
         return try await perform(request, success: [200], decoding: AgentInstanceSearchQueryResult.self)
     }
@@ -89,7 +89,7 @@ extension CamundaOperations {
     public func searchAgentInstanceHistory(agentInstanceKey: AgentInstanceKey, _ body: AgentInstanceHistorySearchQuery? = nil) async throws -> AgentInstanceHistorySearchQueryResult {
         var request = OperationRequest(
             operationID: "searchAgentInstanceHistory", method: "POST", path: "/agent-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(agentInstanceKey)))/history/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchAgentInstanceHistory") }
         return try await perform(request, success: [200], decoding: AgentInstanceHistorySearchQueryResult.self)
     }

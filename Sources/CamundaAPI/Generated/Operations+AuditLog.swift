@@ -16,7 +16,7 @@ extension CamundaOperations {
     public func searchAuditLogs(_ body: AuditLogSearchQueryRequest? = nil) async throws -> AuditLogSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchAuditLogs", method: "POST", path: "/audit-logs/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchAuditLogs") }
         return try await perform(request, success: [200], decoding: AuditLogSearchQueryResult.self)
     }
@@ -34,7 +34,7 @@ extension CamundaOperations {
     public func getAuditLog(auditLogKey: AuditLogKey) async throws -> AuditLogResult {
         let request = OperationRequest(
             operationID: "getAuditLog", method: "GET", path: "/audit-logs/\(OperationSupport.pathSegment(OperationSupport.queryValue(auditLogKey)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try await perform(request, success: [200], decoding: AuditLogResult.self)
     }
 }

@@ -30,7 +30,7 @@ extension CamundaOperations {
     public func searchOwnAuthorizations(_ body: AuthorizationSearchQuery? = nil) async throws -> OwnAuthorizationSearchResult {
         var request = OperationRequest(
             operationID: "searchOwnAuthorizations", method: "POST", path: "/authentication/me/authorizations/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchOwnAuthorizations") }
         return try await perform(request, success: [200], decoding: OwnAuthorizationSearchResult.self)
     }

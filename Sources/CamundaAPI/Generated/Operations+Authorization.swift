@@ -43,7 +43,7 @@ extension CamundaOperations {
     public func searchAuthorizations(_ body: AuthorizationSearchQuery? = nil) async throws -> AuthorizationSearchResult {
         var request = OperationRequest(
             operationID: "searchAuthorizations", method: "POST", path: "/authorizations/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchAuthorizations") }
         return try await perform(request, success: [200], decoding: AuthorizationSearchResult.self)
     }
@@ -88,7 +88,7 @@ extension CamundaOperations {
     public func getAuthorization(authorizationKey: AuthorizationKey) async throws -> AuthorizationResult {
         let request = OperationRequest(
             operationID: "getAuthorization", method: "GET", path: "/authorizations/\(OperationSupport.pathSegment(OperationSupport.queryValue(authorizationKey)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try await perform(request, success: [200], decoding: AuthorizationResult.self)
     }
 

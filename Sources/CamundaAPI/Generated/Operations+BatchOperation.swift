@@ -16,7 +16,7 @@ extension CamundaOperations {
     public func searchBatchOperationItems(_ body: BatchOperationItemSearchQuery? = nil) async throws -> BatchOperationItemSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchBatchOperationItems", method: "POST", path: "/batch-operation-items/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchBatchOperationItems") }
         return try await perform(request, success: [200], decoding: BatchOperationItemSearchQueryResult.self)
     }
@@ -34,7 +34,7 @@ extension CamundaOperations {
     public func searchBatchOperations(_ body: BatchOperationSearchQuery? = nil) async throws -> BatchOperationSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchBatchOperations", method: "POST", path: "/batch-operations/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchBatchOperations") }
         return try await perform(request, success: [200], decoding: BatchOperationSearchQueryResult.self)
     }
@@ -52,7 +52,7 @@ extension CamundaOperations {
     public func getBatchOperation(batchOperationKey: BatchOperationKey) async throws -> BatchOperationResponse {
         let request = OperationRequest(
             operationID: "getBatchOperation", method: "GET", path: "/batch-operations/\(OperationSupport.pathSegment(OperationSupport.queryValue(batchOperationKey)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try await perform(request, success: [200], decoding: BatchOperationResponse.self)
     }
 

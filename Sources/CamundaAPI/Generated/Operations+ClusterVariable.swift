@@ -33,7 +33,7 @@ extension CamundaOperations {
     public func getGlobalClusterVariable(name: ClusterVariableName) async throws -> ClusterVariableResult {
         let request = OperationRequest(
             operationID: "getGlobalClusterVariable", method: "GET", path: "/cluster-variables/global/\(OperationSupport.pathSegment(OperationSupport.queryValue(name)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try await perform(request, success: [200], decoding: ClusterVariableResult.self)
     }
 
@@ -82,7 +82,7 @@ extension CamundaOperations {
     public func searchClusterVariables(_ body: ClusterVariableSearchQueryRequest? = nil, truncateValues: Bool? = nil) async throws -> ClusterVariableSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchClusterVariables", method: "POST", path: "/cluster-variables/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchClusterVariables") }
         if let truncateValues { request.query.append(URLQueryItem(name: "truncateValues", value: OperationSupport.queryValue(truncateValues))) }
         return try await perform(request, success: [200], decoding: ClusterVariableSearchQueryResult.self)
@@ -118,7 +118,7 @@ extension CamundaOperations {
     public func getTenantClusterVariable(tenantId: TenantId, name: ClusterVariableName) async throws -> ClusterVariableResult {
         let request = OperationRequest(
             operationID: "getTenantClusterVariable", method: "GET", path: "/cluster-variables/tenants/\(OperationSupport.pathSegment(OperationSupport.queryValue(tenantId)))/\(OperationSupport.pathSegment(OperationSupport.queryValue(name)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try await perform(request, success: [200], decoding: ClusterVariableResult.self)
     }
 

@@ -17,7 +17,7 @@ extension CamundaOperations {
     public func evaluateConditionals(_ body: ConditionalEvaluationInstruction) async throws -> EvaluateConditionalResult {
         var request = OperationRequest(
             operationID: "evaluateConditionals", method: "POST", path: "/conditionals/evaluation",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.defaultsTenant])
         request.body = try OperationSupport.jsonBody(body, operationID: "evaluateConditionals")
         return try await perform(request, success: [200], decoding: EvaluateConditionalResult.self)
     }

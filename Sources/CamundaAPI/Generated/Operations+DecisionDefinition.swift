@@ -18,7 +18,7 @@ extension CamundaOperations {
     public func evaluateDecision(_ body: DecisionEvaluationInstruction) async throws -> EvaluateDecisionResult {
         var request = OperationRequest(
             operationID: "evaluateDecision", method: "POST", path: "/decision-definitions/evaluation",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.defaultsTenant])
         request.body = try OperationSupport.jsonBody(body, operationID: "evaluateDecision")
         return try await perform(request, success: [200], decoding: EvaluateDecisionResult.self)
     }
@@ -46,7 +46,7 @@ extension CamundaOperations {
     public func searchDecisionDefinitions(_ body: DecisionDefinitionSearchQuery? = nil) async throws -> DecisionDefinitionSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchDecisionDefinitions", method: "POST", path: "/decision-definitions/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchDecisionDefinitions") }
         return try await perform(request, success: [200], decoding: DecisionDefinitionSearchQueryResult.self)
     }
@@ -64,7 +64,7 @@ extension CamundaOperations {
     public func getDecisionDefinition(decisionDefinitionKey: DecisionDefinitionKey) async throws -> DecisionDefinitionResult {
         let request = OperationRequest(
             operationID: "getDecisionDefinition", method: "GET", path: "/decision-definitions/\(OperationSupport.pathSegment(OperationSupport.queryValue(decisionDefinitionKey)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try await perform(request, success: [200], decoding: DecisionDefinitionResult.self)
     }
 
@@ -81,7 +81,7 @@ extension CamundaOperations {
     public func getDecisionDefinitionXML(decisionDefinitionKey: DecisionDefinitionKey) async throws -> String {
         let request = OperationRequest(
             operationID: "getDecisionDefinitionXML", method: "GET", path: "/decision-definitions/\(OperationSupport.pathSegment(OperationSupport.queryValue(decisionDefinitionKey)))/xml",
-            server: .api, accept: "text/xml, application/problem+json")
+            server: .api, accept: "text/xml, application/problem+json", traits: [.eventuallyConsistent])
         let response = try await perform(request, success: [200])
         return String(decoding: response.body, as: UTF8.self)
     }

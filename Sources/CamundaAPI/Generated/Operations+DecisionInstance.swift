@@ -16,7 +16,7 @@ extension CamundaOperations {
     public func searchDecisionInstances(_ body: DecisionInstanceSearchQuery? = nil) async throws -> DecisionInstanceSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchDecisionInstances", method: "POST", path: "/decision-instances/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchDecisionInstances") }
         return try await perform(request, success: [200], decoding: DecisionInstanceSearchQueryResult.self)
     }
@@ -34,7 +34,7 @@ extension CamundaOperations {
     public func getDecisionInstance(decisionEvaluationInstanceKey: DecisionEvaluationInstanceKey) async throws -> DecisionInstanceGetQueryResult {
         let request = OperationRequest(
             operationID: "getDecisionInstance", method: "GET", path: "/decision-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(decisionEvaluationInstanceKey)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try await perform(request, success: [200], decoding: DecisionInstanceGetQueryResult.self)
     }
 

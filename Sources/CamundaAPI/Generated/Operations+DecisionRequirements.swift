@@ -16,7 +16,7 @@ extension CamundaOperations {
     public func searchDecisionRequirements(_ body: DecisionRequirementsSearchQuery? = nil) async throws -> DecisionRequirementsSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchDecisionRequirements", method: "POST", path: "/decision-requirements/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchDecisionRequirements") }
         return try await perform(request, success: [200], decoding: DecisionRequirementsSearchQueryResult.self)
     }
@@ -34,7 +34,7 @@ extension CamundaOperations {
     public func getDecisionRequirements(decisionRequirementsKey: DecisionRequirementsKey) async throws -> DecisionRequirementsResult {
         let request = OperationRequest(
             operationID: "getDecisionRequirements", method: "GET", path: "/decision-requirements/\(OperationSupport.pathSegment(OperationSupport.queryValue(decisionRequirementsKey)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try await perform(request, success: [200], decoding: DecisionRequirementsResult.self)
     }
 
@@ -51,7 +51,7 @@ extension CamundaOperations {
     public func getDecisionRequirementsXML(decisionRequirementsKey: DecisionRequirementsKey) async throws -> String {
         let request = OperationRequest(
             operationID: "getDecisionRequirementsXML", method: "GET", path: "/decision-requirements/\(OperationSupport.pathSegment(OperationSupport.queryValue(decisionRequirementsKey)))/xml",
-            server: .api, accept: "text/xml, application/problem+json")
+            server: .api, accept: "text/xml, application/problem+json", traits: [.eventuallyConsistent])
         let response = try await perform(request, success: [200])
         return String(decoding: response.body, as: UTF8.self)
     }

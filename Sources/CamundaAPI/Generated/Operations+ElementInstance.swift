@@ -16,7 +16,7 @@ extension CamundaOperations {
     public func searchElementInstanceWaitStates(_ body: ElementInstanceWaitStateQuery? = nil) async throws -> ElementInstanceWaitStateQueryResult {
         var request = OperationRequest(
             operationID: "searchElementInstanceWaitStates", method: "POST", path: "/element-instances/wait-states/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchElementInstanceWaitStates") }
         return try await perform(request, success: [200], decoding: ElementInstanceWaitStateQueryResult.self)
     }
@@ -34,7 +34,7 @@ extension CamundaOperations {
     public func searchElementInstances(_ body: ElementInstanceSearchQuery? = nil) async throws -> ElementInstanceSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchElementInstances", method: "POST", path: "/element-instances/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchElementInstances") }
         return try await perform(request, success: [200], decoding: ElementInstanceSearchQueryResult.self)
     }
@@ -52,7 +52,7 @@ extension CamundaOperations {
     public func getElementInstance(elementInstanceKey: ElementInstanceKey) async throws -> ElementInstanceResult {
         let request = OperationRequest(
             operationID: "getElementInstance", method: "GET", path: "/element-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(elementInstanceKey)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try await perform(request, success: [200], decoding: ElementInstanceResult.self)
     }
 
@@ -75,7 +75,7 @@ extension CamundaOperations {
     public func searchElementInstanceIncidents(elementInstanceKey: ElementInstanceKey, _ body: IncidentSearchQuery) async throws -> IncidentSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchElementInstanceIncidents", method: "POST", path: "/element-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(elementInstanceKey)))/incidents/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         request.body = try OperationSupport.jsonBody(body, operationID: "searchElementInstanceIncidents")
         return try await perform(request, success: [200], decoding: IncidentSearchQueryResult.self)
     }

@@ -18,7 +18,7 @@ extension CamundaOperations {
     public func evaluateExpression(_ body: ExpressionEvaluationRequest) async throws -> ExpressionEvaluationResult {
         var request = OperationRequest(
             operationID: "evaluateExpression", method: "POST", path: "/expression/evaluation",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.defaultsTenant])
         request.body = try OperationSupport.jsonBody(body, operationID: "evaluateExpression")
         return try await perform(request, success: [200], decoding: ExpressionEvaluationResult.self)
     }

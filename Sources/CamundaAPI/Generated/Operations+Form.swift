@@ -16,7 +16,7 @@ extension CamundaOperations {
     public func getFormByKey(formKey: FormKey) async throws -> FormResult {
         let request = OperationRequest(
             operationID: "getFormByKey", method: "GET", path: "/forms/\(OperationSupport.pathSegment(OperationSupport.queryValue(formKey)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try await perform(request, success: [200], decoding: FormResult.self)
     }
 }

@@ -33,7 +33,7 @@ extension CamundaOperations {
     public func getGlobalTaskListener(id: GlobalListenerId) async throws -> GlobalTaskListenerResult {
         let request = OperationRequest(
             operationID: "getGlobalTaskListener", method: "GET", path: "/global-task-listeners/\(OperationSupport.pathSegment(OperationSupport.queryValue(id)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try await perform(request, success: [200], decoding: GlobalTaskListenerResult.self)
     }
 
@@ -83,7 +83,7 @@ extension CamundaOperations {
     public func searchGlobalTaskListeners(_ body: GlobalTaskListenerSearchQueryRequest? = nil) async throws -> GlobalTaskListenerSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchGlobalTaskListeners", method: "POST", path: "/global-task-listeners/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchGlobalTaskListeners") }
         return try await perform(request, success: [200], decoding: GlobalTaskListenerSearchQueryResult.self)
     }

@@ -48,7 +48,7 @@ extension CamundaOperations {
     public func searchGroups(_ body: GroupSearchQueryRequest? = nil) async throws -> GroupSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchGroups", method: "POST", path: "/groups/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchGroups") }
         return try await perform(request, success: [200], decoding: GroupSearchQueryResult.self)
     }
@@ -66,7 +66,7 @@ extension CamundaOperations {
     public func getGroup(groupId: GroupId) async throws -> GroupResult {
         let request = OperationRequest(
             operationID: "getGroup", method: "GET", path: "/groups/\(OperationSupport.pathSegment(OperationSupport.queryValue(groupId)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try await perform(request, success: [200], decoding: GroupResult.self)
     }
 
@@ -116,7 +116,7 @@ extension CamundaOperations {
     public func searchClientsForGroup(groupId: GroupId, _ body: GroupClientSearchQueryRequest? = nil) async throws -> GroupClientSearchResult {
         var request = OperationRequest(
             operationID: "searchClientsForGroup", method: "POST", path: "/groups/\(OperationSupport.pathSegment(OperationSupport.queryValue(groupId)))/clients/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchClientsForGroup") }
         return try await perform(request, success: [200], decoding: GroupClientSearchResult.self)
     }
@@ -168,7 +168,7 @@ extension CamundaOperations {
     public func searchMappingRulesForGroup(groupId: GroupId, _ body: MappingRuleSearchQueryRequest? = nil) async throws -> GroupMappingRuleSearchResult {
         var request = OperationRequest(
             operationID: "searchMappingRulesForGroup", method: "POST", path: "/groups/\(OperationSupport.pathSegment(OperationSupport.queryValue(groupId)))/mapping-rules/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchMappingRulesForGroup") }
         return try await perform(request, success: [200], decoding: GroupMappingRuleSearchResult.self)
     }
@@ -218,7 +218,7 @@ extension CamundaOperations {
     public func searchRolesForGroup(groupId: GroupId, _ body: RoleSearchQueryRequest? = nil) async throws -> GroupRoleSearchResult {
         var request = OperationRequest(
             operationID: "searchRolesForGroup", method: "POST", path: "/groups/\(OperationSupport.pathSegment(OperationSupport.queryValue(groupId)))/roles/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchRolesForGroup") }
         return try await perform(request, success: [200], decoding: GroupRoleSearchResult.self)
     }
@@ -236,7 +236,7 @@ extension CamundaOperations {
     public func searchUsersForGroup(groupId: GroupId, _ body: GroupUserSearchQueryRequest? = nil) async throws -> GroupUserSearchResult {
         var request = OperationRequest(
             operationID: "searchUsersForGroup", method: "POST", path: "/groups/\(OperationSupport.pathSegment(OperationSupport.queryValue(groupId)))/users/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchUsersForGroup") }
         return try await perform(request, success: [200], decoding: GroupUserSearchResult.self)
     }

@@ -16,7 +16,7 @@ extension CamundaOperations {
     public func searchIncidents(_ body: IncidentSearchQuery? = nil) async throws -> IncidentSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchIncidents", method: "POST", path: "/incidents/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchIncidents") }
         return try await perform(request, success: [200], decoding: IncidentSearchQueryResult.self)
     }
@@ -34,7 +34,7 @@ extension CamundaOperations {
     public func getIncident(incidentKey: IncidentKey) async throws -> IncidentResult {
         let request = OperationRequest(
             operationID: "getIncident", method: "GET", path: "/incidents/\(OperationSupport.pathSegment(OperationSupport.queryValue(incidentKey)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try await perform(request, success: [200], decoding: IncidentResult.self)
     }
 
@@ -71,7 +71,7 @@ extension CamundaOperations {
     public func getProcessInstanceStatisticsByDefinition(_ body: IncidentProcessInstanceStatisticsByDefinitionQuery) async throws -> IncidentProcessInstanceStatisticsByDefinitionQueryResult {
         var request = OperationRequest(
             operationID: "getProcessInstanceStatisticsByDefinition", method: "POST", path: "/incidents/statistics/process-instances-by-definition",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         request.body = try OperationSupport.jsonBody(body, operationID: "getProcessInstanceStatisticsByDefinition")
         return try await perform(request, success: [200], decoding: IncidentProcessInstanceStatisticsByDefinitionQueryResult.self)
     }
@@ -90,7 +90,7 @@ extension CamundaOperations {
     public func getProcessInstanceStatisticsByError(_ body: IncidentProcessInstanceStatisticsByErrorQuery? = nil) async throws -> IncidentProcessInstanceStatisticsByErrorQueryResult {
         var request = OperationRequest(
             operationID: "getProcessInstanceStatisticsByError", method: "POST", path: "/incidents/statistics/process-instances-by-error",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "getProcessInstanceStatisticsByError") }
         return try await perform(request, success: [200], decoding: IncidentProcessInstanceStatisticsByErrorQueryResult.self)
     }

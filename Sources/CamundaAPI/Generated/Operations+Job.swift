@@ -15,7 +15,7 @@ extension CamundaOperations {
     public func activateJobs(_ body: JobActivationRequest) async throws -> JobActivationResult {
         var request = OperationRequest(
             operationID: "activateJobs", method: "POST", path: "/jobs/activation",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.longPoll, .defaultsTenants])
         request.body = try OperationSupport.jsonBody(body, operationID: "activateJobs")
         return try await perform(request, success: [200], decoding: JobActivationResult.self)
     }
@@ -33,7 +33,7 @@ extension CamundaOperations {
     public func searchJobs(_ body: JobSearchQuery? = nil) async throws -> JobSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchJobs", method: "POST", path: "/jobs/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchJobs") }
         return try await perform(request, success: [200], decoding: JobSearchQueryResult.self)
     }
@@ -50,7 +50,7 @@ extension CamundaOperations {
     public func updateJob(jobKey: JobKey, _ body: JobUpdateRequest) async throws {
         var request = OperationRequest(
             operationID: "updateJob", method: "PATCH", path: "/jobs/\(OperationSupport.pathSegment(OperationSupport.queryValue(jobKey)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.leaseFenced])
         request.body = try OperationSupport.jsonBody(body, operationID: "updateJob")
         _ = try await perform(request, success: [204])
     }
@@ -67,7 +67,7 @@ extension CamundaOperations {
     public func completeJob(jobKey: JobKey, _ body: JobCompletionRequest? = nil) async throws {
         var request = OperationRequest(
             operationID: "completeJob", method: "POST", path: "/jobs/\(OperationSupport.pathSegment(OperationSupport.queryValue(jobKey)))/completion",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.acknowledgement, .leaseFenced])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "completeJob") }
         _ = try await perform(request, success: [204])
     }
@@ -84,7 +84,7 @@ extension CamundaOperations {
     public func throwJobError(jobKey: JobKey, _ body: JobErrorRequest) async throws {
         var request = OperationRequest(
             operationID: "throwJobError", method: "POST", path: "/jobs/\(OperationSupport.pathSegment(OperationSupport.queryValue(jobKey)))/error",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.acknowledgement, .leaseFenced])
         request.body = try OperationSupport.jsonBody(body, operationID: "throwJobError")
         _ = try await perform(request, success: [204])
     }
@@ -101,7 +101,7 @@ extension CamundaOperations {
     public func failJob(jobKey: JobKey, _ body: JobFailRequest? = nil) async throws {
         var request = OperationRequest(
             operationID: "failJob", method: "POST", path: "/jobs/\(OperationSupport.pathSegment(OperationSupport.queryValue(jobKey)))/failure",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.acknowledgement, .leaseFenced])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "failJob") }
         _ = try await perform(request, success: [204])
     }
@@ -135,7 +135,7 @@ extension CamundaOperations {
     public func getGlobalJobStatistics(from: Date, to: Date, jobType: String? = nil) async throws -> GlobalJobStatisticsQueryResult {
         var request = OperationRequest(
             operationID: "getGlobalJobStatistics", method: "GET", path: "/jobs/statistics/global",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         request.query.append(URLQueryItem(name: "from", value: OperationSupport.queryValue(from)))
         request.query.append(URLQueryItem(name: "to", value: OperationSupport.queryValue(to)))
         if let jobType { request.query.append(URLQueryItem(name: "jobType", value: OperationSupport.queryValue(jobType))) }
@@ -155,7 +155,7 @@ extension CamundaOperations {
     public func getJobTypeStatistics(_ body: JobTypeStatisticsQuery) async throws -> JobTypeStatisticsQueryResult {
         var request = OperationRequest(
             operationID: "getJobTypeStatistics", method: "POST", path: "/jobs/statistics/by-types",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         request.body = try OperationSupport.jsonBody(body, operationID: "getJobTypeStatistics")
         return try await perform(request, success: [200], decoding: JobTypeStatisticsQueryResult.self)
     }
@@ -173,7 +173,7 @@ extension CamundaOperations {
     public func getJobWorkerStatistics(_ body: JobWorkerStatisticsQuery) async throws -> JobWorkerStatisticsQueryResult {
         var request = OperationRequest(
             operationID: "getJobWorkerStatistics", method: "POST", path: "/jobs/statistics/by-workers",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         request.body = try OperationSupport.jsonBody(body, operationID: "getJobWorkerStatistics")
         return try await perform(request, success: [200], decoding: JobWorkerStatisticsQueryResult.self)
     }
@@ -193,7 +193,7 @@ extension CamundaOperations {
     public func getJobTimeSeriesStatistics(_ body: JobTimeSeriesStatisticsQuery) async throws -> JobTimeSeriesStatisticsQueryResult {
         var request = OperationRequest(
             operationID: "getJobTimeSeriesStatistics", method: "POST", path: "/jobs/statistics/time-series",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         request.body = try OperationSupport.jsonBody(body, operationID: "getJobTimeSeriesStatistics")
         return try await perform(request, success: [200], decoding: JobTimeSeriesStatisticsQueryResult.self)
     }
@@ -211,7 +211,7 @@ extension CamundaOperations {
     public func getJobErrorStatistics(_ body: JobErrorStatisticsQuery) async throws -> JobErrorStatisticsQueryResult {
         var request = OperationRequest(
             operationID: "getJobErrorStatistics", method: "POST", path: "/jobs/statistics/errors",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         request.body = try OperationSupport.jsonBody(body, operationID: "getJobErrorStatistics")
         return try await perform(request, success: [200], decoding: JobErrorStatisticsQueryResult.self)
     }

@@ -33,7 +33,7 @@ extension CamundaOperations {
     public func searchMappingRule(_ body: MappingRuleSearchQueryRequest? = nil) async throws -> MappingRuleSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchMappingRule", method: "POST", path: "/mapping-rules/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchMappingRule") }
         return try await perform(request, success: [200], decoding: MappingRuleSearchQueryResult.self)
     }
@@ -84,7 +84,7 @@ extension CamundaOperations {
     public func getMappingRule(mappingRuleId: MappingRuleId) async throws -> MappingRuleResult {
         let request = OperationRequest(
             operationID: "getMappingRule", method: "GET", path: "/mapping-rules/\(OperationSupport.pathSegment(OperationSupport.queryValue(mappingRuleId)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try await perform(request, success: [200], decoding: MappingRuleResult.self)
     }
 }

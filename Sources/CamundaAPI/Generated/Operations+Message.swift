@@ -17,7 +17,7 @@ extension CamundaOperations {
     public func correlateMessage(_ body: MessageCorrelationRequest) async throws -> MessageCorrelationResult {
         var request = OperationRequest(
             operationID: "correlateMessage", method: "POST", path: "/messages/correlation",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.defaultsTenant])
         request.body = try OperationSupport.jsonBody(body, operationID: "correlateMessage")
         return try await perform(request, success: [200], decoding: MessageCorrelationResult.self)
     }
@@ -38,7 +38,7 @@ extension CamundaOperations {
     public func publishMessage(_ body: MessagePublicationRequest) async throws -> MessagePublicationResult {
         var request = OperationRequest(
             operationID: "publishMessage", method: "POST", path: "/messages/publication",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.defaultsTenant])
         request.body = try OperationSupport.jsonBody(body, operationID: "publishMessage")
         return try await perform(request, success: [200], decoding: MessagePublicationResult.self)
     }

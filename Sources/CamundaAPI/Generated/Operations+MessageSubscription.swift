@@ -16,7 +16,7 @@ extension CamundaOperations {
     public func searchCorrelatedMessageSubscriptions(_ body: CorrelatedMessageSubscriptionSearchQuery? = nil) async throws -> CorrelatedMessageSubscriptionSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchCorrelatedMessageSubscriptions", method: "POST", path: "/correlated-message-subscriptions/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchCorrelatedMessageSubscriptions") }
         return try await perform(request, success: [200], decoding: CorrelatedMessageSubscriptionSearchQueryResult.self)
     }
@@ -46,7 +46,7 @@ extension CamundaOperations {
     public func searchMessageSubscriptions(_ body: MessageSubscriptionSearchQuery? = nil) async throws -> MessageSubscriptionSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchMessageSubscriptions", method: "POST", path: "/message-subscriptions/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchMessageSubscriptions") }
         return try await perform(request, success: [200], decoding: MessageSubscriptionSearchQueryResult.self)
     }

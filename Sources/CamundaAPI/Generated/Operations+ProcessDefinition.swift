@@ -16,7 +16,7 @@ extension CamundaOperations {
     public func searchProcessDefinitions(_ body: ProcessDefinitionSearchQuery? = nil) async throws -> ProcessDefinitionSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchProcessDefinitions", method: "POST", path: "/process-definitions/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchProcessDefinitions") }
         return try await perform(request, success: [200], decoding: ProcessDefinitionSearchQueryResult.self)
     }
@@ -34,7 +34,7 @@ extension CamundaOperations {
     public func getProcessDefinitionMessageSubscriptionStatistics(_ body: ProcessDefinitionMessageSubscriptionStatisticsQuery? = nil) async throws -> ProcessDefinitionMessageSubscriptionStatisticsQueryResult {
         var request = OperationRequest(
             operationID: "getProcessDefinitionMessageSubscriptionStatistics", method: "POST", path: "/process-definitions/statistics/message-subscriptions",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "getProcessDefinitionMessageSubscriptionStatistics") }
         return try await perform(request, success: [200], decoding: ProcessDefinitionMessageSubscriptionStatisticsQueryResult.self)
     }
@@ -52,7 +52,7 @@ extension CamundaOperations {
     public func getProcessDefinitionInstanceStatistics(_ body: ProcessDefinitionInstanceStatisticsQuery? = nil) async throws -> ProcessDefinitionInstanceStatisticsQueryResult {
         var request = OperationRequest(
             operationID: "getProcessDefinitionInstanceStatistics", method: "POST", path: "/process-definitions/statistics/process-instances",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "getProcessDefinitionInstanceStatistics") }
         return try await perform(request, success: [200], decoding: ProcessDefinitionInstanceStatisticsQueryResult.self)
     }
@@ -70,7 +70,7 @@ extension CamundaOperations {
     public func getProcessDefinition(processDefinitionKey: ProcessDefinitionKey) async throws -> ProcessDefinitionResult {
         let request = OperationRequest(
             operationID: "getProcessDefinition", method: "GET", path: "/process-definitions/\(OperationSupport.pathSegment(OperationSupport.queryValue(processDefinitionKey)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try await perform(request, success: [200], decoding: ProcessDefinitionResult.self)
     }
 
@@ -88,7 +88,7 @@ extension CamundaOperations {
     public func getStartProcessForm(processDefinitionKey: ProcessDefinitionKey) async throws -> FormResult? {
         let request = OperationRequest(
             operationID: "getStartProcessForm", method: "GET", path: "/process-definitions/\(OperationSupport.pathSegment(OperationSupport.queryValue(processDefinitionKey)))/form",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try await performOptional(request, success: [200, 204], decoding: FormResult.self)
     }
 
@@ -105,7 +105,7 @@ extension CamundaOperations {
     public func getProcessDefinitionStatistics(processDefinitionKey: ProcessDefinitionKey, _ body: ProcessDefinitionElementStatisticsQuery? = nil) async throws -> ProcessDefinitionElementStatisticsQueryResult {
         var request = OperationRequest(
             operationID: "getProcessDefinitionStatistics", method: "POST", path: "/process-definitions/\(OperationSupport.pathSegment(OperationSupport.queryValue(processDefinitionKey)))/statistics/element-instances",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "getProcessDefinitionStatistics") }
         return try await perform(request, success: [200], decoding: ProcessDefinitionElementStatisticsQueryResult.self)
     }
@@ -123,7 +123,7 @@ extension CamundaOperations {
     public func searchProcessDefinitionVariableNames(processDefinitionKey: ProcessDefinitionKey, _ body: ProcessDefinitionVariableNameSearchQuery? = nil) async throws -> ProcessDefinitionVariableNameSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchProcessDefinitionVariableNames", method: "POST", path: "/process-definitions/\(OperationSupport.pathSegment(OperationSupport.queryValue(processDefinitionKey)))/variable-names/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchProcessDefinitionVariableNames") }
         return try await perform(request, success: [200], decoding: ProcessDefinitionVariableNameSearchQueryResult.self)
     }
@@ -141,7 +141,7 @@ extension CamundaOperations {
     public func getProcessDefinitionXML(processDefinitionKey: ProcessDefinitionKey) async throws -> String? {
         let request = OperationRequest(
             operationID: "getProcessDefinitionXML", method: "GET", path: "/process-definitions/\(OperationSupport.pathSegment(OperationSupport.queryValue(processDefinitionKey)))/xml",
-            server: .api, accept: "text/xml, application/problem+json")
+            server: .api, accept: "text/xml, application/problem+json", traits: [.eventuallyConsistent])
         let response = try await perform(request, success: [200, 204])
         return response.status == 204 ? nil : String(decoding: response.body, as: UTF8.self)
     }
@@ -160,7 +160,7 @@ extension CamundaOperations {
     public func getProcessDefinitionInstanceVersionStatistics(_ body: ProcessDefinitionInstanceVersionStatisticsQuery) async throws -> ProcessDefinitionInstanceVersionStatisticsQueryResult {
         var request = OperationRequest(
             operationID: "getProcessDefinitionInstanceVersionStatistics", method: "POST", path: "/process-definitions/statistics/process-instances-by-version",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         request.body = try OperationSupport.jsonBody(body, operationID: "getProcessDefinitionInstanceVersionStatistics")
         return try await perform(request, success: [200], decoding: ProcessDefinitionInstanceVersionStatisticsQueryResult.self)
     }

@@ -22,7 +22,7 @@ extension CamundaOperations {
     public func createProcessInstance(_ body: ProcessInstanceCreationInstruction) async throws -> CreateProcessInstanceResult {
         var request = OperationRequest(
             operationID: "createProcessInstance", method: "POST", path: "/process-instances",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.defaultsTenant])
         request.body = try OperationSupport.jsonBody(body, operationID: "createProcessInstance")
         return try await perform(request, success: [200], decoding: CreateProcessInstanceResult.self)
     }
@@ -176,7 +176,7 @@ extension CamundaOperations {
     public func searchProcessInstances(_ body: ProcessInstanceSearchQuery? = nil) async throws -> ProcessInstanceSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchProcessInstances", method: "POST", path: "/process-instances/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchProcessInstances") }
         return try await perform(request, success: [200], decoding: ProcessInstanceSearchQueryResult.self)
     }
@@ -215,7 +215,7 @@ extension CamundaOperations {
     public func getProcessInstance(processInstanceKey: ProcessInstanceKey) async throws -> ProcessInstanceResult {
         let request = OperationRequest(
             operationID: "getProcessInstance", method: "GET", path: "/process-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(processInstanceKey)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try await perform(request, success: [200], decoding: ProcessInstanceResult.self)
     }
 
@@ -256,7 +256,7 @@ extension CamundaOperations {
     public func getProcessInstanceCallHierarchy(processInstanceKey: ProcessInstanceKey) async throws -> [ProcessInstanceCallHierarchyEntry] {
         let request = OperationRequest(
             operationID: "getProcessInstanceCallHierarchy", method: "GET", path: "/process-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(processInstanceKey)))/call-hierarchy",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try await perform(request, success: [200], decoding: [ProcessInstanceCallHierarchyEntry].self)
     }
 
@@ -328,7 +328,7 @@ extension CamundaOperations {
     public func searchProcessInstanceIncidents(processInstanceKey: ProcessInstanceKey, _ body: IncidentSearchQuery? = nil) async throws -> IncidentSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchProcessInstanceIncidents", method: "POST", path: "/process-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(processInstanceKey)))/incidents/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchProcessInstanceIncidents") }
         return try await perform(request, success: [200], decoding: IncidentSearchQueryResult.self)
     }
@@ -411,7 +411,7 @@ extension CamundaOperations {
     public func getProcessInstanceSequenceFlows(processInstanceKey: ProcessInstanceKey) async throws -> ProcessInstanceSequenceFlowsQueryResult {
         let request = OperationRequest(
             operationID: "getProcessInstanceSequenceFlows", method: "GET", path: "/process-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(processInstanceKey)))/sequence-flows",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try await perform(request, success: [200], decoding: ProcessInstanceSequenceFlowsQueryResult.self)
     }
 
@@ -428,7 +428,7 @@ extension CamundaOperations {
     public func getProcessInstanceStatistics(processInstanceKey: ProcessInstanceKey) async throws -> ProcessInstanceElementStatisticsQueryResult {
         let request = OperationRequest(
             operationID: "getProcessInstanceStatistics", method: "GET", path: "/process-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(processInstanceKey)))/statistics/element-instances",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try await perform(request, success: [200], decoding: ProcessInstanceElementStatisticsQueryResult.self)
     }
 
@@ -445,7 +445,7 @@ extension CamundaOperations {
     public func getProcessInstanceWaitStateStatistics(processInstanceKey: ProcessInstanceKey) async throws -> ProcessInstanceWaitStateStatisticsQueryResult {
         let request = OperationRequest(
             operationID: "getProcessInstanceWaitStateStatistics", method: "GET", path: "/process-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(processInstanceKey)))/statistics/wait-states",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try await perform(request, success: [200], decoding: ProcessInstanceWaitStateStatisticsQueryResult.self)
     }
 

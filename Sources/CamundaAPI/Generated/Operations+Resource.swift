@@ -17,7 +17,7 @@ extension CamundaOperations {
     public func createDeployment(resources: [MultipartFile], tenantId: TenantId? = nil) async throws -> DeploymentResult {
         var request = OperationRequest(
             operationID: "createDeployment", method: "POST", path: "/deployments",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.defaultsTenant])
         var form = MultipartForm()
         for file in resources { form.append(name: "resources", file: file) }
         if let tenantId { form.append(name: "tenantId", text: OperationSupport.queryValue(tenantId)) }
@@ -43,7 +43,7 @@ extension CamundaOperations {
     public func searchResources(_ body: ResourceSearchQuery? = nil) async throws -> ResourceSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchResources", method: "POST", path: "/resources/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchResources") }
         return try await perform(request, success: [200], decoding: ResourceSearchQueryResult.self)
     }
@@ -66,7 +66,7 @@ extension CamundaOperations {
     public func getResource(resourceKey: ResourceKey) async throws -> ResourceResult {
         let request = OperationRequest(
             operationID: "getResource", method: "GET", path: "/resources/\(OperationSupport.pathSegment(OperationSupport.queryValue(resourceKey)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try await perform(request, success: [200], decoding: ResourceResult.self)
     }
 
@@ -91,7 +91,7 @@ extension CamundaOperations {
     public func getResourceContent(resourceKey: ResourceKey) async throws -> [String: JSONValue] {
         let request = OperationRequest(
             operationID: "getResourceContent", method: "GET", path: "/resources/\(OperationSupport.pathSegment(OperationSupport.queryValue(resourceKey)))/content",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try await perform(request, success: [200], decoding: [String: JSONValue].self)
     }
 
@@ -113,7 +113,7 @@ extension CamundaOperations {
     public func getResourceContentBinary(resourceKey: ResourceKey) async throws -> Data {
         let request = OperationRequest(
             operationID: "getResourceContentBinary", method: "GET", path: "/resources/\(OperationSupport.pathSegment(OperationSupport.queryValue(resourceKey)))/content/binary",
-            server: .api, accept: "application/octet-stream, application/problem+json")
+            server: .api, accept: "application/octet-stream, application/problem+json", traits: [.eventuallyConsistent])
         return try await perform(request, success: [200]).body
     }
 

@@ -33,7 +33,7 @@ extension CamundaOperations {
     public func searchRoles(_ body: RoleSearchQueryRequest? = nil) async throws -> RoleSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchRoles", method: "POST", path: "/roles/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchRoles") }
         return try await perform(request, success: [200], decoding: RoleSearchQueryResult.self)
     }
@@ -51,7 +51,7 @@ extension CamundaOperations {
     public func getRole(roleId: RoleId) async throws -> RoleResult {
         let request = OperationRequest(
             operationID: "getRole", method: "GET", path: "/roles/\(OperationSupport.pathSegment(OperationSupport.queryValue(roleId)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try await perform(request, success: [200], decoding: RoleResult.self)
     }
 
@@ -101,7 +101,7 @@ extension CamundaOperations {
     public func searchClientsForRole(roleId: RoleId, _ body: RoleClientSearchQueryRequest? = nil) async throws -> RoleClientSearchResult {
         var request = OperationRequest(
             operationID: "searchClientsForRole", method: "POST", path: "/roles/\(OperationSupport.pathSegment(OperationSupport.queryValue(roleId)))/clients/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchClientsForRole") }
         return try await perform(request, success: [200], decoding: RoleClientSearchResult.self)
     }
@@ -151,7 +151,7 @@ extension CamundaOperations {
     public func searchGroupsForRole(roleId: RoleId, _ body: RoleGroupSearchQueryRequest? = nil) async throws -> RoleGroupSearchResult {
         var request = OperationRequest(
             operationID: "searchGroupsForRole", method: "POST", path: "/roles/\(OperationSupport.pathSegment(OperationSupport.queryValue(roleId)))/groups/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchGroupsForRole") }
         return try await perform(request, success: [200], decoding: RoleGroupSearchResult.self)
     }
@@ -201,7 +201,7 @@ extension CamundaOperations {
     public func searchMappingRulesForRole(roleId: RoleId, _ body: MappingRuleSearchQueryRequest? = nil) async throws -> RoleMappingRuleSearchResult {
         var request = OperationRequest(
             operationID: "searchMappingRulesForRole", method: "POST", path: "/roles/\(OperationSupport.pathSegment(OperationSupport.queryValue(roleId)))/mapping-rules/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchMappingRulesForRole") }
         return try await perform(request, success: [200], decoding: RoleMappingRuleSearchResult.self)
     }
@@ -251,7 +251,7 @@ extension CamundaOperations {
     public func searchUsersForRole(roleId: RoleId, _ body: RoleUserSearchQueryRequest? = nil) async throws -> RoleUserSearchResult {
         var request = OperationRequest(
             operationID: "searchUsersForRole", method: "POST", path: "/roles/\(OperationSupport.pathSegment(OperationSupport.queryValue(roleId)))/users/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchUsersForRole") }
         return try await perform(request, success: [200], decoding: RoleUserSearchResult.self)
     }

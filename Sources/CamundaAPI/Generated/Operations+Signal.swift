@@ -14,7 +14,7 @@ extension CamundaOperations {
     public func broadcastSignal(_ body: SignalBroadcastRequest) async throws -> SignalBroadcastResult {
         var request = OperationRequest(
             operationID: "broadcastSignal", method: "POST", path: "/signals/broadcast",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.defaultsTenant])
         request.body = try OperationSupport.jsonBody(body, operationID: "broadcastSignal")
         return try await perform(request, success: [200], decoding: SignalBroadcastResult.self)
     }

@@ -16,7 +16,7 @@ extension CamundaOperations {
     public func getUsageMetrics(startTime: Date, endTime: Date, tenantId: TenantId? = nil, withTenants: Bool? = nil) async throws -> UsageMetricsResponse {
         var request = OperationRequest(
             operationID: "getUsageMetrics", method: "GET", path: "/system/usage-metrics",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         request.query.append(URLQueryItem(name: "startTime", value: OperationSupport.queryValue(startTime)))
         request.query.append(URLQueryItem(name: "endTime", value: OperationSupport.queryValue(endTime)))
         if let tenantId { request.query.append(URLQueryItem(name: "tenantId", value: OperationSupport.queryValue(tenantId))) }

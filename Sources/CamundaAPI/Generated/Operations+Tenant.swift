@@ -33,7 +33,7 @@ extension CamundaOperations {
     public func searchTenants(_ body: TenantSearchQueryRequest? = nil) async throws -> TenantSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchTenants", method: "POST", path: "/tenants/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchTenants") }
         return try await perform(request, success: [200], decoding: TenantSearchQueryResult.self)
     }
@@ -51,7 +51,7 @@ extension CamundaOperations {
     public func getTenant(tenantId: TenantId) async throws -> TenantResult {
         let request = OperationRequest(
             operationID: "getTenant", method: "GET", path: "/tenants/\(OperationSupport.pathSegment(OperationSupport.queryValue(tenantId)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try await perform(request, success: [200], decoding: TenantResult.self)
     }
 
@@ -101,7 +101,7 @@ extension CamundaOperations {
     public func searchClientsForTenant(tenantId: TenantId, _ body: TenantClientSearchQueryRequest? = nil) async throws -> TenantClientSearchResult {
         var request = OperationRequest(
             operationID: "searchClientsForTenant", method: "POST", path: "/tenants/\(OperationSupport.pathSegment(OperationSupport.queryValue(tenantId)))/clients/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchClientsForTenant") }
         return try await perform(request, success: [200], decoding: TenantClientSearchResult.self)
     }
@@ -153,7 +153,7 @@ extension CamundaOperations {
     public func searchGroupIdsForTenant(tenantId: TenantId, _ body: TenantGroupSearchQueryRequest? = nil) async throws -> TenantGroupSearchResult {
         var request = OperationRequest(
             operationID: "searchGroupIdsForTenant", method: "POST", path: "/tenants/\(OperationSupport.pathSegment(OperationSupport.queryValue(tenantId)))/groups/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchGroupIdsForTenant") }
         return try await perform(request, success: [200], decoding: TenantGroupSearchResult.self)
     }
@@ -205,7 +205,7 @@ extension CamundaOperations {
     public func searchMappingRulesForTenant(tenantId: TenantId, _ body: MappingRuleSearchQueryRequest? = nil) async throws -> TenantMappingRuleSearchResult {
         var request = OperationRequest(
             operationID: "searchMappingRulesForTenant", method: "POST", path: "/tenants/\(OperationSupport.pathSegment(OperationSupport.queryValue(tenantId)))/mapping-rules/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchMappingRulesForTenant") }
         return try await perform(request, success: [200], decoding: TenantMappingRuleSearchResult.self)
     }
@@ -255,7 +255,7 @@ extension CamundaOperations {
     public func searchRolesForTenant(tenantId: TenantId, _ body: RoleSearchQueryRequest? = nil) async throws -> TenantRoleSearchResult {
         var request = OperationRequest(
             operationID: "searchRolesForTenant", method: "POST", path: "/tenants/\(OperationSupport.pathSegment(OperationSupport.queryValue(tenantId)))/roles/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchRolesForTenant") }
         return try await perform(request, success: [200], decoding: TenantRoleSearchResult.self)
     }
@@ -308,7 +308,7 @@ extension CamundaOperations {
     public func searchUsersForTenant(tenantId: TenantId, _ body: TenantUserSearchQueryRequest? = nil) async throws -> TenantUserSearchResult {
         var request = OperationRequest(
             operationID: "searchUsersForTenant", method: "POST", path: "/tenants/\(OperationSupport.pathSegment(OperationSupport.queryValue(tenantId)))/users/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchUsersForTenant") }
         return try await perform(request, success: [200], decoding: TenantUserSearchResult.self)
     }

@@ -33,7 +33,7 @@ extension CamundaOperations {
     public func searchUsers(_ body: UserSearchQueryRequest? = nil) async throws -> UserSearchResult {
         var request = OperationRequest(
             operationID: "searchUsers", method: "POST", path: "/users/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchUsers") }
         return try await perform(request, success: [200], decoding: UserSearchResult.self)
     }
@@ -51,7 +51,7 @@ extension CamundaOperations {
     public func getUser(username: Username) async throws -> UserResult {
         let request = OperationRequest(
             operationID: "getUser", method: "GET", path: "/users/\(OperationSupport.pathSegment(OperationSupport.queryValue(username)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try await perform(request, success: [200], decoding: UserResult.self)
     }
 

@@ -15,7 +15,7 @@ extension CamundaOperations {
     public func searchUserTasks(_ body: UserTaskSearchQuery? = nil) async throws -> UserTaskSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchUserTasks", method: "POST", path: "/user-tasks/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchUserTasks") }
         return try await perform(request, success: [200], decoding: UserTaskSearchQueryResult.self)
     }
@@ -32,7 +32,7 @@ extension CamundaOperations {
     public func getUserTask(userTaskKey: UserTaskKey) async throws -> UserTaskResult {
         let request = OperationRequest(
             operationID: "getUserTask", method: "GET", path: "/user-tasks/\(OperationSupport.pathSegment(OperationSupport.queryValue(userTaskKey)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try await perform(request, success: [200], decoding: UserTaskResult.self)
     }
 
@@ -95,7 +95,7 @@ extension CamundaOperations {
     public func searchUserTaskAuditLogs(userTaskKey: UserTaskKey, _ body: UserTaskAuditLogSearchQueryRequest? = nil) async throws -> AuditLogSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchUserTaskAuditLogs", method: "POST", path: "/user-tasks/\(OperationSupport.pathSegment(OperationSupport.queryValue(userTaskKey)))/audit-logs/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchUserTaskAuditLogs") }
         return try await perform(request, success: [200], decoding: AuditLogSearchQueryResult.self)
     }
@@ -111,7 +111,7 @@ extension CamundaOperations {
     public func completeUserTask(userTaskKey: UserTaskKey, _ body: UserTaskCompletionRequest? = nil) async throws {
         var request = OperationRequest(
             operationID: "completeUserTask", method: "POST", path: "/user-tasks/\(OperationSupport.pathSegment(OperationSupport.queryValue(userTaskKey)))/completion",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.acknowledgement])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "completeUserTask") }
         _ = try await perform(request, success: [204])
     }
@@ -134,7 +134,7 @@ extension CamundaOperations {
     public func searchUserTaskEffectiveVariables(userTaskKey: UserTaskKey, _ body: UserTaskEffectiveVariableSearchQueryRequest? = nil, truncateValues: Bool? = nil) async throws -> VariableSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchUserTaskEffectiveVariables", method: "POST", path: "/user-tasks/\(OperationSupport.pathSegment(OperationSupport.queryValue(userTaskKey)))/effective-variables/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchUserTaskEffectiveVariables") }
         if let truncateValues { request.query.append(URLQueryItem(name: "truncateValues", value: OperationSupport.queryValue(truncateValues))) }
         return try await perform(request, success: [200], decoding: VariableSearchQueryResult.self)
@@ -153,7 +153,7 @@ extension CamundaOperations {
     public func getUserTaskForm(userTaskKey: UserTaskKey) async throws -> FormResult? {
         let request = OperationRequest(
             operationID: "getUserTaskForm", method: "GET", path: "/user-tasks/\(OperationSupport.pathSegment(OperationSupport.queryValue(userTaskKey)))/form",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try await performOptional(request, success: [200, 204], decoding: FormResult.self)
     }
 
@@ -176,7 +176,7 @@ extension CamundaOperations {
     public func searchUserTaskVariables(userTaskKey: UserTaskKey, _ body: UserTaskVariableSearchQueryRequest? = nil, truncateValues: Bool? = nil) async throws -> VariableSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchUserTaskVariables", method: "POST", path: "/user-tasks/\(OperationSupport.pathSegment(OperationSupport.queryValue(userTaskKey)))/variables/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchUserTaskVariables") }
         if let truncateValues { request.query.append(URLQueryItem(name: "truncateValues", value: OperationSupport.queryValue(truncateValues))) }
         return try await perform(request, success: [200], decoding: VariableSearchQueryResult.self)

@@ -24,7 +24,7 @@ extension CamundaOperations {
     public func searchVariables(_ body: VariableSearchQuery? = nil, truncateValues: Bool? = nil) async throws -> VariableSearchQueryResult {
         var request = OperationRequest(
             operationID: "searchVariables", method: "POST", path: "/variables/search",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchVariables") }
         if let truncateValues { request.query.append(URLQueryItem(name: "truncateValues", value: OperationSupport.queryValue(truncateValues))) }
         return try await perform(request, success: [200], decoding: VariableSearchQueryResult.self)
@@ -47,7 +47,7 @@ extension CamundaOperations {
     public func getVariable(variableKey: VariableKey) async throws -> VariableResult {
         let request = OperationRequest(
             operationID: "getVariable", method: "GET", path: "/variables/\(OperationSupport.pathSegment(OperationSupport.queryValue(variableKey)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try await perform(request, success: [200], decoding: VariableResult.self)
     }
 }

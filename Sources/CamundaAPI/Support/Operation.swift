@@ -1,5 +1,28 @@
 import Foundation
 
+/// What an operation is, as far as the runtime's cross-cutting behaviour is concerned; emitted by
+/// the generator for each operation (from the spec, and from the generator's overlay where the spec
+/// says nothing), so the runtime never matches operation names.
+public struct OperationTraits: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt16
+    public init(rawValue: UInt16) { self.rawValue = rawValue }
+
+    /// Reports the outcome of work already done (completes, fails or throws an error for a job,
+    /// completes a user task): never held back by backpressure, never dropped.
+    public static let acknowledgement = Self(rawValue: 1 << 0)
+    /// Waits on the server for work to arrive (job activation): waits for a backpressure permit
+    /// but does not hold one while the server holds the request.
+    public static let longPoll = Self(rawValue: 1 << 1)
+    /// The body's `tenantId` defaults to the client's configured tenant.
+    public static let defaultsTenant = Self(rawValue: 1 << 2)
+    /// The body's `tenantIds` defaults to `[the client's configured tenant]`.
+    public static let defaultsTenants = Self(rawValue: 1 << 3)
+    /// The body carries a job lease token (`jobLeaseToken`) that fences it against a superseded activation.
+    public static let leaseFenced = Self(rawValue: 1 << 4)
+    /// Reads the secondary store: recent writes may not show yet.
+    public static let eventuallyConsistent = Self(rawValue: 1 << 5)
+}
+
 /// One HTTP request of an API operation, built by the generated client methods and sent by a
 /// ``CamundaOperations`` conformer (the SDK's `CamundaClient`, or an in-memory transport in tests).
 public struct OperationRequest: Sendable, Hashable {
@@ -37,13 +60,16 @@ public struct OperationRequest: Sendable, Hashable {
     public var body: Body?
     /// The value of the `Accept` header.
     public var accept: String
+    /// What the operation is (set by the generated method).
+    public var traits: OperationTraits
 
     /// Creates a request.
     public init(
         operationID: String, method: String, path: String, server: Server = .api,
         query: [URLQueryItem] = [], headers: [String: String] = [:], body: Body? = nil,
-        accept: String = "application/json"
+        accept: String = "application/json", traits: OperationTraits = []
     ) {
+        self.traits = traits
         self.operationID = operationID
         self.method = method
         self.path = path

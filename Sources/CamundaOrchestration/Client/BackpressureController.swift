@@ -16,11 +16,6 @@ package final class BackpressureController: Sendable {
     private let sleep: @Sendable (Duration) async throws -> Void
     private let logger: Logger
 
-    /// Operations that never wait for a permit: acknowledgements of work already done.
-    package static let exemptOperations: Set<String> = ["completeJob", "failJob", "throwJobError", "completeUserTask"]
-    /// Long polls: they wait for a free permit but do not hold it while the server holds the request.
-    package static let longPollOperations: Set<String> = ["activateJobs"]
-
     package init(
         profile: CamundaConfiguration.BackpressureProfile, logger: Logger,
         now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now },

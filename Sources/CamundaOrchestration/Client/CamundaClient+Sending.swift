@@ -19,6 +19,8 @@ import OpenAPIRuntime
 /// An operation request made ready to send: method checked, target and headers built, body encoded.
 struct PreparedRequest: Sendable {
     var operationID: String
+    /// What the operation is (from the generated method).
+    var traits: OperationTraits
     var method: HTTPRequest.Method
     /// The percent-encoded path and query below the server base.
     var target: String
@@ -29,6 +31,7 @@ struct PreparedRequest: Sendable {
 
     init(_ request: OperationRequest, userAgent: String) throws {
         operationID = request.operationID
+        traits = request.traits
         let method = request.method.utf8.allSatisfy { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
             ? request.method : request.method.uppercased()
         guard !method.isEmpty, let validated = HTTPRequest.Method(method) else {
@@ -211,9 +214,9 @@ extension CamundaClient {
     /// response was a backpressure signal (which is also what makes it retryable).
     private func sendLimited(_ request: PreparedRequest) async throws -> (OperationResponse, isBackpressure: Bool) {
         let holdsPermit: Bool
-        if BackpressureController.exemptOperations.contains(request.operationID) {
+        if request.traits.contains(.acknowledgement) {
             holdsPermit = false
-        } else if BackpressureController.longPollOperations.contains(request.operationID) {
+        } else if request.traits.contains(.longPoll) {
             try await backpressureController.acquire()
             backpressureController.release()
             holdsPermit = false

@@ -1,21 +1,14 @@
 import Foundation
 
 /// Fills in the default tenant (`CAMUNDA_TENANT_ID`) where a request leaves it out, for the same
-/// operations as Camunda's official SDKs: `tenantId` of the commands that start or address work in a
-/// tenant, and `tenantIds` of job activation. A tenant the caller sets is never changed.
+/// operations as Camunda's official SDKs, which the generator marks: `tenantId` of the commands that
+/// start or address work in a tenant (``OperationTraits/defaultsTenant``), and `tenantIds` of job
+/// activation (``OperationTraits/defaultsTenants``). A tenant the caller sets is never changed.
 enum DefaultTenant {
-    /// Operations whose request body has a `tenantId` that defaults to the configured tenant.
-    static let tenantIDOperations: Set<String> = [
-        "broadcastSignal", "correlateMessage", "createDeployment", "createProcessInstance", "evaluateConditionals",
-        "evaluateDecision", "evaluateExpression", "publishMessage",
-    ]
-    /// Operations whose request body has a `tenantIds` list that defaults to `[tenant]`.
-    static let tenantIDsOperations: Set<String> = ["activateJobs"]
-
     /// `request` with the default tenant filled in where it applies and is missing.
     static func apply(_ tenant: String, to request: OperationRequest) -> OperationRequest {
-        let single = tenantIDOperations.contains(request.operationID)
-        guard single || tenantIDsOperations.contains(request.operationID), let body = request.body else { return request }
+        let single = request.traits.contains(.defaultsTenant)
+        guard single || request.traits.contains(.defaultsTenants), let body = request.body else { return request }
         var request = request
         switch body {
         case .multipart(var form):

@@ -277,17 +277,12 @@ final class AcknowledgementTracker: Sendable {
     var isAcknowledged: Bool { acknowledged.load(ordering: .acquiring) }
     func markAcknowledged() { acknowledged.store(true, ordering: .releasing) }
 
-    /// Whether `request` completes, fails or throws an error for the tracked job (its path is
-    /// `/jobs/{jobKey}/completion`, `/failure` or `/error`).
+    /// Whether `request` completes, fails or throws an error for the tracked job: an
+    /// ``OperationTraits/acknowledgement`` whose path is below `/jobs/{jobKey}/`.
     func isOwnAcknowledgement(_ request: OperationRequest) -> Bool {
-        let suffix: String
-        switch request.operationID {
-        case "completeJob": suffix = "/completion"
-        case "failJob": suffix = "/failure"
-        case "throwJobError": suffix = "/error"
-        default: return false
-        }
-        return request.path == "/jobs/" + OperationSupport.pathSegment(jobKey.description) + suffix
+        guard request.traits.contains(.acknowledgement) else { return false }
+        let prefix = "/jobs/" + OperationSupport.pathSegment(jobKey.description) + "/"
+        return request.path.hasPrefix(prefix) && request.path.utf8.dropFirst(prefix.utf8.count).allSatisfy { $0 != UInt8(ascii: "/") }
     }
 
     /// Adds the lease token to an acknowledgement of the tracked job (JSON body `jobLeaseToken`).

@@ -7,7 +7,7 @@ extension CamundaBlockingOperations {
     public func getPet(petKey: PetKey) throws -> Pet {
         let request = OperationRequest(
             operationID: "getPet", method: "GET", path: "/pets/\(OperationSupport.pathSegment(OperationSupport.queryValue(petKey)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try performBlocking(request, success: [200], decoding: Pet.self)
     }
 

@@ -16,7 +16,7 @@ extension CamundaOperations {
     public func getPet(petKey: PetKey) async throws -> Pet {
         let request = OperationRequest(
             operationID: "getPet", method: "GET", path: "/pets/\(OperationSupport.pathSegment(OperationSupport.queryValue(petKey)))",
-            server: .api, accept: "application/json, application/problem+json")
+            server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
         return try await perform(request, success: [200], decoding: Pet.self)
     }
 
