@@ -72,9 +72,11 @@ public final class FaultProxy: Sendable {
         var connections: [ObjectIdentifier: ProxyConnection] = [:]
         var statistics = Statistics()
         var isShutDown = false
+        /// Between ``kill()`` and ``restart()``.
+        var isDown = false
     }
 
-    /// The port the proxy listens on (the same after ``kill()`` and ``restart()``).
+    /// The port the proxy listens on.
     public let port: Int
     /// The upstream the proxy forwards to.
     public let upstreamHost: String
@@ -154,28 +156,27 @@ public final class FaultProxy: Sendable {
     /// client must give up on them); new connections and trickled ones work normally.
     public func heal() { setMode(.forward) }
 
-    /// Kills the "server": stops listening (new connections are refused) and resets every open
-    /// connection, as when the gateway process dies. ``restart()`` listens again on the same port.
+    /// Kills the "server", as when the gateway process dies: every open connection is closed, and
+    /// until ``restart()`` every new connection is closed as soon as it is accepted. (The listening
+    /// socket itself stays open: re-binding a port whose closed connections linger in `TIME_WAIT`
+    /// can fail, and a test must not lose its port.)
     public func kill() async throws {
-        let (server, connections) = state.withLock { state in
+        let connections = state.withLock { state in
+            state.isDown = true
             defer {
-                state.server = nil
                 state.connections = [:]
                 state.statistics.open = 0
             }
-            return (state.server, Array(state.connections.values))
+            return Array(state.connections.values)
         }
-        try? await server?.close()
         for connection in connections { connection.reset() }
     }
 
-    /// Listens again on the same port after ``kill()``, forwarding (mode ``Mode/forward``).
+    /// Ends ``kill()``: new connections are forwarded again (mode ``Mode/forward``).
     public func restart() async throws {
-        guard state.withLock({ $0.server == nil && !$0.isShutDown }) else { return }
-        let server = try await Self.bind(port: port, group: group) { [weak self] channel in self?.accepted(channel) }
         state.withLock { state in
+            state.isDown = false
             state.mode = .forward
-            state.server = server
         }
     }
 
@@ -198,7 +199,7 @@ public final class FaultProxy: Sendable {
     private func accepted(_ channel: any Channel) -> ProxyConnection? {
         let connection = ProxyConnection(downstream: channel, proxy: self)
         let mode: Mode? = state.withLock { state in
-            guard !state.isShutDown, state.server != nil else { return nil }
+            guard !state.isShutDown, !state.isDown else { return nil }
             state.connections[ObjectIdentifier(connection)] = connection
             state.statistics.accepted += 1
             state.statistics.open += 1

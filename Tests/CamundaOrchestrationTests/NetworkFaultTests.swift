@@ -1,4 +1,4 @@
-import CamundaOrchestration
+@testable import CamundaOrchestration
 import CamundaTesting
 import Foundation
 import Logging
@@ -47,6 +47,50 @@ import Testing
     @Test(.enabled(if: NetworkFaultTests.longTestsEnabled, "set CAMUNDA_LONG_FAULT_TESTS=1"))
     func workersSurviveTrickle() async throws {
         try await Self.runScenario(fault: .trickle, window: .seconds(10))
+    }
+
+    // MARK: Bounds
+
+    @Test func boundsFollowTheOperationAndTheRequestedLongPoll() throws {
+        let configuration = try CamundaConfiguration(
+            [
+                "CAMUNDA_SDK_HTTP_LONG_POLL_MARGIN_MS": "2000", "CAMUNDA_SDK_HTTP_ACK_TIMEOUT_MS": "7000",
+                "CAMUNDA_SDK_HTTP_REQUEST_TIMEOUT_MS": "9000", "CAMUNDA_SDK_HTTP_LONG_POLL_DEFAULT_MS": "20000",
+                "CAMUNDA_OAUTH_TIMEOUT_MS": "3000",
+            ], environment: [:])
+        let http = configuration.http
+        #expect(http.tokenTimeout == .seconds(3))
+        #expect(http.longPollBound(requestTimeoutMilliseconds: 1_500) == .milliseconds(3_500))
+        #expect(http.longPollBound(requestTimeoutMilliseconds: 0) == .seconds(22))  // the server's default
+        #expect(http.longPollBound(requestTimeoutMilliseconds: nil) == .seconds(22))
+        #expect(http.longPollBound(requestTimeoutMilliseconds: -1) == .seconds(2))  // no long polling
+        func bound(_ operationID: String, _ body: String? = nil) -> RequestBound {
+            RequestBound.of(operationID: operationID, body: body.map { Data($0.utf8) }, http: http)
+        }
+        #expect(bound("activateJobs", #"{"type":"a","requestTimeout":1500}"#) == RequestBound(kind: .longPoll, duration: .milliseconds(3_500)))
+        #expect(bound("activateJobs", #"{"type":"a","requestTimeout":0}"#).duration == .seconds(22))
+        #expect(bound("completeJob", "{}") == RequestBound(kind: .acknowledgement, duration: .seconds(7)))
+        #expect(bound("failJob").kind == .acknowledgement)
+        #expect(bound("throwJobError").kind == .acknowledgement)
+        #expect(bound("getTopology") == RequestBound(kind: .ordinary, duration: .seconds(9)))
+        // Defaults.
+        let defaults = try CamundaConfiguration([:], environment: [:]).http
+        #expect(defaults.requestTimeout == .seconds(60))
+        #expect(defaults.acknowledgementTimeout == .seconds(15))
+        #expect(defaults.longPollBound(requestTimeoutMilliseconds: 0) == .seconds(35))
+        #expect(defaults.tokenTimeout == .seconds(10))
+        // Malformed values name the variable.
+        let error = try #require(throws: CamundaConfigurationError.self) {
+            try CamundaConfiguration(["CAMUNDA_SDK_HTTP_ACK_TIMEOUT_MS": "0"], environment: [:])
+        }
+        #expect(error.description.contains("CAMUNDA_SDK_HTTP_ACK_TIMEOUT_MS"))
+    }
+
+    @Test func timeoutsAndConnectionErrorsBackOffAtMostTenSeconds() {
+        for attempt in 1...20 {
+            #expect(WorkerBackoff.activationDelay(attempt: attempt, jitter: 1, connectionFailure: true) <= .seconds(10))
+        }
+        #expect(WorkerBackoff.activationDelay(attempt: 20, jitter: 1) == .seconds(30))
     }
 
     // MARK: Single requests

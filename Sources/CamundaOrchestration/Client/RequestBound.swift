@@ -83,10 +83,18 @@ extension RequestBound {
     /// (AsyncHTTPClient closes an HTTP/1.1 connection whose request is cancelled after it was sent).
     func enforce<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
         let bound = self
+        let deadline = ContinuousClock.now + duration
         return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await body() }
             group.addTask {
-                try await Task.sleep(for: bound.duration)
+                do {
+                    return try await body()
+                } catch where ContinuousClock.now >= deadline && !(error is CamundaError) {
+                    // The transport gave up at the same deadline (AsyncHTTPClient's own deadline): the same timeout.
+                    throw RequestTimedOut(bound: bound)
+                }
+            }
+            group.addTask {
+                try await Task.sleep(until: deadline)
                 return nil
             }
             defer { group.cancelAll() }

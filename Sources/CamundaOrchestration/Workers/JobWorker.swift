@@ -480,8 +480,9 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
                 guard Self.isTransient(error),
                     mayRetryAcknowledgement(after: attempt, deadline: job.deadline, timedOut: timedOut)
                 else {
+                    let reason = timedOut ? " (timed out, and the job's lock has expired: it is left to time out)" : ""
                     logger.error(
-                        "\(operation) failed after \(attempt) attempt(s); the job will be retried by the server after its timeout",
+                        "\(operation) failed after \(attempt) attempt(s)\(reason); the job will be retried by the server after its timeout",
                         metadata: ["error": .string(String(describing: error))])
                     return false
                 }
