@@ -93,6 +93,29 @@ import Testing
         #expect(WorkerBackoff.activationDelay(attempt: 20, jitter: 1) == .seconds(30))
     }
 
+    /// One warning per stretch of timeouts: a request sent before the recovery that times out after
+    /// it belongs to the old stretch and starts no new one.
+    @Test func aStretchOfTimeoutsIsReportedOnceAndEndsWithTheFirstSuccess() {
+        var machine = WorkerStateMachine(capacity: 1)
+        let start = ContinuousClock.now
+        let first = machine.requestTimedOut(sentAt: start, now: start)
+        let again = machine.requestTimedOut(sentAt: start, now: start)  // the same stretch
+        let recovered = machine.activationSucceeded()
+        let healthy = machine.activationSucceeded()
+        let stale = machine.requestTimedOut(sentAt: start, now: .now)  // sent before the recovery
+        let later = ContinuousClock.now
+        let next = machine.requestTimedOut(sentAt: later, now: later)  // a new stretch
+        let acknowledged = machine.acknowledgementAnswered()  // an acknowledgement ends it while polling is healthy
+        _ = machine.activationFailed(category: "timeout")
+        let whileFailing = machine.requestTimedOut(sentAt: .now, now: .now)
+        let notByAcknowledgement = machine.acknowledgementAnswered()  // polling still failing: its success reports it
+        #expect(first && !again && !stale && next && whileFailing)
+        #expect(recovered?.timingOutSince == start && recovered?.failures == 0)
+        #expect(healthy == nil)
+        #expect(acknowledged == later)
+        #expect(notByAcknowledgement == nil)
+    }
+
     // MARK: Single requests
 
     /// A server that accepts connections and never answers: every kind of request ends at its bound
