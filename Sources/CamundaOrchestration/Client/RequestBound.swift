@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The client-side bound of one request: how long it may take, response body included, before it is
 /// abandoned as a timeout (see ``CamundaConfiguration/HTTP``).
@@ -77,30 +78,43 @@ struct RequestTimedOut: Error, CustomStringConvertible {
 }
 
 extension RequestBound {
+    /// Where the bounds' timers run (they only cancel a task).
+    private static let timerQueue = DispatchQueue(label: "camunda.request-bounds")
+
+    /// Whether a bound's timer fired.
+    private final class TimerState: Sendable {
+        let fired = Mutex(false)
+    }
+
     /// Runs `body`, cancelling it and throwing ``RequestTimedOut`` when it has not finished within the bound.
     ///
     /// The cancellation reaches the transport, which abandons the request and closes its connection
     /// (AsyncHTTPClient closes an HTTP/1.1 connection whose request is cancelled after it was sent).
+    /// `body` runs in a task of its own that a timer cancels; a task group with a sleeping child
+    /// would cost about twice as much per request.
     func enforce<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
         let bound = self
         let deadline = ContinuousClock.now + duration
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                do {
-                    return try await body()
-                } catch where ContinuousClock.now >= deadline && !(error is CamundaError) {
-                    // The transport gave up at the same deadline (AsyncHTTPClient's own deadline): the same timeout.
-                    throw RequestTimedOut(bound: bound)
-                }
+        let task = Task { try await body() }
+        let state = TimerState()
+        let timer = DispatchWorkItem {
+            state.fired.withLock { $0 = true }
+            task.cancel()
+        }
+        let (seconds, attoseconds) = duration.components
+        let nanoseconds = max(seconds, 0) * 1_000_000_000 + max(attoseconds, 0) / 1_000_000_000
+        Self.timerQueue.asyncAfter(
+            deadline: .now() + .nanoseconds(Int(clamping: nanoseconds)), execute: timer)
+        defer { timer.cancel() }
+        do {
+            return try await withTaskCancellationHandler {
+                try await task.value
+            } onCancel: {
+                task.cancel()
             }
-            group.addTask {
-                try await Task.sleep(until: deadline)
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next() else { throw CancellationError() }
-            guard let value = first else { throw RequestTimedOut(bound: bound) }
-            return value
+        } catch where !(error is CamundaError) && (state.fired.withLock { $0 } || ContinuousClock.now >= deadline) {
+            // Cancelled by the timer, or the transport gave up at the same deadline (AsyncHTTPClient's own).
+            throw RequestTimedOut(bound: bound)
         }
     }
 }
