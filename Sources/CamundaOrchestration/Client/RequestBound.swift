@@ -1,4 +1,6 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
 import Synchronization
 
 /// The client-side bound of one request: how long it may take, response body included, before it is
@@ -78,41 +80,50 @@ struct RequestTimedOut: Error, CustomStringConvertible {
 }
 
 extension RequestBound {
-    /// Where the bounds' timers run (they only cancel a task).
-    private static let timerQueue = DispatchQueue(label: "camunda.request-bounds")
+    /// The timer of one bounded request: cancels the request's task when it fires. The task is
+    /// dropped as soon as the request ends, so nothing of the request outlives it.
+    private final class Timer<T: Sendable>: Sendable {
+        private let state = Mutex<(fired: Bool, task: Task<T, any Error>?)>((false, nil))
 
-    /// Whether a bound's timer fired.
-    private final class TimerState: Sendable {
-        let fired = Mutex(false)
+        init(_ task: Task<T, any Error>) { state.withLock { $0.task = task } }
+
+        var fired: Bool { state.withLock { $0.fired } }
+
+        func fire() {
+            let task = state.withLock { state in
+                state.fired = true
+                return state.task
+            }
+            task?.cancel()
+        }
+
+        func end() { state.withLock { $0.task = nil } }
     }
 
     /// Runs `body`, cancelling it and throwing ``RequestTimedOut`` when it has not finished within the bound.
     ///
     /// The cancellation reaches the transport, which abandons the request and closes its connection
     /// (AsyncHTTPClient closes an HTTP/1.1 connection whose request is cancelled after it was sent).
-    /// `body` runs in a task of its own that a timer cancels; a task group with a sleeping child
-    /// would cost about twice as much per request.
+    /// `body` runs in a task of its own that an event-loop timer cancels (a task group with a
+    /// sleeping child costs about twice as much per request); the timer is cancelled, and freed, as
+    /// soon as the request ends.
     func enforce<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
         let bound = self
         let deadline = ContinuousClock.now + duration
         let task = Task { try await body() }
-        let state = TimerState()
-        let timer = DispatchWorkItem {
-            state.fired.withLock { $0 = true }
-            task.cancel()
+        let timer = Timer(task)
+        let scheduled = HTTPClient.defaultEventLoopGroup.any().scheduleTask(in: TimeAmount(duration)) { timer.fire() }
+        defer {
+            scheduled.cancel()
+            timer.end()
         }
-        let (seconds, attoseconds) = duration.components
-        let nanoseconds = max(seconds, 0) * 1_000_000_000 + max(attoseconds, 0) / 1_000_000_000
-        Self.timerQueue.asyncAfter(
-            deadline: .now() + .nanoseconds(Int(clamping: nanoseconds)), execute: timer)
-        defer { timer.cancel() }
         do {
             return try await withTaskCancellationHandler {
                 try await task.value
             } onCancel: {
                 task.cancel()
             }
-        } catch where !(error is CamundaError) && (state.fired.withLock { $0 } || ContinuousClock.now >= deadline) {
+        } catch where !(error is CamundaError) && (timer.fired || ContinuousClock.now >= deadline) {
             // Cancelled by the timer, or the transport gave up at the same deadline (AsyncHTTPClient's own).
             throw RequestTimedOut(bound: bound)
         }
