@@ -99,7 +99,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ] + httpToolDependencies
         ),
-        .executableTarget(name: "camunda-soak", dependencies: ["CamundaOrchestration"] + httpToolDependencies),
+        .executableTarget(name: "camunda-soak", dependencies: ["CamundaOrchestration", "CamundaTesting"] + httpToolDependencies),
 
         // MARK: Tests
         .testTarget(name: "GeneratorCoreTests", dependencies: ["GeneratorCore", "FuzzSupport"], exclude: ["Fixtures"]),

@@ -144,7 +144,11 @@ extension Soak {
 
     /// How long after a fault ends polling may take to succeed again (see the report's text).
     static func recoveryBound(_ fault: String) -> Double {
-        fault == ChaosFault.restart.rawValue ? 75 : 45
+        if fault == ChaosFault.restart.rawValue { return 75 }
+        if fault == ChaosFault.blackHole.rawValue || fault == ChaosFault.stall.rawValue {
+            return 15 + Double(SoakSettings.longPollMilliseconds) / 1000 + 5
+        }
+        return 45
     }
 
     /// SDK log lines where a worker gave up on an acknowledgement (the job is re-activated after its lock).
@@ -173,7 +177,8 @@ extension Soak {
                 + "\(options.jobsPerSecond) jobs/s per strategy, fault phases of \(Int(options.phase)) s alternating with calm phases, "
                 + "gateway `camunda-test-gateway` on 127.0.0.1:\(options.port) with OAuth, \(gateway.incarnation) incarnation(s). "
                 + "Job timeout \(SoakSettings.jobTimeoutMilliseconds) ms, long poll \(SoakSettings.longPollMilliseconds) ms, "
-                + "client request timeout 10 s. Date: \(ISO8601DateFormatter().string(from: Date())).")
+                + "client bounds: ordinary calls and acknowledgements 10 s, long polls 3 s + 5 s margin = 8 s, "
+                + "token requests 10 s; the workers reach the gateway through a `FaultProxy`. Date: \(ISO8601DateFormatter().string(from: Date())).")
         lines.append("")
         lines.append("## Jobs")
         lines.append("")
@@ -239,7 +244,9 @@ extension Soak {
         lines.append(
             "Recovery bound: the worker's activation back-off cap (30 s) + the client request timeout (10 s) + the long poll (3 s) "
                 + "+ the retry delay cap (2 s) = 45 s; after the token endpoint outage add the OAuth provider's fail-fast window "
-                + "(after a failed token request it refuses to ask again for up to 30 s) = 75 s.")
+                + "(after a failed token request it refuses to ask again for up to 30 s) = 75 s. Network faults (black hole, stall): "
+                + "the issue's promise, 15 s + the long-poll bound (3 s + 5 s margin) = 23 s (a timed-out poll waits its bound, "
+                + "then at most 10 s of back-off after timeouts and connection errors).")
         lines.append("")
         lines.append("| strategy | fault | ended at | first successful poll after | bound | within |")
         lines.append("|---|---|---|---|---|---|")

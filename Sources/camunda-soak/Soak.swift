@@ -1,4 +1,5 @@
 import CamundaOrchestration
+import CamundaTesting
 import Foundation
 import Logging
 
@@ -81,6 +82,8 @@ func mebibytes(_ bytes: Int?) -> String {
 
 /// The faults of the schedule, in order.
 enum ChaosFault: String, CaseIterable, Sendable {
+    case blackHole = "network black hole (FaultProxy): every open and new connection silently frozen for good"
+    case stall = "stalled responses (FaultProxy): head and first body byte, then silence, on every connection"
     case unavailable = "503 burst (Retry-After: 1) on /v2/jobs, 80 %"
     case throttled = "429 burst on every /v2 request, 80 %"
     case exhausted = "500 RESOURCE_EXHAUSTED on /v2/jobs, 70 %"
@@ -98,8 +101,12 @@ enum ChaosFault: String, CaseIterable, Sendable {
         case .dropped: #"{"pathPrefix":"/v2/jobs","drop":true,"rate":0.4,"seed":4}"#
         case .slow: #"{"pathPrefix":"/v2/jobs","delayMs":\#(SoakSettings.slowResponseMilliseconds),"rate":0.3,"seed":5}"#
         case .restart: #"{"operation":"oauthToken","status":503,"rate":1,"seed":6}"#
+        case .blackHole, .stall: ""
         }
     }
+
+    /// Whether the fault is the network's (the proxy's) rather than the gateway's.
+    var isNetworkFault: Bool { self == .blackHole || self == .stall }
 }
 
 /// One seeded job.
@@ -120,6 +127,8 @@ final class Soak {
     let sdkLogPath: String
     let clientSecret: String
     var clients: [(type: String, client: CamundaClient, observer: PollObserver)] = []
+    /// Between the workers and the gateway: the network faults.
+    var proxy: FaultProxy?
     /// Seeded jobs by gateway incarnation.
     var seeded: [Int: [String: SeededJob]] = [:]
     /// Snapshots of every job of an incarnation, taken just before it was killed (or at the end).
@@ -171,12 +180,15 @@ final class Soak {
     }
 
     func makeClient(type: String) throws -> (CamundaClient, PollObserver) {
+        guard let proxy else { throw SoakError("the fault proxy is not running") }
         var configuration = try CamundaConfiguration(
             [
-                "CAMUNDA_REST_ADDRESS": gateway.restAddress, "CAMUNDA_CLIENT_ID": Self.clientID,
-                "CAMUNDA_CLIENT_SECRET": clientSecret, "CAMUNDA_OAUTH_URL": gateway.tokenURL,
+                "CAMUNDA_REST_ADDRESS": proxy.restAddress.absoluteString, "CAMUNDA_CLIENT_ID": Self.clientID,
+                "CAMUNDA_CLIENT_SECRET": clientSecret,
+                "CAMUNDA_OAUTH_URL": proxy.rootAddress.appendingPathComponent("oauth/token").absoluteString,
             ], environment: [:])
         configuration.http.requestTimeout = SoakSettings.clientRequestTimeout
+        configuration.http.acknowledgementTimeout = SoakSettings.clientRequestTimeout
         let observer = PollObserver(name: SoakJobType.strategy(of: type), clock: clock)
         let client = try CamundaClient(
             configuration, middlewares: [observer], logger: soakLogger(label: "camunda.soak.\(observer.name)"))
@@ -229,6 +241,9 @@ final class Soak {
 
     func run() async throws -> String {
         try startGateway()
+        let proxy = try await FaultProxy.start(upstreamPort: options.port)
+        self.proxy = proxy
+        log("fault proxy on \(proxy.rootAddress) in front of the gateway (the workers' address)")
         let workerTasks = try startWorkers()
         let rssAtStart = residentBytes()
         rssSamples.append((clock.now, rssAtStart ?? 0))
@@ -286,6 +301,7 @@ final class Soak {
             try? await entry.client.shutdown()
         }
         gateway.stop()
+        try? await proxy.shutdown()
         await gateway.shutdownHTTP()
         return try makeReport(rssAtStart: rssAtStart, rssAtEnd: rssAtEnd, finalCounts: finalCounts)
     }
@@ -333,6 +349,10 @@ final class Soak {
             try await Task.sleep(for: .seconds(2))
             try startGateway()
             try await gateway.inject(fault.json)
+        case .blackHole:
+            proxy?.setMode(.blackHole)
+        case .stall:
+            proxy?.setMode(.stall)
         default:
             try await gateway.inject(fault.json)
         }
@@ -340,6 +360,7 @@ final class Soak {
 
     func endFault(_ fault: ChaosFault, start: Double) async throws {
         try await gateway.clearFaults()
+        proxy?.heal()
         let end = clock.now
         faultLog.append((fault.rawValue, start, end))
         for entry in clients { entry.observer.faultEnded(fault.rawValue) }

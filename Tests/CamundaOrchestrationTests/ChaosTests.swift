@@ -21,7 +21,7 @@ import Glibc
 /// RSS does not grow without bound. The long soak is `swift run camunda-soak` (see SOAK.md).
 @Suite("Chaos run against the embedded gateway", .serialized)
 struct ChaosTests {
-    /// The worker's activation back-off cap (30 s) + the client request timeout + the long poll + the
+    /// The worker's activation back-off cap (30 s) + the client-side bound (3 s) + the long poll + the
     /// retry delay cap (2 s): the longest a worker may take to poll successfully after a fault ends.
     static let recoveryBound: Duration = .seconds(30 + 3 + 1 + 2)
 
@@ -38,6 +38,9 @@ struct ChaosTests {
                     "CAMUNDA_CLIENT_SECRET": "test-secret", "CAMUNDA_OAUTH_URL": gateway.oauthTokenURL.absoluteString,
                 ], environment: [:])
             configuration.http.requestTimeout = .seconds(3)
+            // Long polls (1 s) and acknowledgements bounded at 3 s too, so the 4 s delays exceed every bound.
+            configuration.http.longPollMargin = .seconds(2)
+            configuration.http.acknowledgementTimeout = .seconds(3)
             let observer = ChaosPollObserver(name: name)
             let client = try CamundaClient(configuration, middlewares: [observer], logger: quietLogger)
             clients.append((client, observer))

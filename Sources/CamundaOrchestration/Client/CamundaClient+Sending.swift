@@ -28,8 +28,10 @@ struct PreparedRequest: Sendable {
     /// Header fields in sending order; the authorization is added per attempt.
     var headers: [(name: String, value: String)]
     var body: Data?
+    /// The client-side bound of each attempt.
+    var bound: RequestBound
 
-    init(_ request: OperationRequest, userAgent: String) throws {
+    init(_ request: OperationRequest, userAgent: String, http: CamundaConfiguration.HTTP = CamundaConfiguration.HTTP()) throws {
         operationID = request.operationID
         traits = request.traits
         let method = request.method.utf8.allSatisfy { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
@@ -57,6 +59,7 @@ struct PreparedRequest: Sendable {
         }
         self.headers = headers
         body = request.bodyData
+        bound = RequestBound.of(traits: request.traits, body: body, http: http)
     }
 
     /// `name=value` pairs joined by `&`, everything but RFC 3986 unreserved characters percent-encoded
@@ -115,20 +118,17 @@ enum Authorizer: Sendable {
     case oauth(OAuthTokenProvider)
 }
 
-/// Sends requests over an `HTTPClient` built from `HTTPClientRequest`s directly.
+/// Sends requests over the SDK's own `HTTPClient`s, built from `HTTPClientRequest`s directly.
 struct DirectExchange: Sendable {
-    let client: HTTPClient
+    let pool: HTTPClientPool
     /// `restAddress` and `rootAddress` as strings without a trailing slash.
     let apiBase: String
     let rootBase: String
-    let timeout: TimeAmount
 
-    init(client: HTTPClient, configuration: CamundaConfiguration) {
-        self.client = client
+    init(pool: HTTPClientPool, configuration: CamundaConfiguration) {
+        self.pool = pool
         apiBase = Self.base(configuration.restAddress)
         rootBase = Self.base(configuration.rootAddress)
-        timeout = .nanoseconds(Int64(configuration.http.requestTimeout.components.seconds) * 1_000_000_000
-            + configuration.http.requestTimeout.components.attoseconds / 1_000_000_000)
     }
 
     static func base(_ url: URL) -> String {
@@ -138,14 +138,18 @@ struct DirectExchange: Sendable {
         return text
     }
 
-    func send(_ request: PreparedRequest, authorization: String?, limit: Int) async throws -> OperationResponse {
+    /// Sends `request` on the current client; AsyncHTTPClient's deadline (which covers the response
+    /// head) is the request's, and the caller's bound covers the body as well.
+    func send(
+        _ request: PreparedRequest, authorization: String?, limit: Int, deadline: ContinuousClock.Instant, on lease: HTTPClientPool.Lease
+    ) async throws -> OperationResponse {
         var http = HTTPClientRequest(url: (request.server == .api ? apiBase : rootBase) + request.target)
         http.method = HTTPMethod(rawValue: request.method.rawValue)
         http.headers.reserveCapacity(request.headers.count + 1)
         for header in request.headers { http.headers.add(name: header.name, value: header.value) }
         if let authorization { http.headers.add(name: "Authorization", value: authorization) }
         if let body = request.body { http.body = .bytes(ByteBuffer(data: body)) }
-        let response = try await client.execute(http, timeout: timeout)
+        let response = try await lease.client.execute(http, timeout: .init(max(deadline - ContinuousClock.now, .milliseconds(1))))
         var headers: [String: String] = [:]
         for (name, value) in response.headers {
             let name = name.utf8.contains(where: { $0 &- UInt8(ascii: "A") < 26 }) ? name.lowercased() : name
@@ -169,7 +173,9 @@ struct DirectExchange: Sendable {
 extension CamundaClient {
     /// Retries transient failures: connection errors, 429, 503, and 500 carrying `RESOURCE_EXHAUSTED`,
     /// waiting the backoff or the server's `Retry-After` (capped) between attempts. Other statuses,
-    /// cancellation and the SDK's own errors (`CamundaError`) are not retried.
+    /// cancellation and the SDK's own errors (`CamundaError`) are not retried, and neither are
+    /// timeouts of long polls and acknowledgements (job workers retry those themselves, an
+    /// acknowledgement only while the job's lock holds).
     func sendRetrying(_ request: PreparedRequest) async throws -> OperationResponse {
         let policy = configuration.retry
         let maxAttempts = max(policy.maxAttempts, 1)
@@ -183,7 +189,8 @@ extension CamundaClient {
                 delay = retryDelay(attempt: attempt, retryAfter: response.headers["retry-after"])
                 reason = "HTTP \(response.status)"
             } catch {
-                guard attempt < maxAttempts, !(error is CamundaError), !ResponseClassification.isCancellation(error)
+                guard attempt < maxAttempts, !(error is CamundaError), !ResponseClassification.isCancellation(error),
+                    !(error is RequestTimedOut && request.bound.kind != .ordinary)
                 else { throw error }
                 delay = retryDelay(attempt: attempt, retryAfter: nil)
                 reason = "\(type(of: error))"
@@ -248,12 +255,38 @@ extension CamundaClient {
         }
     }
 
-    /// One exchange with the server, the response body collected (up to the configured limit).
+    /// One exchange with the server, the response body collected (up to the configured limit), within
+    /// the request's bound: past it the exchange is cancelled (closing its connection), the SDK's
+    /// connection pool is replaced, and ``RequestTimedOut`` is thrown.
     private func exchange(_ request: PreparedRequest, authorization: String?) async throws -> OperationResponse {
+        let deadline = ContinuousClock.now + request.bound.duration
+        let generation = httpClientPool?.generation
+        do {
+            return try await RequestBound.$deadline.withValue(deadline) {
+                try await request.bound.enforce { try await self.exchangeUnbounded(request, authorization: authorization, deadline: deadline) }
+            }
+        } catch let error as RequestTimedOut {
+            if let generation { httpClientPool?.retire(generation: generation) }
+            logger.debug(
+                "Camunda request timed out; its connection is closed and the next request uses a fresh connection",
+                metadata: ["camunda.operation": "\(request.operationID)", "camunda.bound": "\(request.bound)"])
+            throw error
+        } catch let error as HTTPClientError where error == .deadlineExceeded {
+            // AsyncHTTPClient's deadline (the same instant) fired before the runtime's: the same timeout.
+            if let generation { httpClientPool?.retire(generation: generation) }
+            throw RequestTimedOut(bound: request.bound)
+        }
+    }
+
+    private func exchangeUnbounded(
+        _ request: PreparedRequest, authorization: String?, deadline: ContinuousClock.Instant
+    ) async throws -> OperationResponse {
         let limit = configuration.http.maxResponseBodyBytes
         switch exchangeMode {
         case .direct(let direct):
-            return try await direct.send(request, authorization: authorization, limit: limit)
+            let lease = direct.pool.lease()
+            defer { direct.pool.release(lease) }
+            return try await direct.send(request, authorization: authorization, limit: limit, deadline: deadline, on: lease)
         case .chain(let middlewares, let transport):
             var fields = HTTPFields()
             for header in request.headers {

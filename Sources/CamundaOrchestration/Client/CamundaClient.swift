@@ -38,7 +38,8 @@ public final class CamundaClient: CamundaOperations, Sendable {
     let hooks: RuntimeHooks
     /// The OAuth token provider, when the authentication is OAuth.
     package let tokenProvider: OAuthTokenProvider?
-    private let httpClient: HTTPClient?
+    /// The SDK's own HTTP clients, unless a transport was passed.
+    let httpClientPool: HTTPClientPool?
     private let isShutDown = Mutex(false)
 
     /// The `User-Agent` sent with every request.
@@ -108,19 +109,18 @@ public final class CamundaClient: CamundaOperations, Sendable {
         self.hooks = hooks
 
         let resolvedTransport: any ClientTransport
-        let ownClient: HTTPClient?
+        let ownPool: HTTPClientPool?
         if let transport {
             resolvedTransport = transport
-            ownClient = nil
+            ownPool = nil
         } else {
-            let client = try Self.makeHTTPClient(configuration)
-            ownClient = client
-            resolvedTransport = AsyncHTTPClientTransport(
-                configuration: .init(client: client, timeout: .init(configuration.http.requestTimeout)))
+            let pool = try HTTPClientPool { try Self.makeHTTPClient(configuration) }
+            ownPool = pool
+            resolvedTransport = PooledHTTPTransport(pool: pool, maxBodyBytes: configuration.http.maxResponseBodyBytes)
         }
-        self.httpClient = ownClient
-        if let ownClient, middlewares.isEmpty {
-            self.exchangeMode = .direct(DirectExchange(client: ownClient, configuration: configuration))
+        self.httpClientPool = ownPool
+        if let ownPool, middlewares.isEmpty {
+            self.exchangeMode = .direct(DirectExchange(pool: ownPool, configuration: configuration))
         } else {
             self.exchangeMode = .chain(middlewares: middlewares, transport: resolvedTransport)
         }
@@ -141,7 +141,10 @@ public final class CamundaClient: CamundaOperations, Sendable {
         case .oauth(let credentials):
             // Token requests go straight to the transport, not through the user's middlewares.
             let provider = OAuthTokenProvider(
-                credentials: credentials, transport: resolvedTransport, logger: logger, now: hooks.now)
+                credentials: credentials, transport: resolvedTransport, logger: logger, now: hooks.now,
+                timeout: configuration.http.tokenTimeout,
+                onTimeout: { generation in if let generation { ownPool?.retire(generation: generation) } },
+                generation: { ownPool?.generation })
             self.tokenProvider = provider
             self.authorizer = .oauth(provider)
         }
@@ -149,9 +152,9 @@ public final class CamundaClient: CamundaOperations, Sendable {
     }
 
     deinit {
-        if let httpClient, !isShutDown.withLock({ $0 }) {
-            // Non-blocking: the HTTP client stays alive until its shutdown completes.
-            _ = httpClient.shutdown()
+        if let httpClientPool, !isShutDown.withLock({ $0 }) {
+            // Non-blocking: the HTTP clients stay alive until their shutdown completes.
+            httpClientPool.shutdownInBackground()
         }
     }
 
@@ -163,9 +166,9 @@ public final class CamundaClient: CamundaOperations, Sendable {
             defer { shutDown = true }
             return !shutDown
         }
-        guard first, let httpClient else { return }
+        guard first, let httpClientPool else { return }
         logger.debug("Shutting down the Camunda client's HTTP client")
-        try await httpClient.shutdown()
+        try await httpClientPool.shutdown()
     }
 
     /// The adaptive backpressure state: permits, calls in flight and waiting, signals.
@@ -184,7 +187,7 @@ public final class CamundaClient: CamundaOperations, Sendable {
         do {
             try Task.checkCancellation()
             let request = configuration.tenantID.map { DefaultTenant.apply($0, to: request) } ?? request
-            let prepared = try PreparedRequest(request, userAgent: Self.userAgent)
+            let prepared = try PreparedRequest(request, userAgent: Self.userAgent, http: configuration.http)
             logger.trace(
                 "Sending Camunda request",
                 metadata: [
@@ -210,6 +213,9 @@ public final class CamundaClient: CamundaOperations, Sendable {
     /// Turns any error into a `CamundaError` (once: `CamundaError`s pass unchanged).
     static func wrap(_ error: any Error, operationID: String) -> CamundaError {
         if let error = error as? CamundaError { return error }
+        if let timeout = error as? RequestTimedOut {
+            return CamundaError(operationID: operationID, kind: .timeout, message: timeout.description)
+        }
         if ResponseClassification.isCancellation(error) {
             return CamundaError(operationID: operationID, kind: .cancelled, cause: error)
         }

@@ -143,6 +143,18 @@ extension CamundaConfiguration {
             return policy
         }
 
+        func http() throws -> HTTP {
+            var http = HTTP()
+            if let value = try integer(.httpRequestTimeout, Int64.self, minimum: 1) { http.requestTimeout = .milliseconds(value) }
+            if let value = try integer(.httpAcknowledgementTimeout, Int64.self, minimum: 1) {
+                http.acknowledgementTimeout = .milliseconds(value)
+            }
+            if let value = try integer(.longPollMargin, Int64.self, minimum: 0) { http.longPollMargin = .milliseconds(value) }
+            if let value = try integer(.longPollDefaultTimeout, Int64.self, minimum: 0) { http.longPollDefault = .milliseconds(value) }
+            if let value = try integer(.oauthTimeout, Int64.self, minimum: 1) { http.tokenTimeout = .milliseconds(value) }
+            return http
+        }
+
         func tls() throws -> TLS {
             let tls = TLS(
                 certificatePath: string(.mtlsCertPath), privateKeyPath: string(.mtlsKeyPath),

@@ -67,7 +67,7 @@ public struct CamundaConfiguration: Sendable, CustomStringConvertible, CustomDeb
         self.backpressure = try source.backpressureProfile()
         self.retry = try source.retryPolicy()
         self.tls = try source.tls()
-        self.http = HTTP()
+        self.http = try source.http()
         self.worker = try source.workerDefaults()
     }
 
@@ -76,6 +76,7 @@ public struct CamundaConfiguration: Sendable, CustomStringConvertible, CustomDeb
         .restAddress, .authStrategy, .clientID, .clientSecret, .oauthURL, .tokenAudience, .oauthScope,
         .basicUsername, .basicPassword, .tenantID, .logLevel, .backpressureProfile,
         .retryMaxAttempts, .retryBaseDelay, .retryMaxDelay,
+        .httpRequestTimeout, .httpAcknowledgementTimeout, .longPollMargin, .longPollDefaultTimeout, .oauthTimeout,
         .mtlsCertPath, .mtlsKeyPath, .mtlsCAPath,
         .workerTimeout, .workerMaxConcurrentJobs, .workerRequestTimeout, .workerName, .workerStartupJitter,
     ]
@@ -98,6 +99,7 @@ public struct CamundaConfiguration: Sendable, CustomStringConvertible, CustomDeb
             }
         }
         try retry.validate()
+        try http.validate()
         if (tls.certificatePath == nil) != (tls.privateKeyPath == nil) {
             throw CamundaConfigurationError(
                 variable: tls.certificatePath == nil
@@ -338,12 +340,36 @@ extension CamundaConfiguration {
         }
     }
 
-    /// Settings of the SDK's own HTTP client (AsyncHTTPClient), used unless you pass a transport; set explicitly.
+    /// Settings of the HTTP transport, and the client-side bound of every request.
+    ///
+    /// Every request has a bound: a request without a complete response (head and body) by then fails
+    /// as a ``CamundaError`` of kind `.timeout`, its connection is closed and not reused, and the SDK's
+    /// own connection pool is replaced (idle connections opened before the timeout may be just as
+    /// dead, so none of them is used again). The bound depends on the kind of request:
+    ///
+    /// | request | bound | variable |
+    /// |---|---|---|
+    /// | job activation (long poll) | its `requestTimeout` + ``longPollMargin`` (5 s); ``longPollDefault`` (30 s) + margin when it sends 0 or none | `CAMUNDA_SDK_HTTP_LONG_POLL_MARGIN_MS`, `CAMUNDA_SDK_HTTP_LONG_POLL_DEFAULT_MS` |
+    /// | acknowledgement (complete, fail, throw error, complete a user task) | ``acknowledgementTimeout`` (15 s) | `CAMUNDA_SDK_HTTP_ACK_TIMEOUT_MS` |
+    /// | OAuth token request | ``tokenTimeout`` (10 s) | `CAMUNDA_OAUTH_TIMEOUT_MS` |
+    /// | every other call | ``requestTimeout`` (60 s) | `CAMUNDA_SDK_HTTP_REQUEST_TIMEOUT_MS` |
+    ///
+    /// Timed-out ordinary calls are retried like connection errors (``RetryPolicy``); timed-out job
+    /// activations and acknowledgements are not retried by the client: job workers poll again after
+    /// a back-off, and retry an acknowledgement only while the job's lock holds.
     public struct HTTP: Sendable, Hashable {
-        /// Deadline of one HTTP request, response head included (default 5 minutes).
-        ///
-        /// Keep it above the longest job activation `requestTimeout` you use: long polls wait that long.
+        /// Bound of an ordinary call, response body included (`CAMUNDA_SDK_HTTP_REQUEST_TIMEOUT_MS`, default 60 s).
         public var requestTimeout: Duration
+        /// Bound of an acknowledgement (`CAMUNDA_SDK_HTTP_ACK_TIMEOUT_MS`, default 15 s).
+        public var acknowledgementTimeout: Duration
+        /// Added to a job activation's `requestTimeout` to make its bound (`CAMUNDA_SDK_HTTP_LONG_POLL_MARGIN_MS`, default 5 s).
+        public var longPollMargin: Duration
+        /// The long poll assumed when a job activation sends `requestTimeout` 0 or none, i.e. the
+        /// server's default (`CAMUNDA_SDK_HTTP_LONG_POLL_DEFAULT_MS`, default 30 s). Keep it at or above
+        /// the server's default long-poll timeout, or healthy long polls are cut off.
+        public var longPollDefault: Duration
+        /// Bound of an OAuth token request (`CAMUNDA_OAUTH_TIMEOUT_MS`, default 10 s).
+        public var tokenTimeout: Duration
         /// Time allowed to establish a connection (default 10 s).
         public var connectTimeout: Duration
         /// Soft limit of concurrent HTTP/1.1 connections per host (default 64).
@@ -353,13 +379,39 @@ extension CamundaConfiguration {
 
         /// Creates transport settings with the documented defaults.
         public init(
-            requestTimeout: Duration = .seconds(300), connectTimeout: Duration = .seconds(10),
+            requestTimeout: Duration = .seconds(60), acknowledgementTimeout: Duration = .seconds(15),
+            longPollMargin: Duration = .seconds(5), longPollDefault: Duration = .seconds(30),
+            tokenTimeout: Duration = .seconds(10), connectTimeout: Duration = .seconds(10),
             maxConnectionsPerHost: Int = 64, maxResponseBodyBytes: Int = 64 * 1024 * 1024
         ) {
             self.requestTimeout = requestTimeout
+            self.acknowledgementTimeout = acknowledgementTimeout
+            self.longPollMargin = longPollMargin
+            self.longPollDefault = longPollDefault
+            self.tokenTimeout = tokenTimeout
             self.connectTimeout = connectTimeout
             self.maxConnectionsPerHost = maxConnectionsPerHost
             self.maxResponseBodyBytes = maxResponseBodyBytes
+        }
+
+        /// The bound of a job activation that sends `requestTimeout` (milliseconds; `nil` when it sends none).
+        public func longPollBound(requestTimeoutMilliseconds: Int64?) -> Duration {
+            guard let requested = requestTimeoutMilliseconds else { return longPollDefault + longPollMargin }
+            if requested == 0 { return longPollDefault + longPollMargin }
+            if requested < 0 { return longPollMargin }  // long polling disabled: the server answers at once
+            return .milliseconds(requested) + longPollMargin
+        }
+
+        func validate() throws {
+            let checks: [(Duration, ConfigurationVariable, Bool)] = [
+                (requestTimeout, .httpRequestTimeout, true), (acknowledgementTimeout, .httpAcknowledgementTimeout, true),
+                (longPollMargin, .longPollMargin, false), (longPollDefault, .longPollDefaultTimeout, false),
+                (tokenTimeout, .oauthTimeout, true),
+            ]
+            for (value, variable, positive) in checks where positive ? value <= .zero : value < .zero {
+                throw CamundaConfigurationError(
+                    variable: variable.name, reason: positive ? "must be positive" : "must not be negative")
+            }
         }
     }
 

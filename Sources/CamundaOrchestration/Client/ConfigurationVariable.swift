@@ -62,6 +62,23 @@ extension ConfigurationVariable {
     static let retryMaxDelay = Self(
         name: "CAMUNDA_SDK_HTTP_RETRY_MAX_DELAY_MS", defaultValue: "2000",
         summary: "Cap of the exponential retry backoff, in milliseconds.")
+    static let httpRequestTimeout = Self(
+        name: "CAMUNDA_SDK_HTTP_REQUEST_TIMEOUT_MS", defaultValue: "60000",
+        summary: "Client-side bound of an ordinary API call (everything but job activation and acknowledgements), "
+            + "in milliseconds: a request without a complete response by then fails as a timeout and its connection is closed.")
+    static let httpAcknowledgementTimeout = Self(
+        name: "CAMUNDA_SDK_HTTP_ACK_TIMEOUT_MS", defaultValue: "15000",
+        summary: "Client-side bound of a job acknowledgement (complete, fail, throw error; user task completion), in milliseconds.")
+    static let longPollMargin = Self(
+        name: "CAMUNDA_SDK_HTTP_LONG_POLL_MARGIN_MS", defaultValue: "5000",
+        summary: "Added to the `requestTimeout` a job activation sends to make its client-side bound, in milliseconds.")
+    static let longPollDefaultTimeout = Self(
+        name: "CAMUNDA_SDK_HTTP_LONG_POLL_DEFAULT_MS", defaultValue: "30000",
+        summary: "The long poll assumed for a job activation that sends `requestTimeout` 0 (the server's default) "
+            + "or none; its client-side bound is this plus the margin, in milliseconds.")
+    static let oauthTimeout = Self(
+        name: "CAMUNDA_OAUTH_TIMEOUT_MS", defaultValue: "10000",
+        summary: "Client-side bound of an OAuth token request, in milliseconds.")
     static let mtlsCertPath = Self(
         name: "CAMUNDA_MTLS_CERT_PATH", summary: "PEM file with the client certificate (chain) for mutual TLS.")
     static let mtlsKeyPath = Self(

@@ -30,6 +30,10 @@ public final class OAuthTokenProvider: Sendable {
     private let transport: any ClientTransport
     private let logger: Logger
     private let now: @Sendable () -> ContinuousClock.Instant
+    /// The client-side bound of one token request (`CAMUNDA_OAUTH_TIMEOUT_MS`).
+    private let bound: RequestBound
+    private let onTimeout: @Sendable (Int?) -> Void
+    private let generation: @Sendable () -> Int?
     private let state = Mutex(State())
 
     /// Token lifetime assumed when the endpoint sends no `expires_in`.
@@ -44,22 +48,29 @@ public final class OAuthTokenProvider: Sendable {
     ///   - credentials: Client id and secret, token URL, audience and scope.
     ///   - transport: Sends the token requests (directly, without the API's middlewares).
     ///   - logger: Receives debug lines about token requests (never the token or secret).
+    ///   - timeout: The bound of one token request (`CAMUNDA_OAUTH_TIMEOUT_MS`, default 10 s): a token
+    ///     request without a complete response by then is cancelled and fails as a timeout.
     public convenience init(
         credentials: CamundaConfiguration.OAuthCredentials, transport: any ClientTransport,
-        logger: Logger = Logger(label: "camunda")
+        logger: Logger = Logger(label: "camunda"), timeout: Duration = .seconds(10)
     ) {
-        self.init(credentials: credentials, transport: transport, logger: logger, now: { ContinuousClock.now })
+        self.init(credentials: credentials, transport: transport, logger: logger, now: { ContinuousClock.now }, timeout: timeout)
     }
 
-    /// Creates a provider with an injected clock (for tests).
+    /// Creates a provider with an injected clock (for tests); `onTimeout` learns of each timed-out
+    /// token request, with the connection-pool generation `generation` gave when it started.
     package init(
         credentials: CamundaConfiguration.OAuthCredentials, transport: any ClientTransport, logger: Logger,
-        now: @escaping @Sendable () -> ContinuousClock.Instant
+        now: @escaping @Sendable () -> ContinuousClock.Instant, timeout: Duration = .seconds(10),
+        onTimeout: @escaping @Sendable (Int?) -> Void = { _ in }, generation: @escaping @Sendable () -> Int? = { nil }
     ) {
         self.credentials = credentials
         self.transport = transport
         self.logger = logger
         self.now = now
+        self.bound = RequestBound(kind: .token, duration: timeout)
+        self.onTimeout = onTimeout
+        self.generation = generation
     }
 
     /// How many token requests have been sent.
@@ -119,9 +130,25 @@ public final class OAuthTokenProvider: Sendable {
         }
     }
 
+    /// One token request within the bound.
+    private func boundedFetch() async throws -> (String, Duration) {
+        let generation = generation()
+        let deadline = ContinuousClock.now + bound.duration
+        do {
+            return try await RequestBound.$deadline.withValue(deadline) {
+                try await bound.enforce { try await self.fetch() }
+            }
+        } catch let timeout as RequestTimedOut {
+            onTimeout(generation)
+            throw CamundaError(
+                operationID: "oauthToken", kind: .timeout,
+                message: "OAuth token request to \(credentials.tokenURL.absoluteString): \(timeout)")
+        }
+    }
+
     private func fetchAndStore() async throws -> Token {
         do {
-            let (value, lifetime) = try await fetch()
+            let (value, lifetime) = try await boundedFetch()
             let token = Token(value: value, refreshAt: now() + lifetime - Self.refreshMargin(expiresIn: lifetime))
             state.withLock { state in
                 state.token = token

@@ -16,9 +16,16 @@ enum WorkerBackoff {
     /// | 4 | 8 s | 6.4–9.6 s |
     /// | 5 | 16 s | 12.8–19.2 s |
     /// | 6 and later | 30 s | 24–30 s |
-    static func activationDelay(attempt: Int, jitter: Double) -> Duration {
-        delay(attempt: attempt, base: 1, cap: 30, jitter: jitter)
+    ///
+    /// After a `connectionFailure` (a timeout, or no connection at all) the cap is
+    /// ``connectionFailureCap`` (10 s) instead: a timed-out poll has already waited its bound, and a
+    /// worker resumes within 10 s of the network healing plus the long-poll bound.
+    static func activationDelay(attempt: Int, jitter: Double, connectionFailure: Bool = false) -> Duration {
+        delay(attempt: attempt, base: 1, cap: connectionFailure ? connectionFailureCap : 30, jitter: jitter)
     }
+
+    /// The back-off cap after timeouts and connection errors, in seconds.
+    static let connectionFailureCap: Double = 10
 
     /// The delay before retrying an acknowledgement that failed transiently `attempt` times
     /// (0.2 s doubling, capped at 5 s, ±20 % jitter).

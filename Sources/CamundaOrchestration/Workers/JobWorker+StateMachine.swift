@@ -19,6 +19,11 @@ struct WorkerStateMachine {
     private(set) var inFlight = 0
     private(set) var peakInFlight = 0
     private(set) var health: Health = .healthy
+    /// Since when the worker's requests (polls or acknowledgements) have been timing out, if they are.
+    private(set) var timingOutSince: ContinuousClock.Instant?
+    /// When the last stretch of timeouts ended: a request sent before then that times out later
+    /// belongs to the old stretch and starts no new one.
+    private var recoveredAt: ContinuousClock.Instant?
     /// Cancels the activation request or back-off sleep under way, so that stopping interrupts it.
     private var interruptCurrentWait: (@Sendable () -> Void)?
     private var capacityWaiter: CheckedContinuation<Bool, Never>?
@@ -120,11 +125,32 @@ struct WorkerStateMachine {
         }
     }
 
-    /// An activation succeeded; returns the number of failures it ends, if it ends a failing streak.
-    mutating func activationSucceeded() -> Int? {
-        guard case .failing(let attempts, _) = health else { return nil }
+    /// An activation succeeded; returns the number of failures it ends, if it ends a failing streak,
+    /// and since when requests had been timing out, if they had.
+    mutating func activationSucceeded() -> (failures: Int, timingOutSince: ContinuousClock.Instant?)? {
+        let since = timingOutSince
+        if since != nil { recoveredAt = ContinuousClock.now }
+        timingOutSince = nil
+        guard case .failing(let attempts, _) = health else { return since.map { (0, $0) } }
         health = .healthy
-        return attempts
+        return (attempts, since)
+    }
+
+    /// A request sent at `sentAt` timed out; `true` when this starts a stretch of timeouts (the moment to warn).
+    mutating func requestTimedOut(sentAt: ContinuousClock.Instant, now: ContinuousClock.Instant) -> Bool {
+        guard timingOutSince == nil else { return false }
+        if let recoveredAt, sentAt < recoveredAt { return false }
+        timingOutSince = now
+        return true
+    }
+
+    /// An acknowledgement got a response; returns since when requests had been timing out when this
+    /// ends the stretch and the poll loop is not failing (else the next successful poll reports it).
+    mutating func acknowledgementAnswered() -> ContinuousClock.Instant? {
+        guard let since = timingOutSince, health == .healthy else { return nil }
+        timingOutSince = nil
+        recoveredAt = ContinuousClock.now
+        return since
     }
 
     // MARK: Jobs

@@ -210,16 +210,26 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
             }
             let request = activationRequest(capacity: capacity)
             let operations = self.operations
+            let sentAt = ContinuousClock.now
             guard let result = await interruptible({ try await operations.activateJobs(request) }) else { return }
             switch result {
             case .success(let response):
-                if let failures = state.withLock({ $0.activationSucceeded() }) {
-                    logger.info("Job activation recovered after \(failures) failed attempt(s)")
+                if let recovered = state.withLock({ $0.activationSucceeded() }) {
+                    let failures = recovered.failures
+                    if let timingOutSince = recovered.timingOutSince {
+                        let seconds = (ContinuousClock.now - timingOutSince).camundaSeconds
+                        let message =
+                            "Requests to the gateway recovered: job activation succeeded after \(failures) failed attempt(s), "
+                            + "\(String(format: "%.1f", seconds)) s after requests started timing out"
+                        logger.info("\(message)")
+                    } else {
+                        logger.info("Job activation recovered after \(failures) failed attempt(s)")
+                    }
                 }
                 handle(response.jobs, resources: resources, group: &group)
             case .failure(let error):
                 if state.withLock({ $0.isStopping }) { return }
-                await activationFailed(error)
+                await activationFailed(error, sentAt: sentAt)
             }
         }
     }
@@ -255,12 +265,19 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
         }
     }
 
-    private func activationFailed(_ error: any Error) async {
+    private func activationFailed(_ error: any Error, sentAt: ContinuousClock.Instant) async {
         metrics.activationErrors.increment()
         let category = Self.category(of: error)
         let (attempt, changed) = state.withLock { $0.activationFailed(category: category) }
-        let delay = WorkerBackoff.activationDelay(attempt: attempt, jitter: hooks.random())
-        if changed {
+        let delay = WorkerBackoff.activationDelay(
+            attempt: attempt, jitter: hooks.random(), connectionFailure: Self.isConnectionFailure(error))
+        if Self.isTimeout(error) {
+            if state.withLock({ $0.requestTimedOut(sentAt: sentAt, now: ContinuousClock.now) }) {
+                logTimeoutsStarted(error, what: "Job activation")
+            } else {
+                logger.debug("Job activation timed out again (attempt \(attempt), next in \(delay)): \(error)")
+            }
+        } else if changed {
             let level: Logger.Level = category.hasPrefix("HTTP 401") || category.hasPrefix("HTTP 403") ? .error : .warning
             logger.log(
                 level: level,
@@ -271,6 +288,25 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
         }
         let sleep = hooks.sleep
         _ = await interruptible { try await sleep(delay) }
+    }
+
+    /// One warning per stretch of timeouts (polls and acknowledgements alike); the recovery is one info line.
+    private func logTimeoutsStarted(_ error: any Error, what: String) {
+        let message =
+            "Requests to the gateway are timing out (\(what) got no complete response within its client-side bound); "
+            + "connections are replaced, polls retried with back-off up to 10 s, acknowledgements while the job's lock holds; "
+            + "logging again when requests succeed"
+        logger.warning("\(message)", metadata: ["error": .string(String(describing: error))])
+    }
+
+    static func isTimeout(_ error: any Error) -> Bool {
+        (error as? CamundaError)?.kind == .timeout
+    }
+
+    /// Timeouts and connection errors: the network or the gateway process, not the gateway's answer.
+    static func isConnectionFailure(_ error: any Error) -> Bool {
+        guard let error = error as? CamundaError else { return true }
+        return error.kind == .timeout || (error.kind == .transport && error.status == nil)
     }
 
     static func category(of error: any Error) -> String {
@@ -412,6 +448,7 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
         var attempt = 0
         while true {
             attempt += 1
+            let sentAt = ContinuousClock.now
             do {
                 if Task.isCancelled {
                     // The drain bound cancelled the handlers: acknowledge from a task that cancellation
@@ -419,6 +456,11 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
                     try await Task { try await body() }.value
                 } else {
                     try await body()
+                }
+                if let since = state.withLock({ $0.acknowledgementAnswered() }) {
+                    let seconds = (ContinuousClock.now - since).camundaSeconds
+                    self.logger.info(
+                        "Requests to the gateway recovered: \(operation) succeeded \(String(format: "%.1f", seconds)) s after requests started timing out")
                 }
                 return true
             } catch let error as CamundaError where error.kind == .cancelled && Task.isCancelled && attempt == 1 {
@@ -431,9 +473,16 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
                     metadata: ["error": .string(error.description)])
                 return false
             } catch {
-                guard Self.isTransient(error), mayRetryAcknowledgement(after: attempt, deadline: job.deadline) else {
+                let timedOut = Self.isTimeout(error)
+                if timedOut, state.withLock({ $0.requestTimedOut(sentAt: sentAt, now: ContinuousClock.now) }) {
+                    logTimeoutsStarted(error, what: operation)
+                }
+                guard Self.isTransient(error),
+                    mayRetryAcknowledgement(after: attempt, deadline: job.deadline, timedOut: timedOut)
+                else {
+                    let reason = timedOut ? " (timed out, and the job's lock has expired: it is left to time out)" : ""
                     logger.error(
-                        "\(operation) failed after \(attempt) attempt(s); the job will be retried by the server after its timeout",
+                        "\(operation) failed after \(attempt) attempt(s)\(reason); the job will be retried by the server after its timeout",
                         metadata: ["error": .string(String(describing: error))])
                     return false
                 }
@@ -450,9 +499,15 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
         }
     }
 
-    private func mayRetryAcknowledgement(after attempt: Int, deadline: Int64) -> Bool {
-        if attempt < WorkerBackoff.acknowledgementAttempts { return true }
+    /// Whether to send an acknowledgement again after `attempt` transient failures. A timed-out one
+    /// is sent again (on a fresh connection: the timeout replaced the pool) only while the job's lock
+    /// holds, never after: by then the server may have handed the job to another worker, so it is
+    /// left to time out. Other transient failures get ``WorkerBackoff/acknowledgementAttempts``
+    /// attempts, then more while the lock holds.
+    private func mayRetryAcknowledgement(after attempt: Int, deadline: Int64, timedOut: Bool) -> Bool {
         let lockHolds = hooks.now().timeIntervalSince1970 * 1000 < Double(deadline)
+        if timedOut { return lockHolds && (attempt < WorkerBackoff.acknowledgementAttempts || !state.withLock { $0.isStopping }) }
+        if attempt < WorkerBackoff.acknowledgementAttempts { return true }
         return lockHolds && !state.withLock { $0.isStopping }
     }
 
