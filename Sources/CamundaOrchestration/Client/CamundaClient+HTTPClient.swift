@@ -1,24 +1,7 @@
-import AsyncHTTPClient
 import NIOCore
 import NIOSSL
 
 extension CamundaClient {
-    /// The `HTTPClient` of the default transport: a connection pool sized for workers, no read timeout
-    /// (job activation long-polls), redirects refused (so credentials never follow them to another host),
-    /// and TLS from ``CamundaConfiguration/tls`` with certificate verification on.
-    static func makeHTTPClient(_ configuration: CamundaConfiguration) throws -> HTTPClient {
-        var httpConfiguration = HTTPClient.Configuration(
-            tlsConfiguration: try makeTLSConfiguration(configuration.tls),
-            redirectConfiguration: .disallow,
-            timeout: .init(connect: .init(configuration.http.connectTimeout), read: nil),
-            connectionPool: .init(
-                idleTimeout: .seconds(60),
-                concurrentHTTP1ConnectionsPerHostSoftLimit: max(configuration.http.maxConnectionsPerHost, 1))
-        )
-        httpConfiguration.httpVersion = .automatic
-        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: httpConfiguration)
-    }
-
     /// The client TLS configuration: the system's trust roots unless a CA file is given, and a client
     /// certificate for mutual TLS when one is given. Files are read now, so errors show at construction.
     static func makeTLSConfiguration(_ tls: CamundaConfiguration.TLS) throws -> TLSConfiguration {

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import HTTPTypes
 import Logging
@@ -8,7 +7,7 @@ import NIOHTTP1
 import OpenAPIRuntime
 
 // The send path: retries, then adaptive backpressure, then authentication, then the exchange with the
-// server. The exchange is either the SDK's own `HTTPClient`, called directly, or a chain of the user's
+// server. The exchange is either the SDK's own transport (`HTTP1Transport`), called directly, or a chain of the user's
 // middlewares ending in a `ClientTransport`.
 //
 // The three policies are plain steps rather than `ClientMiddleware`s of their own: a middleware chain
@@ -97,7 +96,7 @@ struct PreparedRequest: Sendable {
 
 /// How requests reach the server.
 enum Exchange: Sendable {
-    /// The SDK's own `HTTPClient`, with no middleware of the user's: no `HTTPRequest`/`HTTPBody` conversions.
+    /// The SDK's own transport, with no middleware of the user's: no `HTTPRequest`/`HTTPBody` conversions.
     case direct(DirectExchange)
     /// The user's middlewares (possibly none) and a transport.
     case chain(middlewares: [any ClientMiddleware], transport: any ClientTransport)
@@ -112,54 +111,53 @@ enum Authorizer: Sendable {
     case oauth(OAuthTokenProvider)
 }
 
-/// Sends requests over an `HTTPClient` built from `HTTPClientRequest`s directly.
+/// Sends requests over the SDK's own transport (`HTTP1Transport`) directly: base URLs parsed and
+/// pools looked up once, each request encoded straight into the bytes that go on the wire.
 struct DirectExchange: Sendable {
-    let client: HTTPClient
-    /// `restAddress` and `rootAddress` as strings without a trailing slash.
-    let apiBase: String
-    let rootBase: String
+    let transport: HTTP1Transport
+    let api: HTTP1Endpoint
+    let root: HTTP1Endpoint
+    let apiPool: HTTP1ConnectionPool
+    let rootPool: HTTP1ConnectionPool
+    /// The deadline of a request sent without one: ``CamundaConfiguration/HTTP/requestTimeout``.
     let timeout: TimeAmount
+    /// The API pool's event loop as a task executor (see `EventLoopTaskExecutor`).
+    let taskExecutor: EventLoopTaskExecutor
 
-    init(client: HTTPClient, configuration: CamundaConfiguration) {
-        self.client = client
-        apiBase = Self.base(configuration.restAddress)
-        rootBase = Self.base(configuration.rootAddress)
-        timeout = .nanoseconds(Int64(configuration.http.requestTimeout.components.seconds) * 1_000_000_000
-            + configuration.http.requestTimeout.components.attoseconds / 1_000_000_000)
+    init(transport: HTTP1Transport, configuration: CamundaConfiguration) throws {
+        self.transport = transport
+        api = try HTTP1Endpoint(configuration.restAddress)
+        root = try HTTP1Endpoint(configuration.rootAddress)
+        apiPool = try transport.pool(for: api.origin)
+        rootPool = try transport.pool(for: root.origin)
+        timeout = TimeAmount(configuration.http.requestTimeout)
+        taskExecutor = EventLoopTaskExecutor(apiPool.eventLoop)
     }
 
-    static func base(_ url: URL) -> String {
-        var text = url.absoluteString
-        if let query = text.firstIndex(where: { $0 == "?" || $0 == "#" }) { text = String(text[..<query]) }
-        while text.hasSuffix("/") { text.removeLast() }
-        return text
-    }
-
-    func send(_ request: PreparedRequest, authorization: String?, limit: Int) async throws -> OperationResponse {
-        var http = HTTPClientRequest(url: (request.server == .api ? apiBase : rootBase) + request.target)
-        http.method = HTTPMethod(rawValue: request.method.rawValue)
-        http.headers.reserveCapacity(request.headers.count + 1)
-        for header in request.headers { http.headers.add(name: header.name, value: header.value) }
-        if let authorization { http.headers.add(name: "Authorization", value: authorization) }
-        if let body = request.body { http.body = .bytes(ByteBuffer(data: body)) }
-        let response = try await client.execute(http, timeout: timeout)
-        var headers: [String: String] = [:]
-        for (name, value) in response.headers {
-            let name = name.utf8.contains(where: { $0 &- UInt8(ascii: "A") < 26 }) ? name.lowercased() : name
-            headers[name] = headers[name].map { "\($0), \(value)" } ?? value
-        }
-        if let length = headers["content-length"].flatMap(Int.init), length > limit {
-            throw ResponseClassification.tooLarge(request.operationID, status: Int(response.status.code), limit: limit)
-        }
-        var buffer = ByteBuffer()
-        for try await part in response.body {
-            guard buffer.readableBytes + part.readableBytes <= limit else {
-                throw ResponseClassification.tooLarge(request.operationID, status: Int(response.status.code), limit: limit)
+    /// One exchange; `timeout` bounds it (waiting for a connection included), the configured request
+    /// timeout when nil. A request that times out fails with a `.timeout` error and its connection is closed.
+    func send(
+        _ request: PreparedRequest, authorization: String?, limit: Int, timeout: Duration? = nil
+    ) async throws -> OperationResponse {
+        var headers = request.headers
+        if let authorization { headers.append(("Authorization", authorization)) }
+        let http = HTTP1Request(
+            method: HTTPMethod(rawValue: request.method.rawValue), target: request.target, headers: headers,
+            body: request.body.map { ByteBuffer(data: $0) })
+        let deadline = NIODeadline.after(timeout.map(TimeAmount.init) ?? self.timeout)
+        let response: HTTP1Response
+        do {
+            response = try await request.server == .api
+                ? transport.execute(http, endpoint: api, pool: apiPool, deadline: deadline, limit: limit)
+                : transport.execute(http, endpoint: root, pool: rootPool, deadline: deadline, limit: limit)
+        } catch let error as HTTP1TransportError {
+            if case .responseTooLarge(let status) = error.kind {
+                throw ResponseClassification.tooLarge(request.operationID, status: status, limit: limit)
             }
-            if buffer.readableBytes == 0 { buffer = part } else { buffer.writeImmutableBuffer(part) }
+            throw error
         }
         return OperationResponse(
-            status: Int(response.status.code), headers: headers, body: Data(buffer: buffer, byteTransferStrategy: .noCopy))
+            status: response.status, headers: response.headers, body: Data(buffer: response.body, byteTransferStrategy: .noCopy))
     }
 }
 

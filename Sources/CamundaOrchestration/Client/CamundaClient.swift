@@ -3,7 +3,6 @@ import Foundation
 import HTTPTypes
 import Logging
 import NIOCore
-import OpenAPIAsyncHTTPClient
 import OpenAPIRuntime
 import Synchronization
 
@@ -21,7 +20,7 @@ public typealias CamundaAsyncClient = CamundaClient
 /// ```
 ///
 /// Each request goes through retries, adaptive backpressure and authentication, then your
-/// `ClientMiddleware`s, then the transport (the SDK's own `HTTPClient` unless you pass a
+/// `ClientMiddleware`s, then the transport (the SDK's own HTTP/1.1 client on SwiftNIO unless you pass a
 /// `ClientTransport`). Failures are thrown as `CamundaError`.
 public final class CamundaClient: CamundaOperations, Sendable {
     /// The effective configuration.
@@ -38,7 +37,8 @@ public final class CamundaClient: CamundaOperations, Sendable {
     let hooks: RuntimeHooks
     /// The OAuth token provider, when the authentication is OAuth.
     package let tokenProvider: OAuthTokenProvider?
-    private let httpClient: HTTPClient?
+    /// The transport the client created (none when you passed one).
+    private let ownTransport: HTTP1Transport?
     private let isShutDown = Mutex(false)
 
     /// The `User-Agent` sent with every request.
@@ -49,7 +49,7 @@ public final class CamundaClient: CamundaOperations, Sendable {
     /// - Parameters:
     ///   - configuration: Variables that win over the environment (see ``CamundaConfiguration/variables``).
     ///   - environment: The environment to read; defaults to the process environment.
-    ///   - transport: The HTTP transport; by default the SDK sends with its own `HTTPClient` (AsyncHTTPClient).
+    ///   - transport: The HTTP transport; by default the SDK sends with its own HTTP/1.1 client on SwiftNIO.
     ///   - middlewares: Your middlewares, run after the SDK's (closest to the transport).
     ///   - logger: The logger to use; its level is set from `CAMUNDA_SDK_LOG_LEVEL` when given.
     /// - Throws: ``CamundaConfigurationError`` when the configuration is malformed or conflicting.
@@ -69,7 +69,7 @@ public final class CamundaClient: CamundaOperations, Sendable {
     ///
     /// - Parameters:
     ///   - configuration: The configuration.
-    ///   - transport: The HTTP transport; by default the SDK sends with its own `HTTPClient` (AsyncHTTPClient).
+    ///   - transport: The HTTP transport; by default the SDK sends with its own HTTP/1.1 client on SwiftNIO.
     ///   - middlewares: Your middlewares, run after the SDK's (closest to the transport).
     ///   - logger: The logger to use; its level is set from ``CamundaConfiguration/logLevel`` when given.
     /// - Throws: ``CamundaConfigurationError`` when the configuration cannot work (for example unreadable TLS files).
@@ -108,19 +108,18 @@ public final class CamundaClient: CamundaOperations, Sendable {
         self.hooks = hooks
 
         let resolvedTransport: any ClientTransport
-        let ownClient: HTTPClient?
+        let ownTransport: HTTP1Transport?
         if let transport {
             resolvedTransport = transport
-            ownClient = nil
+            ownTransport = nil
         } else {
-            let client = try Self.makeHTTPClient(configuration)
-            ownClient = client
-            resolvedTransport = AsyncHTTPClientTransport(
-                configuration: .init(client: client, timeout: .init(configuration.http.requestTimeout)))
+            let own = try Self.makeHTTP1Transport(configuration)
+            ownTransport = own
+            resolvedTransport = HTTP1ClientTransport(transport: own, configuration: configuration)
         }
-        self.httpClient = ownClient
-        if let ownClient, middlewares.isEmpty {
-            self.exchangeMode = .direct(DirectExchange(client: ownClient, configuration: configuration))
+        self.ownTransport = ownTransport
+        if let ownTransport, middlewares.isEmpty {
+            self.exchangeMode = .direct(try DirectExchange(transport: ownTransport, configuration: configuration))
         } else {
             self.exchangeMode = .chain(middlewares: middlewares, transport: resolvedTransport)
         }
@@ -149,23 +148,24 @@ public final class CamundaClient: CamundaOperations, Sendable {
     }
 
     deinit {
-        if let httpClient, !isShutDown.withLock({ $0 }) {
-            // Non-blocking: the HTTP client stays alive until its shutdown completes.
-            _ = httpClient.shutdown()
+        if let ownTransport, !isShutDown.withLock({ $0 }) {
+            // Non-blocking: the connections close on their event loop.
+            ownTransport.shutdownNow()
         }
     }
 
-    /// Closes the HTTP client the client created (not a transport you passed). Safe to call more than once.
+    /// Closes the connections of the transport the client created (not a transport you passed); requests
+    /// still under way fail. Safe to call more than once.
     ///
-    /// - Throws: An error of the HTTP client's shutdown.
+    /// - Throws: Nothing today; kept throwing so that shutdown errors can be reported.
     public func shutdown() async throws {
         let first = isShutDown.withLock { shutDown in
             defer { shutDown = true }
             return !shutDown
         }
-        guard first, let httpClient else { return }
-        logger.debug("Shutting down the Camunda client's HTTP client")
-        try await httpClient.shutdown()
+        guard first, let ownTransport else { return }
+        logger.debug("Shutting down the Camunda client's HTTP transport")
+        await ownTransport.shutdown()
     }
 
     /// The adaptive backpressure state: permits, calls in flight and waiting, signals.
@@ -212,6 +212,9 @@ public final class CamundaClient: CamundaOperations, Sendable {
         if let error = error as? CamundaError { return error }
         if ResponseClassification.isCancellation(error) {
             return CamundaError(operationID: operationID, kind: .cancelled, cause: error)
+        }
+        if let transportError = error as? HTTP1TransportError {
+            return CamundaError(operationID: operationID, kind: transportError.isTimeout ? .timeout : .transport, cause: error)
         }
         if let httpError = error as? HTTPClientError {
             if httpError == .cancelled { return CamundaError(operationID: operationID, kind: .cancelled, cause: error) }
