@@ -74,7 +74,7 @@ final class HTTP1ConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         var continuation: UnsafeContinuation<HTTP1Response, any Error>
         var onComplete: @Sendable (_ reusable: Bool) -> Void
         var limit: Int
-        var timeout: Scheduled<Void>?
+        var deadline: NIODeadline
         var status = 0
         var headers: [String: String] = [:]
         var keepAlive = true
@@ -123,13 +123,11 @@ final class HTTP1ConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
             exchange.continuation.resume(throwing: error)
             return
         }
-        var state = InFlight(id: exchange.id, continuation: exchange.continuation, onComplete: exchange.onComplete, limit: exchange.limit)
-        if exchange.deadline != .distantFuture {
-            state.timeout = context.eventLoop.scheduleTask(deadline: exchange.deadline) { [self] in
-                fail(HTTP1TransportError(.deadlineExceeded, "no complete response before the request's deadline"))
-            }
-        }
+        let state = InFlight(
+            id: exchange.id, continuation: exchange.continuation, onComplete: exchange.onComplete, limit: exchange.limit,
+            deadline: exchange.deadline)
         inFlight = state
+        armTimer(for: exchange.deadline, on: context.eventLoop)
         lastStartedID = exchange.id
         // The decoder frames a response by its request's method (no body after HEAD).
         decoder?.write(data: .head(HTTPRequestHead(version: .http1_1, method: exchange.method, uri: "")))
@@ -190,7 +188,6 @@ final class HTTP1ConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
             inFlight = state
         case .end:
             inFlight = nil
-            state.timeout?.cancel()
             idleSince = .now()
             let response = HTTP1Response(status: state.status, headers: state.headers, body: state.body ?? ByteBuffer())
             if !state.keepAlive {
@@ -219,14 +216,41 @@ final class HTTP1ConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         context.fireChannelInactive()
     }
 
+    /// The deadline timer: one per connection, not one per request. It stays scheduled across
+    /// exchanges while it fires no later than the current exchange's deadline (requests usually share
+    /// one timeout); when it fires it fails the exchange under way if that is past its deadline, or
+    /// re-arms for that exchange's deadline. Scheduling and cancelling a timer per request would cost
+    /// more than the rest of the deadline handling.
+    private var timer: (task: Scheduled<Void>, at: NIODeadline)?
+
+    private func armTimer(for deadline: NIODeadline, on eventLoop: any EventLoop) {
+        guard deadline != .distantFuture else { return }
+        if let timer {
+            if timer.at <= deadline { return }
+            timer.task.cancel()
+        }
+        timer = (eventLoop.scheduleTask(deadline: deadline) { [self] in timerFired(on: eventLoop) }, deadline)
+    }
+
+    private func timerFired(on eventLoop: any EventLoop) {
+        timer = nil
+        guard let state = inFlight else { return }
+        if state.deadline <= .now() {
+            fail(HTTP1TransportError(.deadlineExceeded, "no complete response before the request's deadline"))
+        } else {
+            armTimer(for: state.deadline, on: eventLoop)
+        }
+    }
+
     /// Makes the connection unusable, fails the exchange under way (if any) and closes the channel.
     private func fail(_ error: any Error) {
         if closedError == nil { closedError = error }
+        timer?.task.cancel()
+        timer = nil
         let state = inFlight
         inFlight = nil
         context?.close(promise: nil)
         if let state {
-            state.timeout?.cancel()
             state.onComplete(false)
             state.continuation.resume(throwing: error)
         }
