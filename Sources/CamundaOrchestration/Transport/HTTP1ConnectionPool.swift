@@ -133,7 +133,7 @@ final class HTTP1ConnectionPool: Sendable {
 
     /// An exchange on `connection` ended; `reusable` when the connection can carry another request.
     func release(_ connection: HTTP1Connection, reusable: Bool) {
-        guard reusable else {
+        guard reusable, connection.channel.isActive else {
             // The channel is closing; `closed(_:)` frees its place when it has closed.
             connection.channel.close(promise: nil)
             return
