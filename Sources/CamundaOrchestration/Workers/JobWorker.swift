@@ -142,7 +142,10 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
         // runs there too; ``stop()`` interrupts its request or sleep. Only the drain bound cancels
         // this task, which cancels the handlers still running; their hand-backs are sent shielded
         // (see ``send(_:job:logger:_:)``).
-        let host = Task {
+        // On a `CamundaClient` with its own transport, the jobs' tasks prefer the event loop its
+        // connections live on: a request is written and its response resumes the task on that one
+        // thread, without two hops per request between the loop and Swift's pool (BENCHMARKS.md).
+        let host = Task(executorPreference: (operations as? CamundaClient)?.transportTaskExecutor) {
             await withDiscardingTaskGroup { group in
                 await self.pollLoop(resources: resources, group: &group)
                 await self.drain()
