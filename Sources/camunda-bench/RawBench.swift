@@ -18,9 +18,11 @@ struct RawCommand: AsyncParsableCommand {
     @Option(help: "The job type.") var jobType = "bench"
     @Option(
         help: """
-            Diagnostic variants of the loop: http (the limit: hand-written JSON, only job keys parsed), \
+            Variants of the loop: http (AsyncHTTPClient, hand-written JSON, only job keys parsed), \
+            nio (the floor: the same flow hand-written on SwiftNIO, all of it on one event loop), \
             http+decode (also decodes each activation response into the generated JobActivationResult), \
-            client (the same loop through CamundaClient.activateJobs/completeJob: the client without the worker engine).
+            client (the same loop through CamundaClient.activateJobs/completeJob: the client without the worker engine), \
+            client-el (client, its tasks preferring the client's event loop as their executor).
             """)
     var mode: RawMode = .http
 
@@ -33,8 +35,11 @@ struct RawCommand: AsyncParsableCommand {
 
 enum RawMode: String, ExpressibleByArgument, Sendable {
     case http
+    case nio
     case httpDecode = "http+decode"
     case client
+    /// `client` with the loop's tasks preferring the client's event loop as their executor.
+    case clientOnEventLoop = "client-el"
 }
 
 /// Free job slots; the poller waits here when all are taken.
@@ -86,7 +91,8 @@ enum RawLoop {
     static func measure(
         jobs: Int, concurrency: Int, jobType: String, mode: RawMode = .http
     ) async throws -> BenchResult {
-        try await GatewayProcess.with { gateway in
+        if mode == .nio { return try await NIOFloor.measure(jobs: jobs, concurrency: concurrency, jobType: jobType) }
+        return try await GatewayProcess.with { gateway in
             try await measure(gateway: gateway, jobs: jobs, concurrency: concurrency, jobType: jobType, mode: mode)
         }
     }
@@ -101,12 +107,13 @@ enum RawLoop {
         let slots = Slots(concurrency)
         let base = gateway.restAddress
         let client: CamundaClient? =
-            mode == .client
+            mode == .client || mode == .clientOnEventLoop
             ? try CamundaClient(configuration: ["CAMUNDA_REST_ADDRESS": base], environment: [:], logger: quietLogger())
             : nil
 
         let measurement = RunMeasurement.start(jobs: jobs, gateway: gateway)
-        let poller = Task {
+        let preferred = mode == .clientOnEventLoop ? client?.transportTaskExecutor : nil
+        let poller = Task(executorPreference: preferred) {
             await withDiscardingTaskGroup { group in
                 while !Task.isCancelled {
                     let free = await slots.waitForFree()

@@ -49,6 +49,9 @@ extension BenchResult {
             add("children", "worker child processes", figures.childCount)
             add("child_cpu_us_per_job", "CPU µs/job (worker children)", Double(figures.childCPUMicros) / Double(jobs))
         }
+        add(
+            "cpu_total_us_per_job", "CPU µs/job (this process and worker children)",
+            Double(figures.cpuMicros + figures.childCPUMicros) / Double(jobs))
         if let gateway = figures.gatewayCPUMicros {
             add("gateway_cpu_us_per_job", "CPU µs/job (gateway process)", Double(gateway) / Double(jobs))
         }

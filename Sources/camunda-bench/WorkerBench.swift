@@ -1,7 +1,11 @@
 import ArgumentParser
+import AsyncHTTPClient
 import CamundaOrchestration
 import Foundation
 import Logging
+import NIOCore
+import OpenAPIAsyncHTTPClient
+import OpenAPIRuntime
 
 enum BenchStrategy: String, ExpressibleByArgument, CaseIterable, Sendable {
     case async, thread, process
@@ -69,16 +73,20 @@ enum BenchWorker {
     }
 
     /// Starts a gateway, seeds `jobs`, runs one worker until every job is completed, and measures.
+    ///
+    /// - Parameter overAHC: Give the client an AsyncHTTPClient `ClientTransport` (configured as the raw
+    ///   loop's) instead of letting it use its own transport: the SDK as it sent before its own transport.
     static func measure(
-        jobs: Int, strategy: BenchStrategy, concurrency: Int, jobType: String
+        jobs: Int, strategy: BenchStrategy, concurrency: Int, jobType: String, overAHC: Bool = false
     ) async throws -> BenchResult {
         try await GatewayProcess.with { gateway in
-            try await measure(gateway: gateway, jobs: jobs, strategy: strategy, concurrency: concurrency, jobType: jobType)
+            try await measure(
+                gateway: gateway, jobs: jobs, strategy: strategy, concurrency: concurrency, jobType: jobType, overAHC: overAHC)
         }
     }
 
     private static func measure(
-        gateway: GatewayProcess, jobs: Int, strategy: BenchStrategy, concurrency: Int, jobType: String
+        gateway: GatewayProcess, jobs: Int, strategy: BenchStrategy, concurrency: Int, jobType: String, overAHC: Bool
     ) async throws -> BenchResult {
         progress("worker (\(strategy.rawValue)): gateway \(gateway.executableDescription) at \(gateway.rootAddress); seeding \(jobs) jobs")
         try await gateway.seed(type: jobType, count: jobs, variablesJSON: benchVariablesJSON)
@@ -87,8 +95,13 @@ enum BenchWorker {
         let recorder = CompletionRecorder(target: jobs)
         BenchMetrics.record(into: recorder)
         defer { BenchMetrics.record(into: nil) }
+        let ahc = overAHC ? RawLoop.makeHTTPClient() : nil
+        let transport: (any ClientTransport)? = ahc.map {
+            AsyncHTTPClientTransport(configuration: .init(client: $0, timeout: .seconds(300)))
+        }
         let client = try CamundaClient(
-            configuration: ["CAMUNDA_REST_ADDRESS": gateway.restAddress], environment: [:], logger: quietLogger())
+            configuration: ["CAMUNDA_REST_ADDRESS": gateway.restAddress], environment: [:], transport: transport,
+            logger: quietLogger())
         let worker = try register(on: client, strategy: strategy, jobType: jobType, concurrency: concurrency, sleep: nil)
 
         let measurement = RunMeasurement.start(jobs: jobs, gateway: gateway)
@@ -101,11 +114,12 @@ enum BenchWorker {
         run.cancel()
         _ = try? await run.value
         try? await client.shutdown()
+        try? await ahc?.shutdown()
 
         let counts = try await gateway.counts(type: jobType)
         let latencies = try await gateway.latencies(type: jobType)
         var result = BenchResult(bench: "worker")
-        result.add("strategy", "strategy", .string(strategy.rawValue))
+        result.add("strategy", "strategy", .string(strategy.rawValue + (overAHC ? "-ahc" : "")))
         result.add("jobs", "jobs", jobs)
         result.add("concurrency", "concurrency", concurrency)
         result.addRun(figures, jobs: jobs, latency: latencies)

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import HTTPTypes
 import Logging
@@ -8,7 +7,7 @@ import NIOHTTP1
 import OpenAPIRuntime
 
 // The send path: retries, then adaptive backpressure, then authentication, then the exchange with the
-// server. The exchange is either the SDK's own `HTTPClient`, called directly, or a chain of the user's
+// server. The exchange is either the SDK's own transport (`HTTP1Transport`), called directly, or a chain of the user's
 // middlewares ending in a `ClientTransport`.
 //
 // The three policies are plain steps rather than `ClientMiddleware`s of their own: a middleware chain
@@ -103,7 +102,7 @@ struct PreparedRequest: Sendable {
 
 /// How requests reach the server.
 enum Exchange: Sendable {
-    /// The SDK's own `HTTPClient`, with no middleware of the user's: no `HTTPRequest`/`HTTPBody` conversions.
+    /// The SDK's own transport, with no middleware of the user's: no `HTTPRequest`/`HTTPBody` conversions.
     case direct(DirectExchange)
     /// The user's middlewares (possibly none) and a transport.
     case chain(middlewares: [any ClientMiddleware], transport: any ClientTransport)
@@ -118,55 +117,53 @@ enum Authorizer: Sendable {
     case oauth(OAuthTokenProvider)
 }
 
-/// Sends requests over the SDK's own `HTTPClient`s, built from `HTTPClientRequest`s directly.
+/// Sends requests over the SDK's own transport (`HTTP1Transport`) directly: base URLs parsed and
+/// pools looked up once, each request encoded straight into the bytes that go on the wire.
 struct DirectExchange: Sendable {
-    let pool: HTTPClientPool
-    /// `restAddress` and `rootAddress` as strings without a trailing slash.
-    let apiBase: String
-    let rootBase: String
+    let transport: HTTP1Transport
+    let api: HTTP1Endpoint
+    let root: HTTP1Endpoint
+    let apiPool: HTTP1ConnectionPool
+    let rootPool: HTTP1ConnectionPool
+    /// The deadline of a request sent without one: ``CamundaConfiguration/HTTP/requestTimeout``.
+    let timeout: TimeAmount
+    /// The API pool's event loop as a task executor (see `EventLoopTaskExecutor`).
+    let taskExecutor: EventLoopTaskExecutor
 
-    init(pool: HTTPClientPool, configuration: CamundaConfiguration) {
-        self.pool = pool
-        apiBase = Self.base(configuration.restAddress)
-        rootBase = Self.base(configuration.rootAddress)
+    init(transport: HTTP1Transport, configuration: CamundaConfiguration) throws {
+        self.transport = transport
+        api = try HTTP1Endpoint(configuration.restAddress)
+        root = try HTTP1Endpoint(configuration.rootAddress)
+        apiPool = try transport.pool(for: api.origin)
+        rootPool = try transport.pool(for: root.origin)
+        timeout = TimeAmount(configuration.http.requestTimeout)
+        taskExecutor = EventLoopTaskExecutor(apiPool.eventLoop)
     }
 
-    static func base(_ url: URL) -> String {
-        var text = url.absoluteString
-        if let query = text.firstIndex(where: { $0 == "?" || $0 == "#" }) { text = String(text[..<query]) }
-        while text.hasSuffix("/") { text.removeLast() }
-        return text
-    }
-
-    /// Sends `request` on the current client; AsyncHTTPClient's deadline (which covers the response
-    /// head) is the request's, and the caller's bound covers the body as well.
+    /// One exchange; `timeout` bounds it (waiting for a connection included), the configured request
+    /// timeout when nil. A request that times out fails with a `.timeout` error and its connection is closed.
     func send(
-        _ request: PreparedRequest, authorization: String?, limit: Int, deadline: ContinuousClock.Instant, on lease: HTTPClientPool.Lease
+        _ request: PreparedRequest, authorization: String?, limit: Int, timeout: Duration? = nil
     ) async throws -> OperationResponse {
-        var http = HTTPClientRequest(url: (request.server == .api ? apiBase : rootBase) + request.target)
-        http.method = HTTPMethod(rawValue: request.method.rawValue)
-        http.headers.reserveCapacity(request.headers.count + 1)
-        for header in request.headers { http.headers.add(name: header.name, value: header.value) }
-        if let authorization { http.headers.add(name: "Authorization", value: authorization) }
-        if let body = request.body { http.body = .bytes(ByteBuffer(data: body)) }
-        let response = try await lease.client.execute(http, timeout: .init(max(deadline - ContinuousClock.now, .milliseconds(1))))
-        var headers: [String: String] = [:]
-        for (name, value) in response.headers {
-            let name = name.utf8.contains(where: { $0 &- UInt8(ascii: "A") < 26 }) ? name.lowercased() : name
-            headers[name] = headers[name].map { "\($0), \(value)" } ?? value
-        }
-        if let length = headers["content-length"].flatMap(Int.init), length > limit {
-            throw ResponseClassification.tooLarge(request.operationID, status: Int(response.status.code), limit: limit)
-        }
-        var buffer = ByteBuffer()
-        for try await part in response.body {
-            guard buffer.readableBytes + part.readableBytes <= limit else {
-                throw ResponseClassification.tooLarge(request.operationID, status: Int(response.status.code), limit: limit)
+        var headers = request.headers
+        if let authorization { headers.append(("Authorization", authorization)) }
+        let http = HTTP1Request(
+            method: HTTPMethod(rawValue: request.method.rawValue), target: request.target, headers: headers,
+            body: request.body.map { ByteBuffer(data: $0) })
+        let deadline = NIODeadline.after(timeout.map(TimeAmount.init) ?? self.timeout)
+        let response: HTTP1Response
+        do {
+            response = try await request.server == .api
+                ? transport.execute(http, endpoint: api, pool: apiPool, deadline: deadline, limit: limit)
+                : transport.execute(http, endpoint: root, pool: rootPool, deadline: deadline, limit: limit)
+        } catch let error as HTTP1TransportError {
+            if case .responseTooLarge(let status) = error.kind {
+                throw ResponseClassification.tooLarge(request.operationID, status: status, limit: limit)
             }
-            if buffer.readableBytes == 0 { buffer = part } else { buffer.writeImmutableBuffer(part) }
+            throw error
         }
         return OperationResponse(
-            status: Int(response.status.code), headers: headers, body: Data(buffer: buffer, byteTransferStrategy: .noCopy))
+            status: response.status, headers: response.headers, body: Data(buffer: response.body, byteTransferStrategy: .noCopy))
     }
 }
 
@@ -256,24 +253,24 @@ extension CamundaClient {
     }
 
     /// One exchange with the server, the response body collected (up to the configured limit), within
-    /// the request's bound: past it the exchange is cancelled (closing its connection), the SDK's
-    /// connection pool is replaced, and ``RequestTimedOut`` is thrown.
+    /// the request's bound: past it the exchange is cancelled (closing its connection), the idle
+    /// connections of the SDK's pools are closed (the next request opens a fresh one), and
+    /// ``RequestTimedOut`` is thrown.
     private func exchange(_ request: PreparedRequest, authorization: String?) async throws -> OperationResponse {
         let deadline = ContinuousClock.now + request.bound.duration
-        let generation = httpClientPool?.generation
         do {
             return try await RequestBound.$deadline.withValue(deadline) {
                 try await request.bound.enforce { try await self.exchangeUnbounded(request, authorization: authorization, deadline: deadline) }
             }
         } catch let error as RequestTimedOut {
-            if let generation { httpClientPool?.retire(generation: generation) }
+            ownTransport?.closeIdleConnections()
             logger.debug(
                 "Camunda request timed out; its connection is closed and the next request uses a fresh connection",
                 metadata: ["camunda.operation": "\(request.operationID)", "camunda.bound": "\(request.bound)"])
             throw error
-        } catch let error as HTTPClientError where error == .deadlineExceeded {
-            // AsyncHTTPClient's deadline (the same instant) fired before the runtime's: the same timeout.
-            if let generation { httpClientPool?.retire(generation: generation) }
+        } catch let error as HTTP1TransportError where error.kind == .deadlineExceeded {
+            // The transport's deadline (the same instant) fired before the runtime's: the same timeout.
+            ownTransport?.closeIdleConnections()
             throw RequestTimedOut(bound: request.bound)
         }
     }
@@ -284,9 +281,8 @@ extension CamundaClient {
         let limit = configuration.http.maxResponseBodyBytes
         switch exchangeMode {
         case .direct(let direct):
-            let lease = direct.pool.lease()
-            defer { direct.pool.release(lease) }
-            return try await direct.send(request, authorization: authorization, limit: limit, deadline: deadline, on: lease)
+            return try await direct.send(
+                request, authorization: authorization, limit: limit, timeout: max(deadline - ContinuousClock.now, .milliseconds(1)))
         case .chain(let middlewares, let transport):
             var fields = HTTPFields()
             for header in request.headers {

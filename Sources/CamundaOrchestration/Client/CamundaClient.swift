@@ -3,7 +3,6 @@ import Foundation
 import HTTPTypes
 import Logging
 import NIOCore
-import OpenAPIAsyncHTTPClient
 import OpenAPIRuntime
 import Synchronization
 
@@ -21,7 +20,7 @@ public typealias CamundaAsyncClient = CamundaClient
 /// ```
 ///
 /// Each request goes through retries, adaptive backpressure and authentication, then your
-/// `ClientMiddleware`s, then the transport (the SDK's own `HTTPClient` unless you pass a
+/// `ClientMiddleware`s, then the transport (the SDK's own HTTP/1.1 client on SwiftNIO unless you pass a
 /// `ClientTransport`). Failures are thrown as `CamundaError`.
 public final class CamundaClient: CamundaOperations, Sendable {
     /// The effective configuration.
@@ -38,8 +37,8 @@ public final class CamundaClient: CamundaOperations, Sendable {
     let hooks: RuntimeHooks
     /// The OAuth token provider, when the authentication is OAuth.
     package let tokenProvider: OAuthTokenProvider?
-    /// The SDK's own HTTP clients, unless a transport was passed.
-    let httpClientPool: HTTPClientPool?
+    /// The transport the client created (none when you passed one).
+    let ownTransport: HTTP1Transport?
     private let isShutDown = Mutex(false)
 
     /// The `User-Agent` sent with every request.
@@ -50,7 +49,7 @@ public final class CamundaClient: CamundaOperations, Sendable {
     /// - Parameters:
     ///   - configuration: Variables that win over the environment (see ``CamundaConfiguration/variables``).
     ///   - environment: The environment to read; defaults to the process environment.
-    ///   - transport: The HTTP transport; by default the SDK sends with its own `HTTPClient` (AsyncHTTPClient).
+    ///   - transport: The HTTP transport; by default the SDK sends with its own HTTP/1.1 client on SwiftNIO.
     ///   - middlewares: Your middlewares, run after the SDK's (closest to the transport).
     ///   - logger: The logger to use; its level is set from `CAMUNDA_SDK_LOG_LEVEL` when given.
     /// - Throws: ``CamundaConfigurationError`` when the configuration is malformed or conflicting.
@@ -70,7 +69,7 @@ public final class CamundaClient: CamundaOperations, Sendable {
     ///
     /// - Parameters:
     ///   - configuration: The configuration.
-    ///   - transport: The HTTP transport; by default the SDK sends with its own `HTTPClient` (AsyncHTTPClient).
+    ///   - transport: The HTTP transport; by default the SDK sends with its own HTTP/1.1 client on SwiftNIO.
     ///   - middlewares: Your middlewares, run after the SDK's (closest to the transport).
     ///   - logger: The logger to use; its level is set from ``CamundaConfiguration/logLevel`` when given.
     /// - Throws: ``CamundaConfigurationError`` when the configuration cannot work (for example unreadable TLS files).
@@ -109,18 +108,18 @@ public final class CamundaClient: CamundaOperations, Sendable {
         self.hooks = hooks
 
         let resolvedTransport: any ClientTransport
-        let ownPool: HTTPClientPool?
+        let ownTransport: HTTP1Transport?
         if let transport {
             resolvedTransport = transport
-            ownPool = nil
+            ownTransport = nil
         } else {
-            let pool = try HTTPClientPool { try Self.makeHTTPClient(configuration) }
-            ownPool = pool
-            resolvedTransport = PooledHTTPTransport(pool: pool, maxBodyBytes: configuration.http.maxResponseBodyBytes)
+            let own = try Self.makeHTTP1Transport(configuration)
+            ownTransport = own
+            resolvedTransport = HTTP1ClientTransport(transport: own, configuration: configuration)
         }
-        self.httpClientPool = ownPool
-        if let ownPool, middlewares.isEmpty {
-            self.exchangeMode = .direct(DirectExchange(pool: ownPool, configuration: configuration))
+        self.ownTransport = ownTransport
+        if let ownTransport, middlewares.isEmpty {
+            self.exchangeMode = .direct(try DirectExchange(transport: ownTransport, configuration: configuration))
         } else {
             self.exchangeMode = .chain(middlewares: middlewares, transport: resolvedTransport)
         }
@@ -143,8 +142,7 @@ public final class CamundaClient: CamundaOperations, Sendable {
             let provider = OAuthTokenProvider(
                 credentials: credentials, transport: resolvedTransport, logger: logger, now: hooks.now,
                 timeout: configuration.http.tokenTimeout,
-                onTimeout: { generation in if let generation { ownPool?.retire(generation: generation) } },
-                generation: { ownPool?.generation })
+                onTimeout: { _ in ownTransport?.closeIdleConnections() })
             self.tokenProvider = provider
             self.authorizer = .oauth(provider)
         }
@@ -152,23 +150,24 @@ public final class CamundaClient: CamundaOperations, Sendable {
     }
 
     deinit {
-        if let httpClientPool, !isShutDown.withLock({ $0 }) {
-            // Non-blocking: the HTTP clients stay alive until their shutdown completes.
-            httpClientPool.shutdownInBackground()
+        if let ownTransport, !isShutDown.withLock({ $0 }) {
+            // Non-blocking: the connections close on their event loop.
+            ownTransport.shutdownNow()
         }
     }
 
-    /// Closes the HTTP client the client created (not a transport you passed). Safe to call more than once.
+    /// Closes the connections of the transport the client created (not a transport you passed); requests
+    /// still under way fail. Safe to call more than once.
     ///
-    /// - Throws: An error of the HTTP client's shutdown.
+    /// - Throws: Nothing today; kept throwing so that shutdown errors can be reported.
     public func shutdown() async throws {
         let first = isShutDown.withLock { shutDown in
             defer { shutDown = true }
             return !shutDown
         }
-        guard first, let httpClientPool else { return }
-        logger.debug("Shutting down the Camunda client's HTTP client")
-        try await httpClientPool.shutdown()
+        guard first, let ownTransport else { return }
+        logger.debug("Shutting down the Camunda client's HTTP transport")
+        await ownTransport.shutdown()
     }
 
     /// The adaptive backpressure state: permits, calls in flight and waiting, signals.
@@ -218,6 +217,9 @@ public final class CamundaClient: CamundaOperations, Sendable {
         }
         if ResponseClassification.isCancellation(error) {
             return CamundaError(operationID: operationID, kind: .cancelled, cause: error)
+        }
+        if let transportError = error as? HTTP1TransportError {
+            return CamundaError(operationID: operationID, kind: transportError.isTimeout ? .timeout : .transport, cause: error)
         }
         if let httpError = error as? HTTPClientError {
             if httpError == .cancelled { return CamundaError(operationID: operationID, kind: .cancelled, cause: error) }

@@ -1,4 +1,4 @@
-import AsyncHTTPClient
+import NIOPosix
 import Foundation
 import NIOCore
 import Synchronization
@@ -109,7 +109,7 @@ extension RequestBound {
         let deadline = ContinuousClock.now + duration
         let task = Task { try await body() }
         let timer = Timer(task)
-        let scheduled = HTTPClient.defaultEventLoopGroup.any().scheduleTask(in: TimeAmount(duration)) { timer.fire() }
+        let scheduled = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: TimeAmount(duration)) { timer.fire() }
         defer {
             scheduled.cancel()
             timer.end()

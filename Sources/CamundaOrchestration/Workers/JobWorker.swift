@@ -142,6 +142,9 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
         // runs there too; ``stop()`` interrupts its request or sleep. Only the drain bound cancels
         // this task, which cancels the handlers still running; their hand-backs are sent shielded
         // (see ``send(_:job:logger:_:)``).
+        // Handlers run on Swift's global executor, not on the transport's event loop: a handler that
+        // computes or blocks must not hold up the connections (and the timers that bound every
+        // request) of the whole client. BENCHMARKS.md gives the CPU this costs per job.
         let host = Task {
             await withDiscardingTaskGroup { group in
                 await self.pollLoop(resources: resources, group: &group)
