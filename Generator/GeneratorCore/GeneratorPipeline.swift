@@ -27,17 +27,7 @@ public enum GeneratorPipeline {
         let schemas = SchemaTranslator(document: document)
         let renderer = SwiftRenderer()
 
-        // Top-level names must be unique after Swift casing.
-        var owners: [String: String] = [:]
-        for component in document.schemas {
-            let name = SafeNames.typeName(component.name)
-            if let other = owners[name] {
-                throw Diagnostic(
-                    mark: component.schema.mark, context: component.name,
-                    message: "schema name collides with '\(other)' as Swift type '\(name)'")
-            }
-            owners[name] = component.name
-        }
+        let owners = try componentOwners(document)
 
         var byFile: [(file: String, declarations: [Declaration])] = []
         let grouping = ModelFileGrouping(document: document, schemas: schemas)
@@ -94,6 +84,21 @@ public enum GeneratorPipeline {
             files: files, schemaCount: document.schemas.count, inlineTypeCount: inlineNames.count,
             operationCount: operationDecls.count, specFiles: document.files.count,
             warnings: schemas.warnings + operations.warnings)
+    }
+
+    /// Component schemas by Swift type name; top-level names must be unique after Swift casing.
+    static func componentOwners(_ document: OpenAPIDocument) throws(Diagnostic) -> [String: String] {
+        var owners: [String: String] = [:]
+        for component in document.schemas {
+            let name = SafeNames.typeName(component.name)
+            if let other = owners[name] {
+                throw Diagnostic(
+                    mark: component.schema.mark, context: component.name,
+                    message: "schema name collides with '\(other)' as Swift type '\(name)'")
+            }
+            owners[name] = component.name
+        }
+        return owners
     }
 
     static func fileStem(_ file: String) -> String {

@@ -32,16 +32,7 @@ extension GeneratorPipeline {
     public static func declarations(_ document: OpenAPIDocument) throws(Diagnostic) -> GeneratedDeclarations {
         let schemas = SchemaTranslator(document: document)
 
-        var owners: [String: String] = [:]
-        for component in document.schemas {
-            let name = SafeNames.typeName(component.name)
-            if let other = owners[name] {
-                throw Diagnostic(
-                    mark: component.schema.mark, context: component.name,
-                    message: "schema name collides with '\(other)' as Swift type '\(name)'")
-            }
-            owners[name] = component.name
-        }
+        let owners = try componentOwners(document)
 
         var components: [Declaration] = []
         var typeAddedIn: [String: String] = [:]

@@ -471,12 +471,9 @@ public final class SchemaTranslator {
         var cases: [EnumCaseDecl] = []
         var used: Set<String> = ["undocumented", "allCases", "rawValue", "description"]
         for value in schema.enumValues ?? [] {
-            var swiftName = SafeNames.memberName(value)
-            if !used.insert(swiftName).inserted {
-                let base = swiftName
-                var index = 2
-                while !used.insert("\(base)\(index)").inserted { index += 1 }
-                swiftName = "\(base)\(index)"
+            let base = SafeNames.memberName(value)
+            let swiftName = Self.claim(base, in: &used)
+            if swiftName != base {
                 warn(schema.mark, name, "enum value '\(value)' collides with another case as '\(base)': named '\(swiftName)'")
             }
             cases.append(EnumCaseDecl(swiftName: swiftName, wireValue: value, deprecated: deprecatedMembers.contains(value)))
@@ -533,12 +530,9 @@ public final class SchemaTranslator {
         let lenient = componentName.map { Self.lenientSchemas.contains($0) } ?? false
         let discriminatorProps = componentName.flatMap { discriminatorBranches[$0] } ?? []
         for (wireName, propSchema) in flat.properties {
-            var swiftName = SafeNames.memberName(wireName)
-            if !usedNames.insert(swiftName).inserted {
-                let base = swiftName
-                var index = 2
-                while !usedNames.insert("\(base)\(index)").inserted { index += 1 }
-                swiftName = "\(base)\(index)"
+            let base = SafeNames.memberName(wireName)
+            let swiftName = Self.claim(base, in: &usedNames)
+            if swiftName != base {
                 warn(propSchema.mark, "\(name).\(wireName)", "property '\(wireName)' collides with another property as '\(base)': named '\(swiftName)'")
             }
             var resolved = try typeRef(for: propSchema, owner: name, property: wireName, nested: &nested)
@@ -579,6 +573,14 @@ public final class SchemaTranslator {
         }
     }
 
+    /// `name`, or `name2`, `name3`, ... when taken: the first free one, now taken.
+    static func claim(_ name: String, in used: inout Set<String>) -> String {
+        if used.insert(name).inserted { return name }
+        var index = 2
+        while !used.insert("\(name)\(index)").inserted { index += 1 }
+        return "\(name)\(index)"
+    }
+
     static func isAfterBaseline(_ version: String) -> Bool {
         let parts = version.split(separator: ".").compactMap { Int($0) }
         return parts.lexicographicallyPrecedes(baselineVersion) == false && parts != baselineVersion
@@ -611,12 +613,9 @@ public final class SchemaTranslator {
                 mapping = unionBranches(schema).compactMap { branch in branch.ref.map { ($0, $0) } }
             }
             for (tag, branch) in mapping {
-                var swiftName = SafeNames.memberName(tag)
-                if !used.insert(swiftName).inserted {
-                    let base = swiftName
-                    var index = 2
-                    while !used.insert("\(base)\(index)").inserted { index += 1 }
-                    swiftName = "\(base)\(index)"
+                let base = SafeNames.memberName(tag)
+                let swiftName = Self.claim(base, in: &used)
+                if swiftName != base {
                     warn(schema.mark, name, "discriminator value '\(tag)' collides as '\(base)': named '\(swiftName)'")
                 }
                 _ = try component(branch, at: schema.mark)
