@@ -28,26 +28,34 @@ for candidate in "${CAMUNDA_SHARED_OPENAPI:-}" "$here/../../shared/openapi" "/wo
   if [ -n "$candidate" ] && [ -d "$candidate/$version" ]; then shared="$candidate/$version"; break; fi
 done
 mkdir -p "$dest"
+# Files are gathered and checked in a staging folder, then moved in with the entry file last, so a
+# reader that waits for the entry file (tests running in parallel) never sees a partial spec.
+stage="$(mktemp -d "$dest/.fetch.XXXXXX")"
+work="$(mktemp -d)"
+trap 'rm -rf "$stage" "$work"' EXIT
 if [ -n "$shared" ]; then
-  cp "$shared"/*.yaml "$dest"/
-  [ -n "$(ls "$shared"/*.json 2>/dev/null)" ] && cp "$shared"/*.json "$dest"/ || true
+  cp "$shared"/*.yaml "$stage"/
+  [ -n "$(ls "$shared"/*.json 2>/dev/null)" ] && cp "$shared"/*.json "$stage"/ || true
   echo "fetch-spec: copied $version from $shared to $dest" >&2
 elif [ "$version" = camunda-2026-10-26-bundled ]; then
-  work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
   python3 -m pip download camunda-orchestration-sdk==10.0.1 --no-deps --no-binary :all: -d "$work" -q >&2 \
     || { echo "fetch-spec: cannot download camunda-orchestration-sdk 10.0.1 from the Python package index" >&2; exit 1; }
   tar -xzf "$work"/camunda_orchestration_sdk-10.0.1.tar.gz -C "$work" camunda_orchestration_sdk-10.0.1/generated/bundled_spec.yaml
-  cp "$work"/camunda_orchestration_sdk-10.0.1/generated/bundled_spec.yaml "$dest/$entry"
+  cp "$work"/camunda_orchestration_sdk-10.0.1/generated/bundled_spec.yaml "$stage/$entry"
   echo "fetch-spec: extracted $entry from camunda-orchestration-sdk 10.0.1 (PyPI) to $dest" >&2
 else
   base="https://raw.githubusercontent.com/camunda/orchestration-cluster-api-python/$ref/external-spec/upstream/zeebe/gateway-protocol/src/main/proto/v2"
   while read -r file; do
     [ -n "$file" ] || continue
-    curl -fsSL "$base/$file" -o "$dest/$file"
+    curl -fsSL "$base/$file" -o "$stage/$file"
   done < "$here/files-${version#camunda-}.txt"
   echo "fetch-spec: downloaded $version at $ref to $dest" >&2
 fi
 if [ -n "$sums" ]; then
-  (cd "$dest" && sha256sum -c --quiet "$here/SHA256SUMS-$sums") || { echo "fetch-spec: checksum mismatch in $dest" >&2; exit 1; }
+  (cd "$stage" && sha256sum -c --quiet "$here/SHA256SUMS-$sums") || { echo "fetch-spec: checksum mismatch in $dest" >&2; exit 1; }
 fi
+for file in "$stage"/*; do
+  [ "$(basename "$file")" = "$entry" ] || mv -f "$file" "$dest/"
+done
+mv -f "$stage/$entry" "$dest/$entry"
 echo "$dest/$entry"

@@ -123,6 +123,26 @@ import Testing
 
     // MARK: Single requests
 
+    /// Whether `condition` holds within `limit` (checked every 10 ms).
+    static func within(_ limit: Duration, _ condition: () -> Bool) async -> Bool {
+        let end = ContinuousClock.now + limit
+        while ContinuousClock.now < end {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return condition()
+    }
+
+    /// `call`, tried up to 5 times while it times out: on a loaded machine (CI building beside the
+    /// tests) an exchange outside the fault can exceed a bound of a second or two; the point of these
+    /// tests is the request inside the fault, and that the client works again after it.
+    static func succeeding<T>(_ call: () async throws -> T) async throws -> T {
+        for _ in 1..<5 {
+            do { return try await call() } catch let error as CamundaError where error.kind == .timeout { continue }
+        }
+        return try await call()
+    }
+
     /// A server that accepts connections and never answers: every kind of request ends at its bound
     /// as a timeout, and once the server answers again a fresh connection is used.
     @Test func aServerThatNeverAnswersTimesOutEveryRequestAtItsBound() async throws {
@@ -151,12 +171,14 @@ import Testing
         }
         #expect(ack.kind == .timeout)
         #expect(ack.description.contains("400 ms (acknowledgement)"))
-        #expect(proxy.statistics.accepted == 3)  // each timeout closed its connection and replaced the pool
+        // Each timeout closed its connection, so each request opened a new one (the proxy counts an
+        // accepted connection on its own event loop: wait for its bookkeeping).
+        #expect(await Self.within(.seconds(5)) { proxy.statistics.accepted == 3 })
 
         proxy.heal()
         let topology = try await client.getTopology()
         #expect(topology.clusterSize >= 1)
-        #expect(proxy.statistics.accepted == 4)  // on a fresh connection
+        #expect(await Self.within(.seconds(5)) { proxy.statistics.accepted == 4 })  // on a fresh connection
         try await client.shutdown()
         try await proxy.shutdown()
         try await gateway.shutdown()
@@ -172,7 +194,7 @@ import Testing
             environment: [:])
         configuration.http.requestTimeout = .milliseconds(1_500)
         let client = try CamundaClient(configuration, logger: quietLogger)
-        _ = try await client.getTopology()  // a pooled connection, then the fault
+        _ = try await Self.succeeding { try await client.getTopology() }  // a pooled connection, then the fault
         proxy.setMode(mode)
         let started = ContinuousClock.now
         let error = try await #require(throws: CamundaError.self) { try await client.getTopology() }
@@ -180,7 +202,7 @@ import Testing
         #expect(ContinuousClock.now - started >= .milliseconds(1_400))
         #expect(proxy.statistics.bytesToClients > 0)  // some of the response did arrive
         proxy.heal()
-        _ = try await client.getTopology()
+        _ = try await Self.succeeding { try await client.getTopology() }
         try await client.shutdown()
         try await proxy.shutdown()
         try await gateway.shutdown()

@@ -44,8 +44,11 @@ public enum SpecLocator {
     /// The spec of `version`, fetched with `openapi/fetch-spec.sh` if needed; `nil` when it cannot be had
     /// (then ``failure(_:projectRoot:)`` says why).
     public static func locate(_ version: Version = .current, projectRoot: URL) -> SpecLocation? {
+        // Under the fetch lock: a test never looks while another one's fetch is writing the files.
+        fetchLock.lock()
+        defer { fetchLock.unlock() }
         if let found = existing(version, projectRoot: projectRoot) { return found }
-        _ = fetch(version, projectRoot: projectRoot)
+        _ = fetchLocked(version, projectRoot: projectRoot)
         return existing(version, projectRoot: projectRoot)
     }
 
@@ -76,6 +79,10 @@ public enum SpecLocator {
     static func fetch(_ version: Version, projectRoot: URL) -> String {
         fetchLock.lock()
         defer { fetchLock.unlock() }
+        return fetchLocked(version, projectRoot: projectRoot)
+    }
+
+    private static func fetchLocked(_ version: Version, projectRoot: URL) -> String {
         if let known = fetched[version] { return known }
         let script = projectRoot.appendingPathComponent("openapi/fetch-spec.sh")
         var output = "openapi/fetch-spec.sh not found"
