@@ -260,7 +260,14 @@ extension CamundaClient {
         let deadline = ContinuousClock.now + request.bound.duration
         do {
             return try await RequestBound.$deadline.withValue(deadline) {
-                try await request.bound.enforce { try await self.exchangeUnbounded(request, authorization: authorization, deadline: deadline) }
+                // The SDK's own transport ends the exchange at the deadline itself (closing its
+                // connection); only a transport of the user's needs the runtime's timer and task.
+                if case .direct = exchangeMode {
+                    return try await self.exchangeUnbounded(request, authorization: authorization, deadline: deadline)
+                }
+                return try await request.bound.enforce {
+                    try await self.exchangeUnbounded(request, authorization: authorization, deadline: deadline)
+                }
             }
         } catch let error as RequestTimedOut {
             ownTransport?.closeIdleConnections()
