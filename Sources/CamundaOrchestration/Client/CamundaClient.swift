@@ -30,8 +30,10 @@ public final class CamundaClient: CamundaOperations, Sendable {
     /// The job workers created on this client, run by `runWorkers()`.
     package let workers = JobWorkerRegistry()
 
-    /// How requests reach the server (see `CamundaClient+Sending.swift`).
-    let exchangeMode: Exchange
+    /// How requests reach the server (see `RequestExchange.swift`).
+    let exchanger: any RequestExchange
+    /// The exchanger when it is the SDK's own transport used directly.
+    let directExchange: DirectExchange?
     let authorizer: Authorizer
     let backpressureController: BackpressureController
     let hooks: RuntimeHooks
@@ -119,9 +121,14 @@ public final class CamundaClient: CamundaOperations, Sendable {
         }
         self.ownTransport = ownTransport
         if let ownTransport, middlewares.isEmpty {
-            self.exchangeMode = .direct(try DirectExchange(transport: ownTransport, configuration: configuration))
+            let direct = try DirectExchange(transport: ownTransport, configuration: configuration)
+            self.directExchange = direct
+            self.exchanger = direct
         } else {
-            self.exchangeMode = .chain(middlewares: middlewares, transport: resolvedTransport)
+            self.directExchange = nil
+            self.exchanger = MiddlewareExchange(
+                middlewares: middlewares, transport: resolvedTransport, apiURL: configuration.restAddress,
+                rootURL: configuration.rootAddress)
         }
 
         self.backpressureController = BackpressureController(

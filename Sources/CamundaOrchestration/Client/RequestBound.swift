@@ -97,19 +97,24 @@ extension RequestBound {
         func end() { state.withLock { $0.task = nil } }
     }
 
-    /// Runs `body`, cancelling it and throwing ``RequestTimedOut`` when it has not finished within the bound.
+    /// Runs `body` until `deadline`: cancels it and throws ``RequestTimedOut`` when it has not finished
+    /// by then. ``deadline`` is set for `body`, so a transport that honours it can end the request itself.
     ///
     /// The cancellation reaches the transport, which abandons the request and closes its connection
-    /// (AsyncHTTPClient closes an HTTP/1.1 connection whose request is cancelled after it was sent).
-    /// `body` runs in a task of its own that an event-loop timer cancels (a task group with a
-    /// sleeping child costs about twice as much per request); the timer is cancelled, and freed, as
-    /// soon as the request ends.
-    func enforce<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    /// (AsyncHTTPClient and the SDK's transport close an HTTP/1.1 connection whose request is cancelled
+    /// after it was sent). `body` runs in a task of its own that an event-loop timer cancels (a task
+    /// group with a sleeping child costs about twice as much per request); the timer is cancelled, and
+    /// freed, as soon as the request ends. (The SDK's own transport, used directly, needs none of this:
+    /// it ends a request at its deadline on the connection's event loop.)
+    func enforce<T: Sendable>(
+        until deadline: ContinuousClock.Instant, _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
         let bound = self
-        let deadline = ContinuousClock.now + duration
-        let task = Task { try await body() }
+        // Unstructured on purpose: the timer must be able to cancel `body` alone, not the caller's task.
+        let task = Task { try await RequestBound.$deadline.withValue(deadline) { try await body() } }
         let timer = Timer(task)
-        let scheduled = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: TimeAmount(duration)) { timer.fire() }
+        let remaining = max(deadline - ContinuousClock.now, .zero)
+        let scheduled = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: TimeAmount(remaining)) { timer.fire() }
         defer {
             scheduled.cancel()
             timer.end()
@@ -121,7 +126,7 @@ extension RequestBound {
                 task.cancel()
             }
         } catch where !(error is CamundaError) && (timer.fired || ContinuousClock.now >= deadline) {
-            // Cancelled by the timer, or the transport gave up at the same deadline (AsyncHTTPClient's own).
+            // Cancelled by the timer, or the transport gave up at the same deadline.
             throw RequestTimedOut(bound: bound)
         }
     }
