@@ -3,8 +3,9 @@ import Foundation
 /// A request body as the generated client methods hand it to ``CamundaOperations/prepare(_:body:)``
 /// before encoding it: the typed value, with the changes the runtime may make to it.
 ///
-/// The generator conforms every JSON request body type of the spec (and `Optional` of one, for
-/// operations whose body is optional; and ``FormTenant`` for a multipart `tenantId` field). Each
+/// The generator conforms every struct and union JSON request body type of the spec; this file
+/// conforms `Optional` of one (for operations whose body is optional), ``JSONValue``, free-form maps
+/// and arrays, and ``FormTenant`` (for a multipart `tenantId` field). Each
 /// requirement is a no-op unless the type has the property it names; the generator emits an
 /// implementation only where the schema has it. The runtime calls them only where the operation's
 /// ``OperationTraits`` say so.
@@ -46,7 +47,7 @@ extension Optional: OperationBody where Wrapped: OperationBody {
         }
         self?.applyLeaseToken(token)
     }
-    public static func leaseTokenOnly(_ token: String) -> Self? { .some(Wrapped.leaseTokenOnly(token)) }
+    public static func leaseTokenOnly(_ token: String) -> Self? { Wrapped.leaseTokenOnly(token).map { .some($0) } }
 }
 
 /// A free-form JSON body: its `tenantId`, `tenantIds` or `jobLeaseToken` member when it is an

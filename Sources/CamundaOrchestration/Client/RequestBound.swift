@@ -7,9 +7,9 @@ import Synchronization
 /// abandoned as a timeout (see ``CamundaConfiguration/HTTP``).
 ///
 /// The runtime computes it per request from the operation (and, for a job activation, the
-/// `requestTimeout` of its body, which the generated method records on the request) and hands it down to the exchange as a deadline, so whatever
-/// transport sends the request can honour it; the runtime enforces it as well, by cancelling the
-/// exchange when the deadline passes.
+/// `requestTimeout` of its body, which the generated method records on the request) and hands it
+/// down to the exchange as a deadline, so whatever transport sends the request can honour it; the
+/// runtime enforces it as well, by cancelling the exchange when the deadline passes.
 package struct RequestBound: Sendable, Hashable, CustomStringConvertible {
     /// What kind of request the bound is for.
     package enum Kind: String, Sendable, Hashable {
