@@ -82,6 +82,65 @@ import Testing
         }
     }
 
+    /// The typed hooks the runtime uses instead of re-parsing encoded bodies: every body of an
+    /// operation with a tenant trait implements the matching tenant hook, every acknowledgement body
+    /// the lease hook (the optional ones `leaseTokenOnly` too), the long poll records its hold time
+    /// and the job operations their job key.
+    @Test func requestBodyHooksFollowTheTraits() async throws {
+        try await offCooperativePool {
+            let spec = try Self.spec(.current)
+            let declarations = try GeneratorPipeline.declarations(reader: DiskFileReader(root: spec.folder), entry: spec.entry)
+            let operations = declarations.operations
+            // Struct and union types conform in the generated file; aliases of maps, arrays and `JSONValue` in Support.
+            let declared = Set((declarations.components + declarations.inline).compactMap { declaration -> String? in
+                switch declaration {
+                case .structure(let s): s.name
+                case .union(let u): u.name
+                default: nil
+                }
+            })
+            let output = try Self.generate(.current)
+            let bodies = try #require(output.files["OperationBodies.swift"])
+            // The extension of each conformer, by type name.
+            var extensions: [String: String] = [:]
+            for chunk in bodies.components(separatedBy: "\nextension ").dropFirst() {
+                extensions[String(chunk.prefix { $0 != ":" })] = chunk
+            }
+            func body(_ op: OperationDecl) -> (type: String, optional: Bool)? {
+                guard let p = op.parameters.first(where: { $0.role == .jsonBody }), case .named(let name) = p.type else { return nil }
+                return (name, p.optional)
+            }
+            var checked = 0
+            for op in operations {
+                if op.traits.contains("defaultsTenant"), let body = body(op) {
+                    #expect(extensions[body.type]?.contains("func applyDefaultTenant(") == true, "\(op.operationID)")
+                    checked += 1
+                }
+                if op.traits.contains("defaultsTenants"), let body = body(op) {
+                    #expect(extensions[body.type]?.contains("func applyDefaultTenants(") == true, "\(op.operationID)")
+                    checked += 1
+                }
+                if op.traits.contains("leaseFenced"), let body = body(op) {
+                    #expect(extensions[body.type]?.contains("func applyLeaseToken(") == true, "\(op.operationID)")
+                    if body.optional { #expect(extensions[body.type]?.contains("func leaseTokenOnly(") == true, "\(op.operationID)") }
+                    checked += 1
+                }
+                if let body = body(op), declared.contains(body.type) {
+                    #expect(extensions[body.type] != nil, "\(op.operationID): \(body.type) is no OperationBody")
+                }
+                if op.parameters.contains(where: { $0.role == .path(wireName: "jobKey") }) {
+                    #expect(op.jobKeyParameter == "jobKey", "\(op.operationID)")
+                }
+            }
+            #expect(checked >= 14)  // 7 tenant, 1 tenants, 6 lease-fenced operations in the 2026-10-26 spec
+            let jobs = try #require(output.files["Operations+Job.swift"])
+            #expect(jobs.contains("request.serverHoldMilliseconds = body.requestTimeout"))
+            #expect(jobs.contains("traits: [.acknowledgement, .leaseFenced], jobKey: jobKey.rawValue)"))
+            let resources = try #require(output.files["Operations+Resource.swift"])
+            #expect(resources.contains("var tenantField = FormTenant(tenantId: tenantId?.rawValue)"))
+        }
+    }
+
     @Test func olderSpecsGenerateWithZeroDiagnostics() async throws {
         try await offCooperativePool {
             let older = try Self.generate(.older)

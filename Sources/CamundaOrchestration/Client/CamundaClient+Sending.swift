@@ -58,7 +58,7 @@ struct PreparedRequest: Sendable {
         }
         self.headers = headers
         body = request.bodyData
-        bound = RequestBound.of(traits: request.traits, body: body, http: http)
+        bound = RequestBound.of(request, http: http)
     }
 
     /// `name=value` pairs joined by `&`, everything but RFC 3986 unreserved characters percent-encoded

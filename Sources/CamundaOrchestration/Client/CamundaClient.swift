@@ -187,12 +187,15 @@ public final class CamundaClient: CamundaOperations, Sendable {
 
     /// Sends one request (with retries, backpressure and authentication) and collects the response.
     ///
+    /// The request is sent as it is: the default tenant is filled in by ``prepare(_:body:)``, which
+    /// the generated methods call on the typed body before encoding it, so a request you build by
+    /// hand gets no default tenant.
+    ///
     /// - Throws: `CamundaError` of kind `.transport`, `.timeout` or `.cancelled` when no response arrives;
     ///   statuses are returned, not thrown.
     public func send(_ request: OperationRequest) async throws -> OperationResponse {
         do {
             try Task.checkCancellation()
-            let request = configuration.tenantID.map { DefaultTenant.apply($0, to: request) } ?? request
             let prepared = try PreparedRequest(request, userAgent: Self.userAgent, http: configuration.http)
             logger.trace(
                 "Sending Camunda request",
