@@ -229,9 +229,10 @@ struct ClientGatewayTests {
         let gateway = try await EmbeddedGateway.start()
         var configuration = try CamundaConfiguration(
             ["CAMUNDA_REST_ADDRESS": gateway.restAddress.absoluteString], environment: [:])
-        configuration.http.requestTimeout = .milliseconds(300)
+        // A bound well above a loaded machine's latency, a delay well above the bound.
+        configuration.http.requestTimeout = .milliseconds(1_000)
         let client = try CamundaClient(configuration)
-        gateway.inject(Fault(.getTopology, .delay(milliseconds: 1_500), limit: 1))
+        gateway.inject(Fault(.getTopology, .delay(milliseconds: 5_000), limit: 1))
         let topology = try await client.getTopology()
         #expect(topology.clusterSize >= 1)
         // The first attempt was cut at its bound and retried: had the client waited for the delayed
@@ -240,7 +241,7 @@ struct ClientGatewayTests {
         #expect(gateway.requests().filter { $0.operationID == "getTopology" }.count == 2)
         configuration.retry.maxAttempts = 1
         let single = try CamundaClient(configuration)
-        gateway.inject(Fault(.getTopology, .delay(milliseconds: 1_500), limit: 1))
+        gateway.inject(Fault(.getTopology, .delay(milliseconds: 5_000), limit: 1))
         let error = try await #require(throws: CamundaError.self) { try await single.getTopology() }
         #expect(error.kind == .timeout)
         try await single.shutdown()

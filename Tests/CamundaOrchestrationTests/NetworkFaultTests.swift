@@ -69,12 +69,13 @@ import Testing
             "activateJobs": [.longPoll, .defaultsTenants], "completeJob": [.acknowledgement, .leaseFenced],
             "failJob": [.acknowledgement, .leaseFenced], "throwJobError": [.acknowledgement, .leaseFenced], "getTopology": [],
         ]
-        func bound(_ operationID: String, _ body: String? = nil) -> RequestBound {
-            RequestBound.of(traits: traits[operationID]!, body: body.map { Data($0.utf8) }, http: http)
+        // The hold time is what the generated `activateJobs` records from its body's `requestTimeout`.
+        func bound(_ operationID: String, hold: Int64? = nil) -> RequestBound {
+            RequestBound.of(traits: traits[operationID]!, serverHoldMilliseconds: hold, http: http)
         }
-        #expect(bound("activateJobs", #"{"type":"a","requestTimeout":1500}"#) == RequestBound(kind: .longPoll, duration: .milliseconds(3_500)))
-        #expect(bound("activateJobs", #"{"type":"a","requestTimeout":0}"#).duration == .seconds(22))
-        #expect(bound("completeJob", "{}") == RequestBound(kind: .acknowledgement, duration: .seconds(7)))
+        #expect(bound("activateJobs", hold: 1500) == RequestBound(kind: .longPoll, duration: .milliseconds(3_500)))
+        #expect(bound("activateJobs", hold: 0).duration == .seconds(22))
+        #expect(bound("completeJob") == RequestBound(kind: .acknowledgement, duration: .seconds(7)))
         #expect(bound("failJob").kind == .acknowledgement)
         #expect(bound("throwJobError").kind == .acknowledgement)
         #expect(bound("getTopology") == RequestBound(kind: .ordinary, duration: .seconds(9)))
@@ -176,9 +177,10 @@ import Testing
         #expect(await Self.within(.seconds(5)) { proxy.statistics.accepted == 3 })
 
         proxy.heal()
-        let topology = try await client.getTopology()
+        let topology = try await Self.succeeding { try await client.getTopology() }
         #expect(topology.clusterSize >= 1)
-        #expect(await Self.within(.seconds(5)) { proxy.statistics.accepted == 4 })  // on a fresh connection
+        // On a fresh connection (more than one if a loaded machine made a healed attempt time out too).
+        #expect(await Self.within(.seconds(5)) { proxy.statistics.accepted >= 4 })
         try await client.shutdown()
         try await proxy.shutdown()
         try await gateway.shutdown()

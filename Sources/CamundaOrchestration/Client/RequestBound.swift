@@ -57,23 +57,6 @@ package struct RequestBound: Sendable, Hashable, CustomStringConvertible {
         return RequestBound(kind: .ordinary, duration: http.requestTimeout)
     }
 
-    /// The bound of an operation whose hold time is known only from its encoded JSON `body` (its
-    /// `requestTimeout` member, a number or a numeric string). Parses the body: the send path does not
-    /// use it (it has the hold time from the typed body, see ``of(_:http:)``).
-    package static func of(traits: OperationTraits, body: Data?, http: CamundaConfiguration.HTTP) -> RequestBound {
-        of(traits: traits, serverHoldMilliseconds: traits.contains(.longPoll) ? requestTimeout(in: body) : nil, http: http)
-    }
-
-    /// The `requestTimeout` member of a JSON object body, in milliseconds (a number or a numeric string).
-    static func requestTimeout(in body: Data?) -> Int64? {
-        guard let body, let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else { return nil }
-        switch object["requestTimeout"] {
-        case let number as NSNumber: return number.int64Value
-        case let text as String: return Int64(text)
-        default: return nil
-        }
-    }
-
     /// `"8 s (long poll)"`.
     package var description: String {
         let milliseconds = duration.camundaMilliseconds
