@@ -179,3 +179,68 @@ final class ObservedActivation: CamundaOperations {
         }
     }
 }
+
+/// One back-off model and one transient classifier for the client and the worker.
+@Suite("Back-off and failure classification")
+struct BackoffAndClassificationTests {
+    @Test func everyBackOffOfTheRuntimeIsABackoffValue() {
+        // HTTP retries: full jitter, the documented table of RetryBackoff.
+        let retries = Backoff.retries(CamundaConfiguration.RetryPolicy())
+        #expect(retries.delay(attempt: 5, random: 1) == .milliseconds(1600))
+        #expect(retries.delay(attempt: 5, random: 0) == .zero)
+        #expect(retries.delay(attempt: 3, random: 0.5) == RetryBackoff.delay(attempt: 3, baseDelay: .milliseconds(100), maxDelay: .seconds(2), jitter: 0.5))
+        // OAuth token failures: no jitter.
+        #expect(Backoff.tokenFailure.delay(attempt: 1, random: 0) == .milliseconds(500))
+        #expect(Backoff.tokenFailure.delay(attempt: 20, random: 0) == .seconds(30))
+        // The worker: ±20 %, capped again.
+        #expect(Backoff.activation.delay(attempt: 3, random: 0) == .milliseconds(3200))
+        #expect(Backoff.activation.delay(attempt: 3, random: 1) == .milliseconds(4800))
+        #expect(Backoff.activationAfterConnectionFailure.delay(attempt: 9, random: 1) == .seconds(10))
+        #expect(Backoff.acknowledgement.delay(attempt: 2, random: 0.5) == .milliseconds(400))
+    }
+
+    @Test func responsesAndErrorsAreClassifiedOnce() {
+        func response(_ status: Int, _ body: String = "") -> OperationResponse {
+            OperationResponse(status: status, headers: [:], body: Data(body.utf8))
+        }
+        #expect(FailureClass.of(response(200)) == .success)
+        #expect(FailureClass.of(response(429)).isBackpressure)
+        #expect(FailureClass.of(response(503)).isBackpressure)
+        #expect(FailureClass.of(response(500, #"{"title":"RESOURCE_EXHAUSTED"}"#)).isBackpressure)
+        #expect(FailureClass.of(response(500)) == .serverError)
+        #expect(FailureClass.of(response(502)).isTransient && !FailureClass.of(response(502)).isBackpressure)
+        #expect(FailureClass.of(response(408)).isTransient)
+        #expect(!FailureClass.of(response(501)).isTransient)
+        #expect(!FailureClass.of(response(404)).isTransient)
+
+        let timeout = CamundaError(operationID: "completeJob", kind: .timeout)
+        #expect(FailureClass.of(timeout).isTimeout && FailureClass.of(timeout).isConnectionFailure)
+        let refused = CamundaError(operationID: "activateJobs", kind: .transport)
+        #expect(FailureClass.of(refused) == .connectionFailure)
+        let tooLarge = CamundaError(operationID: "activateJobs", kind: .transport, status: 200)
+        #expect(!FailureClass.of(tooLarge).isTransient)
+        let overloaded = CamundaError(operationID: "completeJob", kind: .http, status: 500, body: "RESOURCE_EXHAUSTED")
+        #expect(FailureClass.of(overloaded).isBackpressure)
+        #expect(FailureClass.of(CamundaError(operationID: "x", kind: .http, status: 409)) == .permanent)
+        #expect(FailureClass.of(CamundaError(operationID: "x", kind: .cancelled)) == .cancelled)
+        #expect(FailureClass.of(CancellationError()) == .cancelled)
+        #expect(FailureClass.of(RequestTimedOut(bound: RequestBound(kind: .ordinary, duration: .seconds(1)))) == .timeout)
+        struct Reset: Error {}
+        #expect(FailureClass.of(Reset()) == .connectionFailure)
+        // The client wraps errors by the same rule.
+        #expect(CamundaClient.wrap(Reset(), operationID: "x").kind == .transport)
+        #expect(CamundaClient.wrap(CancellationError(), operationID: "x").kind == .cancelled)
+    }
+
+    /// The runtime's clock maps another clock's readings onto continuous instants and sleeps on it.
+    @Test func theRuntimeClockReadsAndSleepsOnTheInjectedClock() async throws {
+        let time = ManualTime()
+        let sleeps = SleepLog()
+        let clock = RuntimeClock(TestClock(time: time) { try await sleeps.sleep($0) })
+        let before = clock.now
+        time.advance(by: .seconds(90))
+        #expect(clock.now - before == .seconds(90))
+        try await clock.sleep(for: .seconds(7))
+        #expect(sleeps.sleeps == [.seconds(7)])
+    }
+}
