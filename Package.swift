@@ -153,7 +153,7 @@ let package = Package(
         .testTarget(
             name: "ExamplesTests",
             dependencies: [
-                "OperationExamples", "ExampleSupport", "CamundaOrchestration", "CamundaTesting", "GeneratorCore",
+                "OperationExamples", "ExampleSupport", "CamundaOrchestration", "CamundaTesting", "GeneratorCore", "FuzzSupport",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
             ]

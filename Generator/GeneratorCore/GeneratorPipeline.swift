@@ -55,7 +55,19 @@ public enum GeneratorPipeline {
                 mark: SourceMark(file: "", line: 0, column: 0), context: name,
                 message: "generated type name '\(name)' collides with a component schema")
         }
+        // The typed hooks of the request bodies, and the long polls' hold property.
+        var declarationsByName: [String: Declaration] = [:]
+        for declaration in byFile.flatMap(\.declarations) + schemas.synthesized.values + operations.inlineDeclarations {
+            declarationsByName[declaration.name] = declaration
+        }
+        for index in operationDecls.indices where operationDecls[index].traits.contains("longPoll") {
+            guard let body = operationDecls[index].parameters.first(where: { $0.role == .jsonBody }) else { continue }
+            operationDecls[index].serverHold = OperationBodyDecl.serverHold(of: body.type, declarations: declarationsByName)
+        }
+        let bodies = OperationBodyDecl.collect(operations: operationDecls, declarations: declarationsByName)
+
         var files: [String: String] = [:]
+        files["OperationBodies.swift"] = renderer.renderOperationBodies(bodies)
         for (file, declarations) in byFile {
             files["Models+\(fileStem(file)).swift"] = renderer.renderModels(declarations)
         }

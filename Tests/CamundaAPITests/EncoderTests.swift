@@ -61,19 +61,21 @@ import Testing
     }
 
     /// Every component-level `example` of the spec, decoded as its generated type.
-    @Test func specExamples() throws {
-        let root = SpecLocator.projectRoot(from: #filePath)
-        let spec = try SpecLocator.required(.current, projectRoot: root)
-        let builder = ModelBuilder(loader: SpecLoader(reader: DiskFileReader(root: spec.folder)))
-        _ = try builder.build(entry: spec.entry)
-        var compared = 0
-        for (schema, example) in builder.examples() {
-            let type = try #require(CamundaSpecCatalog.schemaType(named: schema))
-            guard let value = try? CamundaJSON.decode(type, from: Data(example.jsonText.utf8)) else { continue }
-            try Self.expectSame(value)
-            compared += 1
+    @Test func specExamples() async throws {
+        try await offCooperativePool {
+            let root = SpecLocator.projectRoot(from: #filePath)
+            let spec = try SpecLocator.required(.current, projectRoot: root)
+            let builder = ModelBuilder(loader: SpecLoader(reader: DiskFileReader(root: spec.folder)))
+            _ = try builder.build(entry: spec.entry)
+            var compared = 0
+            for (schema, example) in builder.examples() {
+                let type = try #require(CamundaSpecCatalog.schemaType(named: schema))
+                guard let value = try? CamundaJSON.decode(type, from: Data(example.jsonText.utf8)) else { continue }
+                try Self.expectSame(value)
+                compared += 1
+            }
+            #expect(compared > 10)
         }
-        #expect(compared > 10)
     }
 
     @Test func largeResponses() throws {
@@ -139,12 +141,14 @@ import Testing
         }
     }
 
-    @Test func randomJSONValues() throws {
-        var rng = SplitMix64(seed: 0xE4C0DE)
-        for _ in 0..<fuzzIterations(default: 3000) {
-            let value = Self.randomJSON(&rng)
-            try Self.expectSame(value)
-            if case .object(let members) = value { try Self.expectSame(JobCompletionRequest(variables: members)) }
+    @Test func randomJSONValues() async throws {
+        try await offCooperativePool {
+            var rng = SplitMix64(seed: 0xE4C0DE)
+            for _ in 0..<fuzzIterations(default: 3000) {
+                let value = Self.randomJSON(&rng)
+                try Self.expectSame(value)
+                if case .object(let members) = value { try Self.expectSame(JobCompletionRequest(variables: members)) }
+            }
         }
     }
 

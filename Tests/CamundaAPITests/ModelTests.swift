@@ -1,5 +1,6 @@
 import CamundaAPI
 import Foundation
+import FuzzSupport
 import GeneratorCore
 import Testing
 
@@ -178,23 +179,25 @@ let activatedJobJSON = """
 
 @Suite struct SpecExamples {
     /// Every component-level `example` of the spec decodes as its generated type and re-encodes unchanged.
-    @Test func componentExamplesRoundTrip() throws {
-        let root = SpecLocator.projectRoot(from: #filePath)
-        let spec = try SpecLocator.required(.current, projectRoot: root)
-        let builder = ModelBuilder(loader: SpecLoader(reader: DiskFileReader(root: spec.folder)))
-        _ = try builder.build(entry: spec.entry)
-        let examples = builder.examples()
-        #expect(examples.count > 10)
-        for (schema, example) in examples {
-            let type = try #require(CamundaSpecCatalog.schemaType(named: schema))
-            let json = example.jsonText
-            do {
-                let value = try CamundaJSON.decode(type, from: Data(json.utf8))
-                let encoded = withoutNullMembers(try CamundaJSON.decode(JSONValue.self, from: CamundaJSON.encode(value)))
-                let original = withoutNullMembers(try CamundaJSON.decode(JSONValue.self, from: Data(json.utf8)))
-                #expect(encoded == original, "\(schema): \(json)")
-            } catch {
-                Issue.record("example of \(schema) does not decode: \(error)\n\(json)")
+    @Test func componentExamplesRoundTrip() async throws {
+        try await offCooperativePool {
+            let root = SpecLocator.projectRoot(from: #filePath)
+            let spec = try SpecLocator.required(.current, projectRoot: root)
+            let builder = ModelBuilder(loader: SpecLoader(reader: DiskFileReader(root: spec.folder)))
+            _ = try builder.build(entry: spec.entry)
+            let examples = builder.examples()
+            #expect(examples.count > 10)
+            for (schema, example) in examples {
+                let type = try #require(CamundaSpecCatalog.schemaType(named: schema))
+                let json = example.jsonText
+                do {
+                    let value = try CamundaJSON.decode(type, from: Data(json.utf8))
+                    let encoded = withoutNullMembers(try CamundaJSON.decode(JSONValue.self, from: CamundaJSON.encode(value)))
+                    let original = withoutNullMembers(try CamundaJSON.decode(JSONValue.self, from: Data(json.utf8)))
+                    #expect(encoded == original, "\(schema): \(json)")
+                } catch {
+                    Issue.record("example of \(schema) does not decode: \(error)\n\(json)")
+                }
             }
         }
     }

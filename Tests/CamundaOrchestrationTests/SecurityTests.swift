@@ -1,3 +1,4 @@
+@testable import CamundaOrchestration
 import CamundaTesting
 import Foundation
 import HTTPTypes
@@ -9,7 +10,6 @@ import NIOSSL
 import OpenAPIRuntime
 import Synchronization
 import Testing
-@testable import CamundaOrchestration
 
 /// Security (issue 6, point 5): TLS verification is on by default, secrets never reach the logs or
 /// error descriptions, and credentials are never sent to another host on a redirect.
@@ -23,7 +23,7 @@ struct SecurityTests {
         var certificatePath: String { directory.appendingPathComponent("cert.pem").path }
         var keyPath: String { directory.appendingPathComponent("key.pem").path }
 
-        static func make() throws -> SelfSigned {
+        static func make() async throws -> SelfSigned {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("camunda-tls-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let result = SelfSigned(directory: directory)
@@ -37,7 +37,13 @@ struct SecurityTests {
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            process.waitUntilExit()
+            // Wait off Swift's cooperative pool (2 threads here): blocking it stalls every other test's tasks.
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                DispatchQueue.global().async {
+                    process.waitUntilExit()
+                    continuation.resume()
+                }
+            }
             guard process.terminationStatus == 0 else { throw SecurityTestError("openssl failed to make a certificate") }
             return result
         }
@@ -57,7 +63,7 @@ struct SecurityTests {
     }
 
     @Test func httpsWithAnUntrustedCertificateIsRefusedByDefault() async throws {
-        let certificate = try SelfSigned.make()
+        let certificate = try await SelfSigned.make()
         defer { certificate.remove() }
         let server = try await LoopbackHTTPServer.start(tls: certificate) { _ in .init(status: .noContent) }
         let client = try Self.tlsClient(["CAMUNDA_REST_ADDRESS": "https://127.0.0.1:\(server.port)/v2"])
@@ -73,7 +79,7 @@ struct SecurityTests {
 
     @Test(arguments: ["environment", "configuration"])
     func httpsWorksWhenTheUserSuppliesTheCA(source: String) async throws {
-        let certificate = try SelfSigned.make()
+        let certificate = try await SelfSigned.make()
         defer { certificate.remove() }
         let server = try await LoopbackHTTPServer.start(tls: certificate) { _ in .init(status: .noContent) }
         var values = ["CAMUNDA_REST_ADDRESS": "https://127.0.0.1:\(server.port)/v2"]
@@ -91,8 +97,8 @@ struct SecurityTests {
     }
 
     @Test func aCAThatDidNotSignTheServerCertificateIsRefused() async throws {
-        let certificate = try SelfSigned.make()
-        let other = try SelfSigned.make()
+        let certificate = try await SelfSigned.make()
+        let other = try await SelfSigned.make()
         defer {
             certificate.remove()
             other.remove()

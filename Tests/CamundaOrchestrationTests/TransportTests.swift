@@ -1,3 +1,4 @@
+@testable import CamundaOrchestration
 import CamundaTesting
 import Foundation
 import NIOCore
@@ -6,7 +7,6 @@ import NIOPosix
 import NIOSSL
 import Synchronization
 import Testing
-@testable import CamundaOrchestration
 
 /// The SDK's own HTTP/1.1 transport (issue 14) over loopback: keep-alive reuse, pool bounds,
 /// `Connection: close`, chunked and close-delimited bodies, the body limit, deadlines and
@@ -249,7 +249,7 @@ struct TransportTests {
         let client = try CamundaClient(
             configuration: ["CAMUNDA_REST_ADDRESS": gateway.restAddress.absoluteString], environment: [:], logger: quietLogger)
         for _ in 0..<10 { _ = try await client.getTopology() }
-        guard case .direct(let direct) = client.exchangeMode else {
+        guard let direct = client.directExchange else {
             Issue.record("the client does not use its own transport directly")
             return
         }
@@ -261,8 +261,8 @@ struct TransportTests {
     // MARK: TLS
 
     @Test func tlsVerifiesTheServerAndSendsAClientCertificateForMutualTLS() async throws {
-        let serverCertificate = try SecurityTests.SelfSigned.make()
-        let clientCertificate = try SecurityTests.SelfSigned.make()
+        let serverCertificate = try await SecurityTests.SelfSigned.make()
+        let clientCertificate = try await SecurityTests.SelfSigned.make()
         defer {
             serverCertificate.remove()
             clientCertificate.remove()
@@ -302,7 +302,7 @@ struct TransportTests {
 
     @Test func tlsChecksTheHostName() async throws {
         // The certificate names 127.0.0.1 and localhost, not 127.0.0.2.
-        let certificate = try SecurityTests.SelfSigned.make()
+        let certificate = try await SecurityTests.SelfSigned.make()
         defer { certificate.remove() }
         let serverTLS = TLSConfiguration.makeServerConfiguration(
             certificateChain: try NIOSSLCertificate.fromPEMFile(certificate.certificatePath).map { .certificate($0) },

@@ -34,42 +34,46 @@ import Testing
         }
     }
 
-    @Test func mutatedSpecsNeverCrash() throws {
-        let originals = try Self.originals()
-        #expect(Self.outcome(originals) == "ok")
-        var rng = SplitMix64(seed: 0x5EED)
-        var seen: [String: [String: String]] = [:]
-        for _ in 0..<fuzzIterations(default: 800) {
-            var files = originals
-            let file = Self.files.randomElement(using: &rng)!
-            let mutated = Mutator.mutate(Array(files[file]!.utf8), using: &rng)
-            files[file] = String(decoding: mutated, as: UTF8.self)
-            let result = Self.outcome(files)
-            if seen[result] == nil { seen[result] = [file: files[file]!] }
-        }
-        #expect(seen.count > 3, "the mutations reach several outcomes")
-        if ProcessInfo.processInfo.environment["CAMUNDA_FUZZ_SAVE"] == "1" {
-            let folder = Self.fixtures.appendingPathComponent("yaml-corpus")
-            for (number, (_, mutated)) in seen.sorted(by: { $0.key < $1.key }).prefix(60).enumerated() {
-                let (file, text) = mutated.first!
-                let name = "\(number)-" + file.replacingOccurrences(of: "/", with: "__")
-                try Data(text.utf8).write(to: folder.appendingPathComponent(name))
+    @Test func mutatedSpecsNeverCrash() async throws {
+        try await offCooperativePool {
+            let originals = try Self.originals()
+            #expect(Self.outcome(originals) == "ok")
+            var rng = SplitMix64(seed: 0x5EED)
+            var seen: [String: [String: String]] = [:]
+            for _ in 0..<fuzzIterations(default: 800) {
+                var files = originals
+                let file = Self.files.randomElement(using: &rng)!
+                let mutated = Mutator.mutate(Array(files[file]!.utf8), using: &rng)
+                files[file] = String(decoding: mutated, as: UTF8.self)
+                let result = Self.outcome(files)
+                if seen[result] == nil { seen[result] = [file: files[file]!] }
+            }
+            #expect(seen.count > 3, "the mutations reach several outcomes")
+            if ProcessInfo.processInfo.environment["CAMUNDA_FUZZ_SAVE"] == "1" {
+                let folder = Self.fixtures.appendingPathComponent("yaml-corpus")
+                for (number, (_, mutated)) in seen.sorted(by: { $0.key < $1.key }).prefix(60).enumerated() {
+                    let (file, text) = mutated.first!
+                    let name = "\(number)-" + file.replacingOccurrences(of: "/", with: "__")
+                    try Data(text.utf8).write(to: folder.appendingPathComponent(name))
+                }
             }
         }
     }
 
     /// A few mutations of the real spec, to cover its size and shapes.
-    @Test func mutatedRealSpecNeverCrashes() throws {
-        let folder = try SpecLocator.required(.previous, projectRoot: projectRoot).folder
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }
-        var files: [String: String] = [:]
-        for name in names { files[name] = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8) }
-        var rng = SplitMix64(seed: 42)
-        for _ in 0..<fuzzIterations(default: 12) / 4 + 3 {
-            var mutatedFiles = files
-            let file = ["jobs.yaml", "keys.yaml", "filters.yaml", "rest-api.yaml"].randomElement(using: &rng)!
-            mutatedFiles[file] = String(decoding: Mutator.mutate(Array(files[file]!.utf8), using: &rng), as: UTF8.self)
-            _ = Self.outcome(mutatedFiles.mapKeysForEntry())
+    @Test func mutatedRealSpecNeverCrashes() async throws {
+        try await offCooperativePool {
+            let folder = try SpecLocator.required(.previous, projectRoot: projectRoot).folder
+            let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }
+            var files: [String: String] = [:]
+            for name in names { files[name] = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8) }
+            var rng = SplitMix64(seed: 42)
+            for _ in 0..<fuzzIterations(default: 12) / 4 + 3 {
+                var mutatedFiles = files
+                let file = ["jobs.yaml", "keys.yaml", "filters.yaml", "rest-api.yaml"].randomElement(using: &rng)!
+                mutatedFiles[file] = String(decoding: Mutator.mutate(Array(files[file]!.utf8), using: &rng), as: UTF8.self)
+                _ = Self.outcome(mutatedFiles.mapKeysForEntry())
+            }
         }
     }
 

@@ -379,12 +379,15 @@ public struct SwiftRenderer {
         let tryAwait = blocking ? "try" : "try await"
         let suffix = blocking ? "Blocking" : ""
         let id = literal(op.operationID)
+        // The typed hook (`CamundaOperations.prepare`): the blocking variant calls its asynchronous operations'.
+        let prepare = blocking ? "asyncOperations.prepare" : "prepare"
         let mutable = op.parameters.contains { if case .path = $0.role { false } else { true } }
         w.line("\(mutable ? "var" : "let") request = OperationRequest(")
         w.indent += 1
         w.line("operationID: \(id), method: \(literal(op.httpMethod)), path: \"\(path(op))\",")
         let traits = op.traits.isEmpty ? "" : ", traits: [\(op.traits.map { "." + $0 }.joined(separator: ", "))]"
-        w.line("server: .\(op.fromRoot ? "root" : "api"), accept: \(literal(op.accept))\(traits))")
+        let jobKey = op.jobKeyParameter.map { ", jobKey: \(SafeNames.escaped($0)).rawValue" } ?? ""
+        w.line("server: .\(op.fromRoot ? "root" : "api"), accept: \(literal(op.accept))\(traits)\(jobKey))")
         w.indent -= 1
         var multipart = false
         for p in op.parameters {
@@ -399,6 +402,16 @@ public struct SwiftRenderer {
                 }
                 w.line(p.optional ? "if let \(name) { \(append) }" : append)
             case .jsonBody:
+                // The typed body goes through the hook before it is encoded (an optional one as an
+                // `Optional`, which a lease token may fill in).
+                w.line("var \(name) = \(name)")
+                w.line("\(prepare)(&request, body: &\(name))")
+                if let hold = op.serverHold {
+                    let access = "\(name)\(p.optional ? "?" : "").\(SafeNames.escaped(hold.property))"
+                    let optional = p.optional || hold.optional
+                    let value = hold.int64 ? access : optional ? "\(access).map(Int64.init)" : "Int64(\(access))"
+                    w.line("request.serverHoldMilliseconds = \(value)")
+                }
                 let set = "request.body = try OperationSupport.jsonBody(\(name), operationID: \(id))"
                 w.line(p.optional ? "if let \(name) { \(set) }" : set)
             case .multipartFile(let wire, let multiple):
@@ -407,6 +420,12 @@ public struct SwiftRenderer {
                     ? "for file in \(name) { form.append(name: \(literal(wire)), file: file) }"
                     : "form.append(name: \(literal(wire)), file: \(name))"
                 w.line(p.optional ? "if let \(name) { \(append) }" : append)
+            case .multipartField("tenantId", false) where p.optional && (p.type == .named("TenantId") || p.type == .named("String")):
+                // The form's tenant goes through the hook like a JSON body's `tenantId`.
+                if !multipart { w.line("var form = MultipartForm()"); multipart = true }
+                w.line("var tenantField = FormTenant(tenantId: \(name)\(p.type == .named("String") ? "" : "?.rawValue"))")
+                w.line("\(prepare)(&request, body: &tenantField)")
+                w.line("if let tenantId = tenantField.tenantId { form.append(name: \"tenantId\", text: tenantId) }")
             case .multipartField(let wire, let json):
                 if !multipart { w.line("var form = MultipartForm()"); multipart = true }
                 let append = json
@@ -460,6 +479,101 @@ public struct SwiftRenderer {
             let value = p.role == .jsonBody ? (body ?? SafeNames.escaped(p.swiftName)) : SafeNames.escaped(p.swiftName)
             return p.label == "_" ? value : "\(p.swiftName): \(value)"
         }.joined(separator: ", ")
+    }
+
+    /// The `OperationBody` conformances of the request body types (see `OperationBodyDecl`).
+    public func renderOperationBodies(_ bodies: [OperationBodyDecl]) -> String {
+        let w = Writer()
+        w.text = Self.banner + "import Foundation\n"
+        for body in bodies {
+            w.line()
+            switch body.kind {
+            case .structure(let tenant, let tenants, let lease, let leaseOnly):
+                if tenant == nil && tenants == nil && lease == nil {
+                    w.line("extension \(body.typeName): OperationBody {}")
+                    continue
+                }
+                w.block("extension \(body.typeName): OperationBody") {
+                    var first = true
+                    func separate() {
+                        if !first { w.line() }
+                        first = false
+                    }
+                    if let tenant {
+                        separate()
+                        let name = SafeNames.escaped(tenant.swiftName)
+                        w.line("/// Sets `tenantId` when it is not set.")
+                        w.block("public mutating func applyDefaultTenant(_ tenant: String)") {
+                            w.line("if \(name) == nil { \(name) = \(tenant.assignment == .typed ? "TenantId(rawValue: tenant)" : "tenant") }")
+                        }
+                    }
+                    if let tenants {
+                        separate()
+                        let name = SafeNames.escaped(tenants.swiftName)
+                        let value = "[\(tenants.assignment == .typed ? "TenantId(rawValue: tenant)" : "tenant")]"
+                        w.line("/// Sets `tenantIds` when it is not set or empty.")
+                        w.block("public mutating func applyDefaultTenants(_ tenant: String)") {
+                            w.line("if \(name)\(tenants.optional ? "?.isEmpty ?? true" : ".isEmpty") { \(name) = \(value) }")
+                        }
+                    }
+                    if let lease {
+                        separate()
+                        let name = SafeNames.escaped(lease.swiftName)
+                        w.line("/// Sets `\(lease.swiftName)`.")
+                        let token = lease.assignment == .typed ? "JobLeaseToken(rawValue: token)" : "token"
+                        w.block("public mutating func applyLeaseToken(_ token: String)") {
+                            w.line("\(name) = \(token)")
+                        }
+                        if leaseOnly {
+                            w.line()
+                            w.line("/// A body with only `\(lease.swiftName)` set.")
+                            w.block("public static func leaseTokenOnly(_ token: String) -> Self?") {
+                                let label = ["inout", "var", "let"].contains(lease.swiftName) ? "`\(lease.swiftName)`" : lease.swiftName
+                                w.line("Self(\(label): \(token))")
+                            }
+                        }
+                    }
+                }
+            case .union(let cases):
+                let hooks: [(String, String, String, KeyPath<OperationBodyDecl.UnionCase, Bool>)] = [
+                    ("applyDefaultTenant", "tenant", "String", \.tenant), ("applyDefaultTenants", "tenant", "String", \.tenants),
+                    ("applyLeaseToken", "token", "String", \.lease),
+                ]
+                let used = hooks.filter { hook in cases.contains { $0[keyPath: hook.3] } }
+                if used.isEmpty {
+                    w.line("extension \(body.typeName): OperationBody {}")
+                    continue
+                }
+                w.block("extension \(body.typeName): OperationBody") {
+                    for (index, hook) in used.enumerated() {
+                        if index > 0 { w.line() }
+                        w.line("/// Forwards to the payload.")
+                        w.block("public mutating func \(hook.0)(_ \(hook.1): \(hook.2))") {
+                            w.switchBlock("switch self") {
+                                for c in cases {
+                                    let name = SafeNames.escaped(c.swiftName)
+                                    if c[keyPath: hook.3] {
+                                        w.line("case .\(name)(var value):")
+                                        w.indent += 1
+                                        w.line("value.\(hook.0)(\(hook.1))")
+                                        w.line("self = .\(name)(value)")
+                                        w.indent -= 1
+                                    } else {
+                                        w.line("case .\(name): break")
+                                    }
+                                }
+                                w.line("case .undocumented(var value):")
+                                w.indent += 1
+                                w.line("value.\(hook.0)(\(hook.1))")
+                                w.line("self = .undocumented(value)")
+                                w.indent -= 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return w.text
     }
 
     public func renderBlockingOperations(_ ops: [OperationDecl]) -> String {

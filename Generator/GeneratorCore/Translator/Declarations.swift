@@ -158,6 +158,22 @@ public struct OperationDecl: Hashable {
     public var bodyBranches: [BodyBranch] = []
     /// `OperationTraits` member names (see `OperationTraitsOverlay`).
     public var traits: [String] = []
+    /// The Swift name of the `jobKey` path parameter (of type `JobKey`), recorded on the request as
+    /// `OperationRequest.jobKey`.
+    public var jobKeyParameter: String?
+    /// For a long poll: the body property holding the server's hold time in milliseconds
+    /// (`requestTimeout`), recorded on the request as `OperationRequest.serverHoldMilliseconds`.
+    public var serverHold: ServerHold?
+}
+
+/// The body property a long poll's hold time is read from.
+public struct ServerHold: Hashable {
+    /// The property's Swift name.
+    public var property: String
+    /// Whether the property is optional.
+    public var optional: Bool
+    /// Whether the property is an `Int64` already (otherwise it is converted).
+    public var int64: Bool
 }
 
 public struct BodyBranch: Hashable {

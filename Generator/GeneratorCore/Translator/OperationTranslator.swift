@@ -195,6 +195,9 @@ public final class OperationTranslator {
             accept: accept, eventuallyConsistent: op.eventuallyConsistent)
         decl.bodyBranches = branches
         decl.traits = OperationTraitsOverlay.traits(of: op, bodyProperties: try bodyProperties(op))
+        decl.jobKeyParameter = parameters.first { p in
+            if case .path("jobKey") = p.role, p.type == .named("JobKey") { true } else { false }
+        }?.swiftName
         return decl
     }
 

@@ -16,6 +16,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchAgentDefinitions", method: "POST", path: "/agent-definitions/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchAgentDefinitions") }
         return try performBlocking(request, success: [200], decoding: AgentDefinitionSearchQueryResult.self)
     }
@@ -25,6 +27,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "createAgentInstance", method: "POST", path: "/agent-instances",
             server: .api, accept: "application/json, application/problem+json", traits: [.leaseFenced])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "createAgentInstance")
         return try performBlocking(request, success: [200], decoding: AgentInstanceCreationResult.self)
     }
@@ -42,6 +46,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "updateAgentInstance", method: "PATCH", path: "/agent-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(agentInstanceKey)))",
             server: .api, accept: "application/json, application/problem+json", traits: [.leaseFenced])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "updateAgentInstance")
         return try performBlocking(request, success: [200], decoding: AgentInstanceUpdateResult.self)
     }
@@ -51,6 +57,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchAgentInstances", method: "POST", path: "/agent-instances/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchAgentInstances") }
         return try performBlocking(request, success: [200], decoding: AgentInstanceSearchQueryResult.self)
     }
@@ -60,6 +68,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchAgentInstanceHistory", method: "POST", path: "/agent-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(agentInstanceKey)))/history/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchAgentInstanceHistory") }
         return try performBlocking(request, success: [200], decoding: AgentInstanceHistorySearchQueryResult.self)
     }
@@ -69,6 +79,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchAuditLogs", method: "POST", path: "/audit-logs/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchAuditLogs") }
         return try performBlocking(request, success: [200], decoding: AuditLogSearchQueryResult.self)
     }
@@ -94,6 +106,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchOwnAuthorizations", method: "POST", path: "/authentication/me/authorizations/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchOwnAuthorizations") }
         return try performBlocking(request, success: [200], decoding: OwnAuthorizationSearchResult.self)
     }
@@ -103,6 +117,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "createAuthorization", method: "POST", path: "/authorizations",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "createAuthorization")
         return try performBlocking(request, success: [201], decoding: AuthorizationCreateResult.self)
     }
@@ -112,6 +128,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchAuthorizations", method: "POST", path: "/authorizations/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchAuthorizations") }
         return try performBlocking(request, success: [200], decoding: AuthorizationSearchResult.self)
     }
@@ -121,6 +139,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "updateAuthorization", method: "PUT", path: "/authorizations/\(OperationSupport.pathSegment(OperationSupport.queryValue(authorizationKey)))",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "updateAuthorization")
         _ = try performBlocking(request, success: [204])
     }
@@ -146,6 +166,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "takeRuntimeBackup", method: "POST", path: "/backups/runtime",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "takeRuntimeBackup") }
         return try performBlocking(request, success: [202], decoding: TakeRuntimeBackupResponse.self)
     }
@@ -204,6 +226,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "takeHistoryBackup", method: "POST", path: "/backups/history",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "takeHistoryBackup")
         return try performBlocking(request, success: [202], decoding: TakeHistoryBackupResponse.self)
     }
@@ -239,6 +263,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchBatchOperationItems", method: "POST", path: "/batch-operation-items/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchBatchOperationItems") }
         return try performBlocking(request, success: [200], decoding: BatchOperationItemSearchQueryResult.self)
     }
@@ -248,6 +274,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchBatchOperations", method: "POST", path: "/batch-operations/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchBatchOperations") }
         return try performBlocking(request, success: [200], decoding: BatchOperationSearchQueryResult.self)
     }
@@ -265,6 +293,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "cancelBatchOperation", method: "POST", path: "/batch-operations/\(OperationSupport.pathSegment(OperationSupport.queryValue(batchOperationKey)))/cancellation",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "cancelBatchOperation") }
         _ = try performBlocking(request, success: [204])
     }
@@ -274,6 +304,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "resumeBatchOperation", method: "POST", path: "/batch-operations/\(OperationSupport.pathSegment(OperationSupport.queryValue(batchOperationKey)))/resumption",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "resumeBatchOperation") }
         _ = try performBlocking(request, success: [204])
     }
@@ -283,6 +315,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "suspendBatchOperation", method: "POST", path: "/batch-operations/\(OperationSupport.pathSegment(OperationSupport.queryValue(batchOperationKey)))/suspension",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "suspendBatchOperation") }
         _ = try performBlocking(request, success: [204])
     }
@@ -292,6 +326,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "pinClock", method: "PUT", path: "/clock",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "pinClock")
         _ = try performBlocking(request, success: [204])
     }
@@ -309,6 +345,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "createGlobalClusterVariable", method: "POST", path: "/cluster-variables/global",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "createGlobalClusterVariable")
         return try performBlocking(request, success: [200], decoding: ClusterVariableResult.self)
     }
@@ -326,6 +364,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "updateGlobalClusterVariable", method: "PUT", path: "/cluster-variables/global/\(OperationSupport.pathSegment(OperationSupport.queryValue(name)))",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "updateGlobalClusterVariable")
         return try performBlocking(request, success: [200], decoding: ClusterVariableResult.self)
     }
@@ -343,6 +383,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchClusterVariables", method: "POST", path: "/cluster-variables/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchClusterVariables") }
         if let truncateValues { request.query.append(URLQueryItem(name: "truncateValues", value: OperationSupport.queryValue(truncateValues))) }
         return try performBlocking(request, success: [200], decoding: ClusterVariableSearchQueryResult.self)
@@ -353,6 +395,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "createTenantClusterVariable", method: "POST", path: "/cluster-variables/tenants/\(OperationSupport.pathSegment(OperationSupport.queryValue(tenantId)))",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "createTenantClusterVariable")
         return try performBlocking(request, success: [200], decoding: ClusterVariableResult.self)
     }
@@ -370,6 +414,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "updateTenantClusterVariable", method: "PUT", path: "/cluster-variables/tenants/\(OperationSupport.pathSegment(OperationSupport.queryValue(tenantId)))/\(OperationSupport.pathSegment(OperationSupport.queryValue(name)))",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "updateTenantClusterVariable")
         return try performBlocking(request, success: [200], decoding: ClusterVariableResult.self)
     }
@@ -387,6 +433,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "evaluateConditionals", method: "POST", path: "/conditionals/evaluation",
             server: .api, accept: "application/json, application/problem+json", traits: [.defaultsTenant])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "evaluateConditionals")
         return try performBlocking(request, success: [200], decoding: EvaluateConditionalResult.self)
     }
@@ -396,6 +444,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchCorrelatedMessageSubscriptions", method: "POST", path: "/correlated-message-subscriptions/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchCorrelatedMessageSubscriptions") }
         return try performBlocking(request, success: [200], decoding: CorrelatedMessageSubscriptionSearchQueryResult.self)
     }
@@ -405,6 +455,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "evaluateDecision", method: "POST", path: "/decision-definitions/evaluation",
             server: .api, accept: "application/json, application/problem+json", traits: [.defaultsTenant])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "evaluateDecision")
         return try performBlocking(request, success: [200], decoding: EvaluateDecisionResult.self)
     }
@@ -414,6 +466,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchDecisionDefinitions", method: "POST", path: "/decision-definitions/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchDecisionDefinitions") }
         return try performBlocking(request, success: [200], decoding: DecisionDefinitionSearchQueryResult.self)
     }
@@ -440,6 +494,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchDecisionInstances", method: "POST", path: "/decision-instances/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchDecisionInstances") }
         return try performBlocking(request, success: [200], decoding: DecisionInstanceSearchQueryResult.self)
     }
@@ -457,6 +513,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "deleteDecisionInstance", method: "POST", path: "/decision-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(decisionEvaluationKey)))/deletion",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "deleteDecisionInstance") }
         _ = try performBlocking(request, success: [204])
     }
@@ -466,6 +524,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "deleteDecisionInstancesBatchOperation", method: "POST", path: "/decision-instances/deletion",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "deleteDecisionInstancesBatchOperation")
         return try performBlocking(request, success: [200], decoding: BatchOperationCreatedResult.self)
     }
@@ -475,6 +535,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchDecisionRequirements", method: "POST", path: "/decision-requirements/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchDecisionRequirements") }
         return try performBlocking(request, success: [200], decoding: DecisionRequirementsSearchQueryResult.self)
     }
@@ -503,7 +565,9 @@ extension CamundaBlockingOperations {
             server: .api, accept: "application/json, application/problem+json", traits: [.defaultsTenant])
         var form = MultipartForm()
         for file in resources { form.append(name: "resources", file: file) }
-        if let tenantId { form.append(name: "tenantId", text: OperationSupport.queryValue(tenantId)) }
+        var tenantField = FormTenant(tenantId: tenantId?.rawValue)
+        asyncOperations.prepare(&request, body: &tenantField)
+        if let tenantId = tenantField.tenantId { form.append(name: "tenantId", text: tenantId) }
         request.body = .multipart(form)
         return try performBlocking(request, success: [200], decoding: DeploymentResult.self)
     }
@@ -559,6 +623,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "createDocumentLink", method: "POST", path: "/documents/\(OperationSupport.pathSegment(OperationSupport.queryValue(documentId)))/links",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "createDocumentLink") }
         if let storeId { request.query.append(URLQueryItem(name: "storeId", value: OperationSupport.queryValue(storeId))) }
         if let contentHash { request.query.append(URLQueryItem(name: "contentHash", value: OperationSupport.queryValue(contentHash))) }
@@ -570,6 +636,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "activateAdHocSubProcessActivities", method: "POST", path: "/element-instances/ad-hoc-activities/\(OperationSupport.pathSegment(OperationSupport.queryValue(adHocSubProcessInstanceKey)))/activation",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "activateAdHocSubProcessActivities")
         _ = try performBlocking(request, success: [204])
     }
@@ -579,6 +647,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchElementInstanceWaitStates", method: "POST", path: "/element-instances/wait-states/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchElementInstanceWaitStates") }
         return try performBlocking(request, success: [200], decoding: ElementInstanceWaitStateQueryResult.self)
     }
@@ -588,6 +658,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchElementInstances", method: "POST", path: "/element-instances/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchElementInstances") }
         return try performBlocking(request, success: [200], decoding: ElementInstanceSearchQueryResult.self)
     }
@@ -605,6 +677,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchElementInstanceIncidents", method: "POST", path: "/element-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(elementInstanceKey)))/incidents/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "searchElementInstanceIncidents")
         return try performBlocking(request, success: [200], decoding: IncidentSearchQueryResult.self)
     }
@@ -614,6 +688,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "createElementInstanceVariables", method: "PUT", path: "/element-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(elementInstanceKey)))/variables",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "createElementInstanceVariables")
         _ = try performBlocking(request, success: [204])
     }
@@ -648,6 +724,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "evaluateExpression", method: "POST", path: "/expression/evaluation",
             server: .api, accept: "application/json, application/problem+json", traits: [.defaultsTenant])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "evaluateExpression")
         return try performBlocking(request, success: [200], decoding: ExpressionEvaluationResult.self)
     }
@@ -665,6 +743,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "createGlobalTaskListener", method: "POST", path: "/global-task-listeners",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "createGlobalTaskListener")
         return try performBlocking(request, success: [201], decoding: GlobalTaskListenerResult.self)
     }
@@ -682,6 +762,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "updateGlobalTaskListener", method: "PUT", path: "/global-task-listeners/\(OperationSupport.pathSegment(OperationSupport.queryValue(id)))",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "updateGlobalTaskListener")
         return try performBlocking(request, success: [200], decoding: GlobalTaskListenerResult.self)
     }
@@ -699,6 +781,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchGlobalTaskListeners", method: "POST", path: "/global-task-listeners/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchGlobalTaskListeners") }
         return try performBlocking(request, success: [200], decoding: GlobalTaskListenerSearchQueryResult.self)
     }
@@ -708,6 +792,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "createGroup", method: "POST", path: "/groups",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "createGroup") }
         return try performBlocking(request, success: [201], decoding: GroupCreateResult.self)
     }
@@ -717,6 +803,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchGroups", method: "POST", path: "/groups/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchGroups") }
         return try performBlocking(request, success: [200], decoding: GroupSearchQueryResult.self)
     }
@@ -734,6 +822,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "updateGroup", method: "PUT", path: "/groups/\(OperationSupport.pathSegment(OperationSupport.queryValue(groupId)))",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "updateGroup")
         return try performBlocking(request, success: [200], decoding: GroupUpdateResult.self)
     }
@@ -751,6 +841,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchClientsForGroup", method: "POST", path: "/groups/\(OperationSupport.pathSegment(OperationSupport.queryValue(groupId)))/clients/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchClientsForGroup") }
         return try performBlocking(request, success: [200], decoding: GroupClientSearchResult.self)
     }
@@ -776,6 +868,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchMappingRulesForGroup", method: "POST", path: "/groups/\(OperationSupport.pathSegment(OperationSupport.queryValue(groupId)))/mapping-rules/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchMappingRulesForGroup") }
         return try performBlocking(request, success: [200], decoding: GroupMappingRuleSearchResult.self)
     }
@@ -801,6 +895,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchRolesForGroup", method: "POST", path: "/groups/\(OperationSupport.pathSegment(OperationSupport.queryValue(groupId)))/roles/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchRolesForGroup") }
         return try performBlocking(request, success: [200], decoding: GroupRoleSearchResult.self)
     }
@@ -810,6 +906,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchUsersForGroup", method: "POST", path: "/groups/\(OperationSupport.pathSegment(OperationSupport.queryValue(groupId)))/users/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchUsersForGroup") }
         return try performBlocking(request, success: [200], decoding: GroupUserSearchResult.self)
     }
@@ -835,6 +933,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchIncidents", method: "POST", path: "/incidents/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchIncidents") }
         return try performBlocking(request, success: [200], decoding: IncidentSearchQueryResult.self)
     }
@@ -852,6 +952,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "resolveIncident", method: "POST", path: "/incidents/\(OperationSupport.pathSegment(OperationSupport.queryValue(incidentKey)))/resolution",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "resolveIncident") }
         _ = try performBlocking(request, success: [204])
     }
@@ -861,6 +963,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "getProcessInstanceStatisticsByDefinition", method: "POST", path: "/incidents/statistics/process-instances-by-definition",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "getProcessInstanceStatisticsByDefinition")
         return try performBlocking(request, success: [200], decoding: IncidentProcessInstanceStatisticsByDefinitionQueryResult.self)
     }
@@ -870,6 +974,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "getProcessInstanceStatisticsByError", method: "POST", path: "/incidents/statistics/process-instances-by-error",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "getProcessInstanceStatisticsByError") }
         return try performBlocking(request, success: [200], decoding: IncidentProcessInstanceStatisticsByErrorQueryResult.self)
     }
@@ -879,6 +985,9 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "activateJobs", method: "POST", path: "/jobs/activation",
             server: .api, accept: "application/json, application/problem+json", traits: [.longPoll, .defaultsTenants])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
+        request.serverHoldMilliseconds = body.requestTimeout
         request.body = try OperationSupport.jsonBody(body, operationID: "activateJobs")
         return try performBlocking(request, success: [200], decoding: JobActivationResult.self)
     }
@@ -888,6 +997,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchJobs", method: "POST", path: "/jobs/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchJobs") }
         return try performBlocking(request, success: [200], decoding: JobSearchQueryResult.self)
     }
@@ -896,7 +1007,9 @@ extension CamundaBlockingOperations {
     public func updateJob(jobKey: JobKey, _ body: JobUpdateRequest) throws {
         var request = OperationRequest(
             operationID: "updateJob", method: "PATCH", path: "/jobs/\(OperationSupport.pathSegment(OperationSupport.queryValue(jobKey)))",
-            server: .api, accept: "application/json, application/problem+json", traits: [.leaseFenced])
+            server: .api, accept: "application/json, application/problem+json", traits: [.leaseFenced], jobKey: jobKey.rawValue)
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "updateJob")
         _ = try performBlocking(request, success: [204])
     }
@@ -905,7 +1018,9 @@ extension CamundaBlockingOperations {
     public func completeJob(jobKey: JobKey, _ body: JobCompletionRequest? = nil) throws {
         var request = OperationRequest(
             operationID: "completeJob", method: "POST", path: "/jobs/\(OperationSupport.pathSegment(OperationSupport.queryValue(jobKey)))/completion",
-            server: .api, accept: "application/json, application/problem+json", traits: [.acknowledgement, .leaseFenced])
+            server: .api, accept: "application/json, application/problem+json", traits: [.acknowledgement, .leaseFenced], jobKey: jobKey.rawValue)
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "completeJob") }
         _ = try performBlocking(request, success: [204])
     }
@@ -914,7 +1029,9 @@ extension CamundaBlockingOperations {
     public func throwJobError(jobKey: JobKey, _ body: JobErrorRequest) throws {
         var request = OperationRequest(
             operationID: "throwJobError", method: "POST", path: "/jobs/\(OperationSupport.pathSegment(OperationSupport.queryValue(jobKey)))/error",
-            server: .api, accept: "application/json, application/problem+json", traits: [.acknowledgement, .leaseFenced])
+            server: .api, accept: "application/json, application/problem+json", traits: [.acknowledgement, .leaseFenced], jobKey: jobKey.rawValue)
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "throwJobError")
         _ = try performBlocking(request, success: [204])
     }
@@ -923,7 +1040,9 @@ extension CamundaBlockingOperations {
     public func failJob(jobKey: JobKey, _ body: JobFailRequest? = nil) throws {
         var request = OperationRequest(
             operationID: "failJob", method: "POST", path: "/jobs/\(OperationSupport.pathSegment(OperationSupport.queryValue(jobKey)))/failure",
-            server: .api, accept: "application/json, application/problem+json", traits: [.acknowledgement, .leaseFenced])
+            server: .api, accept: "application/json, application/problem+json", traits: [.acknowledgement, .leaseFenced], jobKey: jobKey.rawValue)
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "failJob") }
         _ = try performBlocking(request, success: [204])
     }
@@ -933,6 +1052,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "updateJobsBatchOperation", method: "POST", path: "/jobs/batch-update",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "updateJobsBatchOperation")
         return try performBlocking(request, success: [200], decoding: BatchOperationCreatedResult.self)
     }
@@ -953,6 +1074,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "getJobTypeStatistics", method: "POST", path: "/jobs/statistics/by-types",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "getJobTypeStatistics")
         return try performBlocking(request, success: [200], decoding: JobTypeStatisticsQueryResult.self)
     }
@@ -962,6 +1085,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "getJobWorkerStatistics", method: "POST", path: "/jobs/statistics/by-workers",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "getJobWorkerStatistics")
         return try performBlocking(request, success: [200], decoding: JobWorkerStatisticsQueryResult.self)
     }
@@ -971,6 +1096,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "getJobTimeSeriesStatistics", method: "POST", path: "/jobs/statistics/time-series",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "getJobTimeSeriesStatistics")
         return try performBlocking(request, success: [200], decoding: JobTimeSeriesStatisticsQueryResult.self)
     }
@@ -980,6 +1107,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "getJobErrorStatistics", method: "POST", path: "/jobs/statistics/errors",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "getJobErrorStatistics")
         return try performBlocking(request, success: [200], decoding: JobErrorStatisticsQueryResult.self)
     }
@@ -997,6 +1126,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "createMappingRule", method: "POST", path: "/mapping-rules",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "createMappingRule") }
         return try performBlocking(request, success: [201], decoding: MappingRuleCreateResult.self)
     }
@@ -1006,6 +1137,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchMappingRule", method: "POST", path: "/mapping-rules/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchMappingRule") }
         return try performBlocking(request, success: [200], decoding: MappingRuleSearchQueryResult.self)
     }
@@ -1015,6 +1148,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "updateMappingRule", method: "PUT", path: "/mapping-rules/\(OperationSupport.pathSegment(OperationSupport.queryValue(mappingRuleId)))",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "updateMappingRule") }
         return try performBlocking(request, success: [200], decoding: MappingRuleUpdateResult.self)
     }
@@ -1040,6 +1175,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchMessageSubscriptions", method: "POST", path: "/message-subscriptions/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchMessageSubscriptions") }
         return try performBlocking(request, success: [200], decoding: MessageSubscriptionSearchQueryResult.self)
     }
@@ -1049,6 +1186,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "correlateMessage", method: "POST", path: "/messages/correlation",
             server: .api, accept: "application/json, application/problem+json", traits: [.defaultsTenant])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "correlateMessage")
         return try performBlocking(request, success: [200], decoding: MessageCorrelationResult.self)
     }
@@ -1058,6 +1197,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "publishMessage", method: "POST", path: "/messages/publication",
             server: .api, accept: "application/json, application/problem+json", traits: [.defaultsTenant])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "publishMessage")
         return try performBlocking(request, success: [200], decoding: MessagePublicationResult.self)
     }
@@ -1067,6 +1208,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchProcessDefinitions", method: "POST", path: "/process-definitions/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchProcessDefinitions") }
         return try performBlocking(request, success: [200], decoding: ProcessDefinitionSearchQueryResult.self)
     }
@@ -1076,6 +1219,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "getProcessDefinitionMessageSubscriptionStatistics", method: "POST", path: "/process-definitions/statistics/message-subscriptions",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "getProcessDefinitionMessageSubscriptionStatistics") }
         return try performBlocking(request, success: [200], decoding: ProcessDefinitionMessageSubscriptionStatisticsQueryResult.self)
     }
@@ -1085,6 +1230,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "getProcessDefinitionInstanceStatistics", method: "POST", path: "/process-definitions/statistics/process-instances",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "getProcessDefinitionInstanceStatistics") }
         return try performBlocking(request, success: [200], decoding: ProcessDefinitionInstanceStatisticsQueryResult.self)
     }
@@ -1110,6 +1257,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "getProcessDefinitionStatistics", method: "POST", path: "/process-definitions/\(OperationSupport.pathSegment(OperationSupport.queryValue(processDefinitionKey)))/statistics/element-instances",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "getProcessDefinitionStatistics") }
         return try performBlocking(request, success: [200], decoding: ProcessDefinitionElementStatisticsQueryResult.self)
     }
@@ -1119,6 +1268,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchProcessDefinitionVariableNames", method: "POST", path: "/process-definitions/\(OperationSupport.pathSegment(OperationSupport.queryValue(processDefinitionKey)))/variable-names/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchProcessDefinitionVariableNames") }
         return try performBlocking(request, success: [200], decoding: ProcessDefinitionVariableNameSearchQueryResult.self)
     }
@@ -1137,6 +1288,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "getProcessDefinitionInstanceVersionStatistics", method: "POST", path: "/process-definitions/statistics/process-instances-by-version",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "getProcessDefinitionInstanceVersionStatistics")
         return try performBlocking(request, success: [200], decoding: ProcessDefinitionInstanceVersionStatisticsQueryResult.self)
     }
@@ -1146,6 +1299,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "createProcessInstance", method: "POST", path: "/process-instances",
             server: .api, accept: "application/json, application/problem+json", traits: [.defaultsTenant])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "createProcessInstance")
         return try performBlocking(request, success: [200], decoding: CreateProcessInstanceResult.self)
     }
@@ -1155,6 +1310,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "cancelProcessInstancesBatchOperation", method: "POST", path: "/process-instances/cancellation",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "cancelProcessInstancesBatchOperation")
         return try performBlocking(request, success: [200], decoding: BatchOperationCreatedResult.self)
     }
@@ -1164,6 +1321,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "deleteProcessInstancesBatchOperation", method: "POST", path: "/process-instances/deletion",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "deleteProcessInstancesBatchOperation")
         return try performBlocking(request, success: [200], decoding: BatchOperationCreatedResult.self)
     }
@@ -1173,6 +1332,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "resolveIncidentsBatchOperation", method: "POST", path: "/process-instances/incident-resolution",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "resolveIncidentsBatchOperation") }
         return try performBlocking(request, success: [200], decoding: BatchOperationCreatedResult.self)
     }
@@ -1182,6 +1343,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "migrateProcessInstancesBatchOperation", method: "POST", path: "/process-instances/migration",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "migrateProcessInstancesBatchOperation")
         return try performBlocking(request, success: [200], decoding: BatchOperationCreatedResult.self)
     }
@@ -1191,6 +1354,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "modifyProcessInstancesBatchOperation", method: "POST", path: "/process-instances/modification",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "modifyProcessInstancesBatchOperation")
         return try performBlocking(request, success: [200], decoding: BatchOperationCreatedResult.self)
     }
@@ -1200,6 +1365,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "resumeProcessInstancesBatchOperation", method: "POST", path: "/process-instances/resumption",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "resumeProcessInstancesBatchOperation")
         return try performBlocking(request, success: [200], decoding: BatchOperationCreatedResult.self)
     }
@@ -1209,6 +1376,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchProcessInstances", method: "POST", path: "/process-instances/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchProcessInstances") }
         return try performBlocking(request, success: [200], decoding: ProcessInstanceSearchQueryResult.self)
     }
@@ -1218,6 +1387,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "suspendProcessInstancesBatchOperation", method: "POST", path: "/process-instances/suspension",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "suspendProcessInstancesBatchOperation")
         return try performBlocking(request, success: [200], decoding: BatchOperationCreatedResult.self)
     }
@@ -1235,6 +1406,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "assignProcessInstanceBusinessId", method: "POST", path: "/process-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(processInstanceKey)))/business-id-assignment",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "assignProcessInstanceBusinessId")
         _ = try performBlocking(request, success: [204])
     }
@@ -1252,6 +1425,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "cancelProcessInstance", method: "POST", path: "/process-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(processInstanceKey)))/cancellation",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "cancelProcessInstance") }
         _ = try performBlocking(request, success: [204])
     }
@@ -1261,6 +1436,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "deleteProcessInstance", method: "POST", path: "/process-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(processInstanceKey)))/deletion",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "deleteProcessInstance") }
         _ = try performBlocking(request, success: [204])
     }
@@ -1278,6 +1455,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchProcessInstanceIncidents", method: "POST", path: "/process-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(processInstanceKey)))/incidents/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchProcessInstanceIncidents") }
         return try performBlocking(request, success: [200], decoding: IncidentSearchQueryResult.self)
     }
@@ -1287,6 +1466,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "migrateProcessInstance", method: "POST", path: "/process-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(processInstanceKey)))/migration",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "migrateProcessInstance")
         _ = try performBlocking(request, success: [204])
     }
@@ -1296,6 +1477,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "modifyProcessInstance", method: "POST", path: "/process-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(processInstanceKey)))/modification",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "modifyProcessInstance")
         _ = try performBlocking(request, success: [204])
     }
@@ -1305,6 +1488,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "resumeProcessInstance", method: "POST", path: "/process-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(processInstanceKey)))/resumption",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "resumeProcessInstance") }
         _ = try performBlocking(request, success: [204])
     }
@@ -1338,6 +1523,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "suspendProcessInstance", method: "POST", path: "/process-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(processInstanceKey)))/suspension",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "suspendProcessInstance") }
         _ = try performBlocking(request, success: [204])
     }
@@ -1347,6 +1534,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchResources", method: "POST", path: "/resources/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchResources") }
         return try performBlocking(request, success: [200], decoding: ResourceSearchQueryResult.self)
     }
@@ -1381,6 +1570,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "deleteResource", method: "POST", path: "/resources/\(OperationSupport.pathSegment(OperationSupport.queryValue(resourceKey)))/deletion",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "deleteResource") }
         return try performBlocking(request, success: [200], decoding: DeleteResourceResponse.self)
     }
@@ -1390,6 +1581,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "createRole", method: "POST", path: "/roles",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "createRole") }
         return try performBlocking(request, success: [201], decoding: RoleCreateResult.self)
     }
@@ -1399,6 +1592,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchRoles", method: "POST", path: "/roles/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchRoles") }
         return try performBlocking(request, success: [200], decoding: RoleSearchQueryResult.self)
     }
@@ -1416,6 +1611,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "updateRole", method: "PUT", path: "/roles/\(OperationSupport.pathSegment(OperationSupport.queryValue(roleId)))",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "updateRole")
         return try performBlocking(request, success: [200], decoding: RoleUpdateResult.self)
     }
@@ -1433,6 +1630,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchClientsForRole", method: "POST", path: "/roles/\(OperationSupport.pathSegment(OperationSupport.queryValue(roleId)))/clients/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchClientsForRole") }
         return try performBlocking(request, success: [200], decoding: RoleClientSearchResult.self)
     }
@@ -1458,6 +1657,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchGroupsForRole", method: "POST", path: "/roles/\(OperationSupport.pathSegment(OperationSupport.queryValue(roleId)))/groups/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchGroupsForRole") }
         return try performBlocking(request, success: [200], decoding: RoleGroupSearchResult.self)
     }
@@ -1483,6 +1684,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchMappingRulesForRole", method: "POST", path: "/roles/\(OperationSupport.pathSegment(OperationSupport.queryValue(roleId)))/mapping-rules/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchMappingRulesForRole") }
         return try performBlocking(request, success: [200], decoding: RoleMappingRuleSearchResult.self)
     }
@@ -1508,6 +1711,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchUsersForRole", method: "POST", path: "/roles/\(OperationSupport.pathSegment(OperationSupport.queryValue(roleId)))/users/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchUsersForRole") }
         return try performBlocking(request, success: [200], decoding: RoleUserSearchResult.self)
     }
@@ -1533,6 +1738,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "resolveSecrets", method: "POST", path: "/secrets/resolve",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "resolveSecrets")
         return try performBlocking(request, success: [200], decoding: SecretResolveResult.self)
     }
@@ -1542,6 +1749,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "listSecrets", method: "POST", path: "/secrets/list",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "listSecrets") }
         return try performBlocking(request, success: [200], decoding: SecretListResult.self)
     }
@@ -1551,6 +1760,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "createAdminUser", method: "POST", path: "/setup/user",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "createAdminUser")
         return try performBlocking(request, success: [201], decoding: UserCreateResult.self)
     }
@@ -1560,6 +1771,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "broadcastSignal", method: "POST", path: "/signals/broadcast",
             server: .api, accept: "application/json, application/problem+json", traits: [.defaultsTenant])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "broadcastSignal")
         return try performBlocking(request, success: [200], decoding: SignalBroadcastResult.self)
     }
@@ -1597,6 +1810,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "createTenant", method: "POST", path: "/tenants",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "createTenant")
         return try performBlocking(request, success: [201], decoding: TenantCreateResult.self)
     }
@@ -1606,6 +1821,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchTenants", method: "POST", path: "/tenants/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchTenants") }
         return try performBlocking(request, success: [200], decoding: TenantSearchQueryResult.self)
     }
@@ -1623,6 +1840,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "updateTenant", method: "PUT", path: "/tenants/\(OperationSupport.pathSegment(OperationSupport.queryValue(tenantId)))",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "updateTenant")
         return try performBlocking(request, success: [200], decoding: TenantUpdateResult.self)
     }
@@ -1640,6 +1859,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchClientsForTenant", method: "POST", path: "/tenants/\(OperationSupport.pathSegment(OperationSupport.queryValue(tenantId)))/clients/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchClientsForTenant") }
         return try performBlocking(request, success: [200], decoding: TenantClientSearchResult.self)
     }
@@ -1665,6 +1886,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchGroupIdsForTenant", method: "POST", path: "/tenants/\(OperationSupport.pathSegment(OperationSupport.queryValue(tenantId)))/groups/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchGroupIdsForTenant") }
         return try performBlocking(request, success: [200], decoding: TenantGroupSearchResult.self)
     }
@@ -1690,6 +1913,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchMappingRulesForTenant", method: "POST", path: "/tenants/\(OperationSupport.pathSegment(OperationSupport.queryValue(tenantId)))/mapping-rules/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchMappingRulesForTenant") }
         return try performBlocking(request, success: [200], decoding: TenantMappingRuleSearchResult.self)
     }
@@ -1715,6 +1940,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchRolesForTenant", method: "POST", path: "/tenants/\(OperationSupport.pathSegment(OperationSupport.queryValue(tenantId)))/roles/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchRolesForTenant") }
         return try performBlocking(request, success: [200], decoding: TenantRoleSearchResult.self)
     }
@@ -1740,6 +1967,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchUsersForTenant", method: "POST", path: "/tenants/\(OperationSupport.pathSegment(OperationSupport.queryValue(tenantId)))/users/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchUsersForTenant") }
         return try performBlocking(request, success: [200], decoding: TenantUserSearchResult.self)
     }
@@ -1783,6 +2012,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "restore", method: "POST", path: "/restore",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "restore")
         if let dryRun { request.query.append(URLQueryItem(name: "dryRun", value: OperationSupport.queryValue(dryRun))) }
         return try performBlocking(request, success: [202], decoding: ClusterRestoreResponse.self)
@@ -1826,6 +2057,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "takeRuntimeBackupAsClusterAdmin", method: "POST", path: "/cluster/v2/backups/runtime",
             server: .root, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "takeRuntimeBackupAsClusterAdmin") }
         if let physicalTenantId { request.query.append(URLQueryItem(name: "physicalTenantId", value: OperationSupport.queryValue(physicalTenantId))) }
         return try performBlocking(request, success: [202], decoding: ClusterTakeRuntimeBackupResponse.self)
@@ -1891,6 +2124,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "takeHistoryBackupAsClusterAdmin", method: "POST", path: "/cluster/v2/backups/history",
             server: .root, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "takeHistoryBackupAsClusterAdmin")
         if let physicalTenantId { request.query.append(URLQueryItem(name: "physicalTenantId", value: OperationSupport.queryValue(physicalTenantId))) }
         return try performBlocking(request, success: [202], decoding: ClusterTakeHistoryBackupResponse.self)
@@ -1941,6 +2176,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "triggerClusterRebalance", method: "POST", path: "/cluster/v2/rebalance",
             server: .root, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "triggerClusterRebalance") }
         if let dryRun { request.query.append(URLQueryItem(name: "dryRun", value: OperationSupport.queryValue(dryRun))) }
         return try performBlocking(request, success: [202], decoding: ClusterBalanceResponse.self)
@@ -1967,6 +2204,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "restoreAsClusterAdmin", method: "POST", path: "/cluster/v2/restore",
             server: .root, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "restoreAsClusterAdmin")
         if let physicalTenantId { request.query.append(URLQueryItem(name: "physicalTenantId", value: OperationSupport.queryValue(physicalTenantId))) }
         if let dryRun { request.query.append(URLQueryItem(name: "dryRun", value: OperationSupport.queryValue(dryRun))) }
@@ -2002,6 +2241,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "createUser", method: "POST", path: "/users",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "createUser")
         return try performBlocking(request, success: [201], decoding: UserCreateResult.self)
     }
@@ -2011,6 +2252,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchUsers", method: "POST", path: "/users/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchUsers") }
         return try performBlocking(request, success: [200], decoding: UserSearchResult.self)
     }
@@ -2028,6 +2271,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "updateUser", method: "PUT", path: "/users/\(OperationSupport.pathSegment(OperationSupport.queryValue(username)))",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "updateUser")
         return try performBlocking(request, success: [200], decoding: UserUpdateResult.self)
     }
@@ -2045,6 +2290,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchUserTasks", method: "POST", path: "/user-tasks/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchUserTasks") }
         return try performBlocking(request, success: [200], decoding: UserTaskSearchQueryResult.self)
     }
@@ -2062,6 +2309,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "updateUserTask", method: "PATCH", path: "/user-tasks/\(OperationSupport.pathSegment(OperationSupport.queryValue(userTaskKey)))",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "updateUserTask") }
         _ = try performBlocking(request, success: [204])
     }
@@ -2079,6 +2328,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "assignUserTask", method: "POST", path: "/user-tasks/\(OperationSupport.pathSegment(OperationSupport.queryValue(userTaskKey)))/assignment",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "assignUserTask")
         _ = try performBlocking(request, success: [204])
     }
@@ -2088,6 +2339,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchUserTaskAuditLogs", method: "POST", path: "/user-tasks/\(OperationSupport.pathSegment(OperationSupport.queryValue(userTaskKey)))/audit-logs/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchUserTaskAuditLogs") }
         return try performBlocking(request, success: [200], decoding: AuditLogSearchQueryResult.self)
     }
@@ -2097,6 +2350,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "completeUserTask", method: "POST", path: "/user-tasks/\(OperationSupport.pathSegment(OperationSupport.queryValue(userTaskKey)))/completion",
             server: .api, accept: "application/json, application/problem+json", traits: [.acknowledgement])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "completeUserTask") }
         _ = try performBlocking(request, success: [204])
     }
@@ -2106,6 +2361,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchUserTaskEffectiveVariables", method: "POST", path: "/user-tasks/\(OperationSupport.pathSegment(OperationSupport.queryValue(userTaskKey)))/effective-variables/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchUserTaskEffectiveVariables") }
         if let truncateValues { request.query.append(URLQueryItem(name: "truncateValues", value: OperationSupport.queryValue(truncateValues))) }
         return try performBlocking(request, success: [200], decoding: VariableSearchQueryResult.self)
@@ -2124,6 +2381,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchUserTaskVariables", method: "POST", path: "/user-tasks/\(OperationSupport.pathSegment(OperationSupport.queryValue(userTaskKey)))/variables/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchUserTaskVariables") }
         if let truncateValues { request.query.append(URLQueryItem(name: "truncateValues", value: OperationSupport.queryValue(truncateValues))) }
         return try performBlocking(request, success: [200], decoding: VariableSearchQueryResult.self)
@@ -2134,6 +2393,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchVariables", method: "POST", path: "/variables/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchVariables") }
         if let truncateValues { request.query.append(URLQueryItem(name: "truncateValues", value: OperationSupport.queryValue(truncateValues))) }
         return try performBlocking(request, success: [200], decoding: VariableSearchQueryResult.self)

@@ -18,6 +18,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "activateAdHocSubProcessActivities", method: "POST", path: "/element-instances/ad-hoc-activities/\(OperationSupport.pathSegment(OperationSupport.queryValue(adHocSubProcessInstanceKey)))/activation",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "activateAdHocSubProcessActivities")
         _ = try await perform(request, success: [204])
     }

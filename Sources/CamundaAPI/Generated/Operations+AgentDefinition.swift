@@ -34,6 +34,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchAgentDefinitions", method: "POST", path: "/agent-definitions/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchAgentDefinitions") }
         return try await perform(request, success: [200], decoding: AgentDefinitionSearchQueryResult.self)
     }

@@ -17,6 +17,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "createAgentInstance", method: "POST", path: "/agent-instances",
             server: .api, accept: "application/json, application/problem+json", traits: [.leaseFenced])
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "createAgentInstance")
         return try await perform(request, success: [200], decoding: AgentInstanceCreationResult.self)
     }
@@ -53,6 +55,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "updateAgentInstance", method: "PATCH", path: "/agent-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(agentInstanceKey)))",
             server: .api, accept: "application/json, application/problem+json", traits: [.leaseFenced])
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "updateAgentInstance")
         return try await perform(request, success: [200], decoding: AgentInstanceUpdateResult.self)
     }
@@ -71,6 +75,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchAgentInstances", method: "POST", path: "/agent-instances/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchAgentInstances") }
         return try await perform(request, success: [200], decoding: AgentInstanceSearchQueryResult.self)
     }
@@ -90,6 +96,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchAgentInstanceHistory", method: "POST", path: "/agent-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(agentInstanceKey)))/history/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchAgentInstanceHistory") }
         return try await perform(request, success: [200], decoding: AgentInstanceHistorySearchQueryResult.self)
     }

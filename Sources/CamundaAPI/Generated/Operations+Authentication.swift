@@ -31,6 +31,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchOwnAuthorizations", method: "POST", path: "/authentication/me/authorizations/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchOwnAuthorizations") }
         return try await perform(request, success: [200], decoding: OwnAuthorizationSearchResult.self)
     }

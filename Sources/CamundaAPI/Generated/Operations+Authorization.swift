@@ -16,6 +16,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "createAuthorization", method: "POST", path: "/authorizations",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "createAuthorization")
         return try await perform(request, success: [201], decoding: AuthorizationCreateResult.self)
     }
@@ -44,6 +46,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchAuthorizations", method: "POST", path: "/authorizations/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchAuthorizations") }
         return try await perform(request, success: [200], decoding: AuthorizationSearchResult.self)
     }
@@ -61,6 +65,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "updateAuthorization", method: "PUT", path: "/authorizations/\(OperationSupport.pathSegment(OperationSupport.queryValue(authorizationKey)))",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "updateAuthorization")
         _ = try await perform(request, success: [204])
     }

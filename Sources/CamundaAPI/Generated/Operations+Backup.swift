@@ -20,6 +20,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "takeRuntimeBackup", method: "POST", path: "/backups/runtime",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "takeRuntimeBackup") }
         return try await perform(request, success: [202], decoding: TakeRuntimeBackupResponse.self)
     }
@@ -148,6 +150,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "takeHistoryBackup", method: "POST", path: "/backups/history",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "takeHistoryBackup")
         return try await perform(request, success: [202], decoding: TakeHistoryBackupResponse.self)
     }
@@ -228,6 +232,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "takeRuntimeBackupAsClusterAdmin", method: "POST", path: "/cluster/v2/backups/runtime",
             server: .root, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "takeRuntimeBackupAsClusterAdmin") }
         if let physicalTenantId { request.query.append(URLQueryItem(name: "physicalTenantId", value: OperationSupport.queryValue(physicalTenantId))) }
         return try await perform(request, success: [202], decoding: ClusterTakeRuntimeBackupResponse.self)
@@ -370,6 +376,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "takeHistoryBackupAsClusterAdmin", method: "POST", path: "/cluster/v2/backups/history",
             server: .root, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "takeHistoryBackupAsClusterAdmin")
         if let physicalTenantId { request.query.append(URLQueryItem(name: "physicalTenantId", value: OperationSupport.queryValue(physicalTenantId))) }
         return try await perform(request, success: [202], decoding: ClusterTakeHistoryBackupResponse.self)

@@ -17,6 +17,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchBatchOperationItems", method: "POST", path: "/batch-operation-items/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchBatchOperationItems") }
         return try await perform(request, success: [200], decoding: BatchOperationItemSearchQueryResult.self)
     }
@@ -35,6 +37,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchBatchOperations", method: "POST", path: "/batch-operations/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchBatchOperations") }
         return try await perform(request, success: [200], decoding: BatchOperationSearchQueryResult.self)
     }
@@ -70,6 +74,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "cancelBatchOperation", method: "POST", path: "/batch-operations/\(OperationSupport.pathSegment(OperationSupport.queryValue(batchOperationKey)))/cancellation",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "cancelBatchOperation") }
         _ = try await perform(request, success: [204])
     }
@@ -88,6 +94,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "resumeBatchOperation", method: "POST", path: "/batch-operations/\(OperationSupport.pathSegment(OperationSupport.queryValue(batchOperationKey)))/resumption",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "resumeBatchOperation") }
         _ = try await perform(request, success: [204])
     }
@@ -106,6 +114,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "suspendBatchOperation", method: "POST", path: "/batch-operations/\(OperationSupport.pathSegment(OperationSupport.queryValue(batchOperationKey)))/suspension",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "suspendBatchOperation") }
         _ = try await perform(request, success: [204])
     }

@@ -21,6 +21,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "pinClock", method: "PUT", path: "/clock",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "pinClock")
         _ = try await perform(request, success: [204])
     }

@@ -49,6 +49,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "triggerClusterRebalance", method: "POST", path: "/cluster/v2/rebalance",
             server: .root, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "triggerClusterRebalance") }
         if let dryRun { request.query.append(URLQueryItem(name: "dryRun", value: OperationSupport.queryValue(dryRun))) }
         return try await perform(request, success: [202], decoding: ClusterBalanceResponse.self)

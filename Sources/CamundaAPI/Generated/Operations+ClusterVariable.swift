@@ -16,6 +16,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "createGlobalClusterVariable", method: "POST", path: "/cluster-variables/global",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "createGlobalClusterVariable")
         return try await perform(request, success: [200], decoding: ClusterVariableResult.self)
     }
@@ -51,6 +53,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "updateGlobalClusterVariable", method: "PUT", path: "/cluster-variables/global/\(OperationSupport.pathSegment(OperationSupport.queryValue(name)))",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "updateGlobalClusterVariable")
         return try await perform(request, success: [200], decoding: ClusterVariableResult.self)
     }
@@ -83,6 +87,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchClusterVariables", method: "POST", path: "/cluster-variables/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchClusterVariables") }
         if let truncateValues { request.query.append(URLQueryItem(name: "truncateValues", value: OperationSupport.queryValue(truncateValues))) }
         return try await perform(request, success: [200], decoding: ClusterVariableSearchQueryResult.self)
@@ -101,6 +107,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "createTenantClusterVariable", method: "POST", path: "/cluster-variables/tenants/\(OperationSupport.pathSegment(OperationSupport.queryValue(tenantId)))",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "createTenantClusterVariable")
         return try await perform(request, success: [200], decoding: ClusterVariableResult.self)
     }
@@ -136,6 +144,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "updateTenantClusterVariable", method: "PUT", path: "/cluster-variables/tenants/\(OperationSupport.pathSegment(OperationSupport.queryValue(tenantId)))/\(OperationSupport.pathSegment(OperationSupport.queryValue(name)))",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "updateTenantClusterVariable")
         return try await perform(request, success: [200], decoding: ClusterVariableResult.self)
     }

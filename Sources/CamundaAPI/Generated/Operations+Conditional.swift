@@ -18,6 +18,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "evaluateConditionals", method: "POST", path: "/conditionals/evaluation",
             server: .api, accept: "application/json, application/problem+json", traits: [.defaultsTenant])
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "evaluateConditionals")
         return try await perform(request, success: [200], decoding: EvaluateConditionalResult.self)
     }

@@ -19,6 +19,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "evaluateDecision", method: "POST", path: "/decision-definitions/evaluation",
             server: .api, accept: "application/json, application/problem+json", traits: [.defaultsTenant])
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "evaluateDecision")
         return try await perform(request, success: [200], decoding: EvaluateDecisionResult.self)
     }
@@ -47,6 +49,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchDecisionDefinitions", method: "POST", path: "/decision-definitions/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchDecisionDefinitions") }
         return try await perform(request, success: [200], decoding: DecisionDefinitionSearchQueryResult.self)
     }

@@ -17,6 +17,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchDecisionInstances", method: "POST", path: "/decision-instances/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchDecisionInstances") }
         return try await perform(request, success: [200], decoding: DecisionInstanceSearchQueryResult.self)
     }
@@ -51,6 +53,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "deleteDecisionInstance", method: "POST", path: "/decision-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(decisionEvaluationKey)))/deletion",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "deleteDecisionInstance") }
         _ = try await perform(request, success: [204])
     }
@@ -68,6 +72,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "deleteDecisionInstancesBatchOperation", method: "POST", path: "/decision-instances/deletion",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "deleteDecisionInstancesBatchOperation")
         return try await perform(request, success: [200], decoding: BatchOperationCreatedResult.self)
     }

@@ -17,6 +17,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchDecisionRequirements", method: "POST", path: "/decision-requirements/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchDecisionRequirements") }
         return try await perform(request, success: [200], decoding: DecisionRequirementsSearchQueryResult.self)
     }

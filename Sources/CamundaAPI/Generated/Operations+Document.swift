@@ -116,6 +116,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "createDocumentLink", method: "POST", path: "/documents/\(OperationSupport.pathSegment(OperationSupport.queryValue(documentId)))/links",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "createDocumentLink") }
         if let storeId { request.query.append(URLQueryItem(name: "storeId", value: OperationSupport.queryValue(storeId))) }
         if let contentHash { request.query.append(URLQueryItem(name: "contentHash", value: OperationSupport.queryValue(contentHash))) }

@@ -17,6 +17,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchElementInstanceWaitStates", method: "POST", path: "/element-instances/wait-states/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchElementInstanceWaitStates") }
         return try await perform(request, success: [200], decoding: ElementInstanceWaitStateQueryResult.self)
     }
@@ -35,6 +37,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchElementInstances", method: "POST", path: "/element-instances/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchElementInstances") }
         return try await perform(request, success: [200], decoding: ElementInstanceSearchQueryResult.self)
     }
@@ -76,6 +80,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchElementInstanceIncidents", method: "POST", path: "/element-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(elementInstanceKey)))/incidents/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "searchElementInstanceIncidents")
         return try await perform(request, success: [200], decoding: IncidentSearchQueryResult.self)
     }
@@ -98,6 +104,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "createElementInstanceVariables", method: "PUT", path: "/element-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(elementInstanceKey)))/variables",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "createElementInstanceVariables")
         _ = try await perform(request, success: [204])
     }

@@ -19,6 +19,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "evaluateExpression", method: "POST", path: "/expression/evaluation",
             server: .api, accept: "application/json, application/problem+json", traits: [.defaultsTenant])
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "evaluateExpression")
         return try await perform(request, success: [200], decoding: ExpressionEvaluationResult.self)
     }

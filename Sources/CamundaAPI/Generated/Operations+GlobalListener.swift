@@ -16,6 +16,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "createGlobalTaskListener", method: "POST", path: "/global-task-listeners",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "createGlobalTaskListener")
         return try await perform(request, success: [201], decoding: GlobalTaskListenerResult.self)
     }
@@ -50,6 +52,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "updateGlobalTaskListener", method: "PUT", path: "/global-task-listeners/\(OperationSupport.pathSegment(OperationSupport.queryValue(id)))",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "updateGlobalTaskListener")
         return try await perform(request, success: [200], decoding: GlobalTaskListenerResult.self)
     }
@@ -84,6 +88,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchGlobalTaskListeners", method: "POST", path: "/global-task-listeners/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchGlobalTaskListeners") }
         return try await perform(request, success: [200], decoding: GlobalTaskListenerSearchQueryResult.self)
     }

@@ -31,6 +31,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "createGroup", method: "POST", path: "/groups",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "createGroup") }
         return try await perform(request, success: [201], decoding: GroupCreateResult.self)
     }
@@ -49,6 +51,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchGroups", method: "POST", path: "/groups/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchGroups") }
         return try await perform(request, success: [200], decoding: GroupSearchQueryResult.self)
     }
@@ -83,6 +87,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "updateGroup", method: "PUT", path: "/groups/\(OperationSupport.pathSegment(OperationSupport.queryValue(groupId)))",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "updateGroup")
         return try await perform(request, success: [200], decoding: GroupUpdateResult.self)
     }
@@ -117,6 +123,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchClientsForGroup", method: "POST", path: "/groups/\(OperationSupport.pathSegment(OperationSupport.queryValue(groupId)))/clients/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchClientsForGroup") }
         return try await perform(request, success: [200], decoding: GroupClientSearchResult.self)
     }
@@ -169,6 +177,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchMappingRulesForGroup", method: "POST", path: "/groups/\(OperationSupport.pathSegment(OperationSupport.queryValue(groupId)))/mapping-rules/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchMappingRulesForGroup") }
         return try await perform(request, success: [200], decoding: GroupMappingRuleSearchResult.self)
     }
@@ -219,6 +229,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchRolesForGroup", method: "POST", path: "/groups/\(OperationSupport.pathSegment(OperationSupport.queryValue(groupId)))/roles/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchRolesForGroup") }
         return try await perform(request, success: [200], decoding: GroupRoleSearchResult.self)
     }
@@ -237,6 +249,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchUsersForGroup", method: "POST", path: "/groups/\(OperationSupport.pathSegment(OperationSupport.queryValue(groupId)))/users/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchUsersForGroup") }
         return try await perform(request, success: [200], decoding: GroupUserSearchResult.self)
     }

@@ -17,6 +17,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchIncidents", method: "POST", path: "/incidents/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchIncidents") }
         return try await perform(request, success: [200], decoding: IncidentSearchQueryResult.self)
     }
@@ -52,6 +54,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "resolveIncident", method: "POST", path: "/incidents/\(OperationSupport.pathSegment(OperationSupport.queryValue(incidentKey)))/resolution",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "resolveIncident") }
         _ = try await perform(request, success: [204])
     }
@@ -72,6 +76,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "getProcessInstanceStatisticsByDefinition", method: "POST", path: "/incidents/statistics/process-instances-by-definition",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "getProcessInstanceStatisticsByDefinition")
         return try await perform(request, success: [200], decoding: IncidentProcessInstanceStatisticsByDefinitionQueryResult.self)
     }
@@ -91,6 +97,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "getProcessInstanceStatisticsByError", method: "POST", path: "/incidents/statistics/process-instances-by-error",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "getProcessInstanceStatisticsByError") }
         return try await perform(request, success: [200], decoding: IncidentProcessInstanceStatisticsByErrorQueryResult.self)
     }

@@ -16,6 +16,9 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "activateJobs", method: "POST", path: "/jobs/activation",
             server: .api, accept: "application/json, application/problem+json", traits: [.longPoll, .defaultsTenants])
+        var body = body
+        prepare(&request, body: &body)
+        request.serverHoldMilliseconds = body.requestTimeout
         request.body = try OperationSupport.jsonBody(body, operationID: "activateJobs")
         return try await perform(request, success: [200], decoding: JobActivationResult.self)
     }
@@ -34,6 +37,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchJobs", method: "POST", path: "/jobs/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchJobs") }
         return try await perform(request, success: [200], decoding: JobSearchQueryResult.self)
     }
@@ -50,7 +55,9 @@ extension CamundaOperations {
     public func updateJob(jobKey: JobKey, _ body: JobUpdateRequest) async throws {
         var request = OperationRequest(
             operationID: "updateJob", method: "PATCH", path: "/jobs/\(OperationSupport.pathSegment(OperationSupport.queryValue(jobKey)))",
-            server: .api, accept: "application/json, application/problem+json", traits: [.leaseFenced])
+            server: .api, accept: "application/json, application/problem+json", traits: [.leaseFenced], jobKey: jobKey.rawValue)
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "updateJob")
         _ = try await perform(request, success: [204])
     }
@@ -67,7 +74,9 @@ extension CamundaOperations {
     public func completeJob(jobKey: JobKey, _ body: JobCompletionRequest? = nil) async throws {
         var request = OperationRequest(
             operationID: "completeJob", method: "POST", path: "/jobs/\(OperationSupport.pathSegment(OperationSupport.queryValue(jobKey)))/completion",
-            server: .api, accept: "application/json, application/problem+json", traits: [.acknowledgement, .leaseFenced])
+            server: .api, accept: "application/json, application/problem+json", traits: [.acknowledgement, .leaseFenced], jobKey: jobKey.rawValue)
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "completeJob") }
         _ = try await perform(request, success: [204])
     }
@@ -84,7 +93,9 @@ extension CamundaOperations {
     public func throwJobError(jobKey: JobKey, _ body: JobErrorRequest) async throws {
         var request = OperationRequest(
             operationID: "throwJobError", method: "POST", path: "/jobs/\(OperationSupport.pathSegment(OperationSupport.queryValue(jobKey)))/error",
-            server: .api, accept: "application/json, application/problem+json", traits: [.acknowledgement, .leaseFenced])
+            server: .api, accept: "application/json, application/problem+json", traits: [.acknowledgement, .leaseFenced], jobKey: jobKey.rawValue)
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "throwJobError")
         _ = try await perform(request, success: [204])
     }
@@ -101,7 +112,9 @@ extension CamundaOperations {
     public func failJob(jobKey: JobKey, _ body: JobFailRequest? = nil) async throws {
         var request = OperationRequest(
             operationID: "failJob", method: "POST", path: "/jobs/\(OperationSupport.pathSegment(OperationSupport.queryValue(jobKey)))/failure",
-            server: .api, accept: "application/json, application/problem+json", traits: [.acknowledgement, .leaseFenced])
+            server: .api, accept: "application/json, application/problem+json", traits: [.acknowledgement, .leaseFenced], jobKey: jobKey.rawValue)
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "failJob") }
         _ = try await perform(request, success: [204])
     }
@@ -118,6 +131,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "updateJobsBatchOperation", method: "POST", path: "/jobs/batch-update",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "updateJobsBatchOperation")
         return try await perform(request, success: [200], decoding: BatchOperationCreatedResult.self)
     }
@@ -156,6 +171,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "getJobTypeStatistics", method: "POST", path: "/jobs/statistics/by-types",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "getJobTypeStatistics")
         return try await perform(request, success: [200], decoding: JobTypeStatisticsQueryResult.self)
     }
@@ -174,6 +191,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "getJobWorkerStatistics", method: "POST", path: "/jobs/statistics/by-workers",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "getJobWorkerStatistics")
         return try await perform(request, success: [200], decoding: JobWorkerStatisticsQueryResult.self)
     }
@@ -194,6 +213,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "getJobTimeSeriesStatistics", method: "POST", path: "/jobs/statistics/time-series",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "getJobTimeSeriesStatistics")
         return try await perform(request, success: [200], decoding: JobTimeSeriesStatisticsQueryResult.self)
     }
@@ -212,6 +233,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "getJobErrorStatistics", method: "POST", path: "/jobs/statistics/errors",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "getJobErrorStatistics")
         return try await perform(request, success: [200], decoding: JobErrorStatisticsQueryResult.self)
     }

@@ -16,6 +16,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "createMappingRule", method: "POST", path: "/mapping-rules",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "createMappingRule") }
         return try await perform(request, success: [201], decoding: MappingRuleCreateResult.self)
     }
@@ -34,6 +36,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchMappingRule", method: "POST", path: "/mapping-rules/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchMappingRule") }
         return try await perform(request, success: [200], decoding: MappingRuleSearchQueryResult.self)
     }
@@ -51,6 +55,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "updateMappingRule", method: "PUT", path: "/mapping-rules/\(OperationSupport.pathSegment(OperationSupport.queryValue(mappingRuleId)))",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "updateMappingRule") }
         return try await perform(request, success: [200], decoding: MappingRuleUpdateResult.self)
     }

@@ -18,6 +18,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "correlateMessage", method: "POST", path: "/messages/correlation",
             server: .api, accept: "application/json, application/problem+json", traits: [.defaultsTenant])
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "correlateMessage")
         return try await perform(request, success: [200], decoding: MessageCorrelationResult.self)
     }
@@ -39,6 +41,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "publishMessage", method: "POST", path: "/messages/publication",
             server: .api, accept: "application/json, application/problem+json", traits: [.defaultsTenant])
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "publishMessage")
         return try await perform(request, success: [200], decoding: MessagePublicationResult.self)
     }

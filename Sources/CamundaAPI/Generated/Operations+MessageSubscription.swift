@@ -17,6 +17,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchCorrelatedMessageSubscriptions", method: "POST", path: "/correlated-message-subscriptions/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchCorrelatedMessageSubscriptions") }
         return try await perform(request, success: [200], decoding: CorrelatedMessageSubscriptionSearchQueryResult.self)
     }
@@ -47,6 +49,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchMessageSubscriptions", method: "POST", path: "/message-subscriptions/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchMessageSubscriptions") }
         return try await perform(request, success: [200], decoding: MessageSubscriptionSearchQueryResult.self)
     }

@@ -17,6 +17,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchProcessDefinitions", method: "POST", path: "/process-definitions/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchProcessDefinitions") }
         return try await perform(request, success: [200], decoding: ProcessDefinitionSearchQueryResult.self)
     }
@@ -35,6 +37,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "getProcessDefinitionMessageSubscriptionStatistics", method: "POST", path: "/process-definitions/statistics/message-subscriptions",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "getProcessDefinitionMessageSubscriptionStatistics") }
         return try await perform(request, success: [200], decoding: ProcessDefinitionMessageSubscriptionStatisticsQueryResult.self)
     }
@@ -53,6 +57,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "getProcessDefinitionInstanceStatistics", method: "POST", path: "/process-definitions/statistics/process-instances",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "getProcessDefinitionInstanceStatistics") }
         return try await perform(request, success: [200], decoding: ProcessDefinitionInstanceStatisticsQueryResult.self)
     }
@@ -106,6 +112,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "getProcessDefinitionStatistics", method: "POST", path: "/process-definitions/\(OperationSupport.pathSegment(OperationSupport.queryValue(processDefinitionKey)))/statistics/element-instances",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "getProcessDefinitionStatistics") }
         return try await perform(request, success: [200], decoding: ProcessDefinitionElementStatisticsQueryResult.self)
     }
@@ -124,6 +132,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchProcessDefinitionVariableNames", method: "POST", path: "/process-definitions/\(OperationSupport.pathSegment(OperationSupport.queryValue(processDefinitionKey)))/variable-names/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchProcessDefinitionVariableNames") }
         return try await perform(request, success: [200], decoding: ProcessDefinitionVariableNameSearchQueryResult.self)
     }
@@ -161,6 +171,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "getProcessDefinitionInstanceVersionStatistics", method: "POST", path: "/process-definitions/statistics/process-instances-by-version",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "getProcessDefinitionInstanceVersionStatistics")
         return try await perform(request, success: [200], decoding: ProcessDefinitionInstanceVersionStatisticsQueryResult.self)
     }

@@ -23,6 +23,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "createProcessInstance", method: "POST", path: "/process-instances",
             server: .api, accept: "application/json, application/problem+json", traits: [.defaultsTenant])
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "createProcessInstance")
         return try await perform(request, success: [200], decoding: CreateProcessInstanceResult.self)
     }
@@ -61,6 +63,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "cancelProcessInstancesBatchOperation", method: "POST", path: "/process-instances/cancellation",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "cancelProcessInstancesBatchOperation")
         return try await perform(request, success: [200], decoding: BatchOperationCreatedResult.self)
     }
@@ -79,6 +83,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "deleteProcessInstancesBatchOperation", method: "POST", path: "/process-instances/deletion",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "deleteProcessInstancesBatchOperation")
         return try await perform(request, success: [200], decoding: BatchOperationCreatedResult.self)
     }
@@ -98,6 +104,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "resolveIncidentsBatchOperation", method: "POST", path: "/process-instances/incident-resolution",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "resolveIncidentsBatchOperation") }
         return try await perform(request, success: [200], decoding: BatchOperationCreatedResult.self)
     }
@@ -117,6 +125,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "migrateProcessInstancesBatchOperation", method: "POST", path: "/process-instances/migration",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "migrateProcessInstancesBatchOperation")
         return try await perform(request, success: [200], decoding: BatchOperationCreatedResult.self)
     }
@@ -138,6 +148,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "modifyProcessInstancesBatchOperation", method: "POST", path: "/process-instances/modification",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "modifyProcessInstancesBatchOperation")
         return try await perform(request, success: [200], decoding: BatchOperationCreatedResult.self)
     }
@@ -159,6 +171,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "resumeProcessInstancesBatchOperation", method: "POST", path: "/process-instances/resumption",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "resumeProcessInstancesBatchOperation")
         return try await perform(request, success: [200], decoding: BatchOperationCreatedResult.self)
     }
@@ -177,6 +191,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchProcessInstances", method: "POST", path: "/process-instances/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchProcessInstances") }
         return try await perform(request, success: [200], decoding: ProcessInstanceSearchQueryResult.self)
     }
@@ -198,6 +214,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "suspendProcessInstancesBatchOperation", method: "POST", path: "/process-instances/suspension",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "suspendProcessInstancesBatchOperation")
         return try await perform(request, success: [200], decoding: BatchOperationCreatedResult.self)
     }
@@ -239,6 +257,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "assignProcessInstanceBusinessId", method: "POST", path: "/process-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(processInstanceKey)))/business-id-assignment",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "assignProcessInstanceBusinessId")
         _ = try await perform(request, success: [204])
     }
@@ -273,6 +293,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "cancelProcessInstance", method: "POST", path: "/process-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(processInstanceKey)))/cancellation",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "cancelProcessInstance") }
         _ = try await perform(request, success: [204])
     }
@@ -290,6 +312,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "deleteProcessInstance", method: "POST", path: "/process-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(processInstanceKey)))/deletion",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "deleteProcessInstance") }
         _ = try await perform(request, success: [204])
     }
@@ -329,6 +353,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchProcessInstanceIncidents", method: "POST", path: "/process-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(processInstanceKey)))/incidents/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchProcessInstanceIncidents") }
         return try await perform(request, success: [200], decoding: IncidentSearchQueryResult.self)
     }
@@ -352,6 +378,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "migrateProcessInstance", method: "POST", path: "/process-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(processInstanceKey)))/migration",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "migrateProcessInstance")
         _ = try await perform(request, success: [204])
     }
@@ -374,6 +402,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "modifyProcessInstance", method: "POST", path: "/process-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(processInstanceKey)))/modification",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "modifyProcessInstance")
         _ = try await perform(request, success: [204])
     }
@@ -394,6 +424,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "resumeProcessInstance", method: "POST", path: "/process-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(processInstanceKey)))/resumption",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "resumeProcessInstance") }
         _ = try await perform(request, success: [204])
     }
@@ -465,6 +497,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "suspendProcessInstance", method: "POST", path: "/process-instances/\(OperationSupport.pathSegment(OperationSupport.queryValue(processInstanceKey)))/suspension",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "suspendProcessInstance") }
         _ = try await perform(request, success: [204])
     }

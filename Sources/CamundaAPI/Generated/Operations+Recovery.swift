@@ -33,6 +33,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "restore", method: "POST", path: "/restore",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "restore")
         if let dryRun { request.query.append(URLQueryItem(name: "dryRun", value: OperationSupport.queryValue(dryRun))) }
         return try await perform(request, success: [202], decoding: ClusterRestoreResponse.self)
@@ -94,6 +96,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "restoreAsClusterAdmin", method: "POST", path: "/cluster/v2/restore",
             server: .root, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "restoreAsClusterAdmin")
         if let physicalTenantId { request.query.append(URLQueryItem(name: "physicalTenantId", value: OperationSupport.queryValue(physicalTenantId))) }
         if let dryRun { request.query.append(URLQueryItem(name: "dryRun", value: OperationSupport.queryValue(dryRun))) }

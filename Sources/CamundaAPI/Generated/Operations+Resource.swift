@@ -20,7 +20,9 @@ extension CamundaOperations {
             server: .api, accept: "application/json, application/problem+json", traits: [.defaultsTenant])
         var form = MultipartForm()
         for file in resources { form.append(name: "resources", file: file) }
-        if let tenantId { form.append(name: "tenantId", text: OperationSupport.queryValue(tenantId)) }
+        var tenantField = FormTenant(tenantId: tenantId?.rawValue)
+        prepare(&request, body: &tenantField)
+        if let tenantId = tenantField.tenantId { form.append(name: "tenantId", text: tenantId) }
         request.body = .multipart(form)
         return try await perform(request, success: [200], decoding: DeploymentResult.self)
     }
@@ -44,6 +46,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchResources", method: "POST", path: "/resources/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchResources") }
         return try await perform(request, success: [200], decoding: ResourceSearchQueryResult.self)
     }
@@ -154,6 +158,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "deleteResource", method: "POST", path: "/resources/\(OperationSupport.pathSegment(OperationSupport.queryValue(resourceKey)))/deletion",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "deleteResource") }
         return try await perform(request, success: [200], decoding: DeleteResourceResponse.self)
     }

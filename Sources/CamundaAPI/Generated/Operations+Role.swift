@@ -16,6 +16,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "createRole", method: "POST", path: "/roles",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "createRole") }
         return try await perform(request, success: [201], decoding: RoleCreateResult.self)
     }
@@ -34,6 +36,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchRoles", method: "POST", path: "/roles/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchRoles") }
         return try await perform(request, success: [200], decoding: RoleSearchQueryResult.self)
     }
@@ -68,6 +72,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "updateRole", method: "PUT", path: "/roles/\(OperationSupport.pathSegment(OperationSupport.queryValue(roleId)))",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "updateRole")
         return try await perform(request, success: [200], decoding: RoleUpdateResult.self)
     }
@@ -102,6 +108,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchClientsForRole", method: "POST", path: "/roles/\(OperationSupport.pathSegment(OperationSupport.queryValue(roleId)))/clients/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchClientsForRole") }
         return try await perform(request, success: [200], decoding: RoleClientSearchResult.self)
     }
@@ -152,6 +160,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchGroupsForRole", method: "POST", path: "/roles/\(OperationSupport.pathSegment(OperationSupport.queryValue(roleId)))/groups/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchGroupsForRole") }
         return try await perform(request, success: [200], decoding: RoleGroupSearchResult.self)
     }
@@ -202,6 +212,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchMappingRulesForRole", method: "POST", path: "/roles/\(OperationSupport.pathSegment(OperationSupport.queryValue(roleId)))/mapping-rules/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchMappingRulesForRole") }
         return try await perform(request, success: [200], decoding: RoleMappingRuleSearchResult.self)
     }
@@ -252,6 +264,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchUsersForRole", method: "POST", path: "/roles/\(OperationSupport.pathSegment(OperationSupport.queryValue(roleId)))/users/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchUsersForRole") }
         return try await perform(request, success: [200], decoding: RoleUserSearchResult.self)
     }

@@ -28,6 +28,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "resolveSecrets", method: "POST", path: "/secrets/resolve",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "resolveSecrets")
         return try await perform(request, success: [200], decoding: SecretResolveResult.self)
     }
@@ -58,6 +60,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "listSecrets", method: "POST", path: "/secrets/list",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "listSecrets") }
         return try await perform(request, success: [200], decoding: SecretListResult.self)
     }

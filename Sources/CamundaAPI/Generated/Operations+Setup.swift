@@ -15,6 +15,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "createAdminUser", method: "POST", path: "/setup/user",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "createAdminUser")
         return try await perform(request, success: [201], decoding: UserCreateResult.self)
     }

@@ -15,6 +15,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "broadcastSignal", method: "POST", path: "/signals/broadcast",
             server: .api, accept: "application/json, application/problem+json", traits: [.defaultsTenant])
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "broadcastSignal")
         return try await perform(request, success: [200], decoding: SignalBroadcastResult.self)
     }

@@ -16,6 +16,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "createTenant", method: "POST", path: "/tenants",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "createTenant")
         return try await perform(request, success: [201], decoding: TenantCreateResult.self)
     }
@@ -34,6 +36,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchTenants", method: "POST", path: "/tenants/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchTenants") }
         return try await perform(request, success: [200], decoding: TenantSearchQueryResult.self)
     }
@@ -68,6 +72,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "updateTenant", method: "PUT", path: "/tenants/\(OperationSupport.pathSegment(OperationSupport.queryValue(tenantId)))",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "updateTenant")
         return try await perform(request, success: [200], decoding: TenantUpdateResult.self)
     }
@@ -102,6 +108,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchClientsForTenant", method: "POST", path: "/tenants/\(OperationSupport.pathSegment(OperationSupport.queryValue(tenantId)))/clients/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchClientsForTenant") }
         return try await perform(request, success: [200], decoding: TenantClientSearchResult.self)
     }
@@ -154,6 +162,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchGroupIdsForTenant", method: "POST", path: "/tenants/\(OperationSupport.pathSegment(OperationSupport.queryValue(tenantId)))/groups/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchGroupIdsForTenant") }
         return try await perform(request, success: [200], decoding: TenantGroupSearchResult.self)
     }
@@ -206,6 +216,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchMappingRulesForTenant", method: "POST", path: "/tenants/\(OperationSupport.pathSegment(OperationSupport.queryValue(tenantId)))/mapping-rules/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchMappingRulesForTenant") }
         return try await perform(request, success: [200], decoding: TenantMappingRuleSearchResult.self)
     }
@@ -256,6 +268,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchRolesForTenant", method: "POST", path: "/tenants/\(OperationSupport.pathSegment(OperationSupport.queryValue(tenantId)))/roles/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchRolesForTenant") }
         return try await perform(request, success: [200], decoding: TenantRoleSearchResult.self)
     }
@@ -309,6 +323,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchUsersForTenant", method: "POST", path: "/tenants/\(OperationSupport.pathSegment(OperationSupport.queryValue(tenantId)))/users/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchUsersForTenant") }
         return try await perform(request, success: [200], decoding: TenantUserSearchResult.self)
     }

@@ -16,6 +16,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "createUser", method: "POST", path: "/users",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "createUser")
         return try await perform(request, success: [201], decoding: UserCreateResult.self)
     }
@@ -34,6 +36,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchUsers", method: "POST", path: "/users/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchUsers") }
         return try await perform(request, success: [200], decoding: UserSearchResult.self)
     }
@@ -68,6 +72,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "updateUser", method: "PUT", path: "/users/\(OperationSupport.pathSegment(OperationSupport.queryValue(username)))",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "updateUser")
         return try await perform(request, success: [200], decoding: UserUpdateResult.self)
     }

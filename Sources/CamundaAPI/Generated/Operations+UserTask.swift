@@ -16,6 +16,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchUserTasks", method: "POST", path: "/user-tasks/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchUserTasks") }
         return try await perform(request, success: [200], decoding: UserTaskSearchQueryResult.self)
     }
@@ -48,6 +50,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "updateUserTask", method: "PATCH", path: "/user-tasks/\(OperationSupport.pathSegment(OperationSupport.queryValue(userTaskKey)))",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "updateUserTask") }
         _ = try await perform(request, success: [204])
     }
@@ -79,6 +83,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "assignUserTask", method: "POST", path: "/user-tasks/\(OperationSupport.pathSegment(OperationSupport.queryValue(userTaskKey)))/assignment",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         request.body = try OperationSupport.jsonBody(body, operationID: "assignUserTask")
         _ = try await perform(request, success: [204])
     }
@@ -96,6 +102,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchUserTaskAuditLogs", method: "POST", path: "/user-tasks/\(OperationSupport.pathSegment(OperationSupport.queryValue(userTaskKey)))/audit-logs/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchUserTaskAuditLogs") }
         return try await perform(request, success: [200], decoding: AuditLogSearchQueryResult.self)
     }
@@ -112,6 +120,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "completeUserTask", method: "POST", path: "/user-tasks/\(OperationSupport.pathSegment(OperationSupport.queryValue(userTaskKey)))/completion",
             server: .api, accept: "application/json, application/problem+json", traits: [.acknowledgement])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "completeUserTask") }
         _ = try await perform(request, success: [204])
     }
@@ -135,6 +145,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchUserTaskEffectiveVariables", method: "POST", path: "/user-tasks/\(OperationSupport.pathSegment(OperationSupport.queryValue(userTaskKey)))/effective-variables/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchUserTaskEffectiveVariables") }
         if let truncateValues { request.query.append(URLQueryItem(name: "truncateValues", value: OperationSupport.queryValue(truncateValues))) }
         return try await perform(request, success: [200], decoding: VariableSearchQueryResult.self)
@@ -177,6 +189,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchUserTaskVariables", method: "POST", path: "/user-tasks/\(OperationSupport.pathSegment(OperationSupport.queryValue(userTaskKey)))/variables/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchUserTaskVariables") }
         if let truncateValues { request.query.append(URLQueryItem(name: "truncateValues", value: OperationSupport.queryValue(truncateValues))) }
         return try await perform(request, success: [200], decoding: VariableSearchQueryResult.self)

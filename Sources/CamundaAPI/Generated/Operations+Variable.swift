@@ -25,6 +25,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchVariables", method: "POST", path: "/variables/search",
             server: .api, accept: "application/json, application/problem+json", traits: [.eventuallyConsistent])
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchVariables") }
         if let truncateValues { request.query.append(URLQueryItem(name: "truncateValues", value: OperationSupport.queryValue(truncateValues))) }
         return try await perform(request, success: [200], decoding: VariableSearchQueryResult.self)

@@ -62,14 +62,27 @@ public struct OperationRequest: Sendable, Hashable {
     public var accept: String
     /// What the operation is (set by the generated method).
     public var traits: OperationTraits
+    /// The job the operation addresses: the raw value of its `jobKey` path parameter, set by the
+    /// generated method (`completeJob(jobKey:_:)`, `failJob(jobKey:_:)`, ...), so the runtime can tell
+    /// a job's own acknowledgements without reading the path. `nil` for other operations and for
+    /// requests built by hand unless you set it.
+    public var jobKey: String?
+    /// How long the server may hold the request before answering, in milliseconds: a long poll's
+    /// `requestTimeout` (``OperationTraits/longPoll``), copied from the typed body by the generated
+    /// method. The runtime bounds the request by it; `nil` (a long poll without it, or a request built
+    /// by hand that does not set it) means the server's default hold.
+    public var serverHoldMilliseconds: Int64?
 
     /// Creates a request.
     public init(
         operationID: String, method: String, path: String, server: Server = .api,
         query: [URLQueryItem] = [], headers: [String: String] = [:], body: Body? = nil,
-        accept: String = "application/json", traits: OperationTraits = []
+        accept: String = "application/json", traits: OperationTraits = [], jobKey: String? = nil,
+        serverHoldMilliseconds: Int64? = nil
     ) {
         self.traits = traits
+        self.jobKey = jobKey
+        self.serverHoldMilliseconds = serverHoldMilliseconds
         self.operationID = operationID
         self.method = method
         self.path = path
@@ -126,11 +139,30 @@ public struct OperationResponse: Sendable, Hashable {
 ///
 /// `CamundaClient` is the conformer you normally use; conform your own type to route operations
 /// through a custom transport.
+///
+/// A generated method builds its request in two steps: it calls ``prepare(_:body:)`` with the
+/// request and the typed body (this is where `CamundaClient` fills in the default tenant and a job's
+/// client adds its lease token), then encodes the body and calls ``send(_:)``.
 public protocol CamundaOperations: Sendable {
     /// Sends one request and returns the response, whatever its status.
     ///
     /// - Throws: transport errors only; non-success statuses are returned, not thrown.
     func send(_ request: OperationRequest) async throws -> OperationResponse
+
+    /// Adjusts a request and its typed body before the generated method encodes the body: called
+    /// once per call of a generated method that has a JSON body (with the body, or its `Optional`
+    /// for an optional body) or a multipart `tenantId` field (with a ``FormTenant``).
+    ///
+    /// The default does nothing. Requests passed to ``send(_:)`` directly, built by hand, do not go
+    /// through it: their bodies are sent as they are. A conformer that forwards its requests to
+    /// another one (a decorator around a `CamundaClient`) should forward `prepare` as well, or the
+    /// other one's adjustments (the default tenant) do not happen.
+    func prepare<Body: OperationBody>(_ request: inout OperationRequest, body: inout Body)
+}
+
+extension CamundaOperations {
+    /// Does nothing: the request and body are sent as the caller made them.
+    public func prepare<Body: OperationBody>(_ request: inout OperationRequest, body: inout Body) {}
 }
 
 /// Marks JSON bodies and query values for the generated code.

@@ -7,8 +7,8 @@ import NIOHTTP1
 import OpenAPIRuntime
 
 // The send path: retries, then adaptive backpressure, then authentication, then the exchange with the
-// server. The exchange is either the SDK's own transport (`HTTP1Transport`), called directly, or a chain of the user's
-// middlewares ending in a `ClientTransport`.
+// server (`RequestExchange`: the SDK's own transport called directly, or the user's middlewares ending in
+// a `ClientTransport`).
 //
 // The three policies are plain steps rather than `ClientMiddleware`s of their own: a middleware chain
 // costs an escaping closure per layer per request, and its streaming `HTTPBody` forces every layer
@@ -58,7 +58,7 @@ struct PreparedRequest: Sendable {
         }
         self.headers = headers
         body = request.bodyData
-        bound = RequestBound.of(traits: request.traits, body: body, http: http)
+        bound = RequestBound.of(request, http: http)
     }
 
     /// `name=value` pairs joined by `&`, everything but RFC 3986 unreserved characters percent-encoded
@@ -100,14 +100,6 @@ struct PreparedRequest: Sendable {
     }
 }
 
-/// How requests reach the server.
-enum Exchange: Sendable {
-    /// The SDK's own transport, with no middleware of the user's: no `HTTPRequest`/`HTTPBody` conversions.
-    case direct(DirectExchange)
-    /// The user's middlewares (possibly none) and a transport.
-    case chain(middlewares: [any ClientMiddleware], transport: any ClientTransport)
-}
-
 /// The credentials added to API requests.
 enum Authorizer: Sendable {
     case none
@@ -115,56 +107,6 @@ enum Authorizer: Sendable {
     case fixed(String)
     /// OAuth client-credentials tokens; a 401 drops the token and retries once with a fresh one.
     case oauth(OAuthTokenProvider)
-}
-
-/// Sends requests over the SDK's own transport (`HTTP1Transport`) directly: base URLs parsed and
-/// pools looked up once, each request encoded straight into the bytes that go on the wire.
-struct DirectExchange: Sendable {
-    let transport: HTTP1Transport
-    let api: HTTP1Endpoint
-    let root: HTTP1Endpoint
-    let apiPool: HTTP1ConnectionPool
-    let rootPool: HTTP1ConnectionPool
-    /// The deadline of a request sent without one: ``CamundaConfiguration/HTTP/requestTimeout``.
-    let timeout: TimeAmount
-    /// The API pool's event loop as a task executor (see `EventLoopTaskExecutor`).
-    let taskExecutor: EventLoopTaskExecutor
-
-    init(transport: HTTP1Transport, configuration: CamundaConfiguration) throws {
-        self.transport = transport
-        api = try HTTP1Endpoint(configuration.restAddress)
-        root = try HTTP1Endpoint(configuration.rootAddress)
-        apiPool = try transport.pool(for: api.origin)
-        rootPool = try transport.pool(for: root.origin)
-        timeout = TimeAmount(configuration.http.requestTimeout)
-        taskExecutor = EventLoopTaskExecutor(apiPool.eventLoop)
-    }
-
-    /// One exchange; `timeout` bounds it (waiting for a connection included), the configured request
-    /// timeout when nil. A request that times out fails with a `.timeout` error and its connection is closed.
-    func send(
-        _ request: PreparedRequest, authorization: String?, limit: Int, timeout: Duration? = nil
-    ) async throws -> OperationResponse {
-        var headers = request.headers
-        if let authorization { headers.append(("Authorization", authorization)) }
-        let http = HTTP1Request(
-            method: HTTPMethod(rawValue: request.method.rawValue), target: request.target, headers: headers,
-            body: request.body.map { ByteBuffer(data: $0) })
-        let deadline = NIODeadline.after(timeout.map(TimeAmount.init) ?? self.timeout)
-        let response: HTTP1Response
-        do {
-            response = try await request.server == .api
-                ? transport.execute(http, endpoint: api, pool: apiPool, deadline: deadline, limit: limit)
-                : transport.execute(http, endpoint: root, pool: rootPool, deadline: deadline, limit: limit)
-        } catch let error as HTTP1TransportError {
-            if case .responseTooLarge(let status) = error.kind {
-                throw ResponseClassification.tooLarge(request.operationID, status: status, limit: limit)
-            }
-            throw error
-        }
-        return OperationResponse(
-            status: response.status, headers: response.headers, body: Data(buffer: response.body, byteTransferStrategy: .noCopy))
-    }
 }
 
 extension CamundaClient {
@@ -253,23 +195,15 @@ extension CamundaClient {
         }
     }
 
-    /// One exchange with the server, the response body collected (up to the configured limit), within
-    /// the request's bound: past it the exchange is cancelled (closing its connection), the idle
-    /// connections of the SDK's pools are closed (the next request opens a fresh one), and
-    /// ``RequestTimedOut`` is thrown.
+    /// One exchange with the server (see `RequestExchange`), the response body collected (up to the
+    /// configured limit), within the request's bound: past it the exchange is ended (closing its
+    /// connection), the idle connections of the SDK's pools are closed (the next request opens a fresh
+    /// one), and ``RequestTimedOut`` is thrown.
     private func exchange(_ request: PreparedRequest, authorization: String?) async throws -> OperationResponse {
         let deadline = ContinuousClock.now + request.bound.duration
+        let collector = ResponseCollector(operationID: request.operationID, limit: configuration.http.maxResponseBodyBytes)
         do {
-            return try await RequestBound.$deadline.withValue(deadline) {
-                // The SDK's own transport ends the exchange at the deadline itself (closing its
-                // connection); only a transport of the user's needs the runtime's timer and task.
-                if case .direct = exchangeMode {
-                    return try await self.exchangeUnbounded(request, authorization: authorization, deadline: deadline)
-                }
-                return try await request.bound.enforce {
-                    try await self.exchangeUnbounded(request, authorization: authorization, deadline: deadline)
-                }
-            }
+            return try await exchanger.exchange(request, authorization: authorization, deadline: deadline, collector: collector)
         } catch let error as RequestTimedOut {
             ownTransport?.closeIdleConnections()
             logger.debug(
@@ -277,66 +211,9 @@ extension CamundaClient {
                 metadata: ["camunda.operation": "\(request.operationID)", "camunda.bound": "\(request.bound)"])
             throw error
         } catch let error as HTTP1TransportError where error.kind == .deadlineExceeded {
-            // The transport's deadline (the same instant) fired before the runtime's: the same timeout.
+            // The SDK's transport ended the request at its deadline: the same timeout.
             ownTransport?.closeIdleConnections()
             throw RequestTimedOut(bound: request.bound)
         }
-    }
-
-    private func exchangeUnbounded(
-        _ request: PreparedRequest, authorization: String?, deadline: ContinuousClock.Instant
-    ) async throws -> OperationResponse {
-        let limit = configuration.http.maxResponseBodyBytes
-        switch exchangeMode {
-        case .direct(let direct):
-            return try await direct.send(
-                request, authorization: authorization, limit: limit, timeout: max(deadline - ContinuousClock.now, .milliseconds(1)))
-        case .chain(let middlewares, let transport):
-            var fields = HTTPFields()
-            for header in request.headers {
-                if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
-            }
-            if let authorization { fields[.authorization] = authorization }
-            let httpRequest = HTTPRequest(method: request.method, scheme: nil, authority: nil, path: request.target, headerFields: fields)
-            let baseURL = request.server == .api ? configuration.restAddress : configuration.rootAddress
-            let (response, responseBody) = try await Self.run(
-                middlewares, transport: transport, request: httpRequest, body: request.body.map { HTTPBody($0) },
-                baseURL: baseURL, operationID: request.operationID)
-            var data = Data()
-            if let responseBody {
-                if case .known(let length) = responseBody.length, length > limit {
-                    throw ResponseClassification.tooLarge(request.operationID, status: response.status.code, limit: limit)
-                }
-                for try await chunk in responseBody {
-                    guard data.count + chunk.count <= limit else {
-                        throw ResponseClassification.tooLarge(request.operationID, status: response.status.code, limit: limit)
-                    }
-                    data.append(contentsOf: chunk)
-                }
-            }
-            var headers: [String: String] = [:]
-            for field in response.headerFields {
-                let name = field.name.canonicalName
-                headers[name] = headers[name].map { "\($0), \(field.value)" } ?? field.value
-            }
-            return OperationResponse(status: response.status.code, headers: headers, body: data)
-        }
-    }
-
-    /// Runs the middlewares in order, the transport last.
-    static func run(
-        _ middlewares: [any ClientMiddleware], transport: any ClientTransport, request: HTTPRequest, body: HTTPBody?,
-        baseURL: URL, operationID: String
-    ) async throws -> (HTTPResponse, HTTPBody?) {
-        var next: @Sendable (HTTPRequest, HTTPBody?, URL) async throws -> (HTTPResponse, HTTPBody?) = {
-            try await transport.send($0, body: $1, baseURL: $2, operationID: operationID)
-        }
-        for middleware in middlewares.reversed() {
-            let following = next
-            next = {
-                try await middleware.intercept($0, body: $1, baseURL: $2, operationID: operationID, next: following)
-            }
-        }
-        return try await next(request, body, baseURL)
     }
 }

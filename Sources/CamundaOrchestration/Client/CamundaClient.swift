@@ -30,8 +30,10 @@ public final class CamundaClient: CamundaOperations, Sendable {
     /// The job workers created on this client, run by `runWorkers()`.
     package let workers = JobWorkerRegistry()
 
-    /// How requests reach the server (see `CamundaClient+Sending.swift`).
-    let exchangeMode: Exchange
+    /// How requests reach the server (see `RequestExchange.swift`).
+    let exchanger: any RequestExchange
+    /// The exchanger when it is the SDK's own transport used directly.
+    let directExchange: DirectExchange?
     let authorizer: Authorizer
     let backpressureController: BackpressureController
     /// Time and randomness of the client and its workers.
@@ -111,9 +113,14 @@ public final class CamundaClient: CamundaOperations, Sendable {
         }
         self.ownTransport = ownTransport
         if let ownTransport, middlewares.isEmpty {
-            self.exchangeMode = .direct(try DirectExchange(transport: ownTransport, configuration: configuration))
+            let direct = try DirectExchange(transport: ownTransport, configuration: configuration)
+            self.directExchange = direct
+            self.exchanger = direct
         } else {
-            self.exchangeMode = .chain(middlewares: middlewares, transport: resolvedTransport)
+            self.directExchange = nil
+            self.exchanger = MiddlewareExchange(
+                middlewares: middlewares, transport: resolvedTransport, apiURL: configuration.restAddress,
+                rootURL: configuration.rootAddress)
         }
 
         self.backpressureController = BackpressureController(
@@ -172,12 +179,15 @@ public final class CamundaClient: CamundaOperations, Sendable {
 
     /// Sends one request (with retries, backpressure and authentication) and collects the response.
     ///
+    /// The request is sent as it is: the default tenant is filled in by ``prepare(_:body:)``, which
+    /// the generated methods call on the typed body before encoding it, so a request you build by
+    /// hand gets no default tenant.
+    ///
     /// - Throws: `CamundaError` of kind `.transport`, `.timeout` or `.cancelled` when no response arrives;
     ///   statuses are returned, not thrown.
     public func send(_ request: OperationRequest) async throws -> OperationResponse {
         do {
             try Task.checkCancellation()
-            let request = configuration.tenantID.map { DefaultTenant.apply($0, to: request) } ?? request
             let prepared = try PreparedRequest(request, userAgent: Self.userAgent, http: configuration.http)
             logger.trace(
                 "Sending Camunda request",

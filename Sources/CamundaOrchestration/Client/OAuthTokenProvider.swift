@@ -134,9 +134,7 @@ public final class OAuthTokenProvider: Sendable {
         let generation = generation()
         let deadline = ContinuousClock.now + bound.duration
         do {
-            return try await RequestBound.$deadline.withValue(deadline) {
-                try await bound.enforce { try await self.fetch() }
-            }
+            return try await bound.enforce(until: deadline) { try await self.fetch() }
         } catch let timeout as RequestTimedOut {
             onTimeout(generation)
             throw CamundaError(

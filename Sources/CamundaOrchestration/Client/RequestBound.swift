@@ -7,9 +7,9 @@ import Synchronization
 /// abandoned as a timeout (see ``CamundaConfiguration/HTTP``).
 ///
 /// The runtime computes it per request from the operation (and, for a job activation, the
-/// `requestTimeout` in its body) and hands it down to the exchange as a deadline, so whatever
-/// transport sends the request can honour it; the runtime enforces it as well, by cancelling the
-/// exchange when the deadline passes.
+/// `requestTimeout` of its body, which the generated method records on the request) and hands it
+/// down to the exchange as a deadline, so whatever transport sends the request can honour it; the
+/// runtime enforces it as well, by cancelling the exchange when the deadline passes.
 package struct RequestBound: Sendable, Hashable, CustomStringConvertible {
     /// What kind of request the bound is for.
     package enum Kind: String, Sendable, Hashable {
@@ -35,18 +35,33 @@ package struct RequestBound: Sendable, Hashable, CustomStringConvertible {
         self.duration = duration
     }
 
-    /// The bound of an operation with these traits and `body` under `http`: long polls
-    /// (``OperationTraits/longPoll``) by their `requestTimeout`, acknowledgements
-    /// (``OperationTraits/acknowledgement``) by the acknowledgement bound, everything else by the request bound.
-    package static func of(traits: OperationTraits, body: Data?, http: CamundaConfiguration.HTTP) -> RequestBound {
+    /// The bound of `request` under `http`: long polls (``OperationTraits/longPoll``) by the hold
+    /// time the generated method recorded (``OperationRequest/serverHoldMilliseconds``, the body's
+    /// `requestTimeout`), acknowledgements (``OperationTraits/acknowledgement``) by the acknowledgement
+    /// bound, everything else by the request bound. Reads no body.
+    package static func of(_ request: OperationRequest, http: CamundaConfiguration.HTTP) -> RequestBound {
+        of(traits: request.traits, serverHoldMilliseconds: request.serverHoldMilliseconds, http: http)
+    }
+
+    /// The bound of an operation with these traits whose server hold time (a long poll's
+    /// `requestTimeout`, `nil` for the server's default) is `serverHoldMilliseconds`, under `http`.
+    package static func of(
+        traits: OperationTraits, serverHoldMilliseconds: Int64?, http: CamundaConfiguration.HTTP
+    ) -> RequestBound {
         if traits.contains(.longPoll) {
-            return RequestBound(
-                kind: .longPoll, duration: http.longPollBound(requestTimeoutMilliseconds: requestTimeout(in: body)))
+            return RequestBound(kind: .longPoll, duration: http.longPollBound(requestTimeoutMilliseconds: serverHoldMilliseconds))
         }
         if traits.contains(.acknowledgement) {
             return RequestBound(kind: .acknowledgement, duration: http.acknowledgementTimeout)
         }
         return RequestBound(kind: .ordinary, duration: http.requestTimeout)
+    }
+
+    /// The bound of an operation whose hold time is known only from its encoded JSON `body` (its
+    /// `requestTimeout` member, a number or a numeric string). Parses the body: the send path does not
+    /// use it (it has the hold time from the typed body, see ``of(_:http:)``).
+    package static func of(traits: OperationTraits, body: Data?, http: CamundaConfiguration.HTTP) -> RequestBound {
+        of(traits: traits, serverHoldMilliseconds: traits.contains(.longPoll) ? requestTimeout(in: body) : nil, http: http)
     }
 
     /// The `requestTimeout` member of a JSON object body, in milliseconds (a number or a numeric string).
@@ -97,19 +112,24 @@ extension RequestBound {
         func end() { state.withLock { $0.task = nil } }
     }
 
-    /// Runs `body`, cancelling it and throwing ``RequestTimedOut`` when it has not finished within the bound.
+    /// Runs `body` until `deadline`: cancels it and throws ``RequestTimedOut`` when it has not finished
+    /// by then. ``deadline`` is set for `body`, so a transport that honours it can end the request itself.
     ///
     /// The cancellation reaches the transport, which abandons the request and closes its connection
-    /// (AsyncHTTPClient closes an HTTP/1.1 connection whose request is cancelled after it was sent).
-    /// `body` runs in a task of its own that an event-loop timer cancels (a task group with a
-    /// sleeping child costs about twice as much per request); the timer is cancelled, and freed, as
-    /// soon as the request ends.
-    func enforce<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    /// (AsyncHTTPClient and the SDK's transport close an HTTP/1.1 connection whose request is cancelled
+    /// after it was sent). `body` runs in a task of its own that an event-loop timer cancels (a task
+    /// group with a sleeping child costs about twice as much per request); the timer is cancelled, and
+    /// freed, as soon as the request ends. (The SDK's own transport, used directly, needs none of this:
+    /// it ends a request at its deadline on the connection's event loop.)
+    func enforce<T: Sendable>(
+        until deadline: ContinuousClock.Instant, _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
         let bound = self
-        let deadline = ContinuousClock.now + duration
-        let task = Task { try await body() }
+        // Unstructured on purpose: the timer must be able to cancel `body` alone, not the caller's task.
+        let task = Task { try await RequestBound.$deadline.withValue(deadline) { try await body() } }
         let timer = Timer(task)
-        let scheduled = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: TimeAmount(duration)) { timer.fire() }
+        let remaining = max(deadline - ContinuousClock.now, .zero)
+        let scheduled = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: TimeAmount(remaining)) { timer.fire() }
         defer {
             scheduled.cancel()
             timer.end()
@@ -121,7 +141,7 @@ extension RequestBound {
                 task.cancel()
             }
         } catch where !(error is CamundaError) && (timer.fired || ContinuousClock.now >= deadline) {
-            // Cancelled by the timer, or the transport gave up at the same deadline (AsyncHTTPClient's own).
+            // Cancelled by the timer, or the transport gave up at the same deadline.
             throw RequestTimedOut(bound: bound)
         }
     }

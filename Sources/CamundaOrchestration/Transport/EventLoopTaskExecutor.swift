@@ -28,7 +28,6 @@ extension CamundaClient {
     /// Running work with this preference puts it on the same thread as the connection I/O; only
     /// work that never blocks belongs there (see BENCHMARKS.md for what it saves).
     package var transportTaskExecutor: (any TaskExecutor)? {
-        guard case .direct(let direct) = exchangeMode else { return nil }
-        return direct.taskExecutor
+        directExchange?.taskExecutor
     }
 }

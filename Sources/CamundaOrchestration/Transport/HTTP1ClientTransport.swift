@@ -75,14 +75,14 @@ final class HTTP1ClientTransport: ClientTransport {
         let http = HTTP1Request(
             method: HTTPMethod(rawValue: request.method.rawValue), target: request.path ?? "/", headers: headers,
             body: bodyBuffer)
+        // The request's own deadline when the runtime set one (`RequestBound.enforce`), else the request timeout.
+        let deadline = RequestBound.deadline.map { NIODeadline.after(TimeAmount(max($0 - ContinuousClock.now, .milliseconds(1)))) }
+            ?? .after(timeout)
         let response: HTTP1Response
         do {
-            response = try await transport.execute(http, endpoint: endpoint, pool: pool, deadline: .after(timeout), limit: limit)
+            response = try await transport.execute(http, endpoint: endpoint, pool: pool, deadline: deadline, limit: limit)
         } catch let error as HTTP1TransportError {
-            if case .responseTooLarge(let status) = error.kind {
-                throw ResponseClassification.tooLarge(operationID, status: status, limit: limit)
-            }
-            throw error
+            throw ResponseCollector(operationID: operationID, limit: limit).translate(error)
         }
         var fields = HTTPFields()
         for (name, value) in response.headers.sorted(by: { $0.key < $1.key }) {

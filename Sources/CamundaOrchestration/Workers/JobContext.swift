@@ -226,6 +226,11 @@ struct JobLog: Sendable {
 /// It notices when the handler acknowledges its own job (`completeJob`, `failJob`, `throwJobError`
 /// with the job's key succeeds), so the worker does not acknowledge it a second time, and it adds
 /// the job's lease token to those calls when the job was activated with a lease.
+///
+/// Both work on what the generated methods record: the request's ``OperationRequest/traits`` and
+/// ``OperationRequest/jobKey``, and the typed body (see ``prepare(_:body:)``). A request you build by
+/// hand and pass to ``send(_:)`` counts as an acknowledgement of the job when it has the
+/// `.acknowledgement` trait and the job's `jobKey`, but gets no lease token: set its `jobLeaseToken` yourself.
 public struct JobClient: CamundaOperations {
     /// The client the worker runs on (a `CamundaClient` unless you built the worker on your own operations).
     public let underlying: any CamundaOperations
@@ -244,10 +249,19 @@ public struct JobClient: CamundaOperations {
     /// Whether the handler has acknowledged its own job through this client.
     public var hasAcknowledgedJob: Bool { tracker.isAcknowledged }
 
+    /// Adds the job's lease token to an acknowledgement of the job itself (creating the body of a
+    /// call made without one), then hands the request to the worker's client's `prepare` (the
+    /// default tenant).
+    public func prepare<Body: OperationBody>(_ request: inout OperationRequest, body: inout Body) {
+        if let leaseToken = tracker.leaseToken, tracker.isOwnAcknowledgement(request) {
+            body.applyLeaseToken(leaseToken)
+        }
+        underlying.prepare(&request, body: &body)
+    }
+
     /// Sends a request through the worker's client, noting acknowledgements of the context's job.
     public func send(_ request: OperationRequest) async throws -> OperationResponse {
         let isOwnAck = tracker.isOwnAcknowledgement(request)
-        let request = isOwnAck ? tracker.fenced(request) : request
         let response = try await underlying.send(request)
         if isOwnAck, (200..<300).contains(response.status) { tracker.markAcknowledged() }
         return response
@@ -278,24 +292,9 @@ final class AcknowledgementTracker: Sendable {
     func markAcknowledged() { acknowledged.store(true, ordering: .releasing) }
 
     /// Whether `request` completes, fails or throws an error for the tracked job: an
-    /// ``OperationTraits/acknowledgement`` whose path is below `/jobs/{jobKey}/`.
+    /// ``OperationTraits/acknowledgement`` whose ``OperationRequest/jobKey`` (the generated method's
+    /// `jobKey` path parameter) is the tracked job's.
     func isOwnAcknowledgement(_ request: OperationRequest) -> Bool {
-        guard request.traits.contains(.acknowledgement) else { return false }
-        let prefix = "/jobs/" + OperationSupport.pathSegment(jobKey.description) + "/"
-        return request.path.hasPrefix(prefix) && request.path.utf8.dropFirst(prefix.utf8.count).allSatisfy { $0 != UInt8(ascii: "/") }
-    }
-
-    /// Adds the lease token to an acknowledgement of the tracked job (JSON body `jobLeaseToken`).
-    func fenced(_ request: OperationRequest) -> OperationRequest {
-        guard let leaseToken else { return request }
-        var object: [String: JSONValue] = [:]
-        if case .json(let data) = request.body {
-            guard let decoded = try? CamundaJSON.decode([String: JSONValue].self, from: data) else { return request }
-            object = decoded
-        }
-        object["jobLeaseToken"] = .string(leaseToken)
-        var copy = request
-        if let data = try? CamundaJSON.encode(object) { copy.body = .json(data) }
-        return copy
+        request.traits.contains(.acknowledgement) && request.jobKey == jobKey.rawValue
     }
 }

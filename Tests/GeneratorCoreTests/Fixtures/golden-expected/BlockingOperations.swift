@@ -25,6 +25,8 @@ extension CamundaBlockingOperations {
         var request = OperationRequest(
             operationID: "searchPets", method: "POST", path: "/pets/search",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        asyncOperations.prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchPets") }
         return try performBlocking(request, success: [200], decoding: PetSearchResult.self)
     }

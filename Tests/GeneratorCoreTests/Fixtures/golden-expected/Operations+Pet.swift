@@ -42,6 +42,8 @@ extension CamundaOperations {
         var request = OperationRequest(
             operationID: "searchPets", method: "POST", path: "/pets/search",
             server: .api, accept: "application/json, application/problem+json")
+        var body = body
+        prepare(&request, body: &body)
         if let body { request.body = try OperationSupport.jsonBody(body, operationID: "searchPets") }
         return try await perform(request, success: [200], decoding: PetSearchResult.self)
     }
