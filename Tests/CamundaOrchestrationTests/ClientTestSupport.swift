@@ -110,13 +110,34 @@ final class LogCapture: Sendable {
     }
 }
 
-/// A clock read by the runtime through `RuntimeHooks.now`, moved by hand.
+/// Time moved by hand: what a ``TestClock`` reads.
 final class ManualTime: Sendable {
     private let start = ContinuousClock.now
     private let offset = Mutex<Duration>(.zero)
 
     var now: ContinuousClock.Instant { start + offset.withLock { $0 } }
     func advance(by duration: Duration) { offset.withLock { $0 += duration } }
+}
+
+/// The runtime's clock in tests (``RuntimeHooks/clock``): reads a ``ManualTime`` (still unless the
+/// test moves it, so a sleep's duration arrives exactly), and hands every sleep to `onSleep` (which
+/// records it, returns at once, or sleeps a little for real).
+struct TestClock: Clock {
+    typealias Instant = ContinuousClock.Instant
+    let time: ManualTime
+    let onSleep: @Sendable (Duration) async throws -> Void
+
+    init(time: ManualTime = ManualTime(), onSleep: @escaping @Sendable (Duration) async throws -> Void) {
+        self.time = time
+        self.onSleep = onSleep
+    }
+
+    var now: Instant { time.now }
+    var minimumResolution: Duration { .nanoseconds(1) }
+
+    func sleep(until deadline: Instant, tolerance: Duration?) async throws {
+        try await onSleep(now.duration(to: deadline))
+    }
 }
 
 /// Records the sleeps the runtime asks for and returns at once (optionally moving a ``ManualTime``).
@@ -142,11 +163,8 @@ extension CamundaClient {
         sleeps: SleepLog? = nil, logger: Logger = Logger(label: "camunda-test"), jitter: Double = 1,
         middlewares: [any ClientMiddleware] = []
     ) throws -> CamundaClient {
-        var hooks = RuntimeHooks()
         let sleepLog = sleeps ?? SleepLog()
-        hooks.now = { time.now }
-        hooks.sleep = { try await sleepLog.sleep($0) }
-        hooks.jitter = { jitter }
+        let hooks = RuntimeHooks(clock: TestClock(time: time) { try await sleepLog.sleep($0) }, random: { jitter })
         return try CamundaClient(
             CamundaConfiguration(values, environment: [:]), transport: transport, middlewares: middlewares, logger: logger,
             hooks: hooks)

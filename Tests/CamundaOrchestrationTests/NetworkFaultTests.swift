@@ -106,15 +106,15 @@ import Testing
         let start = ContinuousClock.now
         let first = machine.requestTimedOut(sentAt: start, now: start)
         let again = machine.requestTimedOut(sentAt: start, now: start)  // the same stretch
-        let recovered = machine.activationSucceeded()
-        let healthy = machine.activationSucceeded()
+        let recovered = machine.activationSucceeded(now: .now)
+        let healthy = machine.activationSucceeded(now: .now)
         let stale = machine.requestTimedOut(sentAt: start, now: .now)  // sent before the recovery
         let later = ContinuousClock.now
         let next = machine.requestTimedOut(sentAt: later, now: later)  // a new stretch
-        let acknowledged = machine.acknowledgementAnswered()  // an acknowledgement ends it while polling is healthy
+        let acknowledged = machine.acknowledgementAnswered(now: .now)  // an acknowledgement ends it while polling is healthy
         _ = machine.activationFailed(category: "timeout")
         let whileFailing = machine.requestTimedOut(sentAt: .now, now: .now)
-        let notByAcknowledgement = machine.acknowledgementAnswered()  // polling still failing: its success reports it
+        let notByAcknowledgement = machine.acknowledgementAnswered(now: .now)  // polling still failing: its success reports it
         #expect(first && !again && !stale && next && whileFailing)
         #expect(recovered?.timingOutSince == start && recovered?.failures == 0)
         #expect(healthy == nil)

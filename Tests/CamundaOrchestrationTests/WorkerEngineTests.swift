@@ -239,7 +239,7 @@ struct WorkerEngineTests {
         let sleeper = RecordingSleeper()
         var hooks = sleeper.hooks
         let now = Date(timeIntervalSince1970: lockHolds ? 1_699_999_000 : 1_700_000_001)
-        hooks.now = { now }
+        hooks.wallClock = { now }
         let registry = JobWorkerRegistry()
         let worker = try registry.testWorker(
             WorkerConfig(jobType: "test", jobTimeoutMilliseconds: 1000),

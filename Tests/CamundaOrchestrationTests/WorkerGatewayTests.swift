@@ -258,8 +258,8 @@ struct WorkerGatewayTests {
             gateway.inject(Fault(.activateJobs, .dropConnection, limit: 2))
             gateway.inject(Fault(.activateJobs, .status(401), limit: 2))
             let sleeps = Mutex<[Duration]>([])
-            let hooks = JobWorkerHooks(
-                sleep: { duration in
+            let hooks = RuntimeHooks(
+                clock: TestClock { duration in
                     sleeps.withLock { $0.append(duration) }
                     try await Task.sleep(for: .milliseconds(5))
                 }, random: { 0.5 })

@@ -185,9 +185,9 @@ final class InMemoryJobServer: CamundaOperations {
 /// A sleep that returns at once and records what was asked, so back-off can be checked without time passing.
 final class RecordingSleeper: Sendable {
     let requested = Mutex<[Duration]>([])
-    var hooks: JobWorkerHooks {
-        JobWorkerHooks(
-            sleep: { [self] duration in
+    var hooks: RuntimeHooks {
+        RuntimeHooks(
+            clock: TestClock { [self] duration in
                 requested.withLock { $0.append(duration) }
                 await Task.yield()
                 try Task.checkCancellation()
@@ -212,7 +212,7 @@ extension JobWorkerRegistry {
     /// A worker over in-memory operations, for tests.
     func testWorker(
         _ config: WorkerConfig, defaults: WorkerDefaults = WorkerDefaults(), runner: JobRunner,
-        operations: any CamundaOperations, hooks: JobWorkerHooks = JobWorkerHooks()
+        operations: any CamundaOperations, hooks: RuntimeHooks = RuntimeHooks()
     ) throws -> JobWorker {
         try makeWorker(
             config: config, defaults: defaults, startupJitterMaxSeconds: nil, runner: runner, operations: operations,

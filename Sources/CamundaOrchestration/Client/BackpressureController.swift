@@ -12,20 +12,16 @@ package final class BackpressureController: Sendable {
     }
 
     private let locked: Mutex<Locked>
-    private let now: @Sendable () -> ContinuousClock.Instant
-    private let sleep: @Sendable (Duration) async throws -> Void
+    private let clock: RuntimeClock
     private let logger: Logger
 
-    package init(
-        profile: CamundaConfiguration.BackpressureProfile, logger: Logger,
-        now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now },
-        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
-    ) {
+    package init(profile: CamundaConfiguration.BackpressureProfile, logger: Logger, clock: RuntimeClock = .continuous) {
         self.locked = Mutex(Locked(machine: Machine(profile: profile)))
-        self.now = now
-        self.sleep = sleep
+        self.clock = clock
         self.logger = logger
     }
+
+    private func now() -> ContinuousClock.Instant { clock.now }
 
     /// The current state, with recovery applied up to now.
     package var state: BackpressureState {
@@ -70,7 +66,7 @@ package final class BackpressureController: Sendable {
         }
         if delay > .zero {
             do {
-                try await sleep(delay)
+                try await clock.sleep(for: delay)
             } catch {
                 release()
                 throw error

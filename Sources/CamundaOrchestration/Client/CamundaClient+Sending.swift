@@ -128,7 +128,9 @@ extension CamundaClient {
                 delay = retryDelay(attempt: attempt, retryAfter: response.headers["retry-after"])
                 reason = "HTTP \(response.status)"
             } catch {
-                guard attempt < maxAttempts, !(error is CamundaError), !ResponseClassification.isCancellation(error),
+                // The SDK's own errors (`CamundaError`) are final; timeouts of long polls and
+                // acknowledgements are left to the worker.
+                guard attempt < maxAttempts, !(error is CamundaError), FailureClass.of(error).isTransient,
                     !(error is RequestTimedOut && request.bound.kind != .ordinary)
                 else { throw error }
                 delay = retryDelay(attempt: attempt, retryAfter: nil)
@@ -140,7 +142,7 @@ extension CamundaClient {
                     "camunda.operation": "\(request.operationID)", "camunda.attempt": "\(attempt + 1)",
                     "camunda.retry.reason": "\(reason)", "camunda.retry.delay_ms": "\(delay.camundaMilliseconds)",
                 ])
-            try await hooks.sleep(delay)
+            try await hooks.clock.sleep(for: delay)
             attempt += 1
         }
     }
@@ -151,8 +153,7 @@ extension CamundaClient {
         if let retryAfter, let requested = RetryBackoff.retryAfter(retryAfter, now: hooks.wallClock()) {
             return min(requested, policy.maxRetryAfter)
         }
-        return RetryBackoff.delay(
-            attempt: attempt, baseDelay: policy.baseDelay, maxDelay: policy.maxDelay, jitter: hooks.jitter())
+        return Backoff.retries(policy).delay(attempt: attempt, random: hooks.random())
     }
 
     /// Holds a backpressure permit around initiating calls (acknowledgements are exempt; long polls wait

@@ -36,6 +36,7 @@ public final class CamundaClient: CamundaOperations, Sendable {
     let directExchange: DirectExchange?
     let authorizer: Authorizer
     let backpressureController: BackpressureController
+    /// Time and randomness of the client and its workers.
     let hooks: RuntimeHooks
     /// The OAuth token provider, when the authentication is OAuth.
     package let tokenProvider: OAuthTokenProvider?
@@ -84,16 +85,7 @@ public final class CamundaClient: CamundaOperations, Sendable {
         try self.init(configuration, transport: transport, middlewares: middlewares, logger: logger, hooks: RuntimeHooks())
     }
 
-    /// Time and randomness used by the runtime, replaceable in tests.
-    package struct RuntimeHooks: Sendable {
-        package var now: @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
-        package var sleep: @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
-        package var jitter: @Sendable () -> Double = { Double.random(in: 0...1) }
-        package var wallClock: @Sendable () -> Date = { Date() }
-        package init() {}
-    }
-
-    /// Creates a client with injected time and randomness (for tests).
+    /// Creates a client with injected time and randomness (for tests); its job workers use the same.
     package init(
         _ configuration: CamundaConfiguration,
         transport: (any ClientTransport)?,
@@ -132,7 +124,7 @@ public final class CamundaClient: CamundaOperations, Sendable {
         }
 
         self.backpressureController = BackpressureController(
-            profile: configuration.backpressure, logger: logger, now: hooks.now, sleep: hooks.sleep)
+            profile: configuration.backpressure, logger: logger, clock: hooks.clock)
         switch configuration.authentication {
         case .none:
             self.tokenProvider = nil
@@ -147,7 +139,7 @@ public final class CamundaClient: CamundaOperations, Sendable {
         case .oauth(let credentials):
             // Token requests go straight to the transport, not through the user's middlewares.
             let provider = OAuthTokenProvider(
-                credentials: credentials, transport: resolvedTransport, logger: logger, now: hooks.now,
+                credentials: credentials, transport: resolvedTransport, logger: logger, clock: hooks.clock,
                 timeout: configuration.http.tokenTimeout,
                 onTimeout: { _ in ownTransport?.closeIdleConnections() })
             self.tokenProvider = provider
@@ -222,22 +214,17 @@ public final class CamundaClient: CamundaOperations, Sendable {
     /// Turns any error into a `CamundaError` (once: `CamundaError`s pass unchanged).
     static func wrap(_ error: any Error, operationID: String) -> CamundaError {
         if let error = error as? CamundaError { return error }
-        if let timeout = error as? RequestTimedOut {
-            return CamundaError(operationID: operationID, kind: .timeout, message: timeout.description)
-        }
-        if ResponseClassification.isCancellation(error) {
-            return CamundaError(operationID: operationID, kind: .cancelled, cause: error)
-        }
-        if let transportError = error as? HTTP1TransportError {
-            return CamundaError(operationID: operationID, kind: transportError.isTimeout ? .timeout : .transport, cause: error)
-        }
-        if let httpError = error as? HTTPClientError {
-            if httpError == .cancelled { return CamundaError(operationID: operationID, kind: .cancelled, cause: error) }
-            if httpError == .deadlineExceeded || httpError == .readTimeout || httpError == .connectTimeout {
-                return CamundaError(operationID: operationID, kind: .timeout, cause: error)
+        switch FailureClass.of(error) {
+        case .timeout:
+            if let timeout = error as? RequestTimedOut {
+                return CamundaError(operationID: operationID, kind: .timeout, message: timeout.description)
             }
+            return CamundaError(operationID: operationID, kind: .timeout, cause: error)
+        case .cancelled:
+            return CamundaError(operationID: operationID, kind: .cancelled, cause: error)
+        default:
+            return CamundaError(operationID: operationID, kind: .transport, cause: error)
         }
-        return CamundaError(operationID: operationID, kind: .transport, cause: error)
     }
 }
 

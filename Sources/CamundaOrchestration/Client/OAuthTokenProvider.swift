@@ -29,7 +29,7 @@ public final class OAuthTokenProvider: Sendable {
     private let credentials: CamundaConfiguration.OAuthCredentials
     private let transport: any ClientTransport
     private let logger: Logger
-    private let now: @Sendable () -> ContinuousClock.Instant
+    private let clock: RuntimeClock
     /// The client-side bound of one token request (`CAMUNDA_OAUTH_TIMEOUT_MS`).
     private let bound: RequestBound
     private let onTimeout: @Sendable (Int?) -> Void
@@ -38,9 +38,6 @@ public final class OAuthTokenProvider: Sendable {
 
     /// Token lifetime assumed when the endpoint sends no `expires_in`.
     static let defaultLifetime: Duration = .seconds(300)
-    /// Backoff after failed token requests.
-    static let failureBaseDelay: Duration = .milliseconds(500)
-    static let failureMaxDelay: Duration = .seconds(30)
 
     /// Creates a provider.
     ///
@@ -54,24 +51,26 @@ public final class OAuthTokenProvider: Sendable {
         credentials: CamundaConfiguration.OAuthCredentials, transport: any ClientTransport,
         logger: Logger = Logger(label: "camunda"), timeout: Duration = .seconds(10)
     ) {
-        self.init(credentials: credentials, transport: transport, logger: logger, now: { ContinuousClock.now }, timeout: timeout)
+        self.init(credentials: credentials, transport: transport, logger: logger, clock: .continuous, timeout: timeout)
     }
 
     /// Creates a provider with an injected clock (for tests); `onTimeout` learns of each timed-out
     /// token request, with the connection-pool generation `generation` gave when it started.
     package init(
         credentials: CamundaConfiguration.OAuthCredentials, transport: any ClientTransport, logger: Logger,
-        now: @escaping @Sendable () -> ContinuousClock.Instant, timeout: Duration = .seconds(10),
+        clock: RuntimeClock, timeout: Duration = .seconds(10),
         onTimeout: @escaping @Sendable (Int?) -> Void = { _ in }, generation: @escaping @Sendable () -> Int? = { nil }
     ) {
         self.credentials = credentials
         self.transport = transport
         self.logger = logger
-        self.now = now
+        self.clock = clock
         self.bound = RequestBound(kind: .token, duration: timeout)
         self.onTimeout = onTimeout
         self.generation = generation
     }
+
+    private func now() -> ContinuousClock.Instant { clock.now }
 
     /// How many token requests have been sent.
     public var tokenRequestCount: Int { state.withLock { $0.fetches } }
@@ -168,8 +167,8 @@ public final class OAuthTokenProvider: Sendable {
             let delay = state.withLock { state in
                 state.inflight = nil
                 state.failures += 1
-                let delay = RetryBackoff.ceiling(
-                    attempt: state.failures, baseDelay: Self.failureBaseDelay, maxDelay: Self.failureMaxDelay)
+                // Backoff after failed token requests: no jitter.
+                let delay = Backoff.tokenFailure.ceiling(attempt: state.failures)
                 state.retryAt = now() + delay
                 state.lastError = failure
                 return delay

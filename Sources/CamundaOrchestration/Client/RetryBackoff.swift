@@ -1,6 +1,7 @@
 import Foundation
 
 /// The retry delays of the SDK: capped exponential backoff with full jitter, and `Retry-After` parsing.
+/// (The runtime's one back-off model is the internal `Backoff`; this forwards to it.)
 ///
 /// The ceiling for retry `n` (1 for the first retry) is `min(maxDelay, baseDelay × 2^(n-1))`, computed in
 /// floating point and capped before any conversion, so large attempt numbers never overflow. The actual
@@ -23,9 +24,7 @@ public enum RetryBackoff {
     ///   - maxDelay: The cap.
     /// - Returns: The ceiling, never more than `maxDelay` and never negative.
     public static func ceiling(attempt: Int, baseDelay: Duration, maxDelay: Duration) -> Duration {
-        let exponent = Double(min(max(attempt, 1) - 1, 62))
-        let capped = min(baseDelay.camundaSeconds * pow(2, exponent), maxDelay.camundaSeconds)
-        return .nanoseconds(Int64(max(capped, 0) * 1e9))
+        Backoff(base: baseDelay, cap: maxDelay, jitter: .full).ceiling(attempt: attempt)
     }
 
     /// The delay before retry `attempt` with full jitter: `ceiling × jitter`.
@@ -37,9 +36,7 @@ public enum RetryBackoff {
     ///   - jitter: A random number in `0...1` (clamped).
     /// - Returns: A delay between zero and ``ceiling(attempt:baseDelay:maxDelay:)``.
     public static func delay(attempt: Int, baseDelay: Duration, maxDelay: Duration, jitter: Double) -> Duration {
-        let ceiling = ceiling(attempt: attempt, baseDelay: baseDelay, maxDelay: maxDelay)
-        let fraction = jitter.isFinite ? min(max(jitter, 0), 1) : 1
-        return .nanoseconds(Int64(ceiling.camundaSeconds * fraction * 1e9))
+        Backoff(base: baseDelay, cap: maxDelay, jitter: .full).delay(attempt: attempt, random: jitter)
     }
 
     /// Parses a `Retry-After` value: delay seconds (`120`) or an HTTP date (`Wed, 21 Oct 2015 07:28:00 GMT`).

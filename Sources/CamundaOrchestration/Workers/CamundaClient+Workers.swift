@@ -168,6 +168,6 @@ extension CamundaClient {
     private func makeWorker(_ config: WorkerConfig, _ jitter: Double?, _ runner: JobRunner) throws -> JobWorker {
         try workers.makeWorker(
             config: config, defaults: configuration.worker, startupJitterMaxSeconds: jitter, runner: runner,
-            operations: self, logger: logger)
+            operations: self, logger: logger, hooks: hooks)
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
 import Metrics
 
-/// Back-off delays of the worker: pure functions, unit-tested.
+/// Back-off delays of the worker: the worker's values of ``Backoff``, unit-tested.
 enum WorkerBackoff {
-    /// The delay before the next activation after `attempt` consecutive failures (1-based).
+    /// The delay before the next activation after `attempt` consecutive failures (1-based)
+    /// (``Backoff/activation``).
     ///
     /// The ceiling doubles from 1 s and is capped at 30 s; `jitter` (0..<1) spreads it over ±20 %,
     /// and the result is capped at 30 s again:
@@ -18,31 +19,24 @@ enum WorkerBackoff {
     /// | 6 and later | 30 s | 24–30 s |
     ///
     /// After a `connectionFailure` (a timeout, or no connection at all) the cap is
-    /// ``connectionFailureCap`` (10 s) instead: a timed-out poll has already waited its bound, and a
-    /// worker resumes within 10 s of the network healing plus the long-poll bound.
+    /// ``connectionFailureCap`` (10 s) instead (``Backoff/activationAfterConnectionFailure``): a
+    /// timed-out poll has already waited its bound, and a worker resumes within 10 s of the network
+    /// healing plus the long-poll bound.
     static func activationDelay(attempt: Int, jitter: Double, connectionFailure: Bool = false) -> Duration {
-        delay(attempt: attempt, base: 1, cap: connectionFailure ? connectionFailureCap : 30, jitter: jitter)
+        (connectionFailure ? Backoff.activationAfterConnectionFailure : Backoff.activation).delay(attempt: attempt, random: jitter)
     }
 
     /// The back-off cap after timeouts and connection errors, in seconds.
-    static let connectionFailureCap: Double = 10
+    static let connectionFailureCap: Double = Backoff.activationAfterConnectionFailure.cap.camundaSeconds
 
     /// The delay before retrying an acknowledgement that failed transiently `attempt` times
-    /// (0.2 s doubling, capped at 5 s, ±20 % jitter).
+    /// (``Backoff/acknowledgement``: 0.2 s doubling, capped at 5 s, ±20 % jitter).
     static func acknowledgementDelay(attempt: Int, jitter: Double) -> Duration {
-        delay(attempt: attempt, base: 0.2, cap: 5, jitter: jitter)
+        Backoff.acknowledgement.delay(attempt: attempt, random: jitter)
     }
 
     /// How many times an acknowledgement is sent before the worker gives up on it.
     static let acknowledgementAttempts = 6
-
-    private static func delay(attempt: Int, base: Double, cap: Double, jitter: Double) -> Duration {
-        let exponent = Double(min(max(attempt - 1, 0), 32))
-        let ceiling = min(base * pow(2, exponent), cap)
-        let spread = min(max(jitter, 0), 1)
-        let seconds = min(ceiling * (0.8 + 0.4 * spread), cap)
-        return .milliseconds(Int64((seconds * 1000).rounded()))
-    }
 }
 
 /// The worker's swift-metrics instruments (no-ops unless the application bootstraps a backend).

@@ -24,13 +24,14 @@ struct WorkerStateMachine {
     /// When the last stretch of timeouts ended: a request sent before then that times out later
     /// belongs to the old stretch and starts no new one.
     private var recoveredAt: ContinuousClock.Instant?
-    /// Cancels the activation request or back-off sleep under way, so that stopping interrupts it.
-    private var interruptCurrentWait: (@Sendable () -> Void)?
+    /// The run's stop watcher: resumed on stop, which cancels the poll loop (its request or sleep).
+    private var stopWaiter: CheckedContinuation<Void, Never>?
     private var capacityWaiter: CheckedContinuation<Bool, Never>?
     private var drainWaiter: CheckedContinuation<Bool, Never>?
-    /// Cancels the worker's host task (the running handlers) once the drain bound has passed.
-    private var cancelJobs: (@Sendable () -> Void)?
-    private var drainTimedOut = false
+    /// A `ServiceGroup` signalled graceful shutdown: a cancellation after it is the hard stop.
+    private(set) var shutdownSignalled = false
+    /// A hard stop came: the drain ends at once.
+    private var hardStopped = false
 
     init(capacity: Int) { self.capacity = capacity }
 
@@ -44,24 +45,36 @@ struct WorkerStateMachine {
         guard phase == .idle else { return false }
         phase = .running
         health = .healthy
-        drainTimedOut = false
+        shutdownSignalled = false
+        hardStopped = false
         return true
     }
 
     struct StopActions {
-        var interrupt: (@Sendable () -> Void)?
+        var stopWaiter: CheckedContinuation<Void, Never>?
         var capacityWaiter: CheckedContinuation<Bool, Never>?
     }
 
-    /// Stops polling: interrupts the request or sleep under way and wakes a poller waiting for capacity.
+    /// Stops polling: wakes the stop watcher (which interrupts the request or sleep under way) and a
+    /// poller waiting for capacity.
     mutating func stop() -> StopActions {
         guard phase == .running else { return StopActions() }
         phase = .stopping
         defer {
-            interruptCurrentWait = nil
+            stopWaiter = nil
             capacityWaiter = nil
         }
-        return StopActions(interrupt: interruptCurrentWait, capacityWaiter: capacityWaiter)
+        return StopActions(stopWaiter: stopWaiter, capacityWaiter: capacityWaiter)
+    }
+
+    mutating func gracefulShutdownSignalled() { shutdownSignalled = true }
+
+    /// Ends the drain at once; returns the drain's waiter to resume with `false`.
+    mutating func hardStop() -> CheckedContinuation<Bool, Never>? {
+        guard phase != .idle else { return nil }
+        hardStopped = true
+        defer { drainWaiter = nil }
+        return drainWaiter
     }
 
     /// The run finished: ready to run again.
@@ -72,14 +85,19 @@ struct WorkerStateMachine {
 
     // MARK: Polling
 
-    /// Registers the interrupt of a wait; `false` (and the caller interrupts at once) when stopping.
-    mutating func beginWait(_ interrupt: @escaping @Sendable () -> Void) -> Bool {
-        guard phase == .running else { return false }
-        interruptCurrentWait = interrupt
-        return true
+    /// Registers the stop watcher; `true` (and the caller resumes it at once) when the worker is not
+    /// running or the watcher's task is cancelled.
+    mutating func waitForStop(_ continuation: CheckedContinuation<Void, Never>, cancelled: Bool) -> Bool {
+        guard phase == .running, !cancelled else { return true }
+        stopWaiter = continuation
+        return false
     }
 
-    mutating func endWait() { interruptCurrentWait = nil }
+    /// The stop watcher's task was cancelled: returns its continuation to resume, if registered.
+    mutating func cancelStopWait() -> CheckedContinuation<Void, Never>? {
+        defer { stopWaiter = nil }
+        return stopWaiter
+    }
 
     enum CapacityDecision {
         /// Poll for this many jobs.
@@ -127,9 +145,9 @@ struct WorkerStateMachine {
 
     /// An activation succeeded; returns the number of failures it ends, if it ends a failing streak,
     /// and since when requests had been timing out, if they had.
-    mutating func activationSucceeded() -> (failures: Int, timingOutSince: ContinuousClock.Instant?)? {
+    mutating func activationSucceeded(now: ContinuousClock.Instant) -> (failures: Int, timingOutSince: ContinuousClock.Instant?)? {
         let since = timingOutSince
-        if since != nil { recoveredAt = ContinuousClock.now }
+        if since != nil { recoveredAt = now }
         timingOutSince = nil
         guard case .failing(let attempts, _) = health else { return since.map { (0, $0) } }
         health = .healthy
@@ -146,23 +164,14 @@ struct WorkerStateMachine {
 
     /// An acknowledgement got a response; returns since when requests had been timing out when this
     /// ends the stretch and the poll loop is not failing (else the next successful poll reports it).
-    mutating func acknowledgementAnswered() -> ContinuousClock.Instant? {
+    mutating func acknowledgementAnswered(now: ContinuousClock.Instant) -> ContinuousClock.Instant? {
         guard let since = timingOutSince, health == .healthy else { return nil }
         timingOutSince = nil
-        recoveredAt = ContinuousClock.now
+        recoveredAt = now
         return since
     }
 
     // MARK: Jobs
-
-    /// Registers how to cancel the running jobs; returns `false` when the drain bound already passed
-    /// (the caller cancels them at once).
-    mutating func jobsStarted(cancel: @escaping @Sendable () -> Void) -> Bool {
-        cancelJobs = cancel
-        return !drainTimedOut
-    }
-
-    mutating func jobsEnded() { cancelJobs = nil }
 
     struct FinishActions {
         /// The jobs still in flight.
@@ -188,18 +197,18 @@ struct WorkerStateMachine {
 
     // MARK: Drain
 
-    /// Waits for in-flight jobs to finish; returns the continuation to resume at once when none are left.
-    mutating func waitForDrain(_ continuation: CheckedContinuation<Bool, Never>) -> CheckedContinuation<Bool, Never>? {
-        if inFlight == 0 { return continuation }
+    /// Waits for in-flight jobs to finish; returns what to resume the continuation with at once:
+    /// `true` when none are left, `false` after a hard stop.
+    mutating func waitForDrain(_ continuation: CheckedContinuation<Bool, Never>) -> Bool? {
+        if inFlight == 0 { return true }
+        if hardStopped { return false }
         drainWaiter = continuation
         return nil
     }
 
-    /// The drain bound passed: returns the waiter to resume with `false` and how to cancel the running handlers.
-    mutating func drainTimeout() -> (CheckedContinuation<Bool, Never>?, (@Sendable () -> Void)?) {
-        guard let waiter = drainWaiter else { return (nil, nil) }
-        drainWaiter = nil
-        drainTimedOut = true
-        return (waiter, cancelJobs)
+    /// The drain bound passed: returns the waiter to resume with `false` (none when the jobs drained).
+    mutating func drainTimeout() -> CheckedContinuation<Bool, Never>? {
+        defer { drainWaiter = nil }
+        return drainWaiter
     }
 }

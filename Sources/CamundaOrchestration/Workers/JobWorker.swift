@@ -22,26 +22,6 @@ enum JobRunner: Sendable {
     }
 }
 
-/// Hooks that tests use to step the worker without real time.
-package struct JobWorkerHooks: Sendable {
-    /// Sleeps (back-off, start-up jitter, shutdown bound).
-    package var sleep: @Sendable (Duration) async throws -> Void
-    /// A random number in 0..<1 (jitter).
-    package var random: @Sendable () -> Double
-    /// The wall clock (compared with job deadlines).
-    package var now: @Sendable () -> Date
-
-    package init(
-        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
-        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
-        now: @escaping @Sendable () -> Date = { Date() }
-    ) {
-        self.sleep = sleep
-        self.random = random
-        self.now = now
-    }
-}
-
 /// A job worker: activates jobs of one type and runs a handler for each, within
 /// ``ResolvedWorkerConfig/maxConcurrentJobs``.
 ///
@@ -49,7 +29,8 @@ package struct JobWorkerHooks: Sendable {
 /// and run them all with `runWorkers()`, or run one as a swift-service-lifecycle `Service` in your
 /// own `ServiceGroup`: ``run()`` polls until graceful shutdown or cancellation, then stops polling,
 /// lets running handlers finish within ``shutdownGracePeriod``, hands back jobs that were activated but
-/// not started, and returns.
+/// not started, and returns. A cancellation that follows a `ServiceGroup`'s graceful shutdown is the
+/// hard stop: the handlers still running are cancelled at once and their jobs handed back.
 public final class JobWorker: Service, Sendable, CustomStringConvertible {
     /// The worker's configuration with every inherited value filled in.
     public let config: ResolvedWorkerConfig
@@ -59,7 +40,8 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
     let operations: any CamundaOperations
     let logger: Logger
     let runner: JobRunner
-    let hooks: JobWorkerHooks
+    /// Time and randomness: the client's (see ``RuntimeHooks``).
+    let hooks: RuntimeHooks
     let metrics: WorkerMetrics
     /// For `.process` workers: the n-th `.process` worker created in this process (how a child finds it).
     let processOrdinal: Int?
@@ -79,7 +61,7 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
 
     init(
         config: ResolvedWorkerConfig, runner: JobRunner, operations: any CamundaOperations, logger: Logger,
-        hooks: JobWorkerHooks = JobWorkerHooks()
+        hooks: RuntimeHooks = RuntimeHooks()
     ) {
         self.config = config
         self.executionStrategy = runner.kind
@@ -109,6 +91,9 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
     /// The jobs this worker holds now.
     public var jobsInFlight: Int { state.withLock { $0.inFlight } }
 
+    /// Whether the worker has stopped polling and is draining.
+    var isStopping: Bool { state.withLock { $0.isStopping } }
+
     /// A one-line summary: job type, worker name, strategy, concurrency.
     public var description: String {
         "JobWorker(type: \(config.jobType), name: \(config.workerName), strategy: \(executionStrategy), "
@@ -136,37 +121,108 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
                 "camunda.worker.strategy": .string(executionStrategy.rawValue),
                 "camunda.worker.max_concurrent_jobs": .stringConvertible(config.maxConcurrentJobs),
             ])
-        // The jobs run in a task of the worker's own, which outer cancellation does not reach: stopping
-        // is the worker's decision (``stop()``: stop polling, drain, hand back), so a handler or an
-        // acknowledgement under way is never cut off by the caller's cancellation. The poll loop
-        // runs there too; ``stop()`` interrupts its request or sleep. Only the drain bound cancels
-        // this task, which cancels the handlers still running; their hand-backs are sent shielded
-        // (see ``send(_:job:logger:_:)``).
+        // Everything the run does (the poll loop, the handlers, their acknowledgements, the drain bound)
+        // is a child task of `host`, in task groups (see ``host(resources:)``), and `run()` returns only
+        // once `host` has: nothing of the run outlives it.
+        //
+        // `host` itself is the one unstructured task, because structured concurrency cannot give the
+        // documented shutdown: cancelling the caller (`runWorkers()`'s task, or a `ServiceGroup`
+        // cancelling its services) must stop polling and *drain* (running handlers finish within
+        // ``shutdownGracePeriod`` and are acknowledged), and a child task of a cancelled task is
+        // cancelled with it; Swift 6.3 has no cancellation shield. So the caller's cancellation is
+        // turned into ``stop()`` here, and only the drain bound (or a hard stop) cancels the handlers.
         // Handlers run on Swift's global executor, not on the transport's event loop: a handler that
         // computes or blocks must not hold up the connections (and the timers that bound every
         // request) of the whole client. BENCHMARKS.md gives the CPU this costs per job.
-        let host = Task {
-            await withDiscardingTaskGroup { group in
-                await self.pollLoop(resources: resources, group: &group)
-                await self.drain()
+        let host = Task { await self.host(resources: resources) }
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await host.value
+            } onGracefulShutdown: {
+                self.state.withLock { $0.gracefulShutdownSignalled() }
+                self.stop()
             }
-        }
-        if !state.withLock({ $0.jobsStarted(cancel: { host.cancel() }) }) { host.cancel() }
-        defer { state.withLock { $0.jobsEnded() } }
-        await withTaskCancellationOrGracefulShutdownHandler {
-            await host.value
-        } onCancelOrGracefulShutdown: {
-            self.stop()
+        } onCancel: {
+            // Cancellation after a `ServiceGroup`'s graceful shutdown (its `maximumGracefulShutdownDuration`
+            // passed, or a cancellation signal) is the hard stop; on its own it is the graceful stop.
+            if self.state.withLock({ $0.shutdownSignalled }) {
+                self.hardStop()
+            } else {
+                self.stop()
+            }
         }
         resources.close()
         logger.info("Job worker stopped")
     }
 
+    /// The run's structure, all of it child tasks:
+    ///
+    /// - the outer group: the job group (one child), and acknowledgements sent after the drain bound
+    ///   cancelled their handler (``WorkerShelter``);
+    /// - the job group: the poll loop (one child, in a group of its own with a watcher that cancels it
+    ///   on ``stop()``) and one child per job (its handler, then its acknowledgement); its body starts
+    ///   the jobs the poll loop hands over, then drains, and cancels the jobs still running when the
+    ///   drain bound passes.
+    private func host(resources: WorkerResources) async {
+        let shelter = resources.shelter
+        await withDiscardingTaskGroup { outer in
+            outer.addTask {
+                await withDiscardingTaskGroup { jobs in
+                    let batches = WorkerChannel<JobBatch>()
+                    jobs.addTask { await self.poll(into: batches) }
+                    while let batch = await batches.next() {
+                        for job in batch.jobs {
+                            switch batch.action {
+                            case .start:
+                                jobs.addTask { await self.process(job, resources: resources) }
+                            case .handBack(let reason):
+                                jobs.addTask { await self.handBack(job, reason: reason, resources: resources) }
+                            }
+                        }
+                    }
+                    if await !self.drain() { jobs.cancelAll() }
+                }
+                shelter.channel.finish()
+            }
+            while let work = await shelter.channel.next() {
+                outer.addTask { await work() }
+            }
+        }
+    }
+
+    /// Runs the poll loop until it ends (the worker stopped) or ``stop()`` cancels it, then closes `batches`.
+    private func poll(into batches: WorkerChannel<JobBatch>) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.pollLoop(into: batches) }
+            group.addTask { await self.waitForStop() }
+            _ = await group.next()
+            group.cancelAll()
+        }
+        batches.finish()
+    }
+
+    /// Returns once the worker stops (or the task is cancelled).
+    private func waitForStop() async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                if state.withLock({ $0.waitForStop(continuation, cancelled: Task.isCancelled) }) { continuation.resume() }
+            }
+        } onCancel: {
+            state.withLock { $0.cancelStopWait() }?.resume()
+        }
+    }
+
     /// Asks the worker to stop polling and drain; ``run()`` returns once it has.
     public func stop() {
         let actions = state.withLock { $0.stop() }
-        actions.interrupt?()
+        actions.stopWaiter?.resume()
         actions.capacityWaiter?.resume(returning: false)
+    }
+
+    /// Stops polling and ends the drain at once: running handlers are cancelled and their jobs handed back.
+    func hardStop() {
+        stop()
+        state.withLock { $0.hardStop() }?.resume(returning: false)
     }
 
     private func startResources() throws -> WorkerResources {
@@ -189,12 +245,13 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
         }
     }
 
-    private func pollLoop(resources: WorkerResources, group: inout DiscardingTaskGroup) async {
+    /// Polls while the worker runs and has capacity, handing the jobs to the job group. ``stop()``
+    /// cancels it (see ``poll(into:)``), which ends a long poll or a back-off sleep under way.
+    private func pollLoop(into batches: WorkerChannel<JobBatch>) async {
         if config.startupJitterMaxSeconds > 0 {
             let delay = config.startupJitterMaxSeconds * hooks.random()
             logger.debug("Delaying the first poll by \(String(format: "%.2f", delay)) s (start-up jitter)")
-            let sleep = hooks.sleep
-            _ = await interruptible { try await sleep(.milliseconds(Int64(delay * 1000))) }
+            try? await hooks.clock.sleep(for: .milliseconds(Int64(delay * 1000)))
         }
         while true {
             let capacity: Int
@@ -211,16 +268,22 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
                 if !hasCapacity { return }
                 continue
             }
+            if Task.isCancelled { return }
             let request = activationRequest(capacity: capacity)
-            let operations = self.operations
-            let sentAt = ContinuousClock.now
-            guard let result = await interruptible({ try await operations.activateJobs(request) }) else { return }
+            let sentAt = hooks.clock.now
+            let result: Result<JobActivationResult, any Error>
+            do {
+                result = .success(try await operations.activateJobs(request))
+            } catch {
+                result = .failure(error)
+            }
             switch result {
             case .success(let response):
-                if let recovered = state.withLock({ $0.activationSucceeded() }) {
+                let now = hooks.clock.now
+                if let recovered = state.withLock({ $0.activationSucceeded(now: now) }) {
                     let failures = recovered.failures
                     if let timingOutSince = recovered.timingOutSince {
-                        let seconds = (ContinuousClock.now - timingOutSince).camundaSeconds
+                        let seconds = (now - timingOutSince).camundaSeconds
                         let message =
                             "Requests to the gateway recovered: job activation succeeded after \(failures) failed attempt(s), "
                             + "\(String(format: "%.1f", seconds)) s after requests started timing out"
@@ -229,7 +292,7 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
                         logger.info("Job activation recovered after \(failures) failed attempt(s)")
                     }
                 }
-                handle(response.jobs, resources: resources, group: &group)
+                handle(response.jobs, into: batches)
             case .failure(let error):
                 if state.withLock({ $0.isStopping }) { return }
                 await activationFailed(error, sentAt: sentAt)
@@ -245,7 +308,9 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
             withLease: config.withLease ? true : nil)
     }
 
-    private func handle(_ jobs: [ActivatedJobResult], resources: WorkerResources, group: inout DiscardingTaskGroup) {
+    /// Counts activated jobs in flight and hands them over: to start, or (when the worker stopped
+    /// while they were being activated) to hand back at once.
+    private func handle(_ jobs: [ActivatedJobResult], into batches: WorkerChannel<JobBatch>) {
         guard !jobs.isEmpty else { return }
         let (mayStart, inFlight) = state.withLock { $0.activated(jobs.count) }
         metrics.activated.increment(by: jobs.count)
@@ -254,28 +319,22 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
         if config.withLease, jobs.contains(where: { $0.jobLeaseToken == nil }) {
             logger.error(
                 "The server returned jobs without a lease token although the worker asked for leases; handing them back")
-            for job in jobs {
-                group.addTask { await self.handBack(job, reason: "the server did not honour the job lease") }
-            }
+            batches.send(JobBatch(jobs: jobs, action: .handBack(reason: "the server did not honour the job lease")))
             return
         }
-        for job in jobs {
-            if mayStart {
-                group.addTask { await self.process(job, resources: resources) }
-            } else {
-                group.addTask { await self.handBack(job, reason: "the job worker is shutting down") }
-            }
-        }
+        batches.send(JobBatch(jobs: jobs, action: mayStart ? .start : .handBack(reason: "the job worker is shutting down")))
     }
 
     private func activationFailed(_ error: any Error, sentAt: ContinuousClock.Instant) async {
         metrics.activationErrors.increment()
         let category = Self.category(of: error)
+        let failure = FailureClass.of(error)
         let (attempt, changed) = state.withLock { $0.activationFailed(category: category) }
         let delay = WorkerBackoff.activationDelay(
-            attempt: attempt, jitter: hooks.random(), connectionFailure: Self.isConnectionFailure(error))
-        if Self.isTimeout(error) {
-            if state.withLock({ $0.requestTimedOut(sentAt: sentAt, now: ContinuousClock.now) }) {
+            attempt: attempt, jitter: hooks.random(), connectionFailure: failure.isConnectionFailure)
+        if failure.isTimeout {
+            let now = hooks.clock.now
+            if state.withLock({ $0.requestTimedOut(sentAt: sentAt, now: now) }) {
                 logTimeoutsStarted(error, what: "Job activation")
             } else {
                 logger.debug("Job activation timed out again (attempt \(attempt), next in \(delay)): \(error)")
@@ -289,8 +348,7 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
         } else {
             logger.debug("Job activation failed again (attempt \(attempt), next in \(delay)): \(error)")
         }
-        let sleep = hooks.sleep
-        _ = await interruptible { try await sleep(delay) }
+        try? await hooks.clock.sleep(for: delay)
     }
 
     /// One warning per stretch of timeouts (polls and acknowledgements alike); the recovery is one info line.
@@ -302,15 +360,6 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
         logger.warning("\(message)", metadata: ["error": .string(String(describing: error))])
     }
 
-    static func isTimeout(_ error: any Error) -> Bool {
-        (error as? CamundaError)?.kind == .timeout
-    }
-
-    /// Timeouts and connection errors: the network or the gateway process, not the gateway's answer.
-    static func isConnectionFailure(_ error: any Error) -> Bool {
-        guard let error = error as? CamundaError else { return true }
-        return error.kind == .timeout || (error.kind == .transport && error.status == nil)
-    }
 
     static func category(of error: any Error) -> String {
         if let error = error as? CamundaError {
@@ -320,39 +369,24 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
         return String(describing: type(of: error))
     }
 
-    /// Runs `body` in a task that ``stop()`` cancels; `nil` when the worker stopped before it began.
-    private func interruptible<T: Sendable>(
-        _ body: @escaping @Sendable () async throws -> T
-    ) async -> Result<T, any Error>? {
-        let task = Task { try await body() }
-        guard state.withLock({ $0.beginWait({ task.cancel() }) }) else {
-            task.cancel()
-            return nil
-        }
-        let result = await withTaskCancellationHandler {
-            await task.result
-        } onCancel: {
-            task.cancel()
-        }
-        state.withLock { $0.endWait() }
-        return result
-    }
-
     // MARK: Jobs
 
-    /// Runs the handler, then acknowledges, in the job's child task of the worker's host task (no
-    /// task of its own per job: each one costs a thread hop). Only the drain bound cancels it.
+    /// Runs the handler, then acknowledges, in the job's child task of the run's job group (no task of
+    /// its own per job: each one costs a thread hop). Only the drain bound (or a hard stop) cancels it.
     private func process(_ job: ActivatedJobResult, resources: WorkerResources) async {
         let jobLog = JobLog(worker: logger, jobKey: job.jobKey)
         let tracker = AcknowledgementTracker(jobKey: job.jobKey, leaseToken: job.jobLeaseToken?.rawValue)
         let client = JobClient(underlying: operations, tracker: tracker)
-        let started = ContinuousClock.now
+        let started = hooks.clock.now
         let outcome: HandlerOutcome
         switch runner {
         case .async(let handler):
             outcome = await handler(job, jobLog, client)
         case .thread(let handler):
             if let threads = resources.threads {
+                // The handler is synchronous code on an OS thread of the pool (not a task): the job's
+                // task awaits it; when the drain bound cancels the task, the job is handed back at once
+                // and the thread's late result is dropped (a thread cannot be cancelled).
                 outcome =
                     await threads.run { handler(job, jobLog, JobBlockingClient(client)) }
                     ?? .handBack(reason: "the job worker shut down before the handler finished")
@@ -366,16 +400,17 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
                 outcome = .handBack(reason: "no process pool")
             }
         }
-        let elapsed = ContinuousClock.now - started
+        let elapsed = hooks.clock.now - started
         metrics.handlerDuration.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
-        await acknowledge(job, outcome: outcome, tracker: tracker, logger: jobLog)
+        await acknowledge(job, outcome: outcome, tracker: tracker, logger: jobLog, shelter: resources.shelter)
         finishJob()
     }
 
-    private func handBack(_ job: ActivatedJobResult, reason: String) async {
+    private func handBack(_ job: ActivatedJobResult, reason: String, resources: WorkerResources) async {
         let tracker = AcknowledgementTracker(jobKey: job.jobKey, leaseToken: job.jobLeaseToken?.rawValue)
         await acknowledge(
-            job, outcome: .handBack(reason: reason), tracker: tracker, logger: JobLog(worker: logger, jobKey: job.jobKey))
+            job, outcome: .handBack(reason: reason), tracker: tracker, logger: JobLog(worker: logger, jobKey: job.jobKey),
+            shelter: resources.shelter)
         finishJob()
     }
 
@@ -388,7 +423,8 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
 
     /// `logger` adds the job's key only to messages actually logged (the level is checked first).
     private func acknowledge(
-        _ job: ActivatedJobResult, outcome: HandlerOutcome, tracker: AcknowledgementTracker, logger: JobLog
+        _ job: ActivatedJobResult, outcome: HandlerOutcome, tracker: AcknowledgementTracker, logger: JobLog,
+        shelter: WorkerShelter
     ) async {
         if tracker.isAcknowledged {
             logger.debug("The handler acknowledged the job itself; sending nothing more")
@@ -401,7 +437,7 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
             var request = returned
             if let lease { request.jobLeaseToken = lease }
             let completion = request
-            let ok = await send("completeJob", job: job, logger: logger) {
+            let ok = await send("completeJob", job: job, logger: logger, shelter: shelter) {
                 try await operations.completeJob(jobKey: job.jobKey, completion)
             }
             if ok {
@@ -412,7 +448,7 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
             let retries = retries ?? max(job.retries - 1, 0)
             let request = JobFailRequest(
                 retries: retries, errorMessage: message, retryBackOff: backOff, variables: variables, jobLeaseToken: lease)
-            let ok = await send("failJob", job: job, logger: logger) { try await operations.failJob(jobKey: job.jobKey, request) }
+            let ok = await send("failJob", job: job, logger: logger, shelter: shelter) { try await operations.failJob(jobKey: job.jobKey, request) }
             if ok {
                 metrics.failed.increment()
                 logger.info(
@@ -422,7 +458,7 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
         case .bpmnError(let code, let message, let variables):
             let request = JobErrorRequest(
                 errorCode: code, errorMessage: message.isEmpty ? nil : message, variables: variables, jobLeaseToken: lease)
-            let ok = await send("throwJobError", job: job, logger: logger) {
+            let ok = await send("throwJobError", job: job, logger: logger, shelter: shelter) {
                 try await operations.throwJobError(jobKey: job.jobKey, request)
             }
             if ok {
@@ -431,7 +467,7 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
             }
         case .handBack(let reason):
             let request = JobFailRequest(retries: job.retries, errorMessage: reason, retryBackOff: 0, jobLeaseToken: lease)
-            let ok = await send("failJob", job: job, logger: logger) { try await operations.failJob(jobKey: job.jobKey, request) }
+            let ok = await send("failJob", job: job, logger: logger, shelter: shelter) { try await operations.failJob(jobKey: job.jobKey, request) }
             if ok {
                 metrics.handedBack.increment()
                 logger.info("Job handed back unchanged: \(reason)")
@@ -446,22 +482,25 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
     /// acknowledgement that gets through once the cluster recovers saves running the handler again
     /// after the job times out. Once the lock has expired the server may hand the job to another worker.
     private func send(
-        _ operation: String, job: ActivatedJobResult, logger: JobLog, _ body: @escaping @Sendable () async throws -> Void
+        _ operation: String, job: ActivatedJobResult, logger: JobLog, shelter: WorkerShelter,
+        _ body: @escaping @Sendable () async throws -> Void
     ) async -> Bool {
         var attempt = 0
         while true {
             attempt += 1
-            let sentAt = ContinuousClock.now
+            let sentAt = hooks.clock.now
             do {
                 if Task.isCancelled {
-                    // The drain bound cancelled the handlers: acknowledge from a task that cancellation
-                    // does not reach (a hand-back is what lets another worker take the job at once).
-                    try await Task { try await body() }.value
+                    // The drain bound cancelled the handlers: acknowledge from a child task of the run
+                    // that this cancellation does not reach (a hand-back is what lets another worker
+                    // take the job at once).
+                    try await shelter.run { try await body() }
                 } else {
                     try await body()
                 }
-                if let since = state.withLock({ $0.acknowledgementAnswered() }) {
-                    let seconds = (ContinuousClock.now - since).camundaSeconds
+                let now = hooks.clock.now
+                if let since = state.withLock({ $0.acknowledgementAnswered(now: now) }) {
+                    let seconds = (now - since).camundaSeconds
                     self.logger.info(
                         "Requests to the gateway recovered: \(operation) succeeded \(String(format: "%.1f", seconds)) s after requests started timing out")
                 }
@@ -476,11 +515,13 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
                     metadata: ["error": .string(error.description)])
                 return false
             } catch {
-                let timedOut = Self.isTimeout(error)
-                if timedOut, state.withLock({ $0.requestTimedOut(sentAt: sentAt, now: ContinuousClock.now) }) {
+                let failure = FailureClass.of(error)
+                let timedOut = failure.isTimeout
+                let now = hooks.clock.now
+                if timedOut, state.withLock({ $0.requestTimedOut(sentAt: sentAt, now: now) }) {
                     logTimeoutsStarted(error, what: operation)
                 }
-                guard Self.isTransient(error),
+                guard failure.isTransient,
                     mayRetryAcknowledgement(after: attempt, deadline: job.deadline, timedOut: timedOut)
                 else {
                     let reason = timedOut ? " (timed out, and the job's lock has expired: it is left to time out)" : ""
@@ -493,10 +534,10 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
                 logger.debug("\(operation) failed transiently (attempt \(attempt)); retrying in \(delay): \(error)")
                 if Task.isCancelled {
                     // A cancelled sleep returns at once; past the drain bound the back-off still holds.
-                    let sleep = hooks.sleep
-                    await Task { try? await sleep(delay) }.value
+                    let clock = hooks.clock
+                    _ = try? await shelter.run { try? await clock.sleep(for: delay) }
                 } else {
-                    try? await hooks.sleep(delay)
+                    try? await hooks.clock.sleep(for: delay)
                 }
             }
         }
@@ -508,40 +549,39 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
     /// left to time out. Other transient failures get ``WorkerBackoff/acknowledgementAttempts``
     /// attempts, then more while the lock holds.
     private func mayRetryAcknowledgement(after attempt: Int, deadline: Int64, timedOut: Bool) -> Bool {
-        let lockHolds = hooks.now().timeIntervalSince1970 * 1000 < Double(deadline)
+        let lockHolds = hooks.wallClock().timeIntervalSince1970 * 1000 < Double(deadline)
         if timedOut { return lockHolds && (attempt < WorkerBackoff.acknowledgementAttempts || !state.withLock { $0.isStopping }) }
         if attempt < WorkerBackoff.acknowledgementAttempts { return true }
         return lockHolds && !state.withLock { $0.isStopping }
     }
 
-    static func isTransient(_ error: any Error) -> Bool {
-        guard let error = error as? CamundaError else { return true }
-        if error.kind == .transport || error.kind == .timeout { return true }
-        if let status = error.status { return status == 429 || status == 408 || (500...599).contains(status) && status != 501 }
-        return false
-    }
 
     // MARK: Drain
 
-    private func drain() async {
+    /// Waits until no job is in flight (`true`), or the drain bound passes or a hard stop comes
+    /// (`false`: the caller cancels the jobs still running). The bound is a child task.
+    private func drain() async -> Bool {
         let pending = jobsInFlight
         if pending > 0 { logger.info("Waiting for \(pending) job(s) in flight to finish") }
         let bound = shutdownGracePeriod
-        let sleep = hooks.sleep
-        let timer = Task {
-            try? await sleep(bound)
-            if Task.isCancelled { return }
-            let (waiter, cancelJobs) = self.state.withLock { $0.drainTimeout() }
-            guard let waiter else { return }
-            self.logger.warning(
-                "\(self.jobsInFlight) job(s) still in flight after the shutdown grace period of \(bound); cancelling their handlers and handing the jobs back")
-            cancelJobs?()
-            waiter.resume(returning: false)
+        let clock = hooks.clock
+        return await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                do { try await clock.sleep(for: bound) } catch { return }
+                if Task.isCancelled { return }
+                guard let waiter = self.state.withLock({ $0.drainTimeout() }) else { return }
+                self.logger.warning(
+                    "\(self.jobsInFlight) job(s) still in flight after the shutdown grace period of \(bound); cancelling their handlers and handing the jobs back")
+                waiter.resume(returning: false)
+            }
+            let drained = await withCheckedContinuation { continuation in
+                if let immediate = state.withLock({ $0.waitForDrain(continuation) }) {
+                    continuation.resume(returning: immediate)
+                }
+            }
+            group.cancelAll()
+            return drained
         }
-        _ = await withCheckedContinuation { continuation in
-            if let immediate = state.withLock({ $0.waitForDrain(continuation) }) { immediate.resume(returning: true) }
-        }
-        timer.cancel()
     }
 }
 
@@ -549,6 +589,8 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
 struct WorkerResources: Sendable {
     let threads: JobThreadPool?
     let processes: ProcessChildPool?
+    /// Where acknowledgements cut off by the drain bound are sent from.
+    let shelter = WorkerShelter()
 
     func close() {
         threads?.close()

@@ -18,7 +18,7 @@ package final class JobWorkerRegistry: Sendable {
     /// Creates a worker from a handler's runner and registers it.
     func makeWorker(
         config: WorkerConfig, defaults: WorkerDefaults, startupJitterMaxSeconds: Double?, runner: JobRunner,
-        operations: any CamundaOperations, logger: Logger, hooks: JobWorkerHooks = JobWorkerHooks()
+        operations: any CamundaOperations, logger: Logger, hooks: RuntimeHooks = RuntimeHooks()
     ) throws -> JobWorker {
         let resolved = try ResolvedWorkerConfig(config, defaults: defaults, startupJitterMaxSeconds: startupJitterMaxSeconds)
         let worker = JobWorker(config: resolved, runner: runner, operations: operations, logger: logger, hooks: hooks)

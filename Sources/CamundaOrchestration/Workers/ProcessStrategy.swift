@@ -253,6 +253,8 @@ final class ProcessChildPool: Sendable {
         let child = inUse.withLock { $0 }
         switch result {
         case nil:
+            // Not a task: terminating a child process signals it and reaps it with blocking calls,
+            // which must not occupy Swift's cooperative pool, and the job's slot need not wait for it.
             if let child { Thread.detachNewThread { _ = child.terminate(wait: false) } }
             forget(child)
             return .handBack(reason: "the job worker shut down before the handler finished")
@@ -281,7 +283,7 @@ final class ProcessChildPool: Sendable {
         let isClosed = closed.withLock { $0 }
         if isClosed {
             forget(child)
-            Thread.detachNewThread { _ = child.terminate(wait: true) }
+            Thread.detachNewThread { _ = child.terminate(wait: true) }  // blocking reap: a thread, not a task
         } else {
             idle.withLock { $0.append(child) }
         }
