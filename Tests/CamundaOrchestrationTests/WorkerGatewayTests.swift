@@ -1,6 +1,7 @@
 import CamundaTesting
 import Foundation
 import Logging
+import NIOPosix
 import Synchronization
 import Testing
 @testable import CamundaOrchestration
@@ -65,6 +66,39 @@ struct WorkerGatewayTests {
                 $0.lastCompletion?.variables == ["key": .string($0.key.rawValue), "n": 2]
             })
             #expect(gateway.peakActivated(type: "async-500") <= 16)
+        }
+    }
+
+    /// `.asyncOnEventLoop`: handlers run on the client's event loop (the thread of its connections),
+    /// can call the API through `job.client`, and every job is completed exactly once; plain `.async`
+    /// handlers stay off the event loop.
+    @Test func asyncOnEventLoopRunsHandlersOnTheClientsEventLoop() async throws {
+        try await Self.withGateway { gateway, client in
+            gateway.seedJobs(type: "on-loop", count: 200)
+            gateway.seedJobs(type: "off-loop", count: 20)
+            let onLoop = Atomic<Int>(0)
+            let offLoop = Atomic<Int>(0)
+            try client.createJobWorker(
+                config: WorkerConfig(jobType: "on-loop", jobTimeoutMilliseconds: 60_000, maxConcurrentJobs: 16),
+                executionStrategy: .asyncOnEventLoop
+            ) { (job: ConnectedJobContext) async throws -> [String: JSONValue] in
+                if MultiThreadedEventLoopGroup.currentEventLoop != nil { onLoop.add(1, ordering: .relaxed) }
+                let topology = try await job.client.getTopology()
+                if MultiThreadedEventLoopGroup.currentEventLoop != nil { onLoop.add(1, ordering: .relaxed) }
+                return ["brokers": .int(Int64(topology.brokers.count))]
+            }
+            try client.createJobWorker(
+                config: WorkerConfig(jobType: "off-loop", jobTimeoutMilliseconds: 60_000, maxConcurrentJobs: 4),
+                executionStrategy: .async
+            ) { (_: ConnectedJobContext) async throws -> [String: JSONValue] in
+                if MultiThreadedEventLoopGroup.currentEventLoop != nil { offLoop.add(1, ordering: .relaxed) }
+                return [:]
+            }
+            try await Self.run(client, gateway, type: nil) { $0.completed == 220 }
+            Self.expectExactlyOnce(gateway, type: "on-loop", count: 200)
+            Self.expectExactlyOnce(gateway, type: "off-loop", count: 20)
+            #expect(onLoop.load(ordering: .relaxed) == 400)  // before and after the handler's own API call
+            #expect(offLoop.load(ordering: .relaxed) == 0)
         }
     }
 

@@ -11,9 +11,11 @@
 /// (``ConnectedJobContext``, ``SyncJobContext``) under `.process` does not compile.
 public struct JobExecutionStrategy<Context: ActivatedJobContext>: Sendable, Hashable, CustomStringConvertible {
     let kind: JobExecutionKind?
+    /// `.async` only: the worker's tasks prefer the client's event loop (see `asyncOnEventLoop`).
+    var onEventLoop = false
 
     /// The strategy's name.
-    public var description: String { kind?.rawValue ?? "auto" }
+    public var description: String { onEventLoop ? "asyncOnEventLoop" : kind?.rawValue ?? "auto" }
 }
 
 extension JobExecutionStrategy where Context == ConnectedJobContext {
@@ -21,6 +23,12 @@ extension JobExecutionStrategy where Context == ConnectedJobContext {
     public static var auto: Self { Self(kind: nil) }
     /// Run the handler as a child task: for handlers that `await` (I/O, API calls).
     public static var async: Self { Self(kind: .async) }
+    /// Run the handler as a child task on the client's event loop, the thread its connections live
+    /// on: the least CPU per job (no thread hop between a job's handler and its acknowledgement), for
+    /// handlers that only `await` and finish quickly. A handler that computes or blocks holds up every
+    /// request of the client, its own acknowledgements and the worker's polls included: use `.async`
+    /// or a `.thread` handler for those. With a `ClientTransport` of your own it is `.async`.
+    public static var asyncOnEventLoop: Self { Self(kind: .async, onEventLoop: true) }
 }
 
 extension JobExecutionStrategy where Context == SyncJobContext {
@@ -36,6 +44,9 @@ extension JobExecutionStrategy where Context == JobContext {
     public static var auto: Self { Self(kind: nil) }
     /// Run the handler inline in a child task: only for quick, non-blocking handlers.
     public static var async: Self { Self(kind: .async) }
+    /// Run the handler inline in a child task on the client's event loop (see
+    /// ``JobExecutionStrategy/asyncOnEventLoop-swift.type.property``): only for handlers that finish in microseconds.
+    public static var asyncOnEventLoop: Self { Self(kind: .async, onEventLoop: true) }
     /// Run the handler on a dedicated thread.
     public static var thread: Self { Self(kind: .thread) }
     /// Run the handler in a child process of the same executable: crash and memory isolation, true

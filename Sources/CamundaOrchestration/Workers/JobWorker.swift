@@ -6,8 +6,8 @@ import Synchronization
 
 /// How a worker runs its handler, with the handler's type erased.
 enum JobRunner: Sendable {
-    /// In a child task, with a connected context.
-    case async(@Sendable (ActivatedJobResult, JobLog, JobClient) async -> HandlerOutcome)
+    /// In a child task, with a connected context; on the client's event loop when `onEventLoop`.
+    case async(@Sendable (ActivatedJobResult, JobLog, JobClient) async -> HandlerOutcome, onEventLoop: Bool)
     /// On a pool thread, with a blocking client.
     case thread(@Sendable (ActivatedJobResult, JobLog, JobBlockingClient) -> HandlerOutcome)
     /// In a child process; the closure is what the child runs.
@@ -94,6 +94,13 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
     /// Whether the worker has stopped polling and is draining.
     var isStopping: Bool { state.withLock { $0.isStopping } }
 
+    /// The client's event loop as a task executor, when the handler asked for it
+    /// (`.asyncOnEventLoop`) and the worker's client sends with its own transport.
+    var eventLoopExecutor: (any TaskExecutor)? {
+        guard case .async(_, onEventLoop: true) = runner else { return nil }
+        return (operations as? CamundaClient)?.transportTaskExecutor
+    }
+
     /// A one-line summary: job type, worker name, strategy, concurrency.
     public var description: String {
         "JobWorker(type: \(config.jobType), name: \(config.workerName), strategy: \(executionStrategy), "
@@ -133,8 +140,10 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
         // turned into ``stop()`` here, and only the drain bound (or a hard stop) cancels the handlers.
         // Handlers run on Swift's global executor, not on the transport's event loop: a handler that
         // computes or blocks must not hold up the connections (and the timers that bound every
-        // request) of the whole client. BENCHMARKS.md gives the CPU this costs per job.
-        let host = Task { await self.host(resources: resources) }
+        // request) of the whole client. BENCHMARKS.md gives the CPU this costs per job. With
+        // `.asyncOnEventLoop` the user says the handler never does: then every task of the run prefers
+        // the client's event loop, and a job's response, handler and acknowledgement never change thread.
+        let host = Task(executorPreference: eventLoopExecutor) { await self.host(resources: resources) }
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
                 await host.value
@@ -380,7 +389,7 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
         let started = hooks.clock.now
         let outcome: HandlerOutcome
         switch runner {
-        case .async(let handler):
+        case .async(let handler, _):
             outcome = await handler(job, jobLog, client)
         case .thread(let handler):
             if let threads = resources.threads {

@@ -64,18 +64,20 @@ extension JobRunner {
         _ strategy: JobExecutionStrategy<ConnectedJobContext>,
         _ handler: @escaping @Sendable (ConnectedJobContext) async throws -> Output
     ) -> JobRunner {
-        .async { job, log, client in
-            await HandlerOutcome.from { try await handler(ConnectedJobContext(job: job, jobLog: log, client: client)) }
-        }
+        .async(
+            { job, log, client in
+                await HandlerOutcome.from { try await handler(ConnectedJobContext(job: job, jobLog: log, client: client)) }
+            }, onEventLoop: strategy.onEventLoop)
     }
 
     static func connected(
         _ strategy: JobExecutionStrategy<ConnectedJobContext>,
         _ handler: @escaping @Sendable (ConnectedJobContext) async throws -> Void
     ) -> JobRunner {
-        .async { job, log, client in
-            await HandlerOutcome.from { try await handler(ConnectedJobContext(job: job, jobLog: log, client: client)) }
-        }
+        .async(
+            { job, log, client in
+                await HandlerOutcome.from { try await handler(ConnectedJobContext(job: job, jobLog: log, client: client)) }
+            }, onEventLoop: strategy.onEventLoop)
     }
 
     static func blocking<Output: Encodable & Sendable>(
@@ -108,7 +110,7 @@ extension JobRunner {
         _ strategy: JobExecutionStrategy<JobContext>, run: @escaping @Sendable (JobContext) -> HandlerOutcome
     ) -> JobRunner {
         switch strategy.kind ?? .thread {
-        case .async: .async { job, log, _ in run(JobContext(job: job, jobLog: log)) }
+        case .async: .async({ job, log, _ in run(JobContext(job: job, jobLog: log)) }, onEventLoop: strategy.onEventLoop)
         case .thread: .thread { job, log, _ in run(JobContext(job: job, jobLog: log)) }
         case .process: .process(run)
         }
