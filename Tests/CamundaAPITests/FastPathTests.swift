@@ -73,7 +73,7 @@ import Testing
         // Reached through a member of an activated job.
         #expect(CamundaJSON.fastEncode(JobKindEnum.bpmnElement) != nil)
         // Off the hot path: decoded and encoded through `Codable`, with the same results.
-        let search = Data(#"{"items":[],"page":{"totalItems":0}}"#.utf8)
+        let search = Data(#"{"items":[],"page":{"totalItems":0,"hasMoreTotalItems":false,"startCursor":null,"endCursor":null}}"#.utf8)
         #expect(try CamundaJSON.fastDecode(ProcessInstanceSearchQueryResult.self, from: search) == nil)
         #expect(try CamundaJSON.decode(ProcessInstanceSearchQueryResult.self, from: search).items.isEmpty)
         #expect(CamundaJSON.fastEncode(ProcessInstanceCreationInstructionById(processDefinitionId: ProcessDefinitionId("p"))) == nil)

@@ -9,22 +9,23 @@ import Foundation
 /// the same way or throws the precise `DecodingError` with its coding path. When it returns a value,
 /// the value equals what `init(from:)` gives for the same JSON (tested over every spec example).
 ///
-/// Generated structs implement it member by member; generated enums, identifiers and unions, and
-/// the standard types the models use, conform through the extensions below.
-protocol NodeDecodable: Decodable {
+/// Generated structs on the worker's hot path implement it member by member (the generator emits it
+/// for those only: BENCHMARKS.md, issue 14); their enums, identifiers and unions, and the standard
+/// types they use, conform through extensions (below, and in `CamundaAPI`).
+package protocol NodeDecodable: Decodable {
     /// The value for `node`, or `nil` to send the caller to `init(from:)`.
     static func decode(node: JSONNode) -> Self?
 }
 
 extension NodeDecodable {
     /// Through `Codable` (unions and anything else without a fast path of its own).
-    static func decode(node: JSONNode) -> Self? {
+    package static func decode(node: JSONNode) -> Self? {
         try? JSONValueDecoder.decode(Self.self, from: node, codingPath: [])
     }
 
     /// ``decode(node:)`` for a caller that knows the type only as `T` (which is `Self`; checked, once
     /// per response, rather than assumed).
-    static func decode<T>(node: JSONNode, as type: T.Type) -> T? {
+    package static func decode<T>(node: JSONNode, as type: T.Type) -> T? {
         decode(node: node).flatMap { $0 as? T }
     }
 }
@@ -32,32 +33,33 @@ extension NodeDecodable {
 /// The members of a JSON object, looked up by name the way the tree decoder does: by a scan that
 /// starts after the member found last (models ask for their members in about the order servers
 /// send them), comparing a cheap hash before the name.
-struct NodeObject {
-    let members: [JSONMember]
-    private var cursor = 0
+package struct NodeObject {
+    @usableFromInline let members: [JSONMember]
+    @usableFromInline var cursor: Int
 
-    @inline(__always)
-    init?(_ node: JSONNode) {
+    @inlinable @inline(__always)
+    package init?(_ node: JSONNode) {
         guard case .object(let members) = node else { return nil }
         self.members = members
+        self.cursor = 0
     }
 
-    @inline(__always)
-    mutating func member(_ name: String) -> JSONNode? {
+    @inlinable @inline(__always)
+    package mutating func member(_ name: String) -> JSONNode? {
         JSONMember.find(name, in: members, cursor: &cursor)
     }
 
     /// A required member: `nil` when it is missing or does not decode (a `null` decodes only as `JSONValue`).
-    @inline(__always)
-    mutating func required<T: NodeDecodable>(_ name: String) -> T? {
+    @inlinable @inline(__always)
+    package mutating func required<T: NodeDecodable>(_ name: String) -> T? {
         guard let node = member(name) else { return nil }
         return T.decode(node: node)
     }
 
     /// An optional member: `.some(nil)` when it is missing or `null` (as `decodeIfPresent`), `nil`
     /// when it is present and does not decode.
-    @inline(__always)
-    mutating func optional<T: NodeDecodable>(_ name: String) -> T?? {
+    @inlinable @inline(__always)
+    package mutating func optional<T: NodeDecodable>(_ name: String) -> T?? {
         guard let node = member(name) else { return .some(nil) }
         if case .null = node { return .some(nil) }
         guard let value = T.decode(node: node) else { return nil }
@@ -69,20 +71,20 @@ struct NodeObject {
 
 extension String: NodeDecodable {
     @inline(__always)
-    static func decode(node: JSONNode) -> String? { try? JSONValueDecoder.string(node, []) }
+    package static func decode(node: JSONNode) -> String? { try? NodeConversion.string(node, []) }
 }
 
 extension Bool: NodeDecodable {
     @inline(__always)
-    static func decode(node: JSONNode) -> Bool? { try? JSONValueDecoder.bool(node, []) }
+    package static func decode(node: JSONNode) -> Bool? { try? NodeConversion.bool(node, []) }
 }
 
 /// Integers: exact values only, from integral numbers or from doubles that are whole and in range.
-protocol NodeDecodableInteger: NodeDecodable, FixedWidthInteger {}
+package protocol NodeDecodableInteger: NodeDecodable, FixedWidthInteger {}
 
 extension NodeDecodableInteger {
     @inline(__always)
-    static func decode(node: JSONNode) -> Self? { try? JSONValueDecoder.integer(Self.self, node, []) }
+    package static func decode(node: JSONNode) -> Self? { try? NodeConversion.integer(Self.self, node, []) }
 }
 
 extension Int: NodeDecodableInteger {}
@@ -91,25 +93,24 @@ extension Int64: NodeDecodableInteger {}
 
 extension Double: NodeDecodable {
     @inline(__always)
-    static func decode(node: JSONNode) -> Double? { try? JSONValueDecoder.floating(Double.self, node, []) }
+    package static func decode(node: JSONNode) -> Double? { try? NodeConversion.floating(Double.self, node, []) }
 }
 
 extension Float: NodeDecodable {
     @inline(__always)
-    static func decode(node: JSONNode) -> Float? { try? JSONValueDecoder.floating(Float.self, node, []) }
+    package static func decode(node: JSONNode) -> Float? { try? NodeConversion.floating(Float.self, node, []) }
 }
 
 extension Date: NodeDecodable {
-    static func decode(node: JSONNode) -> Date? { try? JSONValueDecoder.special(Date.self, node, []) }
+    package static func decode(node: JSONNode) -> Date? { try? JSONValueDecoder.special(Date.self, node, []) }
 }
 
 extension JSONValue: NodeDecodable {
-    @inline(__always)
-    static func decode(node: JSONNode) -> JSONValue? { node.jsonValue }
+    package static func decode(node: JSONNode) -> JSONValue? { node.jsonValue }
 }
 
 extension Array: NodeDecodable where Element: NodeDecodable {
-    static func decode(node: JSONNode) -> [Element]? {
+    package static func decode(node: JSONNode) -> [Element]? {
         guard case .array(let elements) = node else { return nil }
         var result: [Element] = []
         result.reserveCapacity(elements.count)
@@ -122,9 +123,9 @@ extension Array: NodeDecodable where Element: NodeDecodable {
 }
 
 extension Dictionary: NodeDecodable where Key == String, Value: NodeDecodable {
-    static func decode(node: JSONNode) -> [String: Value]? {
+    package static func decode(node: JSONNode) -> [String: Value]? {
         guard case .object(let members) = node else { return nil }
-        if Value.self == JSONValue.self { return unsafeCast(JSONNode.dictionary(members), to: [String: Value].self) }
+        if Value.self == JSONValue.self { return JSONNode.dictionary(members) as? [String: Value] }
         var result = [String: Value](minimumCapacity: members.count)
         for member in members {
             // The parser keeps only the first of repeated names, so every key is new here.
@@ -135,40 +136,8 @@ extension Dictionary: NodeDecodable where Key == String, Value: NodeDecodable {
     }
 }
 
-extension CamundaEnum where Self: NodeDecodable {
-    @inline(__always)
-    static func decode(node: JSONNode) -> Self? {
-        guard case .string(let text) = node else { return nil }
-        return Self(rawValue: text)
-    }
-}
-
-extension CamundaIdentifier where Self: NodeDecodable {
-    @inline(__always)
-    static func decode(node: JSONNode) -> Self? {
-        guard case .string(let text) = node else { return nil }
-        return Self(rawValue: text)
-    }
-}
-
-extension CamundaIntegerIdentifier where Self: NodeDecodable {
-    @inline(__always)
-    static func decode(node: JSONNode) -> Self? {
-        Int32.decode(node: node).map(Self.init(rawValue:))
-    }
-}
-
-extension FilterProperty: NodeDecodable {}
-
-extension DateUpdate: NodeDecodable {
-    static func decode(node: JSONNode) -> DateUpdate? {
-        guard case .string(let text) = node else { return nil }
-        return DateUpdate(wireText: text)
-    }
-}
-
 /// `format: binary` inside a JSON body (a bundled spec's copy of a multipart schema): no fast path,
 /// so the value goes through `Codable` (base64, as `JSONDecoder` does).
 extension Data: NodeDecodable {
-    static func decode(node: JSONNode) -> Self? { nil }
+    package static func decode(node: JSONNode) -> Self? { nil }
 }
