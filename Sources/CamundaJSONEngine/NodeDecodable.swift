@@ -30,43 +30,6 @@ extension NodeDecodable {
     }
 }
 
-/// The members of a JSON object, looked up by name the way the tree decoder does: by a scan that
-/// starts after the member found last (models ask for their members in about the order servers
-/// send them), comparing a cheap hash before the name.
-package struct NodeObject {
-    @usableFromInline let members: [JSONMember]
-    @usableFromInline var cursor: Int
-
-    @inlinable @inline(__always)
-    package init?(_ node: JSONNode) {
-        guard case .object(let members) = node else { return nil }
-        self.members = members
-        self.cursor = 0
-    }
-
-    @inlinable @inline(__always)
-    package mutating func member(_ name: String) -> JSONNode? {
-        JSONMember.find(name, in: members, cursor: &cursor)
-    }
-
-    /// A required member: `nil` when it is missing or does not decode (a `null` decodes only as `JSONValue`).
-    @inlinable @inline(__always)
-    package mutating func required<T: NodeDecodable>(_ name: String) -> T? {
-        guard let node = member(name) else { return nil }
-        return T.decode(node: node)
-    }
-
-    /// An optional member: `.some(nil)` when it is missing or `null` (as `decodeIfPresent`), `nil`
-    /// when it is present and does not decode.
-    @inlinable @inline(__always)
-    package mutating func optional<T: NodeDecodable>(_ name: String) -> T?? {
-        guard let node = member(name) else { return .some(nil) }
-        if case .null = node { return .some(nil) }
-        guard let value = T.decode(node: node) else { return nil }
-        return .some(value)
-    }
-}
-
 extension NodeConversion {
     /// A date as the decoder reads it (RFC 3339, leniently), or `nil`.
     package static func date(_ node: JSONNode) -> Date? { try? JSONValueDecoder.special(Date.self, node, []) }

@@ -18,20 +18,3 @@ extension NodeEncodable {
         (try? TreeEncoder(parent: nil, key: nil).wrapTopLevel(self)) ?? nil
     }
 }
-
-extension EncodedObject {
-    /// Adds a member; `false` when the value has no fast form (the caller gives up the fast path).
-    @inlinable @inline(__always)
-    package func put<T: NodeEncodable>(_ key: String, _ value: T) -> Bool {
-        guard let node = value.encodedNode() else { return false }
-        members.append((key, node))
-        return true
-    }
-
-    /// Adds a member unless the value is `nil` (as `encodeIfPresent` does).
-    @inlinable @inline(__always)
-    package func put<T: NodeEncodable>(_ key: String, _ value: T?) -> Bool {
-        guard let value else { return true }
-        return put(key, value)
-    }
-}

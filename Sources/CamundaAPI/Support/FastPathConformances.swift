@@ -4,11 +4,71 @@ import Foundation
 // The JSON engine's fast paths (`NodeDecodable`, `NodeEncodable`) for the standard types and the
 // SDK's own value types that generated models on the worker's hot path have as members.
 //
-// They are declared here, in the module of the generated code, rather than in the engine: the
-// generated fast paths call them with concrete types, and only here are they specialised (for
-// `[String: JSONValue]` the type check and cast fold away). Declared in the engine, every call
-// crossed the module boundary unspecialised and the fast path lost most of its gain (BENCHMARKS.md,
-// issue 14).
+// They and the helpers the generated code calls (`NodeObject`, `EncodedObject.put`) are declared
+// here, in the module of the generated code, rather than in the engine: the generated fast paths
+// call them with concrete types, and only within one module are they specialised (for
+// `[String: JSONValue]` the type check and cast fold away). Declared in the engine, the generic
+// calls crossed the module boundary unspecialised (even marked `@inlinable`) and the fast path lost
+// its gain (BENCHMARKS.md, issue 14). The engine keeps the protocols, which its `CamundaJSON.decode`
+// and `encode` look up at run time.
+
+// MARK: What the generated fast paths call
+
+/// The members of a JSON object, looked up by name the way the tree decoder does: by a scan that
+/// starts after the member found last (models ask for their members in about the order servers
+/// send them), comparing a cheap hash before the name.
+struct NodeObject {
+    let members: [JSONMember]
+    var cursor: Int
+
+    @inline(__always)
+    init?(_ node: JSONNode) {
+        guard case .object(let members) = node else { return nil }
+        self.members = members
+        self.cursor = 0
+    }
+
+    @inline(__always)
+    mutating func member(_ name: String) -> JSONNode? {
+        JSONMember.find(name, in: members, cursor: &cursor)
+    }
+
+    /// A required member: `nil` when it is missing or does not decode (a `null` decodes only as `JSONValue`).
+    @inline(__always)
+    mutating func required<T: NodeDecodable>(_ name: String) -> T? {
+        guard let node = member(name) else { return nil }
+        return T.decode(node: node)
+    }
+
+    /// An optional member: `.some(nil)` when it is missing or `null` (as `decodeIfPresent`), `nil`
+    /// when it is present and does not decode.
+    @inline(__always)
+    mutating func optional<T: NodeDecodable>(_ name: String) -> T?? {
+        guard let node = member(name) else { return .some(nil) }
+        if case .null = node { return .some(nil) }
+        guard let value = T.decode(node: node) else { return nil }
+        return .some(value)
+    }
+}
+
+extension EncodedObject {
+    /// Adds a member; `false` when the value has no fast form (the caller gives up the fast path).
+    @inline(__always)
+    func put<T: NodeEncodable>(_ key: String, _ value: T) -> Bool {
+        guard let node = value.encodedNode() else { return false }
+        members.append((key, node))
+        return true
+    }
+
+    /// Adds a member unless the value is `nil` (as `encodeIfPresent` does).
+    @inline(__always)
+    func put<T: NodeEncodable>(_ key: String, _ value: T?) -> Bool {
+        guard let value else { return true }
+        return put(key, value)
+    }
+}
+
+// MARK: The SDK's own value types
 
 extension CamundaEnum where Self: NodeDecodable {
     @inline(__always)
