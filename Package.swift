@@ -55,7 +55,11 @@ let package = Package(
         ),
 
         // MARK: SDK
-        .target(name: "CamundaAPI", path: "Sources/CamundaAPI"),
+        // The JSON engine: parser, node tree, decoder, tree encoder, `JSONValue`, `CamundaJSON` and the
+        // fast-path protocols the generated code conforms to. Internal (not a product); `CamundaAPI`
+        // re-exports its public types.
+        .target(name: "CamundaJSONEngine", path: "Sources/CamundaJSONEngine"),
+        .target(name: "CamundaAPI", dependencies: ["CamundaJSONEngine"], path: "Sources/CamundaAPI"),
         .target(
             name: "CamundaOrchestration",
             dependencies: [

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Generates other Camunda spec versions into temporary packages next to the SDK's handwritten
-# Support/ files and builds each as `CamundaAPI`, proving the generator's output compiles for every
+# Support/ files and JSON engine and builds each as `CamundaAPI` (on `CamundaJSONEngine`), proving the generator's output compiles for every
 # spec it accepts: by default the 2026-04-30 and 2026-08-21 multi-file specs (the 2026-10-26 bundle is
 # the committed output, compiled by the main build). Also checks that the 2026-08-21 multi-file spec and
 # the 2026-10-26 bundle give the same public Swift API for what they have in common
@@ -21,11 +21,16 @@ for version in "${versions[@]}"; do
   pkg="$work/pkg-$version"
   mkdir -p "$pkg/Sources/CamundaAPI"
   cp -R "$root/Sources/CamundaAPI/Support" "$pkg/Sources/CamundaAPI/Support"
+  cp -R "$root/Sources/CamundaJSONEngine" "$pkg/Sources/CamundaJSONEngine"
   "$generate" --spec "$entry" --output "$pkg/Sources/CamundaAPI/Generated" 2>&1 | grep -v "^  wrote" | tail -2
   cat > "$pkg/Package.swift" <<'PKG'
 // swift-tools-version:6.1
 import PackageDescription
-let package = Package(name: "spec-check", targets: [.target(name: "CamundaAPI", swiftSettings: [.enableUpcomingFeature("ExistentialAny")])])
+let settings: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+let package = Package(name: "spec-check", targets: [
+    .target(name: "CamundaJSONEngine", swiftSettings: settings),
+    .target(name: "CamundaAPI", dependencies: ["CamundaJSONEngine"], swiftSettings: settings),
+])
 PKG
   if ! (cd "$pkg" && swift build 2>&1 | tee "$work/build-$version.log" | grep -E "error:" | head -20; test "${PIPESTATUS[0]}" -eq 0); then
     echo "check-older-spec: the $version spec's output does not compile" >&2

@@ -14,18 +14,22 @@ public struct GeneratorOutput {
 /// The whole pipeline: YAML → `$ref` resolution → typed model → declarations → text. Pure: reads
 /// only through the injected reader and returns the files instead of writing them.
 public enum GeneratorPipeline {
-    public static func run(reader: any SpecFileReader, entry: String) throws(Diagnostic) -> GeneratorOutput {
+    public static func run(
+        reader: any SpecFileReader, entry: String, fastPaths: FastPathScope = .workerHotPath
+    ) throws(Diagnostic) -> GeneratorOutput {
         let loader = SpecLoader(reader: reader)
         let builder = ModelBuilder(loader: loader)
         let document = try builder.build(entry: entry)
-        var output = try translate(document)
+        var output = try translate(document, fastPaths: fastPaths)
         output.warnings = builder.warnings + output.warnings
         return output
     }
 
-    public static func translate(_ document: OpenAPIDocument) throws(Diagnostic) -> GeneratorOutput {
+    public static func translate(
+        _ document: OpenAPIDocument, fastPaths: FastPathScope = .workerHotPath
+    ) throws(Diagnostic) -> GeneratorOutput {
         let schemas = SchemaTranslator(document: document)
-        let renderer = SwiftRenderer()
+        var renderer = SwiftRenderer()
 
         let owners = try componentOwners(document)
 
@@ -66,14 +70,17 @@ public enum GeneratorPipeline {
         }
         let bodies = OperationBodyDecl.collect(operations: operationDecls, declarations: declarationsByName)
 
+        let synthesized = schemas.synthesizedOrder.sorted().compactMap { schemas.synthesized[$0] }
+        renderer.fastPaths = FastPathSelection.select(
+            fastPaths, declarations: byFile.flatMap(\.declarations) + synthesized + operations.inlineDeclarations,
+            operations: operationDecls)
         var files: [String: String] = [:]
         files["OperationBodies.swift"] = renderer.renderOperationBodies(bodies)
         for (file, declarations) in byFile {
             files["Models+\(fileStem(file)).swift"] = renderer.renderModels(declarations)
         }
         if !schemas.synthesizedOrder.isEmpty {
-            let declarations = schemas.synthesizedOrder.sorted().compactMap { schemas.synthesized[$0] }
-            files["Models+SemanticTypes.swift"] = renderer.renderModels(declarations)
+            files["Models+SemanticTypes.swift"] = renderer.renderModels(synthesized)
         }
         if !operations.inlineDeclarations.isEmpty {
             files["Models+OperationBodies.swift"] = renderer.renderModels(operations.inlineDeclarations)

@@ -68,7 +68,7 @@ struct DateCheckCommand: ParsableCommand {
 }
 
 /// The lenient parsing `CamundaJSON.parseDate` did before its fixed-format fast path (which now lives
-/// in `Sources/CamundaAPI/Support/RFC3339.swift`): Foundation's ISO 8601 styles, `+hhmm` normalised.
+/// in `Sources/CamundaJSONEngine/RFC3339.swift`): Foundation's ISO 8601 styles, `+hhmm` normalised.
 enum FoundationDates {
     static let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
     static let whole = Date.ISO8601FormatStyle()

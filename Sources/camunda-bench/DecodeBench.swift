@@ -35,9 +35,12 @@ struct DecodeCommand: ParsableCommand {
         let datedDecoder = CamundaJSON.makeDecoder()
         let cases: [(name: String, response: String, data: Data, decode: (Data) throws -> Int)] = [
             ("generated", "processInstanceSearch", searchJSON, { try CamundaJSON.decode(ProcessInstanceSearchQueryResult.self, from: $0).items.count }),
+            // `Codable` alone through the SDK's decoder: models without a generated fast path (issue 14).
+            ("codable", "processInstanceSearch", searchJSON, { try CamundaJSON.codableDecode(ProcessInstanceSearchQueryResult.self, from: $0).items.count }),
             ("baseline", "processInstanceSearch", searchJSON, { try plainDecoder.decode(BaselineProcessInstanceSearchResult.self, from: $0).items.count }),
             ("baseline+dates", "processInstanceSearch", searchJSON, { try datedDecoder.decode(BaselineDatedProcessInstanceSearchResult.self, from: $0).items.count }),
             ("generated", "jobActivation", activationJSON, { try CamundaJSON.decode(JobActivationResult.self, from: $0).jobs.count }),
+            ("codable", "jobActivation", activationJSON, { try CamundaJSON.codableDecode(JobActivationResult.self, from: $0).jobs.count }),
             ("baseline", "jobActivation", activationJSON, { try plainDecoder.decode(BaselineJobActivationResult.self, from: $0).jobs.count }),
             ("baseline+anyjson", "jobActivation", activationJSON, { try plainDecoder.decode(BaselineAnyJobActivationResult.self, from: $0).jobs.count }),
         ]

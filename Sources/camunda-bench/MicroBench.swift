@@ -61,6 +61,11 @@ struct MicroCommand: AsyncParsableCommand {
         try measure("  same jobs without variables, per job", per: 32) {
             _ = try CamundaJSON.decode(JobActivationResult.self, from: empty)
         }
+        // The same through `Codable` alone (the SDK's decoder and encoder, no generated fast path):
+        // what every model off the worker's hot path takes (BENCHMARKS.md, issue 14).
+        try measure("  same activation through Codable only, per job", per: 32) {
+            _ = try CamundaJSON.codableDecode(JobActivationResult.self, from: activation)
+        }
         try measure("  variables alone as [String: JSONValue] (current order)") {
             _ = try plain.decode([String: JSONValue].self, from: variablesData)
         }
@@ -78,6 +83,9 @@ struct MicroCommand: AsyncParsableCommand {
         }
         try measure("encode JobCompletionRequest (CamundaJSON, sortedKeys)") {
             _ = try CamundaJSON.encode(completion)
+        }
+        try measure("  same through Codable only") {
+            _ = try CamundaJSON.codableEncode(completion)
         }
         let unsorted = JSONEncoder()
         try measure("encode JobCompletionRequest (plain JSONEncoder)") {

@@ -2,9 +2,13 @@ import Foundation
 import GeneratorCore
 import Testing
 
-/// Runs the pipeline over in-memory files.
-func generate(_ files: [String: String], entry: String = "api.yaml") throws(Diagnostic) -> GeneratorOutput {
-    try GeneratorPipeline.run(reader: InMemoryFileReader(files), entry: entry)
+/// Runs the pipeline over in-memory files. Every model gets the JSON fast paths unless told
+/// otherwise, so that snippets show their emission (the generator's own default is the worker's hot
+/// path, which these small specs mostly lack; see `FastPathSelectionTests`).
+func generate(
+    _ files: [String: String], entry: String = "api.yaml", fastPaths: FastPathScope = .all
+) throws(Diagnostic) -> GeneratorOutput {
+    try GeneratorPipeline.run(reader: InMemoryFileReader(files), entry: entry, fastPaths: fastPaths)
 }
 
 /// A one-file spec whose `components.schemas` is `schemas` (YAML, indented by 4 spaces) and whose

@@ -60,7 +60,7 @@ import Testing
                 }
 
                 /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-                static func decode(node: JSONNode) -> Self? {
+                package static func decode(node: JSONNode) -> Self? {
                     guard var object = NodeObject(node),
                         let v0: String = object.required("orderId"),
                         let v1: Double = object.required("total"),
@@ -73,7 +73,7 @@ import Testing
                 }
 
                 /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-                func encodedNode() -> EncodedNode? {
+                package func encodedNode() -> EncodedNode? {
                     let object = EncodedObject()
                     object.members.reserveCapacity(6)
                     guard
@@ -125,7 +125,7 @@ import Testing
                 }
 
                 /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-                static func decode(node: JSONNode) -> Self? {
+                package static func decode(node: JSONNode) -> Self? {
                     guard var object = NodeObject(node),
                         let v0: Int32 = object.required("page")
                     else { return nil }
@@ -133,7 +133,7 @@ import Testing
                 }
 
                 /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-                func encodedNode() -> EncodedNode? {
+                package func encodedNode() -> EncodedNode? {
                     let object = EncodedObject()
                     object.members.reserveCapacity(1)
                     guard
@@ -160,7 +160,7 @@ import Testing
                 }
 
                 /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-                static func decode(node: JSONNode) -> Self? {
+                package static func decode(node: JSONNode) -> Self? {
                     guard var object = NodeObject(node),
                         let v0: Int32 = object.required("page"),
                         let v1: [String]? = object.optional("items")
@@ -169,7 +169,7 @@ import Testing
                 }
 
                 /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-                func encodedNode() -> EncodedNode? {
+                package func encodedNode() -> EncodedNode? {
                     let object = EncodedObject()
                     object.members.reserveCapacity(2)
                     guard
@@ -295,7 +295,7 @@ import Testing
                 }
 
                 /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-                static func decode(node: JSONNode) -> Self? {
+                package static func decode(node: JSONNode) -> Self? {
                     guard var object = NodeObject(node),
                         let v0: JobKey = object.required("jobKey"),
                         let v1: JobKey? = object.optional("parentKey")
@@ -304,7 +304,7 @@ import Testing
                 }
 
                 /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-                func encodedNode() -> EncodedNode? {
+                package func encodedNode() -> EncodedNode? {
                     let object = EncodedObject()
                     object.members.reserveCapacity(2)
                     guard
@@ -378,7 +378,7 @@ import Testing
                 }
 
                 /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-                static func decode(node: JSONNode) -> Self? {
+                package static func decode(node: JSONNode) -> Self? {
                     guard var object = NodeObject(node),
                         let v0: String? = object.optional("type"),
                         let v1: Bool? = object.optional("denied")
@@ -387,7 +387,7 @@ import Testing
                 }
 
                 /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-                func encodedNode() -> EncodedNode? {
+                package func encodedNode() -> EncodedNode? {
                     let object = EncodedObject()
                     object.members.reserveCapacity(2)
                     guard
@@ -505,7 +505,7 @@ import Testing
                 }
 
                 /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-                static func decode(node: JSONNode) -> Self? {
+                package static func decode(node: JSONNode) -> Self? {
                     guard var object = NodeObject(node),
                         let v0: String = object.required("id")
                     else { return nil }
@@ -513,7 +513,7 @@ import Testing
                 }
 
                 /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-                func encodedNode() -> EncodedNode? {
+                package func encodedNode() -> EncodedNode? {
                     let object = EncodedObject()
                     object.members.reserveCapacity(1)
                     guard
@@ -537,7 +537,7 @@ import Testing
                 }
 
                 /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-                static func decode(node: JSONNode) -> Self? {
+                package static func decode(node: JSONNode) -> Self? {
                     guard var object = NodeObject(node),
                         let v0: String = object.required("key")
                     else { return nil }
@@ -545,7 +545,7 @@ import Testing
                 }
 
                 /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-                func encodedNode() -> EncodedNode? {
+                package func encodedNode() -> EncodedNode? {
                     let object = EncodedObject()
                     object.members.reserveCapacity(1)
                     guard
@@ -594,7 +594,7 @@ import Testing
                 }
 
                 /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-                static func decode(node: JSONNode) -> Self? {
+                package static func decode(node: JSONNode) -> Self? {
                     guard var object = NodeObject(node),
                         let v0: String? = object.optional("$eq"),
                         let v1: [String]? = object.optional("$in")
@@ -603,7 +603,7 @@ import Testing
                 }
 
                 /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-                func encodedNode() -> EncodedNode? {
+                package func encodedNode() -> EncodedNode? {
                     let object = EncodedObject()
                     object.members.reserveCapacity(2)
                     guard
@@ -661,7 +661,7 @@ import Testing
                 }
 
                 /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-                static func decode(node: JSONNode) -> Self? {
+                package static func decode(node: JSONNode) -> Self? {
                     guard var object = NodeObject(node),
                         let v0: [String: JSONValue] = object.required("variables"),
                         let v1: [String: String]? = object.optional("headers"),
@@ -672,7 +672,7 @@ import Testing
                 }
 
                 /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-                func encodedNode() -> EncodedNode? {
+                package func encodedNode() -> EncodedNode? {
                     let object = EncodedObject()
                     object.members.reserveCapacity(4)
                     guard
@@ -768,7 +768,7 @@ import Testing
                 }
 
                 /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-                static func decode(node: JSONNode) -> Self? {
+                package static func decode(node: JSONNode) -> Self? {
                     guard var object = NodeObject(node),
                         let v0: String = object.required("old"),
                         let v1: String? = object.optional("newer"),
@@ -779,7 +779,7 @@ import Testing
                 }
 
                 /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-                func encodedNode() -> EncodedNode? {
+                package func encodedNode() -> EncodedNode? {
                     let object = EncodedObject()
                     object.members.reserveCapacity(4)
                     guard

@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/AdHocSubProcessActivateActivitiesInstruction`.
-public struct AdHocSubProcessActivateActivitiesInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdHocSubProcessActivateActivitiesInstruction: Codable, Hashable, Sendable {
     /// Activities to activate.
     public var elements: [AdHocSubProcessActivateActivityReference]
     /// Whether to cancel remaining instances of the ad-hoc sub-process. Server default: False.
@@ -19,30 +19,10 @@ public struct AdHocSubProcessActivateActivitiesInstruction: Codable, Hashable, S
         case elements
         case cancelRemainingInstances
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [AdHocSubProcessActivateActivityReference] = object.required("elements"),
-            let v1: Bool? = object.optional("cancelRemainingInstances")
-        else { return nil }
-        return Self(elements: v0, cancelRemainingInstances: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("elements", self.elements),
-            object.put("cancelRemainingInstances", self.cancelRemainingInstances)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/AdHocSubProcessActivateActivityReference`.
-public struct AdHocSubProcessActivateActivityReference: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdHocSubProcessActivateActivityReference: Codable, Hashable, Sendable {
     /// The ID of the element that should be activated.
     public var elementId: ElementId
     /// Variables to be set when activating the element.
@@ -57,26 +37,6 @@ public struct AdHocSubProcessActivateActivityReference: Codable, Hashable, Senda
     enum CodingKeys: String, CodingKey {
         case elementId
         case variables
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ElementId = object.required("elementId"),
-            let v1: [String: JSONValue]? = object.optional("variables")
-        else { return nil }
-        return Self(elementId: v0, variables: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("elementId", self.elementId),
-            object.put("variables", self.variables)
-        else { return nil }
-        return .object(object)
     }
 }
 

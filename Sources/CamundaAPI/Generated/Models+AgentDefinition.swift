@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/AgentDefinitionSearchQuerySortRequest`.
-public struct AgentDefinitionSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AgentDefinitionSearchQuerySortRequest: Codable, Hashable, Sendable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -20,28 +20,8 @@ public struct AgentDefinitionSearchQuerySortRequest: Codable, Hashable, Sendable
         case order
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Field = object.required("field"),
-            let v1: SortOrderEnum? = object.optional("order")
-        else { return nil }
-        return Self(field: v0, order: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("field", self.field),
-            object.put("order", self.order)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Field: CamundaEnum {
         /// `agentDefinitionKey`
         case agentDefinitionKey
         /// `agentType`
@@ -103,7 +83,7 @@ public struct AgentDefinitionSearchQuerySortRequest: Codable, Hashable, Sendable
 /// Agent definition search request.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentDefinitionSearchQuery`.
-public struct AgentDefinitionSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
+public struct AgentDefinitionSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery {
     /// Sort field criteria.
     public var sort: [AgentDefinitionSearchQuerySortRequest]?
     /// The agent definition search filters.
@@ -125,34 +105,12 @@ public struct AgentDefinitionSearchQuery: Codable, Hashable, Sendable, Paginated
         case filter
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [AgentDefinitionSearchQuerySortRequest]? = object.optional("sort"),
-            let v1: AgentDefinitionFilter? = object.optional("filter"),
-            let v2: SearchQueryPageRequest? = object.optional("page")
-        else { return nil }
-        return Self(sort: v0, filter: v1, page: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("sort", self.sort),
-            object.put("filter", self.filter),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Agent definition search response.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentDefinitionSearchQueryResult`.
-public struct AgentDefinitionSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct AgentDefinitionSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching agent definitions.
     public var items: [AgentDefinitionResult]
     /// Pagination information about the search results.
@@ -170,32 +128,12 @@ public struct AgentDefinitionSearchQueryResult: Codable, Hashable, Sendable, Pag
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [AgentDefinitionResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// An agent definition, created at deploy time for the process element it belongs to.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentDefinitionResult`.
-public struct AgentDefinitionResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AgentDefinitionResult: Codable, Hashable, Sendable {
     /// The unique key for this agent definition. Unique across process definition versions.
     public var agentDefinitionKey: AgentDefinitionKey
     /// The kind of agent an agent definition describes.
@@ -240,46 +178,12 @@ public struct AgentDefinitionResult: Codable, Hashable, Sendable, NodeDecodable,
         case processDefinitionVersionTag
         case tenantId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: AgentDefinitionKey = object.required("agentDefinitionKey"),
-            let v1: AgentDefinitionTypeEnum = object.required("agentType"),
-            let v2: String = object.required("name"),
-            let v3: ElementId = object.required("elementId"),
-            let v4: ProcessDefinitionId = object.required("processDefinitionId"),
-            let v5: ProcessDefinitionKey = object.required("processDefinitionKey"),
-            let v6: Int32 = object.required("processDefinitionVersion"),
-            let v7: String? = object.optional("processDefinitionVersionTag"),
-            let v8: TenantId = object.required("tenantId")
-        else { return nil }
-        return Self(agentDefinitionKey: v0, agentType: v1, name: v2, elementId: v3, processDefinitionId: v4, processDefinitionKey: v5, processDefinitionVersion: v6, processDefinitionVersionTag: v7, tenantId: v8)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(9)
-        guard
-            object.put("agentDefinitionKey", self.agentDefinitionKey),
-            object.put("agentType", self.agentType),
-            object.put("name", self.name),
-            object.put("elementId", self.elementId),
-            object.put("processDefinitionId", self.processDefinitionId),
-            object.put("processDefinitionKey", self.processDefinitionKey),
-            object.put("processDefinitionVersion", self.processDefinitionVersion),
-            object.put("processDefinitionVersionTag", self.processDefinitionVersionTag),
-            object.put("tenantId", self.tenantId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The kind of agent an agent definition describes.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentDefinitionTypeEnum`.
-public enum AgentDefinitionTypeEnum: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum AgentDefinitionTypeEnum: CamundaEnum {
     /// `AI_AGENT_SUB_PROCESS`
     case aiAgentSubProcess
     /// `AI_AGENT_TASK`
@@ -317,7 +221,7 @@ public enum AgentDefinitionTypeEnum: CamundaEnum, NodeDecodable, NodeEncodable {
 /// Advanced AgentDefinitionTypeEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedAgentDefinitionTypeFilter`.
-public struct AdvancedAgentDefinitionTypeFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedAgentDefinitionTypeFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     public var eq: AgentDefinitionTypeEnum?
     /// Checks for inequality with the provided value.
@@ -355,34 +259,6 @@ public struct AdvancedAgentDefinitionTypeFilter: Codable, Hashable, Sendable, No
         case `in` = "$in"
         case notIn = "$notIn"
         case like = "$like"
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: AgentDefinitionTypeEnum? = object.optional("$eq"),
-            let v1: AgentDefinitionTypeEnum? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [AgentDefinitionTypeEnum]? = object.optional("$in"),
-            let v4: [AgentDefinitionTypeEnum]? = object.optional("$notIn"),
-            let v5: LikeFilter? = object.optional("$like")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4, like: v5)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(6)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$notIn", self.notIn),
-            object.put("$like", self.like)
-        else { return nil }
-        return .object(object)
     }
 }
 

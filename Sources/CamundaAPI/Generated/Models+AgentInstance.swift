@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/AgentInstanceSearchQuerySortRequest`.
-public struct AgentInstanceSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AgentInstanceSearchQuerySortRequest: Codable, Hashable, Sendable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -20,28 +20,8 @@ public struct AgentInstanceSearchQuerySortRequest: Codable, Hashable, Sendable, 
         case order
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Field = object.required("field"),
-            let v1: SortOrderEnum? = object.optional("order")
-        else { return nil }
-        return Self(field: v0, order: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("field", self.field),
-            object.put("order", self.order)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Field: CamundaEnum {
         /// `agentInstanceKey`
         case agentInstanceKey
         /// `agentDefinitionKey`
@@ -111,7 +91,7 @@ public struct AgentInstanceSearchQuerySortRequest: Codable, Hashable, Sendable, 
 /// Agent instance search request.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceSearchQuery`.
-public struct AgentInstanceSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
+public struct AgentInstanceSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery {
     /// Sort field criteria.
     public var sort: [AgentInstanceSearchQuerySortRequest]?
     /// The agent instance search filters.
@@ -133,34 +113,12 @@ public struct AgentInstanceSearchQuery: Codable, Hashable, Sendable, PaginatedSe
         case filter
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [AgentInstanceSearchQuerySortRequest]? = object.optional("sort"),
-            let v1: AgentInstanceFilter? = object.optional("filter"),
-            let v2: SearchQueryPageRequest? = object.optional("page")
-        else { return nil }
-        return Self(sort: v0, filter: v1, page: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("sort", self.sort),
-            object.put("filter", self.filter),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Agent instance search response.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceSearchQueryResult`.
-public struct AgentInstanceSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct AgentInstanceSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching agent instances.
     public var items: [AgentInstanceResult]
     /// Pagination information about the search results.
@@ -178,30 +136,10 @@ public struct AgentInstanceSearchQueryResult: Codable, Hashable, Sendable, Pagin
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [AgentInstanceResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/AgentInstanceResult`.
-public struct AgentInstanceResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AgentInstanceResult: Codable, Hashable, Sendable {
     /// The unique key for this agent instance.
     public var agentInstanceKey: AgentInstanceKey
     /// The key of the agent definition this agent instance is an instance of.
@@ -289,66 +227,12 @@ public struct AgentInstanceResult: Codable, Hashable, Sendable, NodeDecodable, N
         case completionDate
         case elementInstanceKeys
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: AgentInstanceKey = object.required("agentInstanceKey"),
-            let v1: AgentDefinitionKey = object.required("agentDefinitionKey"),
-            let v2: AgentInstanceStatusEnum = object.required("status"),
-            let v3: AgentInstanceDefinitionResult = object.required("definition"),
-            let v4: AgentInstanceMetrics = object.required("metrics"),
-            let v5: AgentInstanceLimits = object.required("limits"),
-            let v6: [AgentTool] = object.required("tools"),
-            let v7: ElementId = object.required("elementId"),
-            let v8: ProcessInstanceKey = object.required("processInstanceKey"),
-            let v9: ProcessInstanceKey = object.required("rootProcessInstanceKey"),
-            let v10: ProcessDefinitionKey = object.required("processDefinitionKey"),
-            let v11: ProcessDefinitionId = object.required("processDefinitionId"),
-            let v12: Int32 = object.required("processDefinitionVersion"),
-            let v13: String? = object.optional("processDefinitionVersionTag"),
-            let v14: TenantId = object.required("tenantId"),
-            let v15: Date = object.required("creationDate"),
-            let v16: Date = object.required("lastUpdatedDate"),
-            let v17: Date? = object.optional("completionDate"),
-            let v18: [ElementInstanceKey] = object.required("elementInstanceKeys")
-        else { return nil }
-        return Self(agentInstanceKey: v0, agentDefinitionKey: v1, status: v2, definition: v3, metrics: v4, limits: v5, tools: v6, elementId: v7, processInstanceKey: v8, rootProcessInstanceKey: v9, processDefinitionKey: v10, processDefinitionId: v11, processDefinitionVersion: v12, processDefinitionVersionTag: v13, tenantId: v14, creationDate: v15, lastUpdatedDate: v16, completionDate: v17, elementInstanceKeys: v18)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(19)
-        guard
-            object.put("agentInstanceKey", self.agentInstanceKey),
-            object.put("agentDefinitionKey", self.agentDefinitionKey),
-            object.put("status", self.status),
-            object.put("definition", self.definition),
-            object.put("metrics", self.metrics),
-            object.put("limits", self.limits),
-            object.put("tools", self.tools),
-            object.put("elementId", self.elementId),
-            object.put("processInstanceKey", self.processInstanceKey),
-            object.put("rootProcessInstanceKey", self.rootProcessInstanceKey),
-            object.put("processDefinitionKey", self.processDefinitionKey),
-            object.put("processDefinitionId", self.processDefinitionId),
-            object.put("processDefinitionVersion", self.processDefinitionVersion),
-            object.put("processDefinitionVersionTag", self.processDefinitionVersionTag),
-            object.put("tenantId", self.tenantId),
-            object.put("creationDate", self.creationDate),
-            object.put("lastUpdatedDate", self.lastUpdatedDate),
-            object.put("completionDate", self.completionDate),
-            object.put("elementInstanceKeys", self.elementInstanceKeys)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// A tool available to the agent.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentTool`.
-public struct AgentTool: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AgentTool: Codable, Hashable, Sendable {
     /// The tool name as visible to the LLM.
     public var name: String
     /// A human-readable description of the tool.
@@ -368,34 +252,12 @@ public struct AgentTool: Codable, Hashable, Sendable, NodeDecodable, NodeEncodab
         case description
         case elementId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("name"),
-            let v1: String? = object.optional("description"),
-            let v2: ElementId? = object.optional("elementId")
-        else { return nil }
-        return Self(name: v0, description: v1, elementId: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("name", self.name),
-            object.put("description", self.description),
-            object.put("elementId", self.elementId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The current status of an agent instance.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceStatusEnum`.
-public enum AgentInstanceStatusEnum: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum AgentInstanceStatusEnum: CamundaEnum {
     /// `UNKNOWN`
     case unknown
     /// `COMPLETED`
@@ -448,7 +310,7 @@ public enum AgentInstanceStatusEnum: CamundaEnum, NodeDecodable, NodeEncodable {
 /// Request to create a new agent instance.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceCreationRequest`.
-public struct AgentInstanceCreationRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AgentInstanceCreationRequest: Codable, Hashable, Sendable {
     /// The key of the AI Agent Sub-process or AI Agent Task element instance.
     /// The engine uses this key to infer processInstanceKey, elementId,
     /// processDefinitionKey, and tenantId.
@@ -485,36 +347,12 @@ public struct AgentInstanceCreationRequest: Codable, Hashable, Sendable, NodeDec
         case jobLeaseToken
         case history
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ElementInstanceKey = object.required("elementInstanceKey"),
-            let v1: JobKey = object.required("jobKey"),
-            let v2: JobLeaseToken = object.required("jobLeaseToken"),
-            let v3: [AgentInstanceHistoryItem] = object.required("history")
-        else { return nil }
-        return Self(elementInstanceKey: v0, jobKey: v1, jobLeaseToken: v2, history: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("elementInstanceKey", self.elementInstanceKey),
-            object.put("jobKey", self.jobKey),
-            object.put("jobLeaseToken", self.jobLeaseToken),
-            object.put("history", self.history)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Response returned after successfully creating an agent instance.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceCreationResult`.
-public struct AgentInstanceCreationResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AgentInstanceCreationResult: Codable, Hashable, Sendable {
     /// The system-generated key for the created agent instance.
     public var agentInstanceKey: AgentInstanceKey
     /// One entry per history item submitted in the request, in request order.
@@ -530,32 +368,12 @@ public struct AgentInstanceCreationResult: Codable, Hashable, Sendable, NodeDeco
         case agentInstanceKey
         case createdHistory
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: AgentInstanceKey = object.required("agentInstanceKey"),
-            let v1: [AgentInstanceCreatedHistoryItem] = object.required("createdHistory")
-        else { return nil }
-        return Self(agentInstanceKey: v0, createdHistory: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("agentInstanceKey", self.agentInstanceKey),
-            object.put("createdHistory", self.createdHistory)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Request to update the mutable state of an agent instance.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceUpdateRequest`.
-public struct AgentInstanceUpdateRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AgentInstanceUpdateRequest: Codable, Hashable, Sendable {
     /// The key of the currently-active element instance for this agent instance.
     /// Used for ownership/equality validation against the stored agent instance
     /// and, when the supplied key differs from the previous association (re-entry
@@ -596,38 +414,12 @@ public struct AgentInstanceUpdateRequest: Codable, Hashable, Sendable, NodeDecod
         case jobLeaseToken
         case history
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ElementInstanceKey = object.required("elementInstanceKey"),
-            let v1: AgentInstanceUpdateStatusEnum? = object.optional("status"),
-            let v2: JobKey = object.required("jobKey"),
-            let v3: JobLeaseToken = object.required("jobLeaseToken"),
-            let v4: [AgentInstanceHistoryItem]? = object.optional("history")
-        else { return nil }
-        return Self(elementInstanceKey: v0, status: v1, jobKey: v2, jobLeaseToken: v3, history: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("elementInstanceKey", self.elementInstanceKey),
-            object.put("status", self.status),
-            object.put("jobKey", self.jobKey),
-            object.put("jobLeaseToken", self.jobLeaseToken),
-            object.put("history", self.history)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Response returned after successfully updating an agent instance.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceUpdateResult`.
-public struct AgentInstanceUpdateResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AgentInstanceUpdateResult: Codable, Hashable, Sendable {
     /// One entry per history item submitted in the request, in request order.
     /// Empty when no history items were submitted.
     public var createdHistory: [AgentInstanceCreatedHistoryItem]
@@ -640,31 +432,13 @@ public struct AgentInstanceUpdateResult: Codable, Hashable, Sendable, NodeDecoda
     enum CodingKeys: String, CodingKey {
         case createdHistory
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [AgentInstanceCreatedHistoryItem] = object.required("createdHistory")
-        else { return nil }
-        return Self(createdHistory: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("createdHistory", self.createdHistory)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The outcome of appending a single history item from an update request's
 /// history batch.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceCreatedHistoryItem`.
-public struct AgentInstanceCreatedHistoryItem: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AgentInstanceCreatedHistoryItem: Codable, Hashable, Sendable {
     /// The historyItemId of the corresponding item in the request, echoed back
     /// so callers can correlate response entries with request items by id.
     public var historyItemId: HistoryItemId
@@ -687,35 +461,13 @@ public struct AgentInstanceCreatedHistoryItem: Codable, Hashable, Sendable, Node
         case historyItemKey
         case isDuplicate
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: HistoryItemId = object.required("historyItemId"),
-            let v1: AgentHistoryItemKey = object.required("historyItemKey"),
-            let v2: Bool = object.required("isDuplicate")
-        else { return nil }
-        return Self(historyItemId: v0, historyItemKey: v1, isDuplicate: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("historyItemId", self.historyItemId),
-            object.put("historyItemKey", self.historyItemKey),
-            object.put("isDuplicate", self.isDuplicate)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// AdvancedAgentInstanceStatusFilter
 /// Advanced AgentInstanceStatusEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedAgentInstanceStatusFilter`.
-public struct AdvancedAgentInstanceStatusFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedAgentInstanceStatusFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     public var eq: AgentInstanceStatusEnum?
     /// Checks for inequality with the provided value.
@@ -750,39 +502,13 @@ public struct AdvancedAgentInstanceStatusFilter: Codable, Hashable, Sendable, No
         case `in` = "$in"
         case like = "$like"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: AgentInstanceStatusEnum? = object.optional("$eq"),
-            let v1: AgentInstanceStatusEnum? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [AgentInstanceStatusEnum]? = object.optional("$in"),
-            let v4: LikeFilter? = object.optional("$like")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$like", self.like)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// A single history item to append to the agent instance's conversation history,
 /// submitted as part of the batch on an agent instance update request.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceHistoryItem`.
-public struct AgentInstanceHistoryItem: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AgentInstanceHistoryItem: Codable, Hashable, Sendable {
     /// Caller-assigned identifier used to detect and dedupe retries of the same
     /// item. For example, when a retried job activation resubmits history items
     /// it already sent in an earlier attempt, those items are not rejected; they
@@ -850,50 +576,10 @@ public struct AgentInstanceHistoryItem: Codable, Hashable, Sendable, NodeDecodab
         case limits
         case systemPrompt
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: HistoryItemId = object.required("historyItemId"),
-            let v1: LoopIterationId = object.required("loopIteration"),
-            let v2: AgentInstanceHistoryRoleEnum = object.required("role"),
-            let v3: [AgentInstanceMessageContent] = object.required("content"),
-            let v4: [AgentInstanceToolCall]? = object.optional("toolCalls"),
-            let v5: AgentInstanceHistoryItemMetrics1? = object.optional("metrics"),
-            let v6: Date = object.required("producedAt"),
-            let v7: [AgentTool]? = object.optional("tools"),
-            let v8: String? = object.optional("model"),
-            let v9: String? = object.optional("provider"),
-            let v10: AgentInstanceLimits? = object.optional("limits"),
-            let v11: [AgentInstanceMessageContent]? = object.optional("systemPrompt")
-        else { return nil }
-        return Self(historyItemId: v0, loopIteration: v1, role: v2, content: v3, toolCalls: v4, metrics: v5, producedAt: v6, tools: v7, model: v8, provider: v9, limits: v10, systemPrompt: v11)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(12)
-        guard
-            object.put("historyItemId", self.historyItemId),
-            object.put("loopIteration", self.loopIteration),
-            object.put("role", self.role),
-            object.put("content", self.content),
-            object.put("toolCalls", self.toolCalls),
-            object.put("metrics", self.metrics),
-            object.put("producedAt", self.producedAt),
-            object.put("tools", self.tools),
-            object.put("model", self.model),
-            object.put("provider", self.provider),
-            object.put("limits", self.limits),
-            object.put("systemPrompt", self.systemPrompt)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/AgentInstanceHistorySearchQuerySortRequest`.
-public struct AgentInstanceHistorySearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AgentInstanceHistorySearchQuerySortRequest: Codable, Hashable, Sendable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -910,28 +596,8 @@ public struct AgentInstanceHistorySearchQuerySortRequest: Codable, Hashable, Sen
         case order
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Field = object.required("field"),
-            let v1: SortOrderEnum? = object.optional("order")
-        else { return nil }
-        return Self(field: v0, order: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("field", self.field),
-            object.put("order", self.order)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Field: CamundaEnum {
         /// `producedAt`
         case producedAt
         /// `historyItemKey`
@@ -969,7 +635,7 @@ public struct AgentInstanceHistorySearchQuerySortRequest: Codable, Hashable, Sen
 /// Agent instance history search request.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceHistorySearchQuery`.
-public struct AgentInstanceHistorySearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
+public struct AgentInstanceHistorySearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery {
     /// Sort field criteria.
     public var sort: [AgentInstanceHistorySearchQuerySortRequest]?
     /// The history item search filters.
@@ -991,34 +657,12 @@ public struct AgentInstanceHistorySearchQuery: Codable, Hashable, Sendable, Pagi
         case filter
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [AgentInstanceHistorySearchQuerySortRequest]? = object.optional("sort"),
-            let v1: AgentInstanceHistoryFilter? = object.optional("filter"),
-            let v2: SearchQueryPageRequest? = object.optional("page")
-        else { return nil }
-        return Self(sort: v0, filter: v1, page: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("sort", self.sort),
-            object.put("filter", self.filter),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Agent instance history search response.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceHistorySearchQueryResult`.
-public struct AgentInstanceHistorySearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct AgentInstanceHistorySearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching history items.
     public var items: [AgentInstanceHistoryItemResult]
     /// Pagination information about the search results.
@@ -1036,32 +680,12 @@ public struct AgentInstanceHistorySearchQueryResult: Codable, Hashable, Sendable
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [AgentInstanceHistoryItemResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// A single conversation history item belonging to an agent instance.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceHistoryItemResult`.
-public struct AgentInstanceHistoryItemResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AgentInstanceHistoryItemResult: Codable, Hashable, Sendable {
     /// The unique key for this history item. Stable and sortable by creation order.
     public var historyItemKey: AgentHistoryItemKey
     /// The client-supplied identifier this item was created with. Empty for items that don't
@@ -1151,64 +775,12 @@ public struct AgentInstanceHistoryItemResult: Codable, Hashable, Sendable, NodeD
         case limits
         case systemPrompt
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: AgentHistoryItemKey = object.required("historyItemKey"),
-            let v1: HistoryItemId = object.required("historyItemId"),
-            let v2: AgentInstanceKey = object.required("agentInstanceKey"),
-            let v3: ElementInstanceKey = object.required("elementInstanceKey"),
-            let v4: JobKey = object.required("jobKey"),
-            let v5: JobLeaseToken = object.required("jobLeaseToken"),
-            let v6: LoopIterationId = object.required("loopIteration"),
-            let v7: AgentInstanceHistoryRoleEnum = object.required("role"),
-            let v8: [AgentInstanceMessageContent] = object.required("content"),
-            let v9: [AgentInstanceToolCall] = object.required("toolCalls"),
-            let v10: AgentInstanceHistoryItemMetrics? = object.optional("metrics"),
-            let v11: AgentInstanceHistoryCommitStatusEnum = object.required("commitStatus"),
-            let v12: Date = object.required("producedAt"),
-            let v13: [AgentTool] = object.required("tools"),
-            let v14: String? = object.optional("model"),
-            let v15: String? = object.optional("provider"),
-            let v16: AgentInstanceLimits = object.required("limits"),
-            let v17: [AgentInstanceMessageContent] = object.required("systemPrompt")
-        else { return nil }
-        return Self(historyItemKey: v0, historyItemId: v1, agentInstanceKey: v2, elementInstanceKey: v3, jobKey: v4, jobLeaseToken: v5, loopIteration: v6, role: v7, content: v8, toolCalls: v9, metrics: v10, commitStatus: v11, producedAt: v12, tools: v13, model: v14, provider: v15, limits: v16, systemPrompt: v17)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(18)
-        guard
-            object.put("historyItemKey", self.historyItemKey),
-            object.put("historyItemId", self.historyItemId),
-            object.put("agentInstanceKey", self.agentInstanceKey),
-            object.put("elementInstanceKey", self.elementInstanceKey),
-            object.put("jobKey", self.jobKey),
-            object.put("jobLeaseToken", self.jobLeaseToken),
-            object.put("loopIteration", self.loopIteration),
-            object.put("role", self.role),
-            object.put("content", self.content),
-            object.put("toolCalls", self.toolCalls),
-            object.put("metrics", self.metrics),
-            object.put("commitStatus", self.commitStatus),
-            object.put("producedAt", self.producedAt),
-            object.put("tools", self.tools),
-            object.put("model", self.model),
-            object.put("provider", self.provider),
-            object.put("limits", self.limits),
-            object.put("systemPrompt", self.systemPrompt)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The role of a history item in the agent conversation.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceHistoryRoleEnum`.
-public enum AgentInstanceHistoryRoleEnum: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum AgentInstanceHistoryRoleEnum: CamundaEnum {
     /// `USER`
     case user
     /// `ASSISTANT`
@@ -1252,7 +824,7 @@ public enum AgentInstanceHistoryRoleEnum: CamundaEnum, NodeDecodable, NodeEncoda
 /// DISCARDED: the producing job failed; this item was superseded by a later activation.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceHistoryCommitStatusEnum`.
-public enum AgentInstanceHistoryCommitStatusEnum: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum AgentInstanceHistoryCommitStatusEnum: CamundaEnum {
     /// `COMMITTED`
     case committed
     /// `PENDING`
@@ -1289,7 +861,7 @@ public enum AgentInstanceHistoryCommitStatusEnum: CamundaEnum, NodeDecodable, No
 /// A single content block within a history item. Discriminated by `contentType`.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceMessageContent`.
-public enum AgentInstanceMessageContent: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public enum AgentInstanceMessageContent: Codable, Hashable, Sendable {
     /// The `TEXT` variant.
     case text(AgentInstanceTextContent)
     /// The `DOCUMENT` variant.
@@ -1324,7 +896,7 @@ public enum AgentInstanceMessageContent: Codable, Hashable, Sendable, NodeDecoda
 /// A plain-text content block.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceTextContent`.
-public struct AgentInstanceTextContent: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AgentInstanceTextContent: Codable, Hashable, Sendable {
     /// The content type discriminator.
     public var contentType: String?
     /// The text content.
@@ -1340,33 +912,13 @@ public struct AgentInstanceTextContent: Codable, Hashable, Sendable, NodeDecodab
         case contentType
         case text
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String? = object.optional("contentType"),
-            let v1: String = object.required("text")
-        else { return nil }
-        return Self(contentType: v0, text: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("contentType", self.contentType),
-            object.put("text", self.text)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Document content
 /// A Camunda Document Store reference content block.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceDocumentContent`.
-public struct AgentInstanceDocumentContent: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AgentInstanceDocumentContent: Codable, Hashable, Sendable {
     /// The content type discriminator.
     public var contentType: String?
     /// A reference to a document stored in the Camunda Document Store.
@@ -1382,26 +934,6 @@ public struct AgentInstanceDocumentContent: Codable, Hashable, Sendable, NodeDec
         case contentType
         case documentReference
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String? = object.optional("contentType"),
-            let v1: DocumentReference = object.required("documentReference")
-        else { return nil }
-        return Self(contentType: v0, documentReference: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("contentType", self.contentType),
-            object.put("documentReference", self.documentReference)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Object content
@@ -1411,7 +943,7 @@ public struct AgentInstanceDocumentContent: Codable, Hashable, Sendable, NodeDec
 /// use OBJECT content for machine-readable structured data.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceObjectContent`.
-public struct AgentInstanceObjectContent: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AgentInstanceObjectContent: Codable, Hashable, Sendable {
     /// The content type discriminator.
     public var contentType: String?
     /// Arbitrary structured content — any valid JSON value (object, array, number, boolean, or string).
@@ -1427,32 +959,12 @@ public struct AgentInstanceObjectContent: Codable, Hashable, Sendable, NodeDecod
         case contentType
         case object
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String? = object.optional("contentType"),
-            let v1: JSONValue = object.required("object")
-        else { return nil }
-        return Self(contentType: v0, object: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("contentType", self.contentType),
-            object.put("object", self.object)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// A tool call associated with a history item. Used in both ASSISTANT and TOOL_RESULT items.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceToolCall`.
-public struct AgentInstanceToolCall: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AgentInstanceToolCall: Codable, Hashable, Sendable {
     /// The LLM-assigned tool call ID. Correlates ASSISTANT items to their matching TOOL_RESULT items.
     public var toolCallId: String
     /// The LLM-visible tool name.
@@ -1477,37 +989,13 @@ public struct AgentInstanceToolCall: Codable, Hashable, Sendable, NodeDecodable,
         case elementId
         case arguments
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("toolCallId"),
-            let v1: String = object.required("toolName"),
-            let v2: ElementId? = object.optional("elementId"),
-            let v3: [String: JSONValue]? = object.optional("arguments")
-        else { return nil }
-        return Self(toolCallId: v0, toolName: v1, elementId: v2, arguments: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("toolCallId", self.toolCallId),
-            object.put("toolName", self.toolName),
-            object.put("elementId", self.elementId),
-            object.put("arguments", self.arguments)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// AdvancedAgentInstanceHistoryRoleFilter
 /// Advanced AgentInstanceHistoryRoleEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedAgentInstanceHistoryRoleFilter`.
-public struct AdvancedAgentInstanceHistoryRoleFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedAgentInstanceHistoryRoleFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     public var eq: AgentInstanceHistoryRoleEnum?
     /// Checks for inequality with the provided value.
@@ -1531,37 +1019,13 @@ public struct AdvancedAgentInstanceHistoryRoleFilter: Codable, Hashable, Sendabl
         case exists = "$exists"
         case `in` = "$in"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: AgentInstanceHistoryRoleEnum? = object.optional("$eq"),
-            let v1: AgentInstanceHistoryRoleEnum? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [AgentInstanceHistoryRoleEnum]? = object.optional("$in")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// AdvancedAgentInstanceHistoryCommitStatusFilter
 /// Advanced AgentInstanceHistoryCommitStatusEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedAgentInstanceHistoryCommitStatusFilter`.
-public struct AdvancedAgentInstanceHistoryCommitStatusFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedAgentInstanceHistoryCommitStatusFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     public var eq: AgentInstanceHistoryCommitStatusEnum?
     /// Checks for inequality with the provided value.
@@ -1585,36 +1049,12 @@ public struct AdvancedAgentInstanceHistoryCommitStatusFilter: Codable, Hashable,
         case exists = "$exists"
         case `in` = "$in"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: AgentInstanceHistoryCommitStatusEnum? = object.optional("$eq"),
-            let v1: AgentInstanceHistoryCommitStatusEnum? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [AgentInstanceHistoryCommitStatusEnum]? = object.optional("$in")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// System-generated key for an agent instance.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceKey`.
-public struct AgentInstanceKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
+public struct AgentInstanceKey: CamundaIdentifier {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -1626,7 +1066,7 @@ public struct AgentInstanceKey: CamundaIdentifier, NodeDecodable, NodeEncodable 
 /// System-generated key for an agent history item.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentHistoryItemKey`.
-public struct AgentHistoryItemKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
+public struct AgentHistoryItemKey: CamundaIdentifier {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -1639,7 +1079,7 @@ public struct AgentHistoryItemKey: CamundaIdentifier, NodeDecodable, NodeEncodab
 /// Advanced AgentInstanceKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedAgentInstanceKeyFilter`.
-public struct AdvancedAgentInstanceKeyFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedAgentInstanceKeyFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     public var eq: AgentInstanceKey?
     /// Checks for inequality with the provided value.
@@ -1667,39 +1107,13 @@ public struct AdvancedAgentInstanceKeyFilter: Codable, Hashable, Sendable, NodeD
         case `in` = "$in"
         case notIn = "$notIn"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: AgentInstanceKey? = object.optional("$eq"),
-            let v1: AgentInstanceKey? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [AgentInstanceKey]? = object.optional("$in"),
-            let v4: [AgentInstanceKey]? = object.optional("$notIn")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$notIn", self.notIn)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// AdvancedAgentHistoryItemKeyFilter
 /// Advanced AgentHistoryItemKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedAgentHistoryItemKeyFilter`.
-public struct AdvancedAgentHistoryItemKeyFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedAgentHistoryItemKeyFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     public var eq: AgentHistoryItemKey?
     /// Checks for inequality with the provided value.
@@ -1726,32 +1140,6 @@ public struct AdvancedAgentHistoryItemKeyFilter: Codable, Hashable, Sendable, No
         case exists = "$exists"
         case `in` = "$in"
         case notIn = "$notIn"
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: AgentHistoryItemKey? = object.optional("$eq"),
-            let v1: AgentHistoryItemKey? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [AgentHistoryItemKey]? = object.optional("$in"),
-            let v4: [AgentHistoryItemKey]? = object.optional("$notIn")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$notIn", self.notIn)
-        else { return nil }
-        return .object(object)
     }
 }
 
@@ -1816,7 +1204,7 @@ public typealias AgentInstanceResultLimits = AgentInstanceLimits
 /// Per-call token and latency metrics. Present on ASSISTANT items only.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceHistoryItemMetrics1`.
-public struct AgentInstanceHistoryItemMetrics1: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AgentInstanceHistoryItemMetrics1: Codable, Hashable, Sendable {
     /// Input tokens consumed by this LLM call. Null when not provided.
     public var inputTokens: Int64?
     /// Output tokens produced by this LLM call. Null when not provided.
@@ -1847,34 +1235,6 @@ public struct AgentInstanceHistoryItemMetrics1: Codable, Hashable, Sendable, Nod
         case cacheCreationTokenCount
         case cacheReadTokenCount
         case durationMs
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int64? = object.optional("inputTokens"),
-            let v1: Int64? = object.optional("outputTokens"),
-            let v2: Int64? = object.optional("reasoningTokenCount"),
-            let v3: Int64? = object.optional("cacheCreationTokenCount"),
-            let v4: Int64? = object.optional("cacheReadTokenCount"),
-            let v5: Int64? = object.optional("durationMs")
-        else { return nil }
-        return Self(inputTokens: v0, outputTokens: v1, reasoningTokenCount: v2, cacheCreationTokenCount: v3, cacheReadTokenCount: v4, durationMs: v5)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(6)
-        guard
-            object.put("inputTokens", self.inputTokens),
-            object.put("outputTokens", self.outputTokens),
-            object.put("reasoningTokenCount", self.reasoningTokenCount),
-            object.put("cacheCreationTokenCount", self.cacheCreationTokenCount),
-            object.put("cacheReadTokenCount", self.cacheReadTokenCount),
-            object.put("durationMs", self.durationMs)
-        else { return nil }
-        return .object(object)
     }
 }
 

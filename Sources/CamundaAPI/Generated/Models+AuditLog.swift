@@ -5,7 +5,7 @@ import Foundation
 /// Audit log search request.
 ///
 /// - Remark: Generated from `#/components/schemas/AuditLogSearchQueryRequest`.
-public struct AuditLogSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
+public struct AuditLogSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery {
     /// Sort field criteria.
     public var sort: [AuditLogSearchQuerySortRequest]?
     /// The audit log search filters.
@@ -27,35 +27,13 @@ public struct AuditLogSearchQueryRequest: Codable, Hashable, Sendable, Paginated
         case filter
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [AuditLogSearchQuerySortRequest]? = object.optional("sort"),
-            let v1: AuditLogFilter? = object.optional("filter"),
-            let v2: SearchQueryPageRequest? = object.optional("page")
-        else { return nil }
-        return Self(sort: v0, filter: v1, page: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("sort", self.sort),
-            object.put("filter", self.filter),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// AdvancedAuditLogEntityKeyFilter
 /// Advanced entityKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedAuditLogEntityKeyFilter`.
-public struct AdvancedAuditLogEntityKeyFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedAuditLogEntityKeyFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     public var eq: AuditLogEntityKey?
     /// Checks for inequality with the provided value.
@@ -83,39 +61,13 @@ public struct AdvancedAuditLogEntityKeyFilter: Codable, Hashable, Sendable, Node
         case `in` = "$in"
         case notIn = "$notIn"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: AuditLogEntityKey? = object.optional("$eq"),
-            let v1: AuditLogEntityKey? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [AuditLogEntityKey]? = object.optional("$in"),
-            let v4: [AuditLogEntityKey]? = object.optional("$notIn")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$notIn", self.notIn)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// AdvancedEntityTypeFilter
 /// Advanced AuditLogEntityTypeEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedEntityTypeFilter`.
-public struct AdvancedEntityTypeFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedEntityTypeFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     public var eq: AuditLogEntityTypeEnum?
     /// Checks for inequality with the provided value.
@@ -150,39 +102,13 @@ public struct AdvancedEntityTypeFilter: Codable, Hashable, Sendable, NodeDecodab
         case `in` = "$in"
         case like = "$like"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: AuditLogEntityTypeEnum? = object.optional("$eq"),
-            let v1: AuditLogEntityTypeEnum? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [AuditLogEntityTypeEnum]? = object.optional("$in"),
-            let v4: LikeFilter? = object.optional("$like")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$like", self.like)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// AdvancedCategoryFilter
 /// Advanced AuditLogCategoryEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedCategoryFilter`.
-public struct AdvancedCategoryFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedCategoryFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     public var eq: AuditLogCategoryEnum?
     /// Checks for inequality with the provided value.
@@ -217,38 +143,12 @@ public struct AdvancedCategoryFilter: Codable, Hashable, Sendable, NodeDecodable
         case `in` = "$in"
         case like = "$like"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: AuditLogCategoryEnum? = object.optional("$eq"),
-            let v1: AuditLogCategoryEnum? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [AuditLogCategoryEnum]? = object.optional("$in"),
-            let v4: LikeFilter? = object.optional("$like")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$like", self.like)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// System-generated key for an audit log entry.
 ///
 /// - Remark: Generated from `#/components/schemas/AuditLogKey`.
-public struct AuditLogKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
+public struct AuditLogKey: CamundaIdentifier {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -261,7 +161,7 @@ public struct AuditLogKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
 /// Advanced AuditLogKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedAuditLogKeyFilter`.
-public struct AdvancedAuditLogKeyFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedAuditLogKeyFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     public var eq: AuditLogKey?
     /// Checks for inequality with the provided value.
@@ -289,39 +189,13 @@ public struct AdvancedAuditLogKeyFilter: Codable, Hashable, Sendable, NodeDecoda
         case `in` = "$in"
         case notIn = "$notIn"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: AuditLogKey? = object.optional("$eq"),
-            let v1: AuditLogKey? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [AuditLogKey]? = object.optional("$in"),
-            let v4: [AuditLogKey]? = object.optional("$notIn")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$notIn", self.notIn)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// AdvancedFormKeyFilter
 /// Advanced FormKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedFormKeyFilter`.
-public struct AdvancedFormKeyFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedFormKeyFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     public var eq: FormKey?
     /// Checks for inequality with the provided value.
@@ -349,39 +223,13 @@ public struct AdvancedFormKeyFilter: Codable, Hashable, Sendable, NodeDecodable,
         case `in` = "$in"
         case notIn = "$notIn"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: FormKey? = object.optional("$eq"),
-            let v1: FormKey? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [FormKey]? = object.optional("$in"),
-            let v4: [FormKey]? = object.optional("$notIn")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$notIn", self.notIn)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// AdvancedDecisionEvaluationKeyFilter
 /// Advanced DecisionEvaluationKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedDecisionEvaluationKeyFilter`.
-public struct AdvancedDecisionEvaluationKeyFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedDecisionEvaluationKeyFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     public var eq: DecisionEvaluationKey?
     /// Checks for inequality with the provided value.
@@ -408,32 +256,6 @@ public struct AdvancedDecisionEvaluationKeyFilter: Codable, Hashable, Sendable, 
         case exists = "$exists"
         case `in` = "$in"
         case notIn = "$notIn"
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: DecisionEvaluationKey? = object.optional("$eq"),
-            let v1: DecisionEvaluationKey? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [DecisionEvaluationKey]? = object.optional("$in"),
-            let v4: [DecisionEvaluationKey]? = object.optional("$notIn")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$notIn", self.notIn)
-        else { return nil }
-        return .object(object)
     }
 }
 

@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/OwnAuthorizationSearchResult`.
-public struct OwnAuthorizationSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct OwnAuthorizationSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// Indicates whether authorization checks are enabled for the cluster.
     public var authorizationsEnabled: Bool
     /// The matching authorizations.
@@ -25,32 +25,10 @@ public struct OwnAuthorizationSearchResult: Codable, Hashable, Sendable, Paginat
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Bool = object.required("authorizationsEnabled"),
-            let v1: [AuthorizationResult] = object.required("items"),
-            let v2: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(authorizationsEnabled: v0, items: v1, page: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("authorizationsEnabled", self.authorizationsEnabled),
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/CamundaUserResult`.
-public struct CamundaUserResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct CamundaUserResult: Codable, Hashable, Sendable {
     /// The username of the user.
     public var username: Username
     /// The display name of the user.
@@ -97,42 +75,6 @@ public struct CamundaUserResult: Codable, Hashable, Sendable, NodeDecodable, Nod
         case salesPlanType
         case c8Links
         case canLogout
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Username = object.required("username"),
-            let v1: String? = object.optional("displayName"),
-            let v2: String? = object.optional("email"),
-            let v3: [String] = object.required("authorizedComponents"),
-            let v4: [TenantResult] = object.required("tenants"),
-            let v5: [String] = object.required("groups"),
-            let v6: [String] = object.required("roles"),
-            let v7: String? = object.optional("salesPlanType"),
-            let v8: [String: String] = object.required("c8Links"),
-            let v9: Bool = object.required("canLogout")
-        else { return nil }
-        return Self(username: v0, displayName: v1, email: v2, authorizedComponents: v3, tenants: v4, groups: v5, roles: v6, salesPlanType: v7, c8Links: v8, canLogout: v9)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(10)
-        guard
-            object.put("username", self.username),
-            object.put("displayName", self.displayName),
-            object.put("email", self.email),
-            object.put("authorizedComponents", self.authorizedComponents),
-            object.put("tenants", self.tenants),
-            object.put("groups", self.groups),
-            object.put("roles", self.roles),
-            object.put("salesPlanType", self.salesPlanType),
-            object.put("c8Links", self.c8Links),
-            object.put("canLogout", self.canLogout)
-        else { return nil }
-        return .object(object)
     }
 }
 

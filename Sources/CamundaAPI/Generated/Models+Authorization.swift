@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/AuthorizationIdBasedRequest`.
-public struct AuthorizationIdBasedRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AuthorizationIdBasedRequest: Codable, Hashable, Sendable {
     /// The ID of the owner of the permissions.
     public var ownerId: String
     /// The type of the owner of permissions.
@@ -31,36 +31,10 @@ public struct AuthorizationIdBasedRequest: Codable, Hashable, Sendable, NodeDeco
         case resourceType
         case permissionTypes
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("ownerId"),
-            let v1: OwnerTypeEnum = object.required("ownerType"),
-            let v2: String = object.required("resourceId"),
-            let v3: ResourceTypeEnum = object.required("resourceType"),
-            let v4: [PermissionTypeEnum] = object.required("permissionTypes")
-        else { return nil }
-        return Self(ownerId: v0, ownerType: v1, resourceId: v2, resourceType: v3, permissionTypes: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("ownerId", self.ownerId),
-            object.put("ownerType", self.ownerType),
-            object.put("resourceId", self.resourceId),
-            object.put("resourceType", self.resourceType),
-            object.put("permissionTypes", self.permissionTypes)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/AuthorizationPropertyBasedRequest`.
-public struct AuthorizationPropertyBasedRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AuthorizationPropertyBasedRequest: Codable, Hashable, Sendable {
     /// The ID of the owner of the permissions.
     public var ownerId: String
     /// The type of the owner of permissions.
@@ -90,36 +64,10 @@ public struct AuthorizationPropertyBasedRequest: Codable, Hashable, Sendable, No
         case resourceType
         case permissionTypes
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("ownerId"),
-            let v1: OwnerTypeEnum = object.required("ownerType"),
-            let v2: String? = object.optional("resourcePropertyName"),
-            let v3: ResourceTypeEnum = object.required("resourceType"),
-            let v4: [PermissionTypeEnum] = object.required("permissionTypes")
-        else { return nil }
-        return Self(ownerId: v0, ownerType: v1, resourcePropertyName: v2, resourceType: v3, permissionTypes: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("ownerId", self.ownerId),
-            object.put("ownerType", self.ownerType),
-            object.put("resourcePropertyName", self.resourcePropertyName),
-            object.put("resourceType", self.resourceType),
-            object.put("permissionTypes", self.permissionTypes)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/AuthorizationRequest`.
-public enum AuthorizationRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public enum AuthorizationRequest: Codable, Hashable, Sendable {
     /// A ``AuthorizationIdBasedRequest`` value.
     case authorizationIdBasedRequest(AuthorizationIdBasedRequest)
     /// A ``AuthorizationPropertyBasedRequest`` value.
@@ -153,7 +101,7 @@ public enum AuthorizationRequest: Codable, Hashable, Sendable, NodeDecodable, No
 }
 
 /// - Remark: Generated from `#/components/schemas/AuthorizationSearchResult`.
-public struct AuthorizationSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct AuthorizationSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching authorizations.
     ///
     /// Added in 8.8.
@@ -171,30 +119,10 @@ public struct AuthorizationSearchResult: Codable, Hashable, Sendable, PaginatedS
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [AuthorizationResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/AuthorizationCreateResult`.
-public struct AuthorizationCreateResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AuthorizationCreateResult: Codable, Hashable, Sendable {
     /// The key of the created authorization.
     public var authorizationKey: AuthorizationKey
 
@@ -206,30 +134,12 @@ public struct AuthorizationCreateResult: Codable, Hashable, Sendable, NodeDecoda
     enum CodingKeys: String, CodingKey {
         case authorizationKey
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: AuthorizationKey = object.required("authorizationKey")
-        else { return nil }
-        return Self(authorizationKey: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("authorizationKey", self.authorizationKey)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// System-generated key for an authorization.
 ///
 /// - Remark: Generated from `#/components/schemas/AuthorizationKey`.
-public struct AuthorizationKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
+public struct AuthorizationKey: CamundaIdentifier {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.

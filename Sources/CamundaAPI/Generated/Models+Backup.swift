@@ -21,7 +21,7 @@ public typealias BackupIdPrefix = String
 /// Request body for taking a runtime backup.
 ///
 /// - Remark: Generated from `#/components/schemas/TakeRuntimeBackupRequest`.
-public struct TakeRuntimeBackupRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct TakeRuntimeBackupRequest: Codable, Hashable, Sendable {
     /// The id of the backup to take. Must be omitted if continuous backups and/or a
     /// backup or checkpoint schedule is enabled for the physical tenant.
     public var backupId: Int64?
@@ -34,31 +34,13 @@ public struct TakeRuntimeBackupRequest: Codable, Hashable, Sendable, NodeDecodab
     enum CodingKeys: String, CodingKey {
         case backupId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int64? = object.optional("backupId")
-        else { return nil }
-        return Self(backupId: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("backupId", self.backupId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// TakeRuntimeBackupResponse
 /// Response body for taking a runtime backup.
 ///
 /// - Remark: Generated from `#/components/schemas/TakeRuntimeBackupResponse`.
-public struct TakeRuntimeBackupResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct TakeRuntimeBackupResponse: Codable, Hashable, Sendable {
     /// The id of the backup that has been scheduled.
     public var backupId: Int64
 
@@ -69,24 +51,6 @@ public struct TakeRuntimeBackupResponse: Codable, Hashable, Sendable, NodeDecoda
 
     enum CodingKeys: String, CodingKey {
         case backupId
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int64 = object.required("backupId")
-        else { return nil }
-        return Self(backupId: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("backupId", self.backupId)
-        else { return nil }
-        return .object(object)
     }
 }
 
@@ -99,7 +63,7 @@ public struct TakeRuntimeBackupResponse: Codable, Hashable, Sendable, NodeDecoda
 /// - Otherwise, if one partition is 'IN_PROGRESS', the overall state is 'IN_PROGRESS'.
 ///
 /// - Remark: Generated from `#/components/schemas/BackupInfo`.
-public struct BackupInfo: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct BackupInfo: Codable, Hashable, Sendable {
     /// The id of the backup.
     public var backupId: Int64
     /// The aggregated state of the backup.
@@ -124,37 +88,13 @@ public struct BackupInfo: Codable, Hashable, Sendable, NodeDecodable, NodeEncoda
         case failureReason
         case details
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int64 = object.required("backupId"),
-            let v1: StateCode = object.required("state"),
-            let v2: String? = object.optional("failureReason"),
-            let v3: [PartitionBackupInfo] = object.required("details")
-        else { return nil }
-        return Self(backupId: v0, state: v1, failureReason: v2, details: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("backupId", self.backupId),
-            object.put("state", self.state),
-            object.put("failureReason", self.failureReason),
-            object.put("details", self.details)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Partition Backup Info
 /// Detailed info of the backup for a given partition.
 ///
 /// - Remark: Generated from `#/components/schemas/PartitionBackupInfo`.
-public struct PartitionBackupInfo: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct PartitionBackupInfo: Codable, Hashable, Sendable {
     /// The id of the partition.
     public var partitionId: Int32
     /// The state of the backup on this partition.
@@ -203,49 +143,13 @@ public struct PartitionBackupInfo: Codable, Hashable, Sendable, NodeDecodable, N
         case brokerId
         case brokerVersion
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int32 = object.required("partitionId"),
-            let v1: StateCode = object.required("state"),
-            let v2: String? = object.optional("failureReason"),
-            let v3: Date? = object.optional("createdAt"),
-            let v4: Date? = object.optional("lastUpdatedAt"),
-            let v5: String? = object.optional("snapshotId"),
-            let v6: Int64? = object.optional("firstLogPosition"),
-            let v7: Int64? = object.optional("checkpointPosition"),
-            let v8: Int32? = object.optional("brokerId"),
-            let v9: String? = object.optional("brokerVersion")
-        else { return nil }
-        return Self(partitionId: v0, state: v1, failureReason: v2, createdAt: v3, lastUpdatedAt: v4, snapshotId: v5, firstLogPosition: v6, checkpointPosition: v7, brokerId: v8, brokerVersion: v9)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(10)
-        guard
-            object.put("partitionId", self.partitionId),
-            object.put("state", self.state),
-            object.put("failureReason", self.failureReason),
-            object.put("createdAt", self.createdAt),
-            object.put("lastUpdatedAt", self.lastUpdatedAt),
-            object.put("snapshotId", self.snapshotId),
-            object.put("firstLogPosition", self.firstLogPosition),
-            object.put("checkpointPosition", self.checkpointPosition),
-            object.put("brokerId", self.brokerId),
-            object.put("brokerVersion", self.brokerVersion)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Partition Checkpoint State
 /// Detailed information about the checkpoint state for a given partition.
 ///
 /// - Remark: Generated from `#/components/schemas/PartitionCheckpointState`.
-public struct PartitionCheckpointState: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct PartitionCheckpointState: Codable, Hashable, Sendable {
     /// The id of the checkpoint.
     public var checkpointId: Int64
     /// The type of the checkpoint.
@@ -273,39 +177,13 @@ public struct PartitionCheckpointState: Codable, Hashable, Sendable, NodeDecodab
         case checkpointPosition
         case checkpointTimestamp
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int64 = object.required("checkpointId"),
-            let v1: CheckpointType = object.required("checkpointType"),
-            let v2: Int32 = object.required("partitionId"),
-            let v3: Int64 = object.required("checkpointPosition"),
-            let v4: Date = object.required("checkpointTimestamp")
-        else { return nil }
-        return Self(checkpointId: v0, checkpointType: v1, partitionId: v2, checkpointPosition: v3, checkpointTimestamp: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("checkpointId", self.checkpointId),
-            object.put("checkpointType", self.checkpointType),
-            object.put("partitionId", self.partitionId),
-            object.put("checkpointPosition", self.checkpointPosition),
-            object.put("checkpointTimestamp", self.checkpointTimestamp)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Partition Backup State
 /// Detailed information about the backup state for a given partition.
 ///
 /// - Remark: Generated from `#/components/schemas/PartitionBackupState`.
-public struct PartitionBackupState: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct PartitionBackupState: Codable, Hashable, Sendable {
     /// The id of the checkpoint this backup is based on.
     public var checkpointId: Int64
     /// The type of the backup.
@@ -338,41 +216,13 @@ public struct PartitionBackupState: Codable, Hashable, Sendable, NodeDecodable, 
         case firstLogPosition
         case checkpointTimestamp
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int64 = object.required("checkpointId"),
-            let v1: BackupType = object.required("checkpointType"),
-            let v2: Int32? = object.optional("partitionId"),
-            let v3: Int64 = object.required("checkpointPosition"),
-            let v4: Int64 = object.required("firstLogPosition"),
-            let v5: Date = object.required("checkpointTimestamp")
-        else { return nil }
-        return Self(checkpointId: v0, checkpointType: v1, partitionId: v2, checkpointPosition: v3, firstLogPosition: v4, checkpointTimestamp: v5)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(6)
-        guard
-            object.put("checkpointId", self.checkpointId),
-            object.put("checkpointType", self.checkpointType),
-            object.put("partitionId", self.partitionId),
-            object.put("checkpointPosition", self.checkpointPosition),
-            object.put("firstLogPosition", self.firstLogPosition),
-            object.put("checkpointTimestamp", self.checkpointTimestamp)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Partition Backup Range
 /// Information about one backup range for a partition.
 ///
 /// - Remark: Generated from `#/components/schemas/PartitionBackupRange`.
-public struct PartitionBackupRange: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct PartitionBackupRange: Codable, Hashable, Sendable {
     /// The id of the partition.
     public var partitionId: Int32
     /// The oldest backup in the range.
@@ -392,35 +242,13 @@ public struct PartitionBackupRange: Codable, Hashable, Sendable, NodeDecodable, 
         case start
         case end
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int32 = object.required("partitionId"),
-            let v1: PartitionBackupState? = object.optional("start"),
-            let v2: PartitionBackupState? = object.optional("end")
-        else { return nil }
-        return Self(partitionId: v0, start: v1, end: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("partitionId", self.partitionId),
-            object.put("start", self.start),
-            object.put("end", self.end)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// RuntimeBackupState
 /// Information about the checkpoint and backup state of the physical tenant.
 ///
 /// - Remark: Generated from `#/components/schemas/RuntimeBackupState`.
-public struct RuntimeBackupState: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct RuntimeBackupState: Codable, Hashable, Sendable {
     /// List of partition checkpoint states.
     public var checkpointStates: [PartitionCheckpointState]
     /// List of partition backup states.
@@ -440,35 +268,13 @@ public struct RuntimeBackupState: Codable, Hashable, Sendable, NodeDecodable, No
         case backupStates
         case ranges
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [PartitionCheckpointState] = object.required("checkpointStates"),
-            let v1: [PartitionBackupState] = object.required("backupStates"),
-            let v2: [PartitionBackupRange] = object.required("ranges")
-        else { return nil }
-        return Self(checkpointStates: v0, backupStates: v1, ranges: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("checkpointStates", self.checkpointStates),
-            object.put("backupStates", self.backupStates),
-            object.put("ranges", self.ranges)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// TakeHistoryBackupRequest
 /// Request body for taking a history backup.
 ///
 /// - Remark: Generated from `#/components/schemas/TakeHistoryBackupRequest`.
-public struct TakeHistoryBackupRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct TakeHistoryBackupRequest: Codable, Hashable, Sendable {
     /// The id of the backup to take.
     public var backupId: Int64
 
@@ -480,31 +286,13 @@ public struct TakeHistoryBackupRequest: Codable, Hashable, Sendable, NodeDecodab
     enum CodingKeys: String, CodingKey {
         case backupId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int64 = object.required("backupId")
-        else { return nil }
-        return Self(backupId: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("backupId", self.backupId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// TakeHistoryBackupResponse
 /// Response body for taking a history backup.
 ///
 /// - Remark: Generated from `#/components/schemas/TakeHistoryBackupResponse`.
-public struct TakeHistoryBackupResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct TakeHistoryBackupResponse: Codable, Hashable, Sendable {
     /// The id of the backup that has been scheduled.
     public var backupId: Int64
     /// The names of the snapshots that have been scheduled for this backup.
@@ -520,26 +308,6 @@ public struct TakeHistoryBackupResponse: Codable, Hashable, Sendable, NodeDecoda
         case backupId
         case scheduledSnapshots
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int64 = object.required("backupId"),
-            let v1: [String] = object.required("scheduledSnapshots")
-        else { return nil }
-        return Self(backupId: v0, scheduledSnapshots: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("backupId", self.backupId),
-            object.put("scheduledSnapshots", self.scheduledSnapshots)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// History Backup Info
@@ -554,7 +322,7 @@ public struct TakeHistoryBackupResponse: Codable, Hashable, Sendable, NodeDecoda
 ///   configured timeout, the overall state is 'INCOMPLETE'.
 ///
 /// - Remark: Generated from `#/components/schemas/HistoryBackupInfo`.
-public struct HistoryBackupInfo: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct HistoryBackupInfo: Codable, Hashable, Sendable {
     /// The id of the backup.
     public var backupId: Int64
     /// The aggregated state of the backup.
@@ -580,37 +348,13 @@ public struct HistoryBackupInfo: Codable, Hashable, Sendable, NodeDecodable, Nod
         case failureReason
         case details
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int64 = object.required("backupId"),
-            let v1: HistoryBackupStateCode = object.required("state"),
-            let v2: String? = object.optional("failureReason"),
-            let v3: [HistoryBackupSnapshotInfo] = object.required("details")
-        else { return nil }
-        return Self(backupId: v0, state: v1, failureReason: v2, details: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("backupId", self.backupId),
-            object.put("state", self.state),
-            object.put("failureReason", self.failureReason),
-            object.put("details", self.details)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// History Backup Snapshot Info
 /// Detailed info of a single snapshot making up a history backup.
 ///
 /// - Remark: Generated from `#/components/schemas/HistoryBackupSnapshotInfo`.
-public struct HistoryBackupSnapshotInfo: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct HistoryBackupSnapshotInfo: Codable, Hashable, Sendable {
     /// The name of the snapshot.
     public var snapshotName: String
     /// The state of the snapshot, reported verbatim by the secondary storage (for example
@@ -638,36 +382,12 @@ public struct HistoryBackupSnapshotInfo: Codable, Hashable, Sendable, NodeDecoda
         case startTime
         case failures
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("snapshotName"),
-            let v1: String? = object.optional("state"),
-            let v2: Date? = object.optional("startTime"),
-            let v3: [String] = object.required("failures")
-        else { return nil }
-        return Self(snapshotName: v0, state: v1, startTime: v2, failures: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("snapshotName", self.snapshotName),
-            object.put("state", self.state),
-            object.put("startTime", self.startTime),
-            object.put("failures", self.failures)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The outcome of triggering a runtime backup on every targeted physical tenant. Returned both when every tenant was triggered and when only some were, so a partial trigger is never silent: the status code says whether the request succeeded, the body says what is running.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterTakeRuntimeBackupResponse`.
-public struct ClusterTakeRuntimeBackupResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ClusterTakeRuntimeBackupResponse: Codable, Hashable, Sendable {
     /// The outcome for each targeted physical tenant, ordered by physical tenant id. Carries no cluster-level backup id: in generated-id mode each tenant generates its own.
     public var physicalTenants: [ClusterRuntimeBackupTakeResult]
 
@@ -679,30 +399,12 @@ public struct ClusterTakeRuntimeBackupResponse: Codable, Hashable, Sendable, Nod
     enum CodingKeys: String, CodingKey {
         case physicalTenants
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [ClusterRuntimeBackupTakeResult] = object.required("physicalTenants")
-        else { return nil }
-        return Self(physicalTenants: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("physicalTenants", self.physicalTenants)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Whether one physical tenant's runtime backup was triggered, and under which id it can be monitored and deleted.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRuntimeBackupTakeResult`.
-public struct ClusterRuntimeBackupTakeResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ClusterRuntimeBackupTakeResult: Codable, Hashable, Sendable {
     /// The id of the physical tenant.
     public var physicalTenantId: String
     /// The id to monitor or delete this physical tenant's backup by: the id it is running under when `TRIGGERED` — the requested one, or the one the tenant generated when ids are generated — and the requested id to check when `UNKNOWN`. Null when the tenant is known to be running no backup, and also when an `UNKNOWN` tenant generates its own ids, because the id it may be running under was never reported; list that tenant's backups to find it.
@@ -726,36 +428,12 @@ public struct ClusterRuntimeBackupTakeResult: Codable, Hashable, Sendable, NodeD
         case outcome
         case reason
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("physicalTenantId"),
-            let v1: Int64? = object.optional("backupId"),
-            let v2: ClusterRuntimeBackupTakeOutcome = object.required("outcome"),
-            let v3: String? = object.optional("reason")
-        else { return nil }
-        return Self(physicalTenantId: v0, backupId: v1, outcome: v2, reason: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("physicalTenantId", self.physicalTenantId),
-            object.put("backupId", self.backupId),
-            object.put("outcome", self.outcome),
-            object.put("reason", self.reason)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// A runtime backup id, what each physical tenant reports for it, and the state aggregated over every targeted tenant — folded from the per-tenant states by the same rules a per-tenant state is folded from its partitions.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRuntimeBackupInfo`.
-public struct ClusterRuntimeBackupInfo: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ClusterRuntimeBackupInfo: Codable, Hashable, Sendable {
     /// The id of the backup.
     public var backupId: Int64
     /// The state aggregated over every targeted physical tenant, whether the backup id was looked up directly or listed. A tenant holding nothing for this id counts as `DOES_NOT_EXIST`, so the aggregate is `INCOMPLETE` unless every targeted tenant holds the backup.
@@ -779,36 +457,12 @@ public struct ClusterRuntimeBackupInfo: Codable, Hashable, Sendable, NodeDecodab
         case failureReason
         case physicalTenants
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int64 = object.required("backupId"),
-            let v1: StateCode = object.required("state"),
-            let v2: String? = object.optional("failureReason"),
-            let v3: [ClusterRuntimeBackupTenantInfo] = object.required("physicalTenants")
-        else { return nil }
-        return Self(backupId: v0, state: v1, failureReason: v2, physicalTenants: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("backupId", self.backupId),
-            object.put("state", self.state),
-            object.put("failureReason", self.failureReason),
-            object.put("physicalTenants", self.physicalTenants)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// What a single physical tenant reports for a runtime backup id.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRuntimeBackupTenantInfo`.
-public struct ClusterRuntimeBackupTenantInfo: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ClusterRuntimeBackupTenantInfo: Codable, Hashable, Sendable {
     /// The id of the physical tenant.
     public var physicalTenantId: String
     /// The state of the backup on this physical tenant, aggregated over its partitions.
@@ -832,36 +486,12 @@ public struct ClusterRuntimeBackupTenantInfo: Codable, Hashable, Sendable, NodeD
         case failureReason
         case details
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("physicalTenantId"),
-            let v1: StateCode = object.required("state"),
-            let v2: String? = object.optional("failureReason"),
-            let v3: [PartitionBackupInfo] = object.required("details")
-        else { return nil }
-        return Self(physicalTenantId: v0, state: v1, failureReason: v2, details: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("physicalTenantId", self.physicalTenantId),
-            object.put("state", self.state),
-            object.put("failureReason", self.failureReason),
-            object.put("details", self.details)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The checkpoint and backup state of each physical tenant. Nothing is aggregated across tenants: checkpoint ids and log positions only mean anything within one tenant's partitions.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRuntimeBackupState`.
-public struct ClusterRuntimeBackupState: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ClusterRuntimeBackupState: Codable, Hashable, Sendable {
     /// The runtime backup state of each targeted physical tenant, ordered by physical tenant id.
     public var physicalTenants: [ClusterRuntimeBackupTenantState]
 
@@ -873,30 +503,12 @@ public struct ClusterRuntimeBackupState: Codable, Hashable, Sendable, NodeDecoda
     enum CodingKeys: String, CodingKey {
         case physicalTenants
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [ClusterRuntimeBackupTenantState] = object.required("physicalTenants")
-        else { return nil }
-        return Self(physicalTenants: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("physicalTenants", self.physicalTenants)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The checkpoint and backup state of one physical tenant.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRuntimeBackupTenantState`.
-public struct ClusterRuntimeBackupTenantState: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ClusterRuntimeBackupTenantState: Codable, Hashable, Sendable {
     /// The id of the physical tenant.
     public var physicalTenantId: String
     /// The checkpoint and backup state of this physical tenant's partitions.
@@ -912,32 +524,12 @@ public struct ClusterRuntimeBackupTenantState: Codable, Hashable, Sendable, Node
         case physicalTenantId
         case state
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("physicalTenantId"),
-            let v1: RuntimeBackupState = object.required("state")
-        else { return nil }
-        return Self(physicalTenantId: v0, state: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("physicalTenantId", self.physicalTenantId),
-            object.put("state", self.state)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The snapshots scheduled on every targeted physical tenant. No cluster-level state is aggregated from the per-tenant outcomes.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterTakeHistoryBackupResponse`.
-public struct ClusterTakeHistoryBackupResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ClusterTakeHistoryBackupResponse: Codable, Hashable, Sendable {
     /// The id requested for the backup on every targeted physical tenant.
     public var backupId: Int64
     /// The outcome for each targeted physical tenant, ordered by physical tenant id.
@@ -953,32 +545,12 @@ public struct ClusterTakeHistoryBackupResponse: Codable, Hashable, Sendable, Nod
         case backupId
         case physicalTenants
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int64 = object.required("backupId"),
-            let v1: [ClusterHistoryBackupTakeResult] = object.required("physicalTenants")
-        else { return nil }
-        return Self(backupId: v0, physicalTenants: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("backupId", self.backupId),
-            object.put("physicalTenants", self.physicalTenants)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The snapshots scheduled on a single physical tenant. Only successfully scheduled tenants are reported: the request fails as a whole if any targeted tenant could not schedule the backup.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterHistoryBackupTakeResult`.
-public struct ClusterHistoryBackupTakeResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ClusterHistoryBackupTakeResult: Codable, Hashable, Sendable {
     /// The id of the physical tenant.
     public var physicalTenantId: String
     /// The names of the snapshots scheduled on this physical tenant.
@@ -994,32 +566,12 @@ public struct ClusterHistoryBackupTakeResult: Codable, Hashable, Sendable, NodeD
         case physicalTenantId
         case scheduledSnapshots
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("physicalTenantId"),
-            let v1: [String] = object.required("scheduledSnapshots")
-        else { return nil }
-        return Self(physicalTenantId: v0, scheduledSnapshots: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("physicalTenantId", self.physicalTenantId),
-            object.put("scheduledSnapshots", self.scheduledSnapshots)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// A history backup id and what each physical tenant reports for it. No cluster-level state is aggregated from the per-tenant states.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterHistoryBackupInfo`.
-public struct ClusterHistoryBackupInfo: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ClusterHistoryBackupInfo: Codable, Hashable, Sendable {
     /// The id of the backup.
     public var backupId: Int64
     /// What each physical tenant reports for this backup id, ordered by physical tenant id. When looking a backup id up directly, every targeted tenant is listed, including the ones reporting `NOT_FOUND`. Within a listing, only the tenants that hold the id are listed.
@@ -1035,32 +587,12 @@ public struct ClusterHistoryBackupInfo: Codable, Hashable, Sendable, NodeDecodab
         case backupId
         case physicalTenants
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int64 = object.required("backupId"),
-            let v1: [ClusterHistoryBackupTenantInfo] = object.required("physicalTenants")
-        else { return nil }
-        return Self(backupId: v0, physicalTenants: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("backupId", self.backupId),
-            object.put("physicalTenants", self.physicalTenants)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// What a single physical tenant reports for a history backup id.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterHistoryBackupTenantInfo`.
-public struct ClusterHistoryBackupTenantInfo: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ClusterHistoryBackupTenantInfo: Codable, Hashable, Sendable {
     /// The id of the physical tenant.
     public var physicalTenantId: String
     /// The state of the backup on this physical tenant.
@@ -1083,30 +615,6 @@ public struct ClusterHistoryBackupTenantInfo: Codable, Hashable, Sendable, NodeD
         case state
         case failureReason
         case details
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("physicalTenantId"),
-            let v1: ClusterHistoryBackupTenantState = object.required("state"),
-            let v2: String? = object.optional("failureReason"),
-            let v3: [HistoryBackupSnapshotInfo] = object.required("details")
-        else { return nil }
-        return Self(physicalTenantId: v0, state: v1, failureReason: v2, details: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("physicalTenantId", self.physicalTenantId),
-            object.put("state", self.state),
-            object.put("failureReason", self.failureReason),
-            object.put("details", self.details)
-        else { return nil }
-        return .object(object)
     }
 }
 

@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/BatchOperationSearchQuerySortRequest`.
-public struct BatchOperationSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct BatchOperationSearchQuerySortRequest: Codable, Hashable, Sendable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -20,28 +20,8 @@ public struct BatchOperationSearchQuerySortRequest: Codable, Hashable, Sendable,
         case order
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Field = object.required("field"),
-            let v1: SortOrderEnum? = object.optional("order")
-        else { return nil }
-        return Self(field: v0, order: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("field", self.field),
-            object.put("order", self.order)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Field: CamundaEnum {
         /// `batchOperationKey`
         case batchOperationKey
         /// `operationType`
@@ -95,7 +75,7 @@ public struct BatchOperationSearchQuerySortRequest: Codable, Hashable, Sendable,
 /// Batch operation search request.
 ///
 /// - Remark: Generated from `#/components/schemas/BatchOperationSearchQuery`.
-public struct BatchOperationSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
+public struct BatchOperationSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery {
     /// Sort field criteria.
     public var sort: [BatchOperationSearchQuerySortRequest]?
     /// The batch operation search filters.
@@ -117,34 +97,12 @@ public struct BatchOperationSearchQuery: Codable, Hashable, Sendable, PaginatedS
         case filter
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [BatchOperationSearchQuerySortRequest]? = object.optional("sort"),
-            let v1: BatchOperationFilter? = object.optional("filter"),
-            let v2: SearchQueryPageRequest? = object.optional("page")
-        else { return nil }
-        return Self(sort: v0, filter: v1, page: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("sort", self.sort),
-            object.put("filter", self.filter),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The batch operation search query result.
 ///
 /// - Remark: Generated from `#/components/schemas/BatchOperationSearchQueryResult`.
-public struct BatchOperationSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct BatchOperationSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching batch operations.
     public var items: [BatchOperationResponse]
     /// Pagination information about the search results.
@@ -162,30 +120,10 @@ public struct BatchOperationSearchQueryResult: Codable, Hashable, Sendable, Pagi
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [BatchOperationResponse] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/BatchOperationResponse`.
-public struct BatchOperationResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct BatchOperationResponse: Codable, Hashable, Sendable {
     /// Key or (Operate Legacy ID = UUID) of the batch operation.
     public var batchOperationKey: BatchOperationKey
     /// The batch operation state.
@@ -247,48 +185,10 @@ public struct BatchOperationResponse: Codable, Hashable, Sendable, NodeDecodable
         case operationsCompletedCount
         case errors
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: BatchOperationKey = object.required("batchOperationKey"),
-            let v1: BatchOperationStateEnum = object.required("state"),
-            let v2: BatchOperationTypeEnum? = object.optional("batchOperationType"),
-            let v3: Date? = object.optional("startDate"),
-            let v4: Date? = object.optional("endDate"),
-            let v5: AuditLogActorTypeEnum? = object.optional("actorType"),
-            let v6: String? = object.optional("actorId"),
-            let v7: Int32 = object.required("operationsTotalCount"),
-            let v8: Int32 = object.required("operationsFailedCount"),
-            let v9: Int32 = object.required("operationsCompletedCount"),
-            let v10: [BatchOperationError] = object.required("errors")
-        else { return nil }
-        return Self(batchOperationKey: v0, state: v1, batchOperationType: v2, startDate: v3, endDate: v4, actorType: v5, actorId: v6, operationsTotalCount: v7, operationsFailedCount: v8, operationsCompletedCount: v9, errors: v10)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(11)
-        guard
-            object.put("batchOperationKey", self.batchOperationKey),
-            object.put("state", self.state),
-            object.put("batchOperationType", self.batchOperationType),
-            object.put("startDate", self.startDate),
-            object.put("endDate", self.endDate),
-            object.put("actorType", self.actorType),
-            object.put("actorId", self.actorId),
-            object.put("operationsTotalCount", self.operationsTotalCount),
-            object.put("operationsFailedCount", self.operationsFailedCount),
-            object.put("operationsCompletedCount", self.operationsCompletedCount),
-            object.put("errors", self.errors)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/BatchOperationError`.
-public struct BatchOperationError: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct BatchOperationError: Codable, Hashable, Sendable {
     /// The partition ID where the error occurred.
     public var partitionId: Int32
     /// The type of the error that occurred during the batch operation.
@@ -309,30 +209,8 @@ public struct BatchOperationError: Codable, Hashable, Sendable, NodeDecodable, N
         case message
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int32 = object.required("partitionId"),
-            let v1: BatchOperationErrorType = object.required("type"),
-            let v2: String = object.required("message")
-        else { return nil }
-        return Self(partitionId: v0, type: v1, message: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("partitionId", self.partitionId),
-            object.put("type", self.type),
-            object.put("message", self.message)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The type of the error that occurred during the batch operation.
-    public enum BatchOperationErrorType: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum BatchOperationErrorType: CamundaEnum {
         /// `QUERY_FAILED`
         case queryFailed
         /// `RESULT_BUFFER_SIZE_EXCEEDED`
@@ -364,7 +242,7 @@ public struct BatchOperationError: Codable, Hashable, Sendable, NodeDecodable, N
 }
 
 /// - Remark: Generated from `#/components/schemas/BatchOperationItemSearchQuerySortRequest`.
-public struct BatchOperationItemSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct BatchOperationItemSearchQuerySortRequest: Codable, Hashable, Sendable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -381,28 +259,8 @@ public struct BatchOperationItemSearchQuerySortRequest: Codable, Hashable, Senda
         case order
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Field = object.required("field"),
-            let v1: SortOrderEnum? = object.optional("order")
-        else { return nil }
-        return Self(field: v0, order: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("field", self.field),
-            object.put("order", self.order)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Field: CamundaEnum {
         /// `batchOperationKey`
         case batchOperationKey
         /// `itemKey`
@@ -448,7 +306,7 @@ public struct BatchOperationItemSearchQuerySortRequest: Codable, Hashable, Senda
 /// Batch operation item search request.
 ///
 /// - Remark: Generated from `#/components/schemas/BatchOperationItemSearchQuery`.
-public struct BatchOperationItemSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
+public struct BatchOperationItemSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery {
     /// Sort field criteria.
     public var sort: [BatchOperationItemSearchQuerySortRequest]?
     /// The batch operation item search filters.
@@ -470,32 +328,10 @@ public struct BatchOperationItemSearchQuery: Codable, Hashable, Sendable, Pagina
         case filter
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [BatchOperationItemSearchQuerySortRequest]? = object.optional("sort"),
-            let v1: BatchOperationItemFilter? = object.optional("filter"),
-            let v2: SearchQueryPageRequest? = object.optional("page")
-        else { return nil }
-        return Self(sort: v0, filter: v1, page: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("sort", self.sort),
-            object.put("filter", self.filter),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/BatchOperationItemSearchQueryResult`.
-public struct BatchOperationItemSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct BatchOperationItemSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching batch operation items.
     public var items: [BatchOperationItemResponse]
     /// Pagination information about the search results.
@@ -513,30 +349,10 @@ public struct BatchOperationItemSearchQueryResult: Codable, Hashable, Sendable, 
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [BatchOperationItemResponse] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/BatchOperationItemResponse`.
-public struct BatchOperationItemResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct BatchOperationItemResponse: Codable, Hashable, Sendable {
     /// The type of the batch operation.
     public var operationType: BatchOperationTypeEnum
     /// The key (or operate legacy ID) of the batch operation.
@@ -584,40 +400,8 @@ public struct BatchOperationItemResponse: Codable, Hashable, Sendable, NodeDecod
         case errorMessage
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: BatchOperationTypeEnum = object.required("operationType"),
-            let v1: BatchOperationKey = object.required("batchOperationKey"),
-            let v2: String = object.required("itemKey"),
-            let v3: ProcessInstanceKey? = object.optional("processInstanceKey"),
-            let v4: ProcessInstanceKey? = object.optional("rootProcessInstanceKey"),
-            let v5: State = object.required("state"),
-            let v6: Date? = object.optional("processedDate"),
-            let v7: String? = object.optional("errorMessage")
-        else { return nil }
-        return Self(operationType: v0, batchOperationKey: v1, itemKey: v2, processInstanceKey: v3, rootProcessInstanceKey: v4, state: v5, processedDate: v6, errorMessage: v7)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(8)
-        guard
-            object.put("operationType", self.operationType),
-            object.put("batchOperationKey", self.batchOperationKey),
-            object.put("itemKey", self.itemKey),
-            object.put("processInstanceKey", self.processInstanceKey),
-            object.put("rootProcessInstanceKey", self.rootProcessInstanceKey),
-            object.put("state", self.state),
-            object.put("processedDate", self.processedDate),
-            object.put("errorMessage", self.errorMessage)
-        else { return nil }
-        return .object(object)
-    }
-
     /// State of the item.
-    public enum State: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum State: CamundaEnum {
         /// `ACTIVE`
         case active
         /// `COMPLETED`
@@ -663,7 +447,7 @@ public struct BatchOperationItemResponse: Codable, Hashable, Sendable, NodeDecod
 /// The batch operation item state.
 ///
 /// - Remark: Generated from `#/components/schemas/BatchOperationItemStateEnum`.
-public enum BatchOperationItemStateEnum: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum BatchOperationItemStateEnum: CamundaEnum {
     /// `ACTIVE`
     case active
     /// `COMPLETED`
@@ -704,7 +488,7 @@ public enum BatchOperationItemStateEnum: CamundaEnum, NodeDecodable, NodeEncodab
 /// The batch operation state.
 ///
 /// - Remark: Generated from `#/components/schemas/BatchOperationStateEnum`.
-public enum BatchOperationStateEnum: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum BatchOperationStateEnum: CamundaEnum {
     /// `ACTIVE`
     case active
     /// `CANCELED`
@@ -758,7 +542,7 @@ public enum BatchOperationStateEnum: CamundaEnum, NodeDecodable, NodeEncodable {
 /// Advanced BatchOperationStateEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedBatchOperationStateFilter`.
-public struct AdvancedBatchOperationStateFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedBatchOperationStateFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     public var eq: BatchOperationStateEnum?
     /// Checks for inequality with the provided value.
@@ -793,39 +577,13 @@ public struct AdvancedBatchOperationStateFilter: Codable, Hashable, Sendable, No
         case `in` = "$in"
         case like = "$like"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: BatchOperationStateEnum? = object.optional("$eq"),
-            let v1: BatchOperationStateEnum? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [BatchOperationStateEnum]? = object.optional("$in"),
-            let v4: LikeFilter? = object.optional("$like")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$like", self.like)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// AdvancedBatchOperationItemStateFilter
 /// Advanced BatchOperationItemStateEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedBatchOperationItemStateFilter`.
-public struct AdvancedBatchOperationItemStateFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedBatchOperationItemStateFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     public var eq: BatchOperationItemStateEnum?
     /// Checks for inequality with the provided value.
@@ -860,38 +618,12 @@ public struct AdvancedBatchOperationItemStateFilter: Codable, Hashable, Sendable
         case `in` = "$in"
         case like = "$like"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: BatchOperationItemStateEnum? = object.optional("$eq"),
-            let v1: BatchOperationItemStateEnum? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [BatchOperationItemStateEnum]? = object.optional("$in"),
-            let v4: LikeFilter? = object.optional("$like")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$like", self.like)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// System-generated key for an batch operation.
 ///
 /// - Remark: Generated from `#/components/schemas/BatchOperationKey`.
-public struct BatchOperationKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
+public struct BatchOperationKey: CamundaIdentifier {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.

@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/ClockPinRequest`.
-public struct ClockPinRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ClockPinRequest: Codable, Hashable, Sendable {
     /// The exact time in epoch milliseconds to which the clock should be pinned.
     public var timestamp: Int64
 
@@ -14,23 +14,5 @@ public struct ClockPinRequest: Codable, Hashable, Sendable, NodeDecodable, NodeE
 
     enum CodingKeys: String, CodingKey {
         case timestamp
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int64 = object.required("timestamp")
-        else { return nil }
-        return Self(timestamp: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("timestamp", self.timestamp)
-        else { return nil }
-        return .object(object)
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 /// The aggregated status of the whole cluster.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterStatusResponse`.
-public struct ClusterStatusResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ClusterStatusResponse: Codable, Hashable, Sendable {
     /// `HEALTHY` when every physical tenant is healthy, `DOWN` when no physical tenant can process work, `DEGRADED` in every other case.
     public var status: Status
 
@@ -18,26 +18,8 @@ public struct ClusterStatusResponse: Codable, Hashable, Sendable, NodeDecodable,
         case status
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Status = object.required("status")
-        else { return nil }
-        return Self(status: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("status", self.status)
-        else { return nil }
-        return .object(object)
-    }
-
     /// `HEALTHY` when every physical tenant is healthy, `DOWN` when no physical tenant can process work, `DEGRADED` in every other case.
-    public enum Status: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Status: CamundaEnum {
         /// `HEALTHY`
         case healthy
         /// `DEGRADED`
@@ -75,7 +57,7 @@ public struct ClusterStatusResponse: Codable, Hashable, Sendable, NodeDecodable,
 /// The upgrade-readiness status of the whole cluster.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterUpgradeStatusResponse`.
-public struct ClusterUpgradeStatusResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ClusterUpgradeStatusResponse: Codable, Hashable, Sendable {
     /// `MIGRATED` once every known upgrade-readiness condition is met for every known physical tenant; `MIGRATION_IN_PROGRESS` when at least one is confirmed not yet migrated; `UNKNOWN` otherwise.
     public var status: Status
 
@@ -88,26 +70,8 @@ public struct ClusterUpgradeStatusResponse: Codable, Hashable, Sendable, NodeDec
         case status
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Status = object.required("status")
-        else { return nil }
-        return Self(status: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("status", self.status)
-        else { return nil }
-        return .object(object)
-    }
-
     /// `MIGRATED` once every known upgrade-readiness condition is met for every known physical tenant; `MIGRATION_IN_PROGRESS` when at least one is confirmed not yet migrated; `UNKNOWN` otherwise.
-    public enum Status: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Status: CamundaEnum {
         /// `MIGRATED`
         case migrated
         /// `MIGRATION_IN_PROGRESS`
@@ -145,7 +109,7 @@ public struct ClusterUpgradeStatusResponse: Codable, Hashable, Sendable, NodeDec
 /// The topology of the whole cluster, aggregated over all physical tenants.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterTopologyResponse`.
-public struct ClusterTopologyResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ClusterTopologyResponse: Codable, Hashable, Sendable {
     /// The brokers that are part of this cluster, across all physical tenants.
     public var brokers: [ClusterBrokerInfo]
     /// The cluster Id.
@@ -173,38 +137,12 @@ public struct ClusterTopologyResponse: Codable, Hashable, Sendable, NodeDecodabl
         case gatewayVersion
         case physicalTenants
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [ClusterBrokerInfo] = object.required("brokers"),
-            let v1: String? = object.optional("clusterId"),
-            let v2: Int32 = object.required("clusterSize"),
-            let v3: String? = object.optional("gatewayVersion"),
-            let v4: [PhysicalTenantTopology] = object.required("physicalTenants")
-        else { return nil }
-        return Self(brokers: v0, clusterId: v1, clusterSize: v2, gatewayVersion: v3, physicalTenants: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("brokers", self.brokers),
-            object.put("clusterId", self.clusterId),
-            object.put("clusterSize", self.clusterSize),
-            object.put("gatewayVersion", self.gatewayVersion),
-            object.put("physicalTenants", self.physicalTenants)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Provides information on a broker node, independent of any physical tenant.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterBrokerInfo`.
-public struct ClusterBrokerInfo: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ClusterBrokerInfo: Codable, Hashable, Sendable {
     /// The unique (within a cluster) broker identifier. When the cluster is not zoned, then it's a string that represents the nodeId (an integer). When the cluster is zoned, instead, it's of the form "$zoneName_$nodeId", providing uniqueness even across zones.
     public var brokerId: String
     /// The hostname for reaching the broker.
@@ -228,36 +166,12 @@ public struct ClusterBrokerInfo: Codable, Hashable, Sendable, NodeDecodable, Nod
         case port
         case version
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("brokerId"),
-            let v1: String = object.required("host"),
-            let v2: Int32 = object.required("port"),
-            let v3: String = object.required("version")
-        else { return nil }
-        return Self(brokerId: v0, host: v1, port: v2, version: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("brokerId", self.brokerId),
-            object.put("host", self.host),
-            object.put("port", self.port),
-            object.put("version", self.version)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The topology of a single physical tenant.
 ///
 /// - Remark: Generated from `#/components/schemas/PhysicalTenantTopology`.
-public struct PhysicalTenantTopology: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct PhysicalTenantTopology: Codable, Hashable, Sendable {
     /// The id of the physical tenant.
     public var physicalTenantId: String
     /// The number of partitions spread across this physical tenant.
@@ -285,38 +199,12 @@ public struct PhysicalTenantTopology: Codable, Hashable, Sendable, NodeDecodable
         case lastCompletedChangeId
         case brokers
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("physicalTenantId"),
-            let v1: Int32 = object.required("partitionsCount"),
-            let v2: Int32 = object.required("replicationFactor"),
-            let v3: String = object.required("lastCompletedChangeId"),
-            let v4: [PhysicalTenantBrokerTopology] = object.required("brokers")
-        else { return nil }
-        return Self(physicalTenantId: v0, partitionsCount: v1, replicationFactor: v2, lastCompletedChangeId: v3, brokers: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("physicalTenantId", self.physicalTenantId),
-            object.put("partitionsCount", self.partitionsCount),
-            object.put("replicationFactor", self.replicationFactor),
-            object.put("lastCompletedChangeId", self.lastCompletedChangeId),
-            object.put("brokers", self.brokers)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The partitions of one physical tenant that one broker manages or replicates.
 ///
 /// - Remark: Generated from `#/components/schemas/PhysicalTenantBrokerTopology`.
-public struct PhysicalTenantBrokerTopology: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct PhysicalTenantBrokerTopology: Codable, Hashable, Sendable {
     /// The unique (within a cluster) identifier of the broker, as reported in the cluster-level broker list.
     public var brokerId: String
     /// The partitions of this physical tenant managed or replicated on this broker.
@@ -332,32 +220,12 @@ public struct PhysicalTenantBrokerTopology: Codable, Hashable, Sendable, NodeDec
         case brokerId
         case partitions
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("brokerId"),
-            let v1: [Partition] = object.required("partitions")
-        else { return nil }
-        return Self(brokerId: v0, partitions: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("brokerId", self.brokerId),
-            object.put("partitions", self.partitions)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The settings to run a given rebalance with. Every setting is optional; an absent request body is equivalent to a body with every field absent, and means "use the configured settings".
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRebalanceRequest`.
-public struct ClusterRebalanceRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ClusterRebalanceRequest: Codable, Hashable, Sendable {
     /// The highest replication lag (in bytes) that a desired leader may have for its transfer to be accepted.
     public var replicationLagThreshold: Int64?
     /// How long a partition may stay frozen waiting for its desired leader to catch up (as a positive ISO-8601 duration).
@@ -381,36 +249,12 @@ public struct ClusterRebalanceRequest: Codable, Hashable, Sendable, NodeDecodabl
         case maxTransferAttempts
         case leaderWaitTimeout
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int64? = object.optional("replicationLagThreshold"),
-            let v1: String? = object.optional("replicationTimeout"),
-            let v2: Int32? = object.optional("maxTransferAttempts"),
-            let v3: String? = object.optional("leaderWaitTimeout")
-        else { return nil }
-        return Self(replicationLagThreshold: v0, replicationTimeout: v1, maxTransferAttempts: v2, leaderWaitTimeout: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("replicationLagThreshold", self.replicationLagThreshold),
-            object.put("replicationTimeout", self.replicationTimeout),
-            object.put("maxTransferAttempts", self.maxTransferAttempts),
-            object.put("leaderWaitTimeout", self.leaderWaitTimeout)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The cluster's current per-partition balance state, the running rebalance, and the last completed rebalance.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterBalanceResponse`.
-public struct ClusterBalanceResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ClusterBalanceResponse: Codable, Hashable, Sendable {
     /// The cluster's aggregate balance state as of the time of the request.
     public var state: State
     /// The balance state of each partition as of the time of the request.
@@ -435,32 +279,8 @@ public struct ClusterBalanceResponse: Codable, Hashable, Sendable, NodeDecodable
         case lastCompletedRebalance
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: State = object.required("state"),
-            let v1: [ClusterRebalancePartition] = object.required("partitions"),
-            let v2: ClusterRunningRebalance? = object.optional("runningRebalance"),
-            let v3: ClusterCompletedRebalance? = object.optional("lastCompletedRebalance")
-        else { return nil }
-        return Self(state: v0, partitions: v1, runningRebalance: v2, lastCompletedRebalance: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("state", self.state),
-            object.put("partitions", self.partitions),
-            object.put("runningRebalance", self.runningRebalance),
-            object.put("lastCompletedRebalance", self.lastCompletedRebalance)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The cluster's aggregate balance state as of the time of the request.
-    public enum State: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum State: CamundaEnum {
         /// `BALANCED`
         case balanced
         /// `BALANCING`
@@ -498,7 +318,7 @@ public struct ClusterBalanceResponse: Codable, Hashable, Sendable, NodeDecodable
 /// One partition's leadership/balance status - its current leader, its desired leader, and whether a rebalance is currently moving it.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRebalancePartition`.
-public struct ClusterRebalancePartition: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ClusterRebalancePartition: Codable, Hashable, Sendable {
     /// The unique ID of this partition, within its physical tenant.
     public var partitionId: Int32
     /// The partition group this partition belongs to. Partition IDs are unique only within a group, so this is needed to identify the partition.
@@ -527,34 +347,8 @@ public struct ClusterRebalancePartition: Codable, Hashable, Sendable, NodeDecoda
         case state
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int32 = object.required("partitionId"),
-            let v1: String = object.required("physicalTenantId"),
-            let v2: String? = object.optional("currentLeader"),
-            let v3: String = object.required("desiredLeader"),
-            let v4: State = object.required("state")
-        else { return nil }
-        return Self(partitionId: v0, physicalTenantId: v1, currentLeader: v2, desiredLeader: v3, state: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("partitionId", self.partitionId),
-            object.put("physicalTenantId", self.physicalTenantId),
-            object.put("currentLeader", self.currentLeader),
-            object.put("desiredLeader", self.desiredLeader),
-            object.put("state", self.state)
-        else { return nil }
-        return .object(object)
-    }
-
     /// Whether this partition is being actively transferred, unbalanced, or balanced.
-    public enum State: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum State: CamundaEnum {
         /// `TRANSFERRING`
         case transferring
         /// `UNBALANCED`
@@ -592,7 +386,7 @@ public struct ClusterRebalancePartition: Codable, Hashable, Sendable, NodeDecoda
 /// One partition's plan, progress, and outcome within a rebalance.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRebalanceOperationPartition`.
-public struct ClusterRebalanceOperationPartition: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ClusterRebalanceOperationPartition: Codable, Hashable, Sendable {
     /// The unique ID of this partition, within its physical tenant.
     public var partitionId: Int32
     /// The partition group this partition belongs to.
@@ -625,36 +419,8 @@ public struct ClusterRebalanceOperationPartition: Codable, Hashable, Sendable, N
         case result
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int32 = object.required("partitionId"),
-            let v1: String = object.required("physicalTenantId"),
-            let v2: String? = object.optional("currentLeader"),
-            let v3: String = object.required("desiredLeader"),
-            let v4: Progress = object.required("progress"),
-            let v5: ClusterRebalanceOperationPartitionResult? = object.optional("result")
-        else { return nil }
-        return Self(partitionId: v0, physicalTenantId: v1, currentLeader: v2, desiredLeader: v3, progress: v4, result: v5)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(6)
-        guard
-            object.put("partitionId", self.partitionId),
-            object.put("physicalTenantId", self.physicalTenantId),
-            object.put("currentLeader", self.currentLeader),
-            object.put("desiredLeader", self.desiredLeader),
-            object.put("progress", self.progress),
-            object.put("result", self.result)
-        else { return nil }
-        return .object(object)
-    }
-
     /// Where this rebalance has reached for the partition.
-    public enum Progress: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Progress: CamundaEnum {
         /// `PENDING`
         case pending
         /// `TRANSFERRING`
@@ -692,7 +458,7 @@ public struct ClusterRebalanceOperationPartition: Codable, Hashable, Sendable, N
 /// Response to a rebalance cancellation request.
 ///
 /// - Remark: Generated from `#/components/schemas/RebalanceCancellationResponse`.
-public struct RebalanceCancellationResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct RebalanceCancellationResponse: Codable, Hashable, Sendable {
     /// Whether there was a rebalance to stop.
     public var wasRunning: Bool
 
@@ -704,30 +470,12 @@ public struct RebalanceCancellationResponse: Codable, Hashable, Sendable, NodeDe
     enum CodingKeys: String, CodingKey {
         case wasRunning
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Bool = object.required("wasRunning")
-        else { return nil }
-        return Self(wasRunning: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("wasRunning", self.wasRunning)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The response of a topology request.
 ///
 /// - Remark: Generated from `#/components/schemas/TopologyResponse`.
-public struct TopologyResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct TopologyResponse: Codable, Hashable, Sendable {
     /// A list of brokers that are part of this cluster.
     ///
     /// Added in 8.6.
@@ -777,42 +525,12 @@ public struct TopologyResponse: Codable, Hashable, Sendable, NodeDecodable, Node
         case gatewayVersion
         case lastCompletedChangeId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [BrokerInfo] = object.required("brokers"),
-            let v1: String? = object.optional("clusterId"),
-            let v2: Int32 = object.required("clusterSize"),
-            let v3: Int32 = object.required("partitionsCount"),
-            let v4: Int32 = object.required("replicationFactor"),
-            let v5: String = object.required("gatewayVersion"),
-            let v6: String = object.required("lastCompletedChangeId")
-        else { return nil }
-        return Self(brokers: v0, clusterId: v1, clusterSize: v2, partitionsCount: v3, replicationFactor: v4, gatewayVersion: v5, lastCompletedChangeId: v6)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(7)
-        guard
-            object.put("brokers", self.brokers),
-            object.put("clusterId", self.clusterId),
-            object.put("clusterSize", self.clusterSize),
-            object.put("partitionsCount", self.partitionsCount),
-            object.put("replicationFactor", self.replicationFactor),
-            object.put("gatewayVersion", self.gatewayVersion),
-            object.put("lastCompletedChangeId", self.lastCompletedChangeId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Provides information on a broker node.
 ///
 /// - Remark: Generated from `#/components/schemas/BrokerInfo`.
-public struct BrokerInfo: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct BrokerInfo: Codable, Hashable, Sendable {
     /// The node ID for the broker. The uniqueness of this identifier depends if the cluster is zone-aware or not. - non zone-aware: (default) nodeId is unique across the cluster - zone-aware:  (opt-in) nodeId is unique only within its zone. If you are migrating to a zone aware cluster, you must use `brokerId` instead. This property is deprecated, as it's been replaced by `brokerId`.
     @available(*, deprecated)
     public var nodeId: Int32 {
@@ -851,40 +569,12 @@ public struct BrokerInfo: Codable, Hashable, Sendable, NodeDecodable, NodeEncoda
         case partitions
         case version
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int32 = object.required("nodeId"),
-            let v1: String? = object.optional("brokerId"),
-            let v2: String = object.required("host"),
-            let v3: Int32 = object.required("port"),
-            let v4: [Partition] = object.required("partitions"),
-            let v5: String = object.required("version")
-        else { return nil }
-        return Self(nodeId: v0, brokerId: v1, host: v2, port: v3, partitions: v4, version: v5)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(6)
-        guard
-            object.put("nodeId", self._nodeId),
-            object.put("brokerId", self.brokerId),
-            object.put("host", self.host),
-            object.put("port", self.port),
-            object.put("partitions", self.partitions),
-            object.put("version", self.version)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Provides information on a partition within a broker node.
 ///
 /// - Remark: Generated from `#/components/schemas/Partition`.
-public struct Partition: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct Partition: Codable, Hashable, Sendable {
     /// The unique ID of this partition.
     ///
     /// Added in 8.6.
@@ -917,32 +607,8 @@ public struct Partition: Codable, Hashable, Sendable, NodeDecodable, NodeEncodab
         case state
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int32 = object.required("partitionId"),
-            let v1: Role = object.required("role"),
-            let v2: Health = object.required("health"),
-            let v3: State? = object.optional("state")
-        else { return nil }
-        return Self(partitionId: v0, role: v1, health: v2, state: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("partitionId", self.partitionId),
-            object.put("role", self.role),
-            object.put("health", self.health),
-            object.put("state", self.state)
-        else { return nil }
-        return .object(object)
-    }
-
     /// Describes the Raft role of the broker for a given partition.
-    public enum Role: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Role: CamundaEnum {
         /// `leader`
         case leader
         /// `follower`
@@ -977,7 +643,7 @@ public struct Partition: Codable, Hashable, Sendable, NodeDecodable, NodeEncodab
     }
 
     /// Describes the current health of the partition.
-    public enum Health: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Health: CamundaEnum {
         /// `healthy`
         case healthy
         /// `unhealthy`
@@ -1012,7 +678,7 @@ public struct Partition: Codable, Hashable, Sendable, NodeDecodable, NodeEncodab
     }
 
     /// Describes the current operational state of the partition within the cluster configuration.
-    public enum State: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum State: CamundaEnum {
         /// `unknown`
         case unknown
         /// `joining`
@@ -1074,7 +740,7 @@ public typealias ClusterBalanceResponseLastCompletedRebalance = ClusterCompleted
 /// The terminal outcome, present only when progress is COMPLETED.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRebalanceOperationPartitionResult`.
-public enum ClusterRebalanceOperationPartitionResult: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum ClusterRebalanceOperationPartitionResult: CamundaEnum {
     /// `TRANSFERRED`
     case transferred
     /// `ALREADY_LEADER`

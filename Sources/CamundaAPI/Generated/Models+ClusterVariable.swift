@@ -5,7 +5,7 @@ import Foundation
 /// The kind of a cluster variable. JSON is the default. SECRET_REFERENCE allows the value to contain camunda.secrets.X references that are resolved at job activation time.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterVariableKindEnum`.
-public enum ClusterVariableKindEnum: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum ClusterVariableKindEnum: CamundaEnum {
     /// `JSON`
     case json
     /// `SECRET_REFERENCE`
@@ -38,7 +38,7 @@ public enum ClusterVariableKindEnum: CamundaEnum, NodeDecodable, NodeEncodable {
 /// The scope of a cluster variable.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterVariableScopeEnum`.
-public enum ClusterVariableScopeEnum: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum ClusterVariableScopeEnum: CamundaEnum {
     /// `GLOBAL`
     case global
     /// `TENANT`
@@ -69,7 +69,7 @@ public enum ClusterVariableScopeEnum: CamundaEnum, NodeDecodable, NodeEncodable 
 }
 
 /// - Remark: Generated from `#/components/schemas/CreateClusterVariableRequest`.
-public struct CreateClusterVariableRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct CreateClusterVariableRequest: Codable, Hashable, Sendable {
     /// The name of the cluster variable. Must be unique within its scope (global or tenant-specific).
     public var name: ClusterVariableName
     /// The value of the cluster variable. Can be any JSON object or primitive value. Will be serialized as a JSON string in responses.
@@ -98,31 +98,7 @@ public struct CreateClusterVariableRequest: Codable, Hashable, Sendable, NodeDec
         case kind
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ClusterVariableName = object.required("name"),
-            let v1: [String: JSONValue] = object.required("value"),
-            let v2: [String: MetadataValue]? = object.optional("metadata"),
-            let v3: ClusterVariableKindEnum? = object.optional("kind")
-        else { return nil }
-        return Self(name: v0, value: v1, metadata: v2, kind: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("name", self.name),
-            object.put("value", self.value),
-            object.put("metadata", self.metadata),
-            object.put("kind", self.kind)
-        else { return nil }
-        return .object(object)
-    }
-
-    public enum MetadataValue: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+    public enum MetadataValue: Codable, Hashable, Sendable {
         /// A ``String`` value.
         case string(String)
         /// A ``Double`` value.
@@ -157,7 +133,7 @@ public struct CreateClusterVariableRequest: Codable, Hashable, Sendable, NodeDec
 }
 
 /// - Remark: Generated from `#/components/schemas/UpdateClusterVariableRequest`.
-public struct UpdateClusterVariableRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct UpdateClusterVariableRequest: Codable, Hashable, Sendable {
     /// The new value of the cluster variable. Can be any JSON object or primitive value. Will be serialized as a JSON string in responses.
     public var value: [String: JSONValue]
     /// A generic key-value metadata bag attached to the cluster variable. Values must be strings or numbers. Limited to 100 entries and a configurable maximum serialized size (default: 100 entries at max key length of a cluster variable name (256 chars) plus the maximum value length, 8192 characters).
@@ -176,27 +152,7 @@ public struct UpdateClusterVariableRequest: Codable, Hashable, Sendable, NodeDec
         case metadata
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [String: JSONValue] = object.required("value"),
-            let v1: [String: MetadataValue]? = object.optional("metadata")
-        else { return nil }
-        return Self(value: v0, metadata: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("value", self.value),
-            object.put("metadata", self.metadata)
-        else { return nil }
-        return .object(object)
-    }
-
-    public enum MetadataValue: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+    public enum MetadataValue: Codable, Hashable, Sendable {
         /// A ``String`` value.
         case string(String)
         /// A ``Double`` value.
@@ -231,7 +187,7 @@ public struct UpdateClusterVariableRequest: Codable, Hashable, Sendable, NodeDec
 }
 
 /// - Remark: Generated from `#/components/schemas/ClusterVariableResult`.
-public struct ClusterVariableResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ClusterVariableResult: Codable, Hashable, Sendable {
     /// Full value of this cluster variable.
     public var value: String
     /// The name of the cluster variable. Unique within its scope (global or tenant-specific).
@@ -268,35 +224,7 @@ public struct ClusterVariableResult: Codable, Hashable, Sendable, NodeDecodable,
         case kind
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("value"),
-            let v1: ClusterVariableName = object.required("name"),
-            let v2: ClusterVariableScopeEnum = object.required("scope"),
-            let v3: String? = object.optional("tenantId"),
-            let v4: [String: MetadataValue]? = object.optional("metadata"),
-            let v5: ClusterVariableKindEnum? = object.optional("kind")
-        else { return nil }
-        return Self(value: v0, name: v1, scope: v2, tenantId: v3, metadata: v4, kind: v5)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(6)
-        guard
-            object.put("value", self.value),
-            object.put("name", self.name),
-            object.put("scope", self.scope),
-            object.put("tenantId", self.tenantId),
-            object.put("metadata", self.metadata),
-            object.put("kind", self.kind)
-        else { return nil }
-        return .object(object)
-    }
-
-    public enum MetadataValue: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+    public enum MetadataValue: Codable, Hashable, Sendable {
         /// A ``String`` value.
         case string(String)
         /// A ``Double`` value.
@@ -333,7 +261,7 @@ public struct ClusterVariableResult: Codable, Hashable, Sendable, NodeDecodable,
 /// Cluster variable search response item.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterVariableSearchResult`.
-public struct ClusterVariableSearchResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ClusterVariableSearchResult: Codable, Hashable, Sendable {
     /// Value of this cluster variable. Can be truncated.
     public var value: String
     /// Whether the value is truncated or not.
@@ -374,37 +302,7 @@ public struct ClusterVariableSearchResult: Codable, Hashable, Sendable, NodeDeco
         case kind
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("value"),
-            let v1: Bool = object.required("isTruncated"),
-            let v2: ClusterVariableName = object.required("name"),
-            let v3: ClusterVariableScopeEnum = object.required("scope"),
-            let v4: String? = object.optional("tenantId"),
-            let v5: [String: MetadataValue]? = object.optional("metadata"),
-            let v6: ClusterVariableKindEnum? = object.optional("kind")
-        else { return nil }
-        return Self(value: v0, isTruncated: v1, name: v2, scope: v3, tenantId: v4, metadata: v5, kind: v6)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(7)
-        guard
-            object.put("value", self.value),
-            object.put("isTruncated", self.isTruncated),
-            object.put("name", self.name),
-            object.put("scope", self.scope),
-            object.put("tenantId", self.tenantId),
-            object.put("metadata", self.metadata),
-            object.put("kind", self.kind)
-        else { return nil }
-        return .object(object)
-    }
-
-    public enum MetadataValue: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+    public enum MetadataValue: Codable, Hashable, Sendable {
         /// A ``String`` value.
         case string(String)
         /// A ``Double`` value.
@@ -441,7 +339,7 @@ public struct ClusterVariableSearchResult: Codable, Hashable, Sendable, NodeDeco
 /// Cluster variable search query request.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterVariableSearchQueryRequest`.
-public struct ClusterVariableSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
+public struct ClusterVariableSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery {
     /// Sort field criteria.
     public var sort: [ClusterVariableSearchQuerySortRequest]?
     /// The cluster variable search filters.
@@ -463,32 +361,10 @@ public struct ClusterVariableSearchQueryRequest: Codable, Hashable, Sendable, Pa
         case filter
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [ClusterVariableSearchQuerySortRequest]? = object.optional("sort"),
-            let v1: ClusterVariableSearchQueryFilterRequest? = object.optional("filter"),
-            let v2: SearchQueryPageRequest? = object.optional("page")
-        else { return nil }
-        return Self(sort: v0, filter: v1, page: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("sort", self.sort),
-            object.put("filter", self.filter),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ClusterVariableSearchQuerySortRequest`.
-public struct ClusterVariableSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ClusterVariableSearchQuerySortRequest: Codable, Hashable, Sendable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -505,28 +381,8 @@ public struct ClusterVariableSearchQuerySortRequest: Codable, Hashable, Sendable
         case order
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Field = object.required("field"),
-            let v1: SortOrderEnum? = object.optional("order")
-        else { return nil }
-        return Self(field: v0, order: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("field", self.field),
-            object.put("order", self.order)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Field: CamundaEnum {
         /// `name`
         case name
         /// `value`
@@ -569,7 +425,7 @@ public struct ClusterVariableSearchQuerySortRequest: Codable, Hashable, Sendable
 /// Advanced filter on a metadata value (string or number).
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedMetadataValueFilter`.
-public struct AdvancedMetadataValueFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedMetadataValueFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     public var eq: Eq?
     /// Checks for inequality with the provided value.
@@ -621,42 +477,8 @@ public struct AdvancedMetadataValueFilter: Codable, Hashable, Sendable, NodeDeco
         case like = "$like"
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Eq? = object.optional("$eq"),
-            let v1: Neq? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: Double? = object.optional("$gt"),
-            let v4: Double? = object.optional("$gte"),
-            let v5: Double? = object.optional("$lt"),
-            let v6: Double? = object.optional("$lte"),
-            let v7: [InItem]? = object.optional("$in"),
-            let v8: LikeFilter? = object.optional("$like")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, gt: v3, gte: v4, lt: v5, lte: v6, in: v7, like: v8)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(9)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$gt", self.gt),
-            object.put("$gte", self.gte),
-            object.put("$lt", self.lt),
-            object.put("$lte", self.lte),
-            object.put("$in", self.`in`),
-            object.put("$like", self.like)
-        else { return nil }
-        return .object(object)
-    }
-
     /// Checks for equality with the provided value.
-    public enum Eq: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+    public enum Eq: Codable, Hashable, Sendable {
         /// A ``String`` value.
         case string(String)
         /// A ``Double`` value.
@@ -690,7 +512,7 @@ public struct AdvancedMetadataValueFilter: Codable, Hashable, Sendable, NodeDeco
     }
 
     /// Checks for inequality with the provided value.
-    public enum Neq: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+    public enum Neq: Codable, Hashable, Sendable {
         /// A ``String`` value.
         case string(String)
         /// A ``Double`` value.
@@ -723,7 +545,7 @@ public struct AdvancedMetadataValueFilter: Codable, Hashable, Sendable, NodeDeco
         }
     }
 
-    public enum InItem: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+    public enum InItem: Codable, Hashable, Sendable {
         /// A ``String`` value.
         case string(String)
         /// A ``Double`` value.
@@ -761,7 +583,7 @@ public struct AdvancedMetadataValueFilter: Codable, Hashable, Sendable, NodeDeco
 /// Advanced ClusterVariableScopeEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedClusterVariableScopeFilter`.
-public struct AdvancedClusterVariableScopeFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedClusterVariableScopeFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     public var eq: ClusterVariableScopeEnum?
     /// Checks for inequality with the provided value.
@@ -796,39 +618,13 @@ public struct AdvancedClusterVariableScopeFilter: Codable, Hashable, Sendable, N
         case `in` = "$in"
         case like = "$like"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ClusterVariableScopeEnum? = object.optional("$eq"),
-            let v1: ClusterVariableScopeEnum? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [ClusterVariableScopeEnum]? = object.optional("$in"),
-            let v4: LikeFilter? = object.optional("$like")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$like", self.like)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// AdvancedClusterVariableKindFilter
 /// Advanced ClusterVariableKindEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedClusterVariableKindFilter`.
-public struct AdvancedClusterVariableKindFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedClusterVariableKindFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     public var eq: ClusterVariableKindEnum?
     /// Checks for inequality with the provided value.
@@ -863,38 +659,12 @@ public struct AdvancedClusterVariableKindFilter: Codable, Hashable, Sendable, No
         case `in` = "$in"
         case like = "$like"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ClusterVariableKindEnum? = object.optional("$eq"),
-            let v1: ClusterVariableKindEnum? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [ClusterVariableKindEnum]? = object.optional("$in"),
-            let v4: LikeFilter? = object.optional("$like")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$like", self.like)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Cluster variable search query response.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterVariableSearchQueryResult`.
-public struct ClusterVariableSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct ClusterVariableSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching cluster variables.
     public var items: [ClusterVariableSearchResult]
     /// Pagination information about the search results.
@@ -912,32 +682,12 @@ public struct ClusterVariableSearchQueryResult: Codable, Hashable, Sendable, Pag
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [ClusterVariableSearchResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The name of a cluster variable. Unique within its scope (global or tenant-specific).
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterVariableName`.
-public struct ClusterVariableName: CamundaIdentifier, NodeDecodable, NodeEncodable {
+public struct ClusterVariableName: CamundaIdentifier {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -964,7 +714,7 @@ public typealias ClusterVariableKindExactMatch = ClusterVariableKindEnum
 /// - Remark: Generated from `#/components/schemas/CreateClusterVariableRequestMetadata`.
 public typealias CreateClusterVariableRequestMetadata = [String: CreateClusterVariableRequestMetadataValue]
 
-public enum CreateClusterVariableRequestMetadataValue: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public enum CreateClusterVariableRequestMetadataValue: Codable, Hashable, Sendable {
     /// A ``String`` value.
     case string(String)
     /// A ``Double`` value.
@@ -1003,7 +753,7 @@ public enum CreateClusterVariableRequestMetadataValue: Codable, Hashable, Sendab
 /// - Remark: Generated from `#/components/schemas/ClusterVariableResultMetadata`.
 public typealias ClusterVariableResultMetadata = [String: ClusterVariableResultMetadataValue]
 
-public enum ClusterVariableResultMetadataValue: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public enum ClusterVariableResultMetadataValue: Codable, Hashable, Sendable {
     /// A ``String`` value.
     case string(String)
     /// A ``Double`` value.

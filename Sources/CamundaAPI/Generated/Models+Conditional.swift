@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/ConditionalEvaluationInstruction`.
-public struct ConditionalEvaluationInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ConditionalEvaluationInstruction: Codable, Hashable, Sendable {
     /// Used to evaluate root-level conditional start events for a tenant with the given ID.
     /// This will only evaluate root-level conditional start events of process definitions which belong to the tenant.
     public var tenantId: TenantId?
@@ -24,32 +24,10 @@ public struct ConditionalEvaluationInstruction: Codable, Hashable, Sendable, Nod
         case processDefinitionKey
         case variables
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: TenantId? = object.optional("tenantId"),
-            let v1: ProcessDefinitionKey? = object.optional("processDefinitionKey"),
-            let v2: [String: JSONValue] = object.required("variables")
-        else { return nil }
-        return Self(tenantId: v0, processDefinitionKey: v1, variables: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("tenantId", self.tenantId),
-            object.put("processDefinitionKey", self.processDefinitionKey),
-            object.put("variables", self.variables)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/EvaluateConditionalResult`.
-public struct EvaluateConditionalResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct EvaluateConditionalResult: Codable, Hashable, Sendable {
     /// The unique key of the conditional evaluation operation.
     public var conditionalEvaluationKey: ConditionalEvaluationKey
     /// The tenant ID of the conditional evaluation operation.
@@ -69,32 +47,10 @@ public struct EvaluateConditionalResult: Codable, Hashable, Sendable, NodeDecoda
         case tenantId
         case processInstances
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ConditionalEvaluationKey = object.required("conditionalEvaluationKey"),
-            let v1: TenantId = object.required("tenantId"),
-            let v2: [ProcessInstanceReference] = object.required("processInstances")
-        else { return nil }
-        return Self(conditionalEvaluationKey: v0, tenantId: v1, processInstances: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("conditionalEvaluationKey", self.conditionalEvaluationKey),
-            object.put("tenantId", self.tenantId),
-            object.put("processInstances", self.processInstances)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceReference`.
-public struct ProcessInstanceReference: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessInstanceReference: Codable, Hashable, Sendable {
     /// The key of the process definition.
     public var processDefinitionKey: ProcessDefinitionKey
     /// The key of the created process instance.
@@ -109,26 +65,6 @@ public struct ProcessInstanceReference: Codable, Hashable, Sendable, NodeDecodab
     enum CodingKeys: String, CodingKey {
         case processDefinitionKey
         case processInstanceKey
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ProcessDefinitionKey = object.required("processDefinitionKey"),
-            let v1: ProcessInstanceKey = object.required("processInstanceKey")
-        else { return nil }
-        return Self(processDefinitionKey: v0, processInstanceKey: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("processDefinitionKey", self.processDefinitionKey),
-            object.put("processInstanceKey", self.processInstanceKey)
-        else { return nil }
-        return .object(object)
     }
 }
 

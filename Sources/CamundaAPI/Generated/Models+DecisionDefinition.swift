@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/DecisionDefinitionSearchQuerySortRequest`.
-public struct DecisionDefinitionSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct DecisionDefinitionSearchQuerySortRequest: Codable, Hashable, Sendable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -20,28 +20,8 @@ public struct DecisionDefinitionSearchQuerySortRequest: Codable, Hashable, Senda
         case order
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Field = object.required("field"),
-            let v1: SortOrderEnum? = object.optional("order")
-        else { return nil }
-        return Self(field: v0, order: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("field", self.field),
-            object.put("order", self.order)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Field: CamundaEnum {
         /// `decisionDefinitionKey`
         case decisionDefinitionKey
         /// `decisionDefinitionId`
@@ -101,7 +81,7 @@ public struct DecisionDefinitionSearchQuerySortRequest: Codable, Hashable, Senda
 }
 
 /// - Remark: Generated from `#/components/schemas/DecisionDefinitionSearchQuery`.
-public struct DecisionDefinitionSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
+public struct DecisionDefinitionSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery {
     /// Sort field criteria.
     public var sort: [DecisionDefinitionSearchQuerySortRequest]?
     /// The decision definition search filters.
@@ -123,32 +103,10 @@ public struct DecisionDefinitionSearchQuery: Codable, Hashable, Sendable, Pagina
         case filter
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [DecisionDefinitionSearchQuerySortRequest]? = object.optional("sort"),
-            let v1: DecisionDefinitionFilter? = object.optional("filter"),
-            let v2: SearchQueryPageRequest? = object.optional("page")
-        else { return nil }
-        return Self(sort: v0, filter: v1, page: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("sort", self.sort),
-            object.put("filter", self.filter),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DecisionDefinitionSearchQueryResult`.
-public struct DecisionDefinitionSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct DecisionDefinitionSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching decision definitions.
     public var items: [DecisionDefinitionResult]
     /// Pagination information about the search results.
@@ -166,30 +124,10 @@ public struct DecisionDefinitionSearchQueryResult: Codable, Hashable, Sendable, 
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [DecisionDefinitionResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DecisionDefinitionResult`.
-public struct DecisionDefinitionResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct DecisionDefinitionResult: Codable, Hashable, Sendable {
     /// The DMN ID of the decision definition.
     ///
     /// Added in 8.6.
@@ -251,44 +189,10 @@ public struct DecisionDefinitionResult: Codable, Hashable, Sendable, NodeDecodab
         case tenantId
         case version
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: DecisionDefinitionId = object.required("decisionDefinitionId"),
-            let v1: DecisionDefinitionKey = object.required("decisionDefinitionKey"),
-            let v2: String = object.required("decisionRequirementsId"),
-            let v3: DecisionRequirementsKey = object.required("decisionRequirementsKey"),
-            let v4: String? = object.optional("decisionRequirementsName"),
-            let v5: Int? = object.optional("decisionRequirementsVersion"),
-            let v6: String = object.required("name"),
-            let v7: TenantId = object.required("tenantId"),
-            let v8: Int = object.required("version")
-        else { return nil }
-        return Self(decisionDefinitionId: v0, decisionDefinitionKey: v1, decisionRequirementsId: v2, decisionRequirementsKey: v3, decisionRequirementsName: v4, decisionRequirementsVersion: v5, name: v6, tenantId: v7, version: v8)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(9)
-        guard
-            object.put("decisionDefinitionId", self.decisionDefinitionId),
-            object.put("decisionDefinitionKey", self.decisionDefinitionKey),
-            object.put("decisionRequirementsId", self.decisionRequirementsId),
-            object.put("decisionRequirementsKey", self.decisionRequirementsKey),
-            object.put("decisionRequirementsName", self.decisionRequirementsName),
-            object.put("decisionRequirementsVersion", self.decisionRequirementsVersion),
-            object.put("name", self.name),
-            object.put("tenantId", self.tenantId),
-            object.put("version", self.version)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DecisionEvaluationInstruction`.
-public enum DecisionEvaluationInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public enum DecisionEvaluationInstruction: Codable, Hashable, Sendable {
     /// A ``DecisionEvaluationById`` value.
     case decisionEvaluationById(DecisionEvaluationById)
     /// A ``DecisionEvaluationByKey`` value.
@@ -324,7 +228,7 @@ public enum DecisionEvaluationInstruction: Codable, Hashable, Sendable, NodeDeco
 /// Decision evaluation by ID
 ///
 /// - Remark: Generated from `#/components/schemas/DecisionEvaluationById`.
-public struct DecisionEvaluationById: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct DecisionEvaluationById: Codable, Hashable, Sendable {
     /// The ID of the decision to be evaluated.
     /// When using the decision ID, the latest
     /// deployed version of the decision is used.
@@ -346,34 +250,12 @@ public struct DecisionEvaluationById: Codable, Hashable, Sendable, NodeDecodable
         case variables
         case tenantId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: DecisionDefinitionId = object.required("decisionDefinitionId"),
-            let v1: [String: JSONValue]? = object.optional("variables"),
-            let v2: TenantId? = object.optional("tenantId")
-        else { return nil }
-        return Self(decisionDefinitionId: v0, variables: v1, tenantId: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("decisionDefinitionId", self.decisionDefinitionId),
-            object.put("variables", self.variables),
-            object.put("tenantId", self.tenantId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Decision evaluation by key
 ///
 /// - Remark: Generated from `#/components/schemas/DecisionEvaluationByKey`.
-public struct DecisionEvaluationByKey: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct DecisionEvaluationByKey: Codable, Hashable, Sendable {
     /// System-generated key for a decision definition.
     public var decisionDefinitionKey: DecisionDefinitionKey
     /// The decision evaluation variables as JSON document.
@@ -393,32 +275,10 @@ public struct DecisionEvaluationByKey: Codable, Hashable, Sendable, NodeDecodabl
         case variables
         case tenantId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: DecisionDefinitionKey = object.required("decisionDefinitionKey"),
-            let v1: [String: JSONValue]? = object.optional("variables"),
-            let v2: TenantId? = object.optional("tenantId")
-        else { return nil }
-        return Self(decisionDefinitionKey: v0, variables: v1, tenantId: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("decisionDefinitionKey", self.decisionDefinitionKey),
-            object.put("variables", self.variables),
-            object.put("tenantId", self.tenantId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/EvaluateDecisionResult`.
-public struct EvaluateDecisionResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct EvaluateDecisionResult: Codable, Hashable, Sendable {
     /// The ID of the decision which was evaluated.
     public var decisionDefinitionId: DecisionDefinitionId
     /// The unique key identifying the decision which was evaluated.
@@ -485,54 +345,12 @@ public struct EvaluateDecisionResult: Codable, Hashable, Sendable, NodeDecodable
         case output
         case tenantId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: DecisionDefinitionId = object.required("decisionDefinitionId"),
-            let v1: DecisionDefinitionKey = object.required("decisionDefinitionKey"),
-            let v2: String = object.required("decisionDefinitionName"),
-            let v3: Int32 = object.required("decisionDefinitionVersion"),
-            let v4: DecisionEvaluationKey = object.required("decisionEvaluationKey"),
-            let v5: DecisionInstanceKey = object.required("decisionInstanceKey"),
-            let v6: String = object.required("decisionRequirementsId"),
-            let v7: DecisionRequirementsKey = object.required("decisionRequirementsKey"),
-            let v8: [EvaluatedDecisionResult] = object.required("evaluatedDecisions"),
-            let v9: DecisionDefinitionId? = object.optional("failedDecisionDefinitionId"),
-            let v10: String? = object.optional("failureMessage"),
-            let v11: String = object.required("output"),
-            let v12: TenantId = object.required("tenantId")
-        else { return nil }
-        return Self(decisionDefinitionId: v0, decisionDefinitionKey: v1, decisionDefinitionName: v2, decisionDefinitionVersion: v3, decisionEvaluationKey: v4, decisionInstanceKey: v5, decisionRequirementsId: v6, decisionRequirementsKey: v7, evaluatedDecisions: v8, failedDecisionDefinitionId: v9, failureMessage: v10, output: v11, tenantId: v12)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(13)
-        guard
-            object.put("decisionDefinitionId", self.decisionDefinitionId),
-            object.put("decisionDefinitionKey", self.decisionDefinitionKey),
-            object.put("decisionDefinitionName", self.decisionDefinitionName),
-            object.put("decisionDefinitionVersion", self.decisionDefinitionVersion),
-            object.put("decisionEvaluationKey", self.decisionEvaluationKey),
-            object.put("decisionInstanceKey", self._decisionInstanceKey),
-            object.put("decisionRequirementsId", self.decisionRequirementsId),
-            object.put("decisionRequirementsKey", self.decisionRequirementsKey),
-            object.put("evaluatedDecisions", self.evaluatedDecisions),
-            object.put("failedDecisionDefinitionId", self.failedDecisionDefinitionId),
-            object.put("failureMessage", self.failureMessage),
-            object.put("output", self.output),
-            object.put("tenantId", self.tenantId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// A decision that was evaluated.
 ///
 /// - Remark: Generated from `#/components/schemas/EvaluatedDecisionResult`.
-public struct EvaluatedDecisionResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct EvaluatedDecisionResult: Codable, Hashable, Sendable {
     /// The ID of the decision which was evaluated.
     public var decisionDefinitionId: DecisionDefinitionId
     /// The name of the decision which was evaluated.
@@ -581,42 +399,6 @@ public struct EvaluatedDecisionResult: Codable, Hashable, Sendable, NodeDecodabl
         case evaluatedInputs
         case decisionDefinitionKey
         case decisionEvaluationInstanceKey
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: DecisionDefinitionId = object.required("decisionDefinitionId"),
-            let v1: String = object.required("decisionDefinitionName"),
-            let v2: Int32 = object.required("decisionDefinitionVersion"),
-            let v3: String = object.required("decisionDefinitionType"),
-            let v4: String = object.required("output"),
-            let v5: TenantId = object.required("tenantId"),
-            let v6: [MatchedDecisionRuleItem] = object.required("matchedRules"),
-            let v7: [EvaluatedDecisionInputItem] = object.required("evaluatedInputs"),
-            let v8: DecisionDefinitionKey = object.required("decisionDefinitionKey"),
-            let v9: DecisionEvaluationInstanceKey = object.required("decisionEvaluationInstanceKey")
-        else { return nil }
-        return Self(decisionDefinitionId: v0, decisionDefinitionName: v1, decisionDefinitionVersion: v2, decisionDefinitionType: v3, output: v4, tenantId: v5, matchedRules: v6, evaluatedInputs: v7, decisionDefinitionKey: v8, decisionEvaluationInstanceKey: v9)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(10)
-        guard
-            object.put("decisionDefinitionId", self.decisionDefinitionId),
-            object.put("decisionDefinitionName", self.decisionDefinitionName),
-            object.put("decisionDefinitionVersion", self.decisionDefinitionVersion),
-            object.put("decisionDefinitionType", self.decisionDefinitionType),
-            object.put("output", self.output),
-            object.put("tenantId", self.tenantId),
-            object.put("matchedRules", self.matchedRules),
-            object.put("evaluatedInputs", self.evaluatedInputs),
-            object.put("decisionDefinitionKey", self.decisionDefinitionKey),
-            object.put("decisionEvaluationInstanceKey", self.decisionEvaluationInstanceKey)
-        else { return nil }
-        return .object(object)
     }
 }
 

@@ -5,7 +5,7 @@ import Foundation
 /// The decision instance filter that defines which decision instances should be deleted.
 ///
 /// - Remark: Generated from `#/components/schemas/DecisionInstanceDeletionBatchOperationRequest`.
-public struct DecisionInstanceDeletionBatchOperationRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct DecisionInstanceDeletionBatchOperationRequest: Codable, Hashable, Sendable {
     /// The decision instance filter.
     public var filter: DecisionInstanceFilter
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
@@ -22,30 +22,10 @@ public struct DecisionInstanceDeletionBatchOperationRequest: Codable, Hashable, 
         case filter
         case operationReference
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: DecisionInstanceFilter = object.required("filter"),
-            let v1: OperationReference? = object.optional("operationReference")
-        else { return nil }
-        return Self(filter: v0, operationReference: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("filter", self.filter),
-            object.put("operationReference", self.operationReference)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DecisionInstanceSearchQuerySortRequest`.
-public struct DecisionInstanceSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct DecisionInstanceSearchQuerySortRequest: Codable, Hashable, Sendable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -62,28 +42,8 @@ public struct DecisionInstanceSearchQuerySortRequest: Codable, Hashable, Sendabl
         case order
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Field = object.required("field"),
-            let v1: SortOrderEnum? = object.optional("order")
-        else { return nil }
-        return Self(field: v0, order: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("field", self.field),
-            object.put("order", self.order)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Field: CamundaEnum {
         /// `businessId`
         case businessId
         /// `decisionDefinitionId`
@@ -171,7 +131,7 @@ public struct DecisionInstanceSearchQuerySortRequest: Codable, Hashable, Sendabl
 }
 
 /// - Remark: Generated from `#/components/schemas/DecisionInstanceSearchQuery`.
-public struct DecisionInstanceSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
+public struct DecisionInstanceSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery {
     /// Sort field criteria.
     public var sort: [DecisionInstanceSearchQuerySortRequest]?
     /// The decision instance search filters.
@@ -193,32 +153,10 @@ public struct DecisionInstanceSearchQuery: Codable, Hashable, Sendable, Paginate
         case filter
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [DecisionInstanceSearchQuerySortRequest]? = object.optional("sort"),
-            let v1: DecisionInstanceFilter? = object.optional("filter"),
-            let v2: SearchQueryPageRequest? = object.optional("page")
-        else { return nil }
-        return Self(sort: v0, filter: v1, page: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("sort", self.sort),
-            object.put("filter", self.filter),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DeleteDecisionInstanceRequest`.
-public struct DeleteDecisionInstanceRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct DeleteDecisionInstanceRequest: Codable, Hashable, Sendable {
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
     /// Must be > 0 if provided.
     public var operationReference: OperationReference?
@@ -231,28 +169,10 @@ public struct DeleteDecisionInstanceRequest: Codable, Hashable, Sendable, NodeDe
     enum CodingKeys: String, CodingKey {
         case operationReference
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: OperationReference? = object.optional("operationReference")
-        else { return nil }
-        return Self(operationReference: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("operationReference", self.operationReference)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DecisionInstanceSearchQueryResult`.
-public struct DecisionInstanceSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct DecisionInstanceSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching decision instances.
     public var items: [DecisionInstanceResult]
     /// Pagination information about the search results.
@@ -270,30 +190,10 @@ public struct DecisionInstanceSearchQueryResult: Codable, Hashable, Sendable, Pa
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [DecisionInstanceResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DecisionInstanceResult`.
-public struct DecisionInstanceResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct DecisionInstanceResult: Codable, Hashable, Sendable {
     /// The business ID of the owning process instance, inherited when the decision instance was
     /// evaluated. This is `null` for decision instances created before version 8.10, for
     /// standalone decision evaluations, and for decision instances whose owning process instance
@@ -416,62 +316,10 @@ public struct DecisionInstanceResult: Codable, Hashable, Sendable, NodeDecodable
         case state
         case tenantId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: BusinessId? = object.optional("businessId"),
-            let v1: DecisionDefinitionId = object.required("decisionDefinitionId"),
-            let v2: DecisionDefinitionKey = object.required("decisionDefinitionKey"),
-            let v3: String = object.required("decisionDefinitionName"),
-            let v4: DecisionDefinitionTypeEnum = object.required("decisionDefinitionType"),
-            let v5: Int32 = object.required("decisionDefinitionVersion"),
-            let v6: DecisionEvaluationInstanceKey = object.required("decisionEvaluationInstanceKey"),
-            let v7: DecisionEvaluationKey = object.required("decisionEvaluationKey"),
-            let v8: ElementInstanceKey? = object.optional("elementInstanceKey"),
-            let v9: Date = object.required("evaluationDate"),
-            let v10: String? = object.optional("evaluationFailure"),
-            let v11: ProcessDefinitionKey? = object.optional("processDefinitionKey"),
-            let v12: ProcessInstanceKey? = object.optional("processInstanceKey"),
-            let v13: String = object.required("result"),
-            let v14: DecisionDefinitionKey? = object.optional("rootDecisionDefinitionKey"),
-            let v15: ProcessInstanceKey? = object.optional("rootProcessInstanceKey"),
-            let v16: DecisionInstanceStateEnum = object.required("state"),
-            let v17: TenantId = object.required("tenantId")
-        else { return nil }
-        return Self(businessId: v0, decisionDefinitionId: v1, decisionDefinitionKey: v2, decisionDefinitionName: v3, decisionDefinitionType: v4, decisionDefinitionVersion: v5, decisionEvaluationInstanceKey: v6, decisionEvaluationKey: v7, elementInstanceKey: v8, evaluationDate: v9, evaluationFailure: v10, processDefinitionKey: v11, processInstanceKey: v12, result: v13, rootDecisionDefinitionKey: v14, rootProcessInstanceKey: v15, state: v16, tenantId: v17)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(18)
-        guard
-            object.put("businessId", self.businessId),
-            object.put("decisionDefinitionId", self.decisionDefinitionId),
-            object.put("decisionDefinitionKey", self.decisionDefinitionKey),
-            object.put("decisionDefinitionName", self.decisionDefinitionName),
-            object.put("decisionDefinitionType", self.decisionDefinitionType),
-            object.put("decisionDefinitionVersion", self.decisionDefinitionVersion),
-            object.put("decisionEvaluationInstanceKey", self.decisionEvaluationInstanceKey),
-            object.put("decisionEvaluationKey", self.decisionEvaluationKey),
-            object.put("elementInstanceKey", self.elementInstanceKey),
-            object.put("evaluationDate", self.evaluationDate),
-            object.put("evaluationFailure", self.evaluationFailure),
-            object.put("processDefinitionKey", self.processDefinitionKey),
-            object.put("processInstanceKey", self.processInstanceKey),
-            object.put("result", self.result),
-            object.put("rootDecisionDefinitionKey", self.rootDecisionDefinitionKey),
-            object.put("rootProcessInstanceKey", self.rootProcessInstanceKey),
-            object.put("state", self.state),
-            object.put("tenantId", self.tenantId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DecisionInstanceGetQueryResult`.
-public struct DecisionInstanceGetQueryResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct DecisionInstanceGetQueryResult: Codable, Hashable, Sendable {
     /// The business ID of the owning process instance, inherited when the decision instance was
     /// evaluated. This is `null` for decision instances created before version 8.10, for
     /// standalone decision evaluations, and for decision instances whose owning process instance
@@ -602,68 +450,12 @@ public struct DecisionInstanceGetQueryResult: Codable, Hashable, Sendable, NodeD
         case evaluatedInputs
         case matchedRules
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: BusinessId? = object.optional("businessId"),
-            let v1: DecisionDefinitionId = object.required("decisionDefinitionId"),
-            let v2: DecisionDefinitionKey = object.required("decisionDefinitionKey"),
-            let v3: String = object.required("decisionDefinitionName"),
-            let v4: DecisionDefinitionTypeEnum = object.required("decisionDefinitionType"),
-            let v5: Int32 = object.required("decisionDefinitionVersion"),
-            let v6: DecisionEvaluationInstanceKey = object.required("decisionEvaluationInstanceKey"),
-            let v7: DecisionEvaluationKey = object.required("decisionEvaluationKey"),
-            let v8: ElementInstanceKey? = object.optional("elementInstanceKey"),
-            let v9: Date = object.required("evaluationDate"),
-            let v10: String? = object.optional("evaluationFailure"),
-            let v11: ProcessDefinitionKey? = object.optional("processDefinitionKey"),
-            let v12: ProcessInstanceKey? = object.optional("processInstanceKey"),
-            let v13: String = object.required("result"),
-            let v14: DecisionDefinitionKey? = object.optional("rootDecisionDefinitionKey"),
-            let v15: ProcessInstanceKey? = object.optional("rootProcessInstanceKey"),
-            let v16: DecisionInstanceStateEnum = object.required("state"),
-            let v17: TenantId = object.required("tenantId"),
-            let v18: [EvaluatedDecisionInputItem] = object.required("evaluatedInputs"),
-            let v19: [MatchedDecisionRuleItem] = object.required("matchedRules")
-        else { return nil }
-        return Self(businessId: v0, decisionDefinitionId: v1, decisionDefinitionKey: v2, decisionDefinitionName: v3, decisionDefinitionType: v4, decisionDefinitionVersion: v5, decisionEvaluationInstanceKey: v6, decisionEvaluationKey: v7, elementInstanceKey: v8, evaluationDate: v9, evaluationFailure: v10, processDefinitionKey: v11, processInstanceKey: v12, result: v13, rootDecisionDefinitionKey: v14, rootProcessInstanceKey: v15, state: v16, tenantId: v17, evaluatedInputs: v18, matchedRules: v19)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(20)
-        guard
-            object.put("businessId", self.businessId),
-            object.put("decisionDefinitionId", self.decisionDefinitionId),
-            object.put("decisionDefinitionKey", self.decisionDefinitionKey),
-            object.put("decisionDefinitionName", self.decisionDefinitionName),
-            object.put("decisionDefinitionType", self.decisionDefinitionType),
-            object.put("decisionDefinitionVersion", self.decisionDefinitionVersion),
-            object.put("decisionEvaluationInstanceKey", self.decisionEvaluationInstanceKey),
-            object.put("decisionEvaluationKey", self.decisionEvaluationKey),
-            object.put("elementInstanceKey", self.elementInstanceKey),
-            object.put("evaluationDate", self.evaluationDate),
-            object.put("evaluationFailure", self.evaluationFailure),
-            object.put("processDefinitionKey", self.processDefinitionKey),
-            object.put("processInstanceKey", self.processInstanceKey),
-            object.put("result", self.result),
-            object.put("rootDecisionDefinitionKey", self.rootDecisionDefinitionKey),
-            object.put("rootProcessInstanceKey", self.rootProcessInstanceKey),
-            object.put("state", self.state),
-            object.put("tenantId", self.tenantId),
-            object.put("evaluatedInputs", self.evaluatedInputs),
-            object.put("matchedRules", self.matchedRules)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The type of the decision. UNSPECIFIED is deprecated and should not be used anymore, for removal in 8.10
 ///
 /// - Remark: Generated from `#/components/schemas/DecisionDefinitionTypeEnum`.
-public enum DecisionDefinitionTypeEnum: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum DecisionDefinitionTypeEnum: CamundaEnum {
     /// `DECISION_TABLE`
     case decisionTable
     /// `LITERAL_EXPRESSION`
@@ -704,7 +496,7 @@ public enum DecisionDefinitionTypeEnum: CamundaEnum, NodeDecodable, NodeEncodabl
 /// The state of the decision instance. UNSPECIFIED and UNKNOWN are deprecated and should not be used anymore, for removal in 8.10
 ///
 /// - Remark: Generated from `#/components/schemas/DecisionInstanceStateEnum`.
-public enum DecisionInstanceStateEnum: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum DecisionInstanceStateEnum: CamundaEnum {
     /// `EVALUATED`
     case evaluated
     /// `FAILED`
@@ -746,7 +538,7 @@ public enum DecisionInstanceStateEnum: CamundaEnum, NodeDecodable, NodeEncodable
 /// Advanced DecisionInstanceStateEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedDecisionInstanceStateFilter`.
-public struct AdvancedDecisionInstanceStateFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedDecisionInstanceStateFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.9.
@@ -797,34 +589,6 @@ public struct AdvancedDecisionInstanceStateFilter: Codable, Hashable, Sendable, 
         case notIn = "$notIn"
         case like = "$like"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: DecisionInstanceStateEnum? = object.optional("$eq"),
-            let v1: DecisionInstanceStateEnum? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [DecisionInstanceStateEnum]? = object.optional("$in"),
-            let v4: [DecisionInstanceStateEnum]? = object.optional("$notIn"),
-            let v5: LikeFilter? = object.optional("$like")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4, like: v5)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(6)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$notIn", self.notIn),
-            object.put("$like", self.like)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// System-generated identifier for a decision evaluation instance. It is composed of the
@@ -832,7 +596,7 @@ public struct AdvancedDecisionInstanceStateFilter: Codable, Hashable, Sendable, 
 /// that evaluation, joined by a hyphen (format: `<decisionEvaluationKey>-<index>`).
 ///
 /// - Remark: Generated from `#/components/schemas/DecisionEvaluationInstanceKey`.
-public struct DecisionEvaluationInstanceKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
+public struct DecisionEvaluationInstanceKey: CamundaIdentifier {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -845,7 +609,7 @@ public struct DecisionEvaluationInstanceKey: CamundaIdentifier, NodeDecodable, N
 /// Advanced DecisionEvaluationInstanceKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedDecisionEvaluationInstanceKeyFilter`.
-public struct AdvancedDecisionEvaluationInstanceKeyFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedDecisionEvaluationInstanceKeyFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.9.
@@ -882,32 +646,6 @@ public struct AdvancedDecisionEvaluationInstanceKeyFilter: Codable, Hashable, Se
         case exists = "$exists"
         case `in` = "$in"
         case notIn = "$notIn"
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: DecisionEvaluationInstanceKey? = object.optional("$eq"),
-            let v1: DecisionEvaluationInstanceKey? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [DecisionEvaluationInstanceKey]? = object.optional("$in"),
-            let v4: [DecisionEvaluationInstanceKey]? = object.optional("$notIn")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$notIn", self.notIn)
-        else { return nil }
-        return .object(object)
     }
 }
 

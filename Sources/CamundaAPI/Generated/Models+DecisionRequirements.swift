@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/DecisionRequirementsSearchQuerySortRequest`.
-public struct DecisionRequirementsSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct DecisionRequirementsSearchQuerySortRequest: Codable, Hashable, Sendable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -20,28 +20,8 @@ public struct DecisionRequirementsSearchQuerySortRequest: Codable, Hashable, Sen
         case order
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Field = object.required("field"),
-            let v1: SortOrderEnum? = object.optional("order")
-        else { return nil }
-        return Self(field: v0, order: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("field", self.field),
-            object.put("order", self.order)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Field: CamundaEnum {
         /// `decisionRequirementsKey`
         case decisionRequirementsKey
         /// `decisionRequirementsName`
@@ -85,7 +65,7 @@ public struct DecisionRequirementsSearchQuerySortRequest: Codable, Hashable, Sen
 }
 
 /// - Remark: Generated from `#/components/schemas/DecisionRequirementsSearchQuery`.
-public struct DecisionRequirementsSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
+public struct DecisionRequirementsSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery {
     /// Sort field criteria.
     public var sort: [DecisionRequirementsSearchQuerySortRequest]?
     /// The decision definition search filters.
@@ -107,32 +87,10 @@ public struct DecisionRequirementsSearchQuery: Codable, Hashable, Sendable, Pagi
         case filter
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [DecisionRequirementsSearchQuerySortRequest]? = object.optional("sort"),
-            let v1: DecisionRequirementsFilter? = object.optional("filter"),
-            let v2: SearchQueryPageRequest? = object.optional("page")
-        else { return nil }
-        return Self(sort: v0, filter: v1, page: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("sort", self.sort),
-            object.put("filter", self.filter),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DecisionRequirementsSearchQueryResult`.
-public struct DecisionRequirementsSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct DecisionRequirementsSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching decision requirements.
     public var items: [DecisionRequirementsResult]
     /// Pagination information about the search results.
@@ -150,30 +108,10 @@ public struct DecisionRequirementsSearchQueryResult: Codable, Hashable, Sendable
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [DecisionRequirementsResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DecisionRequirementsResult`.
-public struct DecisionRequirementsResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct DecisionRequirementsResult: Codable, Hashable, Sendable {
     /// The DMN ID of the decision requirements.
     ///
     /// Added in 8.6.
@@ -216,34 +154,6 @@ public struct DecisionRequirementsResult: Codable, Hashable, Sendable, NodeDecod
         case resourceName
         case tenantId
         case version
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("decisionRequirementsId"),
-            let v1: DecisionRequirementsKey = object.required("decisionRequirementsKey"),
-            let v2: String = object.required("decisionRequirementsName"),
-            let v3: String = object.required("resourceName"),
-            let v4: TenantId = object.required("tenantId"),
-            let v5: Int32 = object.required("version")
-        else { return nil }
-        return Self(decisionRequirementsId: v0, decisionRequirementsKey: v1, decisionRequirementsName: v2, resourceName: v3, tenantId: v4, version: v5)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(6)
-        guard
-            object.put("decisionRequirementsId", self.decisionRequirementsId),
-            object.put("decisionRequirementsKey", self.decisionRequirementsKey),
-            object.put("decisionRequirementsName", self.decisionRequirementsName),
-            object.put("resourceName", self.resourceName),
-            object.put("tenantId", self.tenantId),
-            object.put("version", self.version)
-        else { return nil }
-        return .object(object)
     }
 }
 

@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/DocumentReference`.
-public struct DocumentReference: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct DocumentReference: Codable, Hashable, Sendable {
     /// Document discriminator. Always set to "camunda".
     ///
     /// Added in 8.7.
@@ -42,34 +42,8 @@ public struct DocumentReference: Codable, Hashable, Sendable, NodeDecodable, Nod
         case metadata
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: CamundaDocumentType = object.required("camunda.document.type"),
-            let v1: String = object.required("storeId"),
-            let v2: DocumentId = object.required("documentId"),
-            let v3: String? = object.optional("contentHash"),
-            let v4: DocumentMetadataResponse = object.required("metadata")
-        else { return nil }
-        return Self(camundaDocumentType: v0, storeId: v1, documentId: v2, contentHash: v3, metadata: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("camunda.document.type", self.camundaDocumentType),
-            object.put("storeId", self.storeId),
-            object.put("documentId", self.documentId),
-            object.put("contentHash", self.contentHash),
-            object.put("metadata", self.metadata)
-        else { return nil }
-        return .object(object)
-    }
-
     /// Document discriminator. Always set to "camunda".
-    public enum CamundaDocumentType: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum CamundaDocumentType: CamundaEnum {
         /// `camunda`
         case camunda
         /// A value this SDK version does not know, kept as received.
@@ -97,7 +71,7 @@ public struct DocumentReference: Codable, Hashable, Sendable, NodeDecodable, Nod
 }
 
 /// - Remark: Generated from `#/components/schemas/DocumentCreationFailureDetail`.
-public struct DocumentCreationFailureDetail: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct DocumentCreationFailureDetail: Codable, Hashable, Sendable {
     /// The name of the file that failed to upload.
     public var fileName: String
     /// The HTTP status code of the failure.
@@ -125,34 +99,10 @@ public struct DocumentCreationFailureDetail: Codable, Hashable, Sendable, NodeDe
         case title
         case detail
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("fileName"),
-            let v1: Int32? = object.optional("status"),
-            let v2: String? = object.optional("title"),
-            let v3: String = object.required("detail")
-        else { return nil }
-        return Self(fileName: v0, status: v1, title: v2, detail: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("fileName", self.fileName),
-            object.put("status", self.status),
-            object.put("title", self.title),
-            object.put("detail", self.detail)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DocumentCreationBatchResponse`.
-public struct DocumentCreationBatchResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct DocumentCreationBatchResponse: Codable, Hashable, Sendable {
     /// Documents that were successfully created.
     public var failedDocuments: [DocumentCreationFailureDetail]
     /// Documents that failed creation.
@@ -168,32 +118,12 @@ public struct DocumentCreationBatchResponse: Codable, Hashable, Sendable, NodeDe
         case failedDocuments
         case createdDocuments
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [DocumentCreationFailureDetail] = object.required("failedDocuments"),
-            let v1: [DocumentReference] = object.required("createdDocuments")
-        else { return nil }
-        return Self(failedDocuments: v0, createdDocuments: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("failedDocuments", self.failedDocuments),
-            object.put("createdDocuments", self.createdDocuments)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Information about the document.
 ///
 /// - Remark: Generated from `#/components/schemas/DocumentMetadata`.
-public struct DocumentMetadata: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct DocumentMetadata: Codable, Hashable, Sendable {
     /// The content type of the document.
     ///
     /// Added in 8.6.
@@ -243,40 +173,10 @@ public struct DocumentMetadata: Codable, Hashable, Sendable, NodeDecodable, Node
         case processInstanceKey
         case customProperties
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String? = object.optional("contentType"),
-            let v1: String? = object.optional("fileName"),
-            let v2: Date? = object.optional("expiresAt"),
-            let v3: Int64? = object.optional("size"),
-            let v4: ProcessDefinitionId? = object.optional("processDefinitionId"),
-            let v5: ProcessInstanceKey? = object.optional("processInstanceKey"),
-            let v6: [String: JSONValue]? = object.optional("customProperties")
-        else { return nil }
-        return Self(contentType: v0, fileName: v1, expiresAt: v2, size: v3, processDefinitionId: v4, processInstanceKey: v5, customProperties: v6)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(7)
-        guard
-            object.put("contentType", self.contentType),
-            object.put("fileName", self.fileName),
-            object.put("expiresAt", self.expiresAt),
-            object.put("size", self.size),
-            object.put("processDefinitionId", self.processDefinitionId),
-            object.put("processInstanceKey", self.processInstanceKey),
-            object.put("customProperties", self.customProperties)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DocumentLinkRequest`.
-public struct DocumentLinkRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct DocumentLinkRequest: Codable, Hashable, Sendable {
     /// The time-to-live of the document link in ms. Server default: 3600000.
     public var timeToLive: Int64?
 
@@ -288,28 +188,10 @@ public struct DocumentLinkRequest: Codable, Hashable, Sendable, NodeDecodable, N
     enum CodingKeys: String, CodingKey {
         case timeToLive
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int64? = object.optional("timeToLive")
-        else { return nil }
-        return Self(timeToLive: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("timeToLive", self.timeToLive)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DocumentLink`.
-public struct DocumentLink: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct DocumentLink: Codable, Hashable, Sendable {
     /// The link to the document.
     public var url: String
     /// The date and time when the link expires.
@@ -325,32 +207,12 @@ public struct DocumentLink: Codable, Hashable, Sendable, NodeDecodable, NodeEnco
         case url
         case expiresAt
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("url"),
-            let v1: Date = object.required("expiresAt")
-        else { return nil }
-        return Self(url: v0, expiresAt: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("url", self.url),
-            object.put("expiresAt", self.expiresAt)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Document Id that uniquely identifies a document.
 ///
 /// - Remark: Generated from `#/components/schemas/DocumentId`.
-public struct DocumentId: CamundaIdentifier, NodeDecodable, NodeEncodable {
+public struct DocumentId: CamundaIdentifier {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -358,7 +220,7 @@ public struct DocumentId: CamundaIdentifier, NodeDecodable, NodeEncodable {
 }
 
 /// - Remark: Generated from `#/components/schemas/CreateDocumentData`.
-public struct CreateDocumentData: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct CreateDocumentData: Codable, Hashable, Sendable {
     public var file: Data
     /// Information about the document.
     public var metadata: DocumentMetadata?
@@ -373,30 +235,10 @@ public struct CreateDocumentData: Codable, Hashable, Sendable, NodeDecodable, No
         case file
         case metadata
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Data = object.required("file"),
-            let v1: DocumentMetadata? = object.optional("metadata")
-        else { return nil }
-        return Self(file: v0, metadata: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("file", self.file),
-            object.put("metadata", self.metadata)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/CreateDocumentsData`.
-public struct CreateDocumentsData: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct CreateDocumentsData: Codable, Hashable, Sendable {
     /// The documents to upload.
     public var files: [Data]
     /// Optional JSON array of metadata object whose index aligns with each file entry. The metadata array must have the same length as the files array.
@@ -413,25 +255,5 @@ public struct CreateDocumentsData: Codable, Hashable, Sendable, NodeDecodable, N
     enum CodingKeys: String, CodingKey {
         case files
         case metadataList
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [Data] = object.required("files"),
-            let v1: [DocumentMetadata]? = object.optional("metadataList")
-        else { return nil }
-        return Self(files: v0, metadataList: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("files", self.files),
-            object.put("metadataList", self.metadataList)
-        else { return nil }
-        return .object(object)
     }
 }

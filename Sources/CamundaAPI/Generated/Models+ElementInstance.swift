@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/ElementInstanceSearchQuerySortRequest`.
-public struct ElementInstanceSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ElementInstanceSearchQuerySortRequest: Codable, Hashable, Sendable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -20,28 +20,8 @@ public struct ElementInstanceSearchQuerySortRequest: Codable, Hashable, Sendable
         case order
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Field = object.required("field"),
-            let v1: SortOrderEnum? = object.optional("order")
-        else { return nil }
-        return Self(field: v0, order: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("field", self.field),
-            object.put("order", self.order)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Field: CamundaEnum {
         /// `elementInstanceKey`
         case elementInstanceKey
         /// `processInstanceKey`
@@ -113,7 +93,7 @@ public struct ElementInstanceSearchQuerySortRequest: Codable, Hashable, Sendable
 }
 
 /// - Remark: Generated from `#/components/schemas/ElementInstanceWaitStateQuerySortRequest`.
-public struct ElementInstanceWaitStateQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ElementInstanceWaitStateQuerySortRequest: Codable, Hashable, Sendable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -130,28 +110,8 @@ public struct ElementInstanceWaitStateQuerySortRequest: Codable, Hashable, Senda
         case order
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Field = object.required("field"),
-            let v1: SortOrderEnum? = object.optional("order")
-        else { return nil }
-        return Self(field: v0, order: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("field", self.field),
-            object.put("order", self.order)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Field: CamundaEnum {
         /// `elementInstanceKey`
         case elementInstanceKey
         /// `processInstanceKey`
@@ -193,7 +153,7 @@ public struct ElementInstanceWaitStateQuerySortRequest: Codable, Hashable, Senda
 /// Element instance search request.
 ///
 /// - Remark: Generated from `#/components/schemas/ElementInstanceSearchQuery`.
-public struct ElementInstanceSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
+public struct ElementInstanceSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery {
     /// Sort field criteria.
     public var sort: [ElementInstanceSearchQuerySortRequest]?
     /// The element instance search filters.
@@ -215,34 +175,12 @@ public struct ElementInstanceSearchQuery: Codable, Hashable, Sendable, Paginated
         case filter
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [ElementInstanceSearchQuerySortRequest]? = object.optional("sort"),
-            let v1: ElementInstanceFilter? = object.optional("filter"),
-            let v2: SearchQueryPageRequest? = object.optional("page")
-        else { return nil }
-        return Self(sort: v0, filter: v1, page: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("sort", self.sort),
-            object.put("filter", self.filter),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Element instance filter fields.
 ///
 /// - Remark: Generated from `#/components/schemas/ElementInstanceFilterFields`.
-public struct ElementInstanceFilterFields: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ElementInstanceFilterFields: Codable, Hashable, Sendable {
     /// The process definition ID associated to this element instance.
     public var processDefinitionId: ProcessDefinitionId?
     /// State of element instance as defined set of values.
@@ -307,52 +245,8 @@ public struct ElementInstanceFilterFields: Codable, Hashable, Sendable, NodeDeco
         case elementInstanceScopeKey
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ProcessDefinitionId? = object.optional("processDefinitionId"),
-            let v1: ElementInstanceStateFilterProperty? = object.optional("state"),
-            let v2: ElementInstanceFilterFieldsType? = object.optional("type"),
-            let v3: ElementIdFilterProperty? = object.optional("elementId"),
-            let v4: StringFilterProperty? = object.optional("elementName"),
-            let v5: Bool? = object.optional("hasIncident"),
-            let v6: TenantId? = object.optional("tenantId"),
-            let v7: ElementInstanceKey? = object.optional("elementInstanceKey"),
-            let v8: ProcessInstanceKey? = object.optional("processInstanceKey"),
-            let v9: ProcessDefinitionKey? = object.optional("processDefinitionKey"),
-            let v10: IncidentKey? = object.optional("incidentKey"),
-            let v11: DateTimeFilterProperty? = object.optional("startDate"),
-            let v12: DateTimeFilterProperty? = object.optional("endDate"),
-            let v13: ElementInstanceScopeKey? = object.optional("elementInstanceScopeKey")
-        else { return nil }
-        return Self(processDefinitionId: v0, state: v1, type: v2, elementId: v3, elementName: v4, hasIncident: v5, tenantId: v6, elementInstanceKey: v7, processInstanceKey: v8, processDefinitionKey: v9, incidentKey: v10, startDate: v11, endDate: v12, elementInstanceScopeKey: v13)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(14)
-        guard
-            object.put("processDefinitionId", self.processDefinitionId),
-            object.put("state", self.state),
-            object.put("type", self.type),
-            object.put("elementId", self.elementId),
-            object.put("elementName", self.elementName),
-            object.put("hasIncident", self.hasIncident),
-            object.put("tenantId", self.tenantId),
-            object.put("elementInstanceKey", self.elementInstanceKey),
-            object.put("processInstanceKey", self.processInstanceKey),
-            object.put("processDefinitionKey", self.processDefinitionKey),
-            object.put("incidentKey", self.incidentKey),
-            object.put("startDate", self.startDate),
-            object.put("endDate", self.endDate),
-            object.put("elementInstanceScopeKey", self.elementInstanceScopeKey)
-        else { return nil }
-        return .object(object)
-    }
-
     /// Type of element as defined set of values.
-    public enum ElementInstanceFilterFieldsType: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum ElementInstanceFilterFieldsType: CamundaEnum {
         /// `UNSPECIFIED`
         case unspecified
         /// `PROCESS`
@@ -483,7 +377,7 @@ public struct ElementInstanceFilterFields: Codable, Hashable, Sendable, NodeDeco
     }
 
     /// The scope key of this element instance. If provided with a process instance key it will return element instances that are immediate children of the process instance. If provided with an element instance key it will return element instances that are immediate children of the element instance.
-    public struct ElementInstanceScopeKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
+    public struct ElementInstanceScopeKey: CamundaIdentifier {
         /// The raw value sent on the wire.
         public let rawValue: String
         /// Creates the identifier from its raw value.
@@ -496,7 +390,7 @@ public struct ElementInstanceFilterFields: Codable, Hashable, Sendable, NodeDeco
 }
 
 /// - Remark: Generated from `#/components/schemas/ElementInstanceSearchQueryResult`.
-public struct ElementInstanceSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct ElementInstanceSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching element instances.
     public var items: [ElementInstanceResult]
     /// Pagination information about the search results.
@@ -514,30 +408,10 @@ public struct ElementInstanceSearchQueryResult: Codable, Hashable, Sendable, Pag
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [ElementInstanceResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ElementInstanceResult`.
-public struct ElementInstanceResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ElementInstanceResult: Codable, Hashable, Sendable {
     /// The process definition ID associated to this element instance. This field is not
     /// present for element instances imported by Operate 8.1 or earlier.
     public var processDefinitionId: ProcessDefinitionId?
@@ -608,52 +482,8 @@ public struct ElementInstanceResult: Codable, Hashable, Sendable, NodeDecodable,
         case incidentKey
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ProcessDefinitionId? = object.optional("processDefinitionId"),
-            let v1: Date = object.required("startDate"),
-            let v2: Date? = object.optional("endDate"),
-            let v3: ElementId = object.required("elementId"),
-            let v4: String = object.required("elementName"),
-            let v5: ElementInstanceResultType = object.required("type"),
-            let v6: ElementInstanceStateEnum = object.required("state"),
-            let v7: Bool = object.required("hasIncident"),
-            let v8: TenantId = object.required("tenantId"),
-            let v9: ElementInstanceKey = object.required("elementInstanceKey"),
-            let v10: ProcessInstanceKey = object.required("processInstanceKey"),
-            let v11: ProcessInstanceKey? = object.optional("rootProcessInstanceKey"),
-            let v12: ProcessDefinitionKey? = object.optional("processDefinitionKey"),
-            let v13: IncidentKey? = object.optional("incidentKey")
-        else { return nil }
-        return Self(processDefinitionId: v0, startDate: v1, endDate: v2, elementId: v3, elementName: v4, type: v5, state: v6, hasIncident: v7, tenantId: v8, elementInstanceKey: v9, processInstanceKey: v10, rootProcessInstanceKey: v11, processDefinitionKey: v12, incidentKey: v13)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(14)
-        guard
-            object.put("processDefinitionId", self.processDefinitionId),
-            object.put("startDate", self.startDate),
-            object.put("endDate", self.endDate),
-            object.put("elementId", self.elementId),
-            object.put("elementName", self.elementName),
-            object.put("type", self.type),
-            object.put("state", self.state),
-            object.put("hasIncident", self.hasIncident),
-            object.put("tenantId", self.tenantId),
-            object.put("elementInstanceKey", self.elementInstanceKey),
-            object.put("processInstanceKey", self.processInstanceKey),
-            object.put("rootProcessInstanceKey", self.rootProcessInstanceKey),
-            object.put("processDefinitionKey", self.processDefinitionKey),
-            object.put("incidentKey", self.incidentKey)
-        else { return nil }
-        return .object(object)
-    }
-
     /// Type of element as defined set of values.
-    public enum ElementInstanceResultType: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum ElementInstanceResultType: CamundaEnum {
         /// `UNSPECIFIED`
         case unspecified
         /// `PROCESS`
@@ -787,7 +617,7 @@ public struct ElementInstanceResult: Codable, Hashable, Sendable, NodeDecodable,
 /// Element instance inspection request.
 ///
 /// - Remark: Generated from `#/components/schemas/ElementInstanceWaitStateQuery`.
-public struct ElementInstanceWaitStateQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
+public struct ElementInstanceWaitStateQuery: Codable, Hashable, Sendable, PaginatedSearchQuery {
     /// Sort field criteria.
     public var sort: [ElementInstanceWaitStateQuerySortRequest]?
     /// Filter criteria for the inspection.
@@ -809,35 +639,13 @@ public struct ElementInstanceWaitStateQuery: Codable, Hashable, Sendable, Pagina
         case filter
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [ElementInstanceWaitStateQuerySortRequest]? = object.optional("sort"),
-            let v1: ElementInstanceWaitStateFilter? = object.optional("filter"),
-            let v2: SearchQueryPageRequest? = object.optional("page")
-        else { return nil }
-        return Self(sort: v0, filter: v1, page: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("sort", self.sort),
-            object.put("filter", self.filter),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// AdvancedWaitStateElementTypeFilter
 /// Advanced element type filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedWaitStateElementTypeFilter`.
-public struct AdvancedWaitStateElementTypeFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedWaitStateElementTypeFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     public var eq: WaitStateElementTypeEnum?
     /// Checks for inequality with the provided value.
@@ -872,38 +680,12 @@ public struct AdvancedWaitStateElementTypeFilter: Codable, Hashable, Sendable, N
         case `in` = "$in"
         case like = "$like"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: WaitStateElementTypeEnum? = object.optional("$eq"),
-            let v1: WaitStateElementTypeEnum? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [WaitStateElementTypeEnum]? = object.optional("$in"),
-            let v4: LikeFilter? = object.optional("$like")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$like", self.like)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The BPMN element type of a waiting element instance.
 ///
 /// - Remark: Generated from `#/components/schemas/WaitStateElementTypeEnum`.
-public enum WaitStateElementTypeEnum: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum WaitStateElementTypeEnum: CamundaEnum {
     /// `AD_HOC_SUB_PROCESS`
     case adHocSubProcess
     /// `AD_HOC_SUB_PROCESS_INNER_INSTANCE`
@@ -1037,7 +819,7 @@ public enum WaitStateElementTypeEnum: CamundaEnum, NodeDecodable, NodeEncodable 
 /// Advanced wait state type filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedWaitStateTypeFilter`.
-public struct AdvancedWaitStateTypeFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedWaitStateTypeFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     public var eq: WaitStateTypeEnum?
     /// Checks for inequality with the provided value.
@@ -1072,36 +854,10 @@ public struct AdvancedWaitStateTypeFilter: Codable, Hashable, Sendable, NodeDeco
         case `in` = "$in"
         case like = "$like"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: WaitStateTypeEnum? = object.optional("$eq"),
-            let v1: WaitStateTypeEnum? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [WaitStateTypeEnum]? = object.optional("$in"),
-            let v4: LikeFilter? = object.optional("$like")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$like", self.like)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ElementInstanceWaitStateQueryResult`.
-public struct ElementInstanceWaitStateQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct ElementInstanceWaitStateQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching waiting states.
     public var items: [ElementInstanceWaitStateResult]
     /// Pagination information about the search results.
@@ -1119,32 +875,12 @@ public struct ElementInstanceWaitStateQueryResult: Codable, Hashable, Sendable, 
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [ElementInstanceWaitStateResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// An element instance waiting state.
 ///
 /// - Remark: Generated from `#/components/schemas/ElementInstanceWaitStateResult`.
-public struct ElementInstanceWaitStateResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ElementInstanceWaitStateResult: Codable, Hashable, Sendable {
     /// Key of the root process instance.
     public var rootProcessInstanceKey: ProcessInstanceKey?
     /// The process instance key associated to this element instance.
@@ -1184,44 +920,12 @@ public struct ElementInstanceWaitStateResult: Codable, Hashable, Sendable, NodeD
         case bpmnProcessId
         case details
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ProcessInstanceKey? = object.optional("rootProcessInstanceKey"),
-            let v1: ProcessInstanceKey = object.required("processInstanceKey"),
-            let v2: ElementInstanceKey = object.required("elementInstanceKey"),
-            let v3: ElementId = object.required("elementId"),
-            let v4: WaitStateElementTypeEnum = object.required("elementType"),
-            let v5: TenantId = object.required("tenantId"),
-            let v6: String = object.required("bpmnProcessId"),
-            let v7: WaitStateDetails = object.required("details")
-        else { return nil }
-        return Self(rootProcessInstanceKey: v0, processInstanceKey: v1, elementInstanceKey: v2, elementId: v3, elementType: v4, tenantId: v5, bpmnProcessId: v6, details: v7)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(8)
-        guard
-            object.put("rootProcessInstanceKey", self.rootProcessInstanceKey),
-            object.put("processInstanceKey", self.processInstanceKey),
-            object.put("elementInstanceKey", self.elementInstanceKey),
-            object.put("elementId", self.elementId),
-            object.put("elementType", self.elementType),
-            object.put("tenantId", self.tenantId),
-            object.put("bpmnProcessId", self.bpmnProcessId),
-            object.put("details", self.details)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The type of waiting state an element instance is in.
 ///
 /// - Remark: Generated from `#/components/schemas/WaitStateTypeEnum`.
-public enum WaitStateTypeEnum: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum WaitStateTypeEnum: CamundaEnum {
     /// `JOB`
     case job
     /// `MESSAGE`
@@ -1268,7 +972,7 @@ public enum WaitStateTypeEnum: CamundaEnum, NodeDecodable, NodeEncodable {
 }
 
 /// - Remark: Generated from `#/components/schemas/JobWaitStateDetails`.
-public struct JobWaitStateDetails: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct JobWaitStateDetails: Codable, Hashable, Sendable {
     /// The key of the job.
     public var jobKey: JobKey
     /// The job type (worker subscription identifier).
@@ -1300,38 +1004,10 @@ public struct JobWaitStateDetails: Codable, Hashable, Sendable, NodeDecodable, N
         case retries
         case waitStateType
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: JobKey = object.required("jobKey"),
-            let v1: String = object.required("jobType"),
-            let v2: JobKindEnum = object.required("jobKind"),
-            let v3: JobListenerEventTypeEnum? = object.optional("listenerEventType"),
-            let v4: Int32? = object.optional("retries"),
-            let v5: String? = object.optional("waitStateType")
-        else { return nil }
-        return Self(jobKey: v0, jobType: v1, jobKind: v2, listenerEventType: v3, retries: v4, waitStateType: v5)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(6)
-        guard
-            object.put("jobKey", self.jobKey),
-            object.put("jobType", self.jobType),
-            object.put("jobKind", self.jobKind),
-            object.put("listenerEventType", self.listenerEventType),
-            object.put("retries", self.retries),
-            object.put("waitStateType", self.waitStateType)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/MessageWaitStateDetails`.
-public struct MessageWaitStateDetails: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct MessageWaitStateDetails: Codable, Hashable, Sendable {
     /// The name of the message being awaited.
     public var messageName: String
     /// The correlation key for the message subscription (null for start events).
@@ -1351,32 +1027,10 @@ public struct MessageWaitStateDetails: Codable, Hashable, Sendable, NodeDecodabl
         case correlationKey
         case waitStateType
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("messageName"),
-            let v1: String? = object.optional("correlationKey"),
-            let v2: String? = object.optional("waitStateType")
-        else { return nil }
-        return Self(messageName: v0, correlationKey: v1, waitStateType: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("messageName", self.messageName),
-            object.put("correlationKey", self.correlationKey),
-            object.put("waitStateType", self.waitStateType)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/UserTaskWaitStateDetails`.
-public struct UserTaskWaitStateDetails: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct UserTaskWaitStateDetails: Codable, Hashable, Sendable {
     /// The key of the user task.
     public var taskKey: UserTaskKey
     /// The due date of the user task, if set.
@@ -1396,32 +1050,10 @@ public struct UserTaskWaitStateDetails: Codable, Hashable, Sendable, NodeDecodab
         case dueDate
         case waitStateType
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: UserTaskKey = object.required("taskKey"),
-            let v1: Date? = object.optional("dueDate"),
-            let v2: String? = object.optional("waitStateType")
-        else { return nil }
-        return Self(taskKey: v0, dueDate: v1, waitStateType: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("taskKey", self.taskKey),
-            object.put("dueDate", self.dueDate),
-            object.put("waitStateType", self.waitStateType)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TimerWaitStateDetails`.
-public struct TimerWaitStateDetails: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct TimerWaitStateDetails: Codable, Hashable, Sendable {
     /// When the timer is due, as a UNIX epoch timestamp in milliseconds.
     public var dueDate: Int64?
     /// The number of remaining timer repetitions (-1 for infinite, 0 for non-repeating).
@@ -1441,34 +1073,12 @@ public struct TimerWaitStateDetails: Codable, Hashable, Sendable, NodeDecodable,
         case repetitions
         case waitStateType
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int64? = object.optional("dueDate"),
-            let v1: Int32? = object.optional("repetitions"),
-            let v2: String? = object.optional("waitStateType")
-        else { return nil }
-        return Self(dueDate: v0, repetitions: v1, waitStateType: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("dueDate", self.dueDate),
-            object.put("repetitions", self.repetitions),
-            object.put("waitStateType", self.waitStateType)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Added in 8.10.
 ///
 /// - Remark: Generated from `#/components/schemas/SignalWaitStateDetails`.
-public struct SignalWaitStateDetails: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct SignalWaitStateDetails: Codable, Hashable, Sendable {
     /// The name of the signal being awaited.
     public var signalName: String
     /// The wait state type discriminator.
@@ -1484,30 +1094,10 @@ public struct SignalWaitStateDetails: Codable, Hashable, Sendable, NodeDecodable
         case signalName
         case waitStateType
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("signalName"),
-            let v1: String? = object.optional("waitStateType")
-        else { return nil }
-        return Self(signalName: v0, waitStateType: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("signalName", self.signalName),
-            object.put("waitStateType", self.waitStateType)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ConditionWaitStateDetails`.
-public struct ConditionWaitStateDetails: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ConditionWaitStateDetails: Codable, Hashable, Sendable {
     /// The condition expression that must evaluate to true to proceed.
     public var expression: String
     /// The variable events that trigger condition re-evaluation. Empty means all events.
@@ -1528,29 +1118,7 @@ public struct ConditionWaitStateDetails: Codable, Hashable, Sendable, NodeDecoda
         case waitStateType
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("expression"),
-            let v1: [EventsItem] = object.required("events"),
-            let v2: String? = object.optional("waitStateType")
-        else { return nil }
-        return Self(expression: v0, events: v1, waitStateType: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("expression", self.expression),
-            object.put("events", self.events),
-            object.put("waitStateType", self.waitStateType)
-        else { return nil }
-        return .object(object)
-    }
-
-    public enum EventsItem: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum EventsItem: CamundaEnum {
         /// `create`
         case create
         /// `update`
@@ -1582,7 +1150,7 @@ public struct ConditionWaitStateDetails: Codable, Hashable, Sendable, NodeDecoda
 }
 
 /// - Remark: Generated from `#/components/schemas/SetVariableRequest`.
-public struct SetVariableRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct SetVariableRequest: Codable, Hashable, Sendable {
     /// JSON object representing the variables to set in the element’s scope.
     public var variables: [String: JSONValue]
     /// If set to `true`, the variables are merged strictly into the local scope (as specified
@@ -1615,28 +1183,6 @@ public struct SetVariableRequest: Codable, Hashable, Sendable, NodeDecodable, No
         case variables
         case local
         case operationReference
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [String: JSONValue] = object.required("variables"),
-            let v1: Bool? = object.optional("local"),
-            let v2: OperationReference? = object.optional("operationReference")
-        else { return nil }
-        return Self(variables: v0, local: v1, operationReference: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("variables", self.variables),
-            object.put("local", self.local),
-            object.put("operationReference", self.operationReference)
-        else { return nil }
-        return .object(object)
     }
 }
 

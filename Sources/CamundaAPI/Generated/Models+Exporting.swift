@@ -6,7 +6,7 @@ import Foundation
 /// Response body for the exporting status of a physical tenant.
 ///
 /// - Remark: Generated from `#/components/schemas/ExportingStatusResponse`.
-public struct ExportingStatusResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ExportingStatusResponse: Codable, Hashable, Sendable {
     /// The aggregated exporting status of the physical tenant.
     public var status: ExportingStatusCode
 
@@ -17,23 +17,5 @@ public struct ExportingStatusResponse: Codable, Hashable, Sendable, NodeDecodabl
 
     enum CodingKeys: String, CodingKey {
         case status
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ExportingStatusCode = object.required("status")
-        else { return nil }
-        return Self(status: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("status", self.status)
-        else { return nil }
-        return .object(object)
     }
 }

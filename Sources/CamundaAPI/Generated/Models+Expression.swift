@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/ExpressionEvaluationRequest`.
-public struct ExpressionEvaluationRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ExpressionEvaluationRequest: Codable, Hashable, Sendable {
     /// The expression to evaluate (e.g., "=x + y")
     public var expression: String
     /// Required when the expression references tenant-scoped cluster variables
@@ -33,34 +33,10 @@ public struct ExpressionEvaluationRequest: Codable, Hashable, Sendable, NodeDeco
         case scopeKey
         case variables
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("expression"),
-            let v1: String? = object.optional("tenantId"),
-            let v2: ScopeKey? = object.optional("scopeKey"),
-            let v3: [String: JSONValue]? = object.optional("variables")
-        else { return nil }
-        return Self(expression: v0, tenantId: v1, scopeKey: v2, variables: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("expression", self.expression),
-            object.put("tenantId", self.tenantId),
-            object.put("scopeKey", self.scopeKey),
-            object.put("variables", self.variables)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ExpressionEvaluationResult`.
-public struct ExpressionEvaluationResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ExpressionEvaluationResult: Codable, Hashable, Sendable {
     /// The evaluated expression
     public var expression: String
     /// The result value. Its type can vary.
@@ -91,34 +67,10 @@ public struct ExpressionEvaluationResult: Codable, Hashable, Sendable, NodeDecod
         case warnings
         case referencedSecrets
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("expression"),
-            let v1: JSONValue? = object.optional("result"),
-            let v2: [ExpressionEvaluationWarningItem] = object.required("warnings"),
-            let v3: [ExpressionSecretReferenceItem]? = object.optional("referencedSecrets")
-        else { return nil }
-        return Self(expression: v0, result: v1, warnings: v2, referencedSecrets: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("expression", self.expression),
-            object.put("result", self.result),
-            object.put("warnings", self.warnings),
-            object.put("referencedSecrets", self.referencedSecrets)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ExpressionSecretReferenceItem`.
-public struct ExpressionSecretReferenceItem: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ExpressionSecretReferenceItem: Codable, Hashable, Sendable {
     /// The identifier of the secret store that holds the referenced secret
     public var storeId: String
     /// The secret name, e.g. "token" for "camunda.secrets.token"
@@ -134,30 +86,10 @@ public struct ExpressionSecretReferenceItem: Codable, Hashable, Sendable, NodeDe
         case storeId
         case secretName
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("storeId"),
-            let v1: String = object.required("secretName")
-        else { return nil }
-        return Self(storeId: v0, secretName: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("storeId", self.storeId),
-            object.put("secretName", self.secretName)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ExpressionEvaluationWarningItem`.
-public struct ExpressionEvaluationWarningItem: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ExpressionEvaluationWarningItem: Codable, Hashable, Sendable {
     /// The warning message
     public var message: String
 
@@ -168,24 +100,6 @@ public struct ExpressionEvaluationWarningItem: Codable, Hashable, Sendable, Node
 
     enum CodingKeys: String, CodingKey {
         case message
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("message")
-        else { return nil }
-        return Self(message: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("message", self.message)
-        else { return nil }
-        return .object(object)
     }
 }
 

@@ -41,7 +41,7 @@ public typealias OperationTypeFilterProperty = FilterProperty<AuditLogOperationT
 /// Advanced AuditLogOperationTypeEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedOperationTypeFilter`.
-public struct AdvancedOperationTypeFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedOperationTypeFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     public var eq: AuditLogOperationTypeEnum?
     /// Checks for inequality with the provided value.
@@ -76,32 +76,6 @@ public struct AdvancedOperationTypeFilter: Codable, Hashable, Sendable, NodeDeco
         case `in` = "$in"
         case like = "$like"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: AuditLogOperationTypeEnum? = object.optional("$eq"),
-            let v1: AuditLogOperationTypeEnum? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [AuditLogOperationTypeEnum]? = object.optional("$in"),
-            let v4: LikeFilter? = object.optional("$like")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$like", self.like)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// AuditLogCategoryEnum property with full advanced search capabilities.
@@ -118,7 +92,7 @@ public typealias AuditLogResultFilterProperty = FilterProperty<AuditLogResultEnu
 /// Advanced AuditLogResultEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedResultFilter`.
-public struct AdvancedResultFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedResultFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     public var eq: AuditLogResultEnum?
     /// Checks for inequality with the provided value.
@@ -153,32 +127,6 @@ public struct AdvancedResultFilter: Codable, Hashable, Sendable, NodeDecodable, 
         case `in` = "$in"
         case like = "$like"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: AuditLogResultEnum? = object.optional("$eq"),
-            let v1: AuditLogResultEnum? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [AuditLogResultEnum]? = object.optional("$in"),
-            let v4: LikeFilter? = object.optional("$like")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$like", self.like)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// AuditLogActorTypeEnum property with full advanced search capabilities.
@@ -190,7 +138,7 @@ public typealias AuditLogActorTypeFilterProperty = FilterProperty<AuditLogActorT
 /// Advanced AuditLogActorTypeEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedActorTypeFilter`.
-public struct AdvancedActorTypeFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedActorTypeFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     public var eq: AuditLogActorTypeEnum?
     /// Checks for inequality with the provided value.
@@ -225,32 +173,6 @@ public struct AdvancedActorTypeFilter: Codable, Hashable, Sendable, NodeDecodabl
         case `in` = "$in"
         case like = "$like"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: AuditLogActorTypeEnum? = object.optional("$eq"),
-            let v1: AuditLogActorTypeEnum? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [AuditLogActorTypeEnum]? = object.optional("$in"),
-            let v4: LikeFilter? = object.optional("$like")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$like", self.like)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// BatchOperationTypeEnum property with full advanced search capabilities.
@@ -262,7 +184,7 @@ public typealias BatchOperationTypeFilterProperty = FilterProperty<BatchOperatio
 /// Advanced BatchOperationTypeEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedBatchOperationTypeFilter`.
-public struct AdvancedBatchOperationTypeFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedBatchOperationTypeFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.8.
@@ -307,32 +229,6 @@ public struct AdvancedBatchOperationTypeFilter: Codable, Hashable, Sendable, Nod
         case `in` = "$in"
         case like = "$like"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: BatchOperationTypeEnum? = object.optional("$eq"),
-            let v1: BatchOperationTypeEnum? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [BatchOperationTypeEnum]? = object.optional("$in"),
-            let v4: LikeFilter? = object.optional("$like")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$like", self.like)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// BatchOperationStateEnum property with full advanced search capabilities.
@@ -369,7 +265,7 @@ public typealias DeploymentKeyFilterProperty = FilterProperty<DeploymentKey, Adv
 /// Advanced DeploymentKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedDeploymentKeyFilter`.
-public struct AdvancedDeploymentKeyFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedDeploymentKeyFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.9.
@@ -407,32 +303,6 @@ public struct AdvancedDeploymentKeyFilter: Codable, Hashable, Sendable, NodeDeco
         case `in` = "$in"
         case notIn = "$notIn"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: DeploymentKey? = object.optional("$eq"),
-            let v1: DeploymentKey? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [DeploymentKey]? = object.optional("$in"),
-            let v4: [DeploymentKey]? = object.optional("$notIn")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$notIn", self.notIn)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// ResourceKey property with full advanced search capabilities.
@@ -444,7 +314,7 @@ public typealias ResourceKeyFilterProperty = FilterProperty<ResourceKey, Advance
 /// Advanced ResourceKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedResourceKeyFilter`.
-public struct AdvancedResourceKeyFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedResourceKeyFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.9.
@@ -482,32 +352,6 @@ public struct AdvancedResourceKeyFilter: Codable, Hashable, Sendable, NodeDecoda
         case `in` = "$in"
         case notIn = "$notIn"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ResourceKey? = object.optional("$eq"),
-            let v1: ResourceKey? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [ResourceKey]? = object.optional("$in"),
-            let v4: [ResourceKey]? = object.optional("$notIn")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$notIn", self.notIn)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// ElementInstanceStateEnum property with full advanced search capabilities.
@@ -519,7 +363,7 @@ public typealias ElementInstanceStateFilterProperty = FilterProperty<ElementInst
 /// Advanced ElementInstanceStateEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedElementInstanceStateFilter`.
-public struct AdvancedElementInstanceStateFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedElementInstanceStateFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     public var eq: ElementInstanceStateEnum?
     /// Checks for inequality with the provided value.
@@ -554,32 +398,6 @@ public struct AdvancedElementInstanceStateFilter: Codable, Hashable, Sendable, N
         case `in` = "$in"
         case like = "$like"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ElementInstanceStateEnum? = object.optional("$eq"),
-            let v1: ElementInstanceStateEnum? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [ElementInstanceStateEnum]? = object.optional("$in"),
-            let v4: LikeFilter? = object.optional("$like")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$like", self.like)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Element type property with full advanced search capabilities.
@@ -596,7 +414,7 @@ public typealias WaitStateTypeFilterProperty = FilterProperty<WaitStateTypeEnum,
 /// Advanced string filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedStringFilter`.
-public struct AdvancedStringFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedStringFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.8.
@@ -645,34 +463,6 @@ public struct AdvancedStringFilter: Codable, Hashable, Sendable, NodeDecodable, 
         case notIn = "$notIn"
         case like = "$like"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String? = object.optional("$eq"),
-            let v1: String? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [String]? = object.optional("$in"),
-            let v4: [String]? = object.optional("$notIn"),
-            let v5: LikeFilter? = object.optional("$like")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4, like: v5)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(6)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$notIn", self.notIn),
-            object.put("$like", self.like)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// String property with full advanced search capabilities.
@@ -684,7 +474,7 @@ public typealias StringFilterProperty = FilterProperty<String, AdvancedStringFil
 /// Advanced integer (int32) filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedIntegerFilter`.
-public struct AdvancedIntegerFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedIntegerFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.8.
@@ -740,38 +530,6 @@ public struct AdvancedIntegerFilter: Codable, Hashable, Sendable, NodeDecodable,
         case lte = "$lte"
         case `in` = "$in"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int32? = object.optional("$eq"),
-            let v1: Int32? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: Int32? = object.optional("$gt"),
-            let v4: Int32? = object.optional("$gte"),
-            let v5: Int32? = object.optional("$lt"),
-            let v6: Int32? = object.optional("$lte"),
-            let v7: [Int32]? = object.optional("$in")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, gt: v3, gte: v4, lt: v5, lte: v6, in: v7)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(8)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$gt", self.gt),
-            object.put("$gte", self.gte),
-            object.put("$lt", self.lt),
-            object.put("$lte", self.lte),
-            object.put("$in", self.`in`)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Integer property with advanced search capabilities.
@@ -783,7 +541,7 @@ public typealias IntegerFilterProperty = FilterProperty<Int32, AdvancedIntegerFi
 /// Advanced date-time filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedDateTimeFilter`.
-public struct AdvancedDateTimeFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedDateTimeFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.8.
@@ -839,38 +597,6 @@ public struct AdvancedDateTimeFilter: Codable, Hashable, Sendable, NodeDecodable
         case lte = "$lte"
         case `in` = "$in"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Date? = object.optional("$eq"),
-            let v1: Date? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: Date? = object.optional("$gt"),
-            let v4: Date? = object.optional("$gte"),
-            let v5: Date? = object.optional("$lt"),
-            let v6: Date? = object.optional("$lte"),
-            let v7: [Date]? = object.optional("$in")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, gt: v3, gte: v4, lt: v5, lte: v6, in: v7)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(8)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$gt", self.gt),
-            object.put("$gte", self.gte),
-            object.put("$lt", self.lt),
-            object.put("$lte", self.lte),
-            object.put("$in", self.`in`)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Date-time property with full advanced search capabilities.
@@ -897,7 +623,7 @@ public typealias ElementIdFilterProperty = FilterProperty<ElementId, AdvancedEle
 /// Advanced ElementId filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedElementIdFilter`.
-public struct AdvancedElementIdFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedElementIdFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.10.
@@ -948,34 +674,6 @@ public struct AdvancedElementIdFilter: Codable, Hashable, Sendable, NodeDecodabl
         case notIn = "$notIn"
         case like = "$like"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ElementId? = object.optional("$eq"),
-            let v1: ElementId? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [ElementId]? = object.optional("$in"),
-            let v4: [ElementId]? = object.optional("$notIn"),
-            let v5: LikeFilter? = object.optional("$like")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4, like: v5)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(6)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$notIn", self.notIn),
-            object.put("$like", self.like)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// ProcessDefinitionId property with full advanced search capabilities.
@@ -987,7 +685,7 @@ public typealias ProcessDefinitionIdFilterProperty = FilterProperty<ProcessDefin
 /// Advanced ProcessDefinitionId filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedProcessDefinitionIdFilter`.
-public struct AdvancedProcessDefinitionIdFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedProcessDefinitionIdFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.10.
@@ -1038,34 +736,6 @@ public struct AdvancedProcessDefinitionIdFilter: Codable, Hashable, Sendable, No
         case notIn = "$notIn"
         case like = "$like"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ProcessDefinitionId? = object.optional("$eq"),
-            let v1: ProcessDefinitionId? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [ProcessDefinitionId]? = object.optional("$in"),
-            let v4: [ProcessDefinitionId]? = object.optional("$notIn"),
-            let v5: LikeFilter? = object.optional("$like")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4, like: v5)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(6)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$notIn", self.notIn),
-            object.put("$like", self.like)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// IncidentErrorTypeEnum with full advanced search capabilities.
@@ -1077,7 +747,7 @@ public typealias IncidentErrorTypeFilterProperty = FilterProperty<IncidentErrorT
 /// Advanced IncidentErrorTypeEnum filter
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedIncidentErrorTypeFilter`.
-public struct AdvancedIncidentErrorTypeFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedIncidentErrorTypeFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.9.
@@ -1128,34 +798,6 @@ public struct AdvancedIncidentErrorTypeFilter: Codable, Hashable, Sendable, Node
         case notIn = "$notIn"
         case like = "$like"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: IncidentErrorTypeEnum? = object.optional("$eq"),
-            let v1: IncidentErrorTypeEnum? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [IncidentErrorTypeEnum]? = object.optional("$in"),
-            let v4: [IncidentErrorTypeEnum]? = object.optional("$notIn"),
-            let v5: LikeFilter? = object.optional("$like")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4, like: v5)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(6)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$notIn", self.notIn),
-            object.put("$like", self.like)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// IncidentStateEnum with full advanced search capabilities.
@@ -1167,7 +809,7 @@ public typealias IncidentStateFilterProperty = FilterProperty<IncidentStateEnum,
 /// Advanced IncidentStateEnum filter
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedIncidentStateFilter`.
-public struct AdvancedIncidentStateFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedIncidentStateFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.9.
@@ -1218,34 +860,6 @@ public struct AdvancedIncidentStateFilter: Codable, Hashable, Sendable, NodeDeco
         case notIn = "$notIn"
         case like = "$like"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: IncidentStateEnum? = object.optional("$eq"),
-            let v1: IncidentStateEnum? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [IncidentStateEnum]? = object.optional("$in"),
-            let v4: [IncidentStateEnum]? = object.optional("$notIn"),
-            let v5: LikeFilter? = object.optional("$like")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4, like: v5)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(6)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$notIn", self.notIn),
-            object.put("$like", self.like)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// JobKindEnum property with full advanced search capabilities.
@@ -1272,7 +886,7 @@ public typealias ProcessDefinitionKeyFilterProperty = FilterProperty<ProcessDefi
 /// Advanced ProcessDefinitionKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedProcessDefinitionKeyFilter`.
-public struct AdvancedProcessDefinitionKeyFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedProcessDefinitionKeyFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.8.
@@ -1310,32 +924,6 @@ public struct AdvancedProcessDefinitionKeyFilter: Codable, Hashable, Sendable, N
         case `in` = "$in"
         case notIn = "$notIn"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ProcessDefinitionKey? = object.optional("$eq"),
-            let v1: ProcessDefinitionKey? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [ProcessDefinitionKey]? = object.optional("$in"),
-            let v4: [ProcessDefinitionKey]? = object.optional("$notIn")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$notIn", self.notIn)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// ProcessInstanceKey property with full advanced search capabilities.
@@ -1347,7 +935,7 @@ public typealias ProcessInstanceKeyFilterProperty = FilterProperty<ProcessInstan
 /// Advanced ProcessInstanceKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedProcessInstanceKeyFilter`.
-public struct AdvancedProcessInstanceKeyFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedProcessInstanceKeyFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.8.
@@ -1385,32 +973,6 @@ public struct AdvancedProcessInstanceKeyFilter: Codable, Hashable, Sendable, Nod
         case `in` = "$in"
         case notIn = "$notIn"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ProcessInstanceKey? = object.optional("$eq"),
-            let v1: ProcessInstanceKey? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [ProcessInstanceKey]? = object.optional("$in"),
-            let v4: [ProcessInstanceKey]? = object.optional("$notIn")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$notIn", self.notIn)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// ElementInstanceKey property with full advanced search capabilities.
@@ -1422,7 +984,7 @@ public typealias ElementInstanceKeyFilterProperty = FilterProperty<ElementInstan
 /// Advanced ElementInstanceKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedElementInstanceKeyFilter`.
-public struct AdvancedElementInstanceKeyFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedElementInstanceKeyFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.8.
@@ -1460,32 +1022,6 @@ public struct AdvancedElementInstanceKeyFilter: Codable, Hashable, Sendable, Nod
         case `in` = "$in"
         case notIn = "$notIn"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ElementInstanceKey? = object.optional("$eq"),
-            let v1: ElementInstanceKey? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [ElementInstanceKey]? = object.optional("$in"),
-            let v4: [ElementInstanceKey]? = object.optional("$notIn")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$notIn", self.notIn)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// JobKey property with full advanced search capabilities.
@@ -1497,7 +1033,7 @@ public typealias JobKeyFilterProperty = FilterProperty<JobKey, AdvancedJobKeyFil
 /// Advanced JobKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedJobKeyFilter`.
-public struct AdvancedJobKeyFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedJobKeyFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.8.
@@ -1535,32 +1071,6 @@ public struct AdvancedJobKeyFilter: Codable, Hashable, Sendable, NodeDecodable, 
         case `in` = "$in"
         case notIn = "$notIn"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: JobKey? = object.optional("$eq"),
-            let v1: JobKey? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [JobKey]? = object.optional("$in"),
-            let v4: [JobKey]? = object.optional("$notIn")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$notIn", self.notIn)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// DecisionDefinitionKey property with full advanced search capabilities.
@@ -1572,7 +1082,7 @@ public typealias DecisionDefinitionKeyFilterProperty = FilterProperty<DecisionDe
 /// Advanced DecisionDefinitionKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedDecisionDefinitionKeyFilter`.
-public struct AdvancedDecisionDefinitionKeyFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedDecisionDefinitionKeyFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.8.
@@ -1610,32 +1120,6 @@ public struct AdvancedDecisionDefinitionKeyFilter: Codable, Hashable, Sendable, 
         case `in` = "$in"
         case notIn = "$notIn"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: DecisionDefinitionKey? = object.optional("$eq"),
-            let v1: DecisionDefinitionKey? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [DecisionDefinitionKey]? = object.optional("$in"),
-            let v4: [DecisionDefinitionKey]? = object.optional("$notIn")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$notIn", self.notIn)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// ScopeKey property with full advanced search capabilities. Filter by the key of the
@@ -1663,7 +1147,7 @@ public typealias AgentDefinitionKeyFilterProperty = FilterProperty<AgentDefiniti
 /// Advanced AgentDefinitionKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedAgentDefinitionKeyFilter`.
-public struct AdvancedAgentDefinitionKeyFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedAgentDefinitionKeyFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     public var eq: AgentDefinitionKey?
     /// Checks for inequality with the provided value.
@@ -1690,32 +1174,6 @@ public struct AdvancedAgentDefinitionKeyFilter: Codable, Hashable, Sendable, Nod
         case exists = "$exists"
         case `in` = "$in"
         case notIn = "$notIn"
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: AgentDefinitionKey? = object.optional("$eq"),
-            let v1: AgentDefinitionKey? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [AgentDefinitionKey]? = object.optional("$in"),
-            let v4: [AgentDefinitionKey]? = object.optional("$notIn")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$notIn", self.notIn)
-        else { return nil }
-        return .object(object)
     }
 }
 
@@ -1753,7 +1211,7 @@ public typealias DecisionRequirementsKeyFilterProperty = FilterProperty<Decision
 /// Advanced DecisionRequirementsKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedDecisionRequirementsKeyFilter`.
-public struct AdvancedDecisionRequirementsKeyFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedDecisionRequirementsKeyFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     public var eq: DecisionRequirementsKey?
     /// Checks for inequality with the provided value.
@@ -1781,32 +1239,6 @@ public struct AdvancedDecisionRequirementsKeyFilter: Codable, Hashable, Sendable
         case `in` = "$in"
         case notIn = "$notIn"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: DecisionRequirementsKey? = object.optional("$eq"),
-            let v1: DecisionRequirementsKey? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [DecisionRequirementsKey]? = object.optional("$in"),
-            let v4: [DecisionRequirementsKey]? = object.optional("$notIn")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$notIn", self.notIn)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// MessageSubscriptionTypeEnum with full advanced search capabilities.
@@ -1818,7 +1250,7 @@ public typealias MessageSubscriptionTypeFilterProperty = FilterProperty<MessageS
 /// Advanced MessageSubscriptionTypeEnum filter
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedMessageSubscriptionTypeFilter`.
-public struct AdvancedMessageSubscriptionTypeFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedMessageSubscriptionTypeFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     public var eq: MessageSubscriptionTypeEnum?
     /// Checks for inequality with the provided value.
@@ -1853,32 +1285,6 @@ public struct AdvancedMessageSubscriptionTypeFilter: Codable, Hashable, Sendable
         case `in` = "$in"
         case like = "$like"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: MessageSubscriptionTypeEnum? = object.optional("$eq"),
-            let v1: MessageSubscriptionTypeEnum? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [MessageSubscriptionTypeEnum]? = object.optional("$in"),
-            let v4: LikeFilter? = object.optional("$like")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$like", self.like)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// MessageSubscriptionStateEnum with full advanced search capabilities.
@@ -1890,7 +1296,7 @@ public typealias MessageSubscriptionStateFilterProperty = FilterProperty<Message
 /// Advanced MessageSubscriptionStateEnum filter
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedMessageSubscriptionStateFilter`.
-public struct AdvancedMessageSubscriptionStateFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedMessageSubscriptionStateFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     public var eq: MessageSubscriptionStateEnum?
     /// Checks for inequality with the provided value.
@@ -1925,39 +1331,13 @@ public struct AdvancedMessageSubscriptionStateFilter: Codable, Hashable, Sendabl
         case `in` = "$in"
         case like = "$like"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: MessageSubscriptionStateEnum? = object.optional("$eq"),
-            let v1: MessageSubscriptionStateEnum? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [MessageSubscriptionStateEnum]? = object.optional("$in"),
-            let v4: LikeFilter? = object.optional("$like")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$like", self.like)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// AdvancedMessageSubscriptionKeyFilter
 /// Advanced MessageSubscriptionKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedMessageSubscriptionKeyFilter`.
-public struct AdvancedMessageSubscriptionKeyFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedMessageSubscriptionKeyFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     public var eq: MessageSubscriptionKey?
     /// Checks for equality with the provided value.
@@ -1985,32 +1365,6 @@ public struct AdvancedMessageSubscriptionKeyFilter: Codable, Hashable, Sendable,
         case `in` = "$in"
         case notIn = "$notIn"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: MessageSubscriptionKey? = object.optional("$eq"),
-            let v1: MessageSubscriptionKey? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [MessageSubscriptionKey]? = object.optional("$in"),
-            let v4: [MessageSubscriptionKey]? = object.optional("$notIn")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$notIn", self.notIn)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// MessageSubscriptionKey property with full advanced search capabilities.
@@ -2022,7 +1376,7 @@ public typealias MessageSubscriptionKeyFilterProperty = FilterProperty<MessageSu
 /// Advanced ProcessInstanceStateEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedProcessInstanceStateFilter`.
-public struct AdvancedProcessInstanceStateFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedProcessInstanceStateFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     public var eq: ProcessInstanceStateEnum?
     /// Checks for inequality with the provided value.
@@ -2056,32 +1410,6 @@ public struct AdvancedProcessInstanceStateFilter: Codable, Hashable, Sendable, N
         case exists = "$exists"
         case `in` = "$in"
         case like = "$like"
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ProcessInstanceStateEnum? = object.optional("$eq"),
-            let v1: ProcessInstanceStateEnum? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [ProcessInstanceStateEnum]? = object.optional("$in"),
-            let v4: LikeFilter? = object.optional("$like")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$like", self.like)
-        else { return nil }
-        return .object(object)
     }
 }
 

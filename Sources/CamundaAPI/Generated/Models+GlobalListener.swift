@@ -5,7 +5,7 @@ import Foundation
 /// How the global listener was defined.
 ///
 /// - Remark: Generated from `#/components/schemas/GlobalListenerSourceEnum`.
-public enum GlobalListenerSourceEnum: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum GlobalListenerSourceEnum: CamundaEnum {
     /// `CONFIGURATION`
     case configuration
     /// `API`
@@ -38,7 +38,7 @@ public enum GlobalListenerSourceEnum: CamundaEnum, NodeDecodable, NodeEncodable 
 /// The event type that triggers the user task listener.
 ///
 /// - Remark: Generated from `#/components/schemas/GlobalTaskListenerEventTypeEnum`.
-public enum GlobalTaskListenerEventTypeEnum: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum GlobalTaskListenerEventTypeEnum: CamundaEnum {
     /// `all`
     case all
     /// `creating`
@@ -90,7 +90,7 @@ public enum GlobalTaskListenerEventTypeEnum: CamundaEnum, NodeDecodable, NodeEnc
 public typealias GlobalTaskListenerEventTypes = [GlobalTaskListenerEventTypeEnum]
 
 /// - Remark: Generated from `#/components/schemas/CreateGlobalTaskListenerRequest`.
-public struct CreateGlobalTaskListenerRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct CreateGlobalTaskListenerRequest: Codable, Hashable, Sendable {
     /// The user-defined id for the global listener
     public var id: GlobalListenerId
     /// List of user task event types that trigger the listener.
@@ -122,38 +122,10 @@ public struct CreateGlobalTaskListenerRequest: Codable, Hashable, Sendable, Node
         case afterNonGlobal
         case priority
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: GlobalListenerId = object.required("id"),
-            let v1: GlobalTaskListenerEventTypes = object.required("eventTypes"),
-            let v2: String = object.required("type"),
-            let v3: Int? = object.optional("retries"),
-            let v4: Bool? = object.optional("afterNonGlobal"),
-            let v5: Int? = object.optional("priority")
-        else { return nil }
-        return Self(id: v0, eventTypes: v1, type: v2, retries: v3, afterNonGlobal: v4, priority: v5)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(6)
-        guard
-            object.put("id", self.id),
-            object.put("eventTypes", self.eventTypes),
-            object.put("type", self.type),
-            object.put("retries", self.retries),
-            object.put("afterNonGlobal", self.afterNonGlobal),
-            object.put("priority", self.priority)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/UpdateGlobalTaskListenerRequest`.
-public struct UpdateGlobalTaskListenerRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct UpdateGlobalTaskListenerRequest: Codable, Hashable, Sendable {
     /// List of user task event types that trigger the listener.
     public var eventTypes: GlobalTaskListenerEventTypes
     /// The name of the job type, used as a reference to specify which job workers request the respective listener job.
@@ -181,36 +153,10 @@ public struct UpdateGlobalTaskListenerRequest: Codable, Hashable, Sendable, Node
         case afterNonGlobal
         case priority
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: GlobalTaskListenerEventTypes = object.required("eventTypes"),
-            let v1: String = object.required("type"),
-            let v2: Int? = object.optional("retries"),
-            let v3: Bool? = object.optional("afterNonGlobal"),
-            let v4: Int? = object.optional("priority")
-        else { return nil }
-        return Self(eventTypes: v0, type: v1, retries: v2, afterNonGlobal: v3, priority: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("eventTypes", self.eventTypes),
-            object.put("type", self.type),
-            object.put("retries", self.retries),
-            object.put("afterNonGlobal", self.afterNonGlobal),
-            object.put("priority", self.priority)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GlobalTaskListenerResult`.
-public struct GlobalTaskListenerResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct GlobalTaskListenerResult: Codable, Hashable, Sendable {
     /// The user-defined id for the global listener
     public var id: GlobalListenerId
     /// How the global listener was defined.
@@ -246,42 +192,12 @@ public struct GlobalTaskListenerResult: Codable, Hashable, Sendable, NodeDecodab
         case afterNonGlobal
         case priority
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: GlobalListenerId = object.required("id"),
-            let v1: GlobalListenerSourceEnum = object.required("source"),
-            let v2: GlobalTaskListenerEventTypes = object.required("eventTypes"),
-            let v3: String = object.required("type"),
-            let v4: Int = object.required("retries"),
-            let v5: Bool = object.required("afterNonGlobal"),
-            let v6: Int = object.required("priority")
-        else { return nil }
-        return Self(id: v0, source: v1, eventTypes: v2, type: v3, retries: v4, afterNonGlobal: v5, priority: v6)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(7)
-        guard
-            object.put("id", self.id),
-            object.put("source", self.source),
-            object.put("eventTypes", self.eventTypes),
-            object.put("type", self.type),
-            object.put("retries", self.retries),
-            object.put("afterNonGlobal", self.afterNonGlobal),
-            object.put("priority", self.priority)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Global listener search query request.
 ///
 /// - Remark: Generated from `#/components/schemas/GlobalTaskListenerSearchQueryRequest`.
-public struct GlobalTaskListenerSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
+public struct GlobalTaskListenerSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery {
     /// Sort field criteria.
     public var sort: [GlobalTaskListenerSearchQuerySortRequest]?
     /// The global listener search filters.
@@ -303,32 +219,10 @@ public struct GlobalTaskListenerSearchQueryRequest: Codable, Hashable, Sendable,
         case filter
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [GlobalTaskListenerSearchQuerySortRequest]? = object.optional("sort"),
-            let v1: GlobalTaskListenerSearchQueryFilterRequest? = object.optional("filter"),
-            let v2: SearchQueryPageRequest? = object.optional("page")
-        else { return nil }
-        return Self(sort: v0, filter: v1, page: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("sort", self.sort),
-            object.put("filter", self.filter),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GlobalTaskListenerSearchQuerySortRequest`.
-public struct GlobalTaskListenerSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct GlobalTaskListenerSearchQuerySortRequest: Codable, Hashable, Sendable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -345,28 +239,8 @@ public struct GlobalTaskListenerSearchQuerySortRequest: Codable, Hashable, Senda
         case order
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Field = object.required("field"),
-            let v1: SortOrderEnum? = object.optional("order")
-        else { return nil }
-        return Self(field: v0, order: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("field", self.field),
-            object.put("order", self.order)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Field: CamundaEnum {
         /// `id`
         case id
         /// `type`
@@ -413,7 +287,7 @@ public struct GlobalTaskListenerSearchQuerySortRequest: Codable, Hashable, Senda
 /// Advanced global listener source filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedGlobalListenerSourceFilter`.
-public struct AdvancedGlobalListenerSourceFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedGlobalListenerSourceFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     public var eq: GlobalListenerSourceEnum?
     /// Checks for inequality with the provided value.
@@ -448,39 +322,13 @@ public struct AdvancedGlobalListenerSourceFilter: Codable, Hashable, Sendable, N
         case `in` = "$in"
         case like = "$like"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: GlobalListenerSourceEnum? = object.optional("$eq"),
-            let v1: GlobalListenerSourceEnum? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [GlobalListenerSourceEnum]? = object.optional("$in"),
-            let v4: LikeFilter? = object.optional("$like")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$like", self.like)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// AdvancedGlobalTaskListenerEventTypeFilter
 /// Advanced global listener event type filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedGlobalTaskListenerEventTypeFilter`.
-public struct AdvancedGlobalTaskListenerEventTypeFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedGlobalTaskListenerEventTypeFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     public var eq: GlobalTaskListenerEventTypeEnum?
     /// Checks for inequality with the provided value.
@@ -515,38 +363,12 @@ public struct AdvancedGlobalTaskListenerEventTypeFilter: Codable, Hashable, Send
         case `in` = "$in"
         case like = "$like"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: GlobalTaskListenerEventTypeEnum? = object.optional("$eq"),
-            let v1: GlobalTaskListenerEventTypeEnum? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [GlobalTaskListenerEventTypeEnum]? = object.optional("$in"),
-            let v4: LikeFilter? = object.optional("$like")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$like", self.like)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Global listener search query response.
 ///
 /// - Remark: Generated from `#/components/schemas/GlobalTaskListenerSearchQueryResult`.
-public struct GlobalTaskListenerSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct GlobalTaskListenerSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching global listeners.
     public var items: [GlobalTaskListenerResult]
     /// Pagination information about the search results.
@@ -564,32 +386,12 @@ public struct GlobalTaskListenerSearchQueryResult: Codable, Hashable, Sendable, 
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [GlobalTaskListenerResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The user-defined id for the global listener
 ///
 /// - Remark: Generated from `#/components/schemas/GlobalListenerId`.
-public struct GlobalListenerId: CamundaIdentifier, NodeDecodable, NodeEncodable {
+public struct GlobalListenerId: CamundaIdentifier {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.

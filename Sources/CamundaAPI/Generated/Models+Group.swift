@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/GroupCreateRequest`.
-public struct GroupCreateRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct GroupCreateRequest: Codable, Hashable, Sendable {
     /// The ID of the new group.
     public var groupId: GroupId
     /// The display name of the new group.
@@ -23,32 +23,10 @@ public struct GroupCreateRequest: Codable, Hashable, Sendable, NodeDecodable, No
         case name
         case description
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: GroupId = object.required("groupId"),
-            let v1: String = object.required("name"),
-            let v2: String? = object.optional("description")
-        else { return nil }
-        return Self(groupId: v0, name: v1, description: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("groupId", self.groupId),
-            object.put("name", self.name),
-            object.put("description", self.description)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GroupCreateResult`.
-public struct GroupCreateResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct GroupCreateResult: Codable, Hashable, Sendable {
     /// The ID of the created group.
     public var groupId: GroupId
     /// The display name of the created group.
@@ -68,32 +46,10 @@ public struct GroupCreateResult: Codable, Hashable, Sendable, NodeDecodable, Nod
         case name
         case description
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: GroupId = object.required("groupId"),
-            let v1: String = object.required("name"),
-            let v2: String? = object.optional("description")
-        else { return nil }
-        return Self(groupId: v0, name: v1, description: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("groupId", self.groupId),
-            object.put("name", self.name),
-            object.put("description", self.description)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GroupUpdateRequest`.
-public struct GroupUpdateRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct GroupUpdateRequest: Codable, Hashable, Sendable {
     /// The new name of the group.
     public var name: String
     /// The new description of the group.
@@ -109,30 +65,10 @@ public struct GroupUpdateRequest: Codable, Hashable, Sendable, NodeDecodable, No
         case name
         case description
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("name"),
-            let v1: String? = object.optional("description")
-        else { return nil }
-        return Self(name: v0, description: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("name", self.name),
-            object.put("description", self.description)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GroupUpdateResult`.
-public struct GroupUpdateResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct GroupUpdateResult: Codable, Hashable, Sendable {
     /// The unique group ID.
     public var groupId: GroupId
     /// The name of the group.
@@ -152,34 +88,12 @@ public struct GroupUpdateResult: Codable, Hashable, Sendable, NodeDecodable, Nod
         case name
         case description
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: GroupId = object.required("groupId"),
-            let v1: String = object.required("name"),
-            let v2: String? = object.optional("description")
-        else { return nil }
-        return Self(groupId: v0, name: v1, description: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("groupId", self.groupId),
-            object.put("name", self.name),
-            object.put("description", self.description)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Group search response item.
 ///
 /// - Remark: Generated from `#/components/schemas/GroupResult`.
-public struct GroupResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct GroupResult: Codable, Hashable, Sendable {
     /// The group name.
     public var name: String
     /// The group ID.
@@ -199,32 +113,10 @@ public struct GroupResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncod
         case groupId
         case description
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("name"),
-            let v1: GroupId = object.required("groupId"),
-            let v2: String? = object.optional("description")
-        else { return nil }
-        return Self(name: v0, groupId: v1, description: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("name", self.name),
-            object.put("groupId", self.groupId),
-            object.put("description", self.description)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GroupSearchQuerySortRequest`.
-public struct GroupSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct GroupSearchQuerySortRequest: Codable, Hashable, Sendable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -241,28 +133,8 @@ public struct GroupSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDeco
         case order
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Field = object.required("field"),
-            let v1: SortOrderEnum? = object.optional("order")
-        else { return nil }
-        return Self(field: v0, order: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("field", self.field),
-            object.put("order", self.order)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Field: CamundaEnum {
         /// `name`
         case name
         /// `groupId`
@@ -296,7 +168,7 @@ public struct GroupSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDeco
 /// Group search request.
 ///
 /// - Remark: Generated from `#/components/schemas/GroupSearchQueryRequest`.
-public struct GroupSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
+public struct GroupSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery {
     /// Sort field criteria.
     public var sort: [GroupSearchQuerySortRequest]?
     /// The group search filters.
@@ -318,34 +190,12 @@ public struct GroupSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSea
         case filter
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [GroupSearchQuerySortRequest]? = object.optional("sort"),
-            let v1: GroupFilter? = object.optional("filter"),
-            let v2: SearchQueryPageRequest? = object.optional("page")
-        else { return nil }
-        return Self(sort: v0, filter: v1, page: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("sort", self.sort),
-            object.put("filter", self.filter),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Group filter request
 ///
 /// - Remark: Generated from `#/components/schemas/GroupFilterFields`.
-public struct GroupFilterFields: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct GroupFilterFields: Codable, Hashable, Sendable {
     /// The group ID search filters.
     public var groupId: StringFilterProperty?
     /// The group name search filters.
@@ -361,32 +211,12 @@ public struct GroupFilterFields: Codable, Hashable, Sendable, NodeDecodable, Nod
         case groupId
         case name
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: StringFilterProperty? = object.optional("groupId"),
-            let v1: StringFilterProperty? = object.optional("name")
-        else { return nil }
-        return Self(groupId: v0, name: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("groupId", self.groupId),
-            object.put("name", self.name)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Group search response.
 ///
 /// - Remark: Generated from `#/components/schemas/GroupSearchQueryResult`.
-public struct GroupSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct GroupSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching groups.
     public var items: [GroupResult]
     /// Pagination information about the search results.
@@ -404,30 +234,10 @@ public struct GroupSearchQueryResult: Codable, Hashable, Sendable, PaginatedSear
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [GroupResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GroupUserResult`.
-public struct GroupUserResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct GroupUserResult: Codable, Hashable, Sendable {
     /// The unique name of a user.
     public var username: Username
 
@@ -439,28 +249,10 @@ public struct GroupUserResult: Codable, Hashable, Sendable, NodeDecodable, NodeE
     enum CodingKeys: String, CodingKey {
         case username
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Username = object.required("username")
-        else { return nil }
-        return Self(username: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("username", self.username)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GroupUserSearchResult`.
-public struct GroupUserSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct GroupUserSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching members.
     public var items: [GroupUserResult]
     /// Pagination information about the search results.
@@ -478,30 +270,10 @@ public struct GroupUserSearchResult: Codable, Hashable, Sendable, PaginatedSearc
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [GroupUserResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GroupUserSearchQueryRequest`.
-public struct GroupUserSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
+public struct GroupUserSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery {
     /// Sort field criteria.
     public var sort: [GroupUserSearchQuerySortRequest]?
     /// Pagination criteria.
@@ -519,30 +291,10 @@ public struct GroupUserSearchQueryRequest: Codable, Hashable, Sendable, Paginate
         case sort
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [GroupUserSearchQuerySortRequest]? = object.optional("sort"),
-            let v1: SearchQueryPageRequest? = object.optional("page")
-        else { return nil }
-        return Self(sort: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("sort", self.sort),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GroupUserSearchQuerySortRequest`.
-public struct GroupUserSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct GroupUserSearchQuerySortRequest: Codable, Hashable, Sendable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -559,28 +311,8 @@ public struct GroupUserSearchQuerySortRequest: Codable, Hashable, Sendable, Node
         case order
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Field = object.required("field"),
-            let v1: SortOrderEnum? = object.optional("order")
-        else { return nil }
-        return Self(field: v0, order: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("field", self.field),
-            object.put("order", self.order)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Field: CamundaEnum {
         /// `username`
         case username
         /// A value this SDK version does not know, kept as received.
@@ -608,7 +340,7 @@ public struct GroupUserSearchQuerySortRequest: Codable, Hashable, Sendable, Node
 }
 
 /// - Remark: Generated from `#/components/schemas/GroupClientResult`.
-public struct GroupClientResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct GroupClientResult: Codable, Hashable, Sendable {
     /// The ID of the client.
     public var clientId: ClientId
 
@@ -620,28 +352,10 @@ public struct GroupClientResult: Codable, Hashable, Sendable, NodeDecodable, Nod
     enum CodingKeys: String, CodingKey {
         case clientId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ClientId = object.required("clientId")
-        else { return nil }
-        return Self(clientId: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("clientId", self.clientId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GroupClientSearchResult`.
-public struct GroupClientSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct GroupClientSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching client IDs.
     public var items: [GroupClientResult]
     /// Pagination information about the search results.
@@ -659,30 +373,10 @@ public struct GroupClientSearchResult: Codable, Hashable, Sendable, PaginatedSea
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [GroupClientResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GroupClientSearchQueryRequest`.
-public struct GroupClientSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
+public struct GroupClientSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery {
     /// Sort field criteria.
     public var sort: [GroupClientSearchQuerySortRequest]?
     /// Pagination criteria.
@@ -700,30 +394,10 @@ public struct GroupClientSearchQueryRequest: Codable, Hashable, Sendable, Pagina
         case sort
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [GroupClientSearchQuerySortRequest]? = object.optional("sort"),
-            let v1: SearchQueryPageRequest? = object.optional("page")
-        else { return nil }
-        return Self(sort: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("sort", self.sort),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GroupMappingRuleSearchResult`.
-public struct GroupMappingRuleSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct GroupMappingRuleSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching mapping rules.
     public var items: [MappingRuleResult]
     /// Pagination information about the search results.
@@ -741,30 +415,10 @@ public struct GroupMappingRuleSearchResult: Codable, Hashable, Sendable, Paginat
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [MappingRuleResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GroupRoleSearchResult`.
-public struct GroupRoleSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct GroupRoleSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching roles.
     public var items: [RoleResult]
     /// Pagination information about the search results.
@@ -782,30 +436,10 @@ public struct GroupRoleSearchResult: Codable, Hashable, Sendable, PaginatedSearc
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [RoleResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GroupClientSearchQuerySortRequest`.
-public struct GroupClientSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct GroupClientSearchQuerySortRequest: Codable, Hashable, Sendable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -822,28 +456,8 @@ public struct GroupClientSearchQuerySortRequest: Codable, Hashable, Sendable, No
         case order
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Field = object.required("field"),
-            let v1: SortOrderEnum? = object.optional("order")
-        else { return nil }
-        return Self(field: v0, order: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("field", self.field),
-            object.put("order", self.order)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Field: CamundaEnum {
         /// `clientId`
         case clientId
         /// A value this SDK version does not know, kept as received.

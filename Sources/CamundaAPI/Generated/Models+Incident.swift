@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/IncidentResolutionRequest`.
-public struct IncidentResolutionRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct IncidentResolutionRequest: Codable, Hashable, Sendable {
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
     /// Must be > 0 if provided.
     ///
@@ -18,28 +18,10 @@ public struct IncidentResolutionRequest: Codable, Hashable, Sendable, NodeDecoda
     enum CodingKeys: String, CodingKey {
         case operationReference
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: OperationReference? = object.optional("operationReference")
-        else { return nil }
-        return Self(operationReference: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("operationReference", self.operationReference)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/IncidentProcessInstanceStatisticsByErrorQuery`.
-public struct IncidentProcessInstanceStatisticsByErrorQuery: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct IncidentProcessInstanceStatisticsByErrorQuery: Codable, Hashable, Sendable {
     /// Pagination parameters for process instance statistics grouped by incident error.
     public var page: OffsetPagination?
     /// Sorting criteria for process instance statistics grouped by incident error.
@@ -55,30 +37,10 @@ public struct IncidentProcessInstanceStatisticsByErrorQuery: Codable, Hashable, 
         case page
         case sort
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: OffsetPagination? = object.optional("page"),
-            let v1: [IncidentProcessInstanceStatisticsByErrorQuerySortRequest]? = object.optional("sort")
-        else { return nil }
-        return Self(page: v0, sort: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("page", self.page),
-            object.put("sort", self.sort)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/IncidentProcessInstanceStatisticsByErrorQueryResult`.
-public struct IncidentProcessInstanceStatisticsByErrorQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct IncidentProcessInstanceStatisticsByErrorQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// Statistics of active process instances grouped by incident error.
     public var items: [IncidentProcessInstanceStatisticsByErrorResult]
     /// Pagination information about the search results.
@@ -96,30 +58,10 @@ public struct IncidentProcessInstanceStatisticsByErrorQueryResult: Codable, Hash
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [IncidentProcessInstanceStatisticsByErrorResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/IncidentProcessInstanceStatisticsByErrorResult`.
-public struct IncidentProcessInstanceStatisticsByErrorResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct IncidentProcessInstanceStatisticsByErrorResult: Codable, Hashable, Sendable {
     /// The hash code identifying a specific incident error..
     public var errorHashCode: Int32
     /// The error message associated with the incident error hash code.
@@ -139,32 +81,10 @@ public struct IncidentProcessInstanceStatisticsByErrorResult: Codable, Hashable,
         case errorMessage
         case activeInstancesWithErrorCount
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int32 = object.required("errorHashCode"),
-            let v1: String = object.required("errorMessage"),
-            let v2: Int64 = object.required("activeInstancesWithErrorCount")
-        else { return nil }
-        return Self(errorHashCode: v0, errorMessage: v1, activeInstancesWithErrorCount: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("errorHashCode", self.errorHashCode),
-            object.put("errorMessage", self.errorMessage),
-            object.put("activeInstancesWithErrorCount", self.activeInstancesWithErrorCount)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/IncidentProcessInstanceStatisticsByErrorQuerySortRequest`.
-public struct IncidentProcessInstanceStatisticsByErrorQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct IncidentProcessInstanceStatisticsByErrorQuerySortRequest: Codable, Hashable, Sendable {
     /// The field to sort the incident error statistics by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -181,28 +101,8 @@ public struct IncidentProcessInstanceStatisticsByErrorQuerySortRequest: Codable,
         case order
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Field = object.required("field"),
-            let v1: SortOrderEnum? = object.optional("order")
-        else { return nil }
-        return Self(field: v0, order: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("field", self.field),
-            object.put("order", self.order)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The field to sort the incident error statistics by.
-    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Field: CamundaEnum {
         /// `errorMessage`
         case errorMessage
         /// `activeInstancesWithErrorCount`
@@ -234,7 +134,7 @@ public struct IncidentProcessInstanceStatisticsByErrorQuerySortRequest: Codable,
 }
 
 /// - Remark: Generated from `#/components/schemas/IncidentProcessInstanceStatisticsByDefinitionQuery`.
-public struct IncidentProcessInstanceStatisticsByDefinitionQuery: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct IncidentProcessInstanceStatisticsByDefinitionQuery: Codable, Hashable, Sendable {
     /// Filter criteria for the aggregated process instance statistics.
     public var filter: IncidentProcessInstanceStatisticsByDefinitionFilter
     /// Pagination parameters for the aggregated process instance statistics.
@@ -254,32 +154,10 @@ public struct IncidentProcessInstanceStatisticsByDefinitionQuery: Codable, Hasha
         case page
         case sort
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: IncidentProcessInstanceStatisticsByDefinitionFilter = object.required("filter"),
-            let v1: OffsetPagination? = object.optional("page"),
-            let v2: [IncidentProcessInstanceStatisticsByDefinitionQuerySortRequest]? = object.optional("sort")
-        else { return nil }
-        return Self(filter: v0, page: v1, sort: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("filter", self.filter),
-            object.put("page", self.page),
-            object.put("sort", self.sort)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/IncidentProcessInstanceStatisticsByDefinitionQueryResult`.
-public struct IncidentProcessInstanceStatisticsByDefinitionQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct IncidentProcessInstanceStatisticsByDefinitionQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// Statistics of active process instances with incidents, grouped by process
     /// definition for the specified error hash code.
     public var items: [IncidentProcessInstanceStatisticsByDefinitionResult]
@@ -298,30 +176,10 @@ public struct IncidentProcessInstanceStatisticsByDefinitionQueryResult: Codable,
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [IncidentProcessInstanceStatisticsByDefinitionResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/IncidentProcessInstanceStatisticsByDefinitionResult`.
-public struct IncidentProcessInstanceStatisticsByDefinitionResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct IncidentProcessInstanceStatisticsByDefinitionResult: Codable, Hashable, Sendable {
     /// Id of a process definition, from the model. Only ids of process definitions that are deployed are useful.
     public var processDefinitionId: ProcessDefinitionId
     /// System-generated key for a deployed process definition.
@@ -354,38 +212,10 @@ public struct IncidentProcessInstanceStatisticsByDefinitionResult: Codable, Hash
         case tenantId
         case activeInstancesWithErrorCount
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ProcessDefinitionId = object.required("processDefinitionId"),
-            let v1: ProcessDefinitionKey = object.required("processDefinitionKey"),
-            let v2: String = object.required("processDefinitionName"),
-            let v3: Int = object.required("processDefinitionVersion"),
-            let v4: TenantId = object.required("tenantId"),
-            let v5: Int64 = object.required("activeInstancesWithErrorCount")
-        else { return nil }
-        return Self(processDefinitionId: v0, processDefinitionKey: v1, processDefinitionName: v2, processDefinitionVersion: v3, tenantId: v4, activeInstancesWithErrorCount: v5)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(6)
-        guard
-            object.put("processDefinitionId", self.processDefinitionId),
-            object.put("processDefinitionKey", self.processDefinitionKey),
-            object.put("processDefinitionName", self.processDefinitionName),
-            object.put("processDefinitionVersion", self.processDefinitionVersion),
-            object.put("tenantId", self.tenantId),
-            object.put("activeInstancesWithErrorCount", self.activeInstancesWithErrorCount)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/IncidentProcessInstanceStatisticsByDefinitionQuerySortRequest`.
-public struct IncidentProcessInstanceStatisticsByDefinitionQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct IncidentProcessInstanceStatisticsByDefinitionQuerySortRequest: Codable, Hashable, Sendable {
     /// The aggregated field by which the process instance statistics are sorted.
     public var field: Field
     /// The order in which to sort the related field.
@@ -402,28 +232,8 @@ public struct IncidentProcessInstanceStatisticsByDefinitionQuerySortRequest: Cod
         case order
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Field = object.required("field"),
-            let v1: SortOrderEnum? = object.optional("order")
-        else { return nil }
-        return Self(field: v0, order: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("field", self.field),
-            object.put("order", self.order)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The aggregated field by which the process instance statistics are sorted.
-    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Field: CamundaEnum {
         /// `activeInstancesWithErrorCount`
         case activeInstancesWithErrorCount
         /// `processDefinitionKey`
@@ -461,7 +271,7 @@ public struct IncidentProcessInstanceStatisticsByDefinitionQuerySortRequest: Cod
 /// System-generated key for a incident.
 ///
 /// - Remark: Generated from `#/components/schemas/IncidentKey`.
-public struct IncidentKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
+public struct IncidentKey: CamundaIdentifier {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.

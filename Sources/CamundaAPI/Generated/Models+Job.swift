@@ -5,7 +5,7 @@ import Foundation
 /// Global job statistics query result.
 ///
 /// - Remark: Generated from `#/components/schemas/GlobalJobStatisticsQueryResult`.
-public struct GlobalJobStatisticsQueryResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct GlobalJobStatisticsQueryResult: Codable, Hashable, Sendable {
     /// Metric for a single job status.
     public var created: StatusMetric
     /// Metric for a single job status.
@@ -29,36 +29,12 @@ public struct GlobalJobStatisticsQueryResult: Codable, Hashable, Sendable, NodeD
         case failed
         case isIncomplete
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: StatusMetric = object.required("created"),
-            let v1: StatusMetric = object.required("completed"),
-            let v2: StatusMetric = object.required("failed"),
-            let v3: Bool = object.required("isIncomplete")
-        else { return nil }
-        return Self(created: v0, completed: v1, failed: v2, isIncomplete: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("created", self.created),
-            object.put("completed", self.completed),
-            object.put("failed", self.failed),
-            object.put("isIncomplete", self.isIncomplete)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Metric for a single job status.
 ///
 /// - Remark: Generated from `#/components/schemas/StatusMetric`.
-public struct StatusMetric: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct StatusMetric: Codable, Hashable, Sendable {
     /// Number of jobs in this status.
     public var count: Int64
     /// ISO 8601 timestamp of the last update for this status.
@@ -74,32 +50,12 @@ public struct StatusMetric: Codable, Hashable, Sendable, NodeDecodable, NodeEnco
         case count
         case lastUpdatedAt
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int64 = object.required("count"),
-            let v1: Date? = object.optional("lastUpdatedAt")
-        else { return nil }
-        return Self(count: v0, lastUpdatedAt: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("count", self.count),
-            object.put("lastUpdatedAt", self.lastUpdatedAt)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Job type statistics query.
 ///
 /// - Remark: Generated from `#/components/schemas/JobTypeStatisticsQuery`.
-public struct JobTypeStatisticsQuery: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct JobTypeStatisticsQuery: Codable, Hashable, Sendable {
     /// Job type statistics search filter.
     public var filter: JobTypeStatisticsFilter?
     /// Search cursor pagination.
@@ -115,32 +71,12 @@ public struct JobTypeStatisticsQuery: Codable, Hashable, Sendable, NodeDecodable
         case filter
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: JobTypeStatisticsFilter? = object.optional("filter"),
-            let v1: CursorForwardPagination? = object.optional("page")
-        else { return nil }
-        return Self(filter: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("filter", self.filter),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Job type statistics search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/JobTypeStatisticsFilter`.
-public struct JobTypeStatisticsFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct JobTypeStatisticsFilter: Codable, Hashable, Sendable {
     /// Start of the time window to filter metrics. ISO 8601 date-time format.
     public var from: Date
     /// End of the time window to filter metrics. ISO 8601 date-time format.
@@ -161,34 +97,12 @@ public struct JobTypeStatisticsFilter: Codable, Hashable, Sendable, NodeDecodabl
         case to
         case jobType
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Date = object.required("from"),
-            let v1: Date = object.required("to"),
-            let v2: StringFilterProperty? = object.optional("jobType")
-        else { return nil }
-        return Self(from: v0, to: v1, jobType: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("from", self.from),
-            object.put("to", self.to),
-            object.put("jobType", self.jobType)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Job type statistics query result.
 ///
 /// - Remark: Generated from `#/components/schemas/JobTypeStatisticsQueryResult`.
-public struct JobTypeStatisticsQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct JobTypeStatisticsQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The list of job type statistics items.
     public var items: [JobTypeStatisticsItem]
     /// Pagination information about the search results.
@@ -206,32 +120,12 @@ public struct JobTypeStatisticsQueryResult: Codable, Hashable, Sendable, Paginat
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [JobTypeStatisticsItem] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Statistics for a single job type.
 ///
 /// - Remark: Generated from `#/components/schemas/JobTypeStatisticsItem`.
-public struct JobTypeStatisticsItem: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct JobTypeStatisticsItem: Codable, Hashable, Sendable {
     /// The job type identifier.
     public var jobType: String
     /// Metric for a single job status.
@@ -259,38 +153,12 @@ public struct JobTypeStatisticsItem: Codable, Hashable, Sendable, NodeDecodable,
         case failed
         case workers
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("jobType"),
-            let v1: StatusMetric = object.required("created"),
-            let v2: StatusMetric = object.required("completed"),
-            let v3: StatusMetric = object.required("failed"),
-            let v4: Int32 = object.required("workers")
-        else { return nil }
-        return Self(jobType: v0, created: v1, completed: v2, failed: v3, workers: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("jobType", self.jobType),
-            object.put("created", self.created),
-            object.put("completed", self.completed),
-            object.put("failed", self.failed),
-            object.put("workers", self.workers)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Job worker statistics query.
 ///
 /// - Remark: Generated from `#/components/schemas/JobWorkerStatisticsQuery`.
-public struct JobWorkerStatisticsQuery: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct JobWorkerStatisticsQuery: Codable, Hashable, Sendable {
     /// Job worker statistics search filter.
     public var filter: JobWorkerStatisticsFilter
     /// Search cursor pagination.
@@ -306,32 +174,12 @@ public struct JobWorkerStatisticsQuery: Codable, Hashable, Sendable, NodeDecodab
         case filter
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: JobWorkerStatisticsFilter = object.required("filter"),
-            let v1: CursorForwardPagination? = object.optional("page")
-        else { return nil }
-        return Self(filter: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("filter", self.filter),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Job worker statistics search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/JobWorkerStatisticsFilter`.
-public struct JobWorkerStatisticsFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct JobWorkerStatisticsFilter: Codable, Hashable, Sendable {
     /// Start of the time window to filter metrics. ISO 8601 date-time format.
     public var from: Date
     /// End of the time window to filter metrics. ISO 8601 date-time format.
@@ -351,34 +199,12 @@ public struct JobWorkerStatisticsFilter: Codable, Hashable, Sendable, NodeDecoda
         case to
         case jobType
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Date = object.required("from"),
-            let v1: Date = object.required("to"),
-            let v2: String = object.required("jobType")
-        else { return nil }
-        return Self(from: v0, to: v1, jobType: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("from", self.from),
-            object.put("to", self.to),
-            object.put("jobType", self.jobType)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Job worker statistics query result.
 ///
 /// - Remark: Generated from `#/components/schemas/JobWorkerStatisticsQueryResult`.
-public struct JobWorkerStatisticsQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct JobWorkerStatisticsQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The list of per-worker statistics items.
     public var items: [JobWorkerStatisticsItem]
     /// Pagination information about the search results.
@@ -396,32 +222,12 @@ public struct JobWorkerStatisticsQueryResult: Codable, Hashable, Sendable, Pagin
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [JobWorkerStatisticsItem] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Statistics for a single worker within a job type.
 ///
 /// - Remark: Generated from `#/components/schemas/JobWorkerStatisticsItem`.
-public struct JobWorkerStatisticsItem: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct JobWorkerStatisticsItem: Codable, Hashable, Sendable {
     /// The name of the worker activating the jobs, mostly used for logging purposes.
     public var worker: String
     /// Metric for a single job status.
@@ -445,36 +251,12 @@ public struct JobWorkerStatisticsItem: Codable, Hashable, Sendable, NodeDecodabl
         case completed
         case failed
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("worker"),
-            let v1: StatusMetric = object.required("created"),
-            let v2: StatusMetric = object.required("completed"),
-            let v3: StatusMetric = object.required("failed")
-        else { return nil }
-        return Self(worker: v0, created: v1, completed: v2, failed: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("worker", self.worker),
-            object.put("created", self.created),
-            object.put("completed", self.completed),
-            object.put("failed", self.failed)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Job time-series statistics query.
 ///
 /// - Remark: Generated from `#/components/schemas/JobTimeSeriesStatisticsQuery`.
-public struct JobTimeSeriesStatisticsQuery: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct JobTimeSeriesStatisticsQuery: Codable, Hashable, Sendable {
     /// Job time-series statistics search filter.
     public var filter: JobTimeSeriesStatisticsFilter
     /// Search cursor pagination.
@@ -490,32 +272,12 @@ public struct JobTimeSeriesStatisticsQuery: Codable, Hashable, Sendable, NodeDec
         case filter
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: JobTimeSeriesStatisticsFilter = object.required("filter"),
-            let v1: CursorForwardPagination? = object.optional("page")
-        else { return nil }
-        return Self(filter: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("filter", self.filter),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Job time-series statistics search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/JobTimeSeriesStatisticsFilter`.
-public struct JobTimeSeriesStatisticsFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct JobTimeSeriesStatisticsFilter: Codable, Hashable, Sendable {
     /// Start of the time window to filter metrics. ISO 8601 date-time format.
     public var from: Date
     /// End of the time window to filter metrics. ISO 8601 date-time format.
@@ -540,36 +302,12 @@ public struct JobTimeSeriesStatisticsFilter: Codable, Hashable, Sendable, NodeDe
         case jobType
         case resolution
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Date = object.required("from"),
-            let v1: Date = object.required("to"),
-            let v2: String = object.required("jobType"),
-            let v3: String? = object.optional("resolution")
-        else { return nil }
-        return Self(from: v0, to: v1, jobType: v2, resolution: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("from", self.from),
-            object.put("to", self.to),
-            object.put("jobType", self.jobType),
-            object.put("resolution", self.resolution)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Job time-series statistics query result.
 ///
 /// - Remark: Generated from `#/components/schemas/JobTimeSeriesStatisticsQueryResult`.
-public struct JobTimeSeriesStatisticsQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct JobTimeSeriesStatisticsQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The list of time-bucketed statistics items, ordered ascending by time.
     public var items: [JobTimeSeriesStatisticsItem]
     /// Pagination information about the search results.
@@ -587,32 +325,12 @@ public struct JobTimeSeriesStatisticsQueryResult: Codable, Hashable, Sendable, P
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [JobTimeSeriesStatisticsItem] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Aggregated job metrics for a single time bucket.
 ///
 /// - Remark: Generated from `#/components/schemas/JobTimeSeriesStatisticsItem`.
-public struct JobTimeSeriesStatisticsItem: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct JobTimeSeriesStatisticsItem: Codable, Hashable, Sendable {
     /// ISO 8601 timestamp representing the start of this time bucket.
     public var time: Date
     /// Metric for a single job status.
@@ -636,36 +354,12 @@ public struct JobTimeSeriesStatisticsItem: Codable, Hashable, Sendable, NodeDeco
         case completed
         case failed
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Date = object.required("time"),
-            let v1: StatusMetric = object.required("created"),
-            let v2: StatusMetric = object.required("completed"),
-            let v3: StatusMetric = object.required("failed")
-        else { return nil }
-        return Self(time: v0, created: v1, completed: v2, failed: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("time", self.time),
-            object.put("created", self.created),
-            object.put("completed", self.completed),
-            object.put("failed", self.failed)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Job error statistics query.
 ///
 /// - Remark: Generated from `#/components/schemas/JobErrorStatisticsQuery`.
-public struct JobErrorStatisticsQuery: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct JobErrorStatisticsQuery: Codable, Hashable, Sendable {
     /// Job error statistics search filter.
     public var filter: JobErrorStatisticsFilter
     /// Search cursor pagination.
@@ -681,32 +375,12 @@ public struct JobErrorStatisticsQuery: Codable, Hashable, Sendable, NodeDecodabl
         case filter
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: JobErrorStatisticsFilter = object.required("filter"),
-            let v1: CursorForwardPagination? = object.optional("page")
-        else { return nil }
-        return Self(filter: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("filter", self.filter),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Job error statistics search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/JobErrorStatisticsFilter`.
-public struct JobErrorStatisticsFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct JobErrorStatisticsFilter: Codable, Hashable, Sendable {
     /// Start of the time window to filter metrics. ISO 8601 date-time format.
     public var from: Date
     /// End of the time window to filter metrics. ISO 8601 date-time format.
@@ -734,38 +408,12 @@ public struct JobErrorStatisticsFilter: Codable, Hashable, Sendable, NodeDecodab
         case errorCode
         case errorMessage
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Date = object.required("from"),
-            let v1: Date = object.required("to"),
-            let v2: String = object.required("jobType"),
-            let v3: StringFilterProperty? = object.optional("errorCode"),
-            let v4: StringFilterProperty? = object.optional("errorMessage")
-        else { return nil }
-        return Self(from: v0, to: v1, jobType: v2, errorCode: v3, errorMessage: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("from", self.from),
-            object.put("to", self.to),
-            object.put("jobType", self.jobType),
-            object.put("errorCode", self.errorCode),
-            object.put("errorMessage", self.errorMessage)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Job error statistics query result.
 ///
 /// - Remark: Generated from `#/components/schemas/JobErrorStatisticsQueryResult`.
-public struct JobErrorStatisticsQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct JobErrorStatisticsQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The list of per-error statistics items.
     public var items: [JobErrorStatisticsItem]
     /// Pagination information about the search results.
@@ -783,32 +431,12 @@ public struct JobErrorStatisticsQueryResult: Codable, Hashable, Sendable, Pagina
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [JobErrorStatisticsItem] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Aggregated error metrics for a single error type and message combination.
 ///
 /// - Remark: Generated from `#/components/schemas/JobErrorStatisticsItem`.
-public struct JobErrorStatisticsItem: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct JobErrorStatisticsItem: Codable, Hashable, Sendable {
     /// The error code identifier.
     public var errorCode: String
     /// The error message.
@@ -827,28 +455,6 @@ public struct JobErrorStatisticsItem: Codable, Hashable, Sendable, NodeDecodable
         case errorCode
         case errorMessage
         case workers
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("errorCode"),
-            let v1: String = object.required("errorMessage"),
-            let v2: Int32 = object.required("workers")
-        else { return nil }
-        return Self(errorCode: v0, errorMessage: v1, workers: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("errorCode", self.errorCode),
-            object.put("errorMessage", self.errorMessage),
-            object.put("workers", self.workers)
-        else { return nil }
-        return .object(object)
     }
 }
 
@@ -904,7 +510,7 @@ public struct JobActivationRequest: Codable, Hashable, Sendable, NodeDecodable, 
     }
 
     /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
+    package static func decode(node: JSONNode) -> Self? {
         guard var object = NodeObject(node),
             let v0: String = object.required("type"),
             let v1: String? = object.optional("worker"),
@@ -920,7 +526,7 @@ public struct JobActivationRequest: Codable, Hashable, Sendable, NodeDecodable, 
     }
 
     /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
+    package func encodedNode() -> EncodedNode? {
         let object = EncodedObject()
         object.members.reserveCapacity(9)
         guard
@@ -955,7 +561,7 @@ public struct JobActivationResult: Codable, Hashable, Sendable, NodeDecodable, N
     }
 
     /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
+    package static func decode(node: JSONNode) -> Self? {
         guard var object = NodeObject(node),
             let v0: [ActivatedJobResult] = object.required("jobs")
         else { return nil }
@@ -963,7 +569,7 @@ public struct JobActivationResult: Codable, Hashable, Sendable, NodeDecodable, N
     }
 
     /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
+    package func encodedNode() -> EncodedNode? {
         let object = EncodedObject()
         object.members.reserveCapacity(1)
         guard
@@ -1100,7 +706,7 @@ public struct ActivatedJobResult: Codable, Hashable, Sendable, NodeDecodable, No
     }
 
     /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
+    package static func decode(node: JSONNode) -> Self? {
         guard var object = NodeObject(node),
             let v0: String = object.required("type"),
             let v1: ProcessDefinitionId = object.required("processDefinitionId"),
@@ -1130,7 +736,7 @@ public struct ActivatedJobResult: Codable, Hashable, Sendable, NodeDecodable, No
     }
 
     /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
+    package func encodedNode() -> EncodedNode? {
         let object = EncodedObject()
         object.members.reserveCapacity(23)
         guard
@@ -1165,7 +771,7 @@ public struct ActivatedJobResult: Codable, Hashable, Sendable, NodeDecodable, No
 /// Job search request.
 ///
 /// - Remark: Generated from `#/components/schemas/JobSearchQuery`.
-public struct JobSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
+public struct JobSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery {
     /// Sort field criteria.
     public var sort: [JobSearchQuerySortRequest]?
     /// The job search filters.
@@ -1187,32 +793,10 @@ public struct JobSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery,
         case filter
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [JobSearchQuerySortRequest]? = object.optional("sort"),
-            let v1: JobFilter? = object.optional("filter"),
-            let v2: SearchQueryPageRequest? = object.optional("page")
-        else { return nil }
-        return Self(sort: v0, filter: v1, page: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("sort", self.sort),
-            object.put("filter", self.filter),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/JobSearchQuerySortRequest`.
-public struct JobSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct JobSearchQuerySortRequest: Codable, Hashable, Sendable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -1229,28 +813,8 @@ public struct JobSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecoda
         case order
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Field = object.required("field"),
-            let v1: SortOrderEnum? = object.optional("order")
-        else { return nil }
-        return Self(field: v0, order: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("field", self.field),
-            object.put("order", self.order)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Field: CamundaEnum {
         /// `creationTime`
         case creationTime
         /// `deadline`
@@ -1364,7 +928,7 @@ public struct JobSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecoda
 /// Job search response.
 ///
 /// - Remark: Generated from `#/components/schemas/JobSearchQueryResult`.
-public struct JobSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct JobSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching jobs.
     public var items: [JobSearchResult]
     /// Pagination information about the search results.
@@ -1382,30 +946,10 @@ public struct JobSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearch
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [JobSearchResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/JobSearchResult`.
-public struct JobSearchResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct JobSearchResult: Codable, Hashable, Sendable {
     /// A set of custom headers defined during modelling.
     public var customHeaders: [String: String]
     /// If the job has been activated, when it will next be available to be activated.
@@ -1534,74 +1078,6 @@ public struct JobSearchResult: Codable, Hashable, Sendable, NodeDecodable, NodeE
         case lastUpdateTime
         case priority
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [String: String] = object.required("customHeaders"),
-            let v1: Date? = object.optional("deadline"),
-            let v2: String? = object.optional("deniedReason"),
-            let v3: ElementId? = object.optional("elementId"),
-            let v4: ElementInstanceKey = object.required("elementInstanceKey"),
-            let v5: Date? = object.optional("endTime"),
-            let v6: String? = object.optional("errorCode"),
-            let v7: String? = object.optional("errorMessage"),
-            let v8: Bool = object.required("hasFailedWithRetriesLeft"),
-            let v9: Bool? = object.optional("isDenied"),
-            let v10: JobKey = object.required("jobKey"),
-            let v11: JobKindEnum = object.required("kind"),
-            let v12: JobListenerEventTypeEnum = object.required("listenerEventType"),
-            let v13: ProcessDefinitionId? = object.optional("processDefinitionId"),
-            let v14: ProcessDefinitionKey? = object.optional("processDefinitionKey"),
-            let v15: ProcessInstanceKey = object.required("processInstanceKey"),
-            let v16: ProcessInstanceKey? = object.optional("rootProcessInstanceKey"),
-            let v17: BusinessId? = object.optional("businessId"),
-            let v18: Int32 = object.required("retries"),
-            let v19: JobStateEnum = object.required("state"),
-            let v20: TenantId = object.required("tenantId"),
-            let v21: String = object.required("type"),
-            let v22: String = object.required("worker"),
-            let v23: Date? = object.optional("creationTime"),
-            let v24: Date? = object.optional("lastUpdateTime"),
-            let v25: Int32? = object.optional("priority")
-        else { return nil }
-        return Self(customHeaders: v0, deadline: v1, deniedReason: v2, elementId: v3, elementInstanceKey: v4, endTime: v5, errorCode: v6, errorMessage: v7, hasFailedWithRetriesLeft: v8, isDenied: v9, jobKey: v10, kind: v11, listenerEventType: v12, processDefinitionId: v13, processDefinitionKey: v14, processInstanceKey: v15, rootProcessInstanceKey: v16, businessId: v17, retries: v18, state: v19, tenantId: v20, type: v21, worker: v22, creationTime: v23, lastUpdateTime: v24, priority: v25)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(26)
-        guard
-            object.put("customHeaders", self.customHeaders),
-            object.put("deadline", self.deadline),
-            object.put("deniedReason", self.deniedReason),
-            object.put("elementId", self.elementId),
-            object.put("elementInstanceKey", self.elementInstanceKey),
-            object.put("endTime", self.endTime),
-            object.put("errorCode", self.errorCode),
-            object.put("errorMessage", self.errorMessage),
-            object.put("hasFailedWithRetriesLeft", self.hasFailedWithRetriesLeft),
-            object.put("isDenied", self.isDenied),
-            object.put("jobKey", self.jobKey),
-            object.put("kind", self.kind),
-            object.put("listenerEventType", self.listenerEventType),
-            object.put("processDefinitionId", self.processDefinitionId),
-            object.put("processDefinitionKey", self.processDefinitionKey),
-            object.put("processInstanceKey", self.processInstanceKey),
-            object.put("rootProcessInstanceKey", self.rootProcessInstanceKey),
-            object.put("businessId", self.businessId),
-            object.put("retries", self.retries),
-            object.put("state", self.state),
-            object.put("tenantId", self.tenantId),
-            object.put("type", self.type),
-            object.put("worker", self.worker),
-            object.put("creationTime", self.creationTime),
-            object.put("lastUpdateTime", self.lastUpdateTime),
-            object.put("priority", self.priority)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/JobFailRequest`.
@@ -1639,7 +1115,7 @@ public struct JobFailRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEn
     }
 
     /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
+    package static func decode(node: JSONNode) -> Self? {
         guard var object = NodeObject(node),
             let v0: Int32? = object.optional("retries"),
             let v1: String? = object.optional("errorMessage"),
@@ -1651,7 +1127,7 @@ public struct JobFailRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEn
     }
 
     /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
+    package func encodedNode() -> EncodedNode? {
         let object = EncodedObject()
         object.members.reserveCapacity(5)
         guard
@@ -1696,7 +1172,7 @@ public struct JobErrorRequest: Codable, Hashable, Sendable, NodeDecodable, NodeE
     }
 
     /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
+    package static func decode(node: JSONNode) -> Self? {
         guard var object = NodeObject(node),
             let v0: String = object.required("errorCode"),
             let v1: String? = object.optional("errorMessage"),
@@ -1707,7 +1183,7 @@ public struct JobErrorRequest: Codable, Hashable, Sendable, NodeDecodable, NodeE
     }
 
     /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
+    package func encodedNode() -> EncodedNode? {
         let object = EncodedObject()
         object.members.reserveCapacity(4)
         guard
@@ -1756,7 +1232,7 @@ public struct JobCompletionRequest: Codable, Hashable, Sendable, NodeDecodable, 
     }
 
     /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
+    package static func decode(node: JSONNode) -> Self? {
         guard var object = NodeObject(node),
             let v0: [String: JSONValue]? = object.optional("variables"),
             let v1: JobResult? = object.optional("result"),
@@ -1767,7 +1243,7 @@ public struct JobCompletionRequest: Codable, Hashable, Sendable, NodeDecodable, 
     }
 
     /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
+    package func encodedNode() -> EncodedNode? {
         let object = EncodedObject()
         object.members.reserveCapacity(4)
         guard
@@ -1813,7 +1289,7 @@ public enum JobResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable
 /// Job result details for a user task completion, optionally including a denial reason and corrected task properties.
 ///
 /// - Remark: Generated from `#/components/schemas/JobResultUserTask`.
-public struct JobResultUserTask: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct JobResultUserTask: Codable, Hashable, Sendable {
     /// Indicates whether the worker denies the work, i.e. explicitly doesn't approve it. For example, a user task listener can deny the completion of a task by setting this flag to true. In this example, the completion of a task is represented by a job that the worker can complete as denied. As a result, the completion request is rejected and the task remains active. Defaults to false.
     public var denied: Bool?
     /// The reason provided by the user task listener for denying the work.
@@ -1849,30 +1325,6 @@ public struct JobResultUserTask: Codable, Hashable, Sendable, NodeDecodable, Nod
         case corrections
         case type
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Bool? = object.optional("denied"),
-            let v1: String? = object.optional("deniedReason"),
-            let v2: JobResultCorrections? = object.optional("corrections"),
-            let v3: String? = object.optional("type")
-        else { return nil }
-        return Self(denied: v0, deniedReason: v1, corrections: v2, type: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("denied", self.denied),
-            object.put("deniedReason", self.deniedReason),
-            object.put("corrections", self.corrections),
-            object.put("type", self.type)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// JSON object with attributes that were corrected by the worker.
@@ -1890,7 +1342,7 @@ public struct JobResultUserTask: Codable, Hashable, Sendable, NodeDecodable, Nod
 /// the persisted attribute's value.
 ///
 /// - Remark: Generated from `#/components/schemas/JobResultCorrections`.
-public struct JobResultCorrections: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct JobResultCorrections: Codable, Hashable, Sendable {
     /// Assignee of the task.
     public var assignee: String?
     /// The due date of the task.
@@ -1922,40 +1374,12 @@ public struct JobResultCorrections: Codable, Hashable, Sendable, NodeDecodable, 
         case candidateGroups
         case priority
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String? = object.optional("assignee"),
-            let v1: DateUpdate? = object.optional("dueDate"),
-            let v2: DateUpdate? = object.optional("followUpDate"),
-            let v3: [String]? = object.optional("candidateUsers"),
-            let v4: [String]? = object.optional("candidateGroups"),
-            let v5: Int32? = object.optional("priority")
-        else { return nil }
-        return Self(assignee: v0, dueDate: v1, followUpDate: v2, candidateUsers: v3, candidateGroups: v4, priority: v5)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(6)
-        guard
-            object.put("assignee", self.assignee),
-            object.put("dueDate", self.dueDate),
-            object.put("followUpDate", self.followUpDate),
-            object.put("candidateUsers", self.candidateUsers),
-            object.put("candidateGroups", self.candidateGroups),
-            object.put("priority", self.priority)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Job result details for an ad‑hoc sub‑process, including elements to activate and flags indicating completion or cancellation behavior.
 ///
 /// - Remark: Generated from `#/components/schemas/JobResultAdHocSubProcess`.
-public struct JobResultAdHocSubProcess: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct JobResultAdHocSubProcess: Codable, Hashable, Sendable {
     /// Indicates which elements need to be activated in the ad-hoc subprocess.
     public var activateElements: [JobResultActivateElement]?
     /// Indicates whether the completion condition of the ad-hoc subprocess is fulfilled. Server default: False.
@@ -1979,36 +1403,12 @@ public struct JobResultAdHocSubProcess: Codable, Hashable, Sendable, NodeDecodab
         case isCancelRemainingInstances
         case type
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [JobResultActivateElement]? = object.optional("activateElements"),
-            let v1: Bool? = object.optional("isCompletionConditionFulfilled"),
-            let v2: Bool? = object.optional("isCancelRemainingInstances"),
-            let v3: String? = object.optional("type")
-        else { return nil }
-        return Self(activateElements: v0, isCompletionConditionFulfilled: v1, isCancelRemainingInstances: v2, type: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("activateElements", self.activateElements),
-            object.put("isCompletionConditionFulfilled", self.isCompletionConditionFulfilled),
-            object.put("isCancelRemainingInstances", self.isCancelRemainingInstances),
-            object.put("type", self.type)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Instruction to activate a single BPMN element within an ad‑hoc sub‑process, optionally providing variables scoped to that element.
 ///
 /// - Remark: Generated from `#/components/schemas/JobResultActivateElement`.
-public struct JobResultActivateElement: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct JobResultActivateElement: Codable, Hashable, Sendable {
     /// The element ID to activate.
     public var elementId: ElementId?
     /// Variables for the element.
@@ -2024,30 +1424,10 @@ public struct JobResultActivateElement: Codable, Hashable, Sendable, NodeDecodab
         case elementId
         case variables
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ElementId? = object.optional("elementId"),
-            let v1: [String: JSONValue]? = object.optional("variables")
-        else { return nil }
-        return Self(elementId: v0, variables: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("elementId", self.elementId),
-            object.put("variables", self.variables)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/JobUpdateRequest`.
-public struct JobUpdateRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct JobUpdateRequest: Codable, Hashable, Sendable {
     /// JSON object with changed job attribute values. The job cannot be completed or failed with this endpoint, use the complete job or fail job endpoints instead.
     public var changeset: JobChangeset
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
@@ -2075,34 +1455,12 @@ public struct JobUpdateRequest: Codable, Hashable, Sendable, NodeDecodable, Node
         case operationReference
         case jobLeaseToken
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: JobChangeset = object.required("changeset"),
-            let v1: OperationReference? = object.optional("operationReference"),
-            let v2: JobLeaseToken? = object.optional("jobLeaseToken")
-        else { return nil }
-        return Self(changeset: v0, operationReference: v1, jobLeaseToken: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("changeset", self.changeset),
-            object.put("operationReference", self.operationReference),
-            object.put("jobLeaseToken", self.jobLeaseToken)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// JSON object with changed job attribute values. The job cannot be completed or failed with this endpoint, use the complete job or fail job endpoints instead.
 ///
 /// - Remark: Generated from `#/components/schemas/JobChangeset`.
-public struct JobChangeset: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct JobChangeset: Codable, Hashable, Sendable {
     /// The new number of retries for the job.
     ///
     /// Added in 8.6.
@@ -2128,28 +1486,6 @@ public struct JobChangeset: Codable, Hashable, Sendable, NodeDecodable, NodeEnco
         case timeout
         case priority
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int32? = object.optional("retries"),
-            let v1: Int64? = object.optional("timeout"),
-            let v2: Int32? = object.optional("priority")
-        else { return nil }
-        return Self(retries: v0, timeout: v1, priority: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("retries", self.retries),
-            object.put("timeout", self.timeout),
-            object.put("priority", self.priority)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The filter and changeset for a batch job update operation. The filter defines which jobs are updated; the changeset defines what to update. At least one changeset field must be non-null.
@@ -2157,7 +1493,7 @@ public struct JobChangeset: Codable, Hashable, Sendable, NodeDecodable, NodeEnco
 /// Added in 8.10.
 ///
 /// - Remark: Generated from `#/components/schemas/JobBatchUpdateRequest`.
-public struct JobBatchUpdateRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct JobBatchUpdateRequest: Codable, Hashable, Sendable {
     /// The job filter. At least one dimension must be set.
     public var filter: JobFilter
     /// The fields to update. At least one field must be non-null.
@@ -2178,34 +1514,12 @@ public struct JobBatchUpdateRequest: Codable, Hashable, Sendable, NodeDecodable,
         case changeset
         case operationReference
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: JobFilter = object.required("filter"),
-            let v1: JobChangeset = object.required("changeset"),
-            let v2: OperationReference? = object.optional("operationReference")
-        else { return nil }
-        return Self(filter: v0, changeset: v1, operationReference: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("filter", self.filter),
-            object.put("changeset", self.changeset),
-            object.put("operationReference", self.operationReference)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The state of the job.
 ///
 /// - Remark: Generated from `#/components/schemas/JobStateEnum`.
-public enum JobStateEnum: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum JobStateEnum: CamundaEnum {
     /// `CANCELED`
     case canceled
     /// `COMPLETED`
@@ -2377,7 +1691,7 @@ public enum JobListenerEventTypeEnum: CamundaEnum, NodeDecodable, NodeEncodable 
 /// Advanced JobKindEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedJobKindFilter`.
-public struct AdvancedJobKindFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedJobKindFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     public var eq: JobKindEnum?
     /// Checks for inequality with the provided value.
@@ -2412,39 +1726,13 @@ public struct AdvancedJobKindFilter: Codable, Hashable, Sendable, NodeDecodable,
         case `in` = "$in"
         case like = "$like"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: JobKindEnum? = object.optional("$eq"),
-            let v1: JobKindEnum? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [JobKindEnum]? = object.optional("$in"),
-            let v4: LikeFilter? = object.optional("$like")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$like", self.like)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// AdvancedJobListenerEventTypeFilter
 /// Advanced JobListenerEventTypeEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedJobListenerEventTypeFilter`.
-public struct AdvancedJobListenerEventTypeFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedJobListenerEventTypeFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     public var eq: JobListenerEventTypeEnum?
     /// Checks for inequality with the provided value.
@@ -2479,39 +1767,13 @@ public struct AdvancedJobListenerEventTypeFilter: Codable, Hashable, Sendable, N
         case `in` = "$in"
         case like = "$like"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: JobListenerEventTypeEnum? = object.optional("$eq"),
-            let v1: JobListenerEventTypeEnum? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [JobListenerEventTypeEnum]? = object.optional("$in"),
-            let v4: LikeFilter? = object.optional("$like")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$like", self.like)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// AdvancedJobStateFilter
 /// Advanced JobStateEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedJobStateFilter`.
-public struct AdvancedJobStateFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedJobStateFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     public var eq: JobStateEnum?
     /// Checks for inequality with the provided value.
@@ -2545,32 +1807,6 @@ public struct AdvancedJobStateFilter: Codable, Hashable, Sendable, NodeDecodable
         case exists = "$exists"
         case `in` = "$in"
         case like = "$like"
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: JobStateEnum? = object.optional("$eq"),
-            let v1: JobStateEnum? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [JobStateEnum]? = object.optional("$in"),
-            let v4: LikeFilter? = object.optional("$like")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$like", self.like)
-        else { return nil }
-        return .object(object)
     }
 }
 

@@ -5,7 +5,7 @@ import Foundation
 /// System-generated entity key for an audit log entry.
 ///
 /// - Remark: Generated from `#/components/schemas/AuditLogEntityKey`.
-public struct AuditLogEntityKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
+public struct AuditLogEntityKey: CamundaIdentifier {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -15,7 +15,7 @@ public struct AuditLogEntityKey: CamundaIdentifier, NodeDecodable, NodeEncodable
 /// System-generated key for a conditional evaluation.
 ///
 /// - Remark: Generated from `#/components/schemas/ConditionalEvaluationKey`.
-public struct ConditionalEvaluationKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
+public struct ConditionalEvaluationKey: CamundaIdentifier {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -27,7 +27,7 @@ public struct ConditionalEvaluationKey: CamundaIdentifier, NodeDecodable, NodeEn
 /// The start cursor in a search query result set.
 ///
 /// - Remark: Generated from `#/components/schemas/StartCursor`.
-public struct StartCursor: CamundaIdentifier, NodeDecodable, NodeEncodable {
+public struct StartCursor: CamundaIdentifier {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -39,7 +39,7 @@ public struct StartCursor: CamundaIdentifier, NodeDecodable, NodeEncodable {
 /// The end cursor in a search query result set.
 ///
 /// - Remark: Generated from `#/components/schemas/EndCursor`.
-public struct EndCursor: CamundaIdentifier, NodeDecodable, NodeEncodable {
+public struct EndCursor: CamundaIdentifier {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -51,7 +51,7 @@ public struct EndCursor: CamundaIdentifier, NodeDecodable, NodeEncodable {
 /// Key for a deployment.
 ///
 /// - Remark: Generated from `#/components/schemas/DeploymentKey`.
-public struct DeploymentKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
+public struct DeploymentKey: CamundaIdentifier {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -63,7 +63,7 @@ public struct DeploymentKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
 /// The system-assigned key for this resource.
 ///
 /// - Remark: Generated from `#/components/schemas/ResourceKey`.
-public struct ResourceKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
+public struct ResourceKey: CamundaIdentifier {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -103,7 +103,7 @@ public struct ElementId: CamundaIdentifier, NodeDecodable, NodeEncodable {
 /// The user-defined id for the form
 ///
 /// - Remark: Generated from `#/components/schemas/FormId`.
-public struct FormId: CamundaIdentifier, NodeDecodable, NodeEncodable {
+public struct FormId: CamundaIdentifier {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -113,7 +113,7 @@ public struct FormId: CamundaIdentifier, NodeDecodable, NodeEncodable {
 /// Id of a decision definition, from the model. Only ids of decision definitions that are deployed are useful.
 ///
 /// - Remark: Generated from `#/components/schemas/DecisionDefinitionId`.
-public struct DecisionDefinitionId: CamundaIdentifier, NodeDecodable, NodeEncodable {
+public struct DecisionDefinitionId: CamundaIdentifier {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -137,7 +137,7 @@ public struct TenantId: CamundaIdentifier, NodeDecodable, NodeEncodable {
 /// The unique name of a user.
 ///
 /// - Remark: Generated from `#/components/schemas/Username`.
-public struct Username: CamundaIdentifier, NodeDecodable, NodeEncodable {
+public struct Username: CamundaIdentifier {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -149,7 +149,7 @@ public struct Username: CamundaIdentifier, NodeDecodable, NodeEncodable {
 /// The unique identifier of a role.
 ///
 /// - Remark: Generated from `#/components/schemas/RoleId`.
-public struct RoleId: CamundaIdentifier, NodeDecodable, NodeEncodable {
+public struct RoleId: CamundaIdentifier {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -161,7 +161,7 @@ public struct RoleId: CamundaIdentifier, NodeDecodable, NodeEncodable {
 /// The unique identifier of a group.
 ///
 /// - Remark: Generated from `#/components/schemas/GroupId`.
-public struct GroupId: CamundaIdentifier, NodeDecodable, NodeEncodable {
+public struct GroupId: CamundaIdentifier {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -171,7 +171,7 @@ public struct GroupId: CamundaIdentifier, NodeDecodable, NodeEncodable {
 /// The unique identifier of a mapping rule.
 ///
 /// - Remark: Generated from `#/components/schemas/MappingRuleId`.
-public struct MappingRuleId: CamundaIdentifier, NodeDecodable, NodeEncodable {
+public struct MappingRuleId: CamundaIdentifier {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -187,7 +187,7 @@ public struct MappingRuleId: CamundaIdentifier, NodeDecodable, NodeEncodable {
 /// applications are modelled as users instead — see the user identifier.
 ///
 /// - Remark: Generated from `#/components/schemas/ClientId`.
-public struct ClientId: CamundaIdentifier, NodeDecodable, NodeEncodable {
+public struct ClientId: CamundaIdentifier {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -217,7 +217,7 @@ public struct TagValue: CamundaIdentifier, NodeDecodable, NodeEncodable {
 /// connector when appending the first history item of a loopIteration.
 ///
 /// - Remark: Generated from `#/components/schemas/LoopIterationId`.
-public struct LoopIterationId: CamundaIntegerIdentifier, NodeDecodable, NodeEncodable {
+public struct LoopIterationId: CamundaIntegerIdentifier {
     /// The raw value sent on the wire.
     public let rawValue: Int32
     /// Creates the identifier from its raw value.
@@ -227,7 +227,7 @@ public struct LoopIterationId: CamundaIntegerIdentifier, NodeDecodable, NodeEnco
 /// The client-supplied identifier this item was created with.
 ///
 /// - Remark: Generated from `#/components/schemas/HistoryItemId`.
-public struct HistoryItemId: CamundaIdentifier, NodeDecodable, NodeEncodable {
+public struct HistoryItemId: CamundaIdentifier {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -314,7 +314,7 @@ public struct JobKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
 /// System-generated key for a decision definition.
 ///
 /// - Remark: Generated from `#/components/schemas/DecisionDefinitionKey`.
-public struct DecisionDefinitionKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
+public struct DecisionDefinitionKey: CamundaIdentifier {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -326,7 +326,7 @@ public struct DecisionDefinitionKey: CamundaIdentifier, NodeDecodable, NodeEncod
 /// System-generated key for a decision evaluation.
 ///
 /// - Remark: Generated from `#/components/schemas/DecisionEvaluationKey`.
-public struct DecisionEvaluationKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
+public struct DecisionEvaluationKey: CamundaIdentifier {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -338,7 +338,7 @@ public struct DecisionEvaluationKey: CamundaIdentifier, NodeDecodable, NodeEncod
 /// System-generated key for a deployed decision requirements definition.
 ///
 /// - Remark: Generated from `#/components/schemas/DecisionRequirementsKey`.
-public struct DecisionRequirementsKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
+public struct DecisionRequirementsKey: CamundaIdentifier {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -350,7 +350,7 @@ public struct DecisionRequirementsKey: CamundaIdentifier, NodeDecodable, NodeEnc
 /// System-generated key for a deployed decision instance.
 ///
 /// - Remark: Generated from `#/components/schemas/DecisionInstanceKey`.
-public struct DecisionInstanceKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
+public struct DecisionInstanceKey: CamundaIdentifier {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -362,7 +362,7 @@ public struct DecisionInstanceKey: CamundaIdentifier, NodeDecodable, NodeEncodab
 /// System-generated key for an agent definition.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentDefinitionKey`.
-public struct AgentDefinitionKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
+public struct AgentDefinitionKey: CamundaIdentifier {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -374,7 +374,7 @@ public struct AgentDefinitionKey: CamundaIdentifier, NodeDecodable, NodeEncodabl
 /// System-generated key for a message subscription.
 ///
 /// - Remark: Generated from `#/components/schemas/MessageSubscriptionKey`.
-public struct MessageSubscriptionKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
+public struct MessageSubscriptionKey: CamundaIdentifier {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -386,7 +386,7 @@ public struct MessageSubscriptionKey: CamundaIdentifier, NodeDecodable, NodeEnco
 /// System-generated key for an message.
 ///
 /// - Remark: Generated from `#/components/schemas/MessageKey`.
-public struct MessageKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
+public struct MessageKey: CamundaIdentifier {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -398,7 +398,7 @@ public struct MessageKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
 /// System-generated key for an signal.
 ///
 /// - Remark: Generated from `#/components/schemas/SignalKey`.
-public struct SignalKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
+public struct SignalKey: CamundaIdentifier {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.

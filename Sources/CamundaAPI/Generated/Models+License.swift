@@ -5,7 +5,7 @@ import Foundation
 /// The response of a license request.
 ///
 /// - Remark: Generated from `#/components/schemas/LicenseResponse`.
-public struct LicenseResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct LicenseResponse: Codable, Hashable, Sendable {
     /// True if the Camunda license is valid, false if otherwise
     public var validLicense: Bool
     /// Will return the license type property of the Camunda license
@@ -32,29 +32,5 @@ public struct LicenseResponse: Codable, Hashable, Sendable, NodeDecodable, NodeE
         case licenseType
         case isCommercial
         case expiresAt
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Bool = object.required("validLicense"),
-            let v1: String = object.required("licenseType"),
-            let v2: Bool = object.required("isCommercial"),
-            let v3: Date? = object.optional("expiresAt")
-        else { return nil }
-        return Self(validLicense: v0, licenseType: v1, isCommercial: v2, expiresAt: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("validLicense", self.validLicense),
-            object.put("licenseType", self.licenseType),
-            object.put("isCommercial", self.isCommercial),
-            object.put("expiresAt", self.expiresAt)
-        else { return nil }
-        return .object(object)
     }
 }

@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/MappingRuleCreateRequest`.
-public struct MappingRuleCreateRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct MappingRuleCreateRequest: Codable, Hashable, Sendable {
     /// The unique ID of the mapping rule.
     public var mappingRuleId: MappingRuleId
     /// The name of the claim to map.
@@ -27,34 +27,10 @@ public struct MappingRuleCreateRequest: Codable, Hashable, Sendable, NodeDecodab
         case claimValue
         case name
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: MappingRuleId = object.required("mappingRuleId"),
-            let v1: String = object.required("claimName"),
-            let v2: String = object.required("claimValue"),
-            let v3: String = object.required("name")
-        else { return nil }
-        return Self(mappingRuleId: v0, claimName: v1, claimValue: v2, name: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("mappingRuleId", self.mappingRuleId),
-            object.put("claimName", self.claimName),
-            object.put("claimValue", self.claimValue),
-            object.put("name", self.name)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/MappingRuleUpdateRequest`.
-public struct MappingRuleUpdateRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct MappingRuleUpdateRequest: Codable, Hashable, Sendable {
     /// The name of the claim to map.
     public var claimName: String
     /// The value of the claim to map.
@@ -74,32 +50,10 @@ public struct MappingRuleUpdateRequest: Codable, Hashable, Sendable, NodeDecodab
         case claimValue
         case name
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("claimName"),
-            let v1: String = object.required("claimValue"),
-            let v2: String = object.required("name")
-        else { return nil }
-        return Self(claimName: v0, claimValue: v1, name: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("claimName", self.claimName),
-            object.put("claimValue", self.claimValue),
-            object.put("name", self.name)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/MappingRuleCreateResult`.
-public struct MappingRuleCreateResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct MappingRuleCreateResult: Codable, Hashable, Sendable {
     /// The name of the claim to map.
     public var claimName: String
     /// The value of the claim to map.
@@ -122,35 +76,11 @@ public struct MappingRuleCreateResult: Codable, Hashable, Sendable, NodeDecodabl
         case claimValue
         case name
         case mappingRuleId
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("claimName"),
-            let v1: String = object.required("claimValue"),
-            let v2: String = object.required("name"),
-            let v3: MappingRuleId = object.required("mappingRuleId")
-        else { return nil }
-        return Self(claimName: v0, claimValue: v1, name: v2, mappingRuleId: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("claimName", self.claimName),
-            object.put("claimValue", self.claimValue),
-            object.put("name", self.name),
-            object.put("mappingRuleId", self.mappingRuleId)
-        else { return nil }
-        return .object(object)
     }
 }
 
 /// - Remark: Generated from `#/components/schemas/MappingRuleUpdateResult`.
-public struct MappingRuleUpdateResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct MappingRuleUpdateResult: Codable, Hashable, Sendable {
     /// The name of the claim to map.
     public var claimName: String
     /// The value of the claim to map.
@@ -174,34 +104,10 @@ public struct MappingRuleUpdateResult: Codable, Hashable, Sendable, NodeDecodabl
         case name
         case mappingRuleId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("claimName"),
-            let v1: String = object.required("claimValue"),
-            let v2: String = object.required("name"),
-            let v3: MappingRuleId = object.required("mappingRuleId")
-        else { return nil }
-        return Self(claimName: v0, claimValue: v1, name: v2, mappingRuleId: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("claimName", self.claimName),
-            object.put("claimValue", self.claimValue),
-            object.put("name", self.name),
-            object.put("mappingRuleId", self.mappingRuleId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/MappingRuleSearchQueryResult`.
-public struct MappingRuleSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct MappingRuleSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching mapping rules.
     public var items: [MappingRuleResult]
     /// Pagination information about the search results.
@@ -218,25 +124,5 @@ public struct MappingRuleSearchQueryResult: Codable, Hashable, Sendable, Paginat
     enum CodingKeys: String, CodingKey {
         case items
         case page
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [MappingRuleResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
     }
 }

@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/MessageCorrelationRequest`.
-public struct MessageCorrelationRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct MessageCorrelationRequest: Codable, Hashable, Sendable {
     /// The message name as defined in the BPMN process
     public var name: String
     /// The correlation key of the message. Server default: .
@@ -37,39 +37,13 @@ public struct MessageCorrelationRequest: Codable, Hashable, Sendable, NodeDecoda
         case tenantId
         case businessId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("name"),
-            let v1: String? = object.optional("correlationKey"),
-            let v2: [String: JSONValue]? = object.optional("variables"),
-            let v3: TenantId? = object.optional("tenantId"),
-            let v4: BusinessId? = object.optional("businessId")
-        else { return nil }
-        return Self(name: v0, correlationKey: v1, variables: v2, tenantId: v3, businessId: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("name", self.name),
-            object.put("correlationKey", self.correlationKey),
-            object.put("variables", self.variables),
-            object.put("tenantId", self.tenantId),
-            object.put("businessId", self.businessId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The message key of the correlated message, as well as the first process instance key it
 /// correlated with.
 ///
 /// - Remark: Generated from `#/components/schemas/MessageCorrelationResult`.
-public struct MessageCorrelationResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct MessageCorrelationResult: Codable, Hashable, Sendable {
     /// The tenant ID of the correlated message
     public var tenantId: TenantId
     /// The key of the correlated message.
@@ -89,32 +63,10 @@ public struct MessageCorrelationResult: Codable, Hashable, Sendable, NodeDecodab
         case messageKey
         case processInstanceKey
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: TenantId = object.required("tenantId"),
-            let v1: MessageKey = object.required("messageKey"),
-            let v2: ProcessInstanceKey = object.required("processInstanceKey")
-        else { return nil }
-        return Self(tenantId: v0, messageKey: v1, processInstanceKey: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("tenantId", self.tenantId),
-            object.put("messageKey", self.messageKey),
-            object.put("processInstanceKey", self.processInstanceKey)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/MessagePublicationRequest`.
-public struct MessagePublicationRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct MessagePublicationRequest: Codable, Hashable, Sendable {
     /// The name of the message.
     public var name: String
     /// The correlation key of the message. Server default: .
@@ -157,42 +109,12 @@ public struct MessagePublicationRequest: Codable, Hashable, Sendable, NodeDecoda
         case tenantId
         case businessId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("name"),
-            let v1: String? = object.optional("correlationKey"),
-            let v2: Int64? = object.optional("timeToLive"),
-            let v3: String? = object.optional("messageId"),
-            let v4: [String: JSONValue]? = object.optional("variables"),
-            let v5: TenantId? = object.optional("tenantId"),
-            let v6: BusinessId? = object.optional("businessId")
-        else { return nil }
-        return Self(name: v0, correlationKey: v1, timeToLive: v2, messageId: v3, variables: v4, tenantId: v5, businessId: v6)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(7)
-        guard
-            object.put("name", self.name),
-            object.put("correlationKey", self.correlationKey),
-            object.put("timeToLive", self.timeToLive),
-            object.put("messageId", self.messageId),
-            object.put("variables", self.variables),
-            object.put("tenantId", self.tenantId),
-            object.put("businessId", self.businessId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The message key of the published message.
 ///
 /// - Remark: Generated from `#/components/schemas/MessagePublicationResult`.
-public struct MessagePublicationResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct MessagePublicationResult: Codable, Hashable, Sendable {
     /// The tenant ID of the message.
     public var tenantId: TenantId
     /// The key of the published message.
@@ -207,26 +129,6 @@ public struct MessagePublicationResult: Codable, Hashable, Sendable, NodeDecodab
     enum CodingKeys: String, CodingKey {
         case tenantId
         case messageKey
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: TenantId = object.required("tenantId"),
-            let v1: MessageKey = object.required("messageKey")
-        else { return nil }
-        return Self(tenantId: v0, messageKey: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("tenantId", self.tenantId),
-            object.put("messageKey", self.messageKey)
-        else { return nil }
-        return .object(object)
     }
 }
 

@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/MessageSubscriptionSearchQueryResult`.
-public struct MessageSubscriptionSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct MessageSubscriptionSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching message subscriptions.
     public var items: [MessageSubscriptionResult]
     /// Pagination information about the search results.
@@ -21,30 +21,10 @@ public struct MessageSubscriptionSearchQueryResult: Codable, Hashable, Sendable,
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [MessageSubscriptionResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/MessageSubscriptionResult`.
-public struct MessageSubscriptionResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct MessageSubscriptionResult: Codable, Hashable, Sendable {
     /// The business id inherited from the subscribing process instance when this message
     /// subscription was opened. It is `null` when the process instance has no business id, and
     /// for message start event subscriptions, which are not tied to a process instance.
@@ -162,64 +142,10 @@ public struct MessageSubscriptionResult: Codable, Hashable, Sendable, NodeDecoda
         case inboundConnectorType
         case tenantId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: BusinessId? = object.optional("businessId"),
-            let v1: MessageSubscriptionKey = object.required("messageSubscriptionKey"),
-            let v2: ProcessDefinitionId = object.required("processDefinitionId"),
-            let v3: ProcessDefinitionKey? = object.optional("processDefinitionKey"),
-            let v4: ProcessInstanceKey? = object.optional("processInstanceKey"),
-            let v5: ProcessInstanceKey? = object.optional("rootProcessInstanceKey"),
-            let v6: ElementId = object.required("elementId"),
-            let v7: ElementInstanceKey? = object.optional("elementInstanceKey"),
-            let v8: MessageSubscriptionStateEnum = object.required("messageSubscriptionState"),
-            let v9: Date = object.required("lastUpdatedDate"),
-            let v10: String = object.required("messageName"),
-            let v11: String? = object.optional("correlationKey"),
-            let v12: MessageSubscriptionTypeEnum? = object.optional("messageSubscriptionType"),
-            let v13: [String: String]? = object.optional("toolProperties"),
-            let v14: String? = object.optional("processDefinitionName"),
-            let v15: Int32? = object.optional("processDefinitionVersion"),
-            let v16: String? = object.optional("toolName"),
-            let v17: String? = object.optional("inboundConnectorType"),
-            let v18: TenantId = object.required("tenantId")
-        else { return nil }
-        return Self(businessId: v0, messageSubscriptionKey: v1, processDefinitionId: v2, processDefinitionKey: v3, processInstanceKey: v4, rootProcessInstanceKey: v5, elementId: v6, elementInstanceKey: v7, messageSubscriptionState: v8, lastUpdatedDate: v9, messageName: v10, correlationKey: v11, messageSubscriptionType: v12, toolProperties: v13, processDefinitionName: v14, processDefinitionVersion: v15, toolName: v16, inboundConnectorType: v17, tenantId: v18)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(19)
-        guard
-            object.put("businessId", self.businessId),
-            object.put("messageSubscriptionKey", self.messageSubscriptionKey),
-            object.put("processDefinitionId", self.processDefinitionId),
-            object.put("processDefinitionKey", self.processDefinitionKey),
-            object.put("processInstanceKey", self.processInstanceKey),
-            object.put("rootProcessInstanceKey", self.rootProcessInstanceKey),
-            object.put("elementId", self.elementId),
-            object.put("elementInstanceKey", self.elementInstanceKey),
-            object.put("messageSubscriptionState", self.messageSubscriptionState),
-            object.put("lastUpdatedDate", self.lastUpdatedDate),
-            object.put("messageName", self.messageName),
-            object.put("correlationKey", self.correlationKey),
-            object.put("messageSubscriptionType", self.messageSubscriptionType),
-            object.put("toolProperties", self.toolProperties),
-            object.put("processDefinitionName", self.processDefinitionName),
-            object.put("processDefinitionVersion", self.processDefinitionVersion),
-            object.put("toolName", self.toolName),
-            object.put("inboundConnectorType", self.inboundConnectorType),
-            object.put("tenantId", self.tenantId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/MessageSubscriptionSearchQuerySortRequest`.
-public struct MessageSubscriptionSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct MessageSubscriptionSearchQuerySortRequest: Codable, Hashable, Sendable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -236,28 +162,8 @@ public struct MessageSubscriptionSearchQuerySortRequest: Codable, Hashable, Send
         case order
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Field = object.required("field"),
-            let v1: SortOrderEnum? = object.optional("order")
-        else { return nil }
-        return Self(field: v0, order: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("field", self.field),
-            object.put("order", self.order)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Field: CamundaEnum {
         /// `businessId`
         case businessId
         /// `messageSubscriptionKey`
@@ -345,7 +251,7 @@ public struct MessageSubscriptionSearchQuerySortRequest: Codable, Hashable, Send
 }
 
 /// - Remark: Generated from `#/components/schemas/MessageSubscriptionSearchQuery`.
-public struct MessageSubscriptionSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
+public struct MessageSubscriptionSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery {
     /// Sort field criteria.
     public var sort: [MessageSubscriptionSearchQuerySortRequest]?
     /// The incident search filters.
@@ -367,32 +273,10 @@ public struct MessageSubscriptionSearchQuery: Codable, Hashable, Sendable, Pagin
         case filter
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [MessageSubscriptionSearchQuerySortRequest]? = object.optional("sort"),
-            let v1: MessageSubscriptionFilter? = object.optional("filter"),
-            let v2: SearchQueryPageRequest? = object.optional("page")
-        else { return nil }
-        return Self(sort: v0, filter: v1, page: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("sort", self.sort),
-            object.put("filter", self.filter),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/CorrelatedMessageSubscriptionSearchQueryResult`.
-public struct CorrelatedMessageSubscriptionSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct CorrelatedMessageSubscriptionSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching correlated message subscriptions.
     public var items: [CorrelatedMessageSubscriptionResult]
     /// Pagination information about the search results.
@@ -410,30 +294,10 @@ public struct CorrelatedMessageSubscriptionSearchQueryResult: Codable, Hashable,
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [CorrelatedMessageSubscriptionResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/CorrelatedMessageSubscriptionResult`.
-public struct CorrelatedMessageSubscriptionResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct CorrelatedMessageSubscriptionResult: Codable, Hashable, Sendable {
     /// The business id associated with this correlated message subscription. For a message
     /// start event correlation, it is the business id carried by the correlating message that
     /// was stamped on the started process instance to enforce its uniqueness. For a catch,
@@ -511,54 +375,10 @@ public struct CorrelatedMessageSubscriptionResult: Codable, Hashable, Sendable, 
         case subscriptionKey
         case tenantId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: BusinessId? = object.optional("businessId"),
-            let v1: String? = object.optional("correlationKey"),
-            let v2: Date = object.required("correlationTime"),
-            let v3: ElementId = object.required("elementId"),
-            let v4: ElementInstanceKey? = object.optional("elementInstanceKey"),
-            let v5: MessageKey = object.required("messageKey"),
-            let v6: String = object.required("messageName"),
-            let v7: Int32 = object.required("partitionId"),
-            let v8: ProcessDefinitionId = object.required("processDefinitionId"),
-            let v9: ProcessDefinitionKey? = object.optional("processDefinitionKey"),
-            let v10: ProcessInstanceKey = object.required("processInstanceKey"),
-            let v11: ProcessInstanceKey? = object.optional("rootProcessInstanceKey"),
-            let v12: MessageSubscriptionKey = object.required("subscriptionKey"),
-            let v13: TenantId = object.required("tenantId")
-        else { return nil }
-        return Self(businessId: v0, correlationKey: v1, correlationTime: v2, elementId: v3, elementInstanceKey: v4, messageKey: v5, messageName: v6, partitionId: v7, processDefinitionId: v8, processDefinitionKey: v9, processInstanceKey: v10, rootProcessInstanceKey: v11, subscriptionKey: v12, tenantId: v13)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(14)
-        guard
-            object.put("businessId", self.businessId),
-            object.put("correlationKey", self.correlationKey),
-            object.put("correlationTime", self.correlationTime),
-            object.put("elementId", self.elementId),
-            object.put("elementInstanceKey", self.elementInstanceKey),
-            object.put("messageKey", self.messageKey),
-            object.put("messageName", self.messageName),
-            object.put("partitionId", self.partitionId),
-            object.put("processDefinitionId", self.processDefinitionId),
-            object.put("processDefinitionKey", self.processDefinitionKey),
-            object.put("processInstanceKey", self.processInstanceKey),
-            object.put("rootProcessInstanceKey", self.rootProcessInstanceKey),
-            object.put("subscriptionKey", self.subscriptionKey),
-            object.put("tenantId", self.tenantId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/CorrelatedMessageSubscriptionSearchQuery`.
-public struct CorrelatedMessageSubscriptionSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
+public struct CorrelatedMessageSubscriptionSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery {
     /// Sort field criteria.
     public var sort: [CorrelatedMessageSubscriptionSearchQuerySortRequest]?
     /// The correlated message subscriptions search filters.
@@ -580,32 +400,10 @@ public struct CorrelatedMessageSubscriptionSearchQuery: Codable, Hashable, Senda
         case filter
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [CorrelatedMessageSubscriptionSearchQuerySortRequest]? = object.optional("sort"),
-            let v1: CorrelatedMessageSubscriptionFilter? = object.optional("filter"),
-            let v2: SearchQueryPageRequest? = object.optional("page")
-        else { return nil }
-        return Self(sort: v0, filter: v1, page: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("sort", self.sort),
-            object.put("filter", self.filter),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/CorrelatedMessageSubscriptionSearchQuerySortRequest`.
-public struct CorrelatedMessageSubscriptionSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct CorrelatedMessageSubscriptionSearchQuerySortRequest: Codable, Hashable, Sendable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -622,28 +420,8 @@ public struct CorrelatedMessageSubscriptionSearchQuerySortRequest: Codable, Hash
         case order
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Field = object.required("field"),
-            let v1: SortOrderEnum? = object.optional("order")
-        else { return nil }
-        return Self(field: v0, order: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("field", self.field),
-            object.put("order", self.order)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Field: CamundaEnum {
         /// `businessId`
         case businessId
         /// `correlationKey`

@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionSearchQuerySortRequest`.
-public struct ProcessDefinitionSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessDefinitionSearchQuerySortRequest: Codable, Hashable, Sendable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -20,28 +20,8 @@ public struct ProcessDefinitionSearchQuerySortRequest: Codable, Hashable, Sendab
         case order
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Field = object.required("field"),
-            let v1: SortOrderEnum? = object.optional("order")
-        else { return nil }
-        return Self(field: v0, order: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("field", self.field),
-            object.put("order", self.order)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Field: CamundaEnum {
         /// `processDefinitionKey`
         case processDefinitionKey
         /// `name`
@@ -93,7 +73,7 @@ public struct ProcessDefinitionSearchQuerySortRequest: Codable, Hashable, Sendab
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionSearchQuery`.
-public struct ProcessDefinitionSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
+public struct ProcessDefinitionSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery {
     /// Sort field criteria.
     public var sort: [ProcessDefinitionSearchQuerySortRequest]?
     /// The process definition search filters.
@@ -115,32 +95,10 @@ public struct ProcessDefinitionSearchQuery: Codable, Hashable, Sendable, Paginat
         case filter
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [ProcessDefinitionSearchQuerySortRequest]? = object.optional("sort"),
-            let v1: ProcessDefinitionFilter? = object.optional("filter"),
-            let v2: SearchQueryPageRequest? = object.optional("page")
-        else { return nil }
-        return Self(sort: v0, filter: v1, page: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("sort", self.sort),
-            object.put("filter", self.filter),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionSearchQueryResult`.
-public struct ProcessDefinitionSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct ProcessDefinitionSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching process definitions.
     public var items: [ProcessDefinitionResult]
     /// Pagination information about the search results.
@@ -158,30 +116,10 @@ public struct ProcessDefinitionSearchQueryResult: Codable, Hashable, Sendable, P
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [ProcessDefinitionResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionResult`.
-public struct ProcessDefinitionResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessDefinitionResult: Codable, Hashable, Sendable {
     /// Name of this process definition.
     public var name: String?
     /// Resource name for this process definition.
@@ -230,44 +168,10 @@ public struct ProcessDefinitionResult: Codable, Hashable, Sendable, NodeDecodabl
         case state
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String? = object.optional("name"),
-            let v1: String = object.required("resourceName"),
-            let v2: Int32 = object.required("version"),
-            let v3: String? = object.optional("versionTag"),
-            let v4: ProcessDefinitionId = object.required("processDefinitionId"),
-            let v5: TenantId = object.required("tenantId"),
-            let v6: ProcessDefinitionKey = object.required("processDefinitionKey"),
-            let v7: Bool = object.required("hasStartForm"),
-            let v8: State? = object.optional("state")
-        else { return nil }
-        return Self(name: v0, resourceName: v1, version: v2, versionTag: v3, processDefinitionId: v4, tenantId: v5, processDefinitionKey: v6, hasStartForm: v7, state: v8)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(9)
-        guard
-            object.put("name", self.name),
-            object.put("resourceName", self.resourceName),
-            object.put("version", self.version),
-            object.put("versionTag", self.versionTag),
-            object.put("processDefinitionId", self.processDefinitionId),
-            object.put("tenantId", self.tenantId),
-            object.put("processDefinitionKey", self.processDefinitionKey),
-            object.put("hasStartForm", self.hasStartForm),
-            object.put("state", self.state)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The state of this process definition.
     /// `DRAINING` indicates the definition is being deleted but still has active process
     /// instances draining before it is removed.
-    public enum State: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum State: CamundaEnum {
         /// `ACTIVE`
         case active
         /// `DRAINING`
@@ -305,7 +209,7 @@ public struct ProcessDefinitionResult: Codable, Hashable, Sendable, NodeDecodabl
 /// Process definition element statistics request.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionElementStatisticsQuery`.
-public struct ProcessDefinitionElementStatisticsQuery: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessDefinitionElementStatisticsQuery: Codable, Hashable, Sendable {
     /// The process definition statistics search filters.
     public var filter: ProcessDefinitionStatisticsFilter?
 
@@ -317,30 +221,12 @@ public struct ProcessDefinitionElementStatisticsQuery: Codable, Hashable, Sendab
     enum CodingKeys: String, CodingKey {
         case filter
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ProcessDefinitionStatisticsFilter? = object.optional("filter")
-        else { return nil }
-        return Self(filter: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("filter", self.filter)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Process definition element statistics query response.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionElementStatisticsQueryResult`.
-public struct ProcessDefinitionElementStatisticsQueryResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessDefinitionElementStatisticsQueryResult: Codable, Hashable, Sendable {
     /// The element statistics.
     public var items: [ProcessElementStatisticsResult]
 
@@ -352,30 +238,12 @@ public struct ProcessDefinitionElementStatisticsQueryResult: Codable, Hashable, 
     enum CodingKeys: String, CodingKey {
         case items
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [ProcessElementStatisticsResult] = object.required("items")
-        else { return nil }
-        return Self(items: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("items", self.items)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Process definition variable name search query request.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionVariableNameSearchQuery`.
-public struct ProcessDefinitionVariableNameSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
+public struct ProcessDefinitionVariableNameSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery {
     /// The process definition variable name search filters.
     public var filter: ProcessDefinitionVariableNameFilter?
     /// Pagination criteria.
@@ -393,32 +261,12 @@ public struct ProcessDefinitionVariableNameSearchQuery: Codable, Hashable, Senda
         case filter
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ProcessDefinitionVariableNameFilter? = object.optional("filter"),
-            let v1: SearchQueryPageRequest? = object.optional("page")
-        else { return nil }
-        return Self(filter: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("filter", self.filter),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Process definition variable name search query response.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionVariableNameSearchQueryResult`.
-public struct ProcessDefinitionVariableNameSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct ProcessDefinitionVariableNameSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching variable names.
     public var items: [ProcessDefinitionVariableNameSearchResult]
     /// Pagination information about the search results.
@@ -436,32 +284,12 @@ public struct ProcessDefinitionVariableNameSearchQueryResult: Codable, Hashable,
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [ProcessDefinitionVariableNameSearchResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Process definition variable name search response item.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionVariableNameSearchResult`.
-public struct ProcessDefinitionVariableNameSearchResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessDefinitionVariableNameSearchResult: Codable, Hashable, Sendable {
     /// The variable name.
     public var name: String
 
@@ -473,28 +301,10 @@ public struct ProcessDefinitionVariableNameSearchResult: Codable, Hashable, Send
     enum CodingKeys: String, CodingKey {
         case name
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("name")
-        else { return nil }
-        return Self(name: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("name", self.name)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionMessageSubscriptionStatisticsQuery`.
-public struct ProcessDefinitionMessageSubscriptionStatisticsQuery: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessDefinitionMessageSubscriptionStatisticsQuery: Codable, Hashable, Sendable {
     /// Search cursor pagination.
     public var page: CursorForwardPagination?
     /// The message subscription filters.
@@ -510,30 +320,10 @@ public struct ProcessDefinitionMessageSubscriptionStatisticsQuery: Codable, Hash
         case page
         case filter
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: CursorForwardPagination? = object.optional("page"),
-            let v1: MessageSubscriptionFilter? = object.optional("filter")
-        else { return nil }
-        return Self(page: v0, filter: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("page", self.page),
-            object.put("filter", self.filter)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionMessageSubscriptionStatisticsQueryResult`.
-public struct ProcessDefinitionMessageSubscriptionStatisticsQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct ProcessDefinitionMessageSubscriptionStatisticsQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching process definition message subscription statistics.
     public var items: [ProcessDefinitionMessageSubscriptionStatisticsResult]
     /// Pagination information about the search results.
@@ -551,30 +341,10 @@ public struct ProcessDefinitionMessageSubscriptionStatisticsQueryResult: Codable
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [ProcessDefinitionMessageSubscriptionStatisticsResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionMessageSubscriptionStatisticsResult`.
-public struct ProcessDefinitionMessageSubscriptionStatisticsResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessDefinitionMessageSubscriptionStatisticsResult: Codable, Hashable, Sendable {
     /// The process definition ID associated with this message subscription.
     public var processDefinitionId: ProcessDefinitionId
     /// The tenant ID associated with this message subscription.
@@ -602,36 +372,10 @@ public struct ProcessDefinitionMessageSubscriptionStatisticsResult: Codable, Has
         case processInstancesWithActiveSubscriptions
         case activeSubscriptions
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ProcessDefinitionId = object.required("processDefinitionId"),
-            let v1: TenantId = object.required("tenantId"),
-            let v2: ProcessDefinitionKey = object.required("processDefinitionKey"),
-            let v3: Int64 = object.required("processInstancesWithActiveSubscriptions"),
-            let v4: Int64 = object.required("activeSubscriptions")
-        else { return nil }
-        return Self(processDefinitionId: v0, tenantId: v1, processDefinitionKey: v2, processInstancesWithActiveSubscriptions: v3, activeSubscriptions: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("processDefinitionId", self.processDefinitionId),
-            object.put("tenantId", self.tenantId),
-            object.put("processDefinitionKey", self.processDefinitionKey),
-            object.put("processInstancesWithActiveSubscriptions", self.processInstancesWithActiveSubscriptions),
-            object.put("activeSubscriptions", self.activeSubscriptions)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionInstanceStatisticsQuery`.
-public struct ProcessDefinitionInstanceStatisticsQuery: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessDefinitionInstanceStatisticsQuery: Codable, Hashable, Sendable {
     /// Search cursor pagination.
     public var page: OffsetPagination?
     /// Sort field criteria.
@@ -647,30 +391,10 @@ public struct ProcessDefinitionInstanceStatisticsQuery: Codable, Hashable, Senda
         case page
         case sort
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: OffsetPagination? = object.optional("page"),
-            let v1: [ProcessDefinitionInstanceStatisticsQuerySortRequest]? = object.optional("sort")
-        else { return nil }
-        return Self(page: v0, sort: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("page", self.page),
-            object.put("sort", self.sort)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionInstanceStatisticsQueryResult`.
-public struct ProcessDefinitionInstanceStatisticsQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct ProcessDefinitionInstanceStatisticsQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The process definition instance statistics result.
     public var items: [ProcessDefinitionInstanceStatisticsResult]
     /// Pagination information about the search results.
@@ -688,32 +412,12 @@ public struct ProcessDefinitionInstanceStatisticsQueryResult: Codable, Hashable,
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [ProcessDefinitionInstanceStatisticsResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Process definition instance statistics response.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionInstanceStatisticsResult`.
-public struct ProcessDefinitionInstanceStatisticsResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessDefinitionInstanceStatisticsResult: Codable, Hashable, Sendable {
     /// Id of a process definition, from the model. Only ids of process definitions that are deployed are useful.
     public var processDefinitionId: ProcessDefinitionId
     /// The unique identifier of the tenant.
@@ -745,38 +449,10 @@ public struct ProcessDefinitionInstanceStatisticsResult: Codable, Hashable, Send
         case activeInstancesWithoutIncidentCount
         case activeInstancesWithIncidentCount
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ProcessDefinitionId = object.required("processDefinitionId"),
-            let v1: TenantId = object.required("tenantId"),
-            let v2: String? = object.optional("latestProcessDefinitionName"),
-            let v3: Bool = object.required("hasMultipleVersions"),
-            let v4: Int64 = object.required("activeInstancesWithoutIncidentCount"),
-            let v5: Int64 = object.required("activeInstancesWithIncidentCount")
-        else { return nil }
-        return Self(processDefinitionId: v0, tenantId: v1, latestProcessDefinitionName: v2, hasMultipleVersions: v3, activeInstancesWithoutIncidentCount: v4, activeInstancesWithIncidentCount: v5)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(6)
-        guard
-            object.put("processDefinitionId", self.processDefinitionId),
-            object.put("tenantId", self.tenantId),
-            object.put("latestProcessDefinitionName", self.latestProcessDefinitionName),
-            object.put("hasMultipleVersions", self.hasMultipleVersions),
-            object.put("activeInstancesWithoutIncidentCount", self.activeInstancesWithoutIncidentCount),
-            object.put("activeInstancesWithIncidentCount", self.activeInstancesWithIncidentCount)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionInstanceStatisticsQuerySortRequest`.
-public struct ProcessDefinitionInstanceStatisticsQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessDefinitionInstanceStatisticsQuerySortRequest: Codable, Hashable, Sendable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -793,28 +469,8 @@ public struct ProcessDefinitionInstanceStatisticsQuerySortRequest: Codable, Hash
         case order
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Field = object.required("field"),
-            let v1: SortOrderEnum? = object.optional("order")
-        else { return nil }
-        return Self(field: v0, order: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("field", self.field),
-            object.put("order", self.order)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Field: CamundaEnum {
         /// `processDefinitionId`
         case processDefinitionId
         /// `activeInstancesWithIncidentCount`
@@ -850,7 +506,7 @@ public struct ProcessDefinitionInstanceStatisticsQuerySortRequest: Codable, Hash
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionInstanceVersionStatisticsQuery`.
-public struct ProcessDefinitionInstanceVersionStatisticsQuery: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessDefinitionInstanceVersionStatisticsQuery: Codable, Hashable, Sendable {
     /// Pagination criteria.
     public var page: OffsetPagination?
     /// Sort field criteria.
@@ -870,32 +526,10 @@ public struct ProcessDefinitionInstanceVersionStatisticsQuery: Codable, Hashable
         case sort
         case filter
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: OffsetPagination? = object.optional("page"),
-            let v1: [ProcessDefinitionInstanceVersionStatisticsQuerySortRequest]? = object.optional("sort"),
-            let v2: ProcessDefinitionInstanceVersionStatisticsFilter = object.required("filter")
-        else { return nil }
-        return Self(page: v0, sort: v1, filter: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("page", self.page),
-            object.put("sort", self.sort),
-            object.put("filter", self.filter)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionInstanceVersionStatisticsQueryResult`.
-public struct ProcessDefinitionInstanceVersionStatisticsQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct ProcessDefinitionInstanceVersionStatisticsQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The process definition instance version statistics result.
     public var items: [ProcessDefinitionInstanceVersionStatisticsResult]
     /// Pagination information about the search results.
@@ -913,32 +547,12 @@ public struct ProcessDefinitionInstanceVersionStatisticsQueryResult: Codable, Ha
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [ProcessDefinitionInstanceVersionStatisticsResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Process definition instance version statistics response.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionInstanceVersionStatisticsResult`.
-public struct ProcessDefinitionInstanceVersionStatisticsResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessDefinitionInstanceVersionStatisticsResult: Codable, Hashable, Sendable {
     /// The ID associated with the process definition.
     public var processDefinitionId: ProcessDefinitionId
     /// The unique key of the process definition.
@@ -974,40 +588,10 @@ public struct ProcessDefinitionInstanceVersionStatisticsResult: Codable, Hashabl
         case activeInstancesWithIncidentCount
         case activeInstancesWithoutIncidentCount
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ProcessDefinitionId = object.required("processDefinitionId"),
-            let v1: ProcessDefinitionKey = object.required("processDefinitionKey"),
-            let v2: String? = object.optional("processDefinitionName"),
-            let v3: TenantId = object.required("tenantId"),
-            let v4: Int32 = object.required("processDefinitionVersion"),
-            let v5: Int64 = object.required("activeInstancesWithIncidentCount"),
-            let v6: Int64 = object.required("activeInstancesWithoutIncidentCount")
-        else { return nil }
-        return Self(processDefinitionId: v0, processDefinitionKey: v1, processDefinitionName: v2, tenantId: v3, processDefinitionVersion: v4, activeInstancesWithIncidentCount: v5, activeInstancesWithoutIncidentCount: v6)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(7)
-        guard
-            object.put("processDefinitionId", self.processDefinitionId),
-            object.put("processDefinitionKey", self.processDefinitionKey),
-            object.put("processDefinitionName", self.processDefinitionName),
-            object.put("tenantId", self.tenantId),
-            object.put("processDefinitionVersion", self.processDefinitionVersion),
-            object.put("activeInstancesWithIncidentCount", self.activeInstancesWithIncidentCount),
-            object.put("activeInstancesWithoutIncidentCount", self.activeInstancesWithoutIncidentCount)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionInstanceVersionStatisticsQuerySortRequest`.
-public struct ProcessDefinitionInstanceVersionStatisticsQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessDefinitionInstanceVersionStatisticsQuerySortRequest: Codable, Hashable, Sendable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -1024,28 +608,8 @@ public struct ProcessDefinitionInstanceVersionStatisticsQuerySortRequest: Codabl
         case order
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Field = object.required("field"),
-            let v1: SortOrderEnum? = object.optional("order")
-        else { return nil }
-        return Self(field: v0, order: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("field", self.field),
-            object.put("order", self.order)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Field: CamundaEnum {
         /// `processDefinitionId`
         case processDefinitionId
         /// `processDefinitionKey`
@@ -1095,7 +659,7 @@ public struct ProcessDefinitionInstanceVersionStatisticsQuerySortRequest: Codabl
 /// Base process instance search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/BaseProcessInstanceFilterFields`.
-public struct BaseProcessInstanceFilterFields: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct BaseProcessInstanceFilterFields: Codable, Hashable, Sendable {
     /// The start date.
     ///
     /// Added in 8.6.
@@ -1229,62 +793,6 @@ public struct BaseProcessInstanceFilterFields: Codable, Hashable, Sendable, Node
         case incidentErrorHashCode
         case tags
         case businessId
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: DateTimeFilterProperty? = object.optional("startDate"),
-            let v1: DateTimeFilterProperty? = object.optional("endDate"),
-            let v2: ProcessInstanceStateFilterProperty? = object.optional("state"),
-            let v3: Bool? = object.optional("hasIncident"),
-            let v4: DateTimeFilterProperty? = object.optional("suspendedDate"),
-            let v5: StringFilterProperty? = object.optional("tenantId"),
-            let v6: [VariableValueFilterProperty]? = object.optional("variables"),
-            let v7: ProcessInstanceKeyFilterProperty? = object.optional("processInstanceKey"),
-            let v8: ProcessInstanceKeyFilterProperty? = object.optional("parentProcessInstanceKey"),
-            let v9: ElementInstanceKeyFilterProperty? = object.optional("parentElementInstanceKey"),
-            let v10: StringFilterProperty? = object.optional("batchOperationId"),
-            let v11: StringFilterProperty? = object.optional("batchOperationKey"),
-            let v12: StringFilterProperty? = object.optional("errorMessage"),
-            let v13: Bool? = object.optional("hasRetriesLeft"),
-            let v14: ElementInstanceStateFilterProperty? = object.optional("elementInstanceState"),
-            let v15: StringFilterProperty? = object.optional("elementId"),
-            let v16: Bool? = object.optional("hasElementInstanceIncident"),
-            let v17: IntegerFilterProperty? = object.optional("incidentErrorHashCode"),
-            let v18: TagSet? = object.optional("tags"),
-            let v19: StringFilterProperty? = object.optional("businessId")
-        else { return nil }
-        return Self(startDate: v0, endDate: v1, state: v2, hasIncident: v3, suspendedDate: v4, tenantId: v5, variables: v6, processInstanceKey: v7, parentProcessInstanceKey: v8, parentElementInstanceKey: v9, batchOperationId: v10, batchOperationKey: v11, errorMessage: v12, hasRetriesLeft: v13, elementInstanceState: v14, elementId: v15, hasElementInstanceIncident: v16, incidentErrorHashCode: v17, tags: v18, businessId: v19)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(20)
-        guard
-            object.put("startDate", self.startDate),
-            object.put("endDate", self.endDate),
-            object.put("state", self.state),
-            object.put("hasIncident", self.hasIncident),
-            object.put("suspendedDate", self.suspendedDate),
-            object.put("tenantId", self.tenantId),
-            object.put("variables", self.variables),
-            object.put("processInstanceKey", self.processInstanceKey),
-            object.put("parentProcessInstanceKey", self.parentProcessInstanceKey),
-            object.put("parentElementInstanceKey", self.parentElementInstanceKey),
-            object.put("batchOperationId", self._batchOperationId),
-            object.put("batchOperationKey", self.batchOperationKey),
-            object.put("errorMessage", self.errorMessage),
-            object.put("hasRetriesLeft", self.hasRetriesLeft),
-            object.put("elementInstanceState", self.elementInstanceState),
-            object.put("elementId", self.elementId),
-            object.put("hasElementInstanceIncident", self.hasElementInstanceIncident),
-            object.put("incidentErrorHashCode", self.incidentErrorHashCode),
-            object.put("tags", self.tags),
-            object.put("businessId", self.businessId)
-        else { return nil }
-        return .object(object)
     }
 }
 

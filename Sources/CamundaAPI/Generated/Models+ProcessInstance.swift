@@ -5,7 +5,7 @@ import Foundation
 /// The process instance filter that defines which process instances should be canceled.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceCancellationBatchOperationRequest`.
-public struct ProcessInstanceCancellationBatchOperationRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessInstanceCancellationBatchOperationRequest: Codable, Hashable, Sendable {
     /// The process instance filter.
     public var filter: ProcessInstanceFilter
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
@@ -23,33 +23,13 @@ public struct ProcessInstanceCancellationBatchOperationRequest: Codable, Hashabl
     enum CodingKeys: String, CodingKey {
         case filter
         case operationReference
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ProcessInstanceFilter = object.required("filter"),
-            let v1: OperationReference? = object.optional("operationReference")
-        else { return nil }
-        return Self(filter: v0, operationReference: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("filter", self.filter),
-            object.put("operationReference", self.operationReference)
-        else { return nil }
-        return .object(object)
     }
 }
 
 /// The process instance filter that defines which process instances should have their incidents resolved.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceIncidentResolutionBatchOperationRequest`.
-public struct ProcessInstanceIncidentResolutionBatchOperationRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessInstanceIncidentResolutionBatchOperationRequest: Codable, Hashable, Sendable {
     /// The process instance filter.
     public var filter: ProcessInstanceFilter
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
@@ -68,32 +48,12 @@ public struct ProcessInstanceIncidentResolutionBatchOperationRequest: Codable, H
         case filter
         case operationReference
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ProcessInstanceFilter = object.required("filter"),
-            let v1: OperationReference? = object.optional("operationReference")
-        else { return nil }
-        return Self(filter: v0, operationReference: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("filter", self.filter),
-            object.put("operationReference", self.operationReference)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The process instance filter that defines which process instances should be deleted.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceDeletionBatchOperationRequest`.
-public struct ProcessInstanceDeletionBatchOperationRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessInstanceDeletionBatchOperationRequest: Codable, Hashable, Sendable {
     /// The process instance filter.
     public var filter: ProcessInstanceFilter
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
@@ -110,30 +70,10 @@ public struct ProcessInstanceDeletionBatchOperationRequest: Codable, Hashable, S
         case filter
         case operationReference
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ProcessInstanceFilter = object.required("filter"),
-            let v1: OperationReference? = object.optional("operationReference")
-        else { return nil }
-        return Self(filter: v0, operationReference: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("filter", self.filter),
-            object.put("operationReference", self.operationReference)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceMigrationBatchOperationRequest`.
-public struct ProcessInstanceMigrationBatchOperationRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessInstanceMigrationBatchOperationRequest: Codable, Hashable, Sendable {
     /// The process instance filter.
     public var filter: ProcessInstanceFilter
     /// The migration plan.
@@ -156,35 +96,13 @@ public struct ProcessInstanceMigrationBatchOperationRequest: Codable, Hashable, 
         case migrationPlan
         case operationReference
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ProcessInstanceFilter = object.required("filter"),
-            let v1: ProcessInstanceMigrationBatchOperationPlan = object.required("migrationPlan"),
-            let v2: OperationReference? = object.optional("operationReference")
-        else { return nil }
-        return Self(filter: v0, migrationPlan: v1, operationReference: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("filter", self.filter),
-            object.put("migrationPlan", self.migrationPlan),
-            object.put("operationReference", self.operationReference)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The process instance filter to define on which process instances tokens should be moved,
 /// and new element instances should be activated or terminated.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceModificationBatchOperationRequest`.
-public struct ProcessInstanceModificationBatchOperationRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessInstanceModificationBatchOperationRequest: Codable, Hashable, Sendable {
     /// The process instance filter.
     public var filter: ProcessInstanceFilter
     /// Instructions for moving tokens between elements.
@@ -207,28 +125,6 @@ public struct ProcessInstanceModificationBatchOperationRequest: Codable, Hashabl
         case moveInstructions
         case operationReference
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ProcessInstanceFilter = object.required("filter"),
-            let v1: [ProcessInstanceModificationMoveBatchOperationInstruction] = object.required("moveInstructions"),
-            let v2: OperationReference? = object.optional("operationReference")
-        else { return nil }
-        return Self(filter: v0, moveInstructions: v1, operationReference: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("filter", self.filter),
-            object.put("moveInstructions", self.moveInstructions),
-            object.put("operationReference", self.operationReference)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Instructions describing a move operation. This instruction will terminate all active
@@ -237,7 +133,7 @@ public struct ProcessInstanceModificationBatchOperationRequest: Codable, Hashabl
 /// scope of the source element instances.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceModificationMoveBatchOperationInstruction`.
-public struct ProcessInstanceModificationMoveBatchOperationInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessInstanceModificationMoveBatchOperationInstruction: Codable, Hashable, Sendable {
     /// The source element ID.
     public var sourceElementId: ElementId
     /// The target element ID.
@@ -253,32 +149,12 @@ public struct ProcessInstanceModificationMoveBatchOperationInstruction: Codable,
         case sourceElementId
         case targetElementId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ElementId = object.required("sourceElementId"),
-            let v1: ElementId = object.required("targetElementId")
-        else { return nil }
-        return Self(sourceElementId: v0, targetElementId: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("sourceElementId", self.sourceElementId),
-            object.put("targetElementId", self.targetElementId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The process instance filter that defines which process instances should be suspended.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceSuspensionBatchOperationRequest`.
-public struct ProcessInstanceSuspensionBatchOperationRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessInstanceSuspensionBatchOperationRequest: Codable, Hashable, Sendable {
     /// The process instance filter.
     public var filter: ProcessInstanceFilter
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
@@ -294,33 +170,13 @@ public struct ProcessInstanceSuspensionBatchOperationRequest: Codable, Hashable,
     enum CodingKeys: String, CodingKey {
         case filter
         case operationReference
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ProcessInstanceFilter = object.required("filter"),
-            let v1: OperationReference? = object.optional("operationReference")
-        else { return nil }
-        return Self(filter: v0, operationReference: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("filter", self.filter),
-            object.put("operationReference", self.operationReference)
-        else { return nil }
-        return .object(object)
     }
 }
 
 /// The process instance filter that defines which process instances should be resumed.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceResumptionBatchOperationRequest`.
-public struct ProcessInstanceResumptionBatchOperationRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessInstanceResumptionBatchOperationRequest: Codable, Hashable, Sendable {
     /// The process instance filter.
     public var filter: ProcessInstanceFilter
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
@@ -336,26 +192,6 @@ public struct ProcessInstanceResumptionBatchOperationRequest: Codable, Hashable,
     enum CodingKeys: String, CodingKey {
         case filter
         case operationReference
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ProcessInstanceFilter = object.required("filter"),
-            let v1: OperationReference? = object.optional("operationReference")
-        else { return nil }
-        return Self(filter: v0, operationReference: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("filter", self.filter),
-            object.put("operationReference", self.operationReference)
-        else { return nil }
-        return .object(object)
     }
 }
 
@@ -377,7 +213,7 @@ public struct BusinessId: CamundaIdentifier, NodeDecodable, NodeEncodable {
 /// either by id, by id and version tag, or by key.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceCreationInstruction`.
-public enum ProcessInstanceCreationInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public enum ProcessInstanceCreationInstruction: Codable, Hashable, Sendable {
     /// A ``ProcessInstanceCreationInstructionByKey`` value.
     case byKey(ProcessInstanceCreationInstructionByKey)
     /// A ``ProcessInstanceCreationInstructionById`` value.
@@ -420,7 +256,7 @@ public enum ProcessInstanceCreationInstruction: Codable, Hashable, Sendable, Nod
 /// - Important: the spec says the value must not be the schema given by `not` (`not`); Swift cannot check that.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceCreationInstructionById`.
-public struct ProcessInstanceCreationInstructionById: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessInstanceCreationInstructionById: Codable, Hashable, Sendable {
     /// The BPMN process id of the process definition to start an instance of.
     public var processDefinitionId: ProcessDefinitionId
     /// The version of the process. If omitted, the latest active version is used.
@@ -504,46 +340,6 @@ public struct ProcessInstanceCreationInstructionById: Codable, Hashable, Sendabl
         case tags
         case businessId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ProcessDefinitionId = object.required("processDefinitionId"),
-            let v1: Int32? = object.optional("processDefinitionVersion"),
-            let v2: [String: JSONValue]? = object.optional("variables"),
-            let v3: TenantId? = object.optional("tenantId"),
-            let v4: OperationReference? = object.optional("operationReference"),
-            let v5: [ProcessInstanceCreationStartInstruction]? = object.optional("startInstructions"),
-            let v6: [ProcessInstanceCreationRuntimeInstruction]? = object.optional("runtimeInstructions"),
-            let v7: Bool? = object.optional("awaitCompletion"),
-            let v8: [String]? = object.optional("fetchVariables"),
-            let v9: Int64? = object.optional("requestTimeout"),
-            let v10: TagSet? = object.optional("tags"),
-            let v11: BusinessId? = object.optional("businessId")
-        else { return nil }
-        return Self(processDefinitionId: v0, processDefinitionVersion: v1, variables: v2, tenantId: v3, operationReference: v4, startInstructions: v5, runtimeInstructions: v6, awaitCompletion: v7, fetchVariables: v8, requestTimeout: v9, tags: v10, businessId: v11)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(12)
-        guard
-            object.put("processDefinitionId", self.processDefinitionId),
-            object.put("processDefinitionVersion", self.processDefinitionVersion),
-            object.put("variables", self.variables),
-            object.put("tenantId", self.tenantId),
-            object.put("operationReference", self.operationReference),
-            object.put("startInstructions", self.startInstructions),
-            object.put("runtimeInstructions", self.runtimeInstructions),
-            object.put("awaitCompletion", self.awaitCompletion),
-            object.put("fetchVariables", self.fetchVariables),
-            object.put("requestTimeout", self.requestTimeout),
-            object.put("tags", self.tags),
-            object.put("businessId", self.businessId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Process creation by version tag
@@ -551,7 +347,7 @@ public struct ProcessInstanceCreationInstructionById: Codable, Hashable, Sendabl
 /// - Important: the spec says the value must not be the schema given by `not` (`not`); Swift cannot check that.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceCreationInstructionByVersionTag`.
-public struct ProcessInstanceCreationInstructionByVersionTag: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessInstanceCreationInstructionByVersionTag: Codable, Hashable, Sendable {
     /// The BPMN process id of the process definition to start an instance of.
     public var processDefinitionId: ProcessDefinitionId
     /// The version tag of the process definition to start an instance of.
@@ -631,46 +427,6 @@ public struct ProcessInstanceCreationInstructionByVersionTag: Codable, Hashable,
         case tags
         case businessId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ProcessDefinitionId = object.required("processDefinitionId"),
-            let v1: String? = object.optional("processDefinitionVersionTag"),
-            let v2: [String: JSONValue]? = object.optional("variables"),
-            let v3: TenantId? = object.optional("tenantId"),
-            let v4: OperationReference? = object.optional("operationReference"),
-            let v5: [ProcessInstanceCreationStartInstruction]? = object.optional("startInstructions"),
-            let v6: [ProcessInstanceCreationRuntimeInstruction]? = object.optional("runtimeInstructions"),
-            let v7: Bool? = object.optional("awaitCompletion"),
-            let v8: [String]? = object.optional("fetchVariables"),
-            let v9: Int64? = object.optional("requestTimeout"),
-            let v10: TagSet? = object.optional("tags"),
-            let v11: BusinessId? = object.optional("businessId")
-        else { return nil }
-        return Self(processDefinitionId: v0, processDefinitionVersionTag: v1, variables: v2, tenantId: v3, operationReference: v4, startInstructions: v5, runtimeInstructions: v6, awaitCompletion: v7, fetchVariables: v8, requestTimeout: v9, tags: v10, businessId: v11)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(12)
-        guard
-            object.put("processDefinitionId", self.processDefinitionId),
-            object.put("processDefinitionVersionTag", self.processDefinitionVersionTag),
-            object.put("variables", self.variables),
-            object.put("tenantId", self.tenantId),
-            object.put("operationReference", self.operationReference),
-            object.put("startInstructions", self.startInstructions),
-            object.put("runtimeInstructions", self.runtimeInstructions),
-            object.put("awaitCompletion", self.awaitCompletion),
-            object.put("fetchVariables", self.fetchVariables),
-            object.put("requestTimeout", self.requestTimeout),
-            object.put("tags", self.tags),
-            object.put("businessId", self.businessId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Process creation by key
@@ -678,7 +434,7 @@ public struct ProcessInstanceCreationInstructionByVersionTag: Codable, Hashable,
 /// - Important: the spec says the value must not be the schema given by `not` (`not`); Swift cannot check that.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceCreationInstructionByKey`.
-public struct ProcessInstanceCreationInstructionByKey: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessInstanceCreationInstructionByKey: Codable, Hashable, Sendable {
     /// The unique key identifying the process definition, for example, returned for a process in the
     /// deploy resources endpoint.
     public var processDefinitionKey: ProcessDefinitionKey
@@ -764,50 +520,10 @@ public struct ProcessInstanceCreationInstructionByKey: Codable, Hashable, Sendab
         case tags
         case businessId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ProcessDefinitionKey = object.required("processDefinitionKey"),
-            let v1: Int32? = object.optional("processDefinitionVersion"),
-            let v2: [String: JSONValue]? = object.optional("variables"),
-            let v3: TenantId? = object.optional("tenantId"),
-            let v4: OperationReference? = object.optional("operationReference"),
-            let v5: [ProcessInstanceCreationStartInstruction]? = object.optional("startInstructions"),
-            let v6: [ProcessInstanceCreationRuntimeInstruction]? = object.optional("runtimeInstructions"),
-            let v7: Bool? = object.optional("awaitCompletion"),
-            let v8: [String]? = object.optional("fetchVariables"),
-            let v9: Int64? = object.optional("requestTimeout"),
-            let v10: TagSet? = object.optional("tags"),
-            let v11: BusinessId? = object.optional("businessId")
-        else { return nil }
-        return Self(processDefinitionKey: v0, processDefinitionVersion: v1, variables: v2, tenantId: v3, operationReference: v4, startInstructions: v5, runtimeInstructions: v6, awaitCompletion: v7, fetchVariables: v8, requestTimeout: v9, tags: v10, businessId: v11)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(12)
-        guard
-            object.put("processDefinitionKey", self.processDefinitionKey),
-            object.put("processDefinitionVersion", self.processDefinitionVersion),
-            object.put("variables", self.variables),
-            object.put("tenantId", self.tenantId),
-            object.put("operationReference", self.operationReference),
-            object.put("startInstructions", self.startInstructions),
-            object.put("runtimeInstructions", self.runtimeInstructions),
-            object.put("awaitCompletion", self.awaitCompletion),
-            object.put("fetchVariables", self.fetchVariables),
-            object.put("requestTimeout", self.requestTimeout),
-            object.put("tags", self.tags),
-            object.put("businessId", self.businessId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceCreationStartInstruction`.
-public struct ProcessInstanceCreationStartInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessInstanceCreationStartInstruction: Codable, Hashable, Sendable {
     /// Future extensions might include:
     ///   - different types of start instructions
     ///   - ability to set local variables for different flow scopes
@@ -823,28 +539,10 @@ public struct ProcessInstanceCreationStartInstruction: Codable, Hashable, Sendab
     enum CodingKeys: String, CodingKey {
         case elementId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ElementId = object.required("elementId")
-        else { return nil }
-        return Self(elementId: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("elementId", self.elementId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceCreationRuntimeInstruction`.
-public enum ProcessInstanceCreationRuntimeInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public enum ProcessInstanceCreationRuntimeInstruction: Codable, Hashable, Sendable {
     /// The `TERMINATE_PROCESS_INSTANCE` variant.
     case terminateProcessInstance(ProcessInstanceCreationTerminateInstruction)
     /// A payload this SDK version does not recognise, kept as received.
@@ -870,7 +568,7 @@ public enum ProcessInstanceCreationRuntimeInstruction: Codable, Hashable, Sendab
 /// Terminates the process instance after a specific BPMN element is completed or terminated.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceCreationTerminateInstruction`.
-public struct ProcessInstanceCreationTerminateInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessInstanceCreationTerminateInstruction: Codable, Hashable, Sendable {
     /// The type of the runtime instruction
     ///
     /// Added in 8.9.
@@ -888,30 +586,10 @@ public struct ProcessInstanceCreationTerminateInstruction: Codable, Hashable, Se
         case type
         case afterElementId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String? = object.optional("type"),
-            let v1: ElementId = object.required("afterElementId")
-        else { return nil }
-        return Self(type: v0, afterElementId: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("type", self.type),
-            object.put("afterElementId", self.afterElementId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/CreateProcessInstanceResult`.
-public struct CreateProcessInstanceResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct CreateProcessInstanceResult: Codable, Hashable, Sendable {
     /// The BPMN process id of the process definition which was used to create the process.
     /// instance
     public var processDefinitionId: ProcessDefinitionId
@@ -957,42 +635,10 @@ public struct CreateProcessInstanceResult: Codable, Hashable, Sendable, NodeDeco
         case tags
         case businessId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ProcessDefinitionId = object.required("processDefinitionId"),
-            let v1: Int32 = object.required("processDefinitionVersion"),
-            let v2: TenantId = object.required("tenantId"),
-            let v3: [String: JSONValue] = object.required("variables"),
-            let v4: ProcessDefinitionKey = object.required("processDefinitionKey"),
-            let v5: ProcessInstanceKey = object.required("processInstanceKey"),
-            let v6: TagSet = object.required("tags"),
-            let v7: BusinessId? = object.optional("businessId")
-        else { return nil }
-        return Self(processDefinitionId: v0, processDefinitionVersion: v1, tenantId: v2, variables: v3, processDefinitionKey: v4, processInstanceKey: v5, tags: v6, businessId: v7)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(8)
-        guard
-            object.put("processDefinitionId", self.processDefinitionId),
-            object.put("processDefinitionVersion", self.processDefinitionVersion),
-            object.put("tenantId", self.tenantId),
-            object.put("variables", self.variables),
-            object.put("processDefinitionKey", self.processDefinitionKey),
-            object.put("processInstanceKey", self.processInstanceKey),
-            object.put("tags", self.tags),
-            object.put("businessId", self.businessId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceSearchQuerySortRequest`.
-public struct ProcessInstanceSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessInstanceSearchQuerySortRequest: Codable, Hashable, Sendable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -1009,28 +655,8 @@ public struct ProcessInstanceSearchQuerySortRequest: Codable, Hashable, Sendable
         case order
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Field = object.required("field"),
-            let v1: SortOrderEnum? = object.optional("order")
-        else { return nil }
-        return Self(field: v0, order: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("field", self.field),
-            object.put("order", self.order)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Field: CamundaEnum {
         /// `processInstanceKey`
         case processInstanceKey
         /// `processDefinitionId`
@@ -1116,7 +742,7 @@ public struct ProcessInstanceSearchQuerySortRequest: Codable, Hashable, Sendable
 /// Process instance search request.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceSearchQuery`.
-public struct ProcessInstanceSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
+public struct ProcessInstanceSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery {
     /// Sort field criteria.
     public var sort: [ProcessInstanceSearchQuerySortRequest]?
     /// The process instance search filters.
@@ -1138,34 +764,12 @@ public struct ProcessInstanceSearchQuery: Codable, Hashable, Sendable, Paginated
         case filter
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [ProcessInstanceSearchQuerySortRequest]? = object.optional("sort"),
-            let v1: ProcessInstanceFilter? = object.optional("filter"),
-            let v2: SearchQueryPageRequest? = object.optional("page")
-        else { return nil }
-        return Self(sort: v0, filter: v1, page: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("sort", self.sort),
-            object.put("filter", self.filter),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Process instance search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceFilterFields`.
-public struct ProcessInstanceFilterFields: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessInstanceFilterFields: Codable, Hashable, Sendable {
     /// The process definition id.
     ///
     /// Added in 8.8.
@@ -1290,78 +894,12 @@ public struct ProcessInstanceFilterFields: Codable, Hashable, Sendable, NodeDeco
         case tags
         case businessId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: StringFilterProperty? = object.optional("processDefinitionId"),
-            let v1: StringFilterProperty? = object.optional("processDefinitionName"),
-            let v2: IntegerFilterProperty? = object.optional("processDefinitionVersion"),
-            let v3: StringFilterProperty? = object.optional("processDefinitionVersionTag"),
-            let v4: ProcessDefinitionKeyFilterProperty? = object.optional("processDefinitionKey"),
-            let v5: DateTimeFilterProperty? = object.optional("startDate"),
-            let v6: DateTimeFilterProperty? = object.optional("endDate"),
-            let v7: ProcessInstanceStateFilterProperty? = object.optional("state"),
-            let v8: Bool? = object.optional("hasIncident"),
-            let v9: DateTimeFilterProperty? = object.optional("suspendedDate"),
-            let v10: StringFilterProperty? = object.optional("tenantId"),
-            let v11: [VariableValueFilterProperty]? = object.optional("variables"),
-            let v12: ProcessInstanceKeyFilterProperty? = object.optional("processInstanceKey"),
-            let v13: ProcessInstanceKeyFilterProperty? = object.optional("parentProcessInstanceKey"),
-            let v14: ElementInstanceKeyFilterProperty? = object.optional("parentElementInstanceKey"),
-            let v15: StringFilterProperty? = object.optional("batchOperationId"),
-            let v16: StringFilterProperty? = object.optional("batchOperationKey"),
-            let v17: StringFilterProperty? = object.optional("errorMessage"),
-            let v18: Bool? = object.optional("hasRetriesLeft"),
-            let v19: ElementInstanceStateFilterProperty? = object.optional("elementInstanceState"),
-            let v20: StringFilterProperty? = object.optional("elementId"),
-            let v21: Bool? = object.optional("hasElementInstanceIncident"),
-            let v22: IntegerFilterProperty? = object.optional("incidentErrorHashCode"),
-            let v23: TagSet? = object.optional("tags"),
-            let v24: StringFilterProperty? = object.optional("businessId")
-        else { return nil }
-        return Self(processDefinitionId: v0, processDefinitionName: v1, processDefinitionVersion: v2, processDefinitionVersionTag: v3, processDefinitionKey: v4, startDate: v5, endDate: v6, state: v7, hasIncident: v8, suspendedDate: v9, tenantId: v10, variables: v11, processInstanceKey: v12, parentProcessInstanceKey: v13, parentElementInstanceKey: v14, batchOperationId: v15, batchOperationKey: v16, errorMessage: v17, hasRetriesLeft: v18, elementInstanceState: v19, elementId: v20, hasElementInstanceIncident: v21, incidentErrorHashCode: v22, tags: v23, businessId: v24)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(25)
-        guard
-            object.put("processDefinitionId", self.processDefinitionId),
-            object.put("processDefinitionName", self.processDefinitionName),
-            object.put("processDefinitionVersion", self.processDefinitionVersion),
-            object.put("processDefinitionVersionTag", self.processDefinitionVersionTag),
-            object.put("processDefinitionKey", self.processDefinitionKey),
-            object.put("startDate", self.startDate),
-            object.put("endDate", self.endDate),
-            object.put("state", self.state),
-            object.put("hasIncident", self.hasIncident),
-            object.put("suspendedDate", self.suspendedDate),
-            object.put("tenantId", self.tenantId),
-            object.put("variables", self.variables),
-            object.put("processInstanceKey", self.processInstanceKey),
-            object.put("parentProcessInstanceKey", self.parentProcessInstanceKey),
-            object.put("parentElementInstanceKey", self.parentElementInstanceKey),
-            object.put("batchOperationId", self._batchOperationId),
-            object.put("batchOperationKey", self.batchOperationKey),
-            object.put("errorMessage", self.errorMessage),
-            object.put("hasRetriesLeft", self.hasRetriesLeft),
-            object.put("elementInstanceState", self.elementInstanceState),
-            object.put("elementId", self.elementId),
-            object.put("hasElementInstanceIncident", self.hasElementInstanceIncident),
-            object.put("incidentErrorHashCode", self.incidentErrorHashCode),
-            object.put("tags", self.tags),
-            object.put("businessId", self.businessId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Process instance search response.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceSearchQueryResult`.
-public struct ProcessInstanceSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct ProcessInstanceSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching process instances.
     public var items: [ProcessInstanceResult]
     /// Pagination information about the search results.
@@ -1379,32 +917,12 @@ public struct ProcessInstanceSearchQueryResult: Codable, Hashable, Sendable, Pag
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [ProcessInstanceResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Process instance search response item.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceResult`.
-public struct ProcessInstanceResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessInstanceResult: Codable, Hashable, Sendable {
     /// Id of a process definition, from the model. Only ids of process definitions that are deployed are useful.
     ///
     /// Added in 8.8.
@@ -1517,60 +1035,10 @@ public struct ProcessInstanceResult: Codable, Hashable, Sendable, NodeDecodable,
         case tags
         case businessId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ProcessDefinitionId = object.required("processDefinitionId"),
-            let v1: String? = object.optional("processDefinitionName"),
-            let v2: Int32 = object.required("processDefinitionVersion"),
-            let v3: String? = object.optional("processDefinitionVersionTag"),
-            let v4: Date = object.required("startDate"),
-            let v5: Date? = object.optional("endDate"),
-            let v6: ProcessInstanceStateEnum = object.required("state"),
-            let v7: Date? = object.optional("suspendedDate"),
-            let v8: Bool = object.required("hasIncident"),
-            let v9: TenantId = object.required("tenantId"),
-            let v10: ProcessInstanceKey = object.required("processInstanceKey"),
-            let v11: ProcessDefinitionKey = object.required("processDefinitionKey"),
-            let v12: ProcessInstanceKey? = object.optional("parentProcessInstanceKey"),
-            let v13: ElementInstanceKey? = object.optional("parentElementInstanceKey"),
-            let v14: ProcessInstanceKey? = object.optional("rootProcessInstanceKey"),
-            let v15: TagSet = object.required("tags"),
-            let v16: BusinessId? = object.optional("businessId")
-        else { return nil }
-        return Self(processDefinitionId: v0, processDefinitionName: v1, processDefinitionVersion: v2, processDefinitionVersionTag: v3, startDate: v4, endDate: v5, state: v6, suspendedDate: v7, hasIncident: v8, tenantId: v9, processInstanceKey: v10, processDefinitionKey: v11, parentProcessInstanceKey: v12, parentElementInstanceKey: v13, rootProcessInstanceKey: v14, tags: v15, businessId: v16)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(17)
-        guard
-            object.put("processDefinitionId", self.processDefinitionId),
-            object.put("processDefinitionName", self.processDefinitionName),
-            object.put("processDefinitionVersion", self.processDefinitionVersion),
-            object.put("processDefinitionVersionTag", self.processDefinitionVersionTag),
-            object.put("startDate", self.startDate),
-            object.put("endDate", self.endDate),
-            object.put("state", self.state),
-            object.put("suspendedDate", self.suspendedDate),
-            object.put("hasIncident", self.hasIncident),
-            object.put("tenantId", self.tenantId),
-            object.put("processInstanceKey", self.processInstanceKey),
-            object.put("processDefinitionKey", self.processDefinitionKey),
-            object.put("parentProcessInstanceKey", self.parentProcessInstanceKey),
-            object.put("parentElementInstanceKey", self.parentElementInstanceKey),
-            object.put("rootProcessInstanceKey", self.rootProcessInstanceKey),
-            object.put("tags", self.tags),
-            object.put("businessId", self.businessId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/CancelProcessInstanceRequest`.
-public struct CancelProcessInstanceRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct CancelProcessInstanceRequest: Codable, Hashable, Sendable {
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
     /// Must be > 0 if provided.
     public var operationReference: OperationReference?
@@ -1582,29 +1050,11 @@ public struct CancelProcessInstanceRequest: Codable, Hashable, Sendable, NodeDec
 
     enum CodingKeys: String, CodingKey {
         case operationReference
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: OperationReference? = object.optional("operationReference")
-        else { return nil }
-        return Self(operationReference: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("operationReference", self.operationReference)
-        else { return nil }
-        return .object(object)
     }
 }
 
 /// - Remark: Generated from `#/components/schemas/DeleteProcessInstanceRequest`.
-public struct DeleteProcessInstanceRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct DeleteProcessInstanceRequest: Codable, Hashable, Sendable {
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
     /// Must be > 0 if provided.
     public var operationReference: OperationReference?
@@ -1616,29 +1066,11 @@ public struct DeleteProcessInstanceRequest: Codable, Hashable, Sendable, NodeDec
 
     enum CodingKeys: String, CodingKey {
         case operationReference
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: OperationReference? = object.optional("operationReference")
-        else { return nil }
-        return Self(operationReference: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("operationReference", self.operationReference)
-        else { return nil }
-        return .object(object)
     }
 }
 
 /// - Remark: Generated from `#/components/schemas/SuspendProcessInstanceRequest`.
-public struct SuspendProcessInstanceRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct SuspendProcessInstanceRequest: Codable, Hashable, Sendable {
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
     /// Must be > 0 if provided.
     public var operationReference: OperationReference?
@@ -1650,29 +1082,11 @@ public struct SuspendProcessInstanceRequest: Codable, Hashable, Sendable, NodeDe
 
     enum CodingKeys: String, CodingKey {
         case operationReference
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: OperationReference? = object.optional("operationReference")
-        else { return nil }
-        return Self(operationReference: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("operationReference", self.operationReference)
-        else { return nil }
-        return .object(object)
     }
 }
 
 /// - Remark: Generated from `#/components/schemas/ResumeProcessInstanceRequest`.
-public struct ResumeProcessInstanceRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ResumeProcessInstanceRequest: Codable, Hashable, Sendable {
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
     /// Must be > 0 if provided.
     public var operationReference: OperationReference?
@@ -1685,28 +1099,10 @@ public struct ResumeProcessInstanceRequest: Codable, Hashable, Sendable, NodeDec
     enum CodingKeys: String, CodingKey {
         case operationReference
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: OperationReference? = object.optional("operationReference")
-        else { return nil }
-        return Self(operationReference: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("operationReference", self.operationReference)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceCallHierarchyEntry`.
-public struct ProcessInstanceCallHierarchyEntry: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessInstanceCallHierarchyEntry: Codable, Hashable, Sendable {
     /// The key of the process instance.
     public var processInstanceKey: ProcessInstanceKey
     /// The key of the process definition.
@@ -1726,34 +1122,12 @@ public struct ProcessInstanceCallHierarchyEntry: Codable, Hashable, Sendable, No
         case processDefinitionKey
         case processDefinitionName
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ProcessInstanceKey = object.required("processInstanceKey"),
-            let v1: ProcessDefinitionKey = object.required("processDefinitionKey"),
-            let v2: String = object.required("processDefinitionName")
-        else { return nil }
-        return Self(processInstanceKey: v0, processDefinitionKey: v1, processDefinitionName: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("processInstanceKey", self.processInstanceKey),
-            object.put("processDefinitionKey", self.processDefinitionKey),
-            object.put("processDefinitionName", self.processDefinitionName)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Process instance sequence flows query response.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceSequenceFlowsQueryResult`.
-public struct ProcessInstanceSequenceFlowsQueryResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessInstanceSequenceFlowsQueryResult: Codable, Hashable, Sendable {
     /// The sequence flows.
     public var items: [ProcessInstanceSequenceFlowResult]
 
@@ -1765,30 +1139,12 @@ public struct ProcessInstanceSequenceFlowsQueryResult: Codable, Hashable, Sendab
     enum CodingKeys: String, CodingKey {
         case items
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [ProcessInstanceSequenceFlowResult] = object.required("items")
-        else { return nil }
-        return Self(items: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("items", self.items)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Process instance sequence flow result.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceSequenceFlowResult`.
-public struct ProcessInstanceSequenceFlowResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessInstanceSequenceFlowResult: Codable, Hashable, Sendable {
     /// The sequence flow id.
     public var sequenceFlowId: String
     /// The key of this process instance.
@@ -1830,42 +1186,12 @@ public struct ProcessInstanceSequenceFlowResult: Codable, Hashable, Sendable, No
         case elementId
         case tenantId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("sequenceFlowId"),
-            let v1: ProcessInstanceKey = object.required("processInstanceKey"),
-            let v2: ProcessInstanceKey? = object.optional("rootProcessInstanceKey"),
-            let v3: ProcessDefinitionKey? = object.optional("processDefinitionKey"),
-            let v4: ProcessDefinitionId? = object.optional("processDefinitionId"),
-            let v5: ElementId = object.required("elementId"),
-            let v6: TenantId = object.required("tenantId")
-        else { return nil }
-        return Self(sequenceFlowId: v0, processInstanceKey: v1, rootProcessInstanceKey: v2, processDefinitionKey: v3, processDefinitionId: v4, elementId: v5, tenantId: v6)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(7)
-        guard
-            object.put("sequenceFlowId", self.sequenceFlowId),
-            object.put("processInstanceKey", self.processInstanceKey),
-            object.put("rootProcessInstanceKey", self.rootProcessInstanceKey),
-            object.put("processDefinitionKey", self.processDefinitionKey),
-            object.put("processDefinitionId", self.processDefinitionId),
-            object.put("elementId", self.elementId),
-            object.put("tenantId", self.tenantId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Process instance element statistics query response.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceElementStatisticsQueryResult`.
-public struct ProcessInstanceElementStatisticsQueryResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessInstanceElementStatisticsQueryResult: Codable, Hashable, Sendable {
     /// The element statistics.
     public var items: [ProcessElementStatisticsResult]
 
@@ -1877,30 +1203,12 @@ public struct ProcessInstanceElementStatisticsQueryResult: Codable, Hashable, Se
     enum CodingKeys: String, CodingKey {
         case items
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [ProcessElementStatisticsResult] = object.required("items")
-        else { return nil }
-        return Self(items: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("items", self.items)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Process instance wait state statistics query response.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceWaitStateStatisticsQueryResult`.
-public struct ProcessInstanceWaitStateStatisticsQueryResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessInstanceWaitStateStatisticsQueryResult: Codable, Hashable, Sendable {
     /// The wait state statistics.
     public var items: [ProcessInstanceWaitStateStatisticsResult]
 
@@ -1912,30 +1220,12 @@ public struct ProcessInstanceWaitStateStatisticsQueryResult: Codable, Hashable, 
     enum CodingKeys: String, CodingKey {
         case items
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [ProcessInstanceWaitStateStatisticsResult] = object.required("items")
-        else { return nil }
-        return Self(items: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("items", self.items)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Process instance wait state statistics response item.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceWaitStateStatisticsResult`.
-public struct ProcessInstanceWaitStateStatisticsResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessInstanceWaitStateStatisticsResult: Codable, Hashable, Sendable {
     /// The element id for which the wait states are aggregated.
     public var elementId: ElementId
     /// The total number of waiting instances of the element.
@@ -1951,32 +1241,12 @@ public struct ProcessInstanceWaitStateStatisticsResult: Codable, Hashable, Senda
         case elementId
         case waitingCount
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ElementId = object.required("elementId"),
-            let v1: Int64 = object.required("waitingCount")
-        else { return nil }
-        return Self(elementId: v0, waitingCount: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("elementId", self.elementId),
-            object.put("waitingCount", self.waitingCount)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The migration instructions describe how to migrate a process instance from one process definition to another.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceMigrationInstruction`.
-public struct ProcessInstanceMigrationInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessInstanceMigrationInstruction: Codable, Hashable, Sendable {
     /// The key of process definition to migrate the process instance to.
     public var targetProcessDefinitionKey: ProcessDefinitionKey
     /// Element mappings from the source process instance to the target process instance.
@@ -1997,34 +1267,12 @@ public struct ProcessInstanceMigrationInstruction: Codable, Hashable, Sendable, 
         case mappingInstructions
         case operationReference
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ProcessDefinitionKey = object.required("targetProcessDefinitionKey"),
-            let v1: [MigrateProcessInstanceMappingInstruction] = object.required("mappingInstructions"),
-            let v2: OperationReference? = object.optional("operationReference")
-        else { return nil }
-        return Self(targetProcessDefinitionKey: v0, mappingInstructions: v1, operationReference: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("targetProcessDefinitionKey", self.targetProcessDefinitionKey),
-            object.put("mappingInstructions", self.mappingInstructions),
-            object.put("operationReference", self.operationReference)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The mapping instructions describe how to map elements from the source process definition to the target process definition.
 ///
 /// - Remark: Generated from `#/components/schemas/MigrateProcessInstanceMappingInstruction`.
-public struct MigrateProcessInstanceMappingInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct MigrateProcessInstanceMappingInstruction: Codable, Hashable, Sendable {
     /// The element id to migrate from.
     ///
     /// Added in 8.6.
@@ -2044,32 +1292,12 @@ public struct MigrateProcessInstanceMappingInstruction: Codable, Hashable, Senda
         case sourceElementId
         case targetElementId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ElementId = object.required("sourceElementId"),
-            let v1: ElementId = object.required("targetElementId")
-        else { return nil }
-        return Self(sourceElementId: v0, targetElementId: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("sourceElementId", self.sourceElementId),
-            object.put("targetElementId", self.targetElementId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The instruction describing the business id to assign to a running process instance.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceBusinessIdAssignmentInstruction`.
-public struct ProcessInstanceBusinessIdAssignmentInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessInstanceBusinessIdAssignmentInstruction: Codable, Hashable, Sendable {
     /// An optional, user-defined string identifier that identifies the process instance
     /// within the scope of a process definition (scoped by tenant). If provided and uniqueness
     /// enforcement is enabled, the engine will reject creation if another root process instance
@@ -2085,28 +1313,10 @@ public struct ProcessInstanceBusinessIdAssignmentInstruction: Codable, Hashable,
     enum CodingKeys: String, CodingKey {
         case businessId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: BusinessId = object.required("businessId")
-        else { return nil }
-        return Self(businessId: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("businessId", self.businessId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceModificationInstruction`.
-public struct ProcessInstanceModificationInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessInstanceModificationInstruction: Codable, Hashable, Sendable {
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
     /// Must be > 0 if provided.
     public var operationReference: OperationReference?
@@ -2133,36 +1343,12 @@ public struct ProcessInstanceModificationInstruction: Codable, Hashable, Sendabl
         case moveInstructions
         case terminateInstructions
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: OperationReference? = object.optional("operationReference"),
-            let v1: [ProcessInstanceModificationActivateInstruction]? = object.optional("activateInstructions"),
-            let v2: [ProcessInstanceModificationMoveInstruction]? = object.optional("moveInstructions"),
-            let v3: [ProcessInstanceModificationTerminateInstruction]? = object.optional("terminateInstructions")
-        else { return nil }
-        return Self(operationReference: v0, activateInstructions: v1, moveInstructions: v2, terminateInstructions: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("operationReference", self.operationReference),
-            object.put("activateInstructions", self.activateInstructions),
-            object.put("moveInstructions", self.moveInstructions),
-            object.put("terminateInstructions", self.terminateInstructions)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Instruction describing an element to activate.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceModificationActivateInstruction`.
-public struct ProcessInstanceModificationActivateInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessInstanceModificationActivateInstruction: Codable, Hashable, Sendable {
     /// The id of the element to activate.
     public var elementId: ElementId
     /// Instructions describing which variables to create or update.
@@ -2185,34 +1371,12 @@ public struct ProcessInstanceModificationActivateInstruction: Codable, Hashable,
         case variableInstructions
         case ancestorElementInstanceKey
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ElementId = object.required("elementId"),
-            let v1: [ModifyProcessInstanceVariableInstruction]? = object.optional("variableInstructions"),
-            let v2: ElementInstanceKey? = object.optional("ancestorElementInstanceKey")
-        else { return nil }
-        return Self(elementId: v0, variableInstructions: v1, ancestorElementInstanceKey: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("elementId", self.elementId),
-            object.put("variableInstructions", self.variableInstructions),
-            object.put("ancestorElementInstanceKey", self.ancestorElementInstanceKey)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Instruction describing which variables to create or update.
 ///
 /// - Remark: Generated from `#/components/schemas/ModifyProcessInstanceVariableInstruction`.
-public struct ModifyProcessInstanceVariableInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ModifyProcessInstanceVariableInstruction: Codable, Hashable, Sendable {
     /// JSON document that will instantiate the variables at the scope defined by the scopeId.
     /// It must be a JSON object, as variables will be mapped in a key-value fashion.
     public var variables: [String: JSONValue]
@@ -2231,26 +1395,6 @@ public struct ModifyProcessInstanceVariableInstruction: Codable, Hashable, Senda
         case variables
         case scopeId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [String: JSONValue] = object.required("variables"),
-            let v1: String? = object.optional("scopeId")
-        else { return nil }
-        return Self(variables: v0, scopeId: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("variables", self.variables),
-            object.put("scopeId", self.scopeId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Instruction describing a move operation. This instruction will terminate active element
@@ -2259,7 +1403,7 @@ public struct ModifyProcessInstanceVariableInstruction: Codable, Hashable, Senda
 /// body instances will activate new element instances at the target id.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceModificationMoveInstruction`.
-public struct ProcessInstanceModificationMoveInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessInstanceModificationMoveInstruction: Codable, Hashable, Sendable {
     /// Defines the source element identifier for the move instruction. It can either be a sourceElementId, or sourceElementInstanceKey.
     public var sourceElementInstruction: SourceElementInstruction
     /// The target element id.
@@ -2284,36 +1428,12 @@ public struct ProcessInstanceModificationMoveInstruction: Codable, Hashable, Sen
         case ancestorScopeInstruction
         case variableInstructions
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: SourceElementInstruction = object.required("sourceElementInstruction"),
-            let v1: ElementId = object.required("targetElementId"),
-            let v2: AncestorScopeInstruction? = object.optional("ancestorScopeInstruction"),
-            let v3: [ModifyProcessInstanceVariableInstruction]? = object.optional("variableInstructions")
-        else { return nil }
-        return Self(sourceElementInstruction: v0, targetElementId: v1, ancestorScopeInstruction: v2, variableInstructions: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("sourceElementInstruction", self.sourceElementInstruction),
-            object.put("targetElementId", self.targetElementId),
-            object.put("ancestorScopeInstruction", self.ancestorScopeInstruction),
-            object.put("variableInstructions", self.variableInstructions)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Defines the source element identifier for the move instruction. It can either be a sourceElementId, or sourceElementInstanceKey.
 ///
 /// - Remark: Generated from `#/components/schemas/SourceElementInstruction`.
-public enum SourceElementInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public enum SourceElementInstruction: Codable, Hashable, Sendable {
     /// The `byId` variant.
     case byId(SourceElementIdInstruction)
     /// The `byKey` variant.
@@ -2345,7 +1465,7 @@ public enum SourceElementInstruction: Codable, Hashable, Sendable, NodeDecodable
 /// one at targetElementId.
 ///
 /// - Remark: Generated from `#/components/schemas/SourceElementIdInstruction`.
-public struct SourceElementIdInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct SourceElementIdInstruction: Codable, Hashable, Sendable {
     /// The type of source element instruction.
     public var sourceType: String?
     /// The id of the source element for the move instruction.
@@ -2361,33 +1481,13 @@ public struct SourceElementIdInstruction: Codable, Hashable, Sendable, NodeDecod
         case sourceType
         case sourceElementId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String? = object.optional("sourceType"),
-            let v1: ElementId = object.required("sourceElementId")
-        else { return nil }
-        return Self(sourceType: v0, sourceElementId: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("sourceType", self.sourceType),
-            object.put("sourceElementId", self.sourceElementId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Defines an instruction with a sourceElementInstanceKey. The move instruction with this sourceType will terminate one active element
 /// instance with the sourceElementInstanceKey and activate a new element instance at targetElementId.
 ///
 /// - Remark: Generated from `#/components/schemas/SourceElementInstanceKeyInstruction`.
-public struct SourceElementInstanceKeyInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct SourceElementInstanceKeyInstruction: Codable, Hashable, Sendable {
     /// The type of source element instruction.
     public var sourceType: String?
     /// The source element instance key for the move instruction.
@@ -2403,33 +1503,13 @@ public struct SourceElementInstanceKeyInstruction: Codable, Hashable, Sendable, 
         case sourceType
         case sourceElementInstanceKey
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String? = object.optional("sourceType"),
-            let v1: ElementInstanceKey = object.required("sourceElementInstanceKey")
-        else { return nil }
-        return Self(sourceType: v0, sourceElementInstanceKey: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("sourceType", self.sourceType),
-            object.put("sourceElementInstanceKey", self.sourceElementInstanceKey)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Defines the ancestor scope for the created element instances. The default behavior resembles
 /// a "direct" scope instruction with an `ancestorElementInstanceKey` of `"-1"`.
 ///
 /// - Remark: Generated from `#/components/schemas/AncestorScopeInstruction`.
-public enum AncestorScopeInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public enum AncestorScopeInstruction: Codable, Hashable, Sendable {
     /// The `direct` variant.
     case direct(DirectAncestorKeyInstruction)
     /// The `inferred` variant.
@@ -2463,7 +1543,7 @@ public enum AncestorScopeInstruction: Codable, Hashable, Sendable, NodeDecodable
 /// Provides a concrete key to use as ancestor scope for the created element instance.
 ///
 /// - Remark: Generated from `#/components/schemas/DirectAncestorKeyInstruction`.
-public struct DirectAncestorKeyInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct DirectAncestorKeyInstruction: Codable, Hashable, Sendable {
     /// The type of ancestor scope instruction.
     public var ancestorScopeType: String?
     /// The key of the ancestor scope the element instance should be created in.
@@ -2482,32 +1562,12 @@ public struct DirectAncestorKeyInstruction: Codable, Hashable, Sendable, NodeDec
         case ancestorScopeType
         case ancestorElementInstanceKey
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String? = object.optional("ancestorScopeType"),
-            let v1: ElementInstanceKey = object.required("ancestorElementInstanceKey")
-        else { return nil }
-        return Self(ancestorScopeType: v0, ancestorElementInstanceKey: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("ancestorScopeType", self.ancestorScopeType),
-            object.put("ancestorElementInstanceKey", self.ancestorElementInstanceKey)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Instructs the engine to derive the ancestor scope key from the source element's hierarchy. The engine traverses the source element's ancestry to find an instance that matches one of the target element's flow scopes, ensuring the target is activated in the correct scope.
 ///
 /// - Remark: Generated from `#/components/schemas/InferredAncestorKeyInstruction`.
-public struct InferredAncestorKeyInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct InferredAncestorKeyInstruction: Codable, Hashable, Sendable {
     /// The type of ancestor scope instruction.
     public var ancestorScopeType: String?
 
@@ -2518,31 +1578,13 @@ public struct InferredAncestorKeyInstruction: Codable, Hashable, Sendable, NodeD
 
     enum CodingKeys: String, CodingKey {
         case ancestorScopeType
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String? = object.optional("ancestorScopeType")
-        else { return nil }
-        return Self(ancestorScopeType: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("ancestorScopeType", self.ancestorScopeType)
-        else { return nil }
-        return .object(object)
     }
 }
 
 /// Instructs the engine to use the source's direct parent key as the ancestor scope key for the target element. This is a simpler alternative to `inferred` that skips hierarchy traversal and directly uses the source's parent key. This is useful when the source and target elements are siblings within the same flow scope.
 ///
 /// - Remark: Generated from `#/components/schemas/UseSourceParentKeyInstruction`.
-public struct UseSourceParentKeyInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct UseSourceParentKeyInstruction: Codable, Hashable, Sendable {
     /// The type of ancestor scope instruction.
     public var ancestorScopeType: String?
 
@@ -2554,30 +1596,12 @@ public struct UseSourceParentKeyInstruction: Codable, Hashable, Sendable, NodeDe
     enum CodingKeys: String, CodingKey {
         case ancestorScopeType
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String? = object.optional("ancestorScopeType")
-        else { return nil }
-        return Self(ancestorScopeType: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("ancestorScopeType", self.ancestorScopeType)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Instruction describing which elements to terminate.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceModificationTerminateInstruction`.
-public enum ProcessInstanceModificationTerminateInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public enum ProcessInstanceModificationTerminateInstruction: Codable, Hashable, Sendable {
     /// A ``ProcessInstanceModificationTerminateByIdInstruction`` value.
     case processInstanceModificationTerminateByIdInstruction(ProcessInstanceModificationTerminateByIdInstruction)
     /// A ``ProcessInstanceModificationTerminateByKeyInstruction`` value.
@@ -2614,7 +1638,7 @@ public enum ProcessInstanceModificationTerminateInstruction: Codable, Hashable, 
 /// at runtime by the given id.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceModificationTerminateByIdInstruction`.
-public struct ProcessInstanceModificationTerminateByIdInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessInstanceModificationTerminateByIdInstruction: Codable, Hashable, Sendable {
     /// The id of the elements to terminate. The element instances are determined at runtime.
     ///
     /// Added in 8.9.
@@ -2628,30 +1652,12 @@ public struct ProcessInstanceModificationTerminateByIdInstruction: Codable, Hash
     enum CodingKeys: String, CodingKey {
         case elementId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ElementId? = object.optional("elementId")
-        else { return nil }
-        return Self(elementId: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("elementId", self.elementId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Instruction providing the key of the element instance to terminate.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceModificationTerminateByKeyInstruction`.
-public struct ProcessInstanceModificationTerminateByKeyInstruction: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessInstanceModificationTerminateByKeyInstruction: Codable, Hashable, Sendable {
     /// The key of the element instance to terminate.
     public var elementInstanceKey: ElementInstanceKey
 
@@ -2662,24 +1668,6 @@ public struct ProcessInstanceModificationTerminateByKeyInstruction: Codable, Has
 
     enum CodingKeys: String, CodingKey {
         case elementInstanceKey
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ElementInstanceKey = object.required("elementInstanceKey")
-        else { return nil }
-        return Self(elementInstanceKey: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("elementInstanceKey", self.elementInstanceKey)
-        else { return nil }
-        return .object(object)
     }
 }
 

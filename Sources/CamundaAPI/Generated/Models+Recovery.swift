@@ -5,7 +5,7 @@ import Foundation
 /// Describes a restore request issued by a cluster admin. The backup selection at the top level applies to every targeted physical tenant, except for the ones listed in `overrides`.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRestoreRequest`.
-public struct ClusterRestoreRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ClusterRestoreRequest: Codable, Hashable, Sendable {
     /// The backup selection to apply to individual physical tenants, keyed by physical tenant id. Only allowed for a cluster-wide restore, that is when no `physicalTenantId` parameter is given.
     public var overrides: [String: RestoreRequest]?
     /// The start of the time range to restore from, as an ISO 8601 timestamp.
@@ -29,36 +29,12 @@ public struct ClusterRestoreRequest: Codable, Hashable, Sendable, NodeDecodable,
         case to
         case backupIds
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [String: RestoreRequest]? = object.optional("overrides"),
-            let v1: Date? = object.optional("from"),
-            let v2: Date? = object.optional("to"),
-            let v3: [Int64]? = object.optional("backupIds")
-        else { return nil }
-        return Self(overrides: v0, from: v1, to: v2, backupIds: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("overrides", self.overrides),
-            object.put("from", self.from),
-            object.put("to", self.to),
-            object.put("backupIds", self.backupIds)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The operating mode of a cluster's partitions.
 ///
 /// - Remark: Generated from `#/components/schemas/Mode`.
-public enum Mode: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum Mode: CamundaEnum {
     /// `PROCESSING`
     case processing
     /// `RECOVERING`
@@ -91,7 +67,7 @@ public enum Mode: CamundaEnum, NodeDecodable, NodeEncodable {
 /// The planned changes resulting from a cluster mode transition request.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterModeChangeResponse`.
-public struct ClusterModeChangeResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ClusterModeChangeResponse: Codable, Hashable, Sendable {
     /// The ID of the cluster change that was triggered by the request.
     public var changeId: String
     /// The operations that will be applied to complete the change, grouped by the physical tenant they belong to. Groups are transitioned in parallel; the operations within a group are applied in the given order.
@@ -107,32 +83,12 @@ public struct ClusterModeChangeResponse: Codable, Hashable, Sendable, NodeDecoda
         case changeId
         case plannedChanges
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("changeId"),
-            let v1: [ClusterModeChangePlannedChange] = object.required("plannedChanges")
-        else { return nil }
-        return Self(changeId: v0, plannedChanges: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("changeId", self.changeId),
-            object.put("plannedChanges", self.plannedChanges)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The operations of a cluster mode change that apply to one physical tenant.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterModeChangePlannedChange`.
-public struct ClusterModeChangePlannedChange: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ClusterModeChangePlannedChange: Codable, Hashable, Sendable {
     /// The physical tenant the operations apply to; null for operations that are not scoped to a single physical tenant, such as broker lifecycle operations.
     public var physicalTenantId: String?
     /// The ordered list of operations that will be applied to the physical tenant.
@@ -148,32 +104,12 @@ public struct ClusterModeChangePlannedChange: Codable, Hashable, Sendable, NodeD
         case physicalTenantId
         case operations
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String? = object.optional("physicalTenantId"),
-            let v1: [ClusterModeChangeOperation] = object.required("operations")
-        else { return nil }
-        return Self(physicalTenantId: v0, operations: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("physicalTenantId", self.physicalTenantId),
-            object.put("operations", self.operations)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// A single operation that is part of a cluster mode change.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterModeChangeOperation`.
-public struct ClusterModeChangeOperation: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ClusterModeChangeOperation: Codable, Hashable, Sendable {
     /// The type of the operation.
     public var operation: String
     /// The target mode of the operation, if applicable.
@@ -189,32 +125,12 @@ public struct ClusterModeChangeOperation: Codable, Hashable, Sendable, NodeDecod
         case operation
         case mode
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("operation"),
-            let v1: String? = object.optional("mode")
-        else { return nil }
-        return Self(operation: v0, mode: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("operation", self.operation),
-            object.put("mode", self.mode)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The planned changes resulting from a restore request.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRestoreResponse`.
-public struct ClusterRestoreResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ClusterRestoreResponse: Codable, Hashable, Sendable {
     /// The ID of the cluster change that was triggered by the request.
     public var changeId: String
     /// The operations that will be applied to complete the restore, grouped by the physical tenant they belong to. Groups are restored in parallel; the operations within a group are applied in the given order.
@@ -230,32 +146,12 @@ public struct ClusterRestoreResponse: Codable, Hashable, Sendable, NodeDecodable
         case changeId
         case plannedChanges
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("changeId"),
-            let v1: [ClusterRestorePlannedChange] = object.required("plannedChanges")
-        else { return nil }
-        return Self(changeId: v0, plannedChanges: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("changeId", self.changeId),
-            object.put("plannedChanges", self.plannedChanges)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The operations of a restore that apply to one physical tenant.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRestorePlannedChange`.
-public struct ClusterRestorePlannedChange: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ClusterRestorePlannedChange: Codable, Hashable, Sendable {
     /// The physical tenant the operations apply to; null for operations that are not scoped to a single physical tenant, such as broker lifecycle operations.
     public var physicalTenantId: String?
     /// The ordered list of operations that will be applied to the physical tenant.
@@ -271,32 +167,12 @@ public struct ClusterRestorePlannedChange: Codable, Hashable, Sendable, NodeDeco
         case physicalTenantId
         case operations
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String? = object.optional("physicalTenantId"),
-            let v1: [ClusterRestoreOperation] = object.required("operations")
-        else { return nil }
-        return Self(physicalTenantId: v0, operations: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("physicalTenantId", self.physicalTenantId),
-            object.put("operations", self.operations)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// A single operation that is part of a restore. Every operation names the broker that applies it; the rest of its properties depend on what the operation does, so it is reported as one of the variants below, distinguished by `operation`. A property a variant does not declare is absent from the response rather than reported as null.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRestoreOperation`.
-public enum ClusterRestoreOperation: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public enum ClusterRestoreOperation: Codable, Hashable, Sendable {
     /// The `PartitionPreRestoreOperation` variant.
     case partitionPreRestoreOperation(ClusterRestorePartitionOperation)
     /// The `PartitionRestoreOperation` variant.
@@ -338,7 +214,7 @@ public enum ClusterRestoreOperation: Codable, Hashable, Sendable, NodeDecodable,
 /// A restore operation that applies to a broker as a whole, such as the one that updates its incarnation number.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRestoreBrokerOperation`.
-public struct ClusterRestoreBrokerOperation: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ClusterRestoreBrokerOperation: Codable, Hashable, Sendable {
     /// The type of the operation.
     public var operation: String?
     /// The ID of the broker that applies the operation, including its zone if it belongs to one.
@@ -354,32 +230,12 @@ public struct ClusterRestoreBrokerOperation: Codable, Hashable, Sendable, NodeDe
         case operation
         case brokerId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String? = object.optional("operation"),
-            let v1: String = object.required("brokerId")
-        else { return nil }
-        return Self(operation: v0, brokerId: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("operation", self.operation),
-            object.put("brokerId", self.brokerId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// A restore operation that targets a single partition without restoring it, such as the one that prepares the partition for its restore.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRestorePartitionOperation`.
-public struct ClusterRestorePartitionOperation: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ClusterRestorePartitionOperation: Codable, Hashable, Sendable {
     /// The type of the operation.
     public var operation: String?
     /// The ID of the broker that applies the operation, including its zone if it belongs to one.
@@ -399,34 +255,12 @@ public struct ClusterRestorePartitionOperation: Codable, Hashable, Sendable, Nod
         case brokerId
         case partitionId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String? = object.optional("operation"),
-            let v1: String = object.required("brokerId"),
-            let v2: Int32 = object.required("partitionId")
-        else { return nil }
-        return Self(operation: v0, brokerId: v1, partitionId: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("operation", self.operation),
-            object.put("brokerId", self.brokerId),
-            object.put("partitionId", self.partitionId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The operation that restores a single partition from the backups resolved for it.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRestorePartitionRestoreOperation`.
-public struct ClusterRestorePartitionRestoreOperation: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ClusterRestorePartitionRestoreOperation: Codable, Hashable, Sendable {
     /// The type of the operation.
     public var operation: String?
     /// The ID of the broker that applies the operation, including its zone if it belongs to one.
@@ -450,36 +284,12 @@ public struct ClusterRestorePartitionRestoreOperation: Codable, Hashable, Sendab
         case partitionId
         case backupIds
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String? = object.optional("operation"),
-            let v1: String = object.required("brokerId"),
-            let v2: Int32 = object.required("partitionId"),
-            let v3: [Int64] = object.required("backupIds")
-        else { return nil }
-        return Self(operation: v0, brokerId: v1, partitionId: v2, backupIds: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("operation", self.operation),
-            object.put("brokerId", self.brokerId),
-            object.put("partitionId", self.partitionId),
-            object.put("backupIds", self.backupIds)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The operation that transitions a broker to a mode once its partitions are restored.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRestoreModeChangeOperation`.
-public struct ClusterRestoreModeChangeOperation: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ClusterRestoreModeChangeOperation: Codable, Hashable, Sendable {
     /// The type of the operation.
     public var operation: String?
     /// The ID of the broker that applies the operation, including its zone if it belongs to one.
@@ -499,34 +309,12 @@ public struct ClusterRestoreModeChangeOperation: Codable, Hashable, Sendable, No
         case brokerId
         case mode
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String? = object.optional("operation"),
-            let v1: String = object.required("brokerId"),
-            let v2: String = object.required("mode")
-        else { return nil }
-        return Self(operation: v0, brokerId: v1, mode: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("operation", self.operation),
-            object.put("brokerId", self.brokerId),
-            object.put("mode", self.mode)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The operation that awaits the transition of a broker to a mode.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRestoreAwaitModeChangeOperation`.
-public struct ClusterRestoreAwaitModeChangeOperation: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ClusterRestoreAwaitModeChangeOperation: Codable, Hashable, Sendable {
     /// The type of the operation.
     public var operation: String?
     /// The ID of the broker that applies the operation, including its zone if it belongs to one.
@@ -546,34 +334,12 @@ public struct ClusterRestoreAwaitModeChangeOperation: Codable, Hashable, Sendabl
         case brokerId
         case mode
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String? = object.optional("operation"),
-            let v1: String = object.required("brokerId"),
-            let v2: String = object.required("mode")
-        else { return nil }
-        return Self(operation: v0, brokerId: v1, mode: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("operation", self.operation),
-            object.put("brokerId", self.brokerId),
-            object.put("mode", self.mode)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Describes a restore request. Provide either a list of backup IDs or a time range (`from`/`to`) that selects the backups to restore; the two are mutually exclusive.
 ///
 /// - Remark: Generated from `#/components/schemas/RestoreRequest`.
-public struct RestoreRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct RestoreRequest: Codable, Hashable, Sendable {
     /// The start of the time range to restore from, as an ISO 8601 timestamp.
     public var from: Date?
     /// The end of the time range to restore from, as an ISO 8601 timestamp.
@@ -593,34 +359,12 @@ public struct RestoreRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEn
         case to
         case backupIds
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Date? = object.optional("from"),
-            let v1: Date? = object.optional("to"),
-            let v2: [Int64]? = object.optional("backupIds")
-        else { return nil }
-        return Self(from: v0, to: v1, backupIds: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("from", self.from),
-            object.put("to", self.to),
-            object.put("backupIds", self.backupIds)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The status of the restore that is currently in progress.
 ///
 /// - Remark: Generated from `#/components/schemas/RestoreStatusResponse`.
-public struct RestoreStatusResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct RestoreStatusResponse: Codable, Hashable, Sendable {
     /// The overall status of the restore.
     public var status: Status
     /// The ID of the cluster change that performs the restore.
@@ -645,32 +389,8 @@ public struct RestoreStatusResponse: Codable, Hashable, Sendable, NodeDecodable,
         case brokers
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Status = object.required("status"),
-            let v1: String = object.required("changeId"),
-            let v2: Date? = object.optional("startedAt"),
-            let v3: [RestoreBrokerStatus] = object.required("brokers")
-        else { return nil }
-        return Self(status: v0, changeId: v1, startedAt: v2, brokers: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("status", self.status),
-            object.put("changeId", self.changeId),
-            object.put("startedAt", self.startedAt),
-            object.put("brokers", self.brokers)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The overall status of the restore.
-    public enum Status: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Status: CamundaEnum {
         /// `IN_PROGRESS`
         case inProgress
         /// `COMPLETED`
@@ -712,7 +432,7 @@ public struct RestoreStatusResponse: Codable, Hashable, Sendable, NodeDecodable,
 /// The restore status of a single broker.
 ///
 /// - Remark: Generated from `#/components/schemas/RestoreBrokerStatus`.
-public struct RestoreBrokerStatus: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct RestoreBrokerStatus: Codable, Hashable, Sendable {
     /// The ID of the broker, including its zone if it belongs to one.
     public var brokerId: String
     /// The number of the broker's partitions that have been restored so far.
@@ -736,36 +456,12 @@ public struct RestoreBrokerStatus: Codable, Hashable, Sendable, NodeDecodable, N
         case partitionsToRestore
         case partitions
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("brokerId"),
-            let v1: Int32 = object.required("partitionsRestored"),
-            let v2: Int32 = object.required("partitionsToRestore"),
-            let v3: [RestorePartitionStatus] = object.required("partitions")
-        else { return nil }
-        return Self(brokerId: v0, partitionsRestored: v1, partitionsToRestore: v2, partitions: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("brokerId", self.brokerId),
-            object.put("partitionsRestored", self.partitionsRestored),
-            object.put("partitionsToRestore", self.partitionsToRestore),
-            object.put("partitions", self.partitions)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The restore status of a single partition on a broker.
 ///
 /// - Remark: Generated from `#/components/schemas/RestorePartitionStatus`.
-public struct RestorePartitionStatus: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct RestorePartitionStatus: Codable, Hashable, Sendable {
     /// The ID of the partition.
     public var partitionId: Int32
     /// The restore state of the partition.
@@ -790,32 +486,8 @@ public struct RestorePartitionStatus: Codable, Hashable, Sendable, NodeDecodable
         case completedAt
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int32 = object.required("partitionId"),
-            let v1: State = object.required("state"),
-            let v2: [Int64] = object.required("backupIds"),
-            let v3: Date? = object.optional("completedAt")
-        else { return nil }
-        return Self(partitionId: v0, state: v1, backupIds: v2, completedAt: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("partitionId", self.partitionId),
-            object.put("state", self.state),
-            object.put("backupIds", self.backupIds),
-            object.put("completedAt", self.completedAt)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The restore state of the partition.
-    public enum State: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum State: CamundaEnum {
         /// `PENDING`
         case pending
         /// `RESTORING`

@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/DeploymentResult`.
-public struct DeploymentResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct DeploymentResult: Codable, Hashable, Sendable {
     /// The unique key identifying the deployment.
     public var deploymentKey: DeploymentKey
     /// The tenant ID associated with the deployment.
@@ -23,32 +23,10 @@ public struct DeploymentResult: Codable, Hashable, Sendable, NodeDecodable, Node
         case tenantId
         case deployments
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: DeploymentKey = object.required("deploymentKey"),
-            let v1: TenantId = object.required("tenantId"),
-            let v2: [DeploymentMetadataResult] = object.required("deployments")
-        else { return nil }
-        return Self(deploymentKey: v0, tenantId: v1, deployments: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("deploymentKey", self.deploymentKey),
-            object.put("tenantId", self.tenantId),
-            object.put("deployments", self.deployments)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DeploymentMetadataResult`.
-public struct DeploymentMetadataResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct DeploymentMetadataResult: Codable, Hashable, Sendable {
     /// Deployed process.
     public var processDefinition: DeploymentProcessResult?
     /// Deployed decision.
@@ -78,36 +56,10 @@ public struct DeploymentMetadataResult: Codable, Hashable, Sendable, NodeDecodab
         case form
         case resource
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: DeploymentProcessResult? = object.optional("processDefinition"),
-            let v1: DeploymentDecisionResult? = object.optional("decisionDefinition"),
-            let v2: DeploymentDecisionRequirementsResult? = object.optional("decisionRequirements"),
-            let v3: DeploymentFormResult? = object.optional("form"),
-            let v4: DeploymentResourceResult? = object.optional("resource")
-        else { return nil }
-        return Self(processDefinition: v0, decisionDefinition: v1, decisionRequirements: v2, form: v3, resource: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("processDefinition", self.processDefinition),
-            object.put("decisionDefinition", self.decisionDefinition),
-            object.put("decisionRequirements", self.decisionRequirements),
-            object.put("form", self.form),
-            object.put("resource", self.resource)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DeleteResourceRequest`.
-public struct DeleteResourceRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct DeleteResourceRequest: Codable, Hashable, Sendable {
     /// A reference key chosen by the user that will be part of all records resulting from this operation.
     /// Must be > 0 if provided.
     public var operationReference: OperationReference?
@@ -135,30 +87,10 @@ public struct DeleteResourceRequest: Codable, Hashable, Sendable, NodeDecodable,
         case operationReference
         case deleteHistory
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: OperationReference? = object.optional("operationReference"),
-            let v1: Bool? = object.optional("deleteHistory")
-        else { return nil }
-        return Self(operationReference: v0, deleteHistory: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("operationReference", self.operationReference),
-            object.put("deleteHistory", self.deleteHistory)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/DeleteResourceResponse`.
-public struct DeleteResourceResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct DeleteResourceResponse: Codable, Hashable, Sendable {
     /// The system-assigned key for this resource, requested to be deleted.
     ///
     /// Added in 8.9.
@@ -187,30 +119,10 @@ public struct DeleteResourceResponse: Codable, Hashable, Sendable, NodeDecodable
         case resourceKey
         case batchOperation
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ResourceKey? = object.optional("resourceKey"),
-            let v1: BatchOperationCreatedResult? = object.optional("batchOperation")
-        else { return nil }
-        return Self(resourceKey: v0, batchOperation: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("resourceKey", self.resourceKey),
-            object.put("batchOperation", self.batchOperation)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ResourceResult`.
-public struct ResourceResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ResourceResult: Codable, Hashable, Sendable {
     /// The resource name from which this resource was parsed.
     ///
     /// Added in 8.7.
@@ -254,38 +166,10 @@ public struct ResourceResult: Codable, Hashable, Sendable, NodeDecodable, NodeEn
         case tenantId
         case resourceKey
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("resourceName"),
-            let v1: Int32 = object.required("version"),
-            let v2: String? = object.optional("versionTag"),
-            let v3: String = object.required("resourceId"),
-            let v4: TenantId = object.required("tenantId"),
-            let v5: ResourceKey = object.required("resourceKey")
-        else { return nil }
-        return Self(resourceName: v0, version: v1, versionTag: v2, resourceId: v3, tenantId: v4, resourceKey: v5)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(6)
-        guard
-            object.put("resourceName", self.resourceName),
-            object.put("version", self.version),
-            object.put("versionTag", self.versionTag),
-            object.put("resourceId", self.resourceId),
-            object.put("tenantId", self.tenantId),
-            object.put("resourceKey", self.resourceKey)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ResourceSearchQuerySortRequest`.
-public struct ResourceSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ResourceSearchQuerySortRequest: Codable, Hashable, Sendable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -302,28 +186,8 @@ public struct ResourceSearchQuerySortRequest: Codable, Hashable, Sendable, NodeD
         case order
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Field = object.required("field"),
-            let v1: SortOrderEnum? = object.optional("order")
-        else { return nil }
-        return Self(field: v0, order: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("field", self.field),
-            object.put("order", self.order)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Field: CamundaEnum {
         /// `resourceKey`
         case resourceKey
         /// `resourceName`
@@ -375,7 +239,7 @@ public struct ResourceSearchQuerySortRequest: Codable, Hashable, Sendable, NodeD
 }
 
 /// - Remark: Generated from `#/components/schemas/ResourceSearchQuery`.
-public struct ResourceSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
+public struct ResourceSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery {
     /// Sort field criteria.
     public var sort: [ResourceSearchQuerySortRequest]?
     /// The resource search filters.
@@ -397,32 +261,10 @@ public struct ResourceSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQ
         case filter
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [ResourceSearchQuerySortRequest]? = object.optional("sort"),
-            let v1: ResourceFilter? = object.optional("filter"),
-            let v2: SearchQueryPageRequest? = object.optional("page")
-        else { return nil }
-        return Self(sort: v0, filter: v1, page: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("sort", self.sort),
-            object.put("filter", self.filter),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ResourceSearchQueryResult`.
-public struct ResourceSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct ResourceSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching resources.
     public var items: [ResourceResult]
     /// Pagination information about the search results.
@@ -439,26 +281,6 @@ public struct ResourceSearchQueryResult: Codable, Hashable, Sendable, PaginatedS
     enum CodingKeys: String, CodingKey {
         case items
         case page
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [ResourceResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
     }
 }
 
@@ -514,7 +336,7 @@ public typealias DeleteResourceResponseBatchOperation = BatchOperationCreatedRes
 public typealias ResourceSearchQueryFilter = ResourceFilter
 
 /// - Remark: Generated from `#/components/schemas/CreateDeploymentData`.
-public struct CreateDeploymentData: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct CreateDeploymentData: Codable, Hashable, Sendable {
     /// The binary data to create the deployment resources. It is possible to have more than one form part with different form part names for the binary data to create a deployment.
     public var resources: [Data]
     /// The unique identifier of the tenant.
@@ -529,25 +351,5 @@ public struct CreateDeploymentData: Codable, Hashable, Sendable, NodeDecodable, 
     enum CodingKeys: String, CodingKey {
         case resources
         case tenantId
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [Data] = object.required("resources"),
-            let v1: TenantId? = object.optional("tenantId")
-        else { return nil }
-        return Self(resources: v0, tenantId: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("resources", self.resources),
-            object.put("tenantId", self.tenantId)
-        else { return nil }
-        return .object(object)
     }
 }

@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/RoleCreateRequest`.
-public struct RoleCreateRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct RoleCreateRequest: Codable, Hashable, Sendable {
     /// The ID of the new role.
     public var roleId: RoleId
     /// The display name of the new role.
@@ -23,32 +23,10 @@ public struct RoleCreateRequest: Codable, Hashable, Sendable, NodeDecodable, Nod
         case name
         case description
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: RoleId = object.required("roleId"),
-            let v1: String = object.required("name"),
-            let v2: String? = object.optional("description")
-        else { return nil }
-        return Self(roleId: v0, name: v1, description: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("roleId", self.roleId),
-            object.put("name", self.name),
-            object.put("description", self.description)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleCreateResult`.
-public struct RoleCreateResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct RoleCreateResult: Codable, Hashable, Sendable {
     /// The ID of the created role.
     public var roleId: RoleId
     /// The display name of the created role.
@@ -68,32 +46,10 @@ public struct RoleCreateResult: Codable, Hashable, Sendable, NodeDecodable, Node
         case name
         case description
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: RoleId = object.required("roleId"),
-            let v1: String = object.required("name"),
-            let v2: String? = object.optional("description")
-        else { return nil }
-        return Self(roleId: v0, name: v1, description: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("roleId", self.roleId),
-            object.put("name", self.name),
-            object.put("description", self.description)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleUpdateRequest`.
-public struct RoleUpdateRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct RoleUpdateRequest: Codable, Hashable, Sendable {
     /// The display name of the new role.
     public var name: String
     /// The description of the new role.
@@ -109,30 +65,10 @@ public struct RoleUpdateRequest: Codable, Hashable, Sendable, NodeDecodable, Nod
         case name
         case description
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("name"),
-            let v1: String? = object.optional("description")
-        else { return nil }
-        return Self(name: v0, description: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("name", self.name),
-            object.put("description", self.description)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleUpdateResult`.
-public struct RoleUpdateResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct RoleUpdateResult: Codable, Hashable, Sendable {
     /// The display name of the updated role.
     public var name: String
     /// The description of the updated role.
@@ -152,34 +88,12 @@ public struct RoleUpdateResult: Codable, Hashable, Sendable, NodeDecodable, Node
         case description
         case roleId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("name"),
-            let v1: String? = object.optional("description"),
-            let v2: RoleId = object.required("roleId")
-        else { return nil }
-        return Self(name: v0, description: v1, roleId: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("name", self.name),
-            object.put("description", self.description),
-            object.put("roleId", self.roleId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Role search response.
 ///
 /// - Remark: Generated from `#/components/schemas/RoleSearchQueryResult`.
-public struct RoleSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct RoleSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching roles.
     public var items: [RoleResult]
     /// Pagination information about the search results.
@@ -197,30 +111,10 @@ public struct RoleSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearc
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [RoleResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleUserResult`.
-public struct RoleUserResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct RoleUserResult: Codable, Hashable, Sendable {
     /// The unique name of a user.
     public var username: Username
 
@@ -232,28 +126,10 @@ public struct RoleUserResult: Codable, Hashable, Sendable, NodeDecodable, NodeEn
     enum CodingKeys: String, CodingKey {
         case username
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Username = object.required("username")
-        else { return nil }
-        return Self(username: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("username", self.username)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleUserSearchResult`.
-public struct RoleUserSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct RoleUserSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching users.
     public var items: [RoleUserResult]
     /// Pagination information about the search results.
@@ -271,30 +147,10 @@ public struct RoleUserSearchResult: Codable, Hashable, Sendable, PaginatedSearch
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [RoleUserResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleUserSearchQueryRequest`.
-public struct RoleUserSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
+public struct RoleUserSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery {
     /// Sort field criteria.
     public var sort: [RoleUserSearchQuerySortRequest]?
     /// Pagination criteria.
@@ -312,30 +168,10 @@ public struct RoleUserSearchQueryRequest: Codable, Hashable, Sendable, Paginated
         case sort
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [RoleUserSearchQuerySortRequest]? = object.optional("sort"),
-            let v1: SearchQueryPageRequest? = object.optional("page")
-        else { return nil }
-        return Self(sort: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("sort", self.sort),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleUserSearchQuerySortRequest`.
-public struct RoleUserSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct RoleUserSearchQuerySortRequest: Codable, Hashable, Sendable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -352,28 +188,8 @@ public struct RoleUserSearchQuerySortRequest: Codable, Hashable, Sendable, NodeD
         case order
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Field = object.required("field"),
-            let v1: SortOrderEnum? = object.optional("order")
-        else { return nil }
-        return Self(field: v0, order: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("field", self.field),
-            object.put("order", self.order)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Field: CamundaEnum {
         /// `username`
         case username
         /// A value this SDK version does not know, kept as received.
@@ -401,7 +217,7 @@ public struct RoleUserSearchQuerySortRequest: Codable, Hashable, Sendable, NodeD
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleClientResult`.
-public struct RoleClientResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct RoleClientResult: Codable, Hashable, Sendable {
     /// The ID of the client.
     public var clientId: ClientId
 
@@ -413,28 +229,10 @@ public struct RoleClientResult: Codable, Hashable, Sendable, NodeDecodable, Node
     enum CodingKeys: String, CodingKey {
         case clientId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ClientId = object.required("clientId")
-        else { return nil }
-        return Self(clientId: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("clientId", self.clientId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleClientSearchResult`.
-public struct RoleClientSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct RoleClientSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching clients.
     public var items: [RoleClientResult]
     /// Pagination information about the search results.
@@ -452,30 +250,10 @@ public struct RoleClientSearchResult: Codable, Hashable, Sendable, PaginatedSear
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [RoleClientResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleClientSearchQueryRequest`.
-public struct RoleClientSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
+public struct RoleClientSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery {
     /// Sort field criteria.
     public var sort: [RoleClientSearchQuerySortRequest]?
     /// Pagination criteria.
@@ -493,30 +271,10 @@ public struct RoleClientSearchQueryRequest: Codable, Hashable, Sendable, Paginat
         case sort
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [RoleClientSearchQuerySortRequest]? = object.optional("sort"),
-            let v1: SearchQueryPageRequest? = object.optional("page")
-        else { return nil }
-        return Self(sort: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("sort", self.sort),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleClientSearchQuerySortRequest`.
-public struct RoleClientSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct RoleClientSearchQuerySortRequest: Codable, Hashable, Sendable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -533,28 +291,8 @@ public struct RoleClientSearchQuerySortRequest: Codable, Hashable, Sendable, Nod
         case order
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Field = object.required("field"),
-            let v1: SortOrderEnum? = object.optional("order")
-        else { return nil }
-        return Self(field: v0, order: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("field", self.field),
-            object.put("order", self.order)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Field: CamundaEnum {
         /// `clientId`
         case clientId
         /// A value this SDK version does not know, kept as received.
@@ -582,7 +320,7 @@ public struct RoleClientSearchQuerySortRequest: Codable, Hashable, Sendable, Nod
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleGroupResult`.
-public struct RoleGroupResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct RoleGroupResult: Codable, Hashable, Sendable {
     /// The id of the group.
     public var groupId: GroupId
 
@@ -594,28 +332,10 @@ public struct RoleGroupResult: Codable, Hashable, Sendable, NodeDecodable, NodeE
     enum CodingKeys: String, CodingKey {
         case groupId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: GroupId = object.required("groupId")
-        else { return nil }
-        return Self(groupId: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("groupId", self.groupId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleGroupSearchResult`.
-public struct RoleGroupSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct RoleGroupSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching groups.
     public var items: [RoleGroupResult]
     /// Pagination information about the search results.
@@ -633,30 +353,10 @@ public struct RoleGroupSearchResult: Codable, Hashable, Sendable, PaginatedSearc
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [RoleGroupResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleGroupSearchQueryRequest`.
-public struct RoleGroupSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
+public struct RoleGroupSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery {
     /// Sort field criteria.
     public var sort: [RoleGroupSearchQuerySortRequest]?
     /// Pagination criteria.
@@ -674,30 +374,10 @@ public struct RoleGroupSearchQueryRequest: Codable, Hashable, Sendable, Paginate
         case sort
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [RoleGroupSearchQuerySortRequest]? = object.optional("sort"),
-            let v1: SearchQueryPageRequest? = object.optional("page")
-        else { return nil }
-        return Self(sort: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("sort", self.sort),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleMappingRuleSearchResult`.
-public struct RoleMappingRuleSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct RoleMappingRuleSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching mapping rules.
     public var items: [MappingRuleResult]
     /// Pagination information about the search results.
@@ -715,30 +395,10 @@ public struct RoleMappingRuleSearchResult: Codable, Hashable, Sendable, Paginate
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [MappingRuleResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleGroupSearchQuerySortRequest`.
-public struct RoleGroupSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct RoleGroupSearchQuerySortRequest: Codable, Hashable, Sendable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -755,28 +415,8 @@ public struct RoleGroupSearchQuerySortRequest: Codable, Hashable, Sendable, Node
         case order
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Field = object.required("field"),
-            let v1: SortOrderEnum? = object.optional("order")
-        else { return nil }
-        return Self(field: v0, order: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("field", self.field),
-            object.put("order", self.order)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Field: CamundaEnum {
         /// `groupId`
         case groupId
         /// A value this SDK version does not know, kept as received.

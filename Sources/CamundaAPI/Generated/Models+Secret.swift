@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/SecretResolveRequest`.
-public struct SecretResolveRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct SecretResolveRequest: Codable, Hashable, Sendable {
     /// The secret references to resolve, each of the form `camunda.secrets.<name>`.
     /// Duplicate references are deduplicated by the server and resolved once.
     /// At most 20 references may be requested in a single batch.
@@ -17,30 +17,12 @@ public struct SecretResolveRequest: Codable, Hashable, Sendable, NodeDecodable, 
     enum CodingKeys: String, CodingKey {
         case references
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [String] = object.required("references")
-        else { return nil }
-        return Self(references: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("references", self.references)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The per-reference outcome of a resolve request.
 ///
 /// - Remark: Generated from `#/components/schemas/SecretResolveResult`.
-public struct SecretResolveResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct SecretResolveResult: Codable, Hashable, Sendable {
     /// The references that were successfully resolved.
     public var resolved: [ResolvedSecret]
     /// The references that could not be resolved, each with a typed error code.
@@ -56,30 +38,10 @@ public struct SecretResolveResult: Codable, Hashable, Sendable, NodeDecodable, N
         case resolved
         case errors
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [ResolvedSecret] = object.required("resolved"),
-            let v1: [SecretResolutionError] = object.required("errors")
-        else { return nil }
-        return Self(resolved: v0, errors: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("resolved", self.resolved),
-            object.put("errors", self.errors)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/ResolvedSecret`.
-public struct ResolvedSecret: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ResolvedSecret: Codable, Hashable, Sendable {
     /// The resolved secret reference of the form `camunda.secrets.<name>`.
     public var reference: String
     /// The resolved secret value.
@@ -95,30 +57,10 @@ public struct ResolvedSecret: Codable, Hashable, Sendable, NodeDecodable, NodeEn
         case reference
         case value
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("reference"),
-            let v1: String = object.required("value")
-        else { return nil }
-        return Self(reference: v0, value: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("reference", self.reference),
-            object.put("value", self.value)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/SecretResolutionError`.
-public struct SecretResolutionError: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct SecretResolutionError: Codable, Hashable, Sendable {
     /// The secret reference that could not be resolved.
     public var reference: String
     /// The typed reason a reference could not be resolved.
@@ -147,28 +89,6 @@ public struct SecretResolutionError: Codable, Hashable, Sendable, NodeDecodable,
         case code
         case message
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("reference"),
-            let v1: SecretErrorCode = object.required("code"),
-            let v2: String = object.required("message")
-        else { return nil }
-        return Self(reference: v0, code: v1, message: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("reference", self.reference),
-            object.put("code", self.code),
-            object.put("message", self.message)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The typed reason a reference could not be resolved.
@@ -182,7 +102,7 @@ public struct SecretResolutionError: Codable, Hashable, Sendable, NodeDecodable,
 ///   not be read. Whether the secret exists is not implied.
 ///
 /// - Remark: Generated from `#/components/schemas/SecretErrorCode`.
-public enum SecretErrorCode: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum SecretErrorCode: CamundaEnum {
     /// `NOT_FOUND`
     case notFound
     /// `ACCESS_DENIED`
@@ -232,7 +152,7 @@ public typealias SecretListRequest = [String: JSONValue]
 /// tenant.
 ///
 /// - Remark: Generated from `#/components/schemas/SecretListResult`.
-public struct SecretListResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct SecretListResult: Codable, Hashable, Sendable {
     /// The secret references, each of the form `camunda.secrets.<name>`.
     public var references: [String]
 
@@ -243,23 +163,5 @@ public struct SecretListResult: Codable, Hashable, Sendable, NodeDecodable, Node
 
     enum CodingKeys: String, CodingKey {
         case references
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [String] = object.required("references")
-        else { return nil }
-        return Self(references: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("references", self.references)
-        else { return nil }
-        return .object(object)
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 /// Agent definition search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentDefinitionFilter`.
-public struct AgentDefinitionFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AgentDefinitionFilter: Codable, Hashable, Sendable {
     /// The unique key of the agent definition.
     public var agentDefinitionKey: AgentDefinitionKeyFilterProperty?
     /// The kind of agent this agent definition describes.
@@ -49,46 +49,12 @@ public struct AgentDefinitionFilter: Codable, Hashable, Sendable, NodeDecodable,
         case processDefinitionVersionTag
         case tenantId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: AgentDefinitionKeyFilterProperty? = object.optional("agentDefinitionKey"),
-            let v1: AgentDefinitionTypeFilterProperty? = object.optional("agentType"),
-            let v2: StringFilterProperty? = object.optional("name"),
-            let v3: ElementIdFilterProperty? = object.optional("elementId"),
-            let v4: ProcessDefinitionIdFilterProperty? = object.optional("processDefinitionId"),
-            let v5: ProcessDefinitionKeyFilterProperty? = object.optional("processDefinitionKey"),
-            let v6: IntegerFilterProperty? = object.optional("processDefinitionVersion"),
-            let v7: StringFilterProperty? = object.optional("processDefinitionVersionTag"),
-            let v8: StringFilterProperty? = object.optional("tenantId")
-        else { return nil }
-        return Self(agentDefinitionKey: v0, agentType: v1, name: v2, elementId: v3, processDefinitionId: v4, processDefinitionKey: v5, processDefinitionVersion: v6, processDefinitionVersionTag: v7, tenantId: v8)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(9)
-        guard
-            object.put("agentDefinitionKey", self.agentDefinitionKey),
-            object.put("agentType", self.agentType),
-            object.put("name", self.name),
-            object.put("elementId", self.elementId),
-            object.put("processDefinitionId", self.processDefinitionId),
-            object.put("processDefinitionKey", self.processDefinitionKey),
-            object.put("processDefinitionVersion", self.processDefinitionVersion),
-            object.put("processDefinitionVersionTag", self.processDefinitionVersionTag),
-            object.put("tenantId", self.tenantId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Agent instance search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceFilter`.
-public struct AgentInstanceFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AgentInstanceFilter: Codable, Hashable, Sendable {
     /// The unique key of the agent instance.
     public var agentInstanceKey: AgentInstanceKeyFilterProperty?
     /// The key of the agent definition this agent instance is an instance of.
@@ -159,59 +125,13 @@ public struct AgentInstanceFilter: Codable, Hashable, Sendable, NodeDecodable, N
         case processDefinitionVersion
         case processDefinitionVersionTag
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: AgentInstanceKeyFilterProperty? = object.optional("agentInstanceKey"),
-            let v1: AgentDefinitionKeyFilterProperty? = object.optional("agentDefinitionKey"),
-            let v2: AgentInstanceStatusFilterProperty? = object.optional("status"),
-            let v3: ElementIdFilterProperty? = object.optional("elementId"),
-            let v4: ProcessInstanceKeyFilterProperty? = object.optional("processInstanceKey"),
-            let v5: ProcessInstanceKeyFilterProperty? = object.optional("rootProcessInstanceKey"),
-            let v6: ProcessDefinitionKeyFilterProperty? = object.optional("processDefinitionKey"),
-            let v7: StringFilterProperty? = object.optional("tenantId"),
-            let v8: DateTimeFilterProperty? = object.optional("creationDate"),
-            let v9: DateTimeFilterProperty? = object.optional("lastUpdatedDate"),
-            let v10: DateTimeFilterProperty? = object.optional("completionDate"),
-            let v11: [ElementInstanceKeyFilterProperty]? = object.optional("elementInstanceKeys"),
-            let v12: StringFilterProperty? = object.optional("processDefinitionId"),
-            let v13: IntegerFilterProperty? = object.optional("processDefinitionVersion"),
-            let v14: StringFilterProperty? = object.optional("processDefinitionVersionTag")
-        else { return nil }
-        return Self(agentInstanceKey: v0, agentDefinitionKey: v1, status: v2, elementId: v3, processInstanceKey: v4, rootProcessInstanceKey: v5, processDefinitionKey: v6, tenantId: v7, creationDate: v8, lastUpdatedDate: v9, completionDate: v10, elementInstanceKeys: v11, processDefinitionId: v12, processDefinitionVersion: v13, processDefinitionVersionTag: v14)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(15)
-        guard
-            object.put("agentInstanceKey", self.agentInstanceKey),
-            object.put("agentDefinitionKey", self.agentDefinitionKey),
-            object.put("status", self.status),
-            object.put("elementId", self.elementId),
-            object.put("processInstanceKey", self.processInstanceKey),
-            object.put("rootProcessInstanceKey", self.rootProcessInstanceKey),
-            object.put("processDefinitionKey", self.processDefinitionKey),
-            object.put("tenantId", self.tenantId),
-            object.put("creationDate", self.creationDate),
-            object.put("lastUpdatedDate", self.lastUpdatedDate),
-            object.put("completionDate", self.completionDate),
-            object.put("elementInstanceKeys", self.elementInstanceKeys),
-            object.put("processDefinitionId", self.processDefinitionId),
-            object.put("processDefinitionVersion", self.processDefinitionVersion),
-            object.put("processDefinitionVersionTag", self.processDefinitionVersionTag)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The definition of an agent instance. Set at creation, but can change later via a
 /// CONFIGURATION history item.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceDefinitionResult`.
-public struct AgentInstanceDefinitionResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AgentInstanceDefinitionResult: Codable, Hashable, Sendable {
     /// The LLM model identifier (for example, gpt-4o).
     public var model: String
     /// The LLM provider (for example, openai or anthropic).
@@ -231,34 +151,12 @@ public struct AgentInstanceDefinitionResult: Codable, Hashable, Sendable, NodeDe
         case provider
         case systemPrompt
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("model"),
-            let v1: String = object.required("provider"),
-            let v2: [AgentInstanceMessageContent] = object.required("systemPrompt")
-        else { return nil }
-        return Self(model: v0, provider: v1, systemPrompt: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("model", self.model),
-            object.put("provider", self.provider),
-            object.put("systemPrompt", self.systemPrompt)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Aggregated metrics for an agent instance across all model calls.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceMetrics`.
-public struct AgentInstanceMetrics: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AgentInstanceMetrics: Codable, Hashable, Sendable {
     /// Total input tokens consumed across all model calls.
     public var inputTokens: Int64
     /// Total output tokens produced across all model calls.
@@ -294,42 +192,12 @@ public struct AgentInstanceMetrics: Codable, Hashable, Sendable, NodeDecodable, 
         case modelCalls
         case toolCalls
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int64 = object.required("inputTokens"),
-            let v1: Int64 = object.required("outputTokens"),
-            let v2: Int64 = object.required("reasoningTokenCount"),
-            let v3: Int64 = object.required("cacheCreationTokenCount"),
-            let v4: Int64 = object.required("cacheReadTokenCount"),
-            let v5: Int32 = object.required("modelCalls"),
-            let v6: Int32 = object.required("toolCalls")
-        else { return nil }
-        return Self(inputTokens: v0, outputTokens: v1, reasoningTokenCount: v2, cacheCreationTokenCount: v3, cacheReadTokenCount: v4, modelCalls: v5, toolCalls: v6)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(7)
-        guard
-            object.put("inputTokens", self.inputTokens),
-            object.put("outputTokens", self.outputTokens),
-            object.put("reasoningTokenCount", self.reasoningTokenCount),
-            object.put("cacheCreationTokenCount", self.cacheCreationTokenCount),
-            object.put("cacheReadTokenCount", self.cacheReadTokenCount),
-            object.put("modelCalls", self.modelCalls),
-            object.put("toolCalls", self.toolCalls)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The configured limits for an agent instance, set once at creation.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceLimits`.
-public struct AgentInstanceLimits: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AgentInstanceLimits: Codable, Hashable, Sendable {
     /// Maximum LLM calls allowed. -1 if no limit is configured.
     public var maxModelCalls: Int32
     /// Maximum tool calls allowed. -1 if no limit is configured.
@@ -349,34 +217,12 @@ public struct AgentInstanceLimits: Codable, Hashable, Sendable, NodeDecodable, N
         case maxToolCalls
         case maxTokens
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int32 = object.required("maxModelCalls"),
-            let v1: Int32 = object.required("maxToolCalls"),
-            let v2: Int64 = object.required("maxTokens")
-        else { return nil }
-        return Self(maxModelCalls: v0, maxToolCalls: v1, maxTokens: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("maxModelCalls", self.maxModelCalls),
-            object.put("maxToolCalls", self.maxToolCalls),
-            object.put("maxTokens", self.maxTokens)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The status values that can be set on an agent instance via an update request.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceUpdateStatusEnum`.
-public enum AgentInstanceUpdateStatusEnum: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum AgentInstanceUpdateStatusEnum: CamundaEnum {
     /// `IDLE`
     case idle
     /// `THINKING`
@@ -417,7 +263,7 @@ public enum AgentInstanceUpdateStatusEnum: CamundaEnum, NodeDecodable, NodeEncod
 /// Agent instance history item search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceHistoryFilter`.
-public struct AgentInstanceHistoryFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AgentInstanceHistoryFilter: Codable, Hashable, Sendable {
     /// The unique key of the history item.
     public var historyItemKey: AgentHistoryItemKeyFilterProperty?
     /// The role of the history item.
@@ -454,42 +300,12 @@ public struct AgentInstanceHistoryFilter: Codable, Hashable, Sendable, NodeDecod
         case commitStatus
         case producedAt
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: AgentHistoryItemKeyFilterProperty? = object.optional("historyItemKey"),
-            let v1: AgentInstanceHistoryRoleFilterProperty? = object.optional("role"),
-            let v2: ElementInstanceKeyFilterProperty? = object.optional("elementInstanceKey"),
-            let v3: JobKeyFilterProperty? = object.optional("jobKey"),
-            let v4: IntegerFilterProperty? = object.optional("loopIteration"),
-            let v5: AgentInstanceHistoryCommitStatusFilterProperty? = object.optional("commitStatus"),
-            let v6: DateTimeFilterProperty? = object.optional("producedAt")
-        else { return nil }
-        return Self(historyItemKey: v0, role: v1, elementInstanceKey: v2, jobKey: v3, loopIteration: v4, commitStatus: v5, producedAt: v6)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(7)
-        guard
-            object.put("historyItemKey", self.historyItemKey),
-            object.put("role", self.role),
-            object.put("elementInstanceKey", self.elementInstanceKey),
-            object.put("jobKey", self.jobKey),
-            object.put("loopIteration", self.loopIteration),
-            object.put("commitStatus", self.commitStatus),
-            object.put("producedAt", self.producedAt)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The content type discriminator for a history item content block.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceMessageContentTypeEnum`.
-public enum AgentInstanceMessageContentTypeEnum: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum AgentInstanceMessageContentTypeEnum: CamundaEnum {
     /// `TEXT`
     case text
     /// `DOCUMENT`
@@ -528,7 +344,7 @@ public enum AgentInstanceMessageContentTypeEnum: CamundaEnum, NodeDecodable, Nod
 /// for rather than sending it as an explicit null.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceHistoryItemMetricsRequest`.
-public struct AgentInstanceHistoryItemMetricsRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AgentInstanceHistoryItemMetricsRequest: Codable, Hashable, Sendable {
     /// Input tokens consumed by this LLM call. Null when not provided.
     public var inputTokens: Int64?
     /// Output tokens produced by this LLM call. Null when not provided.
@@ -560,40 +376,12 @@ public struct AgentInstanceHistoryItemMetricsRequest: Codable, Hashable, Sendabl
         case cacheReadTokenCount
         case durationMs
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int64? = object.optional("inputTokens"),
-            let v1: Int64? = object.optional("outputTokens"),
-            let v2: Int64? = object.optional("reasoningTokenCount"),
-            let v3: Int64? = object.optional("cacheCreationTokenCount"),
-            let v4: Int64? = object.optional("cacheReadTokenCount"),
-            let v5: Int64? = object.optional("durationMs")
-        else { return nil }
-        return Self(inputTokens: v0, outputTokens: v1, reasoningTokenCount: v2, cacheCreationTokenCount: v3, cacheReadTokenCount: v4, durationMs: v5)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(6)
-        guard
-            object.put("inputTokens", self.inputTokens),
-            object.put("outputTokens", self.outputTokens),
-            object.put("reasoningTokenCount", self.reasoningTokenCount),
-            object.put("cacheCreationTokenCount", self.cacheCreationTokenCount),
-            object.put("cacheReadTokenCount", self.cacheReadTokenCount),
-            object.put("durationMs", self.durationMs)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Per-call token and latency metrics for an ASSISTANT history item.
 ///
 /// - Remark: Generated from `#/components/schemas/AgentInstanceHistoryItemMetrics`.
-public struct AgentInstanceHistoryItemMetrics: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AgentInstanceHistoryItemMetrics: Codable, Hashable, Sendable {
     /// Input tokens consumed by this LLM call. Null when not provided.
     public var inputTokens: Int64?
     /// Output tokens produced by this LLM call. Null when not provided.
@@ -625,40 +413,12 @@ public struct AgentInstanceHistoryItemMetrics: Codable, Hashable, Sendable, Node
         case cacheReadTokenCount
         case durationMs
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int64? = object.optional("inputTokens"),
-            let v1: Int64? = object.optional("outputTokens"),
-            let v2: Int64? = object.optional("reasoningTokenCount"),
-            let v3: Int64? = object.optional("cacheCreationTokenCount"),
-            let v4: Int64? = object.optional("cacheReadTokenCount"),
-            let v5: Int64? = object.optional("durationMs")
-        else { return nil }
-        return Self(inputTokens: v0, outputTokens: v1, reasoningTokenCount: v2, cacheCreationTokenCount: v3, cacheReadTokenCount: v4, durationMs: v5)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(6)
-        guard
-            object.put("inputTokens", self.inputTokens),
-            object.put("outputTokens", self.outputTokens),
-            object.put("reasoningTokenCount", self.reasoningTokenCount),
-            object.put("cacheCreationTokenCount", self.cacheCreationTokenCount),
-            object.put("cacheReadTokenCount", self.cacheReadTokenCount),
-            object.put("durationMs", self.durationMs)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Audit log item.
 ///
 /// - Remark: Generated from `#/components/schemas/AuditLogResult`.
-public struct AuditLogResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AuditLogResult: Codable, Hashable, Sendable {
     /// The unique key of the audit log entry.
     public var auditLogKey: AuditLogKey
     /// System-generated entity key for an audit log entry.
@@ -807,92 +567,10 @@ public struct AuditLogResult: Codable, Hashable, Sendable, NodeDecodable, NodeEn
         case inboundChannelType
         case inboundChannelToolName
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: AuditLogKey = object.required("auditLogKey"),
-            let v1: AuditLogEntityKey = object.required("entityKey"),
-            let v2: AuditLogEntityTypeEnum = object.required("entityType"),
-            let v3: AuditLogOperationTypeEnum = object.required("operationType"),
-            let v4: BatchOperationKey? = object.optional("batchOperationKey"),
-            let v5: BatchOperationTypeEnum? = object.optional("batchOperationType"),
-            let v6: Date = object.required("timestamp"),
-            let v7: String? = object.optional("actorId"),
-            let v8: AuditLogActorTypeEnum? = object.optional("actorType"),
-            let v9: String? = object.optional("agentElementId"),
-            let v10: TenantId? = object.optional("tenantId"),
-            let v11: AuditLogResultEnum = object.required("result"),
-            let v12: AuditLogCategoryEnum = object.required("category"),
-            let v13: ProcessDefinitionId? = object.optional("processDefinitionId"),
-            let v14: ProcessDefinitionKey? = object.optional("processDefinitionKey"),
-            let v15: ProcessInstanceKey? = object.optional("processInstanceKey"),
-            let v16: ProcessInstanceKey? = object.optional("rootProcessInstanceKey"),
-            let v17: ElementInstanceKey? = object.optional("elementInstanceKey"),
-            let v18: JobKey? = object.optional("jobKey"),
-            let v19: UserTaskKey? = object.optional("userTaskKey"),
-            let v20: String? = object.optional("decisionRequirementsId"),
-            let v21: DecisionRequirementsKey? = object.optional("decisionRequirementsKey"),
-            let v22: DecisionDefinitionId? = object.optional("decisionDefinitionId"),
-            let v23: DecisionDefinitionKey? = object.optional("decisionDefinitionKey"),
-            let v24: DecisionEvaluationKey? = object.optional("decisionEvaluationKey"),
-            let v25: DeploymentKey? = object.optional("deploymentKey"),
-            let v26: FormKey? = object.optional("formKey"),
-            let v27: ResourceKey? = object.optional("resourceKey"),
-            let v28: AuditLogEntityKey? = object.optional("relatedEntityKey"),
-            let v29: AuditLogEntityTypeEnum? = object.optional("relatedEntityType"),
-            let v30: String? = object.optional("entityDescription"),
-            let v31: String? = object.optional("inboundChannelType"),
-            let v32: String? = object.optional("inboundChannelToolName")
-        else { return nil }
-        return Self(auditLogKey: v0, entityKey: v1, entityType: v2, operationType: v3, batchOperationKey: v4, batchOperationType: v5, timestamp: v6, actorId: v7, actorType: v8, agentElementId: v9, tenantId: v10, result: v11, category: v12, processDefinitionId: v13, processDefinitionKey: v14, processInstanceKey: v15, rootProcessInstanceKey: v16, elementInstanceKey: v17, jobKey: v18, userTaskKey: v19, decisionRequirementsId: v20, decisionRequirementsKey: v21, decisionDefinitionId: v22, decisionDefinitionKey: v23, decisionEvaluationKey: v24, deploymentKey: v25, formKey: v26, resourceKey: v27, relatedEntityKey: v28, relatedEntityType: v29, entityDescription: v30, inboundChannelType: v31, inboundChannelToolName: v32)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(33)
-        guard
-            object.put("auditLogKey", self.auditLogKey),
-            object.put("entityKey", self.entityKey),
-            object.put("entityType", self.entityType),
-            object.put("operationType", self.operationType),
-            object.put("batchOperationKey", self.batchOperationKey),
-            object.put("batchOperationType", self.batchOperationType),
-            object.put("timestamp", self.timestamp),
-            object.put("actorId", self.actorId),
-            object.put("actorType", self.actorType),
-            object.put("agentElementId", self.agentElementId),
-            object.put("tenantId", self.tenantId),
-            object.put("result", self.result),
-            object.put("category", self.category),
-            object.put("processDefinitionId", self.processDefinitionId),
-            object.put("processDefinitionKey", self.processDefinitionKey),
-            object.put("processInstanceKey", self.processInstanceKey),
-            object.put("rootProcessInstanceKey", self.rootProcessInstanceKey),
-            object.put("elementInstanceKey", self.elementInstanceKey),
-            object.put("jobKey", self.jobKey),
-            object.put("userTaskKey", self.userTaskKey),
-            object.put("decisionRequirementsId", self.decisionRequirementsId),
-            object.put("decisionRequirementsKey", self.decisionRequirementsKey),
-            object.put("decisionDefinitionId", self.decisionDefinitionId),
-            object.put("decisionDefinitionKey", self.decisionDefinitionKey),
-            object.put("decisionEvaluationKey", self.decisionEvaluationKey),
-            object.put("deploymentKey", self.deploymentKey),
-            object.put("formKey", self.formKey),
-            object.put("resourceKey", self.resourceKey),
-            object.put("relatedEntityKey", self.relatedEntityKey),
-            object.put("relatedEntityType", self.relatedEntityType),
-            object.put("entityDescription", self.entityDescription),
-            object.put("inboundChannelType", self.inboundChannelType),
-            object.put("inboundChannelToolName", self.inboundChannelToolName)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/AuditLogSearchQuerySortRequest`.
-public struct AuditLogSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AuditLogSearchQuerySortRequest: Codable, Hashable, Sendable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -909,28 +587,8 @@ public struct AuditLogSearchQuerySortRequest: Codable, Hashable, Sendable, NodeD
         case order
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Field = object.required("field"),
-            let v1: SortOrderEnum? = object.optional("order")
-        else { return nil }
-        return Self(field: v0, order: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("field", self.field),
-            object.put("order", self.order)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Field: CamundaEnum {
         /// `actorId`
         case actorId
         /// `actorType`
@@ -1056,7 +714,7 @@ public struct AuditLogSearchQuerySortRequest: Codable, Hashable, Sendable, NodeD
 /// Audit log filter request
 ///
 /// - Remark: Generated from `#/components/schemas/AuditLogFilter`.
-public struct AuditLogFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AuditLogFilter: Codable, Hashable, Sendable {
     /// The audit log key search filter.
     public var auditLogKey: AuditLogKeyFilterProperty?
     /// The process definition key search filter.
@@ -1192,90 +850,12 @@ public struct AuditLogFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEn
         case inboundChannelType
         case inboundChannelToolName
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: AuditLogKeyFilterProperty? = object.optional("auditLogKey"),
-            let v1: ProcessDefinitionKeyFilterProperty? = object.optional("processDefinitionKey"),
-            let v2: ProcessInstanceKeyFilterProperty? = object.optional("processInstanceKey"),
-            let v3: ElementInstanceKeyFilterProperty? = object.optional("elementInstanceKey"),
-            let v4: OperationTypeFilterProperty? = object.optional("operationType"),
-            let v5: AuditLogResultFilterProperty? = object.optional("result"),
-            let v6: DateTimeFilterProperty? = object.optional("timestamp"),
-            let v7: StringFilterProperty? = object.optional("actorId"),
-            let v8: AuditLogActorTypeFilterProperty? = object.optional("actorType"),
-            let v9: StringFilterProperty? = object.optional("agentElementId"),
-            let v10: AuditLogEntityKeyFilterProperty? = object.optional("entityKey"),
-            let v11: EntityTypeFilterProperty? = object.optional("entityType"),
-            let v12: StringFilterProperty? = object.optional("tenantId"),
-            let v13: CategoryFilterProperty? = object.optional("category"),
-            let v14: DeploymentKeyFilterProperty? = object.optional("deploymentKey"),
-            let v15: FormKeyFilterProperty? = object.optional("formKey"),
-            let v16: ResourceKeyFilterProperty? = object.optional("resourceKey"),
-            let v17: BatchOperationTypeFilterProperty? = object.optional("batchOperationType"),
-            let v18: StringFilterProperty? = object.optional("processDefinitionId"),
-            let v19: JobKeyFilterProperty? = object.optional("jobKey"),
-            let v20: BasicStringFilterProperty? = object.optional("userTaskKey"),
-            let v21: StringFilterProperty? = object.optional("decisionRequirementsId"),
-            let v22: DecisionRequirementsKeyFilterProperty? = object.optional("decisionRequirementsKey"),
-            let v23: StringFilterProperty? = object.optional("decisionDefinitionId"),
-            let v24: DecisionDefinitionKeyFilterProperty? = object.optional("decisionDefinitionKey"),
-            let v25: DecisionEvaluationKeyFilterProperty? = object.optional("decisionEvaluationKey"),
-            let v26: AuditLogEntityKeyFilterProperty? = object.optional("relatedEntityKey"),
-            let v27: EntityTypeFilterProperty? = object.optional("relatedEntityType"),
-            let v28: StringFilterProperty? = object.optional("entityDescription"),
-            let v29: StringFilterProperty? = object.optional("inboundChannelType"),
-            let v30: StringFilterProperty? = object.optional("inboundChannelToolName")
-        else { return nil }
-        return Self(auditLogKey: v0, processDefinitionKey: v1, processInstanceKey: v2, elementInstanceKey: v3, operationType: v4, result: v5, timestamp: v6, actorId: v7, actorType: v8, agentElementId: v9, entityKey: v10, entityType: v11, tenantId: v12, category: v13, deploymentKey: v14, formKey: v15, resourceKey: v16, batchOperationType: v17, processDefinitionId: v18, jobKey: v19, userTaskKey: v20, decisionRequirementsId: v21, decisionRequirementsKey: v22, decisionDefinitionId: v23, decisionDefinitionKey: v24, decisionEvaluationKey: v25, relatedEntityKey: v26, relatedEntityType: v27, entityDescription: v28, inboundChannelType: v29, inboundChannelToolName: v30)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(31)
-        guard
-            object.put("auditLogKey", self.auditLogKey),
-            object.put("processDefinitionKey", self.processDefinitionKey),
-            object.put("processInstanceKey", self.processInstanceKey),
-            object.put("elementInstanceKey", self.elementInstanceKey),
-            object.put("operationType", self.operationType),
-            object.put("result", self.result),
-            object.put("timestamp", self.timestamp),
-            object.put("actorId", self.actorId),
-            object.put("actorType", self.actorType),
-            object.put("agentElementId", self.agentElementId),
-            object.put("entityKey", self.entityKey),
-            object.put("entityType", self.entityType),
-            object.put("tenantId", self.tenantId),
-            object.put("category", self.category),
-            object.put("deploymentKey", self.deploymentKey),
-            object.put("formKey", self.formKey),
-            object.put("resourceKey", self.resourceKey),
-            object.put("batchOperationType", self.batchOperationType),
-            object.put("processDefinitionId", self.processDefinitionId),
-            object.put("jobKey", self.jobKey),
-            object.put("userTaskKey", self.userTaskKey),
-            object.put("decisionRequirementsId", self.decisionRequirementsId),
-            object.put("decisionRequirementsKey", self.decisionRequirementsKey),
-            object.put("decisionDefinitionId", self.decisionDefinitionId),
-            object.put("decisionDefinitionKey", self.decisionDefinitionKey),
-            object.put("decisionEvaluationKey", self.decisionEvaluationKey),
-            object.put("relatedEntityKey", self.relatedEntityKey),
-            object.put("relatedEntityType", self.relatedEntityType),
-            object.put("entityDescription", self.entityDescription),
-            object.put("inboundChannelType", self.inboundChannelType),
-            object.put("inboundChannelToolName", self.inboundChannelToolName)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Audit log search response.
 ///
 /// - Remark: Generated from `#/components/schemas/AuditLogSearchQueryResult`.
-public struct AuditLogSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct AuditLogSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching audit logs.
     public var items: [AuditLogResult]
     /// Pagination information about the search results.
@@ -1293,32 +873,12 @@ public struct AuditLogSearchQueryResult: Codable, Hashable, Sendable, PaginatedS
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [AuditLogResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The type of entity affected by the operation.
 ///
 /// - Remark: Generated from `#/components/schemas/AuditLogEntityTypeEnum`.
-public enum AuditLogEntityTypeEnum: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum AuditLogEntityTypeEnum: CamundaEnum {
     /// `AUTHORIZATION`
     case authorization
     /// `BATCH`
@@ -1403,7 +963,7 @@ public enum AuditLogEntityTypeEnum: CamundaEnum, NodeDecodable, NodeEncodable {
 /// The type of operation performed.
 ///
 /// - Remark: Generated from `#/components/schemas/AuditLogOperationTypeEnum`.
-public enum AuditLogOperationTypeEnum: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum AuditLogOperationTypeEnum: CamundaEnum {
     /// `ASSIGN`
     case assign
     /// `CANCEL`
@@ -1484,7 +1044,7 @@ public enum AuditLogOperationTypeEnum: CamundaEnum, NodeDecodable, NodeEncodable
 /// The type of actor who performed the operation.
 ///
 /// - Remark: Generated from `#/components/schemas/AuditLogActorTypeEnum`.
-public enum AuditLogActorTypeEnum: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum AuditLogActorTypeEnum: CamundaEnum {
     /// `ANONYMOUS`
     case anonymous
     /// `CLIENT`
@@ -1525,7 +1085,7 @@ public enum AuditLogActorTypeEnum: CamundaEnum, NodeDecodable, NodeEncodable {
 /// The result status of the operation.
 ///
 /// - Remark: Generated from `#/components/schemas/AuditLogResultEnum`.
-public enum AuditLogResultEnum: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum AuditLogResultEnum: CamundaEnum {
     /// `FAIL`
     case fail
     /// `SUCCESS`
@@ -1558,7 +1118,7 @@ public enum AuditLogResultEnum: CamundaEnum, NodeDecodable, NodeEncodable {
 /// The category of the audit log operation.
 ///
 /// - Remark: Generated from `#/components/schemas/AuditLogCategoryEnum`.
-public enum AuditLogCategoryEnum: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum AuditLogCategoryEnum: CamundaEnum {
     /// `ADMIN`
     case admin
     /// `DEPLOYED_RESOURCES`
@@ -1593,7 +1153,7 @@ public enum AuditLogCategoryEnum: CamundaEnum, NodeDecodable, NodeEncodable {
 }
 
 /// - Remark: Generated from `#/components/schemas/AuthorizationSearchQuerySortRequest`.
-public struct AuthorizationSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AuthorizationSearchQuerySortRequest: Codable, Hashable, Sendable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -1610,28 +1170,8 @@ public struct AuthorizationSearchQuerySortRequest: Codable, Hashable, Sendable, 
         case order
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Field = object.required("field"),
-            let v1: SortOrderEnum? = object.optional("order")
-        else { return nil }
-        return Self(field: v0, order: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("field", self.field),
-            object.put("order", self.order)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Field: CamundaEnum {
         /// `ownerId`
         case ownerId
         /// `ownerType`
@@ -1675,7 +1215,7 @@ public struct AuthorizationSearchQuerySortRequest: Codable, Hashable, Sendable, 
 }
 
 /// - Remark: Generated from `#/components/schemas/AuthorizationSearchQuery`.
-public struct AuthorizationSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
+public struct AuthorizationSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery {
     /// Sort field criteria.
     ///
     /// Added in 8.8.
@@ -1699,34 +1239,12 @@ public struct AuthorizationSearchQuery: Codable, Hashable, Sendable, PaginatedSe
         case filter
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [AuthorizationSearchQuerySortRequest]? = object.optional("sort"),
-            let v1: AuthorizationFilter? = object.optional("filter"),
-            let v2: SearchQueryPageRequest? = object.optional("page")
-        else { return nil }
-        return Self(sort: v0, filter: v1, page: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("sort", self.sort),
-            object.put("filter", self.filter),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Authorization search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AuthorizationFilter`.
-public struct AuthorizationFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AuthorizationFilter: Codable, Hashable, Sendable {
     /// The ID of the owner of permissions.
     public var ownerId: String?
     /// The type of the owner of permissions.
@@ -1756,36 +1274,10 @@ public struct AuthorizationFilter: Codable, Hashable, Sendable, NodeDecodable, N
         case resourcePropertyNames
         case resourceType
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String? = object.optional("ownerId"),
-            let v1: OwnerTypeEnum? = object.optional("ownerType"),
-            let v2: [String]? = object.optional("resourceIds"),
-            let v3: [String]? = object.optional("resourcePropertyNames"),
-            let v4: ResourceTypeEnum? = object.optional("resourceType")
-        else { return nil }
-        return Self(ownerId: v0, ownerType: v1, resourceIds: v2, resourcePropertyNames: v3, resourceType: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("ownerId", self.ownerId),
-            object.put("ownerType", self.ownerType),
-            object.put("resourceIds", self.resourceIds),
-            object.put("resourcePropertyNames", self.resourcePropertyNames),
-            object.put("resourceType", self.resourceType)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/AuthorizationResult`.
-public struct AuthorizationResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AuthorizationResult: Codable, Hashable, Sendable {
     /// The ID of the owner of permissions.
     ///
     /// Added in 8.8.
@@ -1835,42 +1327,12 @@ public struct AuthorizationResult: Codable, Hashable, Sendable, NodeDecodable, N
         case permissionTypes
         case authorizationKey
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("ownerId"),
-            let v1: OwnerTypeEnum = object.required("ownerType"),
-            let v2: ResourceTypeEnum = object.required("resourceType"),
-            let v3: String? = object.optional("resourceId"),
-            let v4: String? = object.optional("resourcePropertyName"),
-            let v5: [PermissionTypeEnum] = object.required("permissionTypes"),
-            let v6: AuthorizationKey = object.required("authorizationKey")
-        else { return nil }
-        return Self(ownerId: v0, ownerType: v1, resourceType: v2, resourceId: v3, resourcePropertyName: v4, permissionTypes: v5, authorizationKey: v6)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(7)
-        guard
-            object.put("ownerId", self.ownerId),
-            object.put("ownerType", self.ownerType),
-            object.put("resourceType", self.resourceType),
-            object.put("resourceId", self.resourceId),
-            object.put("resourcePropertyName", self.resourcePropertyName),
-            object.put("permissionTypes", self.permissionTypes),
-            object.put("authorizationKey", self.authorizationKey)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Specifies the type of permissions.
 ///
 /// - Remark: Generated from `#/components/schemas/PermissionTypeEnum`.
-public enum PermissionTypeEnum: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum PermissionTypeEnum: CamundaEnum {
     /// `ACCESS`
     case access
     /// `CANCEL_PROCESS_INSTANCE`
@@ -2083,7 +1545,7 @@ public enum PermissionTypeEnum: CamundaEnum, NodeDecodable, NodeEncodable {
 /// The type of resource to add/remove permissions to/from.
 ///
 /// - Remark: Generated from `#/components/schemas/ResourceTypeEnum`.
-public enum ResourceTypeEnum: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum ResourceTypeEnum: CamundaEnum {
     /// `AUDIT_LOG`
     case auditLog
     /// `AUTHORIZATION`
@@ -2200,7 +1662,7 @@ public enum ResourceTypeEnum: CamundaEnum, NodeDecodable, NodeEncodable {
 /// The type of the owner of permissions.
 ///
 /// - Remark: Generated from `#/components/schemas/OwnerTypeEnum`.
-public enum OwnerTypeEnum: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum OwnerTypeEnum: CamundaEnum {
     /// `USER`
     case user
     /// `CLIENT`
@@ -2256,7 +1718,7 @@ public typealias PartitionId = Int32
 /// The aggregated state of the backup, computed from the state of each partition.
 ///
 /// - Remark: Generated from `#/components/schemas/StateCode`.
-public enum StateCode: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum StateCode: CamundaEnum {
     /// `DOES_NOT_EXIST`
     case doesNotExist
     /// `IN_PROGRESS`
@@ -2306,7 +1768,7 @@ public enum StateCode: CamundaEnum, NodeDecodable, NodeEncodable {
 /// The type of the checkpoint.
 ///
 /// - Remark: Generated from `#/components/schemas/CheckpointType`.
-public enum CheckpointType: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum CheckpointType: CamundaEnum {
     /// `MARKER`
     case marker
     /// `SCHEDULED_BACKUP`
@@ -2344,7 +1806,7 @@ public enum CheckpointType: CamundaEnum, NodeDecodable, NodeEncodable {
 /// The type of the backup.
 ///
 /// - Remark: Generated from `#/components/schemas/BackupType`.
-public enum BackupType: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum BackupType: CamundaEnum {
     /// `MANUAL_BACKUP`
     case manualBackup
     /// `SCHEDULED_BACKUP`
@@ -2387,7 +1849,7 @@ public typealias CheckpointId = Int64
 /// snapshots.
 ///
 /// - Remark: Generated from `#/components/schemas/HistoryBackupStateCode`.
-public enum HistoryBackupStateCode: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum HistoryBackupStateCode: CamundaEnum {
     /// `IN_PROGRESS`
     case inProgress
     /// `COMPLETED`
@@ -2432,7 +1894,7 @@ public enum HistoryBackupStateCode: CamundaEnum, NodeDecodable, NodeEncodable {
 /// The created batch operation.
 ///
 /// - Remark: Generated from `#/components/schemas/BatchOperationCreatedResult`.
-public struct BatchOperationCreatedResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct BatchOperationCreatedResult: Codable, Hashable, Sendable {
     /// Key of the batch operation.
     ///
     /// Added in 8.8.
@@ -2452,32 +1914,12 @@ public struct BatchOperationCreatedResult: Codable, Hashable, Sendable, NodeDeco
         case batchOperationKey
         case batchOperationType
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: BatchOperationKey = object.required("batchOperationKey"),
-            let v1: BatchOperationTypeEnum = object.required("batchOperationType")
-        else { return nil }
-        return Self(batchOperationKey: v0, batchOperationType: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("batchOperationKey", self.batchOperationKey),
-            object.put("batchOperationType", self.batchOperationType)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Batch operation filter request.
 ///
 /// - Remark: Generated from `#/components/schemas/BatchOperationFilter`.
-public struct BatchOperationFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct BatchOperationFilter: Codable, Hashable, Sendable {
     /// The key (or operate legacy ID) of the batch operation.
     public var batchOperationKey: BasicStringFilterProperty?
     /// The type of the batch operation.
@@ -2509,38 +1951,12 @@ public struct BatchOperationFilter: Codable, Hashable, Sendable, NodeDecodable, 
         case actorType
         case actorId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: BasicStringFilterProperty? = object.optional("batchOperationKey"),
-            let v1: BatchOperationTypeFilterProperty? = object.optional("operationType"),
-            let v2: BatchOperationStateFilterProperty? = object.optional("state"),
-            let v3: AuditLogActorTypeEnum? = object.optional("actorType"),
-            let v4: StringFilterProperty? = object.optional("actorId")
-        else { return nil }
-        return Self(batchOperationKey: v0, operationType: v1, state: v2, actorType: v3, actorId: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("batchOperationKey", self.batchOperationKey),
-            object.put("operationType", self.operationType),
-            object.put("state", self.state),
-            object.put("actorType", self.actorType),
-            object.put("actorId", self.actorId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Batch operation item filter request.
 ///
 /// - Remark: Generated from `#/components/schemas/BatchOperationItemFilter`.
-public struct BatchOperationItemFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct BatchOperationItemFilter: Codable, Hashable, Sendable {
     /// The key (or operate legacy ID) of the batch operation.
     public var batchOperationKey: BasicStringFilterProperty?
     /// The key of the item, e.g. a process instance key.
@@ -2570,38 +1986,12 @@ public struct BatchOperationItemFilter: Codable, Hashable, Sendable, NodeDecodab
         case state
         case operationType
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: BasicStringFilterProperty? = object.optional("batchOperationKey"),
-            let v1: BasicStringFilterProperty? = object.optional("itemKey"),
-            let v2: ProcessInstanceKeyFilterProperty? = object.optional("processInstanceKey"),
-            let v3: BatchOperationItemStateFilterProperty? = object.optional("state"),
-            let v4: BatchOperationTypeFilterProperty? = object.optional("operationType")
-        else { return nil }
-        return Self(batchOperationKey: v0, itemKey: v1, processInstanceKey: v2, state: v3, operationType: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("batchOperationKey", self.batchOperationKey),
-            object.put("itemKey", self.itemKey),
-            object.put("processInstanceKey", self.processInstanceKey),
-            object.put("state", self.state),
-            object.put("operationType", self.operationType)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The migration instructions describe how to migrate a process instance from one process definition to another.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceMigrationBatchOperationPlan`.
-public struct ProcessInstanceMigrationBatchOperationPlan: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessInstanceMigrationBatchOperationPlan: Codable, Hashable, Sendable {
     /// The target process definition key.
     public var targetProcessDefinitionKey: ProcessDefinitionKey
     /// The mapping instructions.
@@ -2617,32 +2007,12 @@ public struct ProcessInstanceMigrationBatchOperationPlan: Codable, Hashable, Sen
         case targetProcessDefinitionKey
         case mappingInstructions
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ProcessDefinitionKey = object.required("targetProcessDefinitionKey"),
-            let v1: [MigrateProcessInstanceMappingInstruction] = object.required("mappingInstructions")
-        else { return nil }
-        return Self(targetProcessDefinitionKey: v0, mappingInstructions: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("targetProcessDefinitionKey", self.targetProcessDefinitionKey),
-            object.put("mappingInstructions", self.mappingInstructions)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The type of the batch operation.
 ///
 /// - Remark: Generated from `#/components/schemas/BatchOperationTypeEnum`.
-public enum BatchOperationTypeEnum: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum BatchOperationTypeEnum: CamundaEnum {
     /// `ADD_VARIABLE`
     case addVariable
     /// `CANCEL_PROCESS_INSTANCE`
@@ -2720,7 +2090,7 @@ public enum BatchOperationTypeEnum: CamundaEnum, NodeDecodable, NodeEncodable {
 /// What a physical tenant did with the trigger. `TRIGGERED` says the backup is running, not that it completed — poll `GET /cluster/v2/backups/runtime/{backupId}` for that. A `FAILED` tenant is running no backup for this request and needs no cleanup. `UNKNOWN` means the broker may or may not have accepted the request — the connection was cut mid-flight, or the gateway timed out waiting — so that tenant's backups have to be checked before retrying; it is reported separately from `FAILED` precisely because calling it failed would claim nothing is running there. Tenants that were triggered are never rolled back.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRuntimeBackupTakeOutcome`.
-public enum ClusterRuntimeBackupTakeOutcome: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum ClusterRuntimeBackupTakeOutcome: CamundaEnum {
     /// `TRIGGERED`
     case triggered
     /// `FAILED`
@@ -2758,7 +2128,7 @@ public enum ClusterRuntimeBackupTakeOutcome: CamundaEnum, NodeDecodable, NodeEnc
 /// What a physical tenant reports for a history backup id: the per-tenant `HistoryBackupStateCode` extended with `NOT_FOUND` for a tenant that was read and does not hold the backup. `NOT_FOUND` is a successful observation, not a failure — a backup that only some physical tenants hold is a supported outcome. There is no state for a tenant that could not be read at all, because such a tenant fails the whole request.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterHistoryBackupTenantState`.
-public enum ClusterHistoryBackupTenantState: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum ClusterHistoryBackupTenantState: CamundaEnum {
     /// `IN_PROGRESS`
     case inProgress
     /// `COMPLETED`
@@ -2807,7 +2177,7 @@ public enum ClusterHistoryBackupTenantState: CamundaEnum, NodeDecodable, NodeEnc
 /// The fields common to a running and a completed rebalance.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRebalance`.
-public struct ClusterRebalance: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ClusterRebalance: Codable, Hashable, Sendable {
     /// The ID of this rebalance.
     public var rebalanceId: Int64
     /// Every partition in the rebalance plan and its progress within this rebalance.
@@ -2827,34 +2197,12 @@ public struct ClusterRebalance: Codable, Hashable, Sendable, NodeDecodable, Node
         case partitions
         case startedAt
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int64 = object.required("rebalanceId"),
-            let v1: [ClusterRebalanceOperationPartition] = object.required("partitions"),
-            let v2: Date = object.required("startedAt")
-        else { return nil }
-        return Self(rebalanceId: v0, partitions: v1, startedAt: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("rebalanceId", self.rebalanceId),
-            object.put("partitions", self.partitions),
-            object.put("startedAt", self.startedAt)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The rebalance currently running.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterRunningRebalance`.
-public struct ClusterRunningRebalance: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ClusterRunningRebalance: Codable, Hashable, Sendable {
     /// The ID of this rebalance.
     public var rebalanceId: Int64
     /// Every partition in the rebalance plan and its progress within this rebalance.
@@ -2882,38 +2230,12 @@ public struct ClusterRunningRebalance: Codable, Hashable, Sendable, NodeDecodabl
         case dryRun
         case cancelRequested
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int64 = object.required("rebalanceId"),
-            let v1: [ClusterRebalanceOperationPartition] = object.required("partitions"),
-            let v2: Date = object.required("startedAt"),
-            let v3: Bool = object.required("dryRun"),
-            let v4: Bool = object.required("cancelRequested")
-        else { return nil }
-        return Self(rebalanceId: v0, partitions: v1, startedAt: v2, dryRun: v3, cancelRequested: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("rebalanceId", self.rebalanceId),
-            object.put("partitions", self.partitions),
-            object.put("startedAt", self.startedAt),
-            object.put("dryRun", self.dryRun),
-            object.put("cancelRequested", self.cancelRequested)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The last completed rebalance.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterCompletedRebalance`.
-public struct ClusterCompletedRebalance: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ClusterCompletedRebalance: Codable, Hashable, Sendable {
     /// The ID of this rebalance.
     public var rebalanceId: Int64
     /// Every partition in the rebalance plan and its progress within this rebalance.
@@ -2942,34 +2264,8 @@ public struct ClusterCompletedRebalance: Codable, Hashable, Sendable, NodeDecoda
         case result
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int64 = object.required("rebalanceId"),
-            let v1: [ClusterRebalanceOperationPartition] = object.required("partitions"),
-            let v2: Date = object.required("startedAt"),
-            let v3: Date = object.required("finishedAt"),
-            let v4: Result = object.required("result")
-        else { return nil }
-        return Self(rebalanceId: v0, partitions: v1, startedAt: v2, finishedAt: v3, result: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("rebalanceId", self.rebalanceId),
-            object.put("partitions", self.partitions),
-            object.put("startedAt", self.startedAt),
-            object.put("finishedAt", self.finishedAt),
-            object.put("result", self.result)
-        else { return nil }
-        return .object(object)
-    }
-
     /// How the rebalance ended.
-    public enum Result: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Result: CamundaEnum {
         /// `COMPLETED`
         case completed
         /// `CANCELLED`
@@ -3007,7 +2303,7 @@ public struct ClusterCompletedRebalance: Codable, Hashable, Sendable, NodeDecoda
 /// Cluster variable response item.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterVariableResultBase`.
-public struct ClusterVariableResultBase: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ClusterVariableResultBase: Codable, Hashable, Sendable {
     /// The name of the cluster variable. Unique within its scope (global or tenant-specific).
     public var name: ClusterVariableName
     /// The scope of a cluster variable.
@@ -3040,33 +2336,7 @@ public struct ClusterVariableResultBase: Codable, Hashable, Sendable, NodeDecoda
         case kind
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ClusterVariableName = object.required("name"),
-            let v1: ClusterVariableScopeEnum = object.required("scope"),
-            let v2: String? = object.optional("tenantId"),
-            let v3: [String: MetadataValue]? = object.optional("metadata"),
-            let v4: ClusterVariableKindEnum? = object.optional("kind")
-        else { return nil }
-        return Self(name: v0, scope: v1, tenantId: v2, metadata: v3, kind: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("name", self.name),
-            object.put("scope", self.scope),
-            object.put("tenantId", self.tenantId),
-            object.put("metadata", self.metadata),
-            object.put("kind", self.kind)
-        else { return nil }
-        return .object(object)
-    }
-
-    public enum MetadataValue: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+    public enum MetadataValue: Codable, Hashable, Sendable {
         /// A ``String`` value.
         case string(String)
         /// A ``Double`` value.
@@ -3103,7 +2373,7 @@ public struct ClusterVariableResultBase: Codable, Hashable, Sendable, NodeDecoda
 /// Cluster variable filter request.
 ///
 /// - Remark: Generated from `#/components/schemas/ClusterVariableSearchQueryFilterRequest`.
-public struct ClusterVariableSearchQueryFilterRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ClusterVariableSearchQueryFilterRequest: Codable, Hashable, Sendable {
     /// Name of the cluster variable.
     public var name: StringFilterProperty?
     /// The value of the cluster variable.
@@ -3143,42 +2413,12 @@ public struct ClusterVariableSearchQueryFilterRequest: Codable, Hashable, Sendab
         case metadata
         case kind
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: StringFilterProperty? = object.optional("name"),
-            let v1: StringFilterProperty? = object.optional("value"),
-            let v2: ClusterVariableScopeFilterProperty? = object.optional("scope"),
-            let v3: StringFilterProperty? = object.optional("tenantId"),
-            let v4: Bool? = object.optional("isTruncated"),
-            let v5: [String: AdvancedMetadataValueFilter]? = object.optional("metadata"),
-            let v6: ClusterVariableKindFilterProperty? = object.optional("kind")
-        else { return nil }
-        return Self(name: v0, value: v1, scope: v2, tenantId: v3, isTruncated: v4, metadata: v5, kind: v6)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(7)
-        guard
-            object.put("name", self.name),
-            object.put("value", self.value),
-            object.put("scope", self.scope),
-            object.put("tenantId", self.tenantId),
-            object.put("isTruncated", self.isTruncated),
-            object.put("metadata", self.metadata),
-            object.put("kind", self.kind)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Decision definition search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/DecisionDefinitionFilter`.
-public struct DecisionDefinitionFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct DecisionDefinitionFilter: Codable, Hashable, Sendable {
     /// The DMN ID of the decision definition.
     public var decisionDefinitionId: DecisionDefinitionId?
     /// The DMN name of the decision definition.
@@ -3236,48 +2476,12 @@ public struct DecisionDefinitionFilter: Codable, Hashable, Sendable, NodeDecodab
         case decisionRequirementsName
         case decisionRequirementsVersion
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: DecisionDefinitionId? = object.optional("decisionDefinitionId"),
-            let v1: String? = object.optional("name"),
-            let v2: Bool? = object.optional("isLatestVersion"),
-            let v3: Int? = object.optional("version"),
-            let v4: String? = object.optional("decisionRequirementsId"),
-            let v5: TenantId? = object.optional("tenantId"),
-            let v6: DecisionDefinitionKey? = object.optional("decisionDefinitionKey"),
-            let v7: DecisionRequirementsKey? = object.optional("decisionRequirementsKey"),
-            let v8: String? = object.optional("decisionRequirementsName"),
-            let v9: Int? = object.optional("decisionRequirementsVersion")
-        else { return nil }
-        return Self(decisionDefinitionId: v0, name: v1, isLatestVersion: v2, version: v3, decisionRequirementsId: v4, tenantId: v5, decisionDefinitionKey: v6, decisionRequirementsKey: v7, decisionRequirementsName: v8, decisionRequirementsVersion: v9)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(10)
-        guard
-            object.put("decisionDefinitionId", self.decisionDefinitionId),
-            object.put("name", self.name),
-            object.put("isLatestVersion", self.isLatestVersion),
-            object.put("version", self.version),
-            object.put("decisionRequirementsId", self.decisionRequirementsId),
-            object.put("tenantId", self.tenantId),
-            object.put("decisionDefinitionKey", self.decisionDefinitionKey),
-            object.put("decisionRequirementsKey", self.decisionRequirementsKey),
-            object.put("decisionRequirementsName", self.decisionRequirementsName),
-            object.put("decisionRequirementsVersion", self.decisionRequirementsVersion)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Decision instance search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/DecisionInstanceFilter`.
-public struct DecisionInstanceFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct DecisionInstanceFilter: Codable, Hashable, Sendable {
     /// The key of the decision evaluation instance.
     ///
     /// Added in 8.8.
@@ -3387,62 +2591,12 @@ public struct DecisionInstanceFilter: Codable, Hashable, Sendable, NodeDecodable
         case rootDecisionDefinitionKey
         case decisionRequirementsKey
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: DecisionEvaluationInstanceKeyFilterProperty? = object.optional("decisionEvaluationInstanceKey"),
-            let v1: DecisionInstanceStateFilterProperty? = object.optional("state"),
-            let v2: String? = object.optional("evaluationFailure"),
-            let v3: DateTimeFilterProperty? = object.optional("evaluationDate"),
-            let v4: DecisionDefinitionId? = object.optional("decisionDefinitionId"),
-            let v5: String? = object.optional("decisionDefinitionName"),
-            let v6: Int32? = object.optional("decisionDefinitionVersion"),
-            let v7: DecisionDefinitionTypeEnum? = object.optional("decisionDefinitionType"),
-            let v8: TenantId? = object.optional("tenantId"),
-            let v9: DecisionEvaluationKey? = object.optional("decisionEvaluationKey"),
-            let v10: ProcessDefinitionKey? = object.optional("processDefinitionKey"),
-            let v11: ProcessInstanceKey? = object.optional("processInstanceKey"),
-            let v12: StringFilterProperty? = object.optional("businessId"),
-            let v13: DecisionDefinitionKeyFilterProperty? = object.optional("decisionDefinitionKey"),
-            let v14: ElementInstanceKeyFilterProperty? = object.optional("elementInstanceKey"),
-            let v15: DecisionDefinitionKeyFilterProperty? = object.optional("rootDecisionDefinitionKey"),
-            let v16: DecisionRequirementsKeyFilterProperty? = object.optional("decisionRequirementsKey")
-        else { return nil }
-        return Self(decisionEvaluationInstanceKey: v0, state: v1, evaluationFailure: v2, evaluationDate: v3, decisionDefinitionId: v4, decisionDefinitionName: v5, decisionDefinitionVersion: v6, decisionDefinitionType: v7, tenantId: v8, decisionEvaluationKey: v9, processDefinitionKey: v10, processInstanceKey: v11, businessId: v12, decisionDefinitionKey: v13, elementInstanceKey: v14, rootDecisionDefinitionKey: v15, decisionRequirementsKey: v16)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(17)
-        guard
-            object.put("decisionEvaluationInstanceKey", self.decisionEvaluationInstanceKey),
-            object.put("state", self.state),
-            object.put("evaluationFailure", self.evaluationFailure),
-            object.put("evaluationDate", self.evaluationDate),
-            object.put("decisionDefinitionId", self.decisionDefinitionId),
-            object.put("decisionDefinitionName", self.decisionDefinitionName),
-            object.put("decisionDefinitionVersion", self.decisionDefinitionVersion),
-            object.put("decisionDefinitionType", self.decisionDefinitionType),
-            object.put("tenantId", self.tenantId),
-            object.put("decisionEvaluationKey", self.decisionEvaluationKey),
-            object.put("processDefinitionKey", self.processDefinitionKey),
-            object.put("processInstanceKey", self.processInstanceKey),
-            object.put("businessId", self.businessId),
-            object.put("decisionDefinitionKey", self.decisionDefinitionKey),
-            object.put("elementInstanceKey", self.elementInstanceKey),
-            object.put("rootDecisionDefinitionKey", self.rootDecisionDefinitionKey),
-            object.put("decisionRequirementsKey", self.decisionRequirementsKey)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// A decision input that was evaluated within this decision evaluation.
 ///
 /// - Remark: Generated from `#/components/schemas/EvaluatedDecisionInputItem`.
-public struct EvaluatedDecisionInputItem: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct EvaluatedDecisionInputItem: Codable, Hashable, Sendable {
     /// The identifier of the decision input.
     ///
     /// Added in 8.6.
@@ -3468,34 +2622,12 @@ public struct EvaluatedDecisionInputItem: Codable, Hashable, Sendable, NodeDecod
         case inputName
         case inputValue
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("inputId"),
-            let v1: String = object.required("inputName"),
-            let v2: String = object.required("inputValue")
-        else { return nil }
-        return Self(inputId: v0, inputName: v1, inputValue: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("inputId", self.inputId),
-            object.put("inputName", self.inputName),
-            object.put("inputValue", self.inputValue)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The evaluated decision outputs.
 ///
 /// - Remark: Generated from `#/components/schemas/EvaluatedDecisionOutputItem`.
-public struct EvaluatedDecisionOutputItem: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct EvaluatedDecisionOutputItem: Codable, Hashable, Sendable {
     /// The ID of the evaluated decison output item.
     public var outputId: String
     /// The name of the of the evaluated decison output item.
@@ -3527,38 +2659,12 @@ public struct EvaluatedDecisionOutputItem: Codable, Hashable, Sendable, NodeDeco
         case ruleId
         case ruleIndex
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("outputId"),
-            let v1: String = object.required("outputName"),
-            let v2: String = object.required("outputValue"),
-            let v3: String? = object.optional("ruleId"),
-            let v4: Int32? = object.optional("ruleIndex")
-        else { return nil }
-        return Self(outputId: v0, outputName: v1, outputValue: v2, ruleId: v3, ruleIndex: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("outputId", self.outputId),
-            object.put("outputName", self.outputName),
-            object.put("outputValue", self.outputValue),
-            object.put("ruleId", self.ruleId),
-            object.put("ruleIndex", self.ruleIndex)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// A decision rule that matched within this decision evaluation.
 ///
 /// - Remark: Generated from `#/components/schemas/MatchedDecisionRuleItem`.
-public struct MatchedDecisionRuleItem: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct MatchedDecisionRuleItem: Codable, Hashable, Sendable {
     /// The ID of the matched rule.
     ///
     /// Added in 8.6.
@@ -3584,34 +2690,12 @@ public struct MatchedDecisionRuleItem: Codable, Hashable, Sendable, NodeDecodabl
         case ruleIndex
         case evaluatedOutputs
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("ruleId"),
-            let v1: Int32 = object.required("ruleIndex"),
-            let v2: [EvaluatedDecisionOutputItem] = object.required("evaluatedOutputs")
-        else { return nil }
-        return Self(ruleId: v0, ruleIndex: v1, evaluatedOutputs: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("ruleId", self.ruleId),
-            object.put("ruleIndex", self.ruleIndex),
-            object.put("evaluatedOutputs", self.evaluatedOutputs)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Decision requirements search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/DecisionRequirementsFilter`.
-public struct DecisionRequirementsFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct DecisionRequirementsFilter: Codable, Hashable, Sendable {
     /// The DMN name of the decision requirements.
     public var decisionRequirementsName: String?
     /// the DMN ID of the decision requirements.
@@ -3645,40 +2729,12 @@ public struct DecisionRequirementsFilter: Codable, Hashable, Sendable, NodeDecod
         case tenantId
         case resourceName
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String? = object.optional("decisionRequirementsName"),
-            let v1: String? = object.optional("decisionRequirementsId"),
-            let v2: DecisionRequirementsKey? = object.optional("decisionRequirementsKey"),
-            let v3: Int32? = object.optional("version"),
-            let v4: TenantId? = object.optional("tenantId"),
-            let v5: String? = object.optional("resourceName")
-        else { return nil }
-        return Self(decisionRequirementsName: v0, decisionRequirementsId: v1, decisionRequirementsKey: v2, version: v3, tenantId: v4, resourceName: v5)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(6)
-        guard
-            object.put("decisionRequirementsName", self.decisionRequirementsName),
-            object.put("decisionRequirementsId", self.decisionRequirementsId),
-            object.put("decisionRequirementsKey", self.decisionRequirementsKey),
-            object.put("version", self.version),
-            object.put("tenantId", self.tenantId),
-            object.put("resourceName", self.resourceName)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// A deployed process.
 ///
 /// - Remark: Generated from `#/components/schemas/DeploymentProcessResult`.
-public struct DeploymentProcessResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct DeploymentProcessResult: Codable, Hashable, Sendable {
     /// The bpmn process ID, as parsed during deployment, together with the version forms a
     /// unique identifier for a specific process definition.
     public var processDefinitionId: ProcessDefinitionId
@@ -3707,38 +2763,12 @@ public struct DeploymentProcessResult: Codable, Hashable, Sendable, NodeDecodabl
         case tenantId
         case processDefinitionKey
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ProcessDefinitionId = object.required("processDefinitionId"),
-            let v1: Int32 = object.required("processDefinitionVersion"),
-            let v2: String = object.required("resourceName"),
-            let v3: TenantId = object.required("tenantId"),
-            let v4: ProcessDefinitionKey = object.required("processDefinitionKey")
-        else { return nil }
-        return Self(processDefinitionId: v0, processDefinitionVersion: v1, resourceName: v2, tenantId: v3, processDefinitionKey: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("processDefinitionId", self.processDefinitionId),
-            object.put("processDefinitionVersion", self.processDefinitionVersion),
-            object.put("resourceName", self.resourceName),
-            object.put("tenantId", self.tenantId),
-            object.put("processDefinitionKey", self.processDefinitionKey)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// A deployed decision.
 ///
 /// - Remark: Generated from `#/components/schemas/DeploymentDecisionResult`.
-public struct DeploymentDecisionResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct DeploymentDecisionResult: Codable, Hashable, Sendable {
     /// The dmn decision ID, as parsed during deployment, together with the version forms a
     /// unique identifier for a specific decision.
     public var decisionDefinitionId: DecisionDefinitionId
@@ -3775,42 +2805,12 @@ public struct DeploymentDecisionResult: Codable, Hashable, Sendable, NodeDecodab
         case decisionDefinitionKey
         case decisionRequirementsKey
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: DecisionDefinitionId = object.required("decisionDefinitionId"),
-            let v1: Int32 = object.required("version"),
-            let v2: String = object.required("name"),
-            let v3: TenantId = object.required("tenantId"),
-            let v4: String = object.required("decisionRequirementsId"),
-            let v5: DecisionDefinitionKey = object.required("decisionDefinitionKey"),
-            let v6: DecisionRequirementsKey = object.required("decisionRequirementsKey")
-        else { return nil }
-        return Self(decisionDefinitionId: v0, version: v1, name: v2, tenantId: v3, decisionRequirementsId: v4, decisionDefinitionKey: v5, decisionRequirementsKey: v6)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(7)
-        guard
-            object.put("decisionDefinitionId", self.decisionDefinitionId),
-            object.put("version", self.version),
-            object.put("name", self.name),
-            object.put("tenantId", self.tenantId),
-            object.put("decisionRequirementsId", self.decisionRequirementsId),
-            object.put("decisionDefinitionKey", self.decisionDefinitionKey),
-            object.put("decisionRequirementsKey", self.decisionRequirementsKey)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Deployed decision requirements.
 ///
 /// - Remark: Generated from `#/components/schemas/DeploymentDecisionRequirementsResult`.
-public struct DeploymentDecisionRequirementsResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct DeploymentDecisionRequirementsResult: Codable, Hashable, Sendable {
     /// The id of the deployed decision requirements.
     public var decisionRequirementsId: String
     /// The name of the deployed decision requirements.
@@ -3842,40 +2842,12 @@ public struct DeploymentDecisionRequirementsResult: Codable, Hashable, Sendable,
         case tenantId
         case decisionRequirementsKey
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("decisionRequirementsId"),
-            let v1: String = object.required("decisionRequirementsName"),
-            let v2: Int32 = object.required("version"),
-            let v3: String = object.required("resourceName"),
-            let v4: TenantId = object.required("tenantId"),
-            let v5: DecisionRequirementsKey = object.required("decisionRequirementsKey")
-        else { return nil }
-        return Self(decisionRequirementsId: v0, decisionRequirementsName: v1, version: v2, resourceName: v3, tenantId: v4, decisionRequirementsKey: v5)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(6)
-        guard
-            object.put("decisionRequirementsId", self.decisionRequirementsId),
-            object.put("decisionRequirementsName", self.decisionRequirementsName),
-            object.put("version", self.version),
-            object.put("resourceName", self.resourceName),
-            object.put("tenantId", self.tenantId),
-            object.put("decisionRequirementsKey", self.decisionRequirementsKey)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// A deployed form.
 ///
 /// - Remark: Generated from `#/components/schemas/DeploymentFormResult`.
-public struct DeploymentFormResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct DeploymentFormResult: Codable, Hashable, Sendable {
     /// The form ID, as parsed during deployment, together with the version forms a
     /// unique identifier for a specific form.
     public var formId: FormId
@@ -3904,38 +2876,12 @@ public struct DeploymentFormResult: Codable, Hashable, Sendable, NodeDecodable, 
         case tenantId
         case formKey
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: FormId = object.required("formId"),
-            let v1: Int32 = object.required("version"),
-            let v2: String = object.required("resourceName"),
-            let v3: TenantId = object.required("tenantId"),
-            let v4: FormKey = object.required("formKey")
-        else { return nil }
-        return Self(formId: v0, version: v1, resourceName: v2, tenantId: v3, formKey: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("formId", self.formId),
-            object.put("version", self.version),
-            object.put("resourceName", self.resourceName),
-            object.put("tenantId", self.tenantId),
-            object.put("formKey", self.formKey)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// A deployed Resource.
 ///
 /// - Remark: Generated from `#/components/schemas/DeploymentResourceResult`.
-public struct DeploymentResourceResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct DeploymentResourceResult: Codable, Hashable, Sendable {
     /// The resource id of the deployed resource.
     public var resourceId: String
     /// The name of the deployed resource.
@@ -3963,38 +2909,12 @@ public struct DeploymentResourceResult: Codable, Hashable, Sendable, NodeDecodab
         case tenantId
         case resourceKey
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("resourceId"),
-            let v1: String = object.required("resourceName"),
-            let v2: Int32 = object.required("version"),
-            let v3: TenantId = object.required("tenantId"),
-            let v4: ResourceKey = object.required("resourceKey")
-        else { return nil }
-        return Self(resourceId: v0, resourceName: v1, version: v2, tenantId: v3, resourceKey: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("resourceId", self.resourceId),
-            object.put("resourceName", self.resourceName),
-            object.put("version", self.version),
-            object.put("tenantId", self.tenantId),
-            object.put("resourceKey", self.resourceKey)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Resource search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/ResourceFilter`.
-public struct ResourceFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ResourceFilter: Codable, Hashable, Sendable {
     /// The key for this resource.
     public var resourceKey: ResourceKeyFilterProperty?
     /// Resource name of this resource.
@@ -4030,42 +2950,12 @@ public struct ResourceFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEn
         case deploymentKey
         case tenantId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ResourceKeyFilterProperty? = object.optional("resourceKey"),
-            let v1: StringFilterProperty? = object.optional("resourceName"),
-            let v2: StringFilterProperty? = object.optional("resourceId"),
-            let v3: IntegerFilterProperty? = object.optional("version"),
-            let v4: StringFilterProperty? = object.optional("versionTag"),
-            let v5: DeploymentKeyFilterProperty? = object.optional("deploymentKey"),
-            let v6: TenantId? = object.optional("tenantId")
-        else { return nil }
-        return Self(resourceKey: v0, resourceName: v1, resourceId: v2, version: v3, versionTag: v4, deploymentKey: v5, tenantId: v6)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(7)
-        guard
-            object.put("resourceKey", self.resourceKey),
-            object.put("resourceName", self.resourceName),
-            object.put("resourceId", self.resourceId),
-            object.put("version", self.version),
-            object.put("versionTag", self.versionTag),
-            object.put("deploymentKey", self.deploymentKey),
-            object.put("tenantId", self.tenantId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Information about the document that is returned in responses.
 ///
 /// - Remark: Generated from `#/components/schemas/DocumentMetadataResponse`.
-public struct DocumentMetadataResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct DocumentMetadataResponse: Codable, Hashable, Sendable {
     /// The content type of the document.
     public var contentType: String
     /// The name of the file.
@@ -4107,42 +2997,12 @@ public struct DocumentMetadataResponse: Codable, Hashable, Sendable, NodeDecodab
         case processInstanceKey
         case customProperties
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("contentType"),
-            let v1: String = object.required("fileName"),
-            let v2: Date? = object.optional("expiresAt"),
-            let v3: Int64 = object.required("size"),
-            let v4: ProcessDefinitionId? = object.optional("processDefinitionId"),
-            let v5: ProcessInstanceKey? = object.optional("processInstanceKey"),
-            let v6: [String: JSONValue] = object.required("customProperties")
-        else { return nil }
-        return Self(contentType: v0, fileName: v1, expiresAt: v2, size: v3, processDefinitionId: v4, processInstanceKey: v5, customProperties: v6)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(7)
-        guard
-            object.put("contentType", self.contentType),
-            object.put("fileName", self.fileName),
-            object.put("expiresAt", self.expiresAt),
-            object.put("size", self.size),
-            object.put("processDefinitionId", self.processDefinitionId),
-            object.put("processInstanceKey", self.processInstanceKey),
-            object.put("customProperties", self.customProperties)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Element instance search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/ElementInstanceFilter`.
-public struct ElementInstanceFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ElementInstanceFilter: Codable, Hashable, Sendable {
     /// The process definition ID associated to this element instance.
     public var processDefinitionId: ProcessDefinitionId?
     /// State of element instance as defined set of values.
@@ -4235,54 +3095,8 @@ public struct ElementInstanceFilter: Codable, Hashable, Sendable, NodeDecodable,
         case or = "$or"
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ProcessDefinitionId? = object.optional("processDefinitionId"),
-            let v1: ElementInstanceStateFilterProperty? = object.optional("state"),
-            let v2: ElementInstanceFilterType? = object.optional("type"),
-            let v3: ElementIdFilterProperty? = object.optional("elementId"),
-            let v4: StringFilterProperty? = object.optional("elementName"),
-            let v5: Bool? = object.optional("hasIncident"),
-            let v6: TenantId? = object.optional("tenantId"),
-            let v7: ElementInstanceKey? = object.optional("elementInstanceKey"),
-            let v8: ProcessInstanceKey? = object.optional("processInstanceKey"),
-            let v9: ProcessDefinitionKey? = object.optional("processDefinitionKey"),
-            let v10: IncidentKey? = object.optional("incidentKey"),
-            let v11: DateTimeFilterProperty? = object.optional("startDate"),
-            let v12: DateTimeFilterProperty? = object.optional("endDate"),
-            let v13: ElementInstanceScopeKey? = object.optional("elementInstanceScopeKey"),
-            let v14: [ElementInstanceFilterFields]? = object.optional("$or")
-        else { return nil }
-        return Self(processDefinitionId: v0, state: v1, type: v2, elementId: v3, elementName: v4, hasIncident: v5, tenantId: v6, elementInstanceKey: v7, processInstanceKey: v8, processDefinitionKey: v9, incidentKey: v10, startDate: v11, endDate: v12, elementInstanceScopeKey: v13, or: v14)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(15)
-        guard
-            object.put("processDefinitionId", self.processDefinitionId),
-            object.put("state", self.state),
-            object.put("type", self.type),
-            object.put("elementId", self.elementId),
-            object.put("elementName", self.elementName),
-            object.put("hasIncident", self.hasIncident),
-            object.put("tenantId", self.tenantId),
-            object.put("elementInstanceKey", self.elementInstanceKey),
-            object.put("processInstanceKey", self.processInstanceKey),
-            object.put("processDefinitionKey", self.processDefinitionKey),
-            object.put("incidentKey", self.incidentKey),
-            object.put("startDate", self.startDate),
-            object.put("endDate", self.endDate),
-            object.put("elementInstanceScopeKey", self.elementInstanceScopeKey),
-            object.put("$or", self.or)
-        else { return nil }
-        return .object(object)
-    }
-
     /// Type of element as defined set of values.
-    public enum ElementInstanceFilterType: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum ElementInstanceFilterType: CamundaEnum {
         /// `UNSPECIFIED`
         case unspecified
         /// `PROCESS`
@@ -4413,7 +3227,7 @@ public struct ElementInstanceFilter: Codable, Hashable, Sendable, NodeDecodable,
     }
 
     /// The scope key of this element instance. If provided with a process instance key it will return element instances that are immediate children of the process instance. If provided with an element instance key it will return element instances that are immediate children of the element instance.
-    public struct ElementInstanceScopeKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
+    public struct ElementInstanceScopeKey: CamundaIdentifier {
         /// The raw value sent on the wire.
         public let rawValue: String
         /// Creates the identifier from its raw value.
@@ -4428,7 +3242,7 @@ public struct ElementInstanceFilter: Codable, Hashable, Sendable, NodeDecodable,
 /// Element states
 ///
 /// - Remark: Generated from `#/components/schemas/ElementInstanceStateEnum`.
-public enum ElementInstanceStateEnum: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum ElementInstanceStateEnum: CamundaEnum {
     /// `ACTIVE`
     case active
     /// `COMPLETED`
@@ -4465,7 +3279,7 @@ public enum ElementInstanceStateEnum: CamundaEnum, NodeDecodable, NodeEncodable 
 /// Filters for the element instance inspection.
 ///
 /// - Remark: Generated from `#/components/schemas/ElementInstanceWaitStateFilter`.
-public struct ElementInstanceWaitStateFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ElementInstanceWaitStateFilter: Codable, Hashable, Sendable {
     /// Filter by element instance key.
     public var elementInstanceKey: ElementInstanceKeyFilterProperty?
     /// Filter by process instance key.
@@ -4497,40 +3311,12 @@ public struct ElementInstanceWaitStateFilter: Codable, Hashable, Sendable, NodeD
         case elementType
         case waitStateType
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ElementInstanceKeyFilterProperty? = object.optional("elementInstanceKey"),
-            let v1: ProcessInstanceKeyFilterProperty? = object.optional("processInstanceKey"),
-            let v2: ProcessInstanceKeyFilterProperty? = object.optional("rootProcessInstanceKey"),
-            let v3: ElementIdFilterProperty? = object.optional("elementId"),
-            let v4: WaitStateElementTypeFilterProperty? = object.optional("elementType"),
-            let v5: WaitStateTypeFilterProperty? = object.optional("waitStateType")
-        else { return nil }
-        return Self(elementInstanceKey: v0, processInstanceKey: v1, rootProcessInstanceKey: v2, elementId: v3, elementType: v4, waitStateType: v5)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(6)
-        guard
-            object.put("elementInstanceKey", self.elementInstanceKey),
-            object.put("processInstanceKey", self.processInstanceKey),
-            object.put("rootProcessInstanceKey", self.rootProcessInstanceKey),
-            object.put("elementId", self.elementId),
-            object.put("elementType", self.elementType),
-            object.put("waitStateType", self.waitStateType)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Wait-state-specific details of an element instance.
 ///
 /// - Remark: Generated from `#/components/schemas/WaitStateDetails`.
-public enum WaitStateDetails: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public enum WaitStateDetails: Codable, Hashable, Sendable {
     /// The `JOB` variant.
     case job(JobWaitStateDetails)
     /// The `MESSAGE` variant.
@@ -4576,7 +3362,7 @@ public enum WaitStateDetails: Codable, Hashable, Sendable, NodeDecodable, NodeEn
 /// Common fields shared by all wait-state details variants.
 ///
 /// - Remark: Generated from `#/components/schemas/BaseWaitStateDetails`.
-public struct BaseWaitStateDetails: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct BaseWaitStateDetails: Codable, Hashable, Sendable {
     /// The wait state type discriminator.
     public var waitStateType: String
 
@@ -4587,24 +3373,6 @@ public struct BaseWaitStateDetails: Codable, Hashable, Sendable, NodeDecodable, 
 
     enum CodingKeys: String, CodingKey {
         case waitStateType
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("waitStateType")
-        else { return nil }
-        return Self(waitStateType: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("waitStateType", self.waitStateType)
-        else { return nil }
-        return .object(object)
     }
 }
 
@@ -4617,7 +3385,7 @@ public struct BaseWaitStateDetails: Codable, Hashable, Sendable, NodeDecodable, 
 /// - `MIXED`: replicas report different phases, so the tenant is in no single phase.
 ///
 /// - Remark: Generated from `#/components/schemas/ExportingStatusCode`.
-public enum ExportingStatusCode: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum ExportingStatusCode: CamundaEnum {
     /// `EXPORTING`
     case exporting
     /// `PAUSED`
@@ -4671,7 +3439,7 @@ public typealias LikeFilter = String
 /// Basic advanced string filter.
 ///
 /// - Remark: Generated from `#/components/schemas/BasicStringFilter`.
-public struct BasicStringFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct BasicStringFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.8.
@@ -4709,38 +3477,12 @@ public struct BasicStringFilter: Codable, Hashable, Sendable, NodeDecodable, Nod
         case `in` = "$in"
         case notIn = "$notIn"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String? = object.optional("$eq"),
-            let v1: String? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [String]? = object.optional("$in"),
-            let v4: [String]? = object.optional("$notIn")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$notIn", self.notIn)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// String property with basic advanced search capabilities.
 ///
 /// - Remark: Generated from `#/components/schemas/BasicStringFilterProperty`.
-public enum BasicStringFilterProperty: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public enum BasicStringFilterProperty: Codable, Hashable, Sendable {
     /// A ``String`` value.
     case exactMatch(String)
     /// A ``BasicStringFilter`` value.
@@ -4774,7 +3516,7 @@ public enum BasicStringFilterProperty: Codable, Hashable, Sendable, NodeDecodabl
 }
 
 /// - Remark: Generated from `#/components/schemas/FormResult`.
-public struct FormResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct FormResult: Codable, Hashable, Sendable {
     /// The tenant ID of the form.
     ///
     /// Added in 8.8.
@@ -4812,36 +3554,10 @@ public struct FormResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncoda
         case version
         case formKey
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: TenantId = object.required("tenantId"),
-            let v1: FormId = object.required("formId"),
-            let v2: String = object.required("schema"),
-            let v3: Int64 = object.required("version"),
-            let v4: FormKey = object.required("formKey")
-        else { return nil }
-        return Self(tenantId: v0, formId: v1, schema: v2, version: v3, formKey: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("tenantId", self.tenantId),
-            object.put("formId", self.formId),
-            object.put("schema", self.schema),
-            object.put("version", self.version),
-            object.put("formKey", self.formKey)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GlobalListenerBase`.
-public struct GlobalListenerBase: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct GlobalListenerBase: Codable, Hashable, Sendable {
     /// The name of the job type, used as a reference to specify which job workers request the respective listener job.
     public var type: String?
     /// Number of retries for the listener job.
@@ -4865,34 +3581,10 @@ public struct GlobalListenerBase: Codable, Hashable, Sendable, NodeDecodable, No
         case afterNonGlobal
         case priority
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String? = object.optional("type"),
-            let v1: Int? = object.optional("retries"),
-            let v2: Bool? = object.optional("afterNonGlobal"),
-            let v3: Int? = object.optional("priority")
-        else { return nil }
-        return Self(type: v0, retries: v1, afterNonGlobal: v2, priority: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("type", self.type),
-            object.put("retries", self.retries),
-            object.put("afterNonGlobal", self.afterNonGlobal),
-            object.put("priority", self.priority)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/GlobalTaskListenerBase`.
-public struct GlobalTaskListenerBase: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct GlobalTaskListenerBase: Codable, Hashable, Sendable {
     /// List of user task event types that trigger the listener.
     public var eventTypes: GlobalTaskListenerEventTypes?
     /// The name of the job type, used as a reference to specify which job workers request the respective listener job.
@@ -4920,38 +3612,12 @@ public struct GlobalTaskListenerBase: Codable, Hashable, Sendable, NodeDecodable
         case afterNonGlobal
         case priority
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: GlobalTaskListenerEventTypes? = object.optional("eventTypes"),
-            let v1: String? = object.optional("type"),
-            let v2: Int? = object.optional("retries"),
-            let v3: Bool? = object.optional("afterNonGlobal"),
-            let v4: Int? = object.optional("priority")
-        else { return nil }
-        return Self(eventTypes: v0, type: v1, retries: v2, afterNonGlobal: v3, priority: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("eventTypes", self.eventTypes),
-            object.put("type", self.type),
-            object.put("retries", self.retries),
-            object.put("afterNonGlobal", self.afterNonGlobal),
-            object.put("priority", self.priority)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Global listener filter request.
 ///
 /// - Remark: Generated from `#/components/schemas/GlobalTaskListenerSearchQueryFilterRequest`.
-public struct GlobalTaskListenerSearchQueryFilterRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct GlobalTaskListenerSearchQueryFilterRequest: Codable, Hashable, Sendable {
     /// Id of the global listener.
     public var id: StringFilterProperty?
     /// Job type of the global listener.
@@ -4987,42 +3653,12 @@ public struct GlobalTaskListenerSearchQueryFilterRequest: Codable, Hashable, Sen
         case priority
         case source
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: StringFilterProperty? = object.optional("id"),
-            let v1: StringFilterProperty? = object.optional("type"),
-            let v2: IntegerFilterProperty? = object.optional("retries"),
-            let v3: [GlobalTaskListenerEventTypeFilterProperty]? = object.optional("eventTypes"),
-            let v4: Bool? = object.optional("afterNonGlobal"),
-            let v5: IntegerFilterProperty? = object.optional("priority"),
-            let v6: GlobalListenerSourceFilterProperty? = object.optional("source")
-        else { return nil }
-        return Self(id: v0, type: v1, retries: v2, eventTypes: v3, afterNonGlobal: v4, priority: v5, source: v6)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(7)
-        guard
-            object.put("id", self.id),
-            object.put("type", self.type),
-            object.put("retries", self.retries),
-            object.put("eventTypes", self.eventTypes),
-            object.put("afterNonGlobal", self.afterNonGlobal),
-            object.put("priority", self.priority),
-            object.put("source", self.source)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Group filter request
 ///
 /// - Remark: Generated from `#/components/schemas/GroupFilter`.
-public struct GroupFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct GroupFilter: Codable, Hashable, Sendable {
     /// The group ID search filters.
     public var groupId: StringFilterProperty?
     /// The group name search filters.
@@ -5060,28 +3696,6 @@ public struct GroupFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncod
         case name
         case or = "$or"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: StringFilterProperty? = object.optional("groupId"),
-            let v1: StringFilterProperty? = object.optional("name"),
-            let v2: [GroupFilterFields]? = object.optional("$or")
-        else { return nil }
-        return Self(groupId: v0, name: v1, or: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("groupId", self.groupId),
-            object.put("name", self.name),
-            object.put("$or", self.or)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// List of tags. Tags need to start with a letter; then alphanumerics, `_`, `-`, `:`, or `.`; length ≤ 100.
@@ -5090,7 +3704,7 @@ public struct GroupFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncod
 public typealias TagSet = [TagValue]
 
 /// - Remark: Generated from `#/components/schemas/IncidentSearchQuery`.
-public struct IncidentSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
+public struct IncidentSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery {
     /// Sort field criteria.
     ///
     /// Added in 8.6.
@@ -5114,34 +3728,12 @@ public struct IncidentSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQ
         case filter
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [IncidentSearchQuerySortRequest]? = object.optional("sort"),
-            let v1: IncidentFilter? = object.optional("filter"),
-            let v2: SearchQueryPageRequest? = object.optional("page")
-        else { return nil }
-        return Self(sort: v0, filter: v1, page: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("sort", self.sort),
-            object.put("filter", self.filter),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Incident search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/IncidentFilter`.
-public struct IncidentFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct IncidentFilter: Codable, Hashable, Sendable {
     /// The process definition ID associated to this incident.
     public var processDefinitionId: StringFilterProperty?
     /// Incident error type with a defined set of values.
@@ -5203,52 +3795,12 @@ public struct IncidentFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEn
         case elementInstanceKey
         case jobKey
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: StringFilterProperty? = object.optional("processDefinitionId"),
-            let v1: IncidentErrorTypeFilterProperty? = object.optional("errorType"),
-            let v2: StringFilterProperty? = object.optional("errorMessage"),
-            let v3: StringFilterProperty? = object.optional("elementId"),
-            let v4: DateTimeFilterProperty? = object.optional("creationTime"),
-            let v5: IncidentStateFilterProperty? = object.optional("state"),
-            let v6: StringFilterProperty? = object.optional("tenantId"),
-            let v7: BasicStringFilterProperty? = object.optional("incidentKey"),
-            let v8: ProcessDefinitionKeyFilterProperty? = object.optional("processDefinitionKey"),
-            let v9: ProcessInstanceKeyFilterProperty? = object.optional("processInstanceKey"),
-            let v10: ElementInstanceKeyFilterProperty? = object.optional("elementInstanceKey"),
-            let v11: JobKeyFilterProperty? = object.optional("jobKey")
-        else { return nil }
-        return Self(processDefinitionId: v0, errorType: v1, errorMessage: v2, elementId: v3, creationTime: v4, state: v5, tenantId: v6, incidentKey: v7, processDefinitionKey: v8, processInstanceKey: v9, elementInstanceKey: v10, jobKey: v11)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(12)
-        guard
-            object.put("processDefinitionId", self.processDefinitionId),
-            object.put("errorType", self.errorType),
-            object.put("errorMessage", self.errorMessage),
-            object.put("elementId", self.elementId),
-            object.put("creationTime", self.creationTime),
-            object.put("state", self.state),
-            object.put("tenantId", self.tenantId),
-            object.put("incidentKey", self.incidentKey),
-            object.put("processDefinitionKey", self.processDefinitionKey),
-            object.put("processInstanceKey", self.processInstanceKey),
-            object.put("elementInstanceKey", self.elementInstanceKey),
-            object.put("jobKey", self.jobKey)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Incident error type with a defined set of values.
 ///
 /// - Remark: Generated from `#/components/schemas/IncidentErrorTypeEnum`.
-public enum IncidentErrorTypeEnum: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum IncidentErrorTypeEnum: CamundaEnum {
     /// `AD_HOC_SUB_PROCESS_NO_RETRIES`
     case adHocSubProcessNoRetries
     /// `CALLED_DECISION_ERROR`
@@ -5341,7 +3893,7 @@ public enum IncidentErrorTypeEnum: CamundaEnum, NodeDecodable, NodeEncodable {
 /// Incident states with a defined set of values.
 ///
 /// - Remark: Generated from `#/components/schemas/IncidentStateEnum`.
-public enum IncidentStateEnum: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum IncidentStateEnum: CamundaEnum {
     /// `ACTIVE`
     case active
     /// `MIGRATED`
@@ -5384,7 +3936,7 @@ public enum IncidentStateEnum: CamundaEnum, NodeDecodable, NodeEncodable {
 }
 
 /// - Remark: Generated from `#/components/schemas/IncidentSearchQuerySortRequest`.
-public struct IncidentSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct IncidentSearchQuerySortRequest: Codable, Hashable, Sendable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -5401,28 +3953,8 @@ public struct IncidentSearchQuerySortRequest: Codable, Hashable, Sendable, NodeD
         case order
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Field = object.required("field"),
-            let v1: SortOrderEnum? = object.optional("order")
-        else { return nil }
-        return Self(field: v0, order: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("field", self.field),
-            object.put("order", self.order)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Field: CamundaEnum {
         /// `incidentKey`
         case incidentKey
         /// `processDefinitionKey`
@@ -5490,7 +4022,7 @@ public struct IncidentSearchQuerySortRequest: Codable, Hashable, Sendable, NodeD
 }
 
 /// - Remark: Generated from `#/components/schemas/IncidentSearchQueryResult`.
-public struct IncidentSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct IncidentSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching incidents.
     ///
     /// Added in 8.6.
@@ -5508,30 +4040,10 @@ public struct IncidentSearchQueryResult: Codable, Hashable, Sendable, PaginatedS
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [IncidentResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/IncidentResult`.
-public struct IncidentResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct IncidentResult: Codable, Hashable, Sendable {
     /// The process definition ID associated to this incident.
     ///
     /// Added in 8.6.
@@ -5619,54 +4131,12 @@ public struct IncidentResult: Codable, Hashable, Sendable, NodeDecodable, NodeEn
         case elementInstanceKey
         case jobKey
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ProcessDefinitionId = object.required("processDefinitionId"),
-            let v1: IncidentErrorTypeEnum = object.required("errorType"),
-            let v2: String = object.required("errorMessage"),
-            let v3: ElementId = object.required("elementId"),
-            let v4: Date = object.required("creationTime"),
-            let v5: IncidentStateEnum = object.required("state"),
-            let v6: TenantId = object.required("tenantId"),
-            let v7: IncidentKey = object.required("incidentKey"),
-            let v8: ProcessDefinitionKey = object.required("processDefinitionKey"),
-            let v9: ProcessInstanceKey = object.required("processInstanceKey"),
-            let v10: ProcessInstanceKey? = object.optional("rootProcessInstanceKey"),
-            let v11: ElementInstanceKey = object.required("elementInstanceKey"),
-            let v12: JobKey? = object.optional("jobKey")
-        else { return nil }
-        return Self(processDefinitionId: v0, errorType: v1, errorMessage: v2, elementId: v3, creationTime: v4, state: v5, tenantId: v6, incidentKey: v7, processDefinitionKey: v8, processInstanceKey: v9, rootProcessInstanceKey: v10, elementInstanceKey: v11, jobKey: v12)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(13)
-        guard
-            object.put("processDefinitionId", self.processDefinitionId),
-            object.put("errorType", self.errorType),
-            object.put("errorMessage", self.errorMessage),
-            object.put("elementId", self.elementId),
-            object.put("creationTime", self.creationTime),
-            object.put("state", self.state),
-            object.put("tenantId", self.tenantId),
-            object.put("incidentKey", self.incidentKey),
-            object.put("processDefinitionKey", self.processDefinitionKey),
-            object.put("processInstanceKey", self.processInstanceKey),
-            object.put("rootProcessInstanceKey", self.rootProcessInstanceKey),
-            object.put("elementInstanceKey", self.elementInstanceKey),
-            object.put("jobKey", self.jobKey)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Filter for the incident process instance statistics by definition query.
 ///
 /// - Remark: Generated from `#/components/schemas/IncidentProcessInstanceStatisticsByDefinitionFilter`.
-public struct IncidentProcessInstanceStatisticsByDefinitionFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct IncidentProcessInstanceStatisticsByDefinitionFilter: Codable, Hashable, Sendable {
     /// The error hash code of the incidents to filter the process instance statistics by.
     public var errorHashCode: Int32
 
@@ -5677,24 +4147,6 @@ public struct IncidentProcessInstanceStatisticsByDefinitionFilter: Codable, Hash
 
     enum CodingKeys: String, CodingKey {
         case errorHashCode
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int32 = object.required("errorHashCode")
-        else { return nil }
-        return Self(errorHashCode: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("errorHashCode", self.errorHashCode)
-        else { return nil }
-        return .object(object)
     }
 }
 
@@ -5751,7 +4203,7 @@ public struct UserTaskProperties: Codable, Hashable, Sendable, NodeDecodable, No
     }
 
     /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
+    package static func decode(node: JSONNode) -> Self? {
         guard var object = NodeObject(node),
             let v0: String = object.required("action"),
             let v1: String? = object.optional("assignee"),
@@ -5768,7 +4220,7 @@ public struct UserTaskProperties: Codable, Hashable, Sendable, NodeDecodable, No
     }
 
     /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
+    package func encodedNode() -> EncodedNode? {
         let object = EncodedObject()
         object.members.reserveCapacity(10)
         guard
@@ -5790,7 +4242,7 @@ public struct UserTaskProperties: Codable, Hashable, Sendable, NodeDecodable, No
 /// Job search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/JobFilter`.
-public struct JobFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct JobFilter: Codable, Hashable, Sendable {
     /// When the job can next be activated.
     ///
     /// Added in 8.8.
@@ -5936,68 +4388,6 @@ public struct JobFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodab
         case creationTime
         case lastUpdateTime
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: DateTimeFilterProperty? = object.optional("deadline"),
-            let v1: StringFilterProperty? = object.optional("deniedReason"),
-            let v2: StringFilterProperty? = object.optional("elementId"),
-            let v3: ElementInstanceKeyFilterProperty? = object.optional("elementInstanceKey"),
-            let v4: DateTimeFilterProperty? = object.optional("endTime"),
-            let v5: StringFilterProperty? = object.optional("errorCode"),
-            let v6: StringFilterProperty? = object.optional("errorMessage"),
-            let v7: Bool? = object.optional("hasFailedWithRetriesLeft"),
-            let v8: Bool? = object.optional("isDenied"),
-            let v9: JobKeyFilterProperty? = object.optional("jobKey"),
-            let v10: JobKindFilterProperty? = object.optional("kind"),
-            let v11: JobListenerEventTypeFilterProperty? = object.optional("listenerEventType"),
-            let v12: IntegerFilterProperty? = object.optional("priority"),
-            let v13: StringFilterProperty? = object.optional("processDefinitionId"),
-            let v14: ProcessDefinitionKeyFilterProperty? = object.optional("processDefinitionKey"),
-            let v15: ProcessInstanceKeyFilterProperty? = object.optional("processInstanceKey"),
-            let v16: IntegerFilterProperty? = object.optional("retries"),
-            let v17: JobStateFilterProperty? = object.optional("state"),
-            let v18: StringFilterProperty? = object.optional("tenantId"),
-            let v19: StringFilterProperty? = object.optional("type"),
-            let v20: StringFilterProperty? = object.optional("worker"),
-            let v21: DateTimeFilterProperty? = object.optional("creationTime"),
-            let v22: DateTimeFilterProperty? = object.optional("lastUpdateTime")
-        else { return nil }
-        return Self(deadline: v0, deniedReason: v1, elementId: v2, elementInstanceKey: v3, endTime: v4, errorCode: v5, errorMessage: v6, hasFailedWithRetriesLeft: v7, isDenied: v8, jobKey: v9, kind: v10, listenerEventType: v11, priority: v12, processDefinitionId: v13, processDefinitionKey: v14, processInstanceKey: v15, retries: v16, state: v17, tenantId: v18, type: v19, worker: v20, creationTime: v21, lastUpdateTime: v22)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(23)
-        guard
-            object.put("deadline", self.deadline),
-            object.put("deniedReason", self.deniedReason),
-            object.put("elementId", self.elementId),
-            object.put("elementInstanceKey", self.elementInstanceKey),
-            object.put("endTime", self.endTime),
-            object.put("errorCode", self.errorCode),
-            object.put("errorMessage", self.errorMessage),
-            object.put("hasFailedWithRetriesLeft", self.hasFailedWithRetriesLeft),
-            object.put("isDenied", self.isDenied),
-            object.put("jobKey", self.jobKey),
-            object.put("kind", self.kind),
-            object.put("listenerEventType", self.listenerEventType),
-            object.put("priority", self.priority),
-            object.put("processDefinitionId", self.processDefinitionId),
-            object.put("processDefinitionKey", self.processDefinitionKey),
-            object.put("processInstanceKey", self.processInstanceKey),
-            object.put("retries", self.retries),
-            object.put("state", self.state),
-            object.put("tenantId", self.tenantId),
-            object.put("type", self.type),
-            object.put("worker", self.worker),
-            object.put("creationTime", self.creationTime),
-            object.put("lastUpdateTime", self.lastUpdateTime)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The tenant filtering strategy for job activation. Determines whether to use tenant IDs provided in the request or tenant IDs assigned to the authenticated principal.
@@ -6045,7 +4435,7 @@ public typealias LongKey = String
 public typealias OperationReference = Int64
 
 /// - Remark: Generated from `#/components/schemas/MappingRuleCreateUpdateRequest`.
-public struct MappingRuleCreateUpdateRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct MappingRuleCreateUpdateRequest: Codable, Hashable, Sendable {
     /// The name of the claim to map.
     public var claimName: String
     /// The value of the claim to map.
@@ -6065,32 +4455,10 @@ public struct MappingRuleCreateUpdateRequest: Codable, Hashable, Sendable, NodeD
         case claimValue
         case name
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("claimName"),
-            let v1: String = object.required("claimValue"),
-            let v2: String = object.required("name")
-        else { return nil }
-        return Self(claimName: v0, claimValue: v1, name: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("claimName", self.claimName),
-            object.put("claimValue", self.claimValue),
-            object.put("name", self.name)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/MappingRuleCreateUpdateResult`.
-public struct MappingRuleCreateUpdateResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct MappingRuleCreateUpdateResult: Codable, Hashable, Sendable {
     /// The name of the claim to map.
     public var claimName: String
     /// The value of the claim to map.
@@ -6114,34 +4482,10 @@ public struct MappingRuleCreateUpdateResult: Codable, Hashable, Sendable, NodeDe
         case name
         case mappingRuleId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("claimName"),
-            let v1: String = object.required("claimValue"),
-            let v2: String = object.required("name"),
-            let v3: MappingRuleId = object.required("mappingRuleId")
-        else { return nil }
-        return Self(claimName: v0, claimValue: v1, name: v2, mappingRuleId: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("claimName", self.claimName),
-            object.put("claimValue", self.claimValue),
-            object.put("name", self.name),
-            object.put("mappingRuleId", self.mappingRuleId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/MappingRuleResult`.
-public struct MappingRuleResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct MappingRuleResult: Codable, Hashable, Sendable {
     /// The name of the claim to map.
     public var claimName: String
     /// The value of the claim to map.
@@ -6165,34 +4509,10 @@ public struct MappingRuleResult: Codable, Hashable, Sendable, NodeDecodable, Nod
         case name
         case mappingRuleId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("claimName"),
-            let v1: String = object.required("claimValue"),
-            let v2: String = object.required("name"),
-            let v3: MappingRuleId = object.required("mappingRuleId")
-        else { return nil }
-        return Self(claimName: v0, claimValue: v1, name: v2, mappingRuleId: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("claimName", self.claimName),
-            object.put("claimValue", self.claimValue),
-            object.put("name", self.name),
-            object.put("mappingRuleId", self.mappingRuleId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/MappingRuleSearchQuerySortRequest`.
-public struct MappingRuleSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct MappingRuleSearchQuerySortRequest: Codable, Hashable, Sendable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -6209,28 +4529,8 @@ public struct MappingRuleSearchQuerySortRequest: Codable, Hashable, Sendable, No
         case order
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Field = object.required("field"),
-            let v1: SortOrderEnum? = object.optional("order")
-        else { return nil }
-        return Self(field: v0, order: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("field", self.field),
-            object.put("order", self.order)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Field: CamundaEnum {
         /// `mappingRuleId`
         case mappingRuleId
         /// `claimName`
@@ -6270,7 +4570,7 @@ public struct MappingRuleSearchQuerySortRequest: Codable, Hashable, Sendable, No
 }
 
 /// - Remark: Generated from `#/components/schemas/MappingRuleSearchQueryRequest`.
-public struct MappingRuleSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
+public struct MappingRuleSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery {
     /// Sort field criteria.
     public var sort: [MappingRuleSearchQuerySortRequest]?
     /// The mapping rule search filters.
@@ -6292,34 +4592,12 @@ public struct MappingRuleSearchQueryRequest: Codable, Hashable, Sendable, Pagina
         case filter
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [MappingRuleSearchQuerySortRequest]? = object.optional("sort"),
-            let v1: MappingRuleFilter? = object.optional("filter"),
-            let v2: SearchQueryPageRequest? = object.optional("page")
-        else { return nil }
-        return Self(sort: v0, filter: v1, page: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("sort", self.sort),
-            object.put("filter", self.filter),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Mapping rule search filter fields.
 ///
 /// - Remark: Generated from `#/components/schemas/MappingRuleFilterFields`.
-public struct MappingRuleFilterFields: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct MappingRuleFilterFields: Codable, Hashable, Sendable {
     /// The claim name to match against a token.
     public var claimName: String?
     /// The value of the claim to match.
@@ -6343,36 +4621,12 @@ public struct MappingRuleFilterFields: Codable, Hashable, Sendable, NodeDecodabl
         case name
         case mappingRuleId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String? = object.optional("claimName"),
-            let v1: String? = object.optional("claimValue"),
-            let v2: StringFilterProperty? = object.optional("name"),
-            let v3: StringFilterProperty? = object.optional("mappingRuleId")
-        else { return nil }
-        return Self(claimName: v0, claimValue: v1, name: v2, mappingRuleId: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("claimName", self.claimName),
-            object.put("claimValue", self.claimValue),
-            object.put("name", self.name),
-            object.put("mappingRuleId", self.mappingRuleId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Mapping rule search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/MappingRuleFilter`.
-public struct MappingRuleFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct MappingRuleFilter: Codable, Hashable, Sendable {
     /// The claim name to match against a token.
     public var claimName: String?
     /// The value of the claim to match.
@@ -6418,38 +4672,12 @@ public struct MappingRuleFilter: Codable, Hashable, Sendable, NodeDecodable, Nod
         case mappingRuleId
         case or = "$or"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String? = object.optional("claimName"),
-            let v1: String? = object.optional("claimValue"),
-            let v2: StringFilterProperty? = object.optional("name"),
-            let v3: StringFilterProperty? = object.optional("mappingRuleId"),
-            let v4: [MappingRuleFilterFields]? = object.optional("$or")
-        else { return nil }
-        return Self(claimName: v0, claimValue: v1, name: v2, mappingRuleId: v3, or: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("claimName", self.claimName),
-            object.put("claimValue", self.claimValue),
-            object.put("name", self.name),
-            object.put("mappingRuleId", self.mappingRuleId),
-            object.put("$or", self.or)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Message subscription search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/MessageSubscriptionFilter`.
-public struct MessageSubscriptionFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct MessageSubscriptionFilter: Codable, Hashable, Sendable {
     /// Filter by the business id inherited from the subscribing process instance when the
     /// subscription was opened. Supports advanced string filtering, including `$like` with
     /// `*`/`?` wildcards.
@@ -6563,56 +4791,6 @@ public struct MessageSubscriptionFilter: Codable, Hashable, Sendable, NodeDecoda
         case toolName
         case inboundConnectorType
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: StringFilterProperty? = object.optional("businessId"),
-            let v1: MessageSubscriptionKeyFilterProperty? = object.optional("messageSubscriptionKey"),
-            let v2: ProcessDefinitionKeyFilterProperty? = object.optional("processDefinitionKey"),
-            let v3: StringFilterProperty? = object.optional("processDefinitionId"),
-            let v4: ProcessInstanceKeyFilterProperty? = object.optional("processInstanceKey"),
-            let v5: StringFilterProperty? = object.optional("elementId"),
-            let v6: ElementInstanceKeyFilterProperty? = object.optional("elementInstanceKey"),
-            let v7: MessageSubscriptionStateFilterProperty? = object.optional("messageSubscriptionState"),
-            let v8: DateTimeFilterProperty? = object.optional("lastUpdatedDate"),
-            let v9: StringFilterProperty? = object.optional("messageName"),
-            let v10: StringFilterProperty? = object.optional("correlationKey"),
-            let v11: StringFilterProperty? = object.optional("tenantId"),
-            let v12: MessageSubscriptionTypeFilterProperty? = object.optional("messageSubscriptionType"),
-            let v13: StringFilterProperty? = object.optional("processDefinitionName"),
-            let v14: IntegerFilterProperty? = object.optional("processDefinitionVersion"),
-            let v15: StringFilterProperty? = object.optional("toolName"),
-            let v16: StringFilterProperty? = object.optional("inboundConnectorType")
-        else { return nil }
-        return Self(businessId: v0, messageSubscriptionKey: v1, processDefinitionKey: v2, processDefinitionId: v3, processInstanceKey: v4, elementId: v5, elementInstanceKey: v6, messageSubscriptionState: v7, lastUpdatedDate: v8, messageName: v9, correlationKey: v10, tenantId: v11, messageSubscriptionType: v12, processDefinitionName: v13, processDefinitionVersion: v14, toolName: v15, inboundConnectorType: v16)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(17)
-        guard
-            object.put("businessId", self.businessId),
-            object.put("messageSubscriptionKey", self.messageSubscriptionKey),
-            object.put("processDefinitionKey", self.processDefinitionKey),
-            object.put("processDefinitionId", self.processDefinitionId),
-            object.put("processInstanceKey", self.processInstanceKey),
-            object.put("elementId", self.elementId),
-            object.put("elementInstanceKey", self.elementInstanceKey),
-            object.put("messageSubscriptionState", self.messageSubscriptionState),
-            object.put("lastUpdatedDate", self.lastUpdatedDate),
-            object.put("messageName", self.messageName),
-            object.put("correlationKey", self.correlationKey),
-            object.put("tenantId", self.tenantId),
-            object.put("messageSubscriptionType", self.messageSubscriptionType),
-            object.put("processDefinitionName", self.processDefinitionName),
-            object.put("processDefinitionVersion", self.processDefinitionVersion),
-            object.put("toolName", self.toolName),
-            object.put("inboundConnectorType", self.inboundConnectorType)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The state of message subscription.
@@ -6622,7 +4800,7 @@ public struct MessageSubscriptionFilter: Codable, Hashable, Sendable, NodeDecoda
 /// use the `/correlated-message-subscriptions/search` endpoint.
 ///
 /// - Remark: Generated from `#/components/schemas/MessageSubscriptionStateEnum`.
-public enum MessageSubscriptionStateEnum: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum MessageSubscriptionStateEnum: CamundaEnum {
     /// `CORRELATED`
     case correlated
     /// `CREATED`
@@ -6667,7 +4845,7 @@ public enum MessageSubscriptionStateEnum: CamundaEnum, NodeDecodable, NodeEncoda
 /// no value stored; the API returns `PROCESS_EVENT` as a default for those entries.
 ///
 /// - Remark: Generated from `#/components/schemas/MessageSubscriptionTypeEnum`.
-public enum MessageSubscriptionTypeEnum: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum MessageSubscriptionTypeEnum: CamundaEnum {
     /// `START_EVENT`
     case startEvent
     /// `PROCESS_EVENT`
@@ -6700,7 +4878,7 @@ public enum MessageSubscriptionTypeEnum: CamundaEnum, NodeDecodable, NodeEncodab
 /// Correlated message subscriptions search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/CorrelatedMessageSubscriptionFilter`.
-public struct CorrelatedMessageSubscriptionFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct CorrelatedMessageSubscriptionFilter: Codable, Hashable, Sendable {
     /// Filter by the business id stored on the correlated message subscription — for message
     /// start event correlations the correlating message's business id, and for catch, boundary,
     /// or intermediate event correlations the subscribing process instance's business id.
@@ -6765,54 +4943,12 @@ public struct CorrelatedMessageSubscriptionFilter: Codable, Hashable, Sendable, 
         case subscriptionKey
         case tenantId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: StringFilterProperty? = object.optional("businessId"),
-            let v1: StringFilterProperty? = object.optional("correlationKey"),
-            let v2: DateTimeFilterProperty? = object.optional("correlationTime"),
-            let v3: StringFilterProperty? = object.optional("elementId"),
-            let v4: ElementInstanceKeyFilterProperty? = object.optional("elementInstanceKey"),
-            let v5: BasicStringFilterProperty? = object.optional("messageKey"),
-            let v6: StringFilterProperty? = object.optional("messageName"),
-            let v7: IntegerFilterProperty? = object.optional("partitionId"),
-            let v8: StringFilterProperty? = object.optional("processDefinitionId"),
-            let v9: ProcessDefinitionKeyFilterProperty? = object.optional("processDefinitionKey"),
-            let v10: ProcessInstanceKeyFilterProperty? = object.optional("processInstanceKey"),
-            let v11: MessageSubscriptionKeyFilterProperty? = object.optional("subscriptionKey"),
-            let v12: StringFilterProperty? = object.optional("tenantId")
-        else { return nil }
-        return Self(businessId: v0, correlationKey: v1, correlationTime: v2, elementId: v3, elementInstanceKey: v4, messageKey: v5, messageName: v6, partitionId: v7, processDefinitionId: v8, processDefinitionKey: v9, processInstanceKey: v10, subscriptionKey: v11, tenantId: v12)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(13)
-        guard
-            object.put("businessId", self.businessId),
-            object.put("correlationKey", self.correlationKey),
-            object.put("correlationTime", self.correlationTime),
-            object.put("elementId", self.elementId),
-            object.put("elementInstanceKey", self.elementInstanceKey),
-            object.put("messageKey", self.messageKey),
-            object.put("messageName", self.messageName),
-            object.put("partitionId", self.partitionId),
-            object.put("processDefinitionId", self.processDefinitionId),
-            object.put("processDefinitionKey", self.processDefinitionKey),
-            object.put("processInstanceKey", self.processInstanceKey),
-            object.put("subscriptionKey", self.subscriptionKey),
-            object.put("tenantId", self.tenantId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// A Problem detail object as described in [RFC 9457](https://www.rfc-editor.org/rfc/rfc9457). There may be additional properties specific to the problem type.
 ///
 /// - Remark: Generated from `#/components/schemas/ProblemDetail`.
-public struct ProblemDetail: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProblemDetail: Codable, Hashable, Sendable {
     /// A URI identifying the problem type.
     public var type: String?
     /// A summary of the problem type.
@@ -6840,38 +4976,12 @@ public struct ProblemDetail: Codable, Hashable, Sendable, NodeDecodable, NodeEnc
         case detail
         case instance
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String? = object.optional("type"),
-            let v1: String? = object.optional("title"),
-            let v2: Int32? = object.optional("status"),
-            let v3: String? = object.optional("detail"),
-            let v4: String? = object.optional("instance")
-        else { return nil }
-        return Self(type: v0, title: v1, status: v2, detail: v3, instance: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("type", self.type),
-            object.put("title", self.title),
-            object.put("status", self.status),
-            object.put("detail", self.detail),
-            object.put("instance", self.instance)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Process definition search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionFilter`.
-public struct ProcessDefinitionFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessDefinitionFilter: Codable, Hashable, Sendable {
     /// Name of this process definition.
     public var name: StringFilterProperty?
     /// Whether to only return the latest version of each process definition.
@@ -6931,42 +5041,6 @@ public struct ProcessDefinitionFilter: Codable, Hashable, Sendable, NodeDecodabl
         case state
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: StringFilterProperty? = object.optional("name"),
-            let v1: Bool? = object.optional("isLatestVersion"),
-            let v2: String? = object.optional("resourceName"),
-            let v3: Int32? = object.optional("version"),
-            let v4: String? = object.optional("versionTag"),
-            let v5: StringFilterProperty? = object.optional("processDefinitionId"),
-            let v6: TenantId? = object.optional("tenantId"),
-            let v7: ProcessDefinitionKey? = object.optional("processDefinitionKey"),
-            let v8: Bool? = object.optional("hasStartForm"),
-            let v9: State? = object.optional("state")
-        else { return nil }
-        return Self(name: v0, isLatestVersion: v1, resourceName: v2, version: v3, versionTag: v4, processDefinitionId: v5, tenantId: v6, processDefinitionKey: v7, hasStartForm: v8, state: v9)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(10)
-        guard
-            object.put("name", self.name),
-            object.put("isLatestVersion", self.isLatestVersion),
-            object.put("resourceName", self.resourceName),
-            object.put("version", self.version),
-            object.put("versionTag", self.versionTag),
-            object.put("processDefinitionId", self.processDefinitionId),
-            object.put("tenantId", self.tenantId),
-            object.put("processDefinitionKey", self.processDefinitionKey),
-            object.put("hasStartForm", self.hasStartForm),
-            object.put("state", self.state)
-        else { return nil }
-        return .object(object)
-    }
-
     /// Filter by the process definition's state.
     /// When not set, process definitions in any state are returned.
     /// Set to `ACTIVE` to exclude draining and deleted definitions (recommended for most use cases).
@@ -6974,7 +5048,7 @@ public struct ProcessDefinitionFilter: Codable, Hashable, Sendable, NodeDecodabl
     /// active process instances draining.
     /// Set to `DELETED` to return only definitions that have been deleted but are still
     /// retained in secondary storage.
-    public enum State: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum State: CamundaEnum {
         /// `ACTIVE`
         case active
         /// `DRAINING`
@@ -7012,7 +5086,7 @@ public struct ProcessDefinitionFilter: Codable, Hashable, Sendable, NodeDecodabl
 /// Process element statistics response.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessElementStatisticsResult`.
-public struct ProcessElementStatisticsResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessElementStatisticsResult: Codable, Hashable, Sendable {
     /// The element ID for which the results are aggregated.
     public var elementId: ElementId
     /// The total number of active instances of the element.
@@ -7040,38 +5114,12 @@ public struct ProcessElementStatisticsResult: Codable, Hashable, Sendable, NodeD
         case incidents
         case completed
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ElementId = object.required("elementId"),
-            let v1: Int64 = object.required("active"),
-            let v2: Int64 = object.required("canceled"),
-            let v3: Int64 = object.required("incidents"),
-            let v4: Int64 = object.required("completed")
-        else { return nil }
-        return Self(elementId: v0, active: v1, canceled: v2, incidents: v3, completed: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("elementId", self.elementId),
-            object.put("active", self.active),
-            object.put("canceled", self.canceled),
-            object.put("incidents", self.incidents),
-            object.put("completed", self.completed)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Process definition variable name filter request.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionVariableNameFilter`.
-public struct ProcessDefinitionVariableNameFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessDefinitionVariableNameFilter: Codable, Hashable, Sendable {
     /// The variable name search filter.
     public var name: StringFilterProperty?
 
@@ -7083,30 +5131,12 @@ public struct ProcessDefinitionVariableNameFilter: Codable, Hashable, Sendable, 
     enum CodingKeys: String, CodingKey {
         case name
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: StringFilterProperty? = object.optional("name")
-        else { return nil }
-        return Self(name: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("name", self.name)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Process definition instance version statistics search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionInstanceVersionStatisticsFilter`.
-public struct ProcessDefinitionInstanceVersionStatisticsFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessDefinitionInstanceVersionStatisticsFilter: Codable, Hashable, Sendable {
     /// The ID of the process definition to retrieve version statistics for.
     public var processDefinitionId: ProcessDefinitionId
     /// Tenant ID of this process definition.
@@ -7122,32 +5152,12 @@ public struct ProcessDefinitionInstanceVersionStatisticsFilter: Codable, Hashabl
         case processDefinitionId
         case tenantId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ProcessDefinitionId = object.required("processDefinitionId"),
-            let v1: TenantId? = object.optional("tenantId")
-        else { return nil }
-        return Self(processDefinitionId: v0, tenantId: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("processDefinitionId", self.processDefinitionId),
-            object.put("tenantId", self.tenantId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Fields shared by all process instance creation instructions.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceCreationInstructionBase`.
-public struct ProcessInstanceCreationInstructionBase: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessInstanceCreationInstructionBase: Codable, Hashable, Sendable {
     /// JSON object that will instantiate the variables for the root variable scope
     /// of the process instance.
     public var variables: [String: JSONValue]?
@@ -7222,48 +5232,12 @@ public struct ProcessInstanceCreationInstructionBase: Codable, Hashable, Sendabl
         case tags
         case businessId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [String: JSONValue]? = object.optional("variables"),
-            let v1: TenantId? = object.optional("tenantId"),
-            let v2: OperationReference? = object.optional("operationReference"),
-            let v3: [ProcessInstanceCreationStartInstruction]? = object.optional("startInstructions"),
-            let v4: [ProcessInstanceCreationRuntimeInstruction]? = object.optional("runtimeInstructions"),
-            let v5: Bool? = object.optional("awaitCompletion"),
-            let v6: [String]? = object.optional("fetchVariables"),
-            let v7: Int64? = object.optional("requestTimeout"),
-            let v8: TagSet? = object.optional("tags"),
-            let v9: BusinessId? = object.optional("businessId")
-        else { return nil }
-        return Self(variables: v0, tenantId: v1, operationReference: v2, startInstructions: v3, runtimeInstructions: v4, awaitCompletion: v5, fetchVariables: v6, requestTimeout: v7, tags: v8, businessId: v9)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(10)
-        guard
-            object.put("variables", self.variables),
-            object.put("tenantId", self.tenantId),
-            object.put("operationReference", self.operationReference),
-            object.put("startInstructions", self.startInstructions),
-            object.put("runtimeInstructions", self.runtimeInstructions),
-            object.put("awaitCompletion", self.awaitCompletion),
-            object.put("fetchVariables", self.fetchVariables),
-            object.put("requestTimeout", self.requestTimeout),
-            object.put("tags", self.tags),
-            object.put("businessId", self.businessId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Process definition statistics search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessDefinitionStatisticsFilter`.
-public struct ProcessDefinitionStatisticsFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessDefinitionStatisticsFilter: Codable, Hashable, Sendable {
     /// The start date.
     ///
     /// Added in 8.6.
@@ -7431,70 +5405,12 @@ public struct ProcessDefinitionStatisticsFilter: Codable, Hashable, Sendable, No
         case businessId
         case or = "$or"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: DateTimeFilterProperty? = object.optional("startDate"),
-            let v1: DateTimeFilterProperty? = object.optional("endDate"),
-            let v2: ProcessInstanceStateFilterProperty? = object.optional("state"),
-            let v3: Bool? = object.optional("hasIncident"),
-            let v4: DateTimeFilterProperty? = object.optional("suspendedDate"),
-            let v5: StringFilterProperty? = object.optional("tenantId"),
-            let v6: [VariableValueFilterProperty]? = object.optional("variables"),
-            let v7: ProcessInstanceKeyFilterProperty? = object.optional("processInstanceKey"),
-            let v8: ProcessInstanceKeyFilterProperty? = object.optional("parentProcessInstanceKey"),
-            let v9: ElementInstanceKeyFilterProperty? = object.optional("parentElementInstanceKey"),
-            let v10: StringFilterProperty? = object.optional("batchOperationId"),
-            let v11: StringFilterProperty? = object.optional("batchOperationKey"),
-            let v12: StringFilterProperty? = object.optional("errorMessage"),
-            let v13: Bool? = object.optional("hasRetriesLeft"),
-            let v14: ElementInstanceStateFilterProperty? = object.optional("elementInstanceState"),
-            let v15: StringFilterProperty? = object.optional("elementId"),
-            let v16: Bool? = object.optional("hasElementInstanceIncident"),
-            let v17: IntegerFilterProperty? = object.optional("incidentErrorHashCode"),
-            let v18: TagSet? = object.optional("tags"),
-            let v19: StringFilterProperty? = object.optional("businessId"),
-            let v20: [BaseProcessInstanceFilterFields]? = object.optional("$or")
-        else { return nil }
-        return Self(startDate: v0, endDate: v1, state: v2, hasIncident: v3, suspendedDate: v4, tenantId: v5, variables: v6, processInstanceKey: v7, parentProcessInstanceKey: v8, parentElementInstanceKey: v9, batchOperationId: v10, batchOperationKey: v11, errorMessage: v12, hasRetriesLeft: v13, elementInstanceState: v14, elementId: v15, hasElementInstanceIncident: v16, incidentErrorHashCode: v17, tags: v18, businessId: v19, or: v20)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(21)
-        guard
-            object.put("startDate", self.startDate),
-            object.put("endDate", self.endDate),
-            object.put("state", self.state),
-            object.put("hasIncident", self.hasIncident),
-            object.put("suspendedDate", self.suspendedDate),
-            object.put("tenantId", self.tenantId),
-            object.put("variables", self.variables),
-            object.put("processInstanceKey", self.processInstanceKey),
-            object.put("parentProcessInstanceKey", self.parentProcessInstanceKey),
-            object.put("parentElementInstanceKey", self.parentElementInstanceKey),
-            object.put("batchOperationId", self._batchOperationId),
-            object.put("batchOperationKey", self.batchOperationKey),
-            object.put("errorMessage", self.errorMessage),
-            object.put("hasRetriesLeft", self.hasRetriesLeft),
-            object.put("elementInstanceState", self.elementInstanceState),
-            object.put("elementId", self.elementId),
-            object.put("hasElementInstanceIncident", self.hasElementInstanceIncident),
-            object.put("incidentErrorHashCode", self.incidentErrorHashCode),
-            object.put("tags", self.tags),
-            object.put("businessId", self.businessId),
-            object.put("$or", self.or)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Process instance search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceFilter`.
-public struct ProcessInstanceFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ProcessInstanceFilter: Codable, Hashable, Sendable {
     /// The process definition id.
     ///
     /// Added in 8.8.
@@ -7652,80 +5568,12 @@ public struct ProcessInstanceFilter: Codable, Hashable, Sendable, NodeDecodable,
         case businessId
         case or = "$or"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: StringFilterProperty? = object.optional("processDefinitionId"),
-            let v1: StringFilterProperty? = object.optional("processDefinitionName"),
-            let v2: IntegerFilterProperty? = object.optional("processDefinitionVersion"),
-            let v3: StringFilterProperty? = object.optional("processDefinitionVersionTag"),
-            let v4: ProcessDefinitionKeyFilterProperty? = object.optional("processDefinitionKey"),
-            let v5: DateTimeFilterProperty? = object.optional("startDate"),
-            let v6: DateTimeFilterProperty? = object.optional("endDate"),
-            let v7: ProcessInstanceStateFilterProperty? = object.optional("state"),
-            let v8: Bool? = object.optional("hasIncident"),
-            let v9: DateTimeFilterProperty? = object.optional("suspendedDate"),
-            let v10: StringFilterProperty? = object.optional("tenantId"),
-            let v11: [VariableValueFilterProperty]? = object.optional("variables"),
-            let v12: ProcessInstanceKeyFilterProperty? = object.optional("processInstanceKey"),
-            let v13: ProcessInstanceKeyFilterProperty? = object.optional("parentProcessInstanceKey"),
-            let v14: ElementInstanceKeyFilterProperty? = object.optional("parentElementInstanceKey"),
-            let v15: StringFilterProperty? = object.optional("batchOperationId"),
-            let v16: StringFilterProperty? = object.optional("batchOperationKey"),
-            let v17: StringFilterProperty? = object.optional("errorMessage"),
-            let v18: Bool? = object.optional("hasRetriesLeft"),
-            let v19: ElementInstanceStateFilterProperty? = object.optional("elementInstanceState"),
-            let v20: StringFilterProperty? = object.optional("elementId"),
-            let v21: Bool? = object.optional("hasElementInstanceIncident"),
-            let v22: IntegerFilterProperty? = object.optional("incidentErrorHashCode"),
-            let v23: TagSet? = object.optional("tags"),
-            let v24: StringFilterProperty? = object.optional("businessId"),
-            let v25: [ProcessInstanceFilterFields]? = object.optional("$or")
-        else { return nil }
-        return Self(processDefinitionId: v0, processDefinitionName: v1, processDefinitionVersion: v2, processDefinitionVersionTag: v3, processDefinitionKey: v4, startDate: v5, endDate: v6, state: v7, hasIncident: v8, suspendedDate: v9, tenantId: v10, variables: v11, processInstanceKey: v12, parentProcessInstanceKey: v13, parentElementInstanceKey: v14, batchOperationId: v15, batchOperationKey: v16, errorMessage: v17, hasRetriesLeft: v18, elementInstanceState: v19, elementId: v20, hasElementInstanceIncident: v21, incidentErrorHashCode: v22, tags: v23, businessId: v24, or: v25)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(26)
-        guard
-            object.put("processDefinitionId", self.processDefinitionId),
-            object.put("processDefinitionName", self.processDefinitionName),
-            object.put("processDefinitionVersion", self.processDefinitionVersion),
-            object.put("processDefinitionVersionTag", self.processDefinitionVersionTag),
-            object.put("processDefinitionKey", self.processDefinitionKey),
-            object.put("startDate", self.startDate),
-            object.put("endDate", self.endDate),
-            object.put("state", self.state),
-            object.put("hasIncident", self.hasIncident),
-            object.put("suspendedDate", self.suspendedDate),
-            object.put("tenantId", self.tenantId),
-            object.put("variables", self.variables),
-            object.put("processInstanceKey", self.processInstanceKey),
-            object.put("parentProcessInstanceKey", self.parentProcessInstanceKey),
-            object.put("parentElementInstanceKey", self.parentElementInstanceKey),
-            object.put("batchOperationId", self._batchOperationId),
-            object.put("batchOperationKey", self.batchOperationKey),
-            object.put("errorMessage", self.errorMessage),
-            object.put("hasRetriesLeft", self.hasRetriesLeft),
-            object.put("elementInstanceState", self.elementInstanceState),
-            object.put("elementId", self.elementId),
-            object.put("hasElementInstanceIncident", self.hasElementInstanceIncident),
-            object.put("incidentErrorHashCode", self.incidentErrorHashCode),
-            object.put("tags", self.tags),
-            object.put("businessId", self.businessId),
-            object.put("$or", self.or)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Process instance states
 ///
 /// - Remark: Generated from `#/components/schemas/ProcessInstanceStateEnum`.
-public enum ProcessInstanceStateEnum: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum ProcessInstanceStateEnum: CamundaEnum {
     /// `ACTIVE`
     case active
     /// `COMPLETED`
@@ -7766,7 +5614,7 @@ public enum ProcessInstanceStateEnum: CamundaEnum, NodeDecodable, NodeEncodable 
 /// Role search response item.
 ///
 /// - Remark: Generated from `#/components/schemas/RoleResult`.
-public struct RoleResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct RoleResult: Codable, Hashable, Sendable {
     /// The role name.
     public var name: String
     /// The role id.
@@ -7786,32 +5634,10 @@ public struct RoleResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncoda
         case roleId
         case description
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("name"),
-            let v1: RoleId = object.required("roleId"),
-            let v2: String? = object.optional("description")
-        else { return nil }
-        return Self(name: v0, roleId: v1, description: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("name", self.name),
-            object.put("roleId", self.roleId),
-            object.put("description", self.description)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/RoleSearchQuerySortRequest`.
-public struct RoleSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct RoleSearchQuerySortRequest: Codable, Hashable, Sendable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -7828,28 +5654,8 @@ public struct RoleSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecod
         case order
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Field = object.required("field"),
-            let v1: SortOrderEnum? = object.optional("order")
-        else { return nil }
-        return Self(field: v0, order: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("field", self.field),
-            object.put("order", self.order)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Field: CamundaEnum {
         /// `name`
         case name
         /// `roleId`
@@ -7883,7 +5689,7 @@ public struct RoleSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecod
 /// Role search request.
 ///
 /// - Remark: Generated from `#/components/schemas/RoleSearchQueryRequest`.
-public struct RoleSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
+public struct RoleSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery {
     /// Sort field criteria.
     public var sort: [RoleSearchQuerySortRequest]?
     /// The role search filters.
@@ -7905,34 +5711,12 @@ public struct RoleSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSear
         case filter
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [RoleSearchQuerySortRequest]? = object.optional("sort"),
-            let v1: RoleFilter? = object.optional("filter"),
-            let v2: SearchQueryPageRequest? = object.optional("page")
-        else { return nil }
-        return Self(sort: v0, filter: v1, page: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("sort", self.sort),
-            object.put("filter", self.filter),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Role filter request
 ///
 /// - Remark: Generated from `#/components/schemas/RoleFilterFields`.
-public struct RoleFilterFields: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct RoleFilterFields: Codable, Hashable, Sendable {
     /// The role ID search filters.
     public var roleId: StringFilterProperty?
     /// The role name search filters.
@@ -7948,32 +5732,12 @@ public struct RoleFilterFields: Codable, Hashable, Sendable, NodeDecodable, Node
         case roleId
         case name
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: StringFilterProperty? = object.optional("roleId"),
-            let v1: StringFilterProperty? = object.optional("name")
-        else { return nil }
-        return Self(roleId: v0, name: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("roleId", self.roleId),
-            object.put("name", self.name)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Role filter request
 ///
 /// - Remark: Generated from `#/components/schemas/RoleFilter`.
-public struct RoleFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct RoleFilter: Codable, Hashable, Sendable {
     /// The role ID search filters.
     public var roleId: StringFilterProperty?
     /// The role name search filters.
@@ -8022,32 +5786,10 @@ public struct RoleFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncoda
         case name
         case or = "$or"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: StringFilterProperty? = object.optional("roleId"),
-            let v1: StringFilterProperty? = object.optional("name"),
-            let v2: [RoleFilterFields]? = object.optional("$or")
-        else { return nil }
-        return Self(roleId: v0, name: v1, or: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("roleId", self.roleId),
-            object.put("name", self.name),
-            object.put("$or", self.or)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/SearchQueryRequest`.
-public struct SearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
+public struct SearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery {
     /// Pagination criteria.
     ///
     /// Added in 8.6.
@@ -8061,30 +5803,12 @@ public struct SearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQu
     enum CodingKeys: String, CodingKey {
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: SearchQueryPageRequest? = object.optional("page")
-        else { return nil }
-        return Self(page: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Pagination criteria. Can use offset-based pagination (from/limit) OR cursor-based pagination (after/before + limit), but not both.
 ///
 /// - Remark: Generated from `#/components/schemas/SearchQueryPageRequest`.
-public enum SearchQueryPageRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public enum SearchQueryPageRequest: Codable, Hashable, Sendable {
     /// A ``LimitPagination`` value.
     case limitPagination(LimitPagination)
     /// A ``OffsetPagination`` value.
@@ -8130,7 +5854,7 @@ public enum SearchQueryPageRequest: Codable, Hashable, Sendable, NodeDecodable, 
 /// Limit-based pagination
 ///
 /// - Remark: Generated from `#/components/schemas/LimitPagination`.
-public struct LimitPagination: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct LimitPagination: Codable, Hashable, Sendable {
     /// The maximum number of items to return in one request. Server default: 100.
     public var limit: Int32?
 
@@ -8142,30 +5866,12 @@ public struct LimitPagination: Codable, Hashable, Sendable, NodeDecodable, NodeE
     enum CodingKeys: String, CodingKey {
         case limit
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int32? = object.optional("limit")
-        else { return nil }
-        return Self(limit: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("limit", self.limit)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Offset-based pagination
 ///
 /// - Remark: Generated from `#/components/schemas/OffsetPagination`.
-public struct OffsetPagination: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct OffsetPagination: Codable, Hashable, Sendable {
     /// The index of items to start searching from.
     ///
     /// Added in 8.6.
@@ -8185,32 +5891,12 @@ public struct OffsetPagination: Codable, Hashable, Sendable, NodeDecodable, Node
         case from
         case limit
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int32? = object.optional("from"),
-            let v1: Int32? = object.optional("limit")
-        else { return nil }
-        return Self(from: v0, limit: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("from", self.from),
-            object.put("limit", self.limit)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Cursor-based forward pagination
 ///
 /// - Remark: Generated from `#/components/schemas/CursorForwardPagination`.
-public struct CursorForwardPagination: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct CursorForwardPagination: Codable, Hashable, Sendable {
     /// Use the `endCursor` value from the previous response to fetch the next page of results.
     ///
     /// Added in 8.8.
@@ -8230,32 +5916,12 @@ public struct CursorForwardPagination: Codable, Hashable, Sendable, NodeDecodabl
         case after
         case limit
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: EndCursor? = object.optional("after"),
-            let v1: Int32? = object.optional("limit")
-        else { return nil }
-        return Self(after: v0, limit: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("after", self.after),
-            object.put("limit", self.limit)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Cursor-based backward pagination
 ///
 /// - Remark: Generated from `#/components/schemas/CursorBackwardPagination`.
-public struct CursorBackwardPagination: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct CursorBackwardPagination: Codable, Hashable, Sendable {
     /// Use the `startCursor` value from the previous response to fetch the previous page of results.
     ///
     /// Added in 8.8.
@@ -8273,30 +5939,10 @@ public struct CursorBackwardPagination: Codable, Hashable, Sendable, NodeDecodab
         case before
         case limit
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: StartCursor? = object.optional("before"),
-            let v1: Int32? = object.optional("limit")
-        else { return nil }
-        return Self(before: v0, limit: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("before", self.before),
-            object.put("limit", self.limit)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/SearchQueryResponse`.
-public struct SearchQueryResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct SearchQueryResponse: Codable, Hashable, Sendable {
     /// Pagination information about the search results.
     ///
     /// Added in 8.6.
@@ -8310,30 +5956,12 @@ public struct SearchQueryResponse: Codable, Hashable, Sendable, NodeDecodable, N
     enum CodingKeys: String, CodingKey {
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(page: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The order in which to sort the related field.
 ///
 /// - Remark: Generated from `#/components/schemas/SortOrderEnum`.
-public enum SortOrderEnum: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum SortOrderEnum: CamundaEnum {
     /// `ASC`
     case asc
     /// `DESC`
@@ -8366,7 +5994,7 @@ public enum SortOrderEnum: CamundaEnum, NodeDecodable, NodeEncodable {
 /// Pagination information about the search results.
 ///
 /// - Remark: Generated from `#/components/schemas/SearchQueryPageResponse`.
-public struct SearchQueryPageResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct SearchQueryPageResponse: Codable, Hashable, Sendable {
     /// Total items matching the criteria.
     public var totalItems: Int64
     /// Indicates whether the `totalItems` value has been capped due to system limits. When true, `totalItems` is a lower bound and the actual number of matching items is greater than the reported value.
@@ -8396,34 +6024,10 @@ public struct SearchQueryPageResponse: Codable, Hashable, Sendable, NodeDecodabl
         case startCursor
         case endCursor
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int64 = object.required("totalItems"),
-            let v1: Bool = object.required("hasMoreTotalItems"),
-            let v2: StartCursor? = object.optional("startCursor"),
-            let v3: EndCursor? = object.optional("endCursor")
-        else { return nil }
-        return Self(totalItems: v0, hasMoreTotalItems: v1, startCursor: v2, endCursor: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("totalItems", self.totalItems),
-            object.put("hasMoreTotalItems", self.hasMoreTotalItems),
-            object.put("startCursor", self.startCursor),
-            object.put("endCursor", self.endCursor)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/UsageMetricsResponseItem`.
-public struct UsageMetricsResponseItem: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct UsageMetricsResponseItem: Codable, Hashable, Sendable {
     /// The amount of created root process instances.
     public var processInstances: Int64
     /// The amount of executed decision instances.
@@ -8443,34 +6047,12 @@ public struct UsageMetricsResponseItem: Codable, Hashable, Sendable, NodeDecodab
         case decisionInstances
         case assignees
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int64 = object.required("processInstances"),
-            let v1: Int64 = object.required("decisionInstances"),
-            let v2: Int64 = object.required("assignees")
-        else { return nil }
-        return Self(processInstances: v0, decisionInstances: v1, assignees: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("processInstances", self.processInstances),
-            object.put("decisionInstances", self.decisionInstances),
-            object.put("assignees", self.assignees)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The cloud deployment stage.
 ///
 /// - Remark: Generated from `#/components/schemas/CloudStage`.
-public enum CloudStage: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum CloudStage: CamundaEnum {
     /// `dev`
     case dev
     /// `int`
@@ -8507,7 +6089,7 @@ public enum CloudStage: CamundaEnum, NodeDecodable, NodeEncodable {
 /// Tenant search response item.
 ///
 /// - Remark: Generated from `#/components/schemas/TenantResult`.
-public struct TenantResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct TenantResult: Codable, Hashable, Sendable {
     /// The tenant name.
     public var name: String
     /// The unique identifier of the tenant.
@@ -8527,34 +6109,12 @@ public struct TenantResult: Codable, Hashable, Sendable, NodeDecodable, NodeEnco
         case tenantId
         case description
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("name"),
-            let v1: TenantId = object.required("tenantId"),
-            let v2: String? = object.optional("description")
-        else { return nil }
-        return Self(name: v0, tenantId: v1, description: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("name", self.name),
-            object.put("tenantId", self.tenantId),
-            object.put("description", self.description)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Tenant filter request
 ///
 /// - Remark: Generated from `#/components/schemas/TenantFilter`.
-public struct TenantFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct TenantFilter: Codable, Hashable, Sendable {
     /// The unique identifier of the tenant.
     public var tenantId: TenantId?
     /// The name of the tenant.
@@ -8570,32 +6130,12 @@ public struct TenantFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEnco
         case tenantId
         case name
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: TenantId? = object.optional("tenantId"),
-            let v1: String? = object.optional("name")
-        else { return nil }
-        return Self(tenantId: v0, name: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("tenantId", self.tenantId),
-            object.put("name", self.name)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// User task filter request.
 ///
 /// - Remark: Generated from `#/components/schemas/UserTaskFilter`.
-public struct UserTaskFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct UserTaskFilter: Codable, Hashable, Sendable {
     /// The user task state.
     public var state: UserTaskStateFilterProperty?
     /// The assignee of the user task.
@@ -8744,70 +6284,10 @@ public struct UserTaskFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEn
         case tags
         case or = "$or"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: UserTaskStateFilterProperty? = object.optional("state"),
-            let v1: StringFilterProperty? = object.optional("assignee"),
-            let v2: StringFilterProperty? = object.optional("businessId"),
-            let v3: IntegerFilterProperty? = object.optional("priority"),
-            let v4: ElementId? = object.optional("elementId"),
-            let v5: StringFilterProperty? = object.optional("name"),
-            let v6: StringFilterProperty? = object.optional("candidateGroup"),
-            let v7: StringFilterProperty? = object.optional("candidateUser"),
-            let v8: StringFilterProperty? = object.optional("tenantId"),
-            let v9: ProcessDefinitionIdFilterProperty? = object.optional("processDefinitionId"),
-            let v10: DateTimeFilterProperty? = object.optional("creationDate"),
-            let v11: DateTimeFilterProperty? = object.optional("completionDate"),
-            let v12: DateTimeFilterProperty? = object.optional("followUpDate"),
-            let v13: DateTimeFilterProperty? = object.optional("dueDate"),
-            let v14: [VariableValueFilterProperty]? = object.optional("processInstanceVariables"),
-            let v15: [VariableValueFilterProperty]? = object.optional("localVariables"),
-            let v16: UserTaskKey? = object.optional("userTaskKey"),
-            let v17: ProcessDefinitionKeyFilterProperty? = object.optional("processDefinitionKey"),
-            let v18: ProcessInstanceKeyFilterProperty? = object.optional("processInstanceKey"),
-            let v19: ElementInstanceKey? = object.optional("elementInstanceKey"),
-            let v20: TagSet? = object.optional("tags"),
-            let v21: [UserTaskFilterFields]? = object.optional("$or")
-        else { return nil }
-        return Self(state: v0, assignee: v1, businessId: v2, priority: v3, elementId: v4, name: v5, candidateGroup: v6, candidateUser: v7, tenantId: v8, processDefinitionId: v9, creationDate: v10, completionDate: v11, followUpDate: v12, dueDate: v13, processInstanceVariables: v14, localVariables: v15, userTaskKey: v16, processDefinitionKey: v17, processInstanceKey: v18, elementInstanceKey: v19, tags: v20, or: v21)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(22)
-        guard
-            object.put("state", self.state),
-            object.put("assignee", self.assignee),
-            object.put("businessId", self.businessId),
-            object.put("priority", self.priority),
-            object.put("elementId", self.elementId),
-            object.put("name", self.name),
-            object.put("candidateGroup", self.candidateGroup),
-            object.put("candidateUser", self.candidateUser),
-            object.put("tenantId", self.tenantId),
-            object.put("processDefinitionId", self.processDefinitionId),
-            object.put("creationDate", self.creationDate),
-            object.put("completionDate", self.completionDate),
-            object.put("followUpDate", self.followUpDate),
-            object.put("dueDate", self.dueDate),
-            object.put("processInstanceVariables", self.processInstanceVariables),
-            object.put("localVariables", self.localVariables),
-            object.put("userTaskKey", self.userTaskKey),
-            object.put("processDefinitionKey", self.processDefinitionKey),
-            object.put("processInstanceKey", self.processInstanceKey),
-            object.put("elementInstanceKey", self.elementInstanceKey),
-            object.put("tags", self.tags),
-            object.put("$or", self.or)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/UserRequest`.
-public struct UserRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct UserRequest: Codable, Hashable, Sendable {
     /// The password of the user.
     public var password: String
     /// The username of the new user.
@@ -8831,34 +6311,10 @@ public struct UserRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncod
         case name
         case email
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("password"),
-            let v1: Username = object.required("username"),
-            let v2: String? = object.optional("name"),
-            let v3: String? = object.optional("email")
-        else { return nil }
-        return Self(password: v0, username: v1, name: v2, email: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("password", self.password),
-            object.put("username", self.username),
-            object.put("name", self.name),
-            object.put("email", self.email)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/UserCreateResult`.
-public struct UserCreateResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct UserCreateResult: Codable, Hashable, Sendable {
     /// The username of the created user.
     public var username: Username
     /// The name of the user.
@@ -8878,34 +6334,12 @@ public struct UserCreateResult: Codable, Hashable, Sendable, NodeDecodable, Node
         case name
         case email
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Username = object.required("username"),
-            let v1: String? = object.optional("name"),
-            let v2: String? = object.optional("email")
-        else { return nil }
-        return Self(username: v0, name: v1, email: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("username", self.username),
-            object.put("name", self.name),
-            object.put("email", self.email)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// User search filter.
 ///
 /// - Remark: Generated from `#/components/schemas/UserFilter`.
-public struct UserFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct UserFilter: Codable, Hashable, Sendable {
     /// The username of the user.
     public var username: StringFilterProperty?
     /// The name of the user.
@@ -8945,36 +6379,12 @@ public struct UserFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncoda
         case email
         case or = "$or"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: StringFilterProperty? = object.optional("username"),
-            let v1: StringFilterProperty? = object.optional("name"),
-            let v2: StringFilterProperty? = object.optional("email"),
-            let v3: [UserFilterFields]? = object.optional("$or")
-        else { return nil }
-        return Self(username: v0, name: v1, email: v2, or: v3)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(4)
-        guard
-            object.put("username", self.username),
-            object.put("name", self.name),
-            object.put("email", self.email),
-            object.put("$or", self.or)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Variable filter request.
 ///
 /// - Remark: Generated from `#/components/schemas/VariableFilter`.
-public struct VariableFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct VariableFilter: Codable, Hashable, Sendable {
     /// Name of the variable.
     public var name: StringFilterProperty?
     /// The value of the variable.
@@ -9017,42 +6427,12 @@ public struct VariableFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEn
         case scopeKey
         case processInstanceKey
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: StringFilterProperty? = object.optional("name"),
-            let v1: StringFilterProperty? = object.optional("value"),
-            let v2: TenantId? = object.optional("tenantId"),
-            let v3: Bool? = object.optional("isTruncated"),
-            let v4: VariableKeyFilterProperty? = object.optional("variableKey"),
-            let v5: ScopeKeyFilterProperty? = object.optional("scopeKey"),
-            let v6: ProcessInstanceKeyFilterProperty? = object.optional("processInstanceKey")
-        else { return nil }
-        return Self(name: v0, value: v1, tenantId: v2, isTruncated: v3, variableKey: v4, scopeKey: v5, processInstanceKey: v6)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(7)
-        guard
-            object.put("name", self.name),
-            object.put("value", self.value),
-            object.put("tenantId", self.tenantId),
-            object.put("isTruncated", self.isTruncated),
-            object.put("variableKey", self.variableKey),
-            object.put("scopeKey", self.scopeKey),
-            object.put("processInstanceKey", self.processInstanceKey)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Variable search query response.
 ///
 /// - Remark: Generated from `#/components/schemas/VariableSearchQueryResult`.
-public struct VariableSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct VariableSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching variables.
     public var items: [VariableSearchResult]
     /// Pagination information about the search results.
@@ -9070,32 +6450,12 @@ public struct VariableSearchQueryResult: Codable, Hashable, Sendable, PaginatedS
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [VariableSearchResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Variable search response item.
 ///
 /// - Remark: Generated from `#/components/schemas/VariableSearchResult`.
-public struct VariableSearchResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct VariableSearchResult: Codable, Hashable, Sendable {
     /// Value of this variable. Can be truncated.
     public var value: String
     /// Whether the value is truncated or not.
@@ -9142,44 +6502,12 @@ public struct VariableSearchResult: Codable, Hashable, Sendable, NodeDecodable, 
         case processInstanceKey
         case rootProcessInstanceKey
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("value"),
-            let v1: Bool = object.required("isTruncated"),
-            let v2: String = object.required("name"),
-            let v3: TenantId = object.required("tenantId"),
-            let v4: VariableKey = object.required("variableKey"),
-            let v5: ScopeKey = object.required("scopeKey"),
-            let v6: ProcessInstanceKey = object.required("processInstanceKey"),
-            let v7: ProcessInstanceKey? = object.optional("rootProcessInstanceKey")
-        else { return nil }
-        return Self(value: v0, isTruncated: v1, name: v2, tenantId: v3, variableKey: v4, scopeKey: v5, processInstanceKey: v6, rootProcessInstanceKey: v7)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(8)
-        guard
-            object.put("value", self.value),
-            object.put("isTruncated", self.isTruncated),
-            object.put("name", self.name),
-            object.put("tenantId", self.tenantId),
-            object.put("variableKey", self.variableKey),
-            object.put("scopeKey", self.scopeKey),
-            object.put("processInstanceKey", self.processInstanceKey),
-            object.put("rootProcessInstanceKey", self.rootProcessInstanceKey)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Variable response item.
 ///
 /// - Remark: Generated from `#/components/schemas/VariableResultBase`.
-public struct VariableResultBase: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct VariableResultBase: Codable, Hashable, Sendable {
     /// Name of this variable.
     public var name: String
     /// Tenant ID of this variable.
@@ -9218,38 +6546,10 @@ public struct VariableResultBase: Codable, Hashable, Sendable, NodeDecodable, No
         case processInstanceKey
         case rootProcessInstanceKey
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("name"),
-            let v1: TenantId = object.required("tenantId"),
-            let v2: VariableKey = object.required("variableKey"),
-            let v3: ScopeKey = object.required("scopeKey"),
-            let v4: ProcessInstanceKey = object.required("processInstanceKey"),
-            let v5: ProcessInstanceKey? = object.optional("rootProcessInstanceKey")
-        else { return nil }
-        return Self(name: v0, tenantId: v1, variableKey: v2, scopeKey: v3, processInstanceKey: v4, rootProcessInstanceKey: v5)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(6)
-        guard
-            object.put("name", self.name),
-            object.put("tenantId", self.tenantId),
-            object.put("variableKey", self.variableKey),
-            object.put("scopeKey", self.scopeKey),
-            object.put("processInstanceKey", self.processInstanceKey),
-            object.put("rootProcessInstanceKey", self.rootProcessInstanceKey)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/VariableValueFilterProperty`.
-public struct VariableValueFilterProperty: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct VariableValueFilterProperty: Codable, Hashable, Sendable {
     /// Name of the variable.
     public var name: String
     /// The value of the variable.
@@ -9267,26 +6567,6 @@ public struct VariableValueFilterProperty: Codable, Hashable, Sendable, NodeDeco
     enum CodingKeys: String, CodingKey {
         case name
         case value
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("name"),
-            let v1: StringFilterProperty = object.required("value")
-        else { return nil }
-        return Self(name: v0, value: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("name", self.name),
-            object.put("value", self.value)
-        else { return nil }
-        return .object(object)
     }
 }
 

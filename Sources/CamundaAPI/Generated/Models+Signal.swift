@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/SignalBroadcastRequest`.
-public struct SignalBroadcastRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct SignalBroadcastRequest: Codable, Hashable, Sendable {
     /// The name of the signal to broadcast.
     public var signalName: String
     /// The signal variables as a JSON object.
@@ -23,32 +23,10 @@ public struct SignalBroadcastRequest: Codable, Hashable, Sendable, NodeDecodable
         case variables
         case tenantId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("signalName"),
-            let v1: [String: JSONValue]? = object.optional("variables"),
-            let v2: TenantId? = object.optional("tenantId")
-        else { return nil }
-        return Self(signalName: v0, variables: v1, tenantId: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("signalName", self.signalName),
-            object.put("variables", self.variables),
-            object.put("tenantId", self.tenantId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/SignalBroadcastResult`.
-public struct SignalBroadcastResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct SignalBroadcastResult: Codable, Hashable, Sendable {
     /// The tenant ID of the signal that was broadcast.
     public var tenantId: TenantId
     /// The key of the broadcasted signal.
@@ -63,26 +41,6 @@ public struct SignalBroadcastResult: Codable, Hashable, Sendable, NodeDecodable,
     enum CodingKeys: String, CodingKey {
         case tenantId
         case signalKey
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: TenantId = object.required("tenantId"),
-            let v1: SignalKey = object.required("signalKey")
-        else { return nil }
-        return Self(tenantId: v0, signalKey: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("tenantId", self.tenantId),
-            object.put("signalKey", self.signalKey)
-        else { return nil }
-        return .object(object)
     }
 }
 

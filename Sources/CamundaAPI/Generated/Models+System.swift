@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/UsageMetricsResponse`.
-public struct UsageMetricsResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct UsageMetricsResponse: Codable, Hashable, Sendable {
     /// The amount of active tenants.
     public var activeTenants: Int64
     /// The usage metrics by tenants. Only available if request `withTenants` query parameter was `true`.
@@ -31,39 +31,13 @@ public struct UsageMetricsResponse: Codable, Hashable, Sendable, NodeDecodable, 
         case decisionInstances
         case assignees
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int64 = object.required("activeTenants"),
-            let v1: [String: UsageMetricsResponseItem] = object.required("tenants"),
-            let v2: Int64 = object.required("processInstances"),
-            let v3: Int64 = object.required("decisionInstances"),
-            let v4: Int64 = object.required("assignees")
-        else { return nil }
-        return Self(activeTenants: v0, tenants: v1, processInstances: v2, decisionInstances: v3, assignees: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("activeTenants", self.activeTenants),
-            object.put("tenants", self.tenants),
-            object.put("processInstances", self.processInstances),
-            object.put("decisionInstances", self.decisionInstances),
-            object.put("assignees", self.assignees)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Envelope for all system configuration sections. Each property
 /// represents a feature area.
 ///
 /// - Remark: Generated from `#/components/schemas/SystemConfigurationResponse`.
-public struct SystemConfigurationResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct SystemConfigurationResponse: Codable, Hashable, Sendable {
     /// Configuration for job metrics collection and export.
     public var jobMetrics: JobMetricsConfigurationResponse
     /// Configuration for active Camunda components in the deployment.
@@ -99,38 +73,12 @@ public struct SystemConfigurationResponse: Codable, Hashable, Sendable, NodeDeco
         case authentication
         case cloud
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: JobMetricsConfigurationResponse = object.required("jobMetrics"),
-            let v1: ComponentsConfigurationResponse? = object.optional("components"),
-            let v2: DeploymentConfigurationResponse? = object.optional("deployment"),
-            let v3: AuthenticationConfigurationResponse? = object.optional("authentication"),
-            let v4: CloudConfigurationResponse? = object.optional("cloud")
-        else { return nil }
-        return Self(jobMetrics: v0, components: v1, deployment: v2, authentication: v3, cloud: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("jobMetrics", self.jobMetrics),
-            object.put("components", self.components),
-            object.put("deployment", self.deployment),
-            object.put("authentication", self.authentication),
-            object.put("cloud", self.cloud)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Configuration for job metrics collection and export.
 ///
 /// - Remark: Generated from `#/components/schemas/JobMetricsConfigurationResponse`.
-public struct JobMetricsConfigurationResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct JobMetricsConfigurationResponse: Codable, Hashable, Sendable {
     /// Whether job metrics export is enabled.
     public var enabled: Bool
     /// The interval at which job metrics are exported, as an ISO 8601 duration.
@@ -162,40 +110,12 @@ public struct JobMetricsConfigurationResponse: Codable, Hashable, Sendable, Node
         case maxTenantIdLength
         case maxUniqueKeys
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Bool = object.required("enabled"),
-            let v1: String = object.required("exportInterval"),
-            let v2: Int32 = object.required("maxWorkerNameLength"),
-            let v3: Int32 = object.required("maxJobTypeLength"),
-            let v4: Int32 = object.required("maxTenantIdLength"),
-            let v5: Int32 = object.required("maxUniqueKeys")
-        else { return nil }
-        return Self(enabled: v0, exportInterval: v1, maxWorkerNameLength: v2, maxJobTypeLength: v3, maxTenantIdLength: v4, maxUniqueKeys: v5)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(6)
-        guard
-            object.put("enabled", self.enabled),
-            object.put("exportInterval", self.exportInterval),
-            object.put("maxWorkerNameLength", self.maxWorkerNameLength),
-            object.put("maxJobTypeLength", self.maxJobTypeLength),
-            object.put("maxTenantIdLength", self.maxTenantIdLength),
-            object.put("maxUniqueKeys", self.maxUniqueKeys)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Configuration for active Camunda components in the deployment.
 ///
 /// - Remark: Generated from `#/components/schemas/ComponentsConfigurationResponse`.
-public struct ComponentsConfigurationResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct ComponentsConfigurationResponse: Codable, Hashable, Sendable {
     /// List of webapp components whose UI is enabled in this deployment.
     public var active: [WebappComponent]
 
@@ -207,30 +127,12 @@ public struct ComponentsConfigurationResponse: Codable, Hashable, Sendable, Node
     enum CodingKeys: String, CodingKey {
         case active
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [WebappComponent] = object.required("active")
-        else { return nil }
-        return Self(active: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("active", self.active)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Configuration for deployment characteristics.
 ///
 /// - Remark: Generated from `#/components/schemas/DeploymentConfigurationResponse`.
-public struct DeploymentConfigurationResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct DeploymentConfigurationResponse: Codable, Hashable, Sendable {
     /// Whether multi-tenancy is enabled.
     public var isMultiTenancyEnabled: Bool
     /// The maximum HTTP request size in bytes.
@@ -246,32 +148,12 @@ public struct DeploymentConfigurationResponse: Codable, Hashable, Sendable, Node
         case isMultiTenancyEnabled
         case maxRequestSize
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Bool = object.required("isMultiTenancyEnabled"),
-            let v1: Int64 = object.required("maxRequestSize")
-        else { return nil }
-        return Self(isMultiTenancyEnabled: v0, maxRequestSize: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("isMultiTenancyEnabled", self.isMultiTenancyEnabled),
-            object.put("maxRequestSize", self.maxRequestSize)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Configuration for authentication and session management.
 ///
 /// - Remark: Generated from `#/components/schemas/AuthenticationConfigurationResponse`.
-public struct AuthenticationConfigurationResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AuthenticationConfigurationResponse: Codable, Hashable, Sendable {
     /// Whether users can log out (false for SaaS deployments).
     public var canLogout: Bool
     /// Whether login is delegated to an external identity provider.
@@ -287,32 +169,12 @@ public struct AuthenticationConfigurationResponse: Codable, Hashable, Sendable, 
         case canLogout
         case isLoginDelegated
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Bool = object.required("canLogout"),
-            let v1: Bool = object.required("isLoginDelegated")
-        else { return nil }
-        return Self(canLogout: v0, isLoginDelegated: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("canLogout", self.canLogout),
-            object.put("isLoginDelegated", self.isLoginDelegated)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Configuration for SaaS/cloud-specific settings.
 ///
 /// - Remark: Generated from `#/components/schemas/CloudConfigurationResponse`.
-public struct CloudConfigurationResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct CloudConfigurationResponse: Codable, Hashable, Sendable {
     /// The cloud deployment stage.
     public var stage: CloudStage?
 
@@ -324,30 +186,12 @@ public struct CloudConfigurationResponse: Codable, Hashable, Sendable, NodeDecod
     enum CodingKeys: String, CodingKey {
         case stage
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: CloudStage? = object.optional("stage")
-        else { return nil }
-        return Self(stage: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("stage", self.stage)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// A Camunda webapp component name.
 ///
 /// - Remark: Generated from `#/components/schemas/WebappComponent`.
-public enum WebappComponent: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum WebappComponent: CamundaEnum {
     /// `operate`
     case operate
     /// `tasklist`

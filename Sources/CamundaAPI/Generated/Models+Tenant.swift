@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/TenantCreateRequest`.
-public struct TenantCreateRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct TenantCreateRequest: Codable, Hashable, Sendable {
     /// The unique ID for the tenant. Must be 31 characters or less and match
     /// `` ^[\w.-]{1,31}$ `` (word characters, `.`, `-`). The literal
     /// `<default>` is also accepted as the default-tenant alias.
@@ -25,32 +25,10 @@ public struct TenantCreateRequest: Codable, Hashable, Sendable, NodeDecodable, N
         case name
         case description
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: TenantId = object.required("tenantId"),
-            let v1: String = object.required("name"),
-            let v2: String? = object.optional("description")
-        else { return nil }
-        return Self(tenantId: v0, name: v1, description: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("tenantId", self.tenantId),
-            object.put("name", self.name),
-            object.put("description", self.description)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantCreateResult`.
-public struct TenantCreateResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct TenantCreateResult: Codable, Hashable, Sendable {
     /// The unique identifier of the created tenant.
     public var tenantId: TenantId
     /// The name of the tenant.
@@ -70,32 +48,10 @@ public struct TenantCreateResult: Codable, Hashable, Sendable, NodeDecodable, No
         case name
         case description
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: TenantId = object.required("tenantId"),
-            let v1: String = object.required("name"),
-            let v2: String? = object.optional("description")
-        else { return nil }
-        return Self(tenantId: v0, name: v1, description: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("tenantId", self.tenantId),
-            object.put("name", self.name),
-            object.put("description", self.description)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantUpdateRequest`.
-public struct TenantUpdateRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct TenantUpdateRequest: Codable, Hashable, Sendable {
     /// The new name of the tenant.
     public var name: String
     /// The new description of the tenant.
@@ -111,30 +67,10 @@ public struct TenantUpdateRequest: Codable, Hashable, Sendable, NodeDecodable, N
         case name
         case description
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("name"),
-            let v1: String? = object.optional("description")
-        else { return nil }
-        return Self(name: v0, description: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("name", self.name),
-            object.put("description", self.description)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantUpdateResult`.
-public struct TenantUpdateResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct TenantUpdateResult: Codable, Hashable, Sendable {
     /// The unique identifier of the updated tenant.
     public var tenantId: TenantId
     /// The name of the tenant.
@@ -154,32 +90,10 @@ public struct TenantUpdateResult: Codable, Hashable, Sendable, NodeDecodable, No
         case name
         case description
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: TenantId = object.required("tenantId"),
-            let v1: String = object.required("name"),
-            let v2: String? = object.optional("description")
-        else { return nil }
-        return Self(tenantId: v0, name: v1, description: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("tenantId", self.tenantId),
-            object.put("name", self.name),
-            object.put("description", self.description)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantSearchQuerySortRequest`.
-public struct TenantSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct TenantSearchQuerySortRequest: Codable, Hashable, Sendable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -196,28 +110,8 @@ public struct TenantSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDec
         case order
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Field = object.required("field"),
-            let v1: SortOrderEnum? = object.optional("order")
-        else { return nil }
-        return Self(field: v0, order: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("field", self.field),
-            object.put("order", self.order)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Field: CamundaEnum {
         /// `key`
         case key
         /// `name`
@@ -255,7 +149,7 @@ public struct TenantSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDec
 /// Tenant search request
 ///
 /// - Remark: Generated from `#/components/schemas/TenantSearchQueryRequest`.
-public struct TenantSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
+public struct TenantSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery {
     /// Sort field criteria.
     public var sort: [TenantSearchQuerySortRequest]?
     /// The tenant search filters.
@@ -277,34 +171,12 @@ public struct TenantSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSe
         case filter
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [TenantSearchQuerySortRequest]? = object.optional("sort"),
-            let v1: TenantFilter? = object.optional("filter"),
-            let v2: SearchQueryPageRequest? = object.optional("page")
-        else { return nil }
-        return Self(sort: v0, filter: v1, page: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("sort", self.sort),
-            object.put("filter", self.filter),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Tenant search response.
 ///
 /// - Remark: Generated from `#/components/schemas/TenantSearchQueryResult`.
-public struct TenantSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct TenantSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching tenants.
     public var items: [TenantResult]
     /// Pagination information about the search results.
@@ -322,30 +194,10 @@ public struct TenantSearchQueryResult: Codable, Hashable, Sendable, PaginatedSea
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [TenantResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantUserResult`.
-public struct TenantUserResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct TenantUserResult: Codable, Hashable, Sendable {
     /// The unique name of a user.
     public var username: Username
 
@@ -357,28 +209,10 @@ public struct TenantUserResult: Codable, Hashable, Sendable, NodeDecodable, Node
     enum CodingKeys: String, CodingKey {
         case username
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Username = object.required("username")
-        else { return nil }
-        return Self(username: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("username", self.username)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantUserSearchResult`.
-public struct TenantUserSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct TenantUserSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching users.
     public var items: [TenantUserResult]
     /// Pagination information about the search results.
@@ -396,30 +230,10 @@ public struct TenantUserSearchResult: Codable, Hashable, Sendable, PaginatedSear
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [TenantUserResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantUserSearchQueryRequest`.
-public struct TenantUserSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
+public struct TenantUserSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery {
     /// Sort field criteria.
     public var sort: [TenantUserSearchQuerySortRequest]?
     /// Pagination criteria.
@@ -437,30 +251,10 @@ public struct TenantUserSearchQueryRequest: Codable, Hashable, Sendable, Paginat
         case sort
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [TenantUserSearchQuerySortRequest]? = object.optional("sort"),
-            let v1: SearchQueryPageRequest? = object.optional("page")
-        else { return nil }
-        return Self(sort: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("sort", self.sort),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantUserSearchQuerySortRequest`.
-public struct TenantUserSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct TenantUserSearchQuerySortRequest: Codable, Hashable, Sendable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -477,28 +271,8 @@ public struct TenantUserSearchQuerySortRequest: Codable, Hashable, Sendable, Nod
         case order
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Field = object.required("field"),
-            let v1: SortOrderEnum? = object.optional("order")
-        else { return nil }
-        return Self(field: v0, order: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("field", self.field),
-            object.put("order", self.order)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Field: CamundaEnum {
         /// `username`
         case username
         /// A value this SDK version does not know, kept as received.
@@ -526,7 +300,7 @@ public struct TenantUserSearchQuerySortRequest: Codable, Hashable, Sendable, Nod
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantClientResult`.
-public struct TenantClientResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct TenantClientResult: Codable, Hashable, Sendable {
     /// The ID of the client.
     public var clientId: ClientId
 
@@ -538,28 +312,10 @@ public struct TenantClientResult: Codable, Hashable, Sendable, NodeDecodable, No
     enum CodingKeys: String, CodingKey {
         case clientId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ClientId = object.required("clientId")
-        else { return nil }
-        return Self(clientId: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("clientId", self.clientId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantClientSearchResult`.
-public struct TenantClientSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct TenantClientSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching clients.
     public var items: [TenantClientResult]
     /// Pagination information about the search results.
@@ -577,30 +333,10 @@ public struct TenantClientSearchResult: Codable, Hashable, Sendable, PaginatedSe
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [TenantClientResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantClientSearchQueryRequest`.
-public struct TenantClientSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
+public struct TenantClientSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery {
     /// Sort field criteria.
     public var sort: [TenantClientSearchQuerySortRequest]?
     /// Pagination criteria.
@@ -618,30 +354,10 @@ public struct TenantClientSearchQueryRequest: Codable, Hashable, Sendable, Pagin
         case sort
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [TenantClientSearchQuerySortRequest]? = object.optional("sort"),
-            let v1: SearchQueryPageRequest? = object.optional("page")
-        else { return nil }
-        return Self(sort: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("sort", self.sort),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantClientSearchQuerySortRequest`.
-public struct TenantClientSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct TenantClientSearchQuerySortRequest: Codable, Hashable, Sendable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -658,28 +374,8 @@ public struct TenantClientSearchQuerySortRequest: Codable, Hashable, Sendable, N
         case order
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Field = object.required("field"),
-            let v1: SortOrderEnum? = object.optional("order")
-        else { return nil }
-        return Self(field: v0, order: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("field", self.field),
-            object.put("order", self.order)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Field: CamundaEnum {
         /// `clientId`
         case clientId
         /// A value this SDK version does not know, kept as received.
@@ -707,7 +403,7 @@ public struct TenantClientSearchQuerySortRequest: Codable, Hashable, Sendable, N
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantGroupResult`.
-public struct TenantGroupResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct TenantGroupResult: Codable, Hashable, Sendable {
     /// The group ID.
     public var groupId: GroupId
 
@@ -719,28 +415,10 @@ public struct TenantGroupResult: Codable, Hashable, Sendable, NodeDecodable, Nod
     enum CodingKeys: String, CodingKey {
         case groupId
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: GroupId = object.required("groupId")
-        else { return nil }
-        return Self(groupId: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("groupId", self.groupId)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantGroupSearchResult`.
-public struct TenantGroupSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct TenantGroupSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching groups.
     public var items: [TenantGroupResult]
     /// Pagination information about the search results.
@@ -758,30 +436,10 @@ public struct TenantGroupSearchResult: Codable, Hashable, Sendable, PaginatedSea
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [TenantGroupResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantGroupSearchQueryRequest`.
-public struct TenantGroupSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
+public struct TenantGroupSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery {
     /// Sort field criteria.
     public var sort: [TenantGroupSearchQuerySortRequest]?
     /// Pagination criteria.
@@ -799,30 +457,10 @@ public struct TenantGroupSearchQueryRequest: Codable, Hashable, Sendable, Pagina
         case sort
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [TenantGroupSearchQuerySortRequest]? = object.optional("sort"),
-            let v1: SearchQueryPageRequest? = object.optional("page")
-        else { return nil }
-        return Self(sort: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("sort", self.sort),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantRoleSearchResult`.
-public struct TenantRoleSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct TenantRoleSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching roles.
     public var items: [RoleResult]
     /// Pagination information about the search results.
@@ -840,30 +478,10 @@ public struct TenantRoleSearchResult: Codable, Hashable, Sendable, PaginatedSear
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [RoleResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantMappingRuleSearchResult`.
-public struct TenantMappingRuleSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct TenantMappingRuleSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching mapping rules.
     public var items: [MappingRuleResult]
     /// Pagination information about the search results.
@@ -881,30 +499,10 @@ public struct TenantMappingRuleSearchResult: Codable, Hashable, Sendable, Pagina
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [MappingRuleResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/TenantGroupSearchQuerySortRequest`.
-public struct TenantGroupSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct TenantGroupSearchQuerySortRequest: Codable, Hashable, Sendable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -921,28 +519,8 @@ public struct TenantGroupSearchQuerySortRequest: Codable, Hashable, Sendable, No
         case order
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Field = object.required("field"),
-            let v1: SortOrderEnum? = object.optional("order")
-        else { return nil }
-        return Self(field: v0, order: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("field", self.field),
-            object.put("order", self.order)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Field: CamundaEnum {
         /// `groupId`
         case groupId
         /// A value this SDK version does not know, kept as received.

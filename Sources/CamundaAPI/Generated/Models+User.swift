@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/UserUpdateRequest`.
-public struct UserUpdateRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct UserUpdateRequest: Codable, Hashable, Sendable {
     /// The password of the user. If blank, the password is unchanged.
     public var password: String?
     /// The name of the user.
@@ -23,32 +23,10 @@ public struct UserUpdateRequest: Codable, Hashable, Sendable, NodeDecodable, Nod
         case name
         case email
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String? = object.optional("password"),
-            let v1: String? = object.optional("name"),
-            let v2: String? = object.optional("email")
-        else { return nil }
-        return Self(password: v0, name: v1, email: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("password", self.password),
-            object.put("name", self.name),
-            object.put("email", self.email)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/UserUpdateResult`.
-public struct UserUpdateResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct UserUpdateResult: Codable, Hashable, Sendable {
     /// The username of the updated user.
     public var username: Username
     /// The name of the user.
@@ -68,32 +46,10 @@ public struct UserUpdateResult: Codable, Hashable, Sendable, NodeDecodable, Node
         case name
         case email
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Username = object.required("username"),
-            let v1: String? = object.optional("name"),
-            let v2: String? = object.optional("email")
-        else { return nil }
-        return Self(username: v0, name: v1, email: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("username", self.username),
-            object.put("name", self.name),
-            object.put("email", self.email)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/UserResult`.
-public struct UserResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct UserResult: Codable, Hashable, Sendable {
     /// The username of the user.
     public var username: Username
     /// The name of the user.
@@ -113,32 +69,10 @@ public struct UserResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncoda
         case name
         case email
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Username = object.required("username"),
-            let v1: String? = object.optional("name"),
-            let v2: String? = object.optional("email")
-        else { return nil }
-        return Self(username: v0, name: v1, email: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("username", self.username),
-            object.put("name", self.name),
-            object.put("email", self.email)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/UserSearchQuerySortRequest`.
-public struct UserSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct UserSearchQuerySortRequest: Codable, Hashable, Sendable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -155,28 +89,8 @@ public struct UserSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecod
         case order
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Field = object.required("field"),
-            let v1: SortOrderEnum? = object.optional("order")
-        else { return nil }
-        return Self(field: v0, order: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("field", self.field),
-            object.put("order", self.order)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Field: CamundaEnum {
         /// `username`
         case username
         /// `name`
@@ -212,7 +126,7 @@ public struct UserSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecod
 }
 
 /// - Remark: Generated from `#/components/schemas/UserSearchQueryRequest`.
-public struct UserSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
+public struct UserSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery {
     /// Sort field criteria.
     public var sort: [UserSearchQuerySortRequest]?
     /// The user search filters.
@@ -232,34 +146,12 @@ public struct UserSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSear
         case filter
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [UserSearchQuerySortRequest]? = object.optional("sort"),
-            let v1: UserFilter? = object.optional("filter"),
-            let v2: SearchQueryPageRequest? = object.optional("page")
-        else { return nil }
-        return Self(sort: v0, filter: v1, page: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("sort", self.sort),
-            object.put("filter", self.filter),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// User search filter fields.
 ///
 /// - Remark: Generated from `#/components/schemas/UserFilterFields`.
-public struct UserFilterFields: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct UserFilterFields: Codable, Hashable, Sendable {
     /// The username of the user.
     public var username: StringFilterProperty?
     /// The name of the user.
@@ -279,32 +171,10 @@ public struct UserFilterFields: Codable, Hashable, Sendable, NodeDecodable, Node
         case name
         case email
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: StringFilterProperty? = object.optional("username"),
-            let v1: StringFilterProperty? = object.optional("name"),
-            let v2: StringFilterProperty? = object.optional("email")
-        else { return nil }
-        return Self(username: v0, name: v1, email: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("username", self.username),
-            object.put("name", self.name),
-            object.put("email", self.email)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/UserSearchResult`.
-public struct UserSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct UserSearchResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching users.
     public var items: [UserResult]
     /// Pagination information about the search results.
@@ -319,26 +189,6 @@ public struct UserSearchResult: Codable, Hashable, Sendable, PaginatedSearchResu
     enum CodingKeys: String, CodingKey {
         case items
         case page
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [UserResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
     }
 }
 

@@ -15,7 +15,7 @@ public struct UserTaskKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
 }
 
 /// - Remark: Generated from `#/components/schemas/UserTaskSearchQuerySortRequest`.
-public struct UserTaskSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct UserTaskSearchQuerySortRequest: Codable, Hashable, Sendable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -32,28 +32,8 @@ public struct UserTaskSearchQuerySortRequest: Codable, Hashable, Sendable, NodeD
         case order
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Field = object.required("field"),
-            let v1: SortOrderEnum? = object.optional("order")
-        else { return nil }
-        return Self(field: v0, order: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("field", self.field),
-            object.put("order", self.order)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Field: CamundaEnum {
         /// `creationDate`
         case creationDate
         /// `completionDate`
@@ -107,7 +87,7 @@ public struct UserTaskSearchQuerySortRequest: Codable, Hashable, Sendable, NodeD
 /// User task search query request.
 ///
 /// - Remark: Generated from `#/components/schemas/UserTaskSearchQuery`.
-public struct UserTaskSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
+public struct UserTaskSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery {
     /// Sort field criteria.
     public var sort: [UserTaskSearchQuerySortRequest]?
     /// The user task search filters.
@@ -129,34 +109,12 @@ public struct UserTaskSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQ
         case filter
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [UserTaskSearchQuerySortRequest]? = object.optional("sort"),
-            let v1: UserTaskFilter? = object.optional("filter"),
-            let v2: SearchQueryPageRequest? = object.optional("page")
-        else { return nil }
-        return Self(sort: v0, filter: v1, page: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("sort", self.sort),
-            object.put("filter", self.filter),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// User task filter fields.
 ///
 /// - Remark: Generated from `#/components/schemas/UserTaskFilterFields`.
-public struct UserTaskFilterFields: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct UserTaskFilterFields: Codable, Hashable, Sendable {
     /// The user task state.
     public var state: UserTaskStateFilterProperty?
     /// The assignee of the user task.
@@ -274,70 +232,12 @@ public struct UserTaskFilterFields: Codable, Hashable, Sendable, NodeDecodable, 
         case elementInstanceKey
         case tags
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: UserTaskStateFilterProperty? = object.optional("state"),
-            let v1: StringFilterProperty? = object.optional("assignee"),
-            let v2: StringFilterProperty? = object.optional("businessId"),
-            let v3: IntegerFilterProperty? = object.optional("priority"),
-            let v4: ElementId? = object.optional("elementId"),
-            let v5: StringFilterProperty? = object.optional("name"),
-            let v6: StringFilterProperty? = object.optional("candidateGroup"),
-            let v7: StringFilterProperty? = object.optional("candidateUser"),
-            let v8: StringFilterProperty? = object.optional("tenantId"),
-            let v9: ProcessDefinitionIdFilterProperty? = object.optional("processDefinitionId"),
-            let v10: DateTimeFilterProperty? = object.optional("creationDate"),
-            let v11: DateTimeFilterProperty? = object.optional("completionDate"),
-            let v12: DateTimeFilterProperty? = object.optional("followUpDate"),
-            let v13: DateTimeFilterProperty? = object.optional("dueDate"),
-            let v14: [VariableValueFilterProperty]? = object.optional("processInstanceVariables"),
-            let v15: [VariableValueFilterProperty]? = object.optional("localVariables"),
-            let v16: UserTaskKey? = object.optional("userTaskKey"),
-            let v17: ProcessDefinitionKeyFilterProperty? = object.optional("processDefinitionKey"),
-            let v18: ProcessInstanceKeyFilterProperty? = object.optional("processInstanceKey"),
-            let v19: ElementInstanceKey? = object.optional("elementInstanceKey"),
-            let v20: TagSet? = object.optional("tags")
-        else { return nil }
-        return Self(state: v0, assignee: v1, businessId: v2, priority: v3, elementId: v4, name: v5, candidateGroup: v6, candidateUser: v7, tenantId: v8, processDefinitionId: v9, creationDate: v10, completionDate: v11, followUpDate: v12, dueDate: v13, processInstanceVariables: v14, localVariables: v15, userTaskKey: v16, processDefinitionKey: v17, processInstanceKey: v18, elementInstanceKey: v19, tags: v20)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(21)
-        guard
-            object.put("state", self.state),
-            object.put("assignee", self.assignee),
-            object.put("businessId", self.businessId),
-            object.put("priority", self.priority),
-            object.put("elementId", self.elementId),
-            object.put("name", self.name),
-            object.put("candidateGroup", self.candidateGroup),
-            object.put("candidateUser", self.candidateUser),
-            object.put("tenantId", self.tenantId),
-            object.put("processDefinitionId", self.processDefinitionId),
-            object.put("creationDate", self.creationDate),
-            object.put("completionDate", self.completionDate),
-            object.put("followUpDate", self.followUpDate),
-            object.put("dueDate", self.dueDate),
-            object.put("processInstanceVariables", self.processInstanceVariables),
-            object.put("localVariables", self.localVariables),
-            object.put("userTaskKey", self.userTaskKey),
-            object.put("processDefinitionKey", self.processDefinitionKey),
-            object.put("processInstanceKey", self.processInstanceKey),
-            object.put("elementInstanceKey", self.elementInstanceKey),
-            object.put("tags", self.tags)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// User task search query response.
 ///
 /// - Remark: Generated from `#/components/schemas/UserTaskSearchQueryResult`.
-public struct UserTaskSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult, NodeDecodable, NodeEncodable {
+public struct UserTaskSearchQueryResult: Codable, Hashable, Sendable, PaginatedSearchResult {
     /// The matching user tasks.
     public var items: [UserTaskResult]
     /// Pagination information about the search results.
@@ -355,30 +255,10 @@ public struct UserTaskSearchQueryResult: Codable, Hashable, Sendable, PaginatedS
         case items
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [UserTaskResult] = object.required("items"),
-            let v1: SearchQueryPageResponse = object.required("page")
-        else { return nil }
-        return Self(items: v0, page: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("items", self.items),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/UserTaskResult`.
-public struct UserTaskResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct UserTaskResult: Codable, Hashable, Sendable {
     /// The name for this user task.
     ///
     /// Added in 8.8.
@@ -542,72 +422,6 @@ public struct UserTaskResult: Codable, Hashable, Sendable, NodeDecodable, NodeEn
         case formKey
         case tags
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String? = object.optional("name"),
-            let v1: UserTaskStateEnum = object.required("state"),
-            let v2: String? = object.optional("assignee"),
-            let v3: ElementId = object.required("elementId"),
-            let v4: [String] = object.required("candidateGroups"),
-            let v5: [String] = object.required("candidateUsers"),
-            let v6: ProcessDefinitionId = object.required("processDefinitionId"),
-            let v7: Date = object.required("creationDate"),
-            let v8: Date? = object.optional("completionDate"),
-            let v9: Date? = object.optional("followUpDate"),
-            let v10: Date? = object.optional("dueDate"),
-            let v11: TenantId = object.required("tenantId"),
-            let v12: String? = object.optional("externalFormReference"),
-            let v13: Int32 = object.required("processDefinitionVersion"),
-            let v14: [String: String] = object.required("customHeaders"),
-            let v15: Int = object.required("priority"),
-            let v16: UserTaskKey = object.required("userTaskKey"),
-            let v17: ElementInstanceKey = object.required("elementInstanceKey"),
-            let v18: String? = object.optional("processName"),
-            let v19: ProcessDefinitionKey = object.required("processDefinitionKey"),
-            let v20: ProcessInstanceKey = object.required("processInstanceKey"),
-            let v21: ProcessInstanceKey? = object.optional("rootProcessInstanceKey"),
-            let v22: BusinessId? = object.optional("businessId"),
-            let v23: FormKey? = object.optional("formKey"),
-            let v24: TagSet? = object.optional("tags")
-        else { return nil }
-        return Self(name: v0, state: v1, assignee: v2, elementId: v3, candidateGroups: v4, candidateUsers: v5, processDefinitionId: v6, creationDate: v7, completionDate: v8, followUpDate: v9, dueDate: v10, tenantId: v11, externalFormReference: v12, processDefinitionVersion: v13, customHeaders: v14, priority: v15, userTaskKey: v16, elementInstanceKey: v17, processName: v18, processDefinitionKey: v19, processInstanceKey: v20, rootProcessInstanceKey: v21, businessId: v22, formKey: v23, tags: v24)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(25)
-        guard
-            object.put("name", self.name),
-            object.put("state", self.state),
-            object.put("assignee", self.assignee),
-            object.put("elementId", self.elementId),
-            object.put("candidateGroups", self.candidateGroups),
-            object.put("candidateUsers", self.candidateUsers),
-            object.put("processDefinitionId", self.processDefinitionId),
-            object.put("creationDate", self.creationDate),
-            object.put("completionDate", self.completionDate),
-            object.put("followUpDate", self.followUpDate),
-            object.put("dueDate", self.dueDate),
-            object.put("tenantId", self.tenantId),
-            object.put("externalFormReference", self.externalFormReference),
-            object.put("processDefinitionVersion", self.processDefinitionVersion),
-            object.put("customHeaders", self.customHeaders),
-            object.put("priority", self.priority),
-            object.put("userTaskKey", self.userTaskKey),
-            object.put("elementInstanceKey", self.elementInstanceKey),
-            object.put("processName", self.processName),
-            object.put("processDefinitionKey", self.processDefinitionKey),
-            object.put("processInstanceKey", self.processInstanceKey),
-            object.put("rootProcessInstanceKey", self.rootProcessInstanceKey),
-            object.put("businessId", self.businessId),
-            object.put("formKey", self.formKey),
-            object.put("tags", self.tags)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/UserTaskCompletionRequest`.
@@ -629,7 +443,7 @@ public struct UserTaskCompletionRequest: Codable, Hashable, Sendable, NodeDecoda
     }
 
     /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
+    package static func decode(node: JSONNode) -> Self? {
         guard var object = NodeObject(node),
             let v0: [String: JSONValue]? = object.optional("variables"),
             let v1: String? = object.optional("action")
@@ -638,7 +452,7 @@ public struct UserTaskCompletionRequest: Codable, Hashable, Sendable, NodeDecoda
     }
 
     /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
+    package func encodedNode() -> EncodedNode? {
         let object = EncodedObject()
         object.members.reserveCapacity(2)
         guard
@@ -650,7 +464,7 @@ public struct UserTaskCompletionRequest: Codable, Hashable, Sendable, NodeDecoda
 }
 
 /// - Remark: Generated from `#/components/schemas/UserTaskAssignmentRequest`.
-public struct UserTaskAssignmentRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct UserTaskAssignmentRequest: Codable, Hashable, Sendable {
     /// The assignee for the user task. The assignee must not be empty or `null`.
     public var assignee: String?
     /// By default, the task is reassigned if it was already assigned. Set this to `false` to return an error in such cases. The task must then first be unassigned to be assigned again. Use this when you have users picking from group task queues to prevent race conditions.
@@ -670,32 +484,10 @@ public struct UserTaskAssignmentRequest: Codable, Hashable, Sendable, NodeDecoda
         case allowOverride
         case action
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String? = object.optional("assignee"),
-            let v1: Bool? = object.optional("allowOverride"),
-            let v2: String? = object.optional("action")
-        else { return nil }
-        return Self(assignee: v0, allowOverride: v1, action: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("assignee", self.assignee),
-            object.put("allowOverride", self.allowOverride),
-            object.put("action", self.action)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/UserTaskUpdateRequest`.
-public struct UserTaskUpdateRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct UserTaskUpdateRequest: Codable, Hashable, Sendable {
     /// JSON object with changed task attribute values.
     ///
     /// The following attributes can be adjusted with this endpoint, additional attributes
@@ -726,26 +518,6 @@ public struct UserTaskUpdateRequest: Codable, Hashable, Sendable, NodeDecodable,
         case changeset
         case action
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Changeset? = object.optional("changeset"),
-            let v1: String? = object.optional("action")
-        else { return nil }
-        return Self(changeset: v0, action: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("changeset", self.changeset),
-            object.put("action", self.action)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// JSON object with changed task attribute values.
@@ -766,7 +538,7 @@ public struct UserTaskUpdateRequest: Codable, Hashable, Sendable, NodeDecodable,
 /// This ensures correct event emission for assignee changes.
 ///
 /// - Remark: Generated from `#/components/schemas/Changeset`.
-public struct Changeset: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct Changeset: Codable, Hashable, Sendable {
     /// The due date of the task. Reset by providing an empty String.
     public var dueDate: DateUpdate?
     /// The follow-up date of the task. Reset by providing an empty String.
@@ -796,36 +568,10 @@ public struct Changeset: Codable, Hashable, Sendable, NodeDecodable, NodeEncodab
         case candidateGroups
         case priority
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: DateUpdate? = object.optional("dueDate"),
-            let v1: DateUpdate? = object.optional("followUpDate"),
-            let v2: [String]? = object.optional("candidateUsers"),
-            let v3: [String]? = object.optional("candidateGroups"),
-            let v4: Int32? = object.optional("priority")
-        else { return nil }
-        return Self(dueDate: v0, followUpDate: v1, candidateUsers: v2, candidateGroups: v3, priority: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("dueDate", self.dueDate),
-            object.put("followUpDate", self.followUpDate),
-            object.put("candidateUsers", self.candidateUsers),
-            object.put("candidateGroups", self.candidateGroups),
-            object.put("priority", self.priority)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/UserTaskVariableSearchQuerySortRequest`.
-public struct UserTaskVariableSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct UserTaskVariableSearchQuerySortRequest: Codable, Hashable, Sendable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -842,28 +588,8 @@ public struct UserTaskVariableSearchQuerySortRequest: Codable, Hashable, Sendabl
         case order
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Field = object.required("field"),
-            let v1: SortOrderEnum? = object.optional("order")
-        else { return nil }
-        return Self(field: v0, order: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("field", self.field),
-            object.put("order", self.order)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Field: CamundaEnum {
         /// `value`
         case value
         /// `name`
@@ -913,7 +639,7 @@ public struct UserTaskVariableSearchQuerySortRequest: Codable, Hashable, Sendabl
 /// User task search query request.
 ///
 /// - Remark: Generated from `#/components/schemas/UserTaskVariableSearchQueryRequest`.
-public struct UserTaskVariableSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
+public struct UserTaskVariableSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery {
     /// Sort field criteria.
     public var sort: [UserTaskVariableSearchQuerySortRequest]?
     /// The user task variable search filters.
@@ -935,34 +661,12 @@ public struct UserTaskVariableSearchQueryRequest: Codable, Hashable, Sendable, P
         case filter
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [UserTaskVariableSearchQuerySortRequest]? = object.optional("sort"),
-            let v1: UserTaskVariableFilter? = object.optional("filter"),
-            let v2: SearchQueryPageRequest? = object.optional("page")
-        else { return nil }
-        return Self(sort: v0, filter: v1, page: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("sort", self.sort),
-            object.put("filter", self.filter),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// User task effective variable search query request. Uses offset-based pagination only.
 ///
 /// - Remark: Generated from `#/components/schemas/UserTaskEffectiveVariableSearchQueryRequest`.
-public struct UserTaskEffectiveVariableSearchQueryRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct UserTaskEffectiveVariableSearchQueryRequest: Codable, Hashable, Sendable {
     /// Pagination parameters.
     public var page: OffsetPagination?
     /// Sort field criteria.
@@ -982,34 +686,12 @@ public struct UserTaskEffectiveVariableSearchQueryRequest: Codable, Hashable, Se
         case sort
         case filter
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: OffsetPagination? = object.optional("page"),
-            let v1: [UserTaskVariableSearchQuerySortRequest]? = object.optional("sort"),
-            let v2: UserTaskVariableFilter? = object.optional("filter")
-        else { return nil }
-        return Self(page: v0, sort: v1, filter: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("page", self.page),
-            object.put("sort", self.sort),
-            object.put("filter", self.filter)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// User task search query request.
 ///
 /// - Remark: Generated from `#/components/schemas/UserTaskAuditLogSearchQueryRequest`.
-public struct UserTaskAuditLogSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
+public struct UserTaskAuditLogSearchQueryRequest: Codable, Hashable, Sendable, PaginatedSearchQuery {
     /// Sort field criteria.
     public var sort: [AuditLogSearchQuerySortRequest]?
     /// The user task audit log search filters.
@@ -1031,35 +713,13 @@ public struct UserTaskAuditLogSearchQueryRequest: Codable, Hashable, Sendable, P
         case filter
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [AuditLogSearchQuerySortRequest]? = object.optional("sort"),
-            let v1: UserTaskAuditLogFilter? = object.optional("filter"),
-            let v2: SearchQueryPageRequest? = object.optional("page")
-        else { return nil }
-        return Self(sort: v0, filter: v1, page: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("sort", self.sort),
-            object.put("filter", self.filter),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The state of the user task.
 /// Note: FAILED state is only for legacy job-worker-based tasks.
 ///
 /// - Remark: Generated from `#/components/schemas/UserTaskStateEnum`.
-public enum UserTaskStateEnum: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum UserTaskStateEnum: CamundaEnum {
     /// `CREATING`
     case creating
     /// `CREATED`
@@ -1120,7 +780,7 @@ public enum UserTaskStateEnum: CamundaEnum, NodeDecodable, NodeEncodable {
 /// The user task variable search filters.
 ///
 /// - Remark: Generated from `#/components/schemas/UserTaskVariableFilter`.
-public struct UserTaskVariableFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct UserTaskVariableFilter: Codable, Hashable, Sendable {
     /// Name of the variable.
     public var name: StringFilterProperty?
 
@@ -1132,31 +792,13 @@ public struct UserTaskVariableFilter: Codable, Hashable, Sendable, NodeDecodable
     enum CodingKeys: String, CodingKey {
         case name
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: StringFilterProperty? = object.optional("name")
-        else { return nil }
-        return Self(name: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("name", self.name)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// AdvancedUserTaskStateFilter
 /// Advanced UserTaskStateEnum filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedUserTaskStateFilter`.
-public struct AdvancedUserTaskStateFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedUserTaskStateFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     ///
     /// Added in 8.8.
@@ -1201,38 +843,12 @@ public struct AdvancedUserTaskStateFilter: Codable, Hashable, Sendable, NodeDeco
         case `in` = "$in"
         case like = "$like"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: UserTaskStateEnum? = object.optional("$eq"),
-            let v1: UserTaskStateEnum? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [UserTaskStateEnum]? = object.optional("$in"),
-            let v4: LikeFilter? = object.optional("$like")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, like: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$like", self.like)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The user task audit log search filters.
 ///
 /// - Remark: Generated from `#/components/schemas/UserTaskAuditLogFilter`.
-public struct UserTaskAuditLogFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct UserTaskAuditLogFilter: Codable, Hashable, Sendable {
     /// The audit log operation type search filter.
     public var operationType: OperationTypeFilterProperty?
     /// The audit log result search filter.
@@ -1259,32 +875,6 @@ public struct UserTaskAuditLogFilter: Codable, Hashable, Sendable, NodeDecodable
         case timestamp
         case actorType
         case actorId
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: OperationTypeFilterProperty? = object.optional("operationType"),
-            let v1: AuditLogResultFilterProperty? = object.optional("result"),
-            let v2: DateTimeFilterProperty? = object.optional("timestamp"),
-            let v3: AuditLogActorTypeFilterProperty? = object.optional("actorType"),
-            let v4: StringFilterProperty? = object.optional("actorId")
-        else { return nil }
-        return Self(operationType: v0, result: v1, timestamp: v2, actorType: v3, actorId: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("operationType", self.operationType),
-            object.put("result", self.result),
-            object.put("timestamp", self.timestamp),
-            object.put("actorType", self.actorType),
-            object.put("actorId", self.actorId)
-        else { return nil }
-        return .object(object)
     }
 }
 

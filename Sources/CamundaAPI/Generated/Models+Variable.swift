@@ -5,7 +5,7 @@ import Foundation
 /// System-generated key for a variable.
 ///
 /// - Remark: Generated from `#/components/schemas/VariableKey`.
-public struct VariableKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
+public struct VariableKey: CamundaIdentifier {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -18,7 +18,7 @@ public struct VariableKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
 /// element instance in a BPMN process or the process instance itself.
 ///
 /// - Remark: Generated from `#/components/schemas/ScopeKey`.
-public struct ScopeKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
+public struct ScopeKey: CamundaIdentifier {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -33,7 +33,7 @@ public struct ScopeKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
 /// Advanced ScopeKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedScopeKeyFilter`.
-public struct AdvancedScopeKeyFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedScopeKeyFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     public var eq: ScopeKey?
     /// Checks for inequality with the provided value.
@@ -61,39 +61,13 @@ public struct AdvancedScopeKeyFilter: Codable, Hashable, Sendable, NodeDecodable
         case `in` = "$in"
         case notIn = "$notIn"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: ScopeKey? = object.optional("$eq"),
-            let v1: ScopeKey? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [ScopeKey]? = object.optional("$in"),
-            let v4: [ScopeKey]? = object.optional("$notIn")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$notIn", self.notIn)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// AdvancedVariableKeyFilter
 /// Advanced VariableKey filter.
 ///
 /// - Remark: Generated from `#/components/schemas/AdvancedVariableKeyFilter`.
-public struct AdvancedVariableKeyFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedVariableKeyFilter: Codable, Hashable, Sendable {
     /// Checks for equality with the provided value.
     public var eq: VariableKey?
     /// Checks for inequality with the provided value.
@@ -121,36 +95,10 @@ public struct AdvancedVariableKeyFilter: Codable, Hashable, Sendable, NodeDecoda
         case `in` = "$in"
         case notIn = "$notIn"
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: VariableKey? = object.optional("$eq"),
-            let v1: VariableKey? = object.optional("$neq"),
-            let v2: Bool? = object.optional("$exists"),
-            let v3: [VariableKey]? = object.optional("$in"),
-            let v4: [VariableKey]? = object.optional("$notIn")
-        else { return nil }
-        return Self(eq: v0, neq: v1, exists: v2, in: v3, notIn: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$neq", self.neq),
-            object.put("$exists", self.exists),
-            object.put("$in", self.`in`),
-            object.put("$notIn", self.notIn)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/VariableSearchQuerySortRequest`.
-public struct VariableSearchQuerySortRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct VariableSearchQuerySortRequest: Codable, Hashable, Sendable {
     /// The field to sort by.
     public var field: Field
     /// The order in which to sort the related field.
@@ -167,28 +115,8 @@ public struct VariableSearchQuerySortRequest: Codable, Hashable, Sendable, NodeD
         case order
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Field = object.required("field"),
-            let v1: SortOrderEnum? = object.optional("order")
-        else { return nil }
-        return Self(field: v0, order: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("field", self.field),
-            object.put("order", self.order)
-        else { return nil }
-        return .object(object)
-    }
-
     /// The field to sort by.
-    public enum Field: CamundaEnum, NodeDecodable, NodeEncodable {
+    public enum Field: CamundaEnum {
         /// `value`
         case value
         /// `name`
@@ -238,7 +166,7 @@ public struct VariableSearchQuerySortRequest: Codable, Hashable, Sendable, NodeD
 /// Variable search query request.
 ///
 /// - Remark: Generated from `#/components/schemas/VariableSearchQuery`.
-public struct VariableSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery, NodeDecodable, NodeEncodable {
+public struct VariableSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQuery {
     /// Sort field criteria.
     public var sort: [VariableSearchQuerySortRequest]?
     /// The variable search filters.
@@ -260,34 +188,12 @@ public struct VariableSearchQuery: Codable, Hashable, Sendable, PaginatedSearchQ
         case filter
         case page
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: [VariableSearchQuerySortRequest]? = object.optional("sort"),
-            let v1: VariableFilter? = object.optional("filter"),
-            let v2: SearchQueryPageRequest? = object.optional("page")
-        else { return nil }
-        return Self(sort: v0, filter: v1, page: v2)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(3)
-        guard
-            object.put("sort", self.sort),
-            object.put("filter", self.filter),
-            object.put("page", self.page)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// Variable search response item.
 ///
 /// - Remark: Generated from `#/components/schemas/VariableResult`.
-public struct VariableResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct VariableResult: Codable, Hashable, Sendable {
     /// Full value of this variable.
     public var value: String
     /// Name of this variable.
@@ -329,36 +235,6 @@ public struct VariableResult: Codable, Hashable, Sendable, NodeDecodable, NodeEn
         case scopeKey
         case processInstanceKey
         case rootProcessInstanceKey
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String = object.required("value"),
-            let v1: String = object.required("name"),
-            let v2: TenantId = object.required("tenantId"),
-            let v3: VariableKey = object.required("variableKey"),
-            let v4: ScopeKey = object.required("scopeKey"),
-            let v5: ProcessInstanceKey = object.required("processInstanceKey"),
-            let v6: ProcessInstanceKey? = object.optional("rootProcessInstanceKey")
-        else { return nil }
-        return Self(value: v0, name: v1, tenantId: v2, variableKey: v3, scopeKey: v4, processInstanceKey: v5, rootProcessInstanceKey: v6)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(7)
-        guard
-            object.put("value", self.value),
-            object.put("name", self.name),
-            object.put("tenantId", self.tenantId),
-            object.put("variableKey", self.variableKey),
-            object.put("scopeKey", self.scopeKey),
-            object.put("processInstanceKey", self.processInstanceKey),
-            object.put("rootProcessInstanceKey", self.rootProcessInstanceKey)
-        else { return nil }
-        return .object(object)
     }
 }
 

@@ -52,17 +52,3 @@ where Value: ExpressibleByIntegerLiteral {
     /// An exact match on an integer literal.
     public init(integerLiteral value: Value.IntegerLiteralType) { self = .exact(Value(integerLiteral: value)) }
 }
-
-/// A coding key for any string: used to read objects whose keys are not known up front.
-public struct AnyCodingKey: CodingKey, Hashable, Sendable {
-    /// The key.
-    public var stringValue: String
-    /// Always `nil`: these keys are strings.
-    public var intValue: Int? { nil }
-    /// Creates a key.
-    public init(_ stringValue: String) { self.stringValue = stringValue }
-    /// Creates a key.
-    public init?(stringValue: String) { self.stringValue = stringValue }
-    /// Not supported: returns `nil`.
-    public init?(intValue: Int) { nil }
-}

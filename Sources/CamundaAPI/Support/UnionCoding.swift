@@ -1,3 +1,4 @@
+import CamundaJSONEngine
 import Foundation
 
 /// How generated `oneOf` enums decode and encode.
@@ -39,8 +40,8 @@ public enum UnionCoding {
     /// The index of the first shape the payload matches, or `nil`.
     public static func choose(_ shapes: [Shape], in decoder: any Decoder) throws -> Int? {
         // The SDK's decoder has the parsed node: only its kind and member names are needed.
-        if let tree = decoder as? JSONValueDecoder {
-            switch tree.node {
+        if let node = JSONNode.of(decoder) {
+            switch node {
             case .string: return choose(shapes, for: .string(""))
             case .int: return choose(shapes, for: .int(0))
             case .double: return choose(shapes, for: .double(0))

@@ -3,7 +3,7 @@
 import Foundation
 
 /// - Remark: Generated from `#/components/schemas/Problem`.
-public struct Problem: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct Problem: Codable, Hashable, Sendable {
     public var title: String?
     public var status: Int32?
 
@@ -17,32 +17,12 @@ public struct Problem: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable
         case title
         case status
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String? = object.optional("title"),
-            let v1: Int32? = object.optional("status")
-        else { return nil }
-        return Self(title: v0, status: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("title", self.title),
-            object.put("status", self.status)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// The key of a pet.
 ///
 /// - Remark: Generated from `#/components/schemas/PetKey`.
-public struct PetKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
+public struct PetKey: CamundaIdentifier {
     /// The raw value sent on the wire.
     public let rawValue: String
     /// Creates the identifier from its raw value.
@@ -52,7 +32,7 @@ public struct PetKey: CamundaIdentifier, NodeDecodable, NodeEncodable {
 }
 
 /// - Remark: Generated from `#/components/schemas/Weird~Name/Holder`.
-public struct WeirdNameHolder: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct WeirdNameHolder: Codable, Hashable, Sendable {
     public var target: WeirdNameTarget?
 
     /// Creates a value with every property; optional ones default to `nil`.
@@ -63,31 +43,13 @@ public struct WeirdNameHolder: Codable, Hashable, Sendable, NodeDecodable, NodeE
     enum CodingKeys: String, CodingKey {
         case target
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: WeirdNameTarget? = object.optional("target")
-        else { return nil }
-        return Self(target: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("target", self.target)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/Weird~Name/Target`.
 public typealias WeirdNameTarget = String
 
 /// - Remark: Generated from `#/components/schemas/SearchRequest`.
-public struct SearchRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct SearchRequest: Codable, Hashable, Sendable {
     public var limit: Int32?
 
     /// Creates a value with every property; optional ones default to `nil`.
@@ -98,28 +60,10 @@ public struct SearchRequest: Codable, Hashable, Sendable, NodeDecodable, NodeEnc
     enum CodingKeys: String, CodingKey {
         case limit
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int32? = object.optional("limit")
-        else { return nil }
-        return Self(limit: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("limit", self.limit)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/SearchResponse`.
-public struct SearchResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct SearchResponse: Codable, Hashable, Sendable {
     public var total: Int64
 
     /// Creates a value with every property; optional ones default to `nil`.
@@ -130,31 +74,13 @@ public struct SearchResponse: Codable, Hashable, Sendable, NodeDecodable, NodeEn
     enum CodingKeys: String, CodingKey {
         case total
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int64 = object.required("total")
-        else { return nil }
-        return Self(total: v0)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(1)
-        guard
-            object.put("total", self.total)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/StringFilterProperty`.
 public typealias StringFilterProperty = FilterProperty<String, AdvancedStringFilter>
 
 /// - Remark: Generated from `#/components/schemas/AdvancedStringFilter`.
-public struct AdvancedStringFilter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct AdvancedStringFilter: Codable, Hashable, Sendable {
     public var eq: String?
     public var like: String?
 
@@ -167,25 +93,5 @@ public struct AdvancedStringFilter: Codable, Hashable, Sendable, NodeDecodable, 
     enum CodingKeys: String, CodingKey {
         case eq = "$eq"
         case like = "$like"
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String? = object.optional("$eq"),
-            let v1: String? = object.optional("$like")
-        else { return nil }
-        return Self(eq: v0, like: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("$eq", self.eq),
-            object.put("$like", self.like)
-        else { return nil }
-        return .object(object)
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 /// A pet.
 ///
 /// - Remark: Generated from `#/components/schemas/Pet`.
-public struct Pet: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct Pet: Codable, Hashable, Sendable {
     /// The key of a pet.
     public var petKey: PetKey
     public var name: String
@@ -30,36 +30,10 @@ public struct Pet: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
         case born
         case family
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: PetKey = object.required("petKey"),
-            let v1: String = object.required("name"),
-            let v2: PetKind = object.required("kind"),
-            let v3: Date? = object.optional("born"),
-            let v4: FamilyNode? = object.optional("family")
-        else { return nil }
-        return Self(petKey: v0, name: v1, kind: v2, born: v3, family: v4)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(5)
-        guard
-            object.put("petKey", self.petKey),
-            object.put("name", self.name),
-            object.put("kind", self.kind),
-            object.put("born", self.born),
-            object.put("family", self.family)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/PetKind`.
-public enum PetKind: CamundaEnum, NodeDecodable, NodeEncodable {
+public enum PetKind: CamundaEnum {
     /// `DOG`
     case dog
     /// `CAT`
@@ -96,7 +70,7 @@ public enum PetKind: CamundaEnum, NodeDecodable, NodeEncodable {
 /// A recursive tree.
 ///
 /// - Remark: Generated from `#/components/schemas/FamilyNode`.
-public struct FamilyNode: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct FamilyNode: Codable, Hashable, Sendable {
     public var name: String?
     public var children: [FamilyNode]?
 
@@ -110,30 +84,10 @@ public struct FamilyNode: Codable, Hashable, Sendable, NodeDecodable, NodeEncoda
         case name
         case children
     }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: String? = object.optional("name"),
-            let v1: [FamilyNode]? = object.optional("children")
-        else { return nil }
-        return Self(name: v0, children: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("name", self.name),
-            object.put("children", self.children)
-        else { return nil }
-        return .object(object)
-    }
 }
 
 /// - Remark: Generated from `#/components/schemas/PetSearchQuery`.
-public struct PetSearchQuery: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct PetSearchQuery: Codable, Hashable, Sendable {
     public var limit: Int32?
     public var filter: Filter?
 
@@ -148,27 +102,7 @@ public struct PetSearchQuery: Codable, Hashable, Sendable, NodeDecodable, NodeEn
         case filter
     }
 
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int32? = object.optional("limit"),
-            let v1: Filter? = object.optional("filter")
-        else { return nil }
-        return Self(limit: v0, filter: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("limit", self.limit),
-            object.put("filter", self.filter)
-        else { return nil }
-        return .object(object)
-    }
-
-    public struct Filter: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+    public struct Filter: Codable, Hashable, Sendable {
         public var name: StringFilterProperty?
 
         /// Creates a value with every property; optional ones default to `nil`.
@@ -179,29 +113,11 @@ public struct PetSearchQuery: Codable, Hashable, Sendable, NodeDecodable, NodeEn
         enum CodingKeys: String, CodingKey {
             case name
         }
-
-        /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-        static func decode(node: JSONNode) -> Self? {
-            guard var object = NodeObject(node),
-                let v0: StringFilterProperty? = object.optional("name")
-            else { return nil }
-            return Self(name: v0)
-        }
-
-        /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-        func encodedNode() -> EncodedNode? {
-            let object = EncodedObject()
-            object.members.reserveCapacity(1)
-            guard
-                object.put("name", self.name)
-            else { return nil }
-            return .object(object)
-        }
     }
 }
 
 /// - Remark: Generated from `#/components/schemas/PetSearchResult`.
-public struct PetSearchResult: Codable, Hashable, Sendable, NodeDecodable, NodeEncodable {
+public struct PetSearchResult: Codable, Hashable, Sendable {
     public var total: Int64
     public var items: [Pet]
 
@@ -214,25 +130,5 @@ public struct PetSearchResult: Codable, Hashable, Sendable, NodeDecodable, NodeE
     enum CodingKeys: String, CodingKey {
         case total
         case items
-    }
-
-    /// The value straight from a parsed node, or `nil` to decode it with `init(from:)`.
-    static func decode(node: JSONNode) -> Self? {
-        guard var object = NodeObject(node),
-            let v0: Int64 = object.required("total"),
-            let v1: [Pet] = object.required("items")
-        else { return nil }
-        return Self(total: v0, items: v1)
-    }
-
-    /// The value's encoded tree, or `nil` to encode it with `encode(to:)`.
-    func encodedNode() -> EncodedNode? {
-        let object = EncodedObject()
-        object.members.reserveCapacity(2)
-        guard
-            object.put("total", self.total),
-            object.put("items", self.items)
-        else { return nil }
-        return .object(object)
     }
 }

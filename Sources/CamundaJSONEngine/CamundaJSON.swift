@@ -47,9 +47,11 @@ public enum CamundaJSON {
     /// directly. A repeated member name keeps its first value. Errors are `DecodingError`s with the
     /// coding path, as `JSONDecoder` throws them.
     ///
-    /// Generated models are built from the tree directly, member by member; whatever that fast path
-    /// does not take exactly as `Codable` would (a missing member, a wrong kind, a union) is decoded
-    /// again with `Codable`, which also produces the error.
+    /// The generated models of the worker's hot path (job activation; see `FastPathScope` in the
+    /// generator) are built from the tree directly, member by member; whatever that fast path does
+    /// not take exactly as `Codable` would (a missing member, a wrong kind, a union) is decoded again
+    /// with `Codable`, which also produces the error. Every other type is decoded with `Codable`
+    /// from the same tree.
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
         let node = try JSONParser.parseNode(data)
         if let value = fastDecode(T.self, from: node) { return value }

@@ -19,8 +19,9 @@ import Foundation
 enum JSONTreeEncoder {
     /// Encodes a value with the API's conventions.
     ///
-    /// Generated models build their tree directly (``NodeEncodable``); anything that path does not
-    /// take is encoded through `Codable`, which also produces the error.
+    /// The generated models of the worker's hot path (activation, completion, failure, error
+    /// requests) build their tree directly (``NodeEncodable``); anything else, and anything that
+    /// path does not take, is encoded through `Codable`, which also produces the error.
     static func encode<T: Encodable>(_ value: T) throws -> Data {
         if let data = fastEncode(value) { return data }
         return try codableEncode(value)
@@ -56,7 +57,7 @@ enum JSONTreeEncoder {
 }
 
 /// One encoded value.
-enum EncodedNode {
+package enum EncodedNode {
     case null
     case bool(Bool)
     case int(Int64)
@@ -72,18 +73,25 @@ enum EncodedNode {
     case array(EncodedArray)
     case object(EncodedObject)
     /// The value a `superEncoder()` will hold once its user has encoded into it.
-    case deferred(TreeEncoder)
+    case deferred(Deferred)
+
+    /// The encoder behind a `superEncoder()`.
+    package struct Deferred {
+        let encoder: TreeEncoder
+    }
 }
 
-final class EncodedArray {
-    var elements: [EncodedNode] = []
+package final class EncodedArray {
+    package var elements: [EncodedNode] = []
+
+    package init() {}
 }
 
-final class EncodedObject {
+package final class EncodedObject {
     /// Members in encoding order; a repeated key keeps its last value when written.
-    var members: [(key: String, value: EncodedNode)] = []
+    package var members: [(key: String, value: EncodedNode)] = []
 
-    init() {}
+    package init() {}
 
     init(_ dictionary: [String: JSONValue]) {
         members.reserveCapacity(dictionary.count)
@@ -217,15 +225,16 @@ final class TreeEncoder: Encoder, SingleValueEncodingContainer {
     }
 
     /// The node of a value with a JSON form of its own, or `nil` for values that encode themselves.
+    /// (`as!` after the type check: a checked cast, which specialised code folds away.)
     @inline(__always)
     static func special<T: Encodable>(_ value: T) -> EncodedNode? {
-        if T.self == String.self { return .string(unsafeCast(value, to: String.self)) }
-        if T.self == JSONValue.self { return .json(unsafeCast(value, to: JSONValue.self)) }
-        if T.self == [String: JSONValue].self { return .json(.object(unsafeCast(value, to: [String: JSONValue].self))) }
-        if T.self == Date.self { return .string(CamundaJSON.formatDate(unsafeCast(value, to: Date.self))) }
-        if T.self == Data.self { return .string(unsafeCast(value, to: Data.self).base64EncodedString()) }
-        if T.self == URL.self { return .string(unsafeCast(value, to: URL.self).absoluteString) }
-        if T.self == Decimal.self { return .number(unsafeCast(value, to: Decimal.self).description) }
+        if T.self == String.self { return .string(value as! String) }
+        if T.self == JSONValue.self { return .json(value as! JSONValue) }
+        if T.self == [String: JSONValue].self { return .json(.object(value as! [String: JSONValue])) }
+        if T.self == Date.self { return .string(CamundaJSON.formatDate(value as! Date)) }
+        if T.self == Data.self { return .string((value as! Data).base64EncodedString()) }
+        if T.self == URL.self { return .string((value as! URL).absoluteString) }
+        if T.self == Decimal.self { return .number((value as! Decimal).description) }
         return nil
     }
 
@@ -292,12 +301,6 @@ final class TreeEncoder: Encoder, SingleValueEncodingContainer {
     }
 }
 
-/// Reinterprets a value whose type is known to be `U` (checked by the caller with `T.self == U.self`).
-@inline(__always)
-func unsafeCast<T, U>(_ value: T, to type: U.Type) -> U {
-    withUnsafePointer(to: value) { UnsafeRawPointer($0).load(as: U.self) }
-}
-
 struct TreeKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let encoder: TreeEncoder
     let object: EncodedObject
@@ -352,13 +355,13 @@ struct TreeKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func superEncoder() -> any Encoder {
         let key = PathKey(stringValue: "super")
         let sub = encoder.superEncoder(suffix: suffix, key: key)
-        object.members.append((key.stringValue, .deferred(sub)))
+        object.members.append((key.stringValue, .deferred(.init(encoder: sub))))
         return sub
     }
 
     mutating func superEncoder(forKey key: Key) -> any Encoder {
         let sub = encoder.superEncoder(suffix: suffix, key: key)
-        add(.deferred(sub), key)
+        add(.deferred(.init(encoder: sub)), key)
         return sub
     }
 }
@@ -409,7 +412,7 @@ struct TreeUnkeyedContainer: UnkeyedEncodingContainer {
 
     mutating func superEncoder() -> any Encoder {
         let sub = encoder.superEncoder(suffix: suffix, key: PathKey(index: count))
-        add(.deferred(sub))
+        add(.deferred(.init(encoder: sub)))
         return sub
     }
 }
@@ -434,7 +437,7 @@ struct JSONTreeWriter {
         case .string(let text): writeString(text)
         case .number(let text): bytes.append(contentsOf: text.utf8)
         case .json(let value): try write(value, depth: depth)
-        case .deferred(let encoder): try write(encoder.value ?? .object(EncodedObject()), depth: depth)
+        case .deferred(let deferred): try write(deferred.encoder.value ?? .object(EncodedObject()), depth: depth)
         case .array(let array):
             try writeArray(array.elements, depth: depth) { try $0.write($1, depth: depth + 1) }
         case .object(let object):

@@ -6,7 +6,7 @@
 /// Only where a ``JSONValue`` (or `[String: JSONValue]`) is asked for, such as free-form `variables`,
 /// is the node converted. The parser drops repeated names, so every name in an object is unique and
 /// the member kept is the first.
-enum JSONNode {
+package enum JSONNode {
     case null
     case bool(Bool)
     case int(Int64)
@@ -16,7 +16,7 @@ enum JSONNode {
     case object([JSONMember])
 
     /// The node as a ``JSONValue``.
-    var jsonValue: JSONValue {
+    package var jsonValue: JSONValue {
         switch self {
         case .null: .null
         case .bool(let flag): .bool(flag)
@@ -29,7 +29,7 @@ enum JSONNode {
     }
 
     /// The members as a dictionary; a repeated name (which the parser never produces) keeps its first value.
-    static func dictionary(_ members: [JSONMember]) -> [String: JSONValue] {
+    package static func dictionary(_ members: [JSONMember]) -> [String: JSONValue] {
         var object = [String: JSONValue](minimumCapacity: members.count)
         for member in members {
             if let first = object.updateValue(member.value.jsonValue, forKey: member.key) { object[member.key] = first }
@@ -39,14 +39,21 @@ enum JSONNode {
 }
 
 /// A member of a JSON object, with a cheap hash of its name that lookups compare before the name.
-struct JSONMember {
-    let key: String
-    let hash: UInt32
-    let value: JSONNode
+package struct JSONMember {
+    package let key: String
+    package let hash: UInt32
+    package let value: JSONNode
+
+    @inlinable
+    package init(key: String, hash: UInt32, value: JSONNode) {
+        self.key = key
+        self.hash = hash
+        self.value = value
+    }
 
     /// A cheap hash of a name's UTF-8 bytes (its length and three of its bytes).
-    @inline(__always)
-    static func nameHash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
+    @inlinable @inline(__always)
+    package static func nameHash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
         let length = bytes.count
         guard length > 0 else { return 0 }
         return UInt32(truncatingIfNeeded: length) &* 31 &+ UInt32(bytes[0]) &* 7 &+ UInt32(bytes[length - 1]) &* 13
@@ -54,8 +61,8 @@ struct JSONMember {
     }
 
     /// The hash of a name.
-    @inline(__always)
-    static func nameHash(_ name: String) -> UInt32 {
+    @inlinable @inline(__always)
+    package static func nameHash(_ name: String) -> UInt32 {
         var name = name
         return name.withUTF8 { nameHash($0) }
     }
@@ -65,8 +72,8 @@ extension JSONMember {
     /// The member named `name` (names are unique, see ``JSONNode``): a scan from `cursor` to the end
     /// and then from the start, comparing name hashes before names; `cursor` moves past the member
     /// found, where the next lookup of a model's members most likely succeeds at once.
-    @inline(__always)
-    static func find(_ name: String, in members: [JSONMember], cursor: inout Int) -> JSONNode? {
+    @inlinable @inline(__always)
+    package static func find(_ name: String, in members: [JSONMember], cursor: inout Int) -> JSONNode? {
         let hash = nameHash(name)
         let count = members.count
         let start = min(cursor, count)

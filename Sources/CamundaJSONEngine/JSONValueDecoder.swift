@@ -63,114 +63,55 @@ final class JSONValueDecoder: Decoder, SingleValueDecodingContainer {
         _ type: T.Type, _ value: JSONNode, _ codingPath: @autoclosure () -> [any CodingKey]
     ) throws -> T {
         if T.self == String.self {
-            guard case .string(let text) = value else { throw mismatch(T.self, value, codingPath()) }
-            return unsafeCast(text, to: T.self)
+            guard case .string(let text) = value else { throw NodeConversion.mismatch(T.self, value, codingPath()) }
+            return text as! T
         }
-        if T.self == JSONValue.self { return unsafeCast(value.jsonValue, to: T.self) }
+        if T.self == JSONValue.self { return value.jsonValue as! T }
         if T.self == [String: JSONValue].self {
-            guard case .object(let members) = value else { throw mismatch(T.self, value, codingPath()) }
-            return unsafeCast(JSONNode.dictionary(members), to: T.self)
+            guard case .object(let members) = value else { throw NodeConversion.mismatch(T.self, value, codingPath()) }
+            return JSONNode.dictionary(members) as! T
         }
         if T.self == Date.self {
-            guard case .string(let text) = value else { throw mismatch(T.self, value, codingPath()) }
+            guard case .string(let text) = value else { throw NodeConversion.mismatch(T.self, value, codingPath()) }
             guard let date = CamundaJSON.parseDate(text) else {
                 throw DecodingError.dataCorrupted(
                     .init(codingPath: codingPath(), debugDescription: "Expected an RFC 3339 date-time, got \"\(text)\""))
             }
-            return unsafeCast(date, to: T.self)
+            return date as! T
         }
         // Foundation's JSONDecoder gives these three a JSON form of their own; so does this decoder.
         if T.self == Data.self {
-            guard case .string(let text) = value else { throw mismatch(T.self, value, codingPath()) }
+            guard case .string(let text) = value else { throw NodeConversion.mismatch(T.self, value, codingPath()) }
             guard let data = Data(base64Encoded: text) else {
                 throw DecodingError.dataCorrupted(.init(codingPath: codingPath(), debugDescription: "Encountered Data is not valid Base64."))
             }
-            return unsafeCast(data, to: T.self)
+            return data as! T
         }
         if T.self == URL.self {
-            guard case .string(let text) = value else { throw mismatch(T.self, value, codingPath()) }
+            guard case .string(let text) = value else { throw NodeConversion.mismatch(T.self, value, codingPath()) }
             guard let url = URL(string: text) else {
                 throw DecodingError.dataCorrupted(.init(codingPath: codingPath(), debugDescription: "Invalid URL string."))
             }
-            return unsafeCast(url, to: T.self)
+            return url as! T
         }
         precondition(T.self == Decimal.self, "not a special type")
         switch value {
-        case .int(let number): return unsafeCast(Decimal(number), to: T.self)
-        case .double(let number): return unsafeCast(Decimal(number), to: T.self)
-        default: throw mismatch(T.self, value, codingPath())
+        case .int(let number): return Decimal(number) as! T
+        case .double(let number): return Decimal(number) as! T
+        default: throw NodeConversion.mismatch(T.self, value, codingPath())
         }
-    }
-
-    static func mismatch(_ type: Any.Type, _ value: JSONNode, _ codingPath: [any CodingKey]) -> DecodingError {
-        let found: String
-        switch value {
-        case .null: found = "null"
-        case .bool: found = "a boolean"
-        case .int, .double: found = "a number"
-        case .string: found = "a string"
-        case .array: found = "an array"
-        case .object: found = "an object"
-        }
-        if case .null = value {
-            return .valueNotFound(type, .init(codingPath: codingPath, debugDescription: "Expected \(type) but found null instead."))
-        }
-        return .typeMismatch(type, .init(codingPath: codingPath, debugDescription: "Expected \(type) but found \(found) instead."))
-    }
-
-    @inline(__always)
-    static func integer<T: FixedWidthInteger>(
-        _ type: T.Type, _ value: JSONNode, _ codingPath: @autoclosure () -> [any CodingKey]
-    ) throws -> T {
-        switch value {
-        case .int(let number):
-            guard let result = T(exactly: number) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: codingPath(), debugDescription: "Number \(number) does not fit in \(T.self)."))
-            }
-            return result
-        case .double(let number):
-            guard let result = T(exactly: number) else {
-                throw DecodingError.dataCorrupted(
-                    .init(codingPath: codingPath(), debugDescription: "Number \(number) is not representable in \(T.self)."))
-            }
-            return result
-        default: throw mismatch(T.self, value, codingPath())
-        }
-    }
-
-    @inline(__always)
-    static func floating<T: BinaryFloatingPoint>(
-        _ type: T.Type, _ value: JSONNode, _ codingPath: @autoclosure () -> [any CodingKey]
-    ) throws -> T {
-        switch value {
-        case .int(let number): return T(number)
-        case .double(let number): return T(number)
-        default: throw mismatch(T.self, value, codingPath())
-        }
-    }
-
-    @inline(__always)
-    static func bool(_ value: JSONNode, _ codingPath: @autoclosure () -> [any CodingKey]) throws -> Bool {
-        guard case .bool(let flag) = value else { throw mismatch(Bool.self, value, codingPath()) }
-        return flag
-    }
-
-    @inline(__always)
-    static func string(_ value: JSONNode, _ codingPath: @autoclosure () -> [any CodingKey]) throws -> String {
-        guard case .string(let text) = value else { throw mismatch(String.self, value, codingPath()) }
-        return text
     }
 
     // MARK: Decoder
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-        guard case .object(let members) = node else { throw Self.mismatch([String: JSONValue].self, node, path) }
+        guard case .object(let members) = node else { throw NodeConversion.mismatch([String: JSONValue].self, node, path) }
         cursor = 0
         return KeyedDecodingContainer(KeyedContainer<Key>(decoder: self, members: members, extra: []))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
-        guard case .array(let elements) = node else { throw Self.mismatch([JSONValue].self, node, path) }
+        guard case .array(let elements) = node else { throw NodeConversion.mismatch([JSONValue].self, node, path) }
         return UnkeyedContainer(decoder: self, elements: elements, extra: [])
     }
 
@@ -182,20 +123,20 @@ final class JSONValueDecoder: Decoder, SingleValueDecodingContainer {
         if case .null = node { return true }
         return false
     }
-    func decode(_ type: Bool.Type) throws -> Bool { try Self.bool(node, path) }
-    func decode(_ type: String.Type) throws -> String { try Self.string(node, path) }
-    func decode(_ type: Double.Type) throws -> Double { try Self.floating(type, node, path) }
-    func decode(_ type: Float.Type) throws -> Float { try Self.floating(type, node, path) }
-    func decode(_ type: Int.Type) throws -> Int { try Self.integer(type, node, path) }
-    func decode(_ type: Int8.Type) throws -> Int8 { try Self.integer(type, node, path) }
-    func decode(_ type: Int16.Type) throws -> Int16 { try Self.integer(type, node, path) }
-    func decode(_ type: Int32.Type) throws -> Int32 { try Self.integer(type, node, path) }
-    func decode(_ type: Int64.Type) throws -> Int64 { try Self.integer(type, node, path) }
-    func decode(_ type: UInt.Type) throws -> UInt { try Self.integer(type, node, path) }
-    func decode(_ type: UInt8.Type) throws -> UInt8 { try Self.integer(type, node, path) }
-    func decode(_ type: UInt16.Type) throws -> UInt16 { try Self.integer(type, node, path) }
-    func decode(_ type: UInt32.Type) throws -> UInt32 { try Self.integer(type, node, path) }
-    func decode(_ type: UInt64.Type) throws -> UInt64 { try Self.integer(type, node, path) }
+    func decode(_ type: Bool.Type) throws -> Bool { try NodeConversion.bool(node, path) }
+    func decode(_ type: String.Type) throws -> String { try NodeConversion.string(node, path) }
+    func decode(_ type: Double.Type) throws -> Double { try NodeConversion.floating(type, node, path) }
+    func decode(_ type: Float.Type) throws -> Float { try NodeConversion.floating(type, node, path) }
+    func decode(_ type: Int.Type) throws -> Int { try NodeConversion.integer(type, node, path) }
+    func decode(_ type: Int8.Type) throws -> Int8 { try NodeConversion.integer(type, node, path) }
+    func decode(_ type: Int16.Type) throws -> Int16 { try NodeConversion.integer(type, node, path) }
+    func decode(_ type: Int32.Type) throws -> Int32 { try NodeConversion.integer(type, node, path) }
+    func decode(_ type: Int64.Type) throws -> Int64 { try NodeConversion.integer(type, node, path) }
+    func decode(_ type: UInt.Type) throws -> UInt { try NodeConversion.integer(type, node, path) }
+    func decode(_ type: UInt8.Type) throws -> UInt8 { try NodeConversion.integer(type, node, path) }
+    func decode(_ type: UInt16.Type) throws -> UInt16 { try NodeConversion.integer(type, node, path) }
+    func decode(_ type: UInt32.Type) throws -> UInt32 { try NodeConversion.integer(type, node, path) }
+    func decode(_ type: UInt64.Type) throws -> UInt64 { try NodeConversion.integer(type, node, path) }
     func decode<T: Decodable>(_ type: T.Type) throws -> T {
         if Self.isSpecial(T.self) { return try Self.special(T.self, node, path) }
         return try T(from: self)
@@ -250,20 +191,20 @@ final class JSONValueDecoder: Decoder, SingleValueDecodingContainer {
             if case .null = try member(key) { return true }
             return false
         }
-        func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try JSONValueDecoder.bool(member(key), path(key)) }
-        func decode(_ type: String.Type, forKey key: Key) throws -> String { try JSONValueDecoder.string(member(key), path(key)) }
-        func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try JSONValueDecoder.floating(type, member(key), path(key)) }
-        func decode(_ type: Float.Type, forKey key: Key) throws -> Float { try JSONValueDecoder.floating(type, member(key), path(key)) }
-        func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try JSONValueDecoder.integer(type, member(key), path(key)) }
-        func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try JSONValueDecoder.integer(type, member(key), path(key)) }
-        func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try JSONValueDecoder.integer(type, member(key), path(key)) }
-        func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try JSONValueDecoder.integer(type, member(key), path(key)) }
-        func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try JSONValueDecoder.integer(type, member(key), path(key)) }
-        func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try JSONValueDecoder.integer(type, member(key), path(key)) }
-        func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try JSONValueDecoder.integer(type, member(key), path(key)) }
-        func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try JSONValueDecoder.integer(type, member(key), path(key)) }
-        func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try JSONValueDecoder.integer(type, member(key), path(key)) }
-        func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try JSONValueDecoder.integer(type, member(key), path(key)) }
+        func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try NodeConversion.bool(member(key), path(key)) }
+        func decode(_ type: String.Type, forKey key: Key) throws -> String { try NodeConversion.string(member(key), path(key)) }
+        func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try NodeConversion.floating(type, member(key), path(key)) }
+        func decode(_ type: Float.Type, forKey key: Key) throws -> Float { try NodeConversion.floating(type, member(key), path(key)) }
+        func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try NodeConversion.integer(type, member(key), path(key)) }
+        func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try NodeConversion.integer(type, member(key), path(key)) }
+        func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try NodeConversion.integer(type, member(key), path(key)) }
+        func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try NodeConversion.integer(type, member(key), path(key)) }
+        func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try NodeConversion.integer(type, member(key), path(key)) }
+        func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try NodeConversion.integer(type, member(key), path(key)) }
+        func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try NodeConversion.integer(type, member(key), path(key)) }
+        func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try NodeConversion.integer(type, member(key), path(key)) }
+        func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try NodeConversion.integer(type, member(key), path(key)) }
+        func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try NodeConversion.integer(type, member(key), path(key)) }
         func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
             try decoder.decodeMember(T.self, member(key), extra: extra, key: key)
         }
@@ -271,11 +212,11 @@ final class JSONValueDecoder: Decoder, SingleValueDecodingContainer {
         // One lookup each, instead of the default's `contains`, `decodeNil` and `decode`.
         func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? {
             guard let value = presentMember(key) else { return nil }
-            return try JSONValueDecoder.bool(value, path(key))
+            return try NodeConversion.bool(value, path(key))
         }
         func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
             guard let value = presentMember(key) else { return nil }
-            return try JSONValueDecoder.string(value, path(key))
+            return try NodeConversion.string(value, path(key))
         }
         func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { try presentFloating(type, key) }
         func decodeIfPresent(_ type: Float.Type, forKey key: Key) throws -> Float? { try presentFloating(type, key) }
@@ -297,23 +238,23 @@ final class JSONValueDecoder: Decoder, SingleValueDecodingContainer {
         @inline(__always)
         func presentInteger<T: FixedWidthInteger>(_ type: T.Type, _ key: Key) throws -> T? {
             guard let value = presentMember(key) else { return nil }
-            return try JSONValueDecoder.integer(type, value, path(key))
+            return try NodeConversion.integer(type, value, path(key))
         }
 
         @inline(__always)
         func presentFloating<T: BinaryFloatingPoint>(_ type: T.Type, _ key: Key) throws -> T? {
             guard let value = presentMember(key) else { return nil }
-            return try JSONValueDecoder.floating(type, value, path(key))
+            return try NodeConversion.floating(type, value, path(key))
         }
 
         func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
             let value = try member(key)
-            guard case .object(let nested) = value else { throw JSONValueDecoder.mismatch([String: JSONValue].self, value, path(key)) }
+            guard case .object(let nested) = value else { throw NodeConversion.mismatch([String: JSONValue].self, value, path(key)) }
             return KeyedDecodingContainer(KeyedContainer<NestedKey>(decoder: decoder, members: nested, extra: extra + [key]))
         }
         func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
             let value = try member(key)
-            guard case .array(let elements) = value else { throw JSONValueDecoder.mismatch([JSONValue].self, value, path(key)) }
+            guard case .array(let elements) = value else { throw NodeConversion.mismatch([JSONValue].self, value, path(key)) }
             return UnkeyedContainer(decoder: decoder, elements: elements, extra: extra + [key])
         }
         func superDecoder() throws -> any Decoder {
@@ -369,42 +310,113 @@ final class JSONValueDecoder: Decoder, SingleValueDecodingContainer {
         }
         mutating func decode(_ type: Bool.Type) throws -> Bool {
             let (value, index) = try next(type)
-            return try JSONValueDecoder.bool(value, path(index))
+            return try NodeConversion.bool(value, path(index))
         }
         mutating func decode(_ type: String.Type) throws -> String {
             let (value, index) = try next(type)
-            return try JSONValueDecoder.string(value, path(index))
+            return try NodeConversion.string(value, path(index))
         }
         mutating func decode(_ type: Int64.Type) throws -> Int64 {
             let (value, index) = try next(type)
-            return try JSONValueDecoder.integer(type, value, path(index))
+            return try NodeConversion.integer(type, value, path(index))
         }
         mutating func decode(_ type: Int32.Type) throws -> Int32 {
             let (value, index) = try next(type)
-            return try JSONValueDecoder.integer(type, value, path(index))
+            return try NodeConversion.integer(type, value, path(index))
         }
         mutating func decode(_ type: Int.Type) throws -> Int {
             let (value, index) = try next(type)
-            return try JSONValueDecoder.integer(type, value, path(index))
+            return try NodeConversion.integer(type, value, path(index))
         }
         mutating func decode(_ type: Double.Type) throws -> Double {
             let (value, index) = try next(type)
-            return try JSONValueDecoder.floating(type, value, path(index))
+            return try NodeConversion.floating(type, value, path(index))
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
             let (value, index) = try next([String: JSONValue].self)
-            guard case .object(let members) = value else { throw JSONValueDecoder.mismatch([String: JSONValue].self, value, path(index)) }
+            guard case .object(let members) = value else { throw NodeConversion.mismatch([String: JSONValue].self, value, path(index)) }
             return KeyedDecodingContainer(KeyedContainer<NestedKey>(decoder: decoder, members: members, extra: extra + [IndexKey(index)]))
         }
         mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
             let (value, index) = try next([JSONValue].self)
-            guard case .array(let elements) = value else { throw JSONValueDecoder.mismatch([JSONValue].self, value, path(index)) }
+            guard case .array(let elements) = value else { throw NodeConversion.mismatch([JSONValue].self, value, path(index)) }
             return UnkeyedContainer(decoder: decoder, elements: elements, extra: extra + [IndexKey(index)])
         }
         mutating func superDecoder() throws -> any Decoder {
             let (value, index) = try next(JSONValue.self)
             return JSONValueDecoder(node: value, codingPath: path(index))
         }
+    }
+}
+
+extension JSONNode {
+    /// The node `decoder` decodes, when it is the SDK's decoder (unions look at its kind and member
+    /// names to choose a case, without converting it).
+    package static func of(_ decoder: any Decoder) -> JSONNode? {
+        (decoder as? JSONValueDecoder)?.node
+    }
+}
+
+/// The conversions of parsed values to Swift values that the decoder and the generated fast paths
+/// share (so both paths agree by construction), with `Codable`'s errors.
+package enum NodeConversion {
+    package static func mismatch(_ type: Any.Type, _ value: JSONNode, _ codingPath: [any CodingKey]) -> DecodingError {
+        let found: String
+        switch value {
+        case .null: found = "null"
+        case .bool: found = "a boolean"
+        case .int, .double: found = "a number"
+        case .string: found = "a string"
+        case .array: found = "an array"
+        case .object: found = "an object"
+        }
+        if case .null = value {
+            return .valueNotFound(type, .init(codingPath: codingPath, debugDescription: "Expected \(type) but found null instead."))
+        }
+        return .typeMismatch(type, .init(codingPath: codingPath, debugDescription: "Expected \(type) but found \(found) instead."))
+    }
+
+    @inlinable @inline(__always)
+    package static func integer<T: FixedWidthInteger>(
+        _ type: T.Type, _ value: JSONNode, _ codingPath: @autoclosure () -> [any CodingKey]
+    ) throws -> T {
+        switch value {
+        case .int(let number):
+            guard let result = T(exactly: number) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: codingPath(), debugDescription: "Number \(number) does not fit in \(T.self)."))
+            }
+            return result
+        case .double(let number):
+            guard let result = T(exactly: number) else {
+                throw DecodingError.dataCorrupted(
+                    .init(codingPath: codingPath(), debugDescription: "Number \(number) is not representable in \(T.self)."))
+            }
+            return result
+        default: throw mismatch(T.self, value, codingPath())
+        }
+    }
+
+    @inlinable @inline(__always)
+    package static func floating<T: BinaryFloatingPoint>(
+        _ type: T.Type, _ value: JSONNode, _ codingPath: @autoclosure () -> [any CodingKey]
+    ) throws -> T {
+        switch value {
+        case .int(let number): return T(number)
+        case .double(let number): return T(number)
+        default: throw mismatch(T.self, value, codingPath())
+        }
+    }
+
+    @inlinable @inline(__always)
+    package static func bool(_ value: JSONNode, _ codingPath: @autoclosure () -> [any CodingKey]) throws -> Bool {
+        guard case .bool(let flag) = value else { throw mismatch(Bool.self, value, codingPath()) }
+        return flag
+    }
+
+    @inlinable @inline(__always)
+    package static func string(_ value: JSONNode, _ codingPath: @autoclosure () -> [any CodingKey]) throws -> String {
+        guard case .string(let text) = value else { throw mismatch(String.self, value, codingPath()) }
+        return text
     }
 }
