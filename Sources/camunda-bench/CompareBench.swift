@@ -15,7 +15,7 @@ struct CompareCommand: AsyncParsableCommand {
     @Option(help: "Concurrency (maxConcurrentJobs).") var concurrency = 32
     @Option(help: "Rounds; each round runs every variant once, the median round per variant is used.") var rounds = 3
     @Option(parsing: .upToNextOption, help: "Worker strategies to compare with the floors.")
-    var strategies: [BenchStrategy] = [.async, .thread, .process]
+    var strategies: [BenchStrategy] = [.async, .asyncEventLoop, .thread, .process]
     @Option(
         parsing: .upToNextOption,
         help: """
@@ -94,7 +94,7 @@ struct CompareCommand: AsyncParsableCommand {
             var ratio = ratios(of: result, named: variant == "raw" ? "raw (AHC)" : variant)
             let cpuRatio = result.number("cpu_total_us_per_job") / nio.number("cpu_total_us_per_job")
             let throughputRatio = result.number("jobs_per_s") / nio.number("jobs_per_s")
-            if variant == BenchStrategy.async.rawValue {
+            if variant == BenchStrategy.async.rawValue || variant == BenchStrategy.asyncEventLoop.rawValue {
                 ratio.add("cpu_target", "CPU/job target", 1.5, digits: 1)
                 ratio.add("cpu_target_met", "CPU/job target met", .bool(cpuRatio <= 1.5))
                 ratio.add("throughput_target_met", "jobs/s target (>= 0.8) met", .bool(throughputRatio >= 0.8))

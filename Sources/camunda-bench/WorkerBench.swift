@@ -9,6 +9,8 @@ import OpenAPIRuntime
 
 enum BenchStrategy: String, ExpressibleByArgument, CaseIterable, Sendable {
     case async, thread, process
+    /// `.asyncOnEventLoop`: the async worker with its tasks on the client's event loop (opt-in).
+    case asyncEventLoop = "async-el"
 }
 
 /// `camunda-bench worker`: one SDK job worker against `camunda-test-gateway` in its own process.
@@ -18,7 +20,7 @@ struct WorkerCommand: AsyncParsableCommand {
         abstract: "Jobs/s, CPU per job, peak RSS and latency of one SDK job worker against a gateway process.")
 
     @Option(help: "Jobs to seed and complete.") var jobs = 50_000
-    @Option(help: "Execution strategy: async, thread or process.") var strategy: BenchStrategy = .async
+    @Option(help: "Execution strategy: async, async-el (.asyncOnEventLoop), thread or process.") var strategy: BenchStrategy = .async
     @Option(help: "maxConcurrentJobs of the worker.") var concurrency = 32
     @Option(help: "The job type.") var jobType = "bench"
 
@@ -52,8 +54,8 @@ enum BenchWorker {
     ) throws -> JobWorker {
         let config = WorkerConfig(jobType: jobType, jobTimeoutMilliseconds: 300_000, maxConcurrentJobs: concurrency)
         switch strategy {
-        case .async:
-            return try client.createJobWorker(config: config, executionStrategy: .async) {
+        case .async, .asyncEventLoop:
+            return try client.createJobWorker(config: config, executionStrategy: strategy == .async ? .async : .asyncOnEventLoop) {
                 (_: ConnectedJobContext) async throws -> [String: JSONValue] in
                 onStart?()
                 if let sleep { try await Task.sleep(for: sleep) }
