@@ -439,13 +439,11 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
             logger.debug("The handler acknowledged the job itself; sending nothing more")
             return
         }
-        let operations = self.operations
-        let lease = job.jobLeaseToken
+        // Through the job's client: its `prepare` adds the job's lease token, as it does to a
+        // handler's own acknowledgements.
+        let operations = JobClient(underlying: self.operations, tracker: tracker)
         switch outcome {
-        case .complete(let returned):
-            var request = returned
-            if let lease { request.jobLeaseToken = lease }
-            let completion = request
+        case .complete(let completion):
             let ok = await send("completeJob", job: job, logger: logger, shelter: shelter) {
                 try await operations.completeJob(jobKey: job.jobKey, completion)
             }
@@ -455,8 +453,7 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
             }
         case .fail(let message, let retries, let backOff, let variables):
             let retries = retries ?? max(job.retries - 1, 0)
-            let request = JobFailRequest(
-                retries: retries, errorMessage: message, retryBackOff: backOff, variables: variables, jobLeaseToken: lease)
+            let request = JobFailRequest(retries: retries, errorMessage: message, retryBackOff: backOff, variables: variables)
             let ok = await send("failJob", job: job, logger: logger, shelter: shelter) { try await operations.failJob(jobKey: job.jobKey, request) }
             if ok {
                 metrics.failed.increment()
@@ -465,8 +462,7 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
                     metadata: ["camunda.job.retries": .stringConvertible(retries), "camunda.job.retry_back_off": .stringConvertible(backOff)])
             }
         case .bpmnError(let code, let message, let variables):
-            let request = JobErrorRequest(
-                errorCode: code, errorMessage: message.isEmpty ? nil : message, variables: variables, jobLeaseToken: lease)
+            let request = JobErrorRequest(errorCode: code, errorMessage: message.isEmpty ? nil : message, variables: variables)
             let ok = await send("throwJobError", job: job, logger: logger, shelter: shelter) {
                 try await operations.throwJobError(jobKey: job.jobKey, request)
             }
@@ -475,7 +471,7 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
                 logger.info("BPMN error thrown: \(code)", metadata: ["camunda.job.error_code": .string(code)])
             }
         case .handBack(let reason):
-            let request = JobFailRequest(retries: job.retries, errorMessage: reason, retryBackOff: 0, jobLeaseToken: lease)
+            let request = JobFailRequest(retries: job.retries, errorMessage: reason, retryBackOff: 0)
             let ok = await send("failJob", job: job, logger: logger, shelter: shelter) { try await operations.failJob(jobKey: job.jobKey, request) }
             if ok {
                 metrics.handedBack.increment()
