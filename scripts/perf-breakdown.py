@@ -5,25 +5,28 @@ Usage:
     perf record -F 2999 -g -p <pid of camunda-bench> -o prof.data -- sleep 6
     perf script -i prof.data | scripts/perf-breakdown.py [--us-per-job 47.0]
 
-Each sample's whole call stack is matched against the rules below, in order; the first rule that
-matches names the sample's bucket (so a `malloc` under the JSON parser counts as JSON decoding, a
-`malloc` elsewhere as allocation). With `--us-per-job` the shares are also given in µs per job.
+Each sample's call stack is matched against the rules below (see RULES for how). With
+`--us-per-job` the shares are also given in µs per job.
 """
 import argparse
 import re
 import sys
 from collections import Counter
 
-# (bucket, where to look, pattern): "stack" looks at every frame, "leaf" at the sampled frame only.
+# (bucket, kind, pattern). "stack" rules are tried frame by frame from the sampled frame outwards, and
+# the innermost frame that matches one of them names the bucket (a `malloc` under the JSON parser is
+# JSON decoding; a socket write issued from inside the HTTP decoder's callback is a socket write).
+# Samples that no stack rule claims go to the first "leaf" rule matching the sampled frame.
 RULES = [
     ("waiting, waking and switching threads (epoll, futex, eventfd, scheduler)", "stack",
      r"epoll_wait|futex|finish_task_switch|\b__schedule\b|try_to_wake_up|wakeupSelector|eventfd|_dispatch_semaphore|pthread_cond"),
+    ("socket writes (syscall, kernel TCP, loopback delivery)", "stack", r"__GI___libc_write|\bwritev\b|sock_write_iter|tcp_sendmsg"),
+    ("socket reads (syscall, kernel TCP)", "stack", r"\bread\b|__libc_read|sock_read_iter|tcp_recvmsg"),
     ("JSON decoding (parse + typed decode)", "stack",
      r"JSONParser|NodeDecodable|decodeBody|JSONValueDecoder|JSONNode.*dictionary|6decode4node"),
     ("JSON encoding", "stack", r"TreeEncoder|JSONTreeWriter|NodeEncodable|jsonBody|EncodedObject"),
+    ("the benchmark's own code (the floor's loop and key scanning, the handler)", "stack", r"camunda_bench|NIOFloor|FloorConnection"),
     ("HTTP/1.1 response parsing (NIOHTTP1, llhttp)", "stack", r"llhttp|HTTPDecoder|BetterHTTPParser|HTTP1ResponseDecoding"),
-    ("socket writes (syscall, kernel TCP, loopback delivery)", "stack", r"__GI___libc_write|\bwritev\b|sock_write_iter|tcp_sendmsg"),
-    ("socket reads (syscall, kernel TCP)", "stack", r"\bread\b|__libc_read|sock_read_iter|tcp_recvmsg"),
     ("Swift concurrency runtime (tasks, continuations, executors)", "leaf",
      r"libswift_Concurrency|libdispatch|swift_task|swift_job|swift::AsyncTask|swift_continuation"),
     ("allocation (malloc, free)", "leaf", r"malloc|_int_free|cfree|\bfree\b|unlink_chunk|malloc_consolidate"),
@@ -55,12 +58,13 @@ def samples(stream):
 
 
 def bucket(frames):
+    for frame in frames:
+        for name, where, pattern in COMPILED:
+            if where == "stack" and pattern.search(frame):
+                return name
     leaf = frames[0] if frames else ""
     for name, where, pattern in COMPILED:
-        if where == "leaf":
-            if pattern.search(leaf):
-                return name
-        elif any(pattern.search(frame) for frame in frames):
+        if where == "leaf" and pattern.search(leaf):
             return name
     return OTHER
 

@@ -94,10 +94,11 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
     /// Whether the worker has stopped polling and is draining.
     var isStopping: Bool { state.withLock { $0.isStopping } }
 
-    /// The client's event loop as a task executor, when the worker's client sends with its own
-    /// transport: the run's own work (polls, decoding, acknowledgements) prefers it.
+    /// The client's event loop as a task executor, when the handler asked for it
+    /// (`.asyncOnEventLoop`) and the worker's client sends with its own transport.
     var eventLoopExecutor: (any TaskExecutor)? {
-        (operations as? CamundaClient)?.transportTaskExecutor
+        guard case .async(_, onEventLoop: true) = runner else { return nil }
+        return (operations as? CamundaClient)?.transportTaskExecutor
     }
 
     /// A one-line summary: job type, worker name, strategy, concurrency.
@@ -120,8 +121,7 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
             throw JobWorkerConfigurationError(jobType: config.jobType, message: "the worker is already running")
         }
         defer { state.withLock { $0.finish() } }
-        var resources = try startResources()
-        resources.executor = eventLoopExecutor
+        let resources = try startResources()
         logger.info(
             "Job worker started",
             metadata: [
@@ -138,16 +138,12 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
         // ``shutdownGracePeriod`` and are acknowledged), and a child task of a cancelled task is
         // cancelled with it; Swift 6.3 has no cancellation shield. So the caller's cancellation is
         // turned into ``stop()`` here, and only the drain bound (or a hard stop) cancels the handlers.
-        // The run's tasks prefer the client's event loop when the client sends with its own transport:
-        // the SDK's work for a job (decoding the activation, encoding and sending its acknowledgement,
-        // reading the answer) never blocks and stays on the thread its connection lives on. The handler
-        // is the only part that leaves it: `.async` handlers run on Swift's global executor (a handler
-        // that computes or blocks must not hold up the connections, and the timers that bound every
-        // request, of the whole client), `.thread` and `.process` handlers on the worker's own threads.
-        // That is one hop to the handler and one back per job. With `.asyncOnEventLoop` the user says
-        // the handler never blocks: it stays on the loop too, and a job never changes thread.
-        // BENCHMARKS.md gives what each costs per job.
-        let host = Task(executorPreference: resources.executor) { [resources] in await self.host(resources: resources) }
+        // Handlers run on Swift's global executor, not on the transport's event loop: a handler that
+        // computes or blocks must not hold up the connections (and the timers that bound every
+        // request) of the whole client. BENCHMARKS.md gives the CPU this costs per job. With
+        // `.asyncOnEventLoop` the user says the handler never does: then every task of the run prefers
+        // the client's event loop, and a job's response, handler and acknowledgement never change thread.
+        let host = Task(executorPreference: eventLoopExecutor) { await self.host(resources: resources) }
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
                 await host.value
@@ -393,13 +389,8 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
         let started = hooks.clock.now
         let outcome: HandlerOutcome
         switch runner {
-        case .async(let handler, let onEventLoop):
-            if onEventLoop || !resources.runsOnEventLoop {
-                outcome = await handler(job, jobLog, client)
-            } else {
-                // Off the event loop for the handler only (see `run()`), back on it for the acknowledgement.
-                outcome = await withTaskExecutorPreference(globalConcurrentExecutor) { await handler(job, jobLog, client) }
-            }
+        case .async(let handler, _):
+            outcome = await handler(job, jobLog, client)
         case .thread(let handler):
             if let threads = resources.threads {
                 // The handler is synchronous code on an OS thread of the pool (not a task): the job's
@@ -603,9 +594,6 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
 struct WorkerResources: Sendable {
     let threads: JobThreadPool?
     let processes: ProcessChildPool?
-    /// The event loop the run's tasks prefer (the client's own transport's), or nil (Swift's global executor).
-    var executor: (any TaskExecutor)? = nil
-    var runsOnEventLoop: Bool { executor != nil }
     /// Where acknowledgements cut off by the drain bound are sent from.
     let shelter = WorkerShelter()
 
