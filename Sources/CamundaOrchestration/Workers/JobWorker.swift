@@ -121,7 +121,8 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
             throw JobWorkerConfigurationError(jobType: config.jobType, message: "the worker is already running")
         }
         defer { state.withLock { $0.finish() } }
-        let resources = try startResources()
+        var resources = try startResources()
+        resources.acknowledgementExecutor = (operations as? CamundaClient)?.transportTaskExecutor
         logger.info(
             "Job worker started",
             metadata: [
@@ -143,7 +144,7 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
         // request) of the whole client. BENCHMARKS.md gives the CPU this costs per job. With
         // `.asyncOnEventLoop` the user says the handler never does: then every task of the run prefers
         // the client's event loop, and a job's response, handler and acknowledgement never change thread.
-        let host = Task(executorPreference: eventLoopExecutor) { await self.host(resources: resources) }
+        let host = Task(executorPreference: eventLoopExecutor) { [resources] in await self.host(resources: resources) }
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
                 await host.value
@@ -411,8 +412,14 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
         }
         let elapsed = hooks.clock.now - started
         metrics.handlerDuration.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
-        await acknowledge(job, outcome: outcome, tracker: tracker, logger: jobLog, shelter: resources.shelter)
-        finishJob()
+        // The acknowledgement is encoded, sent and answered on the event loop its connection lives on
+        // (when the client sends with its own transport): the job's task moves there once, instead of
+        // handing the write to the loop and being handed the answer back (BENCHMARKS.md: -6 % CPU/job).
+        // Nothing of the handler's runs there.
+        await withTaskExecutorPreference(resources.acknowledgementExecutor) {
+            await acknowledge(job, outcome: outcome, tracker: tracker, logger: jobLog, shelter: resources.shelter)
+            finishJob()
+        }
     }
 
     private func handBack(_ job: ActivatedJobResult, reason: String, resources: WorkerResources) async {
@@ -594,6 +601,8 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
 struct WorkerResources: Sendable {
     let threads: JobThreadPool?
     let processes: ProcessChildPool?
+    /// The client's event loop when it sends with its own transport: where acknowledgements are sent from.
+    var acknowledgementExecutor: (any TaskExecutor)? = nil
     /// Where acknowledgements cut off by the drain bound are sent from.
     let shelter = WorkerShelter()
 
