@@ -186,6 +186,12 @@ struct TransportTests {
         try await server.stop()
     }
 
+    /// Waits (up to 5 s) until `pool` holds no connection: it lets go of one in the channel's close callback.
+    static func waitUntilEmpty(_ pool: HTTP1ConnectionPool) async throws {
+        let limit = ContinuousClock.now + .seconds(5)
+        while pool.connectionCount > 0, ContinuousClock.now < limit { try await Task.sleep(for: .milliseconds(5)) }
+    }
+
     @Test func anIdleConnectionClosedByTheServerIsDropped() async throws {
         let server = try await ScriptedServer.start { _ in .respond(status: .ok, body: "ok", closeAfter: .milliseconds(50)) }
         let transport = Self.transport()
@@ -195,8 +201,7 @@ struct TransportTests {
             _ = try await Self.send(transport, url)
             #expect(pool.idleCount == 1)
             // The server closes the idle connection: the pool lets go of it without being asked.
-            let limit = ContinuousClock.now + .seconds(5)
-            while pool.connectionCount > 0, ContinuousClock.now < limit { try await Task.sleep(for: .milliseconds(5)) }
+            try await Self.waitUntilEmpty(pool)
             #expect(pool.connectionCount == 0 && pool.idleCount == 0)
             #expect(server.connectionsAccepted == round)
         }
@@ -212,8 +217,7 @@ struct TransportTests {
         try await server.waitForClosedConnections(1)
         let pool = try transport.pool(for: HTTP1Endpoint(URL(string: url)!).origin)
         // The server can see the close before the client's close callback has updated the pool.
-        let limit = ContinuousClock.now + .seconds(5)
-        while pool.connectionCount > 0, ContinuousClock.now < limit { try await Task.sleep(for: .milliseconds(5)) }
+        try await Self.waitUntilEmpty(pool)
         #expect(pool.connectionCount == 0 && pool.idleCount == 0)
         #expect(server.connectionsAccepted == 1)
         await transport.shutdown()

@@ -98,7 +98,12 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
     /// (`.asyncOnEventLoop`) and the worker's client sends with its own transport.
     var eventLoopExecutor: (any TaskExecutor)? {
         guard case .async(_, onEventLoop: true) = runner else { return nil }
-        return (operations as? CamundaClient)?.transportTaskExecutor
+        return transportExecutor
+    }
+
+    /// The client's event loop as a task executor when the worker's client sends with its own transport.
+    private var transportExecutor: (any TaskExecutor)? {
+        (operations as? CamundaClient)?.transportTaskExecutor
     }
 
     /// A one-line summary: job type, worker name, strategy, concurrency.
@@ -121,8 +126,7 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
             throw JobWorkerConfigurationError(jobType: config.jobType, message: "the worker is already running")
         }
         defer { state.withLock { $0.finish() } }
-        var resources = try startResources()
-        resources.acknowledgementExecutor = (operations as? CamundaClient)?.transportTaskExecutor
+        let resources = try startResources()
         logger.info(
             "Job worker started",
             metadata: [
@@ -144,7 +148,7 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
         // request) of the whole client. BENCHMARKS.md gives the CPU this costs per job. With
         // `.asyncOnEventLoop` the user says the handler never does: then every task of the run prefers
         // the client's event loop, and a job's response, handler and acknowledgement never change thread.
-        let host = Task(executorPreference: eventLoopExecutor) { [resources] in await self.host(resources: resources) }
+        let host = Task(executorPreference: eventLoopExecutor) { await self.host(resources: resources) }
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
                 await host.value
@@ -236,13 +240,14 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
     }
 
     private func startResources() throws -> WorkerResources {
+        let executor = transportExecutor
         switch runner {
         case .async:
-            return WorkerResources(threads: nil, processes: nil)
+            return WorkerResources(threads: nil, processes: nil, acknowledgementExecutor: executor)
         case .thread:
             return WorkerResources(
                 threads: JobThreadPool(size: config.maxConcurrentJobs, name: "camunda-worker-\(config.jobType)"),
-                processes: nil)
+                processes: nil, acknowledgementExecutor: executor)
         case .process:
             let threads = JobThreadPool(size: config.maxConcurrentJobs, name: "camunda-worker-\(config.jobType)")
             let command =
@@ -251,7 +256,7 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
                     executable: ProcessChildPool.executablePath(), arguments: Array(CommandLine.arguments.dropFirst()),
                     ordinal: processOrdinal ?? 0)
             let processes = try ProcessChildPool(command: command, jobType: config.jobType, logger: logger)
-            return WorkerResources(threads: threads, processes: processes)
+            return WorkerResources(threads: threads, processes: processes, acknowledgementExecutor: executor)
         }
     }
 
@@ -385,8 +390,7 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
     /// its own per job: each one costs a thread hop). Only the drain bound (or a hard stop) cancels it.
     private func process(_ job: ActivatedJobResult, resources: WorkerResources) async {
         let jobLog = JobLog(worker: logger, jobKey: job.jobKey)
-        let tracker = AcknowledgementTracker(jobKey: job.jobKey, leaseToken: job.jobLeaseToken?.rawValue)
-        let client = JobClient(underlying: operations, tracker: tracker)
+        let client = JobClient(underlying: operations, jobKey: job.jobKey, leaseToken: job.jobLeaseToken?.rawValue)
         let started = hooks.clock.now
         let outcome: HandlerOutcome
         switch runner {
@@ -417,15 +421,15 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
         // handing the write to the loop and being handed the answer back (BENCHMARKS.md: -6 % CPU/job).
         // Nothing of the handler's runs there.
         await withTaskExecutorPreference(resources.acknowledgementExecutor) {
-            await acknowledge(job, outcome: outcome, tracker: tracker, logger: jobLog, shelter: resources.shelter)
+            await acknowledge(job, outcome: outcome, client: client, logger: jobLog, shelter: resources.shelter)
             finishJob()
         }
     }
 
     private func handBack(_ job: ActivatedJobResult, reason: String, resources: WorkerResources) async {
-        let tracker = AcknowledgementTracker(jobKey: job.jobKey, leaseToken: job.jobLeaseToken?.rawValue)
+        let client = JobClient(underlying: operations, jobKey: job.jobKey, leaseToken: job.jobLeaseToken?.rawValue)
         await acknowledge(
-            job, outcome: .handBack(reason: reason), tracker: tracker, logger: JobLog(worker: logger, jobKey: job.jobKey),
+            job, outcome: .handBack(reason: reason), client: client, logger: JobLog(worker: logger, jobKey: job.jobKey),
             shelter: resources.shelter)
         finishJob()
     }
@@ -439,16 +443,15 @@ public final class JobWorker: Service, Sendable, CustomStringConvertible {
 
     /// `logger` adds the job's key only to messages actually logged (the level is checked first).
     private func acknowledge(
-        _ job: ActivatedJobResult, outcome: HandlerOutcome, tracker: AcknowledgementTracker, logger: JobLog,
+        _ job: ActivatedJobResult, outcome: HandlerOutcome, client operations: JobClient, logger: JobLog,
         shelter: WorkerShelter
     ) async {
-        if tracker.isAcknowledged {
+        if operations.tracker.isAcknowledged {
             logger.debug("The handler acknowledged the job itself; sending nothing more")
             return
         }
-        // Through the job's client: its `prepare` adds the job's lease token, as it does to a
-        // handler's own acknowledgements.
-        let operations = JobClient(underlying: self.operations, tracker: tracker)
+        // Through the job's client (the handler's): its `prepare` adds the job's lease token, as it does
+        // to the handler's own acknowledgements.
         switch outcome {
         case .complete(let completion):
             let ok = await send("completeJob", job: job, logger: logger, shelter: shelter) {
@@ -602,7 +605,7 @@ struct WorkerResources: Sendable {
     let threads: JobThreadPool?
     let processes: ProcessChildPool?
     /// The client's event loop when it sends with its own transport: where acknowledgements are sent from.
-    var acknowledgementExecutor: (any TaskExecutor)? = nil
+    let acknowledgementExecutor: (any TaskExecutor)?
     /// Where acknowledgements cut off by the drain bound are sent from.
     let shelter = WorkerShelter()
 
